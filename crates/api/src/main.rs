@@ -1,0 +1,184 @@
+//! The `implication` command: serve the API, migrate the database, print the contract, manage
+//! municipalities.
+
+use clap::{Parser, Subcommand};
+use implication_api::{Application, Config, demo, openapi, prepare_database, telemetry};
+use implication_domain::municipality::MunicipalityDraft;
+use implication_domain::{NewMunicipality, NewNeighbourhood};
+use implication_storage::municipalities;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "implication", version, about = "A public API for citizen involvement in towns.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (configuration from the environment: see the README).
+    Serve {
+        /// Load the demo municipalities and their data (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage the database schema.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Print the OpenAPI contract (the content of openapi/openapi.json).
+    Openapi,
+    /// Manage municipalities.
+    Municipality {
+        #[command(subcommand)]
+        action: MunicipalityAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert the last migrations.
+    Down {
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum MunicipalityAction {
+    /// Create a municipality, with its neighbourhoods.
+    Create {
+        /// Its identifier in paths, e.g. loos-en-gohelle.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// The INSEE code of the commune, e.g. 62528.
+        #[arg(long)]
+        insee_code: String,
+        #[arg(long)]
+        population: i64,
+        /// Days before an unanswered request is late (default 30).
+        #[arg(long)]
+        answer_delay_days: Option<i64>,
+        /// Days after a meeting by which its minutes are due (default 15).
+        #[arg(long)]
+        minutes_delay_days: Option<i64>,
+        /// A neighbourhood's name; repeat for each.
+        #[arg(long = "neighbourhood")]
+        neighbourhoods: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Openapi = cli.command {
+        return match openapi::document_json() {
+            Ok(json) => {
+                print!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&format!("cannot render the contract: {e}")),
+        };
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => return fail(&format!("configuration: {e}")),
+    };
+    if let Err(e) = telemetry::init(&config) {
+        return fail(&format!("configuration: {e}"));
+    }
+    let runtime = match actix_web::rt::System::new().block_on(async { run(cli.command, config).await }) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(e) => e,
+    };
+    fail(&format!("{runtime:#}"))
+}
+
+/// One line on standard error, and a failure exit code: never a panic trace.
+fn fail(message: &str) -> ExitCode {
+    eprintln!("implication: {message}");
+    ExitCode::from(2)
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Migrate { action } => migrate(config, action).await,
+        Command::Municipality { action } => municipality(config, action).await,
+        Command::Openapi => Ok(()),
+    }
+}
+
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let db = prepare_database(&config).await?;
+    if with_demo {
+        let created = demo::load(&db).await?;
+        tracing::info!(created = ?created, "demo data loaded");
+    }
+    let app = Application::build(&config, db.clone())?;
+    let base = format!("http://{}:{}", config.bind_addr.ip(), app.port());
+    println!("Implication is serving on {base} (database: {})", config.database_url.redacted());
+    println!("  interactive documentation: {base}/docs/");
+    println!("  OpenAPI contract:          {base}/openapi.json");
+    if with_demo {
+        println!("  demo municipalities:       {base}/v1/municipalities (loos-en-gohelle, grenay)");
+    }
+    println!("Stop with Ctrl-C: requests in flight are finished first.");
+    app.run_until_stopped().await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn migrate(config: Config, action: MigrateAction) -> anyhow::Result<()> {
+    let db = implication_storage::Database::connect(
+        config.database_url.expose(),
+        implication_storage::PoolOptions::default(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", config.database_url.redacted()))?;
+    match action {
+        MigrateAction::Up => db.migrate_up().await?,
+        MigrateAction::Down { steps } => db.migrate_down(steps).await?,
+        MigrateAction::Status => {}
+    }
+    for state in db.migration_states().await? {
+        println!("{} {}", if state.applied { "applied" } else { "pending" }, state.name);
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn municipality(config: Config, action: MunicipalityAction) -> anyhow::Result<()> {
+    let MunicipalityAction::Create {
+        slug,
+        name,
+        insee_code,
+        population,
+        answer_delay_days,
+        minutes_delay_days,
+        neighbourhoods,
+    } = action;
+    let draft = MunicipalityDraft { slug, name, insee_code, population, answer_delay_days, minutes_delay_days };
+    let new = NewMunicipality::parse(&draft).map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
+    let neighbourhoods = neighbourhoods
+        .iter()
+        .map(|n| NewNeighbourhood::parse(n, None))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| anyhow::anyhow!("neighbourhood: {}", describe(&e)))?;
+    let db = prepare_database(&config).await?;
+    let created = municipalities::create(&db, &new, &neighbourhoods).await?;
+    println!("created municipality {} ({}), id {}", created.slug, created.name.as_str(), created.id);
+    db.close().await;
+    Ok(())
+}
+
+fn describe(errors: &implication_domain::ValidationErrors) -> String {
+    errors.0.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+}

@@ -1,0 +1,237 @@
+//! Errors as RFC 9457 problem documents (`application/problem+json`), the one error type
+//! handlers return. 5xx causes are logged, never shown.
+
+use crate::observe::RequestContext;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use implication_domain::{FieldError, Language, ValidationErrors};
+use implication_storage::StorageError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// A problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/invalid-input",
+    "title": "Données invalides",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "instance": "/v1/municipalities",
+    "request_id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e",
+    "errors": [{ "field": "insee_code", "code": "invalid_insee_code", "message": "must be a 5-character INSEE commune code" }]
+}))]
+pub struct Problem {
+    /// A stable URI reference per kind of problem; clients switch on it.
+    #[serde(rename = "type")]
+    #[schema(format = "uri-reference")]
+    pub kind: String,
+    /// A short summary of the kind of problem, in the language asked for.
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(minimum = 400, maximum = 599)]
+    pub status: u16,
+    /// What happened, for this occurrence.
+    pub detail: String,
+    /// The path of the request that failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The `X-Request-Id` of the request, to quote when reporting it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// Every invalid field, for 400 and 422.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One invalid field.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Where the field is: `name`, `settings.answer_delay_days`, a query parameter `limit`.
+    pub field: String,
+    /// A stable snake_case code (`required`, `out_of_range`, `invalid_slug`…).
+    pub code: String,
+    pub message: String,
+}
+
+impl From<FieldError> for FieldProblem {
+    fn from(e: FieldError) -> Self {
+        Self { field: e.field, code: e.code.to_owned(), message: e.message }
+    }
+}
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Malformed JSON or parameters (400).
+    #[error("{detail}")]
+    Malformed { detail: String, errors: Vec<FieldProblem> },
+    /// Unknown, or another municipality's (404): never say which.
+    #[error("{0}")]
+    NotFound(String),
+    /// The path exists with other methods (405).
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    #[error("the body is larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("expected a body of type {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    /// Well-formed but invalid (422), naming every field.
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    /// A unique field already taken (409).
+    #[error("{field} is already taken")]
+    Duplicate { field: &'static str },
+    /// The database does not answer (503).
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// A bug: the cause is logged, the client sees nothing of it (500).
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// Another component's error status, re-rendered as a problem.
+    #[error("{1}")]
+    Other(StatusCode, String),
+}
+
+/// A kind of problem: its status, type URI and titles.
+struct Kind {
+    slug: &'static str,
+    fr: &'static str,
+    en: &'static str,
+}
+
+impl ApiError {
+    pub fn malformed(detail: impl Into<String>, errors: Vec<FieldProblem>) -> Self {
+        ApiError::Malformed { detail: detail.into(), errors }
+    }
+
+    /// 400 for one invalid query or path parameter.
+    pub fn bad_parameter(field: &str, code: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::Malformed {
+            detail: format!("the parameter {field} is invalid: {message}"),
+            errors: vec![FieldProblem { field: field.to_owned(), code: code.to_owned(), message }],
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        let (slug, fr, en) = match self {
+            ApiError::Malformed { .. } => ("malformed-request", "Requête mal formée", "Malformed request"),
+            ApiError::NotFound(_) => ("not-found", "Ressource introuvable", "Not found"),
+            ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Méthode non autorisée", "Method not allowed"),
+            ApiError::PayloadTooLarge { .. } => {
+                ("payload-too-large", "Corps de requête trop volumineux", "Payload too large")
+            }
+            ApiError::UnsupportedMediaType { .. } => {
+                ("unsupported-media-type", "Type de contenu non pris en charge", "Unsupported media type")
+            }
+            ApiError::Invalid(_) => ("invalid-input", "Données invalides", "Invalid input"),
+            ApiError::Duplicate { .. } => ("duplicate", "Déjà existant", "Already exists"),
+            ApiError::Unavailable => {
+                ("service-unavailable", "Service momentanément indisponible", "Service unavailable")
+            }
+            ApiError::Internal(_) => ("internal-error", "Erreur interne", "Internal error"),
+            ApiError::Other(status, _) => {
+                return Kind {
+                    slug: "http-error",
+                    fr: status.canonical_reason().unwrap_or("Erreur"),
+                    en: status.canonical_reason().unwrap_or("Error"),
+                };
+            }
+        };
+        Kind { slug, fr, en }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Invalid(errors) if errors.0.len() == 1 => "1 field is invalid".to_owned(),
+            ApiError::Invalid(errors) => format!("{} fields are invalid", errors.0.len()),
+            ApiError::MethodNotAllowed { allow } => format!("this path answers {}", allow.join(", ")),
+            ApiError::Unavailable => "the database does not answer; retry shortly".to_owned(),
+            ApiError::Internal(_) => "an unexpected error occurred; quote the request id when reporting it".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    fn field_problems(&self) -> Vec<FieldProblem> {
+        match self {
+            ApiError::Malformed { errors, .. } => errors.clone(),
+            ApiError::Invalid(errors) => errors.0.iter().cloned().map(FieldProblem::from).collect(),
+            ApiError::Duplicate { field } => vec![FieldProblem {
+                field: (*field).to_owned(),
+                code: "taken".to_owned(),
+                message: format!("this {field} is already taken"),
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The problem document for this error, in the request's language and with its id.
+    pub fn problem(&self, context: Option<&RequestContext>) -> Problem {
+        let kind = self.kind();
+        let language = context.map_or(Language::default(), |c| c.language);
+        Problem {
+            kind: format!("/problems/{}", kind.slug),
+            title: match language {
+                Language::Fr => kind.fr,
+                Language::En => kind.en,
+            }
+            .to_owned(),
+            status: self.status_code().as_u16(),
+            detail: self.detail(),
+            instance: context.map(|c| c.path.clone()),
+            request_id: context.map(|c| c.request_id.clone()),
+            errors: self.field_problems(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Other(status, _) => *status,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(cause = %cause, "internal error");
+        }
+        let context = crate::observe::current_context();
+        let mut response = HttpResponse::build(self.status_code());
+        response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        match self {
+            ApiError::MethodNotAllowed { allow } => {
+                response.insert_header((header::ALLOW, allow.join(", ")));
+            }
+            ApiError::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        response.json(self.problem(context.as_ref()))
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(err: StorageError) -> Self {
+        match err {
+            StorageError::Unavailable(cause) => {
+                tracing::warn!(cause = %cause, "database unavailable");
+                ApiError::Unavailable
+            }
+            StorageError::Duplicate(field) => ApiError::Duplicate { field },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Building and running the HTTP server: the one place where the application is assembled.
+
+use crate::config::{Config, CorsOrigins};
+use crate::metrics::Metrics;
+use crate::observe::observe;
+use crate::openapi::{self, RouteTable};
+use crate::problem::ApiError;
+use crate::routes;
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::header;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use implication_storage::{Database, PoolOptions};
+use std::net::TcpListener;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Routes served outside the contract (the contract itself and its viewer), for `405` answers.
+const UNDOCUMENTED_GET_PATHS: [&str; 3] = ["/openapi.json", "/docs", "/docs/{tail:.*}"];
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn prepare_database(config: &Config) -> anyhow::Result<Database> {
+    let pool = PoolOptions {
+        max_connections: config.database_max_connections,
+        acquire_timeout: config.database_acquire_timeout,
+    };
+    let db = Database::connect(config.database_url.expose(), pool)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", config.database_url.redacted()))?;
+    db.migrate_up().await.map_err(|e| anyhow::anyhow!("migrating {} failed: {e}", config.database_url.redacted()))?;
+    Ok(db)
+}
+
+/// The contract served at `/openapi.json`, byte for byte the committed file.
+struct OpenApiJson(String);
+
+/// A bound, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `config.bind_addr` (port 0 picks a free port) and assembles the app on `db`.
+    pub fn build(config: &Config, db: Database) -> anyhow::Result<Self> {
+        let api = openapi::document();
+        let contract = web::Data::new(OpenApiJson(openapi::document_json()?));
+        let route_table = web::Data::new(RouteTable::new(&api, &UNDOCUMENTED_GET_PATHS));
+        let metrics = web::Data::new(Metrics::new()?);
+        let db = web::Data::new(db);
+        let cors_origins = config.cors_allowed_origins.clone();
+        let max_body_bytes = config.max_body_bytes;
+
+        let listener = TcpListener::bind(config.bind_addr)?;
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .into_app()
+                .app_data(db.clone())
+                .app_data(metrics.clone())
+                .app_data(route_table.clone())
+                .app_data(contract.clone())
+                .app_data(web::PayloadConfig::default().limit(max_body_bytes))
+                .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                    ApiError::malformed(format!("the query string is invalid: {err}"), Vec::new()).into()
+                }))
+                .service(web::resource("/openapi.json").get(get_contract))
+                .service(web::resource("/docs").get(redirect_to_docs))
+                // Vendored: the viewer works with no internet.
+                .service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::new(["/openapi.json"])))
+                .default_service(web::to(fallback))
+                .wrap(cors(&cors_origins))
+                .wrap(from_fn(observe))
+        })
+        .workers(config.workers)
+        .shutdown_timeout(config.shutdown_timeout.as_secs())
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish (up to the shutdown timeout).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+async fn get_contract(contract: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(contract.0.clone())
+}
+
+async fn redirect_to_docs() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header((header::LOCATION, "/docs/")).finish()
+}
+
+/// No route matched: `405` with `Allow` when the path exists with other methods, `404` otherwise.
+async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+    Err(match routes.allowed_methods(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow },
+        None => ApiError::NotFound("no resource at this address".to_owned()),
+    })
+}
+
+fn cors(origins: &CorsOrigins) -> Cors {
+    let cors = Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            header::HeaderName::from_static("idempotency-key"),
+            crate::observe::REQUEST_ID,
+        ])
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::LINK,
+            header::RETRY_AFTER,
+            header::CONTENT_LANGUAGE,
+            crate::observe::REQUEST_ID,
+        ])
+        .max_age(3600)
+        // A foreign origin gets no CORS headers (the browser then refuses), not an error page.
+        .block_on_origin_mismatch(false);
+    match origins {
+        CorsOrigins::None => cors,
+        CorsOrigins::Any => cors.allow_any_origin(),
+        CorsOrigins::List(list) => list.iter().fold(cors, |cors, origin| cors.allowed_origin(origin)),
+    }
+}

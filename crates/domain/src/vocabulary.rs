@@ -1,0 +1,442 @@
+//! Every enumeration of the domain, with its French and English labels.
+//!
+//! Each enumeration is declared once with [`vocabulary!`]: the Rust enum, its stable snake_case
+//! codes (what the API speaks), and its labels. The vocabulary endpoint lists them all, so that a
+//! town's website never hard-codes a label.
+
+use serde::{Deserialize, Serialize};
+
+/// The languages labels and messages come in. French is the default: the method is French.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Fr => "fr",
+            Language::En => "en",
+        }
+    }
+
+    /// The language of a primary language tag (`fr`, `fr-FR`, `EN-gb`), if supported.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.split('-').next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("fr") {
+            Some(Language::Fr)
+        } else if primary.eq_ignore_ascii_case("en") {
+            Some(Language::En)
+        } else {
+            None
+        }
+    }
+}
+
+/// A label in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Label {
+    pub fr: &'static str,
+    pub en: &'static str,
+}
+
+impl Label {
+    pub fn get(self, language: Language) -> &'static str {
+        match language {
+            Language::Fr => self.fr,
+            Language::En => self.en,
+        }
+    }
+}
+
+/// What the vocabulary endpoint needs to know of an enumeration.
+#[derive(Debug, Clone)]
+pub struct Enumeration {
+    /// Its name in the API (`request_kind`).
+    pub name: &'static str,
+    pub description: Label,
+    /// Codes and labels, in their natural order.
+    pub values: Vec<(&'static str, Label)>,
+}
+
+macro_rules! vocabulary {
+    (
+        $(#[$meta:meta])*
+        $name:ident = $api_name:literal, $fr_desc:literal / $en_desc:literal {
+            $($variant:ident = $code:literal: $fr:literal / $en:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code the API uses.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+
+            pub fn label(self) -> Label {
+                match self { $($name::$variant => Label { fr: $fr, en: $en }),+ }
+            }
+
+            pub fn enumeration() -> Enumeration {
+                Enumeration {
+                    name: $api_name,
+                    description: Label { fr: $fr_desc, en: $en_desc },
+                    values: Self::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// What a request is (demande, saisine, idée, plainte, pétition).
+    RequestKind = "request_kind", "Nature de la demande" / "Kind of request" {
+        Idea = "idea": "Idée" / "Idea",
+        Need = "need": "Besoin" / "Need",
+        Complaint = "complaint": "Plainte" / "Complaint",
+        Petition = "petition": "Pétition" / "Petition",
+        Question = "question": "Question" / "Question",
+    }
+);
+
+vocabulary!(
+    /// How a request reached the town.
+    Channel = "channel", "Canal de la demande" / "Channel" {
+        Letter = "letter": "Courrier" / "Letter",
+        Appointment = "appointment": "Rendez-vous" / "Appointment",
+        Informal = "informal": "Rencontre informelle (dans la rue)" / "Informal (stopped in the street)",
+        SocialMedia = "social_media": "Réseaux sociaux" / "Social media",
+        StreetStand = "street_stand": "Stand dans la rue" / "Street stand",
+        Website = "website": "Site internet" / "Website",
+        Email = "email": "Courriel" / "Email",
+        Phone = "phone": "Téléphone" / "Phone",
+        PublicMeeting = "public_meeting": "Réunion publique" / "Public meeting",
+        Petition = "petition": "Pétition" / "Petition",
+        PartnerTool = "partner_tool": "Outil d'un partenaire" / "Partner tool",
+    }
+);
+
+vocabulary!(
+    /// Who carries a request (porteur de projet, demandeur).
+    RequesterKind = "requester_kind", "Type de demandeur" / "Kind of requester" {
+        Individual = "individual": "Habitant" / "Individual",
+        Association = "association": "Association" / "Association",
+        InformalGroup = "informal_group": "Collectif informel" / "Informal group",
+        School = "school": "École" / "School",
+        Business = "business": "Entreprise" / "Business",
+        Farm = "farm": "Exploitation agricole" / "Farm",
+    }
+);
+
+vocabulary!(
+    /// Where a request stands in its lifecycle.
+    RequestStatus = "request_status", "Statut de la demande" / "Request status" {
+        Received = "received": "Reçue" / "Received",
+        Qualifying = "qualifying": "En cours de qualification" / "Being qualified",
+        Qualified = "qualified": "Qualifiée" / "Qualified",
+        Redirected = "redirected": "Réorientée vers l'autorité compétente" / "Redirected to the competent authority",
+        Declined = "declined": "Déclinée" / "Declined",
+        Answered = "answered": "Répondue" / "Answered",
+        InProcess = "in_process": "En démarche participative" / "In a participation process",
+        InFiftyFifty = "in_fifty_fifty": "En projet fifty-fifty" / "In a fifty-fifty project",
+        Closed = "closed": "Close" / "Closed",
+        Merged = "merged": "Fusionnée" / "Merged",
+    }
+);
+
+vocabulary!(
+    /// How a request in a process or a fifty-fifty ended.
+    Resolution = "resolution", "Issue de la demande" / "Resolution" {
+        Done = "done": "Réalisée" / "Done",
+        StatusQuo = "status_quo": "Statu quo choisi collectivement" / "Status quo, chosen together",
+        Abandoned = "abandoned": "Abandonnée" / "Abandoned",
+        TakenOverByServices = "taken_over_by_services": "Reprise par les services" / "Taken over by the services",
+    }
+);
+
+vocabulary!(
+    /// Whose competence a subject is.
+    Competence = "competence", "Compétence" / "Competence" {
+        Municipality = "municipality": "Commune" / "Municipality",
+        Intercommunality = "intercommunality": "Intercommunalité" / "Intercommunality",
+        Department = "department": "Département" / "Department",
+        Region = "region": "Région" / "Region",
+        State = "state": "État" / "State",
+        Other = "other": "Autre" / "Other",
+    }
+);
+
+vocabulary!(
+    /// A stakeholder's place in the map of actors (cartographie des acteurs).
+    StakeholderRole = "stakeholder_role", "Rôle de l'acteur" / "Stakeholder role" {
+        Requester = "requester": "Demandeur" / "Requester",
+        Supporter = "supporter": "Soutien" / "Supporter",
+        OpposedInterest = "opposed_interest": "Intérêt opposé" / "Opposed interest",
+        AffectedGeographically = "affected_geographically": "Concerné géographiquement" / "Affected geographically",
+        AffectedSocially = "affected_socially": "Concerné socialement" / "Affected socially",
+        CompetentAuthority = "competent_authority": "Autorité compétente" / "Competent authority",
+        Implementer = "implementer": "Maître d'œuvre" / "Implementer",
+    }
+);
+
+vocabulary!(
+    /// The three levels of participation (§5.5).
+    ParticipationLevel = "participation_level", "Niveau de participation" / "Participation level" {
+        Information = "information": "Information" / "Information",
+        Consultation = "consultation": "Concertation" / "Consultation",
+        Coproduction = "coproduction": "Coproduction" / "Coproduction",
+    }
+);
+
+vocabulary!(
+    /// The four prerequisites of a fifty-fifty project (§5.6.1).
+    FiftyFiftyPrerequisite = "fifty_fifty_prerequisite", "Prérequis du fifty-fifty" / "Fifty-fifty prerequisite" {
+        GeneralInterest = "general_interest": "Projet d'intérêt général" / "General interest",
+        PublicDomain = "public_domain": "Domaine public ou patrimoine communal" / "Public domain or municipal heritage",
+        LivingEnvironment = "living_environment": "Amélioration du cadre de vie" / "Improves the living environment",
+        CitizenDelivery = "citizen_delivery": "Réalisation et entretien par les habitants" / "Done and kept up by the inhabitants",
+    }
+);
+
+vocabulary!(
+    /// The aims that make a project improve the living environment.
+    LivingEnvironmentAim = "living_environment_aim", "Objectif d'amélioration du cadre de vie" / "Living-environment aim" {
+        Embellishment = "embellishment": "Embellissement" / "Embellishment",
+        Safety = "safety": "Sécurité" / "Safety",
+        EnvironmentalQuality = "environmental_quality": "Qualité environnementale" / "Environmental quality",
+        Cleanliness = "cleanliness": "Propreté" / "Cleanliness",
+        Upkeep = "upkeep": "Entretien" / "Upkeep",
+        Conviviality = "conviviality": "Convivialité" / "Conviviality",
+    }
+);
+
+vocabulary!(
+    /// Where a participation process applies.
+    PerimeterKind = "perimeter_kind", "Périmètre" / "Perimeter" {
+        WholeTown = "whole_town": "Toute la commune" / "Whole town",
+        Neighbourhoods = "neighbourhoods": "Quartiers" / "Neighbourhoods",
+        Streets = "streets": "Rues" / "Streets",
+    }
+);
+
+vocabulary!(
+    /// Where a notice is published.
+    NoticeMedium = "notice_medium", "Support d'information" / "Notice medium" {
+        MunicipalMagazine = "municipal_magazine": "Magazine municipal (Échos loossois)" / "Municipal magazine",
+        FlashInfo = "flash_info": "Flash-info" / "Flash-info",
+        Website = "website": "Site internet" / "Website",
+        SocialMedia = "social_media": "Réseaux sociaux" / "Social media",
+        DisplayPanel = "display_panel": "Panneaux d'affichage" / "Display panels",
+        PublicMeeting = "public_meeting": "Réunion publique" / "Public meeting",
+    }
+);
+
+vocabulary!(
+    /// Kinds of meeting.
+    MeetingKind = "meeting_kind", "Type de réunion" / "Kind of meeting" {
+        PublicMeeting = "public_meeting": "Réunion publique" / "Public meeting",
+        Workshop = "workshop": "Atelier" / "Workshop",
+    }
+);
+
+vocabulary!(
+    /// A meeting's place in a cycle.
+    MeetingStage = "meeting_stage", "Étape du cycle de réunions" / "Meeting stage" {
+        Discover = "discover": "Découverte" / "Discover",
+        Scenarios = "scenarios": "Scénarios" / "Scenarios",
+        Decide = "decide": "Décision" / "Decide",
+    }
+);
+
+vocabulary!(
+    /// Who took a decision.
+    DecisionMaker = "decision_maker", "Auteur de la décision" / "Decision maker" {
+        ElectedOfficials = "elected_officials": "Les élus" / "The elected officials",
+        Participants = "participants": "Les participants ensemble" / "The participants together",
+        OtherAuthority = "other_authority": "Une autre autorité" / "Another authority",
+    }
+);
+
+vocabulary!(
+    /// A fifty-fifty project's weight (§5.6.3.2).
+    ProjectWeight = "project_weight", "Poids du projet" / "Project weight" {
+        Light = "light": "Léger (finitions)" / "Light (finishing work)",
+        Heavy = "heavy": "Lourd (structurel)" / "Heavy (structural work)",
+    }
+);
+
+vocabulary!(
+    /// Risks weighed in a fifty-fifty diagnostic (§6.3).
+    ProjectRisk = "project_risk", "Risque du projet" / "Project risk" {
+        Insurance = "insurance": "Assurance" / "Insurance",
+        Conformity = "conformity": "Conformité des ouvrages" / "Conformity of the works",
+        Heritage = "heritage": "Protection du patrimoine" / "Heritage protection",
+        ParticipantSafety = "participant_safety": "Sécurité des participants" / "Participants' safety",
+    }
+);
+
+vocabulary!(
+    /// A fifty-fifty project's outcome.
+    ProjectOutcome = "project_outcome", "Issue du projet" / "Project outcome" {
+        Completed = "completed": "Réalisé" / "Completed",
+        Abandoned = "abandoned": "Abandonné" / "Abandoned",
+        TakenOverByServices = "taken_over_by_services": "Repris par les services" / "Taken over by the services",
+    }
+);
+
+vocabulary!(
+    /// Where a convention stands.
+    ConventionStatus = "convention_status", "Statut de la convention" / "Convention status" {
+        Draft = "draft": "Brouillon" / "Draft",
+        OpenForSignature = "open_for_signature": "Ouverte à la signature" / "Open for signature",
+        Signed = "signed": "Signée" / "Signed",
+        Active = "active": "En cours" / "Active",
+        Completed = "completed": "Exécutée" / "Completed",
+        Lapsed = "lapsed": "Caduque" / "Lapsed",
+        Terminated = "terminated": "Résiliée" / "Terminated",
+    }
+);
+
+vocabulary!(
+    /// Who can be party to a convention.
+    PartyKind = "party_kind", "Type de partie" / "Kind of party" {
+        Municipality = "municipality": "Commune" / "Municipality",
+        Association = "association": "Association" / "Association",
+        Farm = "farm": "Exploitation agricole" / "Farm",
+        Individual = "individual": "Habitant" / "Individual",
+        InformalGroup = "informal_group": "Collectif informel" / "Informal group",
+        School = "school": "École" / "School",
+        Business = "business": "Entreprise" / "Business",
+    }
+);
+
+vocabulary!(
+    /// What a party commits to bring.
+    CommitmentKind = "commitment_kind", "Type d'engagement" / "Kind of commitment" {
+        Funding = "funding": "Financement" / "Funding",
+        Materials = "materials": "Matériaux" / "Materials",
+        Equipment = "equipment": "Matériel sans chauffeur" / "Equipment without driver",
+        EquipmentWithDriver = "equipment_with_driver": "Matériel avec chauffeur" / "Equipment with driver",
+        Labour = "labour": "Main-d'œuvre" / "Labour",
+        StaffTime = "staff_time": "Temps d'agents" / "Staff time",
+        Upkeep = "upkeep": "Entretien dans la durée" / "Upkeep over time",
+    }
+);
+
+vocabulary!(
+    /// How far a commitment was kept.
+    CommitmentFulfilment = "commitment_fulfilment", "Respect de l'engagement" / "Commitment fulfilment" {
+        Pending = "pending": "En attente" / "Pending",
+        Fulfilled = "fulfilled": "Tenu" / "Fulfilled",
+        PartlyFulfilled = "partly_fulfilled": "Partiellement tenu" / "Partly fulfilled",
+        NotFulfilled = "not_fulfilled": "Non tenu" / "Not fulfilled",
+    }
+);
+
+vocabulary!(
+    /// A person's role in a municipality.
+    Role = "role", "Rôle" / "Role" {
+        Inhabitant = "inhabitant": "Habitant" / "Inhabitant",
+        Agent = "agent": "Agent" / "Agent",
+        Elected = "elected": "Élu" / "Elected official",
+        Admin = "admin": "Administrateur de la commune" / "Municipality admin",
+    }
+);
+
+/// Every enumeration, in the order the vocabulary endpoint lists them.
+pub fn catalogue() -> Vec<Enumeration> {
+    vec![
+        RequestKind::enumeration(),
+        Channel::enumeration(),
+        RequesterKind::enumeration(),
+        RequestStatus::enumeration(),
+        Resolution::enumeration(),
+        Competence::enumeration(),
+        StakeholderRole::enumeration(),
+        ParticipationLevel::enumeration(),
+        FiftyFiftyPrerequisite::enumeration(),
+        LivingEnvironmentAim::enumeration(),
+        PerimeterKind::enumeration(),
+        NoticeMedium::enumeration(),
+        MeetingKind::enumeration(),
+        MeetingStage::enumeration(),
+        DecisionMaker::enumeration(),
+        ProjectWeight::enumeration(),
+        ProjectRisk::enumeration(),
+        ProjectOutcome::enumeration(),
+        ConventionStatus::enumeration(),
+        PartyKind::enumeration(),
+        CommitmentKind::enumeration(),
+        CommitmentFulfilment::enumeration(),
+        Role::enumeration(),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_snake_case_and_unique_within_each_enumeration() {
+        for enumeration in catalogue() {
+            let mut seen = HashSet::new();
+            for (code, label) in &enumeration.values {
+                assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{code}");
+                assert!(seen.insert(*code), "{} repeats {code}", enumeration.name);
+                assert!(!label.fr.is_empty() && !label.en.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn enumeration_names_are_unique() {
+        let names: HashSet<_> = catalogue().iter().map(|e| e.name).collect();
+        assert_eq!(names.len(), catalogue().len());
+    }
+
+    #[test]
+    fn serde_speaks_the_same_codes_as_the_vocabulary() {
+        for status in RequestStatus::ALL {
+            let json = serde_json::to_string(status).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", status.code()));
+            assert_eq!(serde_json::from_str::<RequestStatus>(&json).ok(), Some(*status));
+        }
+        assert_eq!(Channel::from_code("social_media"), Some(Channel::SocialMedia));
+        assert_eq!(Channel::from_code("Social_Media"), None);
+    }
+
+    #[test]
+    fn language_tags_pick_french_or_english() {
+        assert_eq!(Language::from_tag("fr-FR"), Some(Language::Fr));
+        assert_eq!(Language::from_tag("EN-gb"), Some(Language::En));
+        assert_eq!(Language::from_tag("de"), None);
+        assert_eq!(Language::default(), Language::Fr);
+    }
+
+    #[test]
+    fn labels_come_in_the_asked_language() {
+        assert_eq!(ParticipationLevel::Consultation.label().get(Language::Fr), "Concertation");
+        assert_eq!(ParticipationLevel::Consultation.label().get(Language::En), "Consultation");
+    }
+}

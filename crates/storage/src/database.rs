@@ -1,0 +1,120 @@
+//! The connection pool, and the schema migrations run through it.
+
+use crate::error::StorageError;
+use implication_migration::{MigrationStatus, Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use std::time::Duration;
+
+/// Which database the pool talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Pool settings, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub max_connections: u32,
+    /// How long a query waits for a free connection before the database counts as unavailable.
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// One migration and whether it has run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationState {
+    pub name: String,
+    pub applied: bool,
+}
+
+/// A handle on the database; cheap to clone (the pool is shared).
+#[derive(Debug, Clone)]
+pub struct Database {
+    conn: DatabaseConnection,
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`). A SQLite file is created if missing.
+    pub async fn connect(url: &str, pool: PoolOptions) -> Result<Self, StorageError> {
+        let mut options = ConnectOptions::new(with_sqlite_create_mode(url));
+        options
+            .max_connections(pool.max_connections)
+            .min_connections(1)
+            .connect_timeout(pool.acquire_timeout)
+            .acquire_timeout(pool.acquire_timeout)
+            // Statements are traced by our own spans; sqlx's logger would print every query.
+            .sqlx_logging(false);
+        let conn = sea_orm::Database::connect(options).await?;
+        Ok(Self { conn })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.conn.get_database_backend() {
+            DbBackend::Postgres => Backend::Postgres,
+            _ => Backend::Sqlite,
+        }
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate_up(&self) -> Result<(), StorageError> {
+        Ok(Migrator::up(&self.conn, None).await?)
+    }
+
+    /// Reverts the last `steps` migrations.
+    pub async fn migrate_down(&self, steps: u32) -> Result<(), StorageError> {
+        Ok(Migrator::down(&self.conn, Some(steps)).await?)
+    }
+
+    pub async fn migration_states(&self) -> Result<Vec<MigrationState>, StorageError> {
+        let migrations = Migrator::get_migration_with_status(&self.conn).await?;
+        Ok(migrations
+            .iter()
+            .map(|m| MigrationState { name: m.name().to_owned(), applied: m.status() == MigrationStatus::Applied })
+            .collect())
+    }
+
+    /// Whether the database answers now.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        Ok(self.conn.ping().await?)
+    }
+
+    pub async fn close(&self) {
+        if let Err(err) = self.conn.close_by_ref().await {
+            tracing::warn!(error = %err, "closing the database pool failed");
+        }
+    }
+}
+
+/// SQLite opens read-write but does not create the file unless asked: the embedded default must
+/// work on a fresh machine, so `mode=rwc` is added when the URL names no mode.
+fn with_sqlite_create_mode(url: &str) -> String {
+    if url.starts_with("sqlite:") && !url.contains("mode=") && !url.contains(":memory:") {
+        let separator = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{separator}mode=rwc")
+    } else {
+        url.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_sqlite_create_mode;
+
+    #[test]
+    fn sqlite_urls_get_the_create_mode_unless_they_name_one() {
+        assert_eq!(with_sqlite_create_mode("sqlite://implication.db"), "sqlite://implication.db?mode=rwc");
+        assert_eq!(with_sqlite_create_mode("sqlite://x.db?cache=shared"), "sqlite://x.db?cache=shared&mode=rwc");
+        assert_eq!(with_sqlite_create_mode("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+        assert_eq!(with_sqlite_create_mode("postgres://localhost/db"), "postgres://localhost/db");
+    }
+}

@@ -1,0 +1,4 @@
+//! SeaORM entities: the rows as stored. They never leave this crate.
+
+pub mod municipality;
+pub mod neighbourhood;

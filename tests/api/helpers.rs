@@ -1,0 +1,144 @@
+//! Spawning the app for a test, and small helpers that make tests read like their scenario.
+
+use implication_api::{Application, Config, prepare_database};
+use implication_domain::municipality::MunicipalityDraft;
+use implication_domain::{Municipality, NewMunicipality, NewNeighbourhood};
+use implication_storage::{Database, municipalities};
+use std::collections::HashMap;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: Database,
+    _database: TestDatabase,
+}
+
+/// The app on a fresh database. Extra configuration (`CORS_ALLOWED_ORIGINS`…) may be given.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
+    let database = TestDatabase::create().await;
+    let mut vars: HashMap<String, String> = settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    vars.insert("BIND_ADDR".into(), "127.0.0.1:0".into());
+    vars.insert("DATABASE_URL".into(), database.url.clone());
+    vars.insert("WORKERS".into(), "1".into());
+    vars.insert("DATABASE_MAX_CONNECTIONS".into(), "5".into());
+    let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
+    let db = prepare_database(&config).await.expect("the test database migrates");
+    let app = Application::build(&config, db.clone()).expect("the app builds");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
+    TestApp { address, client, db, _database: database }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("the request is sent")
+    }
+
+    /// Creates a municipality the way the CLI does.
+    pub async fn create_municipality(&self, slug: &str, insee_code: &str, neighbourhoods: &[&str]) -> Municipality {
+        let draft = MunicipalityDraft {
+            slug: slug.to_owned(),
+            name: slug.to_owned(),
+            insee_code: insee_code.to_owned(),
+            population: 1_000,
+            ..MunicipalityDraft::default()
+        };
+        let new = NewMunicipality::parse(&draft).expect("a valid municipality");
+        let neighbourhoods: Vec<NewNeighbourhood> =
+            neighbourhoods.iter().map(|n| NewNeighbourhood::parse(n, None).expect("a valid neighbourhood")).collect();
+        municipalities::create(&self.db, &new, &neighbourhoods).await.expect("the municipality is created")
+    }
+}
+
+/// Reads a JSON body, failing the test with the body when it is not JSON.
+pub async fn json(response: reqwest::Response) -> serde_json::Value {
+    let text = response.text().await.expect("a body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// Asserts a problem+json answer with this status, and returns its document.
+pub async fn problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body = json(response).await;
+    assert_eq!(body["status"], status);
+    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")), "{body}");
+    assert!(body["request_id"].is_string(), "{body}");
+    body
+}
+
+/// A database only this test uses, removed when the test ends.
+enum TestDatabaseKind {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { server_url: String, name: String },
+}
+
+struct TestDatabase {
+    url: String,
+    kind: TestDatabaseKind,
+}
+
+impl TestDatabase {
+    async fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            None => {
+                let dir = tempfile::tempdir().expect("a temporary directory");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Self { url, kind: TestDatabaseKind::Sqlite(dir) }
+            }
+            Some(server_url) => {
+                let name = format!("implication_test_{}", uuid::Uuid::now_v7().simple());
+                let server =
+                    Database::connect(&server_url, Default::default()).await.expect("TEST_DATABASE_URL answers");
+                execute(&server, &format!("CREATE DATABASE \"{name}\"")).await;
+                server.close().await;
+                let url = replace_database_name(&server_url, &name);
+                Self { url, kind: TestDatabaseKind::Postgres { server_url, name } }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabaseKind::Postgres { server_url, name } = &self.kind {
+            let (server_url, name) = (server_url.clone(), name.clone());
+            // Drop runs inside the test's runtime: do the async work on a thread of its own.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+                runtime.block_on(async {
+                    if let Ok(server) = Database::connect(&server_url, Default::default()).await {
+                        execute(&server, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+                        server.close().await;
+                    }
+                });
+            });
+            let _ = dropped.join();
+        }
+    }
+}
+
+async fn execute(db: &Database, sql: &str) {
+    use implication_storage::sea_orm::ConnectionTrait;
+    db.conn().execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// `postgres://user@host:5432/postgres?x` → `postgres://user@host:5432/<name>?x`
+fn replace_database_name(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (scheme, rest) = base.split_once("://").expect("a URL with a scheme");
+    let host = rest.split('/').next().unwrap_or(rest);
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    format!("{scheme}://{host}/{name}{query}")
+}

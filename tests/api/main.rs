@@ -1,0 +1,11 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! One test binary: every test starts the real application on a random port with its own fresh
+//! database — a temporary SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL`
+//! names a server.
+
+mod contract;
+mod errors;
+mod helpers;
+mod municipalities;
+mod operations;
+mod vocabulary;
