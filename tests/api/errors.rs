@@ -14,7 +14,7 @@ async fn an_unknown_route_is_a_404_problem() {
 async fn a_wrong_method_is_a_405_problem_listing_the_allowed_ones() {
     let app = spawn_app().await;
     let response = app.client.delete(app.url("/v1/municipalities")).send().await.unwrap();
-    assert_eq!(response.headers()["allow"], "GET");
+    assert_eq!(response.headers()["allow"], "GET, POST");
     let body = problem(response, 405).await;
     assert_eq!(body["type"], "/problems/method-not-allowed");
 }

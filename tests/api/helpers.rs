@@ -18,7 +18,16 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// The app with the demo data: two towns, an account per role (password `implication-demo`),
+/// a platform admin and the `demo-partner` client.
+pub async fn spawn_demo_app() -> TestApp {
+    let app = spawn_app().await;
+    implication_api::demo::load(&app.db).await.expect("the demo data loads");
+    app
+}
+
 pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
+    crate::logs::capture();
     let database = TestDatabase::create().await;
     let mut vars: HashMap<String, String> = settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
     vars.insert("BIND_ADDR".into(), "127.0.0.1:0".into());
@@ -27,7 +36,7 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
     vars.insert("DATABASE_MAX_CONNECTIONS".into(), "5".into());
     let config = Config::from_lookup(|name| vars.get(name).cloned()).expect("test configuration is valid");
     let db = prepare_database(&config).await.expect("the test database migrates");
-    let app = Application::build(&config, db.clone()).expect("the app builds");
+    let app = Application::build(&config, db.clone()).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
@@ -41,6 +50,35 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("the request is sent")
+    }
+
+    /// A request builder with a bearer token.
+    pub fn authed(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(token)
+    }
+
+    /// The token response of a password grant.
+    pub async fn password_grant(&self, email: &str, password: &str, municipality: Option<&str>) -> reqwest::Response {
+        let mut form = vec![("grant_type", "password"), ("username", email), ("password", password)];
+        if let Some(m) = municipality {
+            form.push(("municipality", m));
+        }
+        self.client.post(self.url("/v1/auth/token")).form(&form).send().await.expect("the request is sent")
+    }
+
+    /// An access token for a demo account (`agent@loos-en-gohelle.demo`…).
+    pub async fn login(&self, email: &str) -> String {
+        let response = self.password_grant(email, implication_api::demo::PASSWORD, None).await;
+        assert_eq!(response.status(), 200, "login of {email}");
+        json(response).await["access_token"].as_str().expect("an access token").to_owned()
+    }
+
+    /// An access token for a machine client.
+    pub async fn client_login(&self, client_id: &str, secret: &str) -> String {
+        let form = [("grant_type", "client_credentials"), ("client_id", client_id), ("client_secret", secret)];
+        let response = self.client.post(self.url("/v1/auth/token")).form(&form).send().await.expect("sent");
+        assert_eq!(response.status(), 200, "login of client {client_id}");
+        json(response).await["access_token"].as_str().expect("an access token").to_owned()
     }
 
     /// Creates a municipality the way the CLI does.

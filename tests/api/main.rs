@@ -3,9 +3,13 @@
 //! database — a temporary SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL`
 //! names a server.
 
+mod auth;
+mod authorization;
 mod contract;
 mod errors;
 mod helpers;
+mod logs;
 mod municipalities;
 mod operations;
+mod people;
 mod vocabulary;

@@ -18,6 +18,37 @@ pub struct Config {
     pub workers: usize,
     pub shutdown_timeout: Duration,
     pub max_body_bytes: usize,
+    pub jwt: JwtConfig,
+    /// Read the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+}
+
+/// How access tokens are made and checked.
+#[derive(Clone)]
+pub struct JwtConfig {
+    pub issuer: String,
+    pub audience: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+    /// The active signing key (PEM), from `JWT_SIGNING_KEY_FILE` or `JWT_SIGNING_KEY`; `None`: the
+    /// embedded default (a key generated on first start and kept in the database).
+    pub signing_key_pem: Option<String>,
+    /// Earlier keys still accepted while their tokens live (`JWT_PREVIOUS_KEY_FILES`).
+    pub previous_key_pems: Vec<String>,
+}
+
+/// Keys never print.
+impl fmt::Debug for JwtConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JwtConfig")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("access_ttl", &self.access_ttl)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .field("signing_key_configured", &self.signing_key_pem.is_some())
+            .field("previous_keys", &self.previous_key_pems.len())
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +151,29 @@ impl Config {
                 3600,
             )?),
             max_body_bytes: ranged("MAX_BODY_BYTES", get("MAX_BODY_BYTES"), 256 * 1024, 1024, 64 * 1024 * 1024)?,
+            jwt: JwtConfig {
+                issuer: get("JWT_ISSUER").unwrap_or_else(|| "implication".to_owned()),
+                audience: get("JWT_AUDIENCE").unwrap_or_else(|| "implication-api".to_owned()),
+                access_ttl: Duration::from_secs(ranged(
+                    "ACCESS_TOKEN_TTL_SECS",
+                    get("ACCESS_TOKEN_TTL_SECS"),
+                    900,
+                    60,
+                    86_400,
+                )?),
+                refresh_ttl: Duration::from_secs(
+                    86_400 * ranged("REFRESH_TOKEN_TTL_DAYS", get("REFRESH_TOKEN_TTL_DAYS"), 30_u64, 1, 365)?,
+                ),
+                signing_key_pem: signing_key(get("JWT_SIGNING_KEY_FILE"), get("JWT_SIGNING_KEY"))?,
+                previous_key_pems: previous_keys(get("JWT_PREVIOUS_KEY_FILES"))?,
+            },
+            trust_forwarded_for: match get("TRUST_FORWARDED_FOR").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    return Err(invalid("TRUST_FORWARDED_FOR", format!("\"{other}\" is neither true nor false")));
+                }
+            },
         })
     }
 }
@@ -154,6 +208,30 @@ where
         return Err(invalid(variable, format!("{parsed} is not {expected}")));
     }
     Ok(parsed)
+}
+
+fn read_key_file(variable: &'static str, path: &str) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| invalid(variable, format!("cannot read {path}: {e}")))
+}
+
+fn signing_key(file: Option<String>, inline: Option<String>) -> Result<Option<String>, ConfigError> {
+    match (file, inline) {
+        (Some(_), Some(_)) => Err(invalid("JWT_SIGNING_KEY", "set JWT_SIGNING_KEY_FILE or JWT_SIGNING_KEY, not both")),
+        (Some(path), None) => read_key_file("JWT_SIGNING_KEY_FILE", &path).map(Some),
+        (None, inline) => Ok(inline.map(|pem| pem.replace("\\n", "\n"))),
+    }
+}
+
+fn previous_keys(files: Option<String>) -> Result<Vec<String>, ConfigError> {
+    files
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| read_key_file("JWT_PREVIOUS_KEY_FILES", p))
+                .collect()
+        })
+        .unwrap_or_else(|| Ok(Vec::new()))
 }
 
 fn database_url(value: Option<String>) -> Result<DatabaseUrl, ConfigError> {
@@ -214,6 +292,9 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("CORS_ALLOWED_ORIGINS", "www.example.org"),
             ("MAX_BODY_BYTES", "lots"),
+            ("ACCESS_TOKEN_TTL_SECS", "5"),
+            ("JWT_SIGNING_KEY_FILE", "/no/such/key.pem"),
+            ("TRUST_FORWARDED_FOR", "yes"),
         ] {
             let error = config(&[(variable, value)]).err();
             assert_eq!(error.map(|e| e.variable), Some(variable));

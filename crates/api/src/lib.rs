@@ -4,9 +4,11 @@
 //! CORS, then the handler registered in `routes.rs`, which parses input into domain types,
 //! calls the storage crate, and maps the result to a wire type (`…View`) or an `ApiError`.
 
+pub mod auth;
 pub mod config;
 pub mod demo;
 mod etag;
+mod extract;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;

@@ -2,9 +2,12 @@
 //! municipalities.
 
 use clap::{Parser, Subcommand};
+use implication_api::auth::secrets::hash_password;
 use implication_api::{Application, Config, demo, openapi, prepare_database, telemetry};
+use implication_domain::identity::{Email, Password};
 use implication_domain::municipality::MunicipalityDraft;
 use implication_domain::{NewMunicipality, NewNeighbourhood};
+use implication_storage::accounts::{self, NewAccount};
 use implication_storage::municipalities;
 use std::process::ExitCode;
 
@@ -34,6 +37,23 @@ enum Command {
     Municipality {
         #[command(subcommand)]
         action: MunicipalityAction,
+    },
+    /// Manage platform admins (who create municipalities and their first admins).
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// Create a platform admin, or make an existing account one. The password comes from
+    /// IMPLICATION_ADMIN_PASSWORD, or is asked for (never an argument: it would show in `ps`).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -112,6 +132,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve { demo } => serve(config, demo).await,
         Command::Migrate { action } => migrate(config, action).await,
         Command::Municipality { action } => municipality(config, action).await,
+        Command::Admin { action: AdminAction::Create { email, name } } => create_admin(config, email, name).await,
         Command::Openapi => Ok(()),
     }
 }
@@ -122,7 +143,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         let created = demo::load(&db).await?;
         tracing::info!(created = ?created, "demo data loaded");
     }
-    let app = Application::build(&config, db.clone())?;
+    let app = Application::build(&config, db.clone()).await?;
     let base = format!("http://{}:{}", config.bind_addr.ip(), app.port());
     println!("Implication is serving on {base} (database: {})", config.database_url.redacted());
     println!("  interactive documentation: {base}/docs/");
@@ -175,6 +196,35 @@ async fn municipality(config: Config, action: MunicipalityAction) -> anyhow::Res
     let db = prepare_database(&config).await?;
     let created = municipalities::create(&db, &new, &neighbourhoods).await?;
     println!("created municipality {} ({}), id {}", created.slug, created.name.as_str(), created.id);
+    db.close().await;
+    Ok(())
+}
+
+async fn create_admin(config: Config, email: String, name: Option<String>) -> anyhow::Result<()> {
+    let email = Email::parse("--email", &email).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+    let db = prepare_database(&config).await?;
+    if let Some((account, _)) = accounts::find_with_password_by_email(&db, &email).await? {
+        accounts::set_platform_admin(&db, account.id).await?;
+        println!("{} is now a platform admin (its password is unchanged)", email.as_str());
+        db.close().await;
+        return Ok(());
+    }
+    let password = match std::env::var("IMPLICATION_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()) {
+        Some(password) => password,
+        None => {
+            let first = rpassword::prompt_password("Password for the new platform admin: ").map_err(|e| {
+                anyhow::anyhow!("no password: set IMPLICATION_ADMIN_PASSWORD or run in a terminal ({e})")
+            })?;
+            let again = rpassword::prompt_password("The same password again: ")?;
+            anyhow::ensure!(first == again, "the two passwords differ");
+            first
+        }
+    };
+    let password = Password::parse("password", &password).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
+    let password_hash = hash_password(password.expose()).map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+    let new = NewAccount { email: &email, password_hash, display_name: name, platform_admin: true };
+    let account = accounts::create(&db, new).await?;
+    println!("created platform admin {} (id {})", email.as_str(), account.id);
     db.close().await;
     Ok(())
 }

@@ -27,15 +27,43 @@ come from `GET /v1/vocabulary`, in French (default) or English (`Accept-Language
     ),
     tags(
         (name = "municipalities", description = "The towns this deployment serves, and their neighbourhoods."),
+        (name = "auth", description = "Tokens (OAuth 2.0 shapes) and the public keys that verify them."),
+        (name = "accounts", description = "Who is calling; accounts, services, delegations and machine clients of a municipality."),
         (name = "vocabulary", description = "Every enumeration with its French and English labels."),
         (name = "operations", description = "Health, readiness and metrics, for operators.")
     ),
     components(
         schemas(Problem),
-        responses(BadRequest, NotFound, ServiceUnavailable, InternalError)
-    )
+        responses(
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
+            UnsupportedMediaType, Unprocessable, PreconditionRequired, TooManyRequests, InternalError, ServiceUnavailable
+        )
+    ),
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
+
+/// Declares the bearer scheme operations refer to (`security(("bearer" = []))`).
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /v1/auth/token` (EdDSA-signed JWT; keys at `/.well-known/jwks.json`).",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The whole contract, as served at `/openapi.json` and committed in `openapi/openapi.json`.
 pub fn document() -> utoipa::openapi::OpenApi {
@@ -149,6 +177,105 @@ shared_response!(
             { "field": "limit", "code": "out_of_range", "message": "must be a whole number from 1 to 200" }
         ])
     )
+);
+shared_response!(
+    Unauthorized,
+    "No bearer token, or one that is invalid, expired, or whose account or client is suspended.",
+    example(
+        "unauthorized",
+        "Authentification requise",
+        401,
+        "the token is invalid or expired",
+        serde_json::Value::Null
+    ),
+    ("WWW-Authenticate", "`Bearer realm=\"implication\"`, with `error=\"invalid_token\"` when a token was refused.")
+);
+shared_response!(
+    Forbidden,
+    "The caller is known, but their role or scopes do not allow this.",
+    example("forbidden", "Action non autorisée", 403, "your role does not allow this here", serde_json::Value::Null)
+);
+shared_response!(
+    Conflict,
+    "A unique value is already taken; `errors` names the field.",
+    example(
+        "duplicate",
+        "Déjà existant",
+        409,
+        "email is already taken",
+        json!([
+            { "field": "email", "code": "taken", "message": "this email is already taken" }
+        ])
+    )
+);
+shared_response!(
+    PreconditionFailed,
+    "`If-Match` names an older version: someone changed the resource since you read it.",
+    example(
+        "precondition-failed",
+        "Version périmée",
+        412,
+        "the resource changed since you read it: get it again, then retry with its new ETag",
+        serde_json::Value::Null
+    )
+);
+shared_response!(
+    PayloadTooLarge,
+    "The body is larger than the server accepts.",
+    example(
+        "payload-too-large",
+        "Corps de requête trop volumineux",
+        413,
+        "the body is larger than 262144 bytes",
+        serde_json::Value::Null
+    )
+);
+shared_response!(
+    UnsupportedMediaType,
+    "The body is not of the expected type (`application/json`, or a form for the token endpoints).",
+    example(
+        "unsupported-media-type",
+        "Type de contenu non pris en charge",
+        415,
+        "expected a body of type application/json",
+        serde_json::Value::Null
+    )
+);
+shared_response!(
+    Unprocessable,
+    "Well-formed, but invalid: `errors` names every invalid field.",
+    example(
+        "invalid-input",
+        "Données invalides",
+        422,
+        "1 field is invalid",
+        json!([
+            { "field": "email", "code": "invalid_email", "message": "must be an email address such as agent@loos-en-gohelle.fr" }
+        ])
+    )
+);
+shared_response!(
+    PreconditionRequired,
+    "This change needs `If-Match` with the resource's `ETag`.",
+    example(
+        "precondition-required",
+        "En-tête If-Match requis",
+        428,
+        "this change needs an If-Match header with the resource's ETag",
+        serde_json::Value::Null
+    )
+);
+shared_response!(
+    TooManyRequests,
+    "Too many attempts from this address or for this account; retry after the delay given.",
+    example(
+        "too-many-requests",
+        "Trop de tentatives",
+        429,
+        "too many attempts; retry in 60 seconds",
+        serde_json::Value::Null
+    ),
+    ("Retry-After", "Seconds to wait before retrying.")
 );
 shared_response!(
     NotFound,

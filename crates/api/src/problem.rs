@@ -43,6 +43,13 @@ pub struct Problem {
     /// Every invalid field, for 400 and 422.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
+    /// On the token endpoints: the OAuth 2.0 error code (RFC 6749 §5.2), e.g. `invalid_grant`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "invalid_grant")]
+    pub error: Option<String>,
+    /// When a choice must be made (the municipality a token is for): the possible values.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<String>,
 }
 
 /// One invalid field.
@@ -67,6 +74,12 @@ pub enum ApiError {
     /// Malformed JSON or parameters (400).
     #[error("{detail}")]
     Malformed { detail: String, errors: Vec<FieldProblem> },
+    /// No token, or a bad one (401, with `WWW-Authenticate`).
+    #[error("{detail}")]
+    Unauthorized { detail: String, invalid_token: bool },
+    /// A known caller whose role does not allow this (403).
+    #[error("{0}")]
+    Forbidden(String),
     /// Unknown, or another municipality's (404): never say which.
     #[error("{0}")]
     NotFound(String),
@@ -83,6 +96,18 @@ pub enum ApiError {
     /// A unique field already taken (409).
     #[error("{field} is already taken")]
     Duplicate { field: &'static str },
+    /// `If-Match` names another version than the current one (412).
+    #[error("the resource changed since you read it: get it again, then retry with its new ETag")]
+    PreconditionFailed,
+    /// `If-Match` is required and missing (428).
+    #[error("this change needs an If-Match header with the resource's ETag")]
+    PreconditionRequired,
+    /// Too many attempts (429, with `Retry-After` in seconds).
+    #[error("too many attempts; retry in {retry_after_secs} seconds")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// An OAuth 2.0 token-endpoint error (RFC 6749 §5.2): 400, or 401 for `invalid_client`.
+    #[error("{description}")]
+    OAuth { error: &'static str, description: String, choices: Vec<String> },
     /// The database does not answer (503).
     #[error("the database is unavailable")]
     Unavailable,
@@ -115,9 +140,23 @@ impl ApiError {
         }
     }
 
+    pub fn unauthorized(detail: &str, invalid_token: bool) -> Self {
+        ApiError::Unauthorized { detail: detail.to_owned(), invalid_token }
+    }
+
+    pub fn oauth(error: &'static str, description: impl Into<String>) -> Self {
+        ApiError::OAuth { error, description: description.into(), choices: Vec::new() }
+    }
+
+    pub fn too_many(retry_after: std::time::Duration) -> Self {
+        ApiError::TooManyRequests { retry_after_secs: retry_after.as_secs().max(1) }
+    }
+
     fn kind(&self) -> Kind {
         let (slug, fr, en) = match self {
             ApiError::Malformed { .. } => ("malformed-request", "Requête mal formée", "Malformed request"),
+            ApiError::Unauthorized { .. } => ("unauthorized", "Authentification requise", "Authentication required"),
+            ApiError::Forbidden(_) => ("forbidden", "Action non autorisée", "Forbidden"),
             ApiError::NotFound(_) => ("not-found", "Ressource introuvable", "Not found"),
             ApiError::MethodNotAllowed { .. } => ("method-not-allowed", "Méthode non autorisée", "Method not allowed"),
             ApiError::PayloadTooLarge { .. } => {
@@ -128,6 +167,12 @@ impl ApiError {
             }
             ApiError::Invalid(_) => ("invalid-input", "Données invalides", "Invalid input"),
             ApiError::Duplicate { .. } => ("duplicate", "Déjà existant", "Already exists"),
+            ApiError::PreconditionFailed => ("precondition-failed", "Version périmée", "Precondition failed"),
+            ApiError::PreconditionRequired => {
+                ("precondition-required", "En-tête If-Match requis", "Precondition required")
+            }
+            ApiError::TooManyRequests { .. } => ("too-many-requests", "Trop de tentatives", "Too many requests"),
+            ApiError::OAuth { .. } => ("oauth-error", "Demande de jeton refusée", "Token request refused"),
             ApiError::Unavailable => {
                 ("service-unavailable", "Service momentanément indisponible", "Service unavailable")
             }
@@ -183,6 +228,15 @@ impl ApiError {
             instance: context.map(|c| c.path.clone()),
             request_id: context.map(|c| c.request_id.clone()),
             errors: self.field_problems(),
+            error: match self {
+                ApiError::OAuth { error, .. } => Some((*error).to_owned()),
+                ApiError::Unauthorized { invalid_token: true, .. } => Some("invalid_token".to_owned()),
+                _ => None,
+            },
+            choices: match self {
+                ApiError::OAuth { choices, .. } => choices.clone(),
+                _ => Vec::new(),
+            },
         }
     }
 }
@@ -191,12 +245,19 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Malformed { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::OAuth { error: "invalid_client", .. } => StatusCode::UNAUTHORIZED,
+            ApiError::OAuth { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Other(status, _) => *status,
@@ -217,6 +278,20 @@ impl ResponseError for ApiError {
             ApiError::Unavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));
             }
+            ApiError::TooManyRequests { retry_after_secs } => {
+                response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            ApiError::Unauthorized { invalid_token, .. } => {
+                let challenge = if *invalid_token {
+                    r#"Bearer realm="implication", error="invalid_token""#
+                } else {
+                    r#"Bearer realm="implication""#
+                };
+                response.insert_header((header::WWW_AUTHENTICATE, challenge));
+            }
+            ApiError::OAuth { error: "invalid_client", .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, r#"Basic realm="implication""#));
+            }
             _ => {}
         }
         response.json(self.problem(context.as_ref()))
@@ -231,6 +306,7 @@ impl From<StorageError> for ApiError {
                 ApiError::Unavailable
             }
             StorageError::Duplicate(field) => ApiError::Duplicate { field },
+            StorageError::Stale => ApiError::PreconditionFailed,
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -1,7 +1,9 @@
 //! Every route of the API, registered in one place. Only handlers registered here with
 //! `.service(...)` reach the OpenAPI contract.
 
-use crate::resources::{health, index, municipalities, neighbourhoods, vocabulary};
+use crate::resources::{
+    accounts, auth, clients, delegations, health, index, me, municipalities, neighbourhoods, services, vocabulary,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -12,8 +14,36 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::get_metrics)
         // vocabulary
         .service(vocabulary::get_vocabulary)
+        // auth
+        .service(auth::create_token)
+        .service(auth::revoke_token)
+        .service(auth::get_jwks)
+        // the caller
+        .service(me::get_me)
+        .service(me::change_my_password)
+        .service(me::register)
         // municipalities
         .service(municipalities::list_municipalities)
+        .service(municipalities::create_municipality)
         .service(municipalities::get_municipality)
-        .service(neighbourhoods::list_neighbourhoods);
+        .service(municipalities::update_municipality)
+        .service(neighbourhoods::list_neighbourhoods)
+        // a municipality's people and tools
+        .service(accounts::list_accounts)
+        .service(accounts::create_account)
+        .service(accounts::get_account)
+        .service(accounts::update_account)
+        .service(services::list_services)
+        .service(services::create_service)
+        .service(services::get_service)
+        .service(services::update_service)
+        .service(delegations::list_delegations)
+        .service(delegations::create_delegation)
+        .service(delegations::get_delegation)
+        .service(delegations::update_delegation)
+        .service(clients::list_clients)
+        .service(clients::create_client)
+        .service(clients::get_client)
+        .service(clients::update_client)
+        .service(clients::rotate_client_secret);
 }

@@ -1,6 +1,10 @@
 //! Building and running the HTTP server: the one place where the application is assembled.
 
+use crate::auth::AuthState;
+use crate::auth::jwt::TokenSettings;
+use crate::auth::keys::{KeySet, KeySources};
 use crate::config::{Config, CorsOrigins};
+use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
 use crate::observe::observe;
 use crate::openapi::{self, RouteTable};
@@ -8,6 +12,7 @@ use crate::problem::ApiError;
 use crate::routes;
 use actix_cors::Cors;
 use actix_web::dev::Server;
+use actix_web::error::UrlencodedError;
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
@@ -43,7 +48,19 @@ pub struct Application {
 
 impl Application {
     /// Binds `config.bind_addr` (port 0 picks a free port) and assembles the app on `db`.
-    pub fn build(config: &Config, db: Database) -> anyhow::Result<Self> {
+    pub async fn build(config: &Config, db: Database) -> anyhow::Result<Self> {
+        let key_sources = KeySources {
+            signing_pem: config.jwt.signing_key_pem.clone(),
+            previous_pems: config.jwt.previous_key_pems.clone(),
+        };
+        let keys = KeySet::load(&key_sources, &db).await?;
+        let token_settings = TokenSettings {
+            issuer: config.jwt.issuer.clone(),
+            audience: config.jwt.audience.clone(),
+            access_ttl: config.jwt.access_ttl,
+            refresh_ttl: config.jwt.refresh_ttl,
+        };
+        let auth = web::Data::new(AuthState::new(keys, token_settings, config.trust_forwarded_for));
         let api = openapi::document();
         let contract = web::Data::new(OpenApiJson(openapi::document_json()?));
         let route_table = web::Data::new(RouteTable::new(&api, &UNDOCUMENTED_GET_PATHS));
@@ -63,7 +80,10 @@ impl Application {
                 .app_data(metrics.clone())
                 .app_data(route_table.clone())
                 .app_data(contract.clone())
+                .app_data(auth.clone())
+                .app_data(BodyLimit(max_body_bytes))
                 .app_data(web::PayloadConfig::default().limit(max_body_bytes))
+                .app_data(web::FormConfig::default().limit(max_body_bytes).error_handler(form_error))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
                     ApiError::malformed(format!("the query string is invalid: {err}"), Vec::new()).into()
                 }))
@@ -90,6 +110,18 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// A form that cannot be read: the token endpoints' errors, in OAuth 2.0 terms.
+fn form_error(err: UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    match err {
+        UrlencodedError::ContentType => {
+            ApiError::UnsupportedMediaType { expected: "application/x-www-form-urlencoded" }
+        }
+        UrlencodedError::Overflow { limit, .. } => ApiError::PayloadTooLarge { limit },
+        other => ApiError::oauth("invalid_request", format!("the form is invalid: {other}")),
+    }
+    .into()
 }
 
 async fn get_contract(contract: web::Data<OpenApiJson>) -> HttpResponse {

@@ -48,6 +48,23 @@ typed_id!(
     NeighbourhoodId
 );
 
+typed_id!(
+    /// A person's account (one per email, across municipalities).
+    AccountId
+);
+typed_id!(
+    /// A partner association's machine client.
+    MachineClientId
+);
+typed_id!(
+    /// A department of a town hall.
+    ServiceId
+);
+typed_id!(
+    /// An elected official's portfolio.
+    DelegationId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

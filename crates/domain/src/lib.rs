@@ -5,6 +5,7 @@
 //! here, with its unit tests. See `DOMAIN.md` for the vocabulary.
 
 pub mod error;
+pub mod identity;
 pub mod ids;
 pub mod municipality;
 pub mod neighbourhood;
@@ -13,7 +14,7 @@ pub mod time;
 pub mod vocabulary;
 
 pub use error::{FieldError, ValidationErrors};
-pub use ids::{MunicipalityId, NeighbourhoodId};
+pub use ids::{AccountId, DelegationId, MachineClientId, MunicipalityId, NeighbourhoodId, ServiceId};
 pub use municipality::{InseeCode, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, Population};
 pub use neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use slug::Slug;

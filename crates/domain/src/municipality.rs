@@ -23,7 +23,7 @@ impl MunicipalityName {
 }
 
 /// Trims, then requires 1..=max characters and no control characters.
-pub(crate) fn parse_name(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+pub fn parse_name(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(FieldError::new(field, "required", "must not be empty"));

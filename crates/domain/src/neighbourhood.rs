@@ -75,8 +75,8 @@ mod tests {
     }
 
     #[test]
-    fn a_name_without_letters_needs_an_explicit_code() {
-        assert!(NewNeighbourhood::parse("???", None).is_err_and(|e| e.0[0].code == "no_code"));
-        assert!(NewNeighbourhood::parse("???", Some("secteur-x")).is_ok());
+    fn a_name_without_letters_gets_a_placeholder_code_unless_one_is_given() {
+        assert!(NewNeighbourhood::parse("???", None).is_ok_and(|n| n.code.as_str() == "sans-nom"));
+        assert!(NewNeighbourhood::parse("???", Some("secteur-x")).is_ok_and(|n| n.code.as_str() == "secteur-x"));
     }
 }

@@ -10,7 +10,7 @@ use std::fmt;
 pub struct Slug(String);
 
 impl Slug {
-    pub const MIN_LEN: usize = 2;
+    pub const MIN_LEN: usize = 1;
     pub const MAX_LEN: usize = 63;
     /// The same rule as [`Slug::parse`], for documentation and schemas.
     pub const PATTERN: &'static str = "^[a-z0-9]+(-[a-z0-9]+)*$";
@@ -22,7 +22,7 @@ impl Slug {
         if length_ok && chars_ok && hyphens_ok {
             Ok(Self(value.to_owned()))
         } else {
-            Err("must be 2 to 63 lowercase letters, digits and single hyphens, e.g. loos-en-gohelle")
+            Err("must be 1 to 63 lowercase letters, digits and single hyphens, e.g. loos-en-gohelle")
         }
     }
 
@@ -32,7 +32,8 @@ impl Slug {
     }
 
     /// Derives a slug from a French name: accents dropped, anything else becomes a hyphen
-    /// ("Cité 5" → `cite-5`, "Quartier Ouest" → `quartier-ouest`).
+    /// ("Cité 5" → `cite-5`, "Quartier Ouest" → `quartier-ouest`). A name with no letter or
+    /// digit to keep gets `sans-nom` ("without a name"), so that any valid name has a code.
     pub fn from_name(name: &str) -> Result<Self, &'static str> {
         let mut slug = String::with_capacity(name.len());
         for c in name.chars().flat_map(fold_accent) {
@@ -48,6 +49,9 @@ impl Slug {
         slug.truncate(Self::MAX_LEN);
         while slug.ends_with('-') {
             slug.pop();
+        }
+        if slug.is_empty() {
+            slug.push_str("sans-nom");
         }
         Self::parse(&slug)
     }
@@ -106,7 +110,8 @@ mod tests {
 
     #[test]
     fn rejects_uppercase_spaces_and_stray_hyphens() {
-        for bad in ["Loos", "loos en gohelle", "-loos", "loos-", "loos--gohelle", "l", "é-t-é", ""] {
+        assert!(Slug::parse("l").is_ok());
+        for bad in ["Loos", "loos en gohelle", "-loos", "loos-", "loos--gohelle", "é-t-é", ""] {
             assert!(Slug::parse(bad).is_err(), "{bad} should be refused");
         }
         assert!(Slug::parse(&"a".repeat(64)).is_err());
@@ -118,7 +123,7 @@ mod tests {
         assert_eq!(Slug::from_name("Cité 5").map(|s| s.0), Ok("cite-5".into()));
         assert_eq!(Slug::from_name("Quartier Ouest").map(|s| s.0), Ok("quartier-ouest".into()));
         assert_eq!(Slug::from_name("  Œuvre d'Été !").map(|s| s.0), Ok("oeuvre-d-ete".into()));
-        assert!(Slug::from_name("!!!").is_err());
+        assert_eq!(Slug::from_name("!!!").map(|s| s.0), Ok("sans-nom".into()));
     }
 
     #[test]

@@ -10,6 +10,9 @@ pub enum StorageError {
     /// A unique field is already taken; names the field.
     #[error("{0} is already taken")]
     Duplicate(&'static str),
+    /// The row changed since the version the caller read (a stale `If-Match`).
+    #[error("the resource changed since it was read")]
+    Stale,
     /// A stored row no longer satisfies the domain's rules: a bug or a manual edit.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),

@@ -3,11 +3,16 @@
 //! Functions here take and return domain types; entities never leave this crate. A stored value
 //! that no longer parses as its domain type is reported as [`StorageError::Corrupt`], not hidden.
 
+pub mod accounts;
+pub mod clients;
 mod database;
 mod entities;
 mod error;
+pub mod keys;
 pub mod municipalities;
 pub mod neighbourhoods;
+pub mod services;
+pub mod tokens;
 
 pub use database::{Backend, Database, MigrationState, PoolOptions};
 pub use error::StorageError;

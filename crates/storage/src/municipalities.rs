@@ -73,3 +73,43 @@ pub(crate) fn to_domain(row: municipality::Model) -> Result<Municipality, Storag
         updated_at: row.updated_at,
     })
 }
+
+/// Changes to a municipality; `None` keeps the value.
+#[derive(Debug, Default)]
+pub struct MunicipalityChanges {
+    pub name: Option<MunicipalityName>,
+    pub population: Option<Population>,
+    pub settings: Option<MunicipalitySettings>,
+}
+
+/// Applies changes if the municipality is still at `expected_version`.
+pub async fn update(
+    db: &Database,
+    slug: &str,
+    expected_version: i32,
+    changes: MunicipalityChanges,
+) -> Result<Option<Municipality>, StorageError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let mut update = municipality::Entity::update_many()
+        .col_expr(municipality::Column::Version, Expr::col(municipality::Column::Version).add(1))
+        .col_expr(municipality::Column::UpdatedAt, Expr::value(time::now()))
+        .filter(municipality::Column::Slug.eq(slug))
+        .filter(municipality::Column::Version.eq(expected_version));
+    if let Some(name) = changes.name {
+        update = update.col_expr(municipality::Column::Name, Expr::value(name.as_str()));
+    }
+    if let Some(population) = changes.population {
+        update = update.col_expr(municipality::Column::Population, Expr::value(i64::from(population.get())));
+    }
+    if let Some(settings) = changes.settings {
+        update = update
+            .col_expr(municipality::Column::AnswerDelayDays, Expr::value(i32::from(settings.answer_delay_days)))
+            .col_expr(municipality::Column::MinutesDelayDays, Expr::value(i32::from(settings.minutes_delay_days)));
+    }
+    let updated = update.exec(db.conn()).await?;
+    let found = find_by_slug(db, slug).await?;
+    match (updated.rows_affected, found) {
+        (0, Some(_)) => Err(StorageError::Stale),
+        (_, found) => Ok(found),
+    }
+}

@@ -23,9 +23,13 @@ use uuid::Uuid;
 pub struct NeighbourhoodView {
     pub id: Uuid,
     /// Stable within its municipality; what filters take (`?neighbourhood=quartier-ouest`).
-    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 2, max_length = 63)]
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub code: String,
-    #[schema(min_length = 1, max_length = 120)]
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     pub name: String,
     pub created_at: DateTime<Utc>,
 }
@@ -57,7 +61,7 @@ pub struct NeighbourhoodPage {
     tag = "municipalities",
     params(
         ("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
-            pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 2, max_length = 63),
+            pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         PageParams
     ),
     security(()),

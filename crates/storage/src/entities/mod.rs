@@ -1,4 +1,12 @@
 //! SeaORM entities: the rows as stored. They never leave this crate.
 
+pub mod account;
+pub mod delegation;
+pub mod machine_client;
+pub mod membership;
 pub mod municipality;
 pub mod neighbourhood;
+pub mod refresh_token;
+pub mod service;
+pub mod service_member;
+pub mod signing_key;

@@ -1,0 +1,209 @@
+//! Authentication and authorization for handlers: extractors whose type says who may call.
+//!
+//! - [`Caller`]: anyone; the principal when a valid token is given (an invalid one is a 401).
+//! - [`Authenticated`]: a valid token is required.
+//! - [`InMunicipality<R>`]: a caller allowed `R` in the municipality named by the path's
+//!   `{municipality}`, with that municipality loaded. Another municipality's caller gets 404.
+//! - [`PlatformAdmin`]: a platform admin acting for the platform.
+//!
+//! The rule itself is `implication_domain::identity::decide`.
+
+pub mod jwt;
+pub mod keys;
+pub mod secrets;
+pub mod throttle;
+
+use crate::problem::ApiError;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use implication_domain::Municipality;
+use implication_domain::identity::{Decision, Principal, Requirement, decide, is_platform_admin};
+use implication_storage::{Database, accounts, clients, municipalities};
+use jwt::TokenSettings;
+use keys::KeySet;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+use throttle::Throttle;
+
+/// What authentication needs, shared by every worker.
+#[derive(Debug)]
+pub struct AuthState {
+    pub keys: KeySet,
+    pub settings: TokenSettings,
+    /// Failed logins per account (email).
+    pub failures_by_account: Throttle,
+    /// Failed logins per client address.
+    pub failures_by_address: Throttle,
+    /// Every call to the token endpoint, per address.
+    pub token_requests: Throttle,
+    /// Registrations per address.
+    pub registrations: Throttle,
+    /// Whether the client address may be read from `X-Forwarded-For` (behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+impl AuthState {
+    pub fn new(keys: KeySet, settings: TokenSettings, trust_forwarded_for: bool) -> Self {
+        Self {
+            keys,
+            settings,
+            failures_by_account: Throttle::new(5, Duration::from_secs(15 * 60)),
+            failures_by_address: Throttle::new(20, Duration::from_secs(15 * 60)),
+            token_requests: Throttle::new(60, Duration::from_secs(60)),
+            registrations: Throttle::new(10, Duration::from_secs(60 * 60)),
+            trust_forwarded_for,
+        }
+    }
+
+    /// The address rate limits are counted by.
+    pub fn client_address(&self, req: &HttpRequest) -> String {
+        let info = req.connection_info();
+        let address = if self.trust_forwarded_for { info.realip_remote_addr() } else { info.peer_addr() };
+        // Without the port: one machine is one address.
+        address.map(|a| a.rsplit_once(':').map_or(a, |(host, _)| host).to_owned()).unwrap_or_default()
+    }
+}
+
+type Boxed<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
+
+fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, ApiError> {
+    req.app_data::<web::Data<T>>().cloned().ok_or_else(|| ApiError::Internal("application state missing".to_owned()))
+}
+
+/// Anyone; `Some` when a valid bearer token was given.
+#[derive(Debug)]
+pub struct Caller(pub Option<Principal>);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let authorization = req.headers().get(header::AUTHORIZATION).map(|v| v.to_str().map(str::to_owned));
+        let state = app_data::<AuthState>(req);
+        let db = app_data::<Database>(req);
+        Box::pin(async move {
+            let Some(authorization) = authorization else { return Ok(Caller(None)) };
+            let token = authorization
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`", true))?;
+            let (state, db) = (state?, db?);
+            let principal = jwt::verify(&state.keys, &state.settings, &token).map_err(|e| {
+                tracing::info!(reason = %e, "token refused");
+                ApiError::unauthorized("the token is invalid or expired", true)
+            })?;
+            let active = match &principal {
+                Principal::Person { account, municipality, .. } => {
+                    accounts::is_active(&db, *account, municipality.as_ref()).await?
+                }
+                Principal::Client { client, .. } => clients::is_active(&db, *client).await?,
+            };
+            if !active {
+                tracing::info!("token of a suspended or removed account or client");
+                return Err(ApiError::unauthorized("the token's account or client is suspended", true));
+            }
+            Ok(Caller(Some(principal)))
+        })
+    }
+}
+
+/// A caller with a valid token.
+#[derive(Debug)]
+pub struct Authenticated(pub Principal);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            match caller.await?.0 {
+                Some(principal) => Ok(Authenticated(principal)),
+                None => Err(ApiError::unauthorized("this operation needs a bearer token", false)),
+            }
+        })
+    }
+}
+
+/// A platform admin, acting for the platform.
+#[derive(Debug)]
+pub struct PlatformAdmin(pub Principal);
+
+impl FromRequest for PlatformAdmin {
+    type Error = ApiError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let authenticated = Authenticated::from_request(req, payload);
+        Box::pin(async move {
+            let Authenticated(principal) = authenticated.await?;
+            if is_platform_admin(&principal) {
+                Ok(PlatformAdmin(principal))
+            } else {
+                Err(ApiError::Forbidden("only a platform admin may do this".to_owned()))
+            }
+        })
+    }
+}
+
+/// What an [`InMunicipality`] requires of its caller.
+pub trait Need {
+    const REQUIREMENT: Requirement;
+}
+
+/// Any role in the municipality.
+#[derive(Debug)]
+pub struct MemberOf;
+/// An agent, an elected official or an admin of the municipality.
+#[derive(Debug)]
+pub struct StaffOf;
+/// The municipality's admin.
+#[derive(Debug)]
+pub struct AdminOf;
+
+impl Need for MemberOf {
+    const REQUIREMENT: Requirement = Requirement::Member;
+}
+impl Need for StaffOf {
+    const REQUIREMENT: Requirement = Requirement::Staff;
+}
+impl Need for AdminOf {
+    const REQUIREMENT: Requirement = Requirement::Admin;
+}
+
+/// A caller allowed `R` in the municipality of the path, and that municipality.
+#[derive(Debug)]
+pub struct InMunicipality<R> {
+    pub principal: Principal,
+    pub municipality: Municipality,
+    need: PhantomData<R>,
+}
+
+impl<R: Need + 'static> FromRequest for InMunicipality<R> {
+    type Error = ApiError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let authenticated = Authenticated::from_request(req, payload);
+        let slug = req.match_info().get("municipality").map(str::to_owned);
+        let db = app_data::<Database>(req);
+        Box::pin(async move {
+            let Authenticated(principal) = authenticated.await?;
+            let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
+            let not_found = || ApiError::NotFound(format!("no municipality {slug}"));
+            let db = db?;
+            let municipality = municipalities::find_by_slug(&db, &slug).await?.ok_or_else(not_found)?;
+            match decide(&principal, &municipality.slug, R::REQUIREMENT) {
+                Decision::Allowed => Ok(InMunicipality { principal, municipality, need: PhantomData }),
+                Decision::Hidden => Err(not_found()),
+                Decision::Forbidden => Err(ApiError::Forbidden("your role does not allow this here".to_owned())),
+            }
+        })
+    }
+}

@@ -1,0 +1,279 @@
+//! Request extractors shared by handlers: JSON bodies that fail as problem documents naming the
+//! field, and `If-Match`.
+
+use crate::problem::ApiError;
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Default largest body, when the app sets no `PayloadConfig`.
+const DEFAULT_LIMIT: usize = 256 * 1024;
+
+/// A JSON body: `415` unless `Content-Type: application/json`, `413` when too large, `400` when
+/// not JSON, `422` when JSON of the wrong shape (naming the field: `settings.answer_delay_days`).
+///
+/// Extraction itself never fails: actix polls a handler's extractors together, so a body error
+/// could otherwise answer before the caller is authenticated. The handler reads the body with
+/// [`JsonBody::into_inner`] once the caller is known.
+#[derive(Debug)]
+pub struct JsonBody<T>(Result<T, ApiError>);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> Result<T, ApiError> {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|mime| {
+                let mime = mime.trim().to_ascii_lowercase();
+                mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+            });
+        let limit = req.app_data::<BodyLimit>().map_or(DEFAULT_LIMIT, |l| l.0);
+        let body = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = body.await;
+            if !is_json {
+                return Ok(JsonBody(Err(ApiError::UnsupportedMediaType { expected: "application/json" })));
+            }
+            let parsed = bytes
+                .map_err(|e| match e.as_response_error().status_code().as_u16() {
+                    413 => ApiError::PayloadTooLarge { limit },
+                    _ => ApiError::malformed(format!("the body could not be read: {e}"), Vec::new()),
+                })
+                .and_then(|bytes| parse_json(&bytes));
+            Ok(JsonBody(parsed))
+        })
+    }
+}
+
+/// The configured body limit, for error messages.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// Syntax errors are 400; well-formed JSON that does not fit the schema is 422 naming the field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            return ApiError::malformed(format!("the body is not valid JSON: {inner}"), Vec::new());
+        }
+        let field = match (missing_field(&inner.to_string()), field.as_str()) {
+            (Some(missing), ".") => missing,
+            (Some(missing), parent) => format!("{parent}.{missing}"),
+            (None, _) => field,
+        };
+        let message = strip_position(&inner.to_string());
+        ApiError::Invalid(implication_domain::ValidationErrors(vec![implication_domain::FieldError::new(
+            field,
+            "invalid_type",
+            message,
+        )]))
+    })
+}
+
+/// serde says "missing field `name` at line 1 column 2" with the parent's path: name the field.
+fn missing_field(message: &str) -> Option<String> {
+    message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()).map(str::to_owned)
+}
+
+fn strip_position(message: &str) -> String {
+    message.split(" at line ").next().unwrap_or(message).to_owned()
+}
+
+/// The version named by a required `If-Match` (`"3"`): `428` when absent. A tag that is not one
+/// of ours can match nothing, so it is a `412`. Like [`JsonBody`], read it with
+/// [`IfMatch::version`] once the caller is authenticated.
+#[derive(Debug)]
+pub struct IfMatch(Result<i32, ApiError>);
+
+impl IfMatch {
+    pub fn version(self) -> Result<i32, ApiError> {
+        self.0
+    }
+}
+
+impl FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let value = req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or_default().trim().to_owned());
+        std::future::ready(Ok(IfMatch(match value {
+            None => Err(ApiError::PreconditionRequired),
+            Some(tag) => tag
+                .strip_prefix('"')
+                .and_then(|t| t.strip_suffix('"'))
+                .and_then(|t| t.parse::<i32>().ok())
+                .ok_or(ApiError::PreconditionFailed),
+        })))
+    }
+}
+
+/// 422 for one field.
+pub fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Invalid(implication_domain::ValidationErrors(vec![implication_domain::FieldError::new(
+        field, code, message,
+    )]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Settings {
+        answer_delay_days: u16,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        settings: Settings,
+    }
+
+    fn field_of(error: ApiError) -> Option<String> {
+        match error {
+            ApiError::Invalid(errors) => errors.0.first().map(|e| e.field.clone()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_is_malformed() {
+        assert!(matches!(parse_json::<Body>(b"{\"name\": "), Err(ApiError::Malformed { .. })));
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_nested_field() {
+        let error = parse_json::<Body>(br#"{"name": "x", "settings": {"answer_delay_days": "soon"}}"#).err();
+        assert_eq!(error.and_then(field_of), Some("settings.answer_delay_days".to_owned()));
+    }
+
+    #[test]
+    fn a_missing_nested_field_is_named_with_its_parent() {
+        let error = parse_json::<Body>(br#"{"name": "x", "settings": {}}"#).err();
+        assert_eq!(error.and_then(field_of), Some("settings.answer_delay_days".to_owned()));
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let error = parse_json::<Body>(br#"{"settings": {"answer_delay_days": 3}}"#).err();
+        assert_eq!(error.and_then(field_of), Some("name".to_owned()));
+    }
+}
+
+/// Names: at least one visible character, no control characters (what `parse_name` accepts).
+pub const NAME_PATTERN: &str =
+    "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$";
+
+/// A string schema with bounds, for the items of a list.
+fn bounded_string(
+    min: usize,
+    max: usize,
+    pattern: Option<&str>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let mut builder = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .min_length(Some(min))
+        .max_length(Some(max));
+    if let Some(pattern) = pattern {
+        builder = builder.pattern(Some(pattern));
+    }
+    builder.into()
+}
+
+/// A short text item of a list (a neighbourhood's name), with its bounds in the schema.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(transparent)]
+pub struct NameItem(pub String);
+
+impl utoipa::PartialSchema for NameItem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        bounded_string(1, 120, Some(NAME_PATTERN))
+    }
+}
+impl utoipa::ToSchema for NameItem {}
+
+/// A code item of a list (a service's code), with its pattern in the schema.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(transparent)]
+pub struct CodeItem(pub String);
+
+impl utoipa::PartialSchema for CodeItem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        bounded_string(1, 63, Some(implication_domain::Slug::PATTERN))
+    }
+}
+impl utoipa::ToSchema for CodeItem {}
+
+/// A scope item of a list, with the known scopes as an enumeration in the schema.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ScopeItem(pub String);
+
+impl utoipa::PartialSchema for ScopeItem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(implication_domain::identity::Scope::ALL.iter().map(|s| s.code())))
+            .into()
+    }
+}
+impl utoipa::ToSchema for ScopeItem {}
+
+/// An integer field that also takes `30.0`: JSON Schema counts it as an integer, so a client
+/// generated from the contract may send it.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    number
+        .as_i64()
+        .or_else(|| number.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+        .ok_or_else(|| serde::de::Error::custom(format!("expected a whole number, got {number}")))
+}
+
+/// [`whole_number`], for an optional field.
+pub fn optional_whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    Option::<serde_json::Number>::deserialize(deserializer)?
+        .map(|n| whole_number(serde_json::Value::Number(n)).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Body {
+        #[serde(deserialize_with = "whole_number")]
+        n: i64,
+        #[serde(default, deserialize_with = "optional_whole_number")]
+        m: Option<i64>,
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        let body: Body = serde_json::from_str(r#"{"n": 1998.0, "m": 3}"#).unwrap();
+        assert_eq!((body.n, body.m), (1998, Some(3)));
+        assert!(serde_json::from_str::<Body>(r#"{"n": 1.5}"#).is_err());
+        assert!(serde_json::from_str::<Body>(r#"{"n": 1, "m": null}"#).is_ok_and(|b| b.m.is_none()));
+    }
+}

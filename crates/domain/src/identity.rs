@@ -1,0 +1,469 @@
+//! People, roles, machine clients and scopes: who may call, and what they may do.
+//!
+//! Authorization is decided here, once ([`decide`]); the HTTP layer only extracts the caller
+//! and the municipality named in the path.
+
+use crate::error::FieldError;
+use crate::ids::{AccountId, DelegationId, MachineClientId, ServiceId};
+use crate::slug::Slug;
+use crate::vocabulary::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// An email address, trimmed and lowercased so that one person has one account.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+        let normalised = value.trim().to_lowercase();
+        let valid = normalised.len() <= Self::MAX_LEN
+            && normalised.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+            })
+            && !normalised.chars().any(|c| c.is_whitespace() || c.is_control());
+        if valid {
+            Ok(Self(normalised))
+        } else {
+            Err(FieldError::new(field, "invalid_email", "must be an email address such as agent@loos-en-gohelle.fr"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Emails are personal data: they never print in debug output (and so never reach a log).
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Email(…)")
+    }
+}
+
+/// A password that meets the policy; never printed.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_LEN: usize = 10;
+    pub const MAX_LEN: usize = 128;
+
+    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+        let length = value.chars().count();
+        if length < Self::MIN_LEN {
+            return Err(FieldError::new(field, "too_short", format!("must be at least {} characters", Self::MIN_LEN)));
+        }
+        if length > Self::MAX_LEN {
+            return Err(FieldError::new(field, "too_long", format!("must be at most {} characters", Self::MAX_LEN)));
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+/// What a machine client may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Scope {
+    #[serde(rename = "requests:read")]
+    RequestsRead,
+    #[serde(rename = "requests:write")]
+    RequestsWrite,
+    #[serde(rename = "projects:read")]
+    ProjectsRead,
+    #[serde(rename = "webhooks:manage")]
+    WebhooksManage,
+}
+
+impl Scope {
+    pub const ALL: [Scope; 4] = [Scope::RequestsRead, Scope::RequestsWrite, Scope::ProjectsRead, Scope::WebhooksManage];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Scope::RequestsRead => "requests:read",
+            Scope::RequestsWrite => "requests:write",
+            Scope::ProjectsRead => "projects:read",
+            Scope::WebhooksManage => "webhooks:manage",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Parses a space-separated scope list (RFC 6749 §3.3), sorted and without repeats.
+    pub fn parse_list(value: &str) -> Result<Vec<Scope>, String> {
+        let mut scopes = Vec::new();
+        for code in value.split_whitespace() {
+            let scope = Self::from_code(code).ok_or_else(|| format!("unknown scope {code}"))?;
+            scopes.push(scope);
+        }
+        scopes.sort();
+        scopes.dedup();
+        Ok(scopes)
+    }
+
+    pub fn join(scopes: &[Scope]) -> String {
+        scopes.iter().map(|s| s.code()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// The role a person holds in one municipality.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub municipality: Slug,
+    pub role: Role,
+    pub active: bool,
+}
+
+/// Which municipality and role a person's token speaks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSubject {
+    /// A role in one municipality.
+    Member { municipality: Slug, role: Role },
+    /// A platform admin acting for the platform (or, with `municipality`, inside one they hold no role in).
+    Platform { municipality: Option<Slug> },
+}
+
+/// Why no token subject could be chosen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubjectError {
+    /// Several municipalities are possible: the caller must name one (a 400 listing them).
+    Ambiguous(Vec<Slug>),
+    /// The person holds no active role where asked (or anywhere).
+    NoRole,
+}
+
+/// Chooses what a person's token speaks for: the municipality asked for, or their only one.
+pub fn choose_subject(
+    memberships: &[Membership],
+    platform_admin: bool,
+    asked: Option<&Slug>,
+) -> Result<TokenSubject, SubjectError> {
+    let active: Vec<&Membership> = memberships.iter().filter(|m| m.active).collect();
+    match asked {
+        Some(asked) => match active.iter().find(|m| &m.municipality == asked) {
+            Some(m) => Ok(TokenSubject::Member { municipality: m.municipality.clone(), role: m.role }),
+            None if platform_admin => Ok(TokenSubject::Platform { municipality: Some(asked.clone()) }),
+            None => Err(SubjectError::NoRole),
+        },
+        None => match (active.as_slice(), platform_admin) {
+            ([only], false) => Ok(TokenSubject::Member { municipality: only.municipality.clone(), role: only.role }),
+            ([], true) => Ok(TokenSubject::Platform { municipality: None }),
+            ([], false) => Err(SubjectError::NoRole),
+            (several, _) => Err(SubjectError::Ambiguous(several.iter().map(|m| m.municipality.clone()).collect())),
+        },
+    }
+}
+
+/// Who is calling, as established from a verified token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Person { account: AccountId, municipality: Option<Slug>, role: Option<Role>, platform_admin: bool },
+    Client { client: MachineClientId, municipality: Slug, scopes: Vec<Scope> },
+}
+
+/// What an operation on a municipality's resources asks of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Any role in the municipality (an inhabitant's own things).
+    Member,
+    /// Staff: an agent, an elected official or an admin.
+    Staff,
+    /// The municipality's admin.
+    Admin,
+    /// Staff, or a machine client of the municipality holding this scope.
+    StaffOrScope(Scope),
+}
+
+/// The answer to "may this caller do this in that municipality?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allowed,
+    /// Known caller, not allowed (403).
+    Forbidden,
+    /// The municipality is not the caller's: answer as if nothing were there (404).
+    Hidden,
+}
+
+/// The one authorization rule. A platform admin may act anywhere as a municipality's admin.
+pub fn decide(principal: &Principal, municipality: &Slug, requirement: Requirement) -> Decision {
+    match principal {
+        Principal::Person { platform_admin: true, role: None, .. } => Decision::Allowed,
+        Principal::Person { municipality: Some(own), role: Some(role), .. } => {
+            if own != municipality {
+                return Decision::Hidden;
+            }
+            let allowed = match requirement {
+                Requirement::Member => true,
+                Requirement::Staff | Requirement::StaffOrScope(_) => *role >= Role::Agent,
+                Requirement::Admin => *role == Role::Admin,
+            };
+            if allowed { Decision::Allowed } else { Decision::Forbidden }
+        }
+        Principal::Person { .. } => Decision::Hidden,
+        Principal::Client { municipality: own, scopes, .. } => {
+            if own != municipality {
+                return Decision::Hidden;
+            }
+            match requirement {
+                Requirement::StaffOrScope(scope) if scopes.contains(&scope) => Decision::Allowed,
+                _ => Decision::Forbidden,
+            }
+        }
+    }
+}
+
+/// Whether a person may act for the platform itself (create municipalities).
+pub fn is_platform_admin(principal: &Principal) -> bool {
+    matches!(principal, Principal::Person { platform_admin: true, role: None, .. })
+}
+
+/// A person's account, as stored (without its password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub email: Email,
+    pub display_name: Option<String>,
+    pub platform_admin: bool,
+    pub active: bool,
+    pub email_verified: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An account seen from one municipality: its role there, its services, and the version of its
+/// membership (the ETag an admin's update must match).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MunicipalAccount {
+    pub account: Account,
+    pub role: Role,
+    /// Suspended when false: its tokens for this municipality stop working.
+    pub active: bool,
+    pub services: Vec<Slug>,
+    pub version: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A department of a town hall ("services techniques").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub id: ServiceId,
+    pub code: Slug,
+    pub name: String,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An elected official's portfolio ("travaux et urbanisme"), and who holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delegation {
+    pub id: DelegationId,
+    pub code: Slug,
+    pub name: String,
+    pub holder: Option<AccountId>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A partner association's tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineClient {
+    pub id: MachineClientId,
+    /// The public identifier used with `client_credentials`.
+    pub client_id: String,
+    pub name: String,
+    /// The association it acts for.
+    pub association: String,
+    pub scopes: Vec<Scope>,
+    pub active: bool,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Whether an admin may apply this change to their own account: never suspend themselves nor
+/// give up the admin role, so that a municipality does not lose its admin by mistake.
+pub fn self_change_allowed(new_role: Option<Role>, active: Option<bool>) -> bool {
+    new_role.is_none_or(|r| r == Role::Admin) && active != Some(false)
+}
+
+/// Whether `holder` may hold a delegation: only an elected official of the municipality.
+pub fn may_hold_delegation(role: Role) -> bool {
+    role == Role::Elected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse(s).unwrap()
+    }
+
+    fn member(m: &str, role: Role) -> Membership {
+        Membership { municipality: slug(m), role, active: true }
+    }
+
+    fn person(m: &str, role: Role) -> Principal {
+        Principal::Person {
+            account: AccountId::new(),
+            municipality: Some(slug(m)),
+            role: Some(role),
+            platform_admin: false,
+        }
+    }
+
+    #[test]
+    fn an_admin_cannot_lock_themselves_out() {
+        assert!(self_change_allowed(None, None));
+        assert!(self_change_allowed(Some(Role::Admin), Some(true)));
+        assert!(!self_change_allowed(Some(Role::Agent), None));
+        assert!(!self_change_allowed(None, Some(false)));
+    }
+
+    #[test]
+    fn only_an_elected_official_may_hold_a_delegation() {
+        assert!(may_hold_delegation(Role::Elected));
+        assert!(!may_hold_delegation(Role::Agent));
+        assert!(!may_hold_delegation(Role::Admin));
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("email", "  Agent@Loos-en-Gohelle.FR ").map(|e| e.0),
+            Ok("agent@loos-en-gohelle.fr".into())
+        );
+        for bad in ["", "agent", "agent@", "@loos.fr", "agent@loos", "a b@loos.fr", "agent@.fr", "a@b@c.fr"] {
+            assert!(Email::parse("email", bad).is_err(), "{bad}");
+        }
+        assert!(!format!("{:?}", Email::parse("e", "a@b.fr")).contains("a@b.fr"));
+    }
+
+    #[test]
+    fn passwords_have_a_length_policy_and_never_print() {
+        assert!(Password::parse("password", "short").is_err());
+        assert!(Password::parse("password", &"x".repeat(129)).is_err());
+        let password = Password::parse("password", "implication-demo").unwrap();
+        assert!(!format!("{password:?}").contains("implication"));
+    }
+
+    #[test]
+    fn scopes_parse_from_a_space_separated_list() {
+        assert_eq!(
+            Scope::parse_list("requests:write requests:read requests:read"),
+            Ok(vec![Scope::RequestsRead, Scope::RequestsWrite])
+        );
+        assert!(Scope::parse_list("requests:read admin").is_err());
+        assert_eq!(Scope::join(&[Scope::RequestsRead, Scope::WebhooksManage]), "requests:read webhooks:manage");
+    }
+
+    #[test]
+    fn a_person_with_one_role_gets_it_without_naming_the_municipality() {
+        let subject = choose_subject(&[member("loos", Role::Agent)], false, None);
+        assert_eq!(subject, Ok(TokenSubject::Member { municipality: slug("loos"), role: Role::Agent }));
+    }
+
+    #[test]
+    fn a_person_with_several_roles_must_name_one() {
+        let memberships = [member("loos", Role::Agent), member("grenay", Role::Inhabitant)];
+        assert_eq!(
+            choose_subject(&memberships, false, None),
+            Err(SubjectError::Ambiguous(vec![slug("loos"), slug("grenay")]))
+        );
+        assert_eq!(
+            choose_subject(&memberships, false, Some(&slug("grenay"))),
+            Ok(TokenSubject::Member { municipality: slug("grenay"), role: Role::Inhabitant })
+        );
+        assert_eq!(choose_subject(&memberships, false, Some(&slug("lens"))), Err(SubjectError::NoRole));
+    }
+
+    #[test]
+    fn a_suspended_membership_does_not_count() {
+        let suspended = Membership { active: false, ..member("loos", Role::Agent) };
+        assert_eq!(choose_subject(&[suspended], false, None), Err(SubjectError::NoRole));
+    }
+
+    #[test]
+    fn a_platform_admin_speaks_for_the_platform_or_a_named_municipality() {
+        assert_eq!(choose_subject(&[], true, None), Ok(TokenSubject::Platform { municipality: None }));
+        assert_eq!(
+            choose_subject(&[], true, Some(&slug("grenay"))),
+            Ok(TokenSubject::Platform { municipality: Some(slug("grenay")) })
+        );
+        assert!(matches!(choose_subject(&[member("loos", Role::Admin)], true, None), Err(SubjectError::Ambiguous(_))));
+    }
+
+    #[test]
+    fn the_authorization_matrix_for_people() {
+        let loos = slug("loos");
+        let cases = [
+            (Role::Inhabitant, Requirement::Member, Decision::Allowed),
+            (Role::Inhabitant, Requirement::Staff, Decision::Forbidden),
+            (Role::Inhabitant, Requirement::Admin, Decision::Forbidden),
+            (Role::Agent, Requirement::Staff, Decision::Allowed),
+            (Role::Agent, Requirement::Admin, Decision::Forbidden),
+            (Role::Elected, Requirement::Staff, Decision::Allowed),
+            (Role::Elected, Requirement::StaffOrScope(Scope::RequestsRead), Decision::Allowed),
+            (Role::Admin, Requirement::Admin, Decision::Allowed),
+        ];
+        for (role, requirement, expected) in cases {
+            assert_eq!(decide(&person("loos", role), &loos, requirement), expected, "{role:?} {requirement:?}");
+        }
+    }
+
+    #[test]
+    fn another_municipality_is_hidden_even_from_its_admin() {
+        assert_eq!(decide(&person("grenay", Role::Admin), &slug("loos"), Requirement::Member), Decision::Hidden);
+    }
+
+    #[test]
+    fn a_platform_admin_acts_anywhere_but_a_platform_admin_with_a_role_acts_as_that_role() {
+        let platform =
+            Principal::Person { account: AccountId::new(), municipality: None, role: None, platform_admin: true };
+        assert_eq!(decide(&platform, &slug("loos"), Requirement::Admin), Decision::Allowed);
+        assert!(is_platform_admin(&platform));
+        let with_role = Principal::Person {
+            account: AccountId::new(),
+            municipality: Some(slug("loos")),
+            role: Some(Role::Agent),
+            platform_admin: true,
+        };
+        assert_eq!(decide(&with_role, &slug("loos"), Requirement::Admin), Decision::Forbidden);
+        assert!(!is_platform_admin(&with_role));
+    }
+
+    #[test]
+    fn machine_clients_need_the_scope_and_their_own_municipality() {
+        let client = Principal::Client {
+            client: MachineClientId::new(),
+            municipality: slug("loos"),
+            scopes: vec![Scope::RequestsRead],
+        };
+        assert_eq!(decide(&client, &slug("loos"), Requirement::StaffOrScope(Scope::RequestsRead)), Decision::Allowed);
+        assert_eq!(
+            decide(&client, &slug("loos"), Requirement::StaffOrScope(Scope::RequestsWrite)),
+            Decision::Forbidden
+        );
+        assert_eq!(decide(&client, &slug("loos"), Requirement::Staff), Decision::Forbidden);
+        assert_eq!(decide(&client, &slug("grenay"), Requirement::StaffOrScope(Scope::RequestsRead)), Decision::Hidden);
+    }
+}

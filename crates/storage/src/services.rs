@@ -1,0 +1,196 @@
+//! Services (departments of a town hall) and delegations (elected officials' portfolios): two
+//! small catalogues of a municipality, managed by its admin.
+
+use crate::entities::{delegation, service};
+use crate::error::{StorageError, duplicate_of};
+use crate::{Database, Page};
+use implication_domain::identity::{Delegation, Service};
+use implication_domain::{AccountId, DelegationId, MunicipalityId, ServiceId, Slug, time};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+pub async fn create_service(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &Slug,
+    name: &str,
+) -> Result<Service, StorageError> {
+    let now = time::now();
+    let row = service::ActiveModel {
+        id: Set(ServiceId::new().as_uuid()),
+        municipality_id: Set(municipality.as_uuid()),
+        code: Set(code.as_str().to_owned()),
+        name: Set(name.to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let row =
+        service::Entity::insert(row).exec_with_returning(db.conn()).await.map_err(|e| duplicate_of(e, &["code"]))?;
+    to_service(row)
+}
+
+pub async fn list_services(
+    db: &Database,
+    municipality: MunicipalityId,
+    limit: u64,
+    after: Option<&str>,
+) -> Result<Page<Service>, StorageError> {
+    let mut query = service::Entity::find()
+        .filter(service::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(service::Column::Code)
+        .limit(limit + 1);
+    if let Some(after) = after {
+        query = query.filter(service::Column::Code.gt(after));
+    }
+    let items = query.all(db.conn()).await?.into_iter().map(to_service).collect::<Result<_, _>>()?;
+    Ok(Page::from_overfetch(items, limit))
+}
+
+pub async fn find_service(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &str,
+) -> Result<Option<Service>, StorageError> {
+    service::Entity::find()
+        .filter(service::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(service::Column::Code.eq(code))
+        .one(db.conn())
+        .await?
+        .map(to_service)
+        .transpose()
+}
+
+/// Renames a service if it is still at `expected_version`.
+pub async fn rename_service(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &str,
+    expected_version: i32,
+    name: &str,
+) -> Result<Option<Service>, StorageError> {
+    let updated = service::Entity::update_many()
+        .col_expr(service::Column::Name, Expr::value(name))
+        .col_expr(service::Column::Version, Expr::col(service::Column::Version).add(1))
+        .col_expr(service::Column::UpdatedAt, Expr::value(time::now()))
+        .filter(service::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(service::Column::Code.eq(code))
+        .filter(service::Column::Version.eq(expected_version))
+        .exec(db.conn())
+        .await?;
+    let found = find_service(db, municipality, code).await?;
+    match (updated.rows_affected, found) {
+        (0, Some(_)) => Err(StorageError::Stale),
+        (_, found) => Ok(found),
+    }
+}
+
+pub async fn create_delegation(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &Slug,
+    name: &str,
+    holder: Option<AccountId>,
+) -> Result<Delegation, StorageError> {
+    let now = time::now();
+    let row = delegation::ActiveModel {
+        id: Set(DelegationId::new().as_uuid()),
+        municipality_id: Set(municipality.as_uuid()),
+        code: Set(code.as_str().to_owned()),
+        name: Set(name.to_owned()),
+        holder_account_id: Set(holder.map(|h| h.as_uuid())),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let row =
+        delegation::Entity::insert(row).exec_with_returning(db.conn()).await.map_err(|e| duplicate_of(e, &["code"]))?;
+    to_delegation(row)
+}
+
+pub async fn list_delegations(
+    db: &Database,
+    municipality: MunicipalityId,
+    limit: u64,
+    after: Option<&str>,
+) -> Result<Page<Delegation>, StorageError> {
+    let mut query = delegation::Entity::find()
+        .filter(delegation::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(delegation::Column::Code)
+        .limit(limit + 1);
+    if let Some(after) = after {
+        query = query.filter(delegation::Column::Code.gt(after));
+    }
+    let items = query.all(db.conn()).await?.into_iter().map(to_delegation).collect::<Result<_, _>>()?;
+    Ok(Page::from_overfetch(items, limit))
+}
+
+pub async fn find_delegation(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &str,
+) -> Result<Option<Delegation>, StorageError> {
+    delegation::Entity::find()
+        .filter(delegation::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(delegation::Column::Code.eq(code))
+        .one(db.conn())
+        .await?
+        .map(to_delegation)
+        .transpose()
+}
+
+/// Renames a delegation and/or changes its holder, if it is still at `expected_version`.
+pub async fn update_delegation(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &str,
+    expected_version: i32,
+    name: Option<&str>,
+    holder: Option<Option<AccountId>>,
+) -> Result<Option<Delegation>, StorageError> {
+    let mut update = delegation::Entity::update_many()
+        .col_expr(delegation::Column::Version, Expr::col(delegation::Column::Version).add(1))
+        .col_expr(delegation::Column::UpdatedAt, Expr::value(time::now()))
+        .filter(delegation::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(delegation::Column::Code.eq(code))
+        .filter(delegation::Column::Version.eq(expected_version));
+    if let Some(name) = name {
+        update = update.col_expr(delegation::Column::Name, Expr::value(name));
+    }
+    if let Some(holder) = holder {
+        update = update.col_expr(delegation::Column::HolderAccountId, Expr::value(holder.map(|h| h.as_uuid())));
+    }
+    let updated = update.exec(db.conn()).await?;
+    let found = find_delegation(db, municipality, code).await?;
+    match (updated.rows_affected, found) {
+        (0, Some(_)) => Err(StorageError::Stale),
+        (_, found) => Ok(found),
+    }
+}
+
+fn slug(value: &str) -> Result<Slug, StorageError> {
+    Slug::parse(value).map_err(|e| StorageError::Corrupt(e.to_owned()))
+}
+
+fn to_service(row: service::Model) -> Result<Service, StorageError> {
+    Ok(Service {
+        id: ServiceId::from_uuid(row.id),
+        code: slug(&row.code)?,
+        name: row.name,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+fn to_delegation(row: delegation::Model) -> Result<Delegation, StorageError> {
+    Ok(Delegation {
+        id: DelegationId::from_uuid(row.id),
+        code: slug(&row.code)?,
+        name: row.name,
+        holder: row.holder_account_id.map(AccountId::from_uuid),
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
