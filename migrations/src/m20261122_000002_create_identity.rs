@@ -36,6 +36,7 @@ enum Memberships {
     MunicipalityId,
     Role,
     Active,
+    Mayor,
     Version,
     CreatedAt,
     UpdatedAt,
@@ -167,6 +168,7 @@ impl MigrationTrait for Migration {
                     .col(uuid(Memberships::MunicipalityId))
                     .col(string_len(Memberships::Role, 20))
                     .col(boolean(Memberships::Active))
+                    .col(boolean(Memberships::Mayor).default(false))
                     .col(integer(Memberships::Version))
                     .col(timestamp_with_time_zone(Memberships::CreatedAt))
                     .col(timestamp_with_time_zone(Memberships::UpdatedAt))

@@ -168,6 +168,50 @@ async fn an_account_gets_422_for_an_unknown_role_or_service_and_409_when_already
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_town_has_one_mayor_and_only_an_elected_official_can_be_it() {
+    let app = spawn_demo_app().await;
+    let admin = app.login("admin@loos-en-gohelle.demo").await;
+    let accounts = json(app.authed(Method::GET, &format!("{LOOS}/accounts"), &admin).send().await.unwrap()).await;
+    let items = accounts["items"].as_array().unwrap();
+    let elected = items.iter().find(|a| a["role"] == "elected").unwrap();
+    assert_eq!(elected["mayor"], true, "the demo elected official is the mayor");
+    let agent = items.iter().find(|a| a["role"] == "agent").unwrap();
+    let agent_path = format!("{LOOS}/accounts/{}", agent["id"].as_str().unwrap());
+    let refused = app
+        .authed(Method::PATCH, &agent_path, &admin)
+        .header("If-Match", "\"2\"")
+        .json(&json!({ "mayor": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(refused, 422).await["errors"][0]["field"], "mayor");
+
+    let created = app
+        .authed(Method::POST, &format!("{LOOS}/accounts"), &admin)
+        .json(&json!({ "email": "nouvelle.maire@loos-en-gohelle.fr", "role": "elected", "password": "un premier mot de passe" }))
+        .send()
+        .await
+        .unwrap();
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let made = app
+        .authed(Method::PATCH, &location, &admin)
+        .header("If-Match", "\"1\"")
+        .json(&json!({ "mayor": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json(made).await["mayor"], true);
+    let former = json(
+        app.authed(Method::GET, &format!("{LOOS}/accounts/{}", elected["id"].as_str().unwrap()), &admin)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(former["mayor"], false, "one mayor per town");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_cannot_suspend_or_demote_themselves() {
     let app = spawn_demo_app().await;
     let admin = app.login("admin@loos-en-gohelle.demo").await;

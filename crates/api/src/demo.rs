@@ -150,12 +150,28 @@ async fn load_people(
         join_service(db, municipality, agent, service).await?;
     }
     let elected = ids.iter().find(|(role, _)| *role == Role::Elected).map(|(_, id)| *id);
+    if let Some(elected) = elected {
+        make_mayor(db, municipality, elected).await?;
+    }
     for (i, name) in town.delegations.iter().enumerate() {
         let code = Slug::from_name(name).map_err(|e| anyhow::anyhow!(e))?;
         if services::find_delegation(db, municipality.id, code.as_str()).await?.is_none() {
             let holder = if i == 0 { elected } else { None };
             services::create_delegation(db, municipality.id, &code, name, holder).await?;
         }
+    }
+    Ok(())
+}
+
+/// The demo elected official is the mayor, unless the town already has one.
+async fn make_mayor(db: &Database, municipality: &Municipality, account: AccountId) -> Result<(), StorageError> {
+    let page = accounts::list_members(db, municipality.id, 200, None).await?;
+    if page.items.iter().any(|m| m.mayor) {
+        return Ok(());
+    }
+    if let Some(member) = accounts::find_member(db, municipality.id, account).await? {
+        let changes = MemberChanges { mayor: Some(true), ..MemberChanges::default() };
+        accounts::update_member(db, municipality.id, account, member.version, changes).await?;
     }
     Ok(())
 }

@@ -256,6 +256,8 @@ pub struct MunicipalAccount {
     /// Suspended when false: its tokens for this municipality stop working.
     pub active: bool,
     pub services: Vec<Slug>,
+    /// The mayor: an elected official who holds every delegation.
+    pub mayor: bool,
     pub version: i32,
     pub updated_at: DateTime<Utc>,
 }
@@ -305,6 +307,11 @@ pub fn self_change_allowed(new_role: Option<Role>, active: Option<bool>) -> bool
     new_role.is_none_or(|r| r == Role::Admin) && active != Some(false)
 }
 
+/// Whether a member holds a delegation: its named holder, or the mayor, who holds them all.
+pub fn holds_delegation(member: &MunicipalAccount, delegation: &Delegation) -> bool {
+    member.active && member.role == Role::Elected && (member.mayor || delegation.holder == Some(member.account.id))
+}
+
 /// Whether `holder` may hold a delegation: only an elected official of the municipality.
 pub fn may_hold_delegation(role: Role) -> bool {
     role == Role::Elected
@@ -337,6 +344,48 @@ mod tests {
         assert!(self_change_allowed(Some(Role::Admin), Some(true)));
         assert!(!self_change_allowed(Some(Role::Agent), None));
         assert!(!self_change_allowed(None, Some(false)));
+    }
+
+    fn town_member(role: Role, mayor: bool) -> MunicipalAccount {
+        MunicipalAccount {
+            account: Account {
+                id: AccountId::new(),
+                email: Email::parse("e", "elu@loos.fr").unwrap(),
+                display_name: None,
+                platform_admin: false,
+                active: true,
+                email_verified: false,
+                created_at: chrono::Utc::now(),
+            },
+            role,
+            active: true,
+            services: Vec::new(),
+            mayor,
+            version: 1,
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    fn delegation(holder: Option<AccountId>) -> Delegation {
+        Delegation {
+            id: DelegationId::new(),
+            code: slug("travaux"),
+            name: "Travaux".into(),
+            holder,
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn the_mayor_holds_every_delegation_and_an_official_only_their_own() {
+        let official = town_member(Role::Elected, false);
+        assert!(holds_delegation(&official, &delegation(Some(official.account.id))));
+        assert!(!holds_delegation(&official, &delegation(None)));
+        assert!(holds_delegation(&town_member(Role::Elected, true), &delegation(None)));
+        let suspended = MunicipalAccount { active: false, ..town_member(Role::Elected, true) };
+        assert!(!holds_delegation(&suspended, &delegation(None)));
     }
 
     #[test]

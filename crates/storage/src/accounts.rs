@@ -29,6 +29,8 @@ pub struct MemberChanges {
     pub active: Option<bool>,
     pub display_name: Option<Option<String>>,
     pub services: Option<Vec<ServiceId>>,
+    /// Making someone mayor removes the title from whoever held it: a town has one mayor.
+    pub mayor: Option<bool>,
 }
 
 pub async fn create(db: &Database, new: NewAccount<'_>) -> Result<Account, StorageError> {
@@ -158,6 +160,7 @@ pub async fn add_member(
         municipality_id: Set(municipality.as_uuid()),
         role: Set(role.code().to_owned()),
         active: Set(true),
+        mayor: Set(false),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -242,6 +245,9 @@ pub async fn update_member(
     if let Some(active) = changes.active {
         update = update.col_expr(membership::Column::Active, Expr::value(active));
     }
+    if let Some(mayor) = changes.mayor {
+        update = update.col_expr(membership::Column::Mayor, Expr::value(mayor));
+    }
     let updated = update.exec(&txn).await?;
     if updated.rows_affected == 0 {
         let exists = membership::Entity::find()
@@ -251,6 +257,16 @@ pub async fn update_member(
             .await?
             .is_some();
         return if exists { Err(StorageError::Stale) } else { Ok(None) };
+    }
+    if changes.mayor == Some(true) {
+        membership::Entity::update_many()
+            .col_expr(membership::Column::Mayor, Expr::value(false))
+            .col_expr(membership::Column::Version, Expr::col(membership::Column::Version).add(1))
+            .filter(membership::Column::MunicipalityId.eq(municipality.as_uuid()))
+            .filter(membership::Column::AccountId.ne(account.as_uuid()))
+            .filter(membership::Column::Mayor.eq(true))
+            .exec(&txn)
+            .await?;
     }
     if let Some(display_name) = changes.display_name {
         account::Entity::update_many()
@@ -322,6 +338,7 @@ fn to_member(m: membership::Model, a: account::Model, services: Vec<Slug>) -> Re
         role: parse_role(&m.role)?,
         active: m.active,
         services,
+        mayor: m.mayor,
         version: m.version,
         updated_at: m.updated_at,
         account: to_account(a)?,

@@ -4,6 +4,8 @@
 //! - [`Authenticated`]: a valid token is required.
 //! - [`InMunicipality<R>`]: a caller allowed `R` in the municipality named by the path's
 //!   `{municipality}`, with that municipality loaded. Another municipality's caller gets 404.
+//!   `R` is [`MemberOf`], [`StaffOf`], [`AdminOf`], or [`StaffOrScope<S>`] for the operations a
+//!   partner's tool may call with the scope `S` (e.g. `StaffOrScope<RequestsWrite>`).
 //! - [`PlatformAdmin`]: a platform admin acting for the platform.
 //!
 //! The rule itself is `implication_domain::identity::decide`.
@@ -18,7 +20,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use implication_domain::Municipality;
-use implication_domain::identity::{Decision, Principal, Requirement, decide, is_platform_admin};
+use implication_domain::identity::{Decision, Principal, Requirement, Scope, decide, is_platform_admin};
 use implication_storage::{Database, accounts, clients, municipalities};
 use jwt::TokenSettings;
 use keys::KeySet;
@@ -175,6 +177,34 @@ impl Need for StaffOf {
 }
 impl Need for AdminOf {
     const REQUIREMENT: Requirement = Requirement::Admin;
+}
+
+/// Staff, or a machine client of the municipality holding the scope `S` (a partner's tool).
+#[derive(Debug)]
+pub struct StaffOrScope<S>(PhantomData<S>);
+
+/// A scope an operation accepts from machine clients.
+pub trait ScopeNeed {
+    const SCOPE: Scope;
+}
+
+macro_rules! scope_need {
+    ($($marker:ident => $scope:ident),+) => {
+        $(
+            #[doc = concat!("The `", stringify!($scope), "` scope.")]
+            #[derive(Debug)]
+            pub struct $marker;
+            impl ScopeNeed for $marker {
+                const SCOPE: Scope = Scope::$scope;
+            }
+        )+
+    };
+}
+
+scope_need!(RequestsRead => RequestsRead, RequestsWrite => RequestsWrite, ProjectsRead => ProjectsRead, WebhooksManage => WebhooksManage);
+
+impl<S: ScopeNeed> Need for StaffOrScope<S> {
+    const REQUIREMENT: Requirement = Requirement::StaffOrScope(S::SCOPE);
 }
 
 /// A caller allowed `R` in the municipality of the path, and that municipality.

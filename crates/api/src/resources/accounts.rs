@@ -41,6 +41,8 @@ pub struct AccountView {
     pub active: bool,
     /// Codes of the services (departments) the person belongs to.
     pub services: Vec<String>,
+    /// The mayor, who holds every delegation (one per municipality, an elected official).
+    pub mayor: bool,
     pub email_verified: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -55,6 +57,7 @@ impl From<&MunicipalAccount> for AccountView {
             role: m.role.code().to_owned(),
             active: m.active,
             services: m.services.iter().map(ToString::to_string).collect(),
+            mayor: m.mayor,
             email_verified: m.account.email_verified,
             created_at: m.account.created_at,
             updated_at: m.updated_at,
@@ -111,6 +114,8 @@ pub struct AccountUpdate {
     /// Replaces the list of services.
     #[schema(max_items = 50)]
     pub services: Option<Vec<CodeItem>>,
+    /// Makes this elected official the mayor (and no longer whoever was), or not.
+    pub mayor: Option<bool>,
 }
 
 fn parse_role(field: &str, code: &str) -> Result<Role, implication_domain::FieldError> {
@@ -370,8 +375,15 @@ pub async fn update_account(
     {
         return Err(invalid_field("role", "self_lockout", "an admin cannot suspend or demote themselves"));
     }
-    let changes =
-        MemberChanges { role, active: input.active, display_name: display_name.flatten().map(Some), services };
+    let current = accounts::find_member(&db, town.id, id).await?.ok_or_else(no_account)?;
+    let resulting_role = role.unwrap_or(current.role);
+    if input.mayor == Some(true) && resulting_role != Role::Elected {
+        return Err(invalid_field("mayor", "not_elected", "only an elected official can be the mayor"));
+    }
+    // An official who stops being elected stops being the mayor.
+    let mayor = if resulting_role == Role::Elected { input.mayor } else { Some(false).filter(|_| current.mayor) };
+    let display_name = display_name.flatten().map(Some);
+    let changes = MemberChanges { role, active: input.active, display_name, services, mayor };
     let member =
         accounts::update_member(&db, town.id, id, if_match.version()?, changes).await?.ok_or_else(no_account)?;
     Ok(with_etag(&member, actix_web::http::StatusCode::OK))

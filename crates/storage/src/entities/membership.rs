@@ -9,6 +9,7 @@ pub struct Model {
     pub municipality_id: Uuid,
     pub role: String,
     pub active: bool,
+    pub mayor: bool,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
