@@ -312,6 +312,25 @@ pub fn holds_delegation(member: &MunicipalAccount, delegation: &Delegation) -> b
     member.active && member.role == Role::Elected && (member.mayor || delegation.holder == Some(member.account.id))
 }
 
+/// Whether a member is the mayor after a change of role and/or of the mayor flag: only an elected
+/// official can be the mayor, and one who stops being elected stops being the mayor.
+/// `Ok(None)` leaves the flag as it is.
+pub fn mayor_after_change(
+    current_role: Role,
+    currently_mayor: bool,
+    new_role: Option<Role>,
+    asked: Option<bool>,
+) -> Result<Option<bool>, FieldError> {
+    let role = new_role.unwrap_or(current_role);
+    match (role == Role::Elected, asked) {
+        (false, Some(true)) => {
+            Err(FieldError::new("mayor", "not_elected", "only an elected official can be the mayor"))
+        }
+        (true, asked) => Ok(asked),
+        (false, _) => Ok(Some(false).filter(|_| currently_mayor)),
+    }
+}
+
 /// Whether `holder` may hold a delegation: only an elected official of the municipality.
 pub fn may_hold_delegation(role: Role) -> bool {
     role == Role::Elected
@@ -386,6 +405,16 @@ mod tests {
         assert!(holds_delegation(&town_member(Role::Elected, true), &delegation(None)));
         let suspended = MunicipalAccount { active: false, ..town_member(Role::Elected, true) };
         assert!(!holds_delegation(&suspended, &delegation(None)));
+    }
+
+    #[test]
+    fn only_an_elected_official_is_or_becomes_the_mayor() {
+        assert_eq!(mayor_after_change(Role::Elected, false, None, Some(true)), Ok(Some(true)));
+        assert!(mayor_after_change(Role::Agent, false, None, Some(true)).is_err());
+        assert!(mayor_after_change(Role::Elected, true, Some(Role::Agent), Some(true)).is_err());
+        assert_eq!(mayor_after_change(Role::Elected, true, Some(Role::Admin), None), Ok(Some(false)));
+        assert_eq!(mayor_after_change(Role::Agent, false, Some(Role::Inhabitant), None), Ok(None));
+        assert_eq!(mayor_after_change(Role::Agent, false, Some(Role::Elected), None), Ok(None));
     }
 
     #[test]

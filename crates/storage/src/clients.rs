@@ -2,7 +2,7 @@
 //! long random strings, so a slow password hash would add nothing but latency.
 
 use crate::entities::{machine_client, municipality};
-use crate::error::{StorageError, duplicate_of};
+use crate::error::{StorageError, after_guarded_update, duplicate_of};
 use crate::{Database, Page};
 use implication_domain::identity::{MachineClient, Scope};
 use implication_domain::{MachineClientId, MunicipalityId, Slug, time};
@@ -139,10 +139,7 @@ pub async fn update(
     }
     let updated = update.exec(db.conn()).await?;
     let found = find(db, municipality, id).await?;
-    match (updated.rows_affected, found) {
-        (0, Some(_)) => Err(StorageError::Stale),
-        (_, found) => Ok(found),
-    }
+    after_guarded_update(updated.rows_affected, found)
 }
 
 fn to_client(row: machine_client::Model) -> Result<MachineClient, StorageError> {

@@ -1,7 +1,7 @@
 //! Municipalities: list, find, create (with their first neighbourhoods, in one transaction).
 
 use crate::entities::municipality;
-use crate::error::{StorageError, duplicate_of};
+use crate::error::{StorageError, after_guarded_update, duplicate_of};
 use crate::{Database, Page};
 use implication_domain::{
     InseeCode, Municipality, MunicipalityId, MunicipalityName, MunicipalitySettings, NewMunicipality, NewNeighbourhood,
@@ -108,8 +108,5 @@ pub async fn update(
     }
     let updated = update.exec(db.conn()).await?;
     let found = find_by_slug(db, slug).await?;
-    match (updated.rows_affected, found) {
-        (0, Some(_)) => Err(StorageError::Stale),
-        (_, found) => Ok(found),
-    }
+    after_guarded_update(updated.rows_affected, found)
 }

@@ -2,7 +2,7 @@
 //! small catalogues of a municipality, managed by its admin.
 
 use crate::entities::{delegation, service};
-use crate::error::{StorageError, duplicate_of};
+use crate::error::{StorageError, after_guarded_update, duplicate_of};
 use crate::{Database, Page};
 use implication_domain::identity::{Delegation, Service};
 use implication_domain::{AccountId, DelegationId, MunicipalityId, ServiceId, Slug, time};
@@ -79,10 +79,7 @@ pub async fn rename_service(
         .exec(db.conn())
         .await?;
     let found = find_service(db, municipality, code).await?;
-    match (updated.rows_affected, found) {
-        (0, Some(_)) => Err(StorageError::Stale),
-        (_, found) => Ok(found),
-    }
+    after_guarded_update(updated.rows_affected, found)
 }
 
 pub async fn create_delegation(
@@ -162,10 +159,7 @@ pub async fn update_delegation(
     }
     let updated = update.exec(db.conn()).await?;
     let found = find_delegation(db, municipality, code).await?;
-    match (updated.rows_affected, found) {
-        (0, Some(_)) => Err(StorageError::Stale),
-        (_, found) => Ok(found),
-    }
+    after_guarded_update(updated.rows_affected, found)
 }
 
 fn slug(value: &str) -> Result<Slug, StorageError> {

@@ -11,10 +11,13 @@ use crate::openapi::{
 };
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
+use crate::resources::with_location;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use implication_domain::identity::{Email, MunicipalAccount, Password, Principal, self_change_allowed};
+use implication_domain::identity::{
+    Email, MunicipalAccount, Password, Principal, mayor_after_change, self_change_allowed,
+};
 use implication_domain::municipality::parse_name;
 use implication_domain::vocabulary::Role;
 use implication_domain::{AccountId, ValidationErrors};
@@ -282,12 +285,7 @@ pub async fn create_account(
             .ok_or_else(|| ApiError::Internal("account vanished after creation".to_owned()))?
     };
     let location = format!("/v1/municipalities/{}/accounts/{}", town.slug, member.account.id);
-    let mut response = with_etag(&member, actix_web::http::StatusCode::CREATED);
-    response.headers_mut().insert(
-        header::LOCATION,
-        header::HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    Ok(response)
+    with_location(with_etag(&member, actix_web::http::StatusCode::CREATED), &location)
 }
 
 /// Get an account
@@ -376,12 +374,8 @@ pub async fn update_account(
         return Err(invalid_field("role", "self_lockout", "an admin cannot suspend or demote themselves"));
     }
     let current = accounts::find_member(&db, town.id, id).await?.ok_or_else(no_account)?;
-    let resulting_role = role.unwrap_or(current.role);
-    if input.mayor == Some(true) && resulting_role != Role::Elected {
-        return Err(invalid_field("mayor", "not_elected", "only an elected official can be the mayor"));
-    }
-    // An official who stops being elected stops being the mayor.
-    let mayor = if resulting_role == Role::Elected { input.mayor } else { Some(false).filter(|_| current.mayor) };
+    let mayor = mayor_after_change(current.role, current.mayor, role, input.mayor)
+        .map_err(|e| ApiError::Invalid(ValidationErrors(vec![e])))?;
     let display_name = display_name.flatten().map(Some);
     let changes = MemberChanges { role, active: input.active, display_name, services, mayor };
     let member =

@@ -11,6 +11,7 @@ use crate::openapi::{
 };
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
+use crate::resources::with_location;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -232,13 +233,8 @@ pub async fn create_client(
     };
     let client = clients::create(&db, caller.municipality.id, new).await?;
     let body = ClientWithSecret { client: ClientView::from(&client), client_secret: secret };
-    let mut response = respond(&client, &body, StatusCode::CREATED);
     let location = format!("/v1/municipalities/{}/clients/{}", caller.municipality.slug, client.id);
-    response.headers_mut().insert(
-        header::LOCATION,
-        header::HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    Ok(response)
+    with_location(respond(&client, &body, StatusCode::CREATED), &location)
 }
 
 /// Get a machine client

@@ -11,6 +11,7 @@ use crate::openapi::{
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
 use crate::resources::services::name_and_code;
+use crate::resources::with_location;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -168,13 +169,8 @@ pub async fn create_delegation(
         None => None,
     };
     let delegation = services::create_delegation(&db, caller.municipality.id, &code, &name, holder).await?;
-    let mut response = respond(&delegation, StatusCode::CREATED);
     let location = format!("/v1/municipalities/{}/delegations/{}", caller.municipality.slug, delegation.code);
-    response.headers_mut().insert(
-        header::LOCATION,
-        header::HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    Ok(response)
+    with_location(respond(&delegation, StatusCode::CREATED), &location)
 }
 
 /// Get a delegation

@@ -9,6 +9,7 @@ use crate::openapi::{
 };
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
+use crate::resources::with_location;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -286,13 +287,8 @@ pub async fn create_municipality(
         implication_storage::StorageError::Duplicate("code") => ApiError::Duplicate { field: "neighbourhoods" },
         other => other.into(),
     })?;
-    let mut response = with_etag(&created, actix_web::http::StatusCode::CREATED);
     let location = format!("/v1/municipalities/{}", created.slug);
-    response.headers_mut().insert(
-        header::LOCATION,
-        header::HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    Ok(response)
+    with_location(with_etag(&created, actix_web::http::StatusCode::CREATED), &location)
 }
 
 /// Update a municipality

@@ -10,6 +10,7 @@ use crate::openapi::{
 };
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
+use crate::resources::with_location;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -158,13 +159,8 @@ pub async fn create_service(
     let body = body.into_inner()?;
     let (name, code) = name_and_code(&body.name, body.code.as_deref())?;
     let service = services::create_service(&db, caller.municipality.id, &code, &name).await?;
-    let mut response = respond(&service, StatusCode::CREATED);
     let location = format!("/v1/municipalities/{}/services/{}", caller.municipality.slug, service.code);
-    response.headers_mut().insert(
-        header::LOCATION,
-        header::HeaderValue::from_str(&location).map_err(|e| ApiError::Internal(e.to_string()))?,
-    );
-    Ok(response)
+    with_location(respond(&service, StatusCode::CREATED), &location)
 }
 
 /// Get a service
