@@ -64,6 +64,22 @@ typed_id!(
     /// An elected official's portfolio.
     DelegationId
 );
+typed_id!(
+    /// An inhabitant's request.
+    RequestId
+);
+typed_id!(
+    /// An entry of a request's history.
+    RequestEventId
+);
+typed_id!(
+    /// The town's answer to a request.
+    AnswerId
+);
+typed_id!(
+    /// A theme of a municipality's catalogue.
+    ThemeId
+);
 
 #[cfg(test)]
 mod tests {

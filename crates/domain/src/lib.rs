@@ -9,12 +9,17 @@ pub mod identity;
 pub mod ids;
 pub mod municipality;
 pub mod neighbourhood;
+pub mod request;
 pub mod slug;
+pub mod theme;
 pub mod time;
 pub mod vocabulary;
 
 pub use error::{FieldError, ValidationErrors};
-pub use ids::{AccountId, DelegationId, MachineClientId, MunicipalityId, NeighbourhoodId, ServiceId};
+pub use ids::{
+    AccountId, AnswerId, DelegationId, MachineClientId, MunicipalityId, NeighbourhoodId, RequestEventId, RequestId,
+    ServiceId, ThemeId,
+};
 pub use municipality::{InseeCode, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, Population};
 pub use neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use slug::Slug;

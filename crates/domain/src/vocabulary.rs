@@ -175,6 +175,30 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What an entry of a request's history records.
+    RequestEventKind = "request_event_kind", "Événement de la demande" / "Request event" {
+        Created = "created": "Demande enregistrée" / "Request registered",
+        Edited = "edited": "Demande corrigée" / "Request corrected",
+        Published = "published": "Demande rendue publique" / "Request published",
+        Unpublished = "unpublished": "Demande retirée de la publication" / "Request unpublished",
+        Transitioned = "transitioned": "Changement de statut" / "Status changed",
+        Reopened = "reopened": "Demande rouverte" / "Request reopened",
+        Merged = "merged": "Fusionnée dans une autre demande" / "Merged into another request",
+        MergedIn = "merged_in": "Une autre demande y a été fusionnée" / "Another request merged into it",
+        Answered = "answered": "Réponse de la commune" / "The town answered",
+    }
+);
+
+vocabulary!(
+    /// Who did something recorded in a history.
+    ActorKind = "actor_kind", "Auteur" / "Actor" {
+        Public = "public": "Le public (sans compte)" / "The public (no account)",
+        Account = "account": "Une personne (compte)" / "A person (account)",
+        Client = "client": "L'outil d'un partenaire" / "A partner's tool",
+    }
+);
+
+vocabulary!(
     /// Whose competence a subject is.
     Competence = "competence", "Compétence" / "Competence" {
         Municipality = "municipality": "Commune" / "Municipality",
@@ -371,6 +395,8 @@ pub fn catalogue() -> Vec<Enumeration> {
         RequesterKind::enumeration(),
         RequestStatus::enumeration(),
         Resolution::enumeration(),
+        RequestEventKind::enumeration(),
+        ActorKind::enumeration(),
         Competence::enumeration(),
         StakeholderRole::enumeration(),
         ParticipationLevel::enumeration(),

@@ -1,0 +1,330 @@
+use super::*;
+use crate::vocabulary::RequesterKind;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default()
+}
+
+fn catalogue_codes() -> (Vec<String>, Vec<String>) {
+    (
+        vec!["waste-and-cleanliness".to_owned(), "roads-and-traffic".to_owned()],
+        vec!["cite-5".to_owned(), "quartier-ouest".to_owned()],
+    )
+}
+
+fn draft() -> RequestDraft {
+    RequestDraft {
+        kind: Some(RequestKind::Complaint),
+        title: Some("Ça roule trop vite rue Lamartine".to_owned()),
+        description: Some("Les voitures traversent la cité à toute allure.\nIl faut agir.".to_owned()),
+        themes: vec!["roads-and-traffic".to_owned()],
+        neighbourhood: Some("cite-5".to_owned()),
+        ..RequestDraft::default()
+    }
+}
+
+fn parse(draft: &RequestDraft, submitter: &Submitter) -> Result<NewRequest, ValidationErrors> {
+    let (themes, neighbourhoods) = catalogue_codes();
+    NewRequest::parse(draft, Catalogue { themes: &themes, neighbourhoods: &neighbourhoods }, submitter, today())
+}
+
+fn fields(result: Result<NewRequest, ValidationErrors>) -> Vec<(String, &'static str)> {
+    match result {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.0.into_iter().map(|e| (e.field, e.code)).collect(),
+    }
+}
+
+#[test]
+fn the_public_gets_the_website_channel_and_today() {
+    let parsed = parse(&draft(), &Submitter::Public);
+    assert!(parsed.is_ok_and(|r| r.channel == Channel::Website && r.received_on == today() && r.association.is_none()));
+}
+
+#[test]
+fn the_public_may_not_choose_the_channel_nor_the_date() {
+    let mut asked = draft();
+    asked.channel = Some(Channel::Letter);
+    asked.received_on = NaiveDate::from_ymd_opt(2026, 11, 1);
+    assert_eq!(
+        fields(parse(&asked, &Submitter::Inhabitant(AccountId::new()))),
+        [("channel".to_owned(), "not_allowed"), ("received_on".to_owned(), "not_allowed")]
+    );
+    asked.channel = Some(Channel::Website);
+    asked.received_on = Some(today());
+    assert!(parse(&asked, &Submitter::Public).is_ok(), "naming what is imposed anyway is fine");
+}
+
+#[test]
+fn a_partner_tool_submits_for_its_association() {
+    let client = Submitter::Client { id: MachineClientId::new(), association: "Les Bâtisseurs".to_owned() };
+    let parsed = parse(&draft(), &client);
+    assert!(parsed.is_ok_and(|r| r.channel == Channel::PartnerTool
+        && r.association.as_deref() == Some("Les Bâtisseurs")
+        && matches!(r.submitted_by, Actor::Client(_))));
+    let mut asked = draft();
+    asked.channel = Some(Channel::Website);
+    assert_eq!(fields(parse(&asked, &client)), [("channel".to_owned(), "not_allowed")]);
+}
+
+#[test]
+fn staff_say_how_and_when_a_request_came_but_not_in_the_future() {
+    let agent = Submitter::Staff(AccountId::new());
+    assert_eq!(fields(parse(&draft(), &agent)), [("channel".to_owned(), "required")]);
+    let mut letter = draft();
+    letter.channel = Some(Channel::Letter);
+    letter.received_on = NaiveDate::from_ymd_opt(2026, 11, 15);
+    assert!(
+        parse(&letter, &agent)
+            .is_ok_and(|r| r.channel == Channel::Letter && r.received_on == letter.received_on.unwrap_or_default())
+    );
+    letter.received_on = NaiveDate::from_ymd_opt(2026, 11, 23);
+    assert_eq!(fields(parse(&letter, &agent)), [("received_on".to_owned(), "in_the_future")]);
+}
+
+#[test]
+fn every_missing_or_invalid_field_is_named_at_once() {
+    let empty = RequestDraft {
+        themes: vec!["nope".to_owned()],
+        neighbourhood: Some("atlantis".to_owned()),
+        title: Some("  ".to_owned()),
+        ..RequestDraft::default()
+    };
+    assert_eq!(
+        fields(parse(&empty, &Submitter::Public)),
+        [
+            ("kind".to_owned(), "required"),
+            ("title".to_owned(), "required"),
+            ("description".to_owned(), "required"),
+            ("themes[0]".to_owned(), "unknown_theme"),
+            ("neighbourhood".to_owned(), "unknown_neighbourhood"),
+        ]
+    );
+}
+
+#[test]
+fn sizes_are_bounded() {
+    let mut long = draft();
+    long.title = Some("x".repeat(Title::MAX_LEN + 1));
+    long.description = Some("x".repeat(Description::MAX_LEN + 1));
+    long.themes = vec!["roads-and-traffic".to_owned(); MAX_THEMES + 1];
+    assert_eq!(
+        fields(parse(&long, &Submitter::Public)),
+        [("title".to_owned(), "too_long"), ("description".to_owned(), "too_long"), ("themes".to_owned(), "too_many")]
+    );
+    long.title = Some("x".repeat(Title::MAX_LEN));
+    long.description = Some("x".repeat(Description::MAX_LEN));
+    long.themes = vec!["roads-and-traffic".to_owned(), "roads-and-traffic".to_owned()];
+    assert!(parse(&long, &Submitter::Public).is_ok_and(|r| r.themes.len() == 1), "a repeated theme counts once");
+}
+
+#[test]
+fn personal_data_needs_consent() {
+    let mut with_name = draft();
+    with_name.requester = Some(RequesterDraft {
+        kind: Some(RequesterKind::Individual),
+        name: Some("Camille Dupont".to_owned()),
+        ..RequesterDraft::default()
+    });
+    assert_eq!(
+        fields(parse(&with_name, &Submitter::Public)),
+        [("personal_data_consent".to_owned(), "consent_required")]
+    );
+    with_name.personal_data_consent = Some(true);
+    assert!(parse(&with_name, &Submitter::Public).is_ok_and(|r| r.consent));
+    let anonymous_group = RequestDraft {
+        requester: Some(RequesterDraft { kind: Some(RequesterKind::InformalGroup), ..RequesterDraft::default() }),
+        ..draft()
+    };
+    assert!(parse(&anonymous_group, &Submitter::Public).is_ok(), "a kind alone is not personal data");
+}
+
+#[test]
+fn requester_contacts_are_checked() {
+    let mut bad = draft();
+    bad.personal_data_consent = Some(true);
+    bad.requester = Some(RequesterDraft {
+        kind: None,
+        email: Some("not-an-email".to_owned()),
+        phone: Some("call me".to_owned()),
+        ..RequesterDraft::default()
+    });
+    assert_eq!(
+        fields(parse(&bad, &Submitter::Public)),
+        [
+            ("requester.kind".to_owned(), "required"),
+            ("requester.email".to_owned(), "invalid_email"),
+            ("requester.phone".to_owned(), "invalid_phone"),
+        ]
+    );
+}
+
+#[test]
+fn a_location_is_an_address_a_point_or_both() {
+    let mut located = draft();
+    located.location = Some(LocationDraft { address: None, point: Some((50.457, 2.791)) });
+    assert!(parse(&located, &Submitter::Public).is_ok());
+    located.location = Some(LocationDraft { address: None, point: Some((91.0, -181.0)) });
+    assert_eq!(
+        fields(parse(&located, &Submitter::Public)),
+        [
+            ("location.point.latitude".to_owned(), "out_of_range"),
+            ("location.point.longitude".to_owned(), "out_of_range")
+        ]
+    );
+    located.location = Some(LocationDraft::default());
+    assert_eq!(fields(parse(&located, &Submitter::Public)), [("location".to_owned(), "empty")]);
+}
+
+#[test]
+fn phone_numbers_as_people_write_them() {
+    for good in ["03 21 69 88 77", "+33 3 21 69 88 77", "0321698877", "03.21.69.88.77", "03-21-69-88-77"] {
+        assert!(Phone::parse("phone", good).is_ok(), "{good}");
+    }
+    for bad in ["", "+", "12345", " 0321698877", "0321698877 ", "03 21 69 88 7x", "++33321698877"] {
+        assert!(Phone::parse("phone", bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn texts_keep_line_breaks_but_no_other_control_characters() {
+    assert!(parse_text("d", "ligne 1\nligne 2\ttab", 100).is_ok());
+    assert!(parse_text("d", "bell\u{7}", 100).is_err());
+    assert!(parse_name("t", "two\nlines", 100).is_err(), "a title is one line");
+}
+
+#[test]
+fn registration_numbers_read_year_dash_five_digits() {
+    assert_eq!(RegistrationNumber { year: 2026, sequence: 42 }.to_string(), "2026-00042");
+    assert_eq!(RegistrationNumber { year: 2026, sequence: 123_456 }.to_string(), "2026-123456");
+}
+
+#[test]
+fn tracking_codes_are_26_base32_characters_of_128_bits() {
+    let zero = TrackingCode::from_random([0; 16]);
+    let ones = TrackingCode::from_random([0xff; 16]);
+    assert_eq!(zero.expose(), "a".repeat(26));
+    assert_eq!(ones.expose(), format!("{}4", "7".repeat(25)));
+    assert!(TrackingCode::parse(ones.expose()).is_some());
+    assert!(TrackingCode::parse("ABCDEFGHIJKLMNOPQRSTUVWXYZ").is_none());
+    assert!(TrackingCode::parse("abc").is_none());
+    assert!(TrackingCode::parse(&"a".repeat(27)).is_none());
+}
+
+fn stored(status: RequestStatus, received_on: NaiveDate) -> Request {
+    Request {
+        id: RequestId::new(),
+        municipality: MunicipalityId::new(),
+        registration_number: RegistrationNumber { year: 2026, sequence: 1 },
+        kind: RequestKind::Complaint,
+        title: Title("Déchets".to_owned()),
+        description: Description("Ramassage".to_owned()),
+        channel: Channel::Website,
+        themes: Vec::new(),
+        neighbourhood: None,
+        location: None,
+        requester: None,
+        consent_at: None,
+        association: None,
+        submitted_by: Actor::Public,
+        received_on,
+        status,
+        resolution: None,
+        merged_into: None,
+        published_at: None,
+        internal_note: None,
+        version: 1,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+#[test]
+fn a_request_awaiting_an_answer_past_the_delay_is_late() {
+    let day = |d| NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or_default();
+    // Received 2026-10-23, delay 30 days: due 2026-11-22, late from 2026-11-23.
+    assert!(!stored(RequestStatus::Received, day(23)).is_late(30, today()));
+    assert!(stored(RequestStatus::Received, day(22)).is_late(30, today()));
+    assert!(stored(RequestStatus::Qualifying, day(1)).is_late(30, today()));
+    for status in [RequestStatus::Qualified, RequestStatus::Answered, RequestStatus::Declined, RequestStatus::Merged] {
+        assert!(!stored(status, day(1)).is_late(30, today()), "{status} has had its answer");
+    }
+    assert_eq!(stored(RequestStatus::Received, day(23)).answer_due_on(30), today());
+}
+
+#[test]
+fn an_edit_names_the_fields_it_changed_and_keeps_the_others() {
+    let current = stored(RequestStatus::Received, today());
+    let (themes, neighbourhoods) = catalogue_codes();
+    let catalogue = Catalogue { themes: &themes, neighbourhoods: &neighbourhoods };
+    let edit = RequestEdit {
+        title: Some("Déchets".to_owned()),
+        themes: Some(vec!["waste-and-cleanliness".to_owned()]),
+        internal_note: Some(Some("Voir avec l'agglo".to_owned())),
+        ..RequestEdit::default()
+    };
+    let (next, changed) = apply_edit(&current, &edit, catalogue, today(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(changed, ["themes", "internal_note"]);
+    assert_eq!(next.title, current.title);
+    let cleared = RequestEdit { internal_note: Some(None), ..RequestEdit::default() };
+    let (after, changed) =
+        apply_edit(&next, &cleared, catalogue, today(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(after.internal_note.is_none());
+    assert_eq!(changed, ["internal_note"]);
+}
+
+#[test]
+fn an_edit_adding_personal_data_needs_consent_and_withdrawing_it_needs_them_gone() {
+    let current = stored(RequestStatus::Received, today());
+    let (themes, neighbourhoods) = catalogue_codes();
+    let catalogue = Catalogue { themes: &themes, neighbourhoods: &neighbourhoods };
+    let requester = RequesterDraft {
+        kind: Some(RequesterKind::Individual),
+        phone: Some("0321698877".to_owned()),
+        ..RequesterDraft::default()
+    };
+    let without = RequestEdit { requester: Some(Some(requester.clone())), ..RequestEdit::default() };
+    assert!(apply_edit(&current, &without, catalogue, today(), Utc::now()).is_err());
+    let with =
+        RequestEdit { requester: Some(Some(requester)), personal_data_consent: Some(true), ..RequestEdit::default() };
+    let (next, _) = apply_edit(&current, &with, catalogue, today(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(next.consent_at.is_some());
+    let withdraw = RequestEdit { personal_data_consent: Some(false), ..RequestEdit::default() };
+    assert!(apply_edit(&next, &withdraw, catalogue, today(), Utc::now()).is_err());
+    let erase = RequestEdit { personal_data_consent: Some(false), requester: Some(None), ..RequestEdit::default() };
+    assert!(
+        apply_edit(&next, &erase, catalogue, today(), Utc::now())
+            .is_ok_and(|(r, _)| r.requester.is_none() && r.consent_at.is_none())
+    );
+}
+
+#[test]
+fn corrections_and_publication_stay_out_of_the_public_history() {
+    let public: Vec<_> = RequestEventKind::ALL.iter().copied().filter(|k| k.is_public()).collect();
+    assert_eq!(
+        public,
+        [
+            RequestEventKind::Created,
+            RequestEventKind::Transitioned,
+            RequestEventKind::Reopened,
+            RequestEventKind::Merged,
+            RequestEventKind::MergedIn,
+            RequestEventKind::Answered
+        ]
+    );
+}
+
+#[test]
+fn debug_output_never_shows_personal_data() {
+    let requester = Requester {
+        kind: RequesterKind::Individual,
+        name: PersonName::parse("n", "Camille Dupont").ok(),
+        email: Email::parse("e", "camille@example.org").ok(),
+        phone: Phone::parse("p", "0321698877").ok(),
+        postal_address: Address::parse("a", "12 rue Lamartine").ok(),
+    };
+    let printed = format!("{requester:?}");
+    for secret in ["Camille", "camille@", "0321698877", "Lamartine"] {
+        assert!(!printed.contains(secret), "{printed}");
+    }
+}
