@@ -21,6 +21,8 @@ pub struct Config {
     pub jwt: JwtConfig,
     /// Read the client address from `X-Forwarded-For` (only behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Requests submitted without an account, per client address and hour.
+    pub anonymous_intake_per_hour: u32,
 }
 
 /// How access tokens are made and checked.
@@ -167,6 +169,13 @@ impl Config {
                 signing_key_pem: signing_key(get("JWT_SIGNING_KEY_FILE"), get("JWT_SIGNING_KEY"))?,
                 previous_key_pems: previous_keys(get("JWT_PREVIOUS_KEY_FILES"))?,
             },
+            anonymous_intake_per_hour: ranged(
+                "ANONYMOUS_INTAKE_PER_HOUR",
+                get("ANONYMOUS_INTAKE_PER_HOUR"),
+                30,
+                1,
+                1_000_000,
+            )?,
             trust_forwarded_for: match get("TRUST_FORWARDED_FOR").as_deref() {
                 None | Some("false") => false,
                 Some("true") => true,

@@ -214,7 +214,7 @@ impl utoipa::PartialSchema for NameItem {
 impl utoipa::ToSchema for NameItem {}
 
 /// A code item of a list (a service's code), with its pattern in the schema.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
 #[serde(transparent)]
 pub struct CodeItem(pub String);
 

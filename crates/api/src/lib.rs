@@ -9,6 +9,7 @@ pub mod config;
 pub mod demo;
 mod etag;
 mod extract;
+mod idempotency;
 pub mod metrics;
 pub mod observe;
 pub mod openapi;
@@ -18,6 +19,7 @@ mod resources;
 mod routes;
 pub mod startup;
 pub mod telemetry;
+mod wire;
 
 pub use config::Config;
 pub use startup::{Application, prepare_database};

@@ -28,6 +28,7 @@ come from `GET /v1/vocabulary`, in French (default) or English (`Accept-Language
     tags(
         (name = "municipalities", description = "The towns this deployment serves, and their neighbourhoods."),
         (name = "auth", description = "Tokens (OAuth 2.0 shapes) and the public keys that verify them."),
+        (name = "requests", description = "Inhabitants' requests: intake from every channel, registration, lifecycle, history, answers, public views and tracking."),
         (name = "accounts", description = "Who is calling; accounts, services, delegations and machine clients of a municipality."),
         (name = "vocabulary", description = "Every enumeration with its French and English labels."),
         (name = "operations", description = "Health, readiness and metrics, for operators.")
@@ -35,7 +36,7 @@ come from `GET /v1/vocabulary`, in French (default) or English (`Accept-Language
     components(
         schemas(Problem),
         responses(
-            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
+            BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TransitionConflict, PreconditionFailed, PayloadTooLarge,
             UnsupportedMediaType, Unprocessable, PreconditionRequired, TooManyRequests, InternalError, ServiceUnavailable
         )
     ),
@@ -194,6 +195,24 @@ shared_response!(
     Forbidden,
     "The caller is known, but their role or scopes do not allow this.",
     example("forbidden", "Action non autorisée", 403, "your role does not allow this here", serde_json::Value::Null)
+);
+shared_response!(
+    TransitionConflict,
+    "The lifecycle does not allow this change from the current status, or a rule refuses it: \
+     `allowed_transitions` lists where the resource may go from here, `rule` names the refusing rule.",
+    {
+        let mut example = example(
+            "transition-not-allowed",
+            "Changement de statut impossible",
+            409,
+            "a request in received cannot move to closed",
+            serde_json::Value::Null,
+        );
+        if let Some(map) = example.as_object_mut() {
+            map.insert("allowed_transitions".to_owned(), json!(["qualifying", "merged"]));
+        }
+        example
+    }
 );
 shared_response!(
     Conflict,

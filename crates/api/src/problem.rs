@@ -50,6 +50,13 @@ pub struct Problem {
     /// When a choice must be made (the municipality a token is for): the possible values.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<String>,
+    /// On a refused transition (409): the statuses the resource may move to from where it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["qualifying", "merged"]))]
+    pub allowed_transitions: Option<Vec<String>>,
+    /// On a transition refused by a rule (409): the rule, e.g. `qualification_incomplete`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
 }
 
 /// One invalid field.
@@ -102,6 +109,9 @@ pub enum ApiError {
     /// `If-Match` is required and missing (428).
     #[error("this change needs an If-Match header with the resource's ETag")]
     PreconditionRequired,
+    /// A state change the lifecycle does not allow from here, or a rule refuses (409).
+    #[error("{detail}")]
+    TransitionRefused { detail: String, rule: Option<&'static str>, allowed: Vec<String> },
     /// Too many attempts (429, with `Retry-After` in seconds).
     #[error("too many attempts; retry in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
@@ -167,6 +177,9 @@ impl ApiError {
             }
             ApiError::Invalid(_) => ("invalid-input", "Données invalides", "Invalid input"),
             ApiError::Duplicate { .. } => ("duplicate", "Déjà existant", "Already exists"),
+            ApiError::TransitionRefused { .. } => {
+                ("transition-not-allowed", "Changement de statut impossible", "Transition not allowed")
+            }
             ApiError::PreconditionFailed => ("precondition-failed", "Version périmée", "Precondition failed"),
             ApiError::PreconditionRequired => {
                 ("precondition-required", "En-tête If-Match requis", "Precondition required")
@@ -237,6 +250,14 @@ impl ApiError {
                 ApiError::OAuth { choices, .. } => choices.clone(),
                 _ => Vec::new(),
             },
+            allowed_transitions: match self {
+                ApiError::TransitionRefused { allowed, .. } => Some(allowed.clone()),
+                _ => None,
+            },
+            rule: match self {
+                ApiError::TransitionRefused { rule, .. } => rule.map(str::to_owned),
+                _ => None,
+            },
         }
     }
 }
@@ -252,7 +273,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::Duplicate { .. } => StatusCode::CONFLICT,
+            ApiError::Duplicate { .. } | ApiError::TransitionRefused { .. } => StatusCode::CONFLICT,
             ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

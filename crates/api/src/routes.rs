@@ -2,7 +2,8 @@
 //! `.service(...)` reach the OpenAPI contract.
 
 use crate::resources::{
-    accounts, auth, clients, delegations, health, index, me, municipalities, neighbourhoods, services, vocabulary,
+    accounts, answers, auth, clients, delegations, health, index, me, municipalities, neighbourhoods, requests,
+    services, themes, tracking, vocabulary,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -28,6 +29,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(municipalities::get_municipality)
         .service(municipalities::update_municipality)
         .service(neighbourhoods::list_neighbourhoods)
+        .service(themes::list_themes)
+        // requests
+        .service(requests::create_request)
+        .service(requests::list_requests)
+        .service(requests::get_request)
+        .service(requests::update_request)
+        .service(requests::transition_request)
+        .service(requests::publish_request)
+        .service(requests::unpublish_request)
+        .service(requests::list_request_history)
+        .service(answers::list_answers)
+        .service(answers::create_answer)
+        .service(tracking::get_tracking)
         // a municipality's people and tools
         .service(accounts::list_accounts)
         .service(accounts::create_account)

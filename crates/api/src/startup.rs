@@ -60,7 +60,12 @@ impl Application {
             access_ttl: config.jwt.access_ttl,
             refresh_ttl: config.jwt.refresh_ttl,
         };
-        let auth = web::Data::new(AuthState::new(keys, token_settings, config.trust_forwarded_for));
+        let auth = web::Data::new(AuthState::new(
+            keys,
+            token_settings,
+            config.trust_forwarded_for,
+            config.anonymous_intake_per_hour,
+        ));
         let api = openapi::document();
         let contract = web::Data::new(OpenApiJson(openapi::document_json()?));
         let route_table = web::Data::new(RouteTable::new(&api, &UNDOCUMENTED_GET_PATHS));

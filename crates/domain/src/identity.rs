@@ -230,6 +230,50 @@ pub fn decide(principal: &Principal, municipality: &Slug, requirement: Requireme
     }
 }
 
+/// What a caller is to a municipality's public operations (submitting, reading what is
+/// published): someone with a role there, or the public. A caller of another municipality is
+/// the public here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    Public,
+    Inhabitant(AccountId),
+    /// An agent, an elected official, an admin, or a platform admin.
+    Staff(AccountId),
+    Client {
+        client: MachineClientId,
+        scopes: Vec<Scope>,
+    },
+}
+
+impl Standing {
+    pub fn of(principal: Option<&Principal>, municipality: &Slug) -> Self {
+        match principal {
+            Some(Principal::Person { account, platform_admin: true, role: None, .. }) => Standing::Staff(*account),
+            Some(Principal::Person { account, municipality: Some(own), role: Some(role), .. })
+                if own == municipality =>
+            {
+                if *role >= Role::Agent {
+                    Standing::Staff(*account)
+                } else {
+                    Standing::Inhabitant(*account)
+                }
+            }
+            Some(Principal::Client { client, municipality: own, scopes }) if own == municipality => {
+                Standing::Client { client: *client, scopes: scopes.clone() }
+            }
+            _ => Standing::Public,
+        }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Standing::Staff(_))
+    }
+
+    pub fn has_scope(&self, scope: Scope) -> bool {
+        matches!(self, Standing::Client { scopes, .. } if scopes.contains(&scope))
+    }
+}
+
 /// Whether a person may act for the platform itself (create municipalities).
 pub fn is_platform_admin(principal: &Principal) -> bool {
     matches!(principal, Principal::Person { platform_admin: true, role: None, .. })
@@ -543,5 +587,30 @@ mod tests {
         );
         assert_eq!(decide(&client, &slug("loos"), Requirement::Staff), Decision::Forbidden);
         assert_eq!(decide(&client, &slug("grenay"), Requirement::StaffOrScope(Scope::RequestsRead)), Decision::Hidden);
+    }
+
+    #[test]
+    fn standing_is_the_role_here_or_the_public() {
+        let loos = Slug::parse("loos-en-gohelle").unwrap_or_else(|e| panic!("{e}"));
+        let grenay = Slug::parse("grenay").unwrap_or_else(|e| panic!("{e}"));
+        let account = AccountId::new();
+        let person = |municipality: &Slug, role| Principal::Person {
+            account,
+            municipality: Some(municipality.clone()),
+            role: Some(role),
+            platform_admin: false,
+        };
+        assert_eq!(Standing::of(None, &loos), Standing::Public);
+        assert_eq!(Standing::of(Some(&person(&loos, Role::Inhabitant)), &loos), Standing::Inhabitant(account));
+        assert_eq!(Standing::of(Some(&person(&loos, Role::Agent)), &loos), Standing::Staff(account));
+        assert_eq!(Standing::of(Some(&person(&loos, Role::Admin)), &loos), Standing::Staff(account));
+        assert_eq!(Standing::of(Some(&person(&grenay, Role::Admin)), &loos), Standing::Public);
+        let platform = Principal::Person { account, municipality: None, role: None, platform_admin: true };
+        assert_eq!(Standing::of(Some(&platform), &loos), Standing::Staff(account));
+        let client = MachineClientId::new();
+        let tool = Principal::Client { client, municipality: loos.clone(), scopes: vec![Scope::RequestsWrite] };
+        assert!(Standing::of(Some(&tool), &loos).has_scope(Scope::RequestsWrite));
+        assert!(!Standing::of(Some(&tool), &loos).has_scope(Scope::RequestsRead));
+        assert_eq!(Standing::of(Some(&tool), &grenay), Standing::Public);
     }
 }

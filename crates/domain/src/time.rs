@@ -1,11 +1,16 @@
 //! The one clock the application reads.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 
 /// Now, truncated to microseconds: PostgreSQL keeps microseconds, so a timestamp written and read
 /// back compares equal on both databases.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
+}
+
+/// Today's date in UTC (requests are dated by day).
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
 }
 
 #[cfg(test)]

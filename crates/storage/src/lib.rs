@@ -11,7 +11,9 @@ mod error;
 pub mod keys;
 pub mod municipalities;
 pub mod neighbourhoods;
+pub mod requests;
 pub mod services;
+pub mod themes;
 pub mod tokens;
 
 pub use database::{Backend, Database, MigrationState, PoolOptions};

@@ -51,6 +51,7 @@ pub async fn create(
     };
     municipality::Entity::insert(row).exec(&txn).await.map_err(|e| duplicate_of(e, &["slug", "insee_code"]))?;
     crate::neighbourhoods::insert_all(&txn, id, neighbourhoods, now).await?;
+    crate::themes::insert_defaults(&txn, id, now).await?;
     txn.commit().await?;
     find_by_slug(db, new.slug.as_str())
         .await?

@@ -64,3 +64,14 @@ fn to_domain(row: neighbourhood::Model) -> Result<Neighbourhood, StorageError> {
         created_at: row.created_at,
     })
 }
+
+/// Every neighbourhood code of the municipality (to check the code a request names).
+pub async fn codes(db: &Database, municipality: MunicipalityId) -> Result<Vec<String>, StorageError> {
+    Ok(neighbourhood::Entity::find()
+        .select_only()
+        .column(neighbourhood::Column::Code)
+        .filter(neighbourhood::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .into_tuple::<String>()
+        .all(db.conn())
+        .await?)
+}

@@ -20,7 +20,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use implication_domain::Municipality;
-use implication_domain::identity::{Decision, Principal, Requirement, Scope, decide, is_platform_admin};
+use implication_domain::identity::{Decision, Principal, Requirement, Scope, Standing, decide, is_platform_admin};
 use implication_storage::{Database, accounts, clients, municipalities};
 use jwt::TokenSettings;
 use keys::KeySet;
@@ -43,12 +43,19 @@ pub struct AuthState {
     pub token_requests: Throttle,
     /// Registrations per address.
     pub registrations: Throttle,
+    /// Requests submitted without an account, per address.
+    pub anonymous_intake: Throttle,
     /// Whether the client address may be read from `X-Forwarded-For` (behind a trusted proxy).
     pub trust_forwarded_for: bool,
 }
 
 impl AuthState {
-    pub fn new(keys: KeySet, settings: TokenSettings, trust_forwarded_for: bool) -> Self {
+    pub fn new(
+        keys: KeySet,
+        settings: TokenSettings,
+        trust_forwarded_for: bool,
+        anonymous_intake_per_hour: u32,
+    ) -> Self {
         Self {
             keys,
             settings,
@@ -56,6 +63,7 @@ impl AuthState {
             failures_by_address: Throttle::new(20, Duration::from_secs(15 * 60)),
             token_requests: Throttle::new(60, Duration::from_secs(60)),
             registrations: Throttle::new(10, Duration::from_secs(60 * 60)),
+            anonymous_intake: Throttle::new(anonymous_intake_per_hour, Duration::from_secs(60 * 60)),
             trust_forwarded_for,
         }
     }
@@ -234,6 +242,34 @@ impl<R: Need + 'static> FromRequest for InMunicipality<R> {
                 Decision::Hidden => Err(not_found()),
                 Decision::Forbidden => Err(ApiError::Forbidden("your role does not allow this here".to_owned())),
             }
+        })
+    }
+}
+
+/// Anyone, in the municipality of the path (404 when there is none), with what they are there:
+/// for operations open to the public that show more to staff.
+#[derive(Debug)]
+pub struct Visitor {
+    pub standing: Standing,
+    pub municipality: Municipality,
+}
+
+impl FromRequest for Visitor {
+    type Error = ApiError;
+    type Future = Boxed<Self>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        let slug = req.match_info().get("municipality").map(str::to_owned);
+        let db = app_data::<Database>(req);
+        Box::pin(async move {
+            let Caller(principal) = caller.await?;
+            let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
+            let db = db?;
+            let municipality = municipalities::find_by_slug(&db, &slug)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("no municipality {slug}")))?;
+            Ok(Visitor { standing: Standing::of(principal.as_ref(), &municipality.slug), municipality })
         })
     }
 }

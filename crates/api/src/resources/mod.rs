@@ -1,6 +1,7 @@
 //! One module per resource, one function per action. Routes are registered in `routes.rs`.
 
 pub mod accounts;
+pub mod answers;
 pub mod auth;
 pub mod clients;
 pub mod delegations;
@@ -9,7 +10,10 @@ pub mod index;
 pub mod me;
 pub mod municipalities;
 pub mod neighbourhoods;
+pub mod requests;
 pub mod services;
+pub mod themes;
+pub mod tracking;
 pub mod vocabulary;
 
 use crate::problem::ApiError;
@@ -22,4 +26,14 @@ pub(crate) fn with_location(mut response: HttpResponse, location: &str) -> Resul
         header::HeaderValue::from_str(location).map_err(|e| ApiError::Internal(format!("Location {location}: {e}")))?;
     response.headers_mut().insert(header::LOCATION, value);
     Ok(response)
+}
+
+/// Who a history entry names for this caller.
+pub(crate) fn actor_of(principal: &implication_domain::identity::Principal) -> implication_domain::request::Actor {
+    use implication_domain::identity::Principal;
+    use implication_domain::request::Actor;
+    match principal {
+        Principal::Person { account, .. } => Actor::Account(*account),
+        Principal::Client { client, .. } => Actor::Client(*client),
+    }
 }

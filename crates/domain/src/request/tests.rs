@@ -328,3 +328,8 @@ fn debug_output_never_shows_personal_data() {
         assert!(!printed.contains(secret), "{printed}");
     }
 }
+
+#[test]
+fn search_folds_case_accents_and_ligatures() {
+    assert_eq!(fold_for_search("Écoles, Cœur de VILLE, l’été"), "ecoles, coeur de ville, l'ete");
+}

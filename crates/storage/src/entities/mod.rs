@@ -2,11 +2,18 @@
 
 pub mod account;
 pub mod delegation;
+pub mod idempotency_key;
 pub mod machine_client;
 pub mod membership;
 pub mod municipality;
 pub mod neighbourhood;
 pub mod refresh_token;
+pub mod request;
+pub mod request_answer;
+pub mod request_counter;
+pub mod request_event;
+pub mod request_theme;
 pub mod service;
 pub mod service_member;
 pub mod signing_key;
+pub mod theme;

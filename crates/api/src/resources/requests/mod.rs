@@ -1,0 +1,685 @@
+//! Requests: intake from every channel, lists, one request in the caller's view, corrections,
+//! transitions, publication and history. Answers and tracking have their own modules.
+
+pub mod input;
+pub mod views;
+
+use crate::auth::secrets::sha256_hex;
+use crate::auth::{AuthState, InMunicipality, StaffOf, Visitor};
+use crate::etag;
+use crate::extract::{IfMatch, JsonBody, invalid_field};
+use crate::idempotency::{self, IdempotencyKey};
+use crate::openapi::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
+    ServiceUnavailable, TooManyRequests, TransitionConflict, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::pagination::{PageParams, encode_cursor, page_response};
+use crate::problem::{ApiError, FieldProblem};
+use crate::resources::with_location;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::NaiveDate;
+use implication_domain::identity::{Scope, Standing};
+use implication_domain::request::lifecycle::{self, TransitionAsk, TransitionRefusal};
+use implication_domain::request::{
+    Actor, Catalogue, NewRequest, Request, RequestDraft, RequestEdit, Submitter, TrackingCode, apply_edit,
+    fold_for_search, late_before,
+};
+use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
+use implication_domain::{Municipality, RequestId, time};
+use implication_storage::requests::{self as store, After, Created, Filter, Sort};
+use implication_storage::{Database, clients, neighbourhoods, themes};
+use input::{RequestInput, RequestPatch, TransitionInput};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+use uuid::Uuid;
+use views::{
+    EventPage, EventView, PublicRequestView, RequestDocument, RequestListItem, RequestPage, RequestReceipt,
+    RequestView, RequesterRequestView,
+};
+
+/// The operation name idempotency records are kept under.
+const CREATE_OPERATION: &str = "create_request";
+
+pub(crate) fn no_request() -> ApiError {
+    ApiError::NotFound("no such request here".to_owned())
+}
+
+/// The request `id` of this municipality; 404 for an id that is not one.
+pub(crate) async fn load(db: &Database, municipality: &Municipality, id: &str) -> Result<Request, ApiError> {
+    let id = Uuid::parse_str(id).map_err(|_| no_request())?;
+    store::find(db, municipality.id, RequestId::from_uuid(id)).await?.ok_or_else(no_request)
+}
+
+/// Whether the caller submitted this request (and so may follow it as its requester).
+pub(crate) fn is_submitter(standing: &Standing, request: &Request) -> bool {
+    match (standing, request.submitted_by) {
+        (Standing::Inhabitant(account) | Standing::Staff(account), Actor::Account(by)) => *account == by,
+        (Standing::Client { client, .. }, Actor::Client(by)) => *client == by,
+        _ => false,
+    }
+}
+
+fn location_of(municipality: &Municipality, id: RequestId) -> String {
+    format!("/v1/municipalities/{}/requests/{id}", municipality.slug)
+}
+
+fn staff_view(request: &Request, municipality: &Municipality) -> RequestView {
+    RequestView::new(request, municipality.settings.answer_delay_days, time::today())
+}
+
+fn respond_staff(request: &Request, municipality: &Municipality) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag::from_version(request.version)))
+        .json(RequestDocument::Staff(staff_view(request, municipality)))
+}
+
+/// The municipality's theme and neighbourhood codes, to check those a request names.
+async fn catalogue(db: &Database, municipality: &Municipality) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    Ok((themes::codes(db, municipality.id).await?, neighbourhoods::codes(db, municipality.id).await?))
+}
+
+/// Submit a request
+///
+/// Anyone may submit, without an account: the answer carries the registration number and a
+/// tracking code to follow the request with (`GET …/tracking/{tracking_code}`), shown only here.
+/// Anonymous callers and inhabitants get the `website` channel and today's date; staff give the
+/// channel and may date a request received earlier (a letter); a partner's tool (scope
+/// `requests:write`) gets `partner_tool` and its association. Personal data (the requester's
+/// name and contact) needs `personal_data_consent: true`.
+///
+/// With an `Idempotency-Key`, retries (even concurrent ones) create one request and get the
+/// first answer again; the same key with another body is a 422. Anonymous submissions are
+/// limited per address (429 with `Retry-After`).
+#[utoipa::path(
+    operation_id = "create_request", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: one request per key and body.",
+            example = "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", pattern = "^[\\x21-\\x7E]{1,255}$")),
+    request_body(content = RequestInput, example = json!({
+        "kind": "complaint", "title": "Les voitures roulent trop vite dans la cité 5",
+        "description": "Le soir, des voitures traversent la cité à toute allure. Les enfants jouent dehors.",
+        "themes": ["roads-and-traffic"], "neighbourhood": "cite-5",
+        "location": { "address": "Rue Lamartine" },
+        "requester": { "kind": "individual", "name": "Camille Dupont", "email": "camille.dupont@example.org" },
+        "personal_data_consent": true
+    })),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 201, description = "Registered.", body = RequestReceipt,
+            headers(("Location" = String, description = "The request's address (staff, or its submitter)."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 429, response = TooManyRequests), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/requests")]
+pub async fn create_request(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    auth: web::Data<AuthState>,
+    visitor: Visitor,
+    key: IdempotencyKey,
+    body: JsonBody<RequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    let Visitor { standing, municipality } = visitor;
+    let submitter = match &standing {
+        Standing::Public => {
+            auth.anonymous_intake.hit(&auth.client_address(&req)).map_err(ApiError::too_many)?;
+            Submitter::Public
+        }
+        Standing::Inhabitant(account) => Submitter::Inhabitant(*account),
+        Standing::Staff(account) => Submitter::Staff(*account),
+        Standing::Client { client, .. } if standing.has_scope(Scope::RequestsWrite) => {
+            let found = clients::find(&db, municipality.id, client.as_uuid()).await?;
+            let association =
+                found.map(|c| c.association).ok_or_else(|| ApiError::unauthorized("unknown client", true))?;
+            Submitter::Client { id: *client, association }
+        }
+        Standing::Client { .. } => {
+            return Err(ApiError::Forbidden("submitting requests needs the scope requests:write".to_owned()));
+        }
+    };
+    let input = body.into_inner()?;
+    let key = key.get()?;
+    let (theme_codes, neighbourhood_codes) = catalogue(&db, &municipality).await?;
+    let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
+    let new = NewRequest::parse(&RequestDraft::from(&input), catalogue, &submitter, time::today())
+        .map_err(ApiError::Invalid)?;
+
+    let tracking_code = new_tracking_code()?;
+    let record = key
+        .as_deref()
+        .map(|k| {
+            let scope = idempotency::scope(&standing);
+            idempotency::record(scope, k, CREATE_OPERATION, &input, Some(tracking_code.expose()))
+        })
+        .transpose()?;
+    let created =
+        store::create(&db, municipality.id, &new, &sha256_hex(tracking_code.expose()), record.as_ref()).await?;
+    let (request, code) = match created {
+        Created::New(request) => (request, tracking_code.expose().to_owned()),
+        Created::Replay { request, masked_secret } => {
+            let code = masked_secret
+                .zip(key.as_deref())
+                .and_then(|(masked, key)| idempotency::unmask(key, &masked))
+                .ok_or_else(|| ApiError::Internal("an idempotency record lost its tracking code".to_owned()))?;
+            (request, code)
+        }
+        Created::KeyReused => {
+            return Err(invalid_field(
+                idempotency::HEADER,
+                "key_reused",
+                "this key was already used for a different request: use a new key for a new request",
+            ));
+        }
+    };
+    tracing::info!(request = %request.id, registration = %request.registration_number, "request registered");
+    let receipt = RequestReceipt {
+        id: request.id.as_uuid(),
+        registration_number: request.registration_number.to_string(),
+        tracking_url: format!("/v1/municipalities/{}/tracking/{code}", municipality.slug),
+        tracking_code: code,
+        received_on: request.received_on,
+        created_at: request.created_at,
+    };
+    with_location(HttpResponse::Created().json(receipt), &location_of(&municipality, request.id))
+}
+
+fn new_tracking_code() -> Result<TrackingCode, ApiError> {
+    let mut bytes = [0_u8; 16];
+    getrandom::getrandom(&mut bytes).map_err(|e| ApiError::Internal(format!("no randomness: {e}")))?;
+    Ok(TrackingCode::from_random(bytes))
+}
+
+/// Filters, sort and paging of the request list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestListParams {
+    /// Statuses, comma-separated (`received,qualifying`).
+    #[param(example = "received,qualifying", pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    pub status: Option<String>,
+    /// Kinds, comma-separated.
+    #[param(example = "complaint", pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    pub kind: Option<String>,
+    /// Channels, comma-separated.
+    #[param(example = "letter,website", pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    pub channel: Option<String>,
+    /// A theme code.
+    #[param(example = "roads-and-traffic", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)]
+    pub theme: Option<String>,
+    /// A neighbourhood code.
+    #[param(example = "cite-5", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)]
+    pub neighbourhood: Option<String>,
+    /// Received on or after this day.
+    #[param(value_type = Option<NaiveDate>, example = "2026-01-01")]
+    pub received_after: Option<String>,
+    /// Received on or before this day.
+    #[param(value_type = Option<NaiveDate>, example = "2026-12-31")]
+    pub received_before: Option<String>,
+    /// Only late requests (`true`) or only those that are not (`false`).
+    #[param(value_type = Option<bool>)]
+    pub late: Option<String>,
+    /// Staff only: published (`true`) or private (`false`) requests. Others only ever see
+    /// published ones.
+    #[param(value_type = Option<bool>)]
+    pub published: Option<String>,
+    /// Words to find in the title or description (case and accents ignored).
+    #[param(example = "vitesse", min_length = 1, max_length = 100)]
+    pub q: Option<String>,
+    /// `-received_on` (default), `received_on`, `-created_at` or `created_at`.
+    #[param(example = "-received_on", pattern = "^-?(received_on|created_at)$")]
+    pub sort: Option<String>,
+}
+
+/// The position a cursor holds: the sort it belongs to, the sort key and the id of the last item.
+#[derive(Debug, Serialize, Deserialize)]
+struct ListCursor {
+    s: String,
+    k: String,
+    i: Uuid,
+}
+
+fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
+    FieldProblem { field: field.to_owned(), code: code.to_owned(), message: message.into() }
+}
+
+fn codes<T>(
+    field: &str,
+    raw: Option<&str>,
+    parse: fn(&str) -> Option<T>,
+    all: &[&str],
+    errors: &mut Vec<FieldProblem>,
+) -> Vec<T> {
+    let Some(raw) = raw else { return Vec::new() };
+    let mut found = Vec::new();
+    for code in raw.split(',') {
+        match parse(code) {
+            Some(value) => found.push(value),
+            None => errors.push(problem(field, "unknown_value", format!("{code:?} is not one of {}", all.join(", ")))),
+        }
+    }
+    found
+}
+
+fn boolean(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<bool> {
+    match raw {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            errors.push(problem(field, "not_a_boolean", "must be true or false"));
+            None
+        }
+    }
+}
+
+fn date(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<NaiveDate> {
+    raw.and_then(|raw| match raw.parse() {
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.push(problem(field, "not_a_date", "must be a date such as 2026-01-31"));
+            None
+        }
+    })
+}
+
+fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<String> {
+    raw.and_then(|raw| match implication_domain::Slug::parse(raw) {
+        Ok(slug) => Some(slug.to_string()),
+        Err(message) => {
+            errors.push(problem(field, "invalid_code", message));
+            None
+        }
+    })
+}
+
+impl RequestListParams {
+    /// The storage filter and sort, reporting every invalid parameter at once.
+    fn parse(&self, municipality: &Municipality, staff: bool) -> Result<(Filter, Sort), ApiError> {
+        let mut errors = Vec::new();
+        let status_codes: Vec<&str> = RequestStatus::ALL.iter().map(|s| s.code()).collect();
+        let kind_codes: Vec<&str> = RequestKind::ALL.iter().map(|s| s.code()).collect();
+        let channel_codes: Vec<&str> = Channel::ALL.iter().map(|s| s.code()).collect();
+        let late = boolean("late", self.late.as_deref(), &mut errors);
+        let published = boolean("published", self.published.as_deref(), &mut errors);
+        let text = match self.q.as_deref().map(str::trim) {
+            None => None,
+            Some(q) if q.is_empty() || q.chars().count() > 100 => {
+                errors.push(problem("q", "out_of_range", "must be 1 to 100 characters"));
+                None
+            }
+            Some(q) => Some(fold_for_search(q)),
+        };
+        let sort = match self.sort.as_deref() {
+            None => Some(Sort::ReceivedOnDesc),
+            Some(code) => Sort::from_code(code).or_else(|| {
+                errors.push(problem("sort", "unknown_sort", format!("must be one of {}", Sort::CODES.join(", "))));
+                None
+            }),
+        };
+        let filter = Filter {
+            statuses: codes("status", self.status.as_deref(), RequestStatus::from_code, &status_codes, &mut errors),
+            kinds: codes("kind", self.kind.as_deref(), RequestKind::from_code, &kind_codes, &mut errors),
+            channels: codes("channel", self.channel.as_deref(), Channel::from_code, &channel_codes, &mut errors),
+            theme: slug_param("theme", self.theme.as_deref(), &mut errors),
+            neighbourhood: slug_param("neighbourhood", self.neighbourhood.as_deref(), &mut errors),
+            received_after: date("received_after", self.received_after.as_deref(), &mut errors),
+            received_before: date("received_before", self.received_before.as_deref(), &mut errors),
+            late: late.map(|l| (l, late_before(time::today(), municipality.settings.answer_delay_days))),
+            // The public only ever sees what staff published.
+            published: if staff { published } else { Some(true) },
+            text,
+            association: None,
+        };
+        match sort {
+            Some(sort) if errors.is_empty() => Ok((filter, sort)),
+            _ => Err(ApiError::malformed("invalid list parameters", errors)),
+        }
+    }
+}
+
+/// List requests
+///
+/// Staff see every request of the municipality (staff view); everyone else sees the published
+/// ones (public view, without personal data). Filters combine; the cursor is stable under
+/// concurrent submissions.
+#[utoipa::path(
+    operation_id = "list_requests", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), RequestListParams, PageParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of requests.", body = RequestPage,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/requests")]
+pub async fn list_requests(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    visitor: Visitor,
+    params: web::Query<RequestListParams>,
+    paging: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let Visitor { standing, municipality } = visitor;
+    let staff = standing.is_staff();
+    let (filter, sort) = params.parse(&municipality, staff)?;
+    let page = paging.parse::<ListCursor>()?;
+    let invalid_cursor =
+        || ApiError::bad_parameter("cursor", "invalid_cursor", "is not a cursor of this list and sort");
+    let after = match page.after {
+        Some(cursor) if cursor.s != sort.code() => return Err(invalid_cursor()),
+        Some(cursor) => Some(After { key: cursor.k, id: RequestId::from_uuid(cursor.i) }),
+        None => None,
+    };
+    let found = store::list(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
+        .await?
+        .ok_or_else(invalid_cursor)?;
+    let next_cursor = found.has_more.then(|| found.items.last()).flatten().and_then(|last| {
+        encode_cursor(&ListCursor { s: sort.code().to_owned(), k: sort.key_of(last), i: last.id.as_uuid() })
+    });
+    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    let items = found
+        .items
+        .iter()
+        .map(|r| {
+            if staff {
+                RequestListItem::Staff(RequestView::new(r, delay, today))
+            } else {
+                RequestListItem::Public(PublicRequestView::new(r, delay, today))
+            }
+        })
+        .collect();
+    let body = RequestPage { items, next_cursor };
+    Ok(page_response(&req, body.next_cursor.as_deref(), &body))
+}
+
+/// Get a request
+///
+/// Staff get the staff view; the account or partner tool that submitted it gets the requester's
+/// view (status, public history, answers); anyone gets the public view of a published request.
+/// Otherwise, 404.
+#[utoipa::path(
+    operation_id = "get_request", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id.")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The request, in the caller's view.", body = RequestDocument,
+            headers(("ETag" = String, description = "Its version."))),
+        (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/requests/{request}")]
+pub async fn get_request(
+    db: web::Data<Database>,
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let Visitor { standing, municipality } = visitor;
+    let request = load(&db, &municipality, &path.1).await?;
+    if standing.is_staff() {
+        return Ok(respond_staff(&request, &municipality));
+    }
+    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    let document = if is_submitter(&standing, &request) {
+        let history = store::history(&db, request.id, true, 1_000, None).await?.items;
+        let answers = store::answers(&db, request.id, false).await?;
+        RequestDocument::Requester(RequesterRequestView::new(&request, &history, &answers, delay, today))
+    } else if request.published_at.is_some() {
+        RequestDocument::Public(PublicRequestView::new(&request, delay, today))
+    } else {
+        return Err(no_request());
+    };
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(request.version))).json(document))
+}
+
+/// Correct a request
+///
+/// Staff correct what was typed in: kind, title, description, channel, themes, neighbourhood,
+/// location, requester, consent, received date, internal note. Absent fields are kept; `null`
+/// clears an optional one. Needs `If-Match`. The history records which fields changed.
+#[utoipa::path(
+    operation_id = "update_request", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-Match" = String, Header, description = "The request's ETag.", example = "\"1\"")),
+    request_body(content = RequestPatch, example = json!({ "themes": ["roads-and-traffic"], "internal_note": "Comptage prévu le 2 décembre." })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Corrected.", body = RequestView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable), (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[patch("/v1/municipalities/{municipality}/requests/{request}")]
+pub async fn update_request(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<RequestPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner()?;
+    let expected = if_match.version()?;
+    let municipality = &caller.municipality;
+    let current = load(&db, municipality, &path.1).await?;
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let (theme_codes, neighbourhood_codes) = catalogue(&db, municipality).await?;
+    let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
+    let (next, changed) = apply_edit(&current, &RequestEdit::from(&patch), catalogue, time::today(), time::now())
+        .map_err(ApiError::Invalid)?;
+    if changed.is_empty() {
+        return Ok(respond_staff(&current, municipality));
+    }
+    let actor = crate::resources::actor_of(&caller.principal);
+    let fields = changed.iter().map(|f| (*f).to_owned()).collect();
+    let updated = store::update(&db, &next, expected, fields, actor).await?;
+    Ok(respond_staff(&updated, municipality))
+}
+
+/// Change a request's status
+///
+/// Moves a request along its lifecycle: `received → qualifying → qualified → redirected |
+/// declined | answered | in_process | in_fifty_fifty`, then `closed` with a resolution; any open
+/// request may be `merged` into another (`into`); a finished one may be reopened (back to
+/// `qualifying`, with a reason). A transition the lifecycle does not allow from the current
+/// status is a 409 listing the allowed ones. Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "transition_request", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-Match" = String, Header, description = "The request's ETag.", example = "\"1\"")),
+    request_body(content = TransitionInput, example = json!({ "to": "declined", "reason": "Ce terrain n'appartient pas à la commune : nous avons transmis votre demande à son propriétaire." })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Moved; the history has a new entry.", body = RequestView,
+            headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/requests/{request}/transitions")]
+pub async fn transition_request(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<TransitionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.version()?;
+    let municipality = &caller.municipality;
+    let current = load(&db, municipality, &path.1).await?;
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    let ask = TransitionAsk {
+        to: input.to.map(|t| t.0),
+        reason: input.reason,
+        resolution: input.resolution.map(|r| r.0),
+        into: input.into.map(RequestId::from_uuid),
+    };
+    // The qualification's facts join here once qualifications exist (the next issue).
+    let change = lifecycle::transition(current.id, current.status, ask, None).map_err(refusal)?;
+    if let Some(into) = change.into {
+        let target = store::find(&db, municipality.id, into)
+            .await?
+            .ok_or_else(|| invalid_field("into", "unknown_request", "no such request in this municipality"))?;
+        lifecycle::may_receive_merge(target.status)
+            .map_err(|e| ApiError::Invalid(implication_domain::ValidationErrors(vec![e])))?;
+    }
+    let actor = crate::resources::actor_of(&caller.principal);
+    let moved = store::transition(&db, &current, expected, &change, actor).await?;
+    tracing::info!(request = %moved.id, from = %change.from, to = %change.to, "request moved");
+    Ok(respond_staff(&moved, municipality))
+}
+
+fn refusal(refused: TransitionRefusal) -> ApiError {
+    let codes = |allowed: &[RequestStatus]| allowed.iter().map(|s| s.code().to_owned()).collect();
+    match refused {
+        TransitionRefusal::NotAllowed { from, to, allowed } => ApiError::TransitionRefused {
+            detail: format!("a request in {from} cannot move to {to}"),
+            rule: None,
+            allowed: codes(&allowed),
+        },
+        TransitionRefusal::Guard { rule, message, allowed } => {
+            ApiError::TransitionRefused { detail: message.to_owned(), rule: Some(rule), allowed: codes(&allowed) }
+        }
+        TransitionRefusal::Invalid(errors) => ApiError::Invalid(errors),
+    }
+}
+
+async fn set_published(
+    db: &Database,
+    caller: &InMunicipality<StaffOf>,
+    id: &str,
+    expected: i32,
+    published: bool,
+) -> Result<HttpResponse, ApiError> {
+    let municipality = &caller.municipality;
+    let current = load(db, municipality, id).await?;
+    if current.version != expected {
+        return Err(ApiError::PreconditionFailed);
+    }
+    if current.published_at.is_some() == published {
+        return Ok(respond_staff(&current, municipality));
+    }
+    let actor = crate::resources::actor_of(&caller.principal);
+    let changed = store::set_published(db, &current, expected, published, actor).await?;
+    Ok(respond_staff(&changed, municipality))
+}
+
+/// Publish a request
+///
+/// Makes the request visible to everyone, in the public view (never the requester's name,
+/// contact or the internal note). Publishing a published request changes nothing. Needs
+/// `If-Match`.
+#[utoipa::path(
+    operation_id = "publish_request", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-Match" = String, Header, description = "The request's ETag.", example = "\"1\"")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Published.", body = RequestView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed), (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/requests/{request}/publish")]
+pub async fn publish_request(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match.version()?;
+    set_published(&db, &caller, &path.1, expected, true).await
+}
+
+/// Unpublish a request
+///
+/// Takes the request out of public view. Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "unpublish_request", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-Match" = String, Header, description = "The request's ETag.", example = "\"2\"")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Private again.", body = RequestView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
+        (status = 412, response = PreconditionFailed), (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/requests/{request}/unpublish")]
+pub async fn unpublish_request(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let expected = if_match.version()?;
+    set_published(&db, &caller, &path.1, expected, false).await
+}
+
+/// A request's history
+///
+/// Every change, oldest first, with who made it and when: registration, corrections (the names
+/// of the fields), publication, transitions with their reasons, merges, answers. Entries are
+/// never changed nor removed. Staff only.
+#[utoipa::path(
+    operation_id = "list_request_history", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id."), PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of the history.", body = EventPage,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/requests/{request}/history")]
+pub async fn list_request_history(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    paging: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = paging.parse::<Uuid>()?;
+    let request = load(&db, &caller.municipality, &path.1).await?;
+    let after = page.after.map(implication_domain::RequestEventId::from_uuid);
+    let found = store::history(&db, request.id, false, page.limit, after).await?;
+    let next_cursor =
+        found.has_more.then(|| found.items.last()).flatten().and_then(|last| encode_cursor(&last.id.as_uuid()));
+    let body = EventPage { items: found.items.iter().map(EventView::from).collect(), next_cursor };
+    Ok(page_response(&req, body.next_cursor.as_deref(), &body))
+}

@@ -1,0 +1,432 @@
+//! What a request looks like to each audience. Staff see everything; the requester (by tracking
+//! code, or by the account or tool that submitted it) sees their request, its public history and
+//! the town's answers; the public sees published requests only, without personal data. Each
+//! view carries `view` so that clients (and the contract's `oneOf`) tell them apart.
+
+use crate::wire;
+use chrono::{DateTime, NaiveDate, Utc};
+use implication_domain::request::lifecycle::allowed_targets;
+use implication_domain::request::{Actor, Answer, Location, Request, RequestEvent};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Which audience a view is for.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffAudience {
+    Staff,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RequesterAudience {
+    Requester,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicAudience {
+    Public,
+}
+
+/// A WGS84 point.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointView {
+    #[schema(example = 50.4573)]
+    pub latitude: f64,
+    #[schema(example = 2.7925)]
+    pub longitude: f64,
+}
+
+/// Where a request is about.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocationView {
+    #[schema(example = "Rue Lamartine, cité 5")]
+    pub address: Option<String>,
+    pub point: Option<PointView>,
+}
+
+impl From<&Location> for LocationView {
+    fn from(l: &Location) -> Self {
+        Self {
+            address: l.address.as_ref().map(|a| a.as_str().to_owned()),
+            point: l.point.map(|p| PointView { latitude: p.latitude, longitude: p.longitude }),
+        }
+    }
+}
+
+/// Who carries a request, and how to reach them (personal data: staff only).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequesterView {
+    pub kind: wire::RequesterKind,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub postal_address: Option<String>,
+}
+
+/// Who did something.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActorView {
+    pub kind: wire::ActorKind,
+    /// The account or the machine client; absent for the public.
+    pub id: Option<Uuid>,
+}
+
+impl From<Actor> for ActorView {
+    fn from(actor: Actor) -> Self {
+        Self { kind: actor.kind().into(), id: actor.id() }
+    }
+}
+
+/// A request as staff see it: everything.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "view": "staff", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00042",
+    "kind": "complaint", "title": "Les voitures roulent trop vite dans la cité 5",
+    "description": "Le soir, des voitures traversent la cité à toute allure. Les enfants jouent dehors.",
+    "channel": "letter", "themes": ["roads-and-traffic"], "neighbourhood": "cite-5",
+    "location": { "address": "Rue Lamartine", "point": { "latitude": 50.4573, "longitude": 2.7925 } },
+    "requester": { "kind": "informal_group", "name": "Habitants de la rue Lamartine", "email": null, "phone": "03 21 00 00 00", "postal_address": null },
+    "personal_data_consent": true, "association": null, "submitted_by": { "kind": "account", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9f" },
+    "received_on": "2026-11-16", "status": "qualifying", "resolution": null, "merged_into": null,
+    "published": true, "published_at": "2026-11-20T10:00:00Z", "late": false, "answer_due_on": "2026-12-16",
+    "internal_note": "Voir avec les services techniques pour un comptage.", "allowed_transitions": ["qualified", "merged"],
+    "created_at": "2026-11-17T09:12:00Z", "updated_at": "2026-11-20T10:00:00Z"
+}))]
+pub struct RequestView {
+    pub view: StaffAudience,
+    pub id: Uuid,
+    /// Unique in the municipality and year, without gaps: `2026-00042`.
+    #[schema(example = "2026-00042", pattern = "^[0-9]{4}-[0-9]{5,}$")]
+    pub registration_number: String,
+    pub kind: wire::RequestKind,
+    pub title: String,
+    pub description: String,
+    pub channel: wire::Channel,
+    /// Theme codes of the municipality's catalogue.
+    pub themes: Vec<String>,
+    /// A neighbourhood code.
+    pub neighbourhood: Option<String>,
+    pub location: Option<LocationView>,
+    pub requester: Option<RequesterView>,
+    /// Whether the requester consented to the processing of their personal data.
+    pub personal_data_consent: bool,
+    /// The partner association a partner's tool submitted for.
+    pub association: Option<String>,
+    pub submitted_by: ActorView,
+    /// The day the town received it (for a letter, not the day it was typed in).
+    pub received_on: NaiveDate,
+    pub status: wire::RequestStatus,
+    /// How it ended, once `closed`.
+    pub resolution: Option<wire::Resolution>,
+    /// The request it was merged into, once `merged`.
+    pub merged_into: Option<Uuid>,
+    pub published: bool,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Still `received` or `qualifying` past the municipality's answer delay.
+    pub late: bool,
+    /// The day by which it should have had an answer.
+    pub answer_due_on: NaiveDate,
+    /// For staff only: never shown to the public nor to the requester.
+    pub internal_note: Option<String>,
+    /// The statuses it may move to from here.
+    pub allowed_transitions: Vec<wire::RequestStatus>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl RequestView {
+    pub fn new(r: &Request, answer_delay_days: u16, today: NaiveDate) -> Self {
+        Self {
+            view: StaffAudience::Staff,
+            id: r.id.as_uuid(),
+            registration_number: r.registration_number.to_string(),
+            kind: r.kind.into(),
+            title: r.title.as_str().to_owned(),
+            description: r.description.as_str().to_owned(),
+            channel: r.channel.into(),
+            themes: r.themes.iter().map(ToString::to_string).collect(),
+            neighbourhood: r.neighbourhood.as_ref().map(ToString::to_string),
+            location: r.location.as_ref().map(LocationView::from),
+            requester: r.requester.as_ref().map(|q| RequesterView {
+                kind: q.kind.into(),
+                name: q.name.as_ref().map(|v| v.as_str().to_owned()),
+                email: q.email.as_ref().map(|v| v.as_str().to_owned()),
+                phone: q.phone.as_ref().map(|v| v.as_str().to_owned()),
+                postal_address: q.postal_address.as_ref().map(|v| v.as_str().to_owned()),
+            }),
+            personal_data_consent: r.consent_at.is_some(),
+            association: r.association.clone(),
+            submitted_by: r.submitted_by.into(),
+            received_on: r.received_on,
+            status: r.status.into(),
+            resolution: r.resolution.map(Into::into),
+            merged_into: r.merged_into.map(|m| m.as_uuid()),
+            published: r.published_at.is_some(),
+            published_at: r.published_at,
+            late: r.is_late(answer_delay_days, today),
+            answer_due_on: r.answer_due_on(answer_delay_days),
+            internal_note: r.internal_note.as_ref().map(|n| n.as_str().to_owned()),
+            allowed_transitions: allowed_targets(r.status).iter().map(|s| (*s).into()).collect(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// A published request as anyone sees it: no requester name, contact or internal note.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "view": "public", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00042",
+    "kind": "complaint", "title": "Les voitures roulent trop vite dans la cité 5",
+    "description": "Le soir, des voitures traversent la cité à toute allure. Les enfants jouent dehors.",
+    "channel": "letter", "requester_kind": "informal_group", "themes": ["roads-and-traffic"], "neighbourhood": "cite-5",
+    "location": { "address": "Rue Lamartine", "point": null }, "received_on": "2026-11-16",
+    "status": "qualifying", "resolution": null, "merged_into": null, "published_at": "2026-11-20T10:00:00Z", "late": false,
+    "created_at": "2026-11-17T09:12:00Z", "updated_at": "2026-11-20T10:00:00Z"
+}))]
+pub struct PublicRequestView {
+    pub view: PublicAudience,
+    pub id: Uuid,
+    #[schema(example = "2026-00042", pattern = "^[0-9]{4}-[0-9]{5,}$")]
+    pub registration_number: String,
+    pub kind: wire::RequestKind,
+    pub title: String,
+    pub description: String,
+    pub channel: wire::Channel,
+    /// Whether an individual, an association… carries it (never who).
+    pub requester_kind: Option<wire::RequesterKind>,
+    pub themes: Vec<String>,
+    pub neighbourhood: Option<String>,
+    pub location: Option<LocationView>,
+    pub received_on: NaiveDate,
+    pub status: wire::RequestStatus,
+    pub resolution: Option<wire::Resolution>,
+    pub merged_into: Option<Uuid>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub late: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl PublicRequestView {
+    pub fn new(r: &Request, answer_delay_days: u16, today: NaiveDate) -> Self {
+        Self {
+            view: PublicAudience::Public,
+            id: r.id.as_uuid(),
+            registration_number: r.registration_number.to_string(),
+            kind: r.kind.into(),
+            title: r.title.as_str().to_owned(),
+            description: r.description.as_str().to_owned(),
+            channel: r.channel.into(),
+            requester_kind: r.requester.as_ref().map(|q| q.kind.into()),
+            themes: r.themes.iter().map(ToString::to_string).collect(),
+            neighbourhood: r.neighbourhood.as_ref().map(ToString::to_string),
+            location: r.location.as_ref().map(LocationView::from),
+            received_on: r.received_on,
+            status: r.status.into(),
+            resolution: r.resolution.map(Into::into),
+            merged_into: r.merged_into.map(|m| m.as_uuid()),
+            published_at: r.published_at,
+            late: r.is_late(answer_delay_days, today),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// An entry of the history as the requester and the public see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicEventView {
+    pub kind: wire::RequestEventKind,
+    pub at: DateTime<Utc>,
+    pub from: Option<wire::RequestStatus>,
+    pub to: Option<wire::RequestStatus>,
+    /// Why, in words written for the requester.
+    pub reason: Option<String>,
+    pub resolution: Option<wire::Resolution>,
+}
+
+impl From<&RequestEvent> for PublicEventView {
+    fn from(e: &RequestEvent) -> Self {
+        Self {
+            kind: e.kind.into(),
+            at: e.at,
+            from: e.from.map(Into::into),
+            to: e.to.map(Into::into),
+            reason: e.reason.clone(),
+            resolution: e.resolution.map(Into::into),
+        }
+    }
+}
+
+/// An entry of the history as staff see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0da0", "kind": "transitioned", "at": "2026-11-18T14:00:00Z",
+    "actor": { "kind": "account", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9f" },
+    "from": "received", "to": "qualifying", "reason": null, "resolution": null,
+    "related_request": null, "answer": null, "fields": []
+}))]
+pub struct EventView {
+    pub id: Uuid,
+    pub kind: wire::RequestEventKind,
+    pub at: DateTime<Utc>,
+    pub actor: ActorView,
+    pub from: Option<wire::RequestStatus>,
+    pub to: Option<wire::RequestStatus>,
+    pub reason: Option<String>,
+    pub resolution: Option<wire::Resolution>,
+    /// The other request of a merge.
+    pub related_request: Option<Uuid>,
+    /// The answer an `answered` entry records.
+    pub answer: Option<Uuid>,
+    /// The fields an `edited` entry changed (names only: values may be personal data).
+    pub fields: Vec<String>,
+}
+
+impl From<&RequestEvent> for EventView {
+    fn from(e: &RequestEvent) -> Self {
+        Self {
+            id: e.id.as_uuid(),
+            kind: e.kind.into(),
+            at: e.at,
+            actor: e.actor.into(),
+            from: e.from.map(Into::into),
+            to: e.to.map(Into::into),
+            reason: e.reason.clone(),
+            resolution: e.resolution.map(Into::into),
+            related_request: e.related.map(|r| r.as_uuid()),
+            answer: e.answer.map(|a| a.as_uuid()),
+            fields: e.fields.clone(),
+        }
+    }
+}
+
+/// The town's answer to a requester.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0da1", "public": true, "created_at": "2026-11-19T11:00:00Z",
+    "text": "Merci pour votre signalement. Un comptage des véhicules aura lieu la semaine prochaine."
+}))]
+pub struct AnswerView {
+    pub id: Uuid,
+    pub text: String,
+    /// Also shown with the published request.
+    pub public: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Answer> for AnswerView {
+    fn from(a: &Answer) -> Self {
+        Self { id: a.id.as_uuid(), text: a.text.as_str().to_owned(), public: a.public, created_at: a.created_at }
+    }
+}
+
+/// A request as its requester follows it: its status, its public history and the town's answers,
+/// and nothing else (no personal data, no internal note).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequesterRequestView {
+    pub view: RequesterAudience,
+    pub id: Uuid,
+    #[schema(example = "2026-00042", pattern = "^[0-9]{4}-[0-9]{5,}$")]
+    pub registration_number: String,
+    pub kind: wire::RequestKind,
+    pub title: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub neighbourhood: Option<String>,
+    pub received_on: NaiveDate,
+    pub status: wire::RequestStatus,
+    pub resolution: Option<wire::Resolution>,
+    pub late: bool,
+    /// The day by which the town should have answered.
+    pub answer_due_on: NaiveDate,
+    pub history: Vec<PublicEventView>,
+    pub answers: Vec<AnswerView>,
+}
+
+impl RequesterRequestView {
+    pub fn new(
+        r: &Request,
+        history: &[RequestEvent],
+        answers: &[Answer],
+        answer_delay_days: u16,
+        today: NaiveDate,
+    ) -> Self {
+        Self {
+            view: RequesterAudience::Requester,
+            id: r.id.as_uuid(),
+            registration_number: r.registration_number.to_string(),
+            kind: r.kind.into(),
+            title: r.title.as_str().to_owned(),
+            description: r.description.as_str().to_owned(),
+            themes: r.themes.iter().map(ToString::to_string).collect(),
+            neighbourhood: r.neighbourhood.as_ref().map(ToString::to_string),
+            received_on: r.received_on,
+            status: r.status.into(),
+            resolution: r.resolution.map(Into::into),
+            late: r.is_late(answer_delay_days, today),
+            answer_due_on: r.answer_due_on(answer_delay_days),
+            history: history.iter().filter(|e| e.kind.is_public()).map(PublicEventView::from).collect(),
+            answers: answers.iter().map(AnswerView::from).collect(),
+        }
+    }
+}
+
+/// One request, in the view the caller is entitled to.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum RequestDocument {
+    Staff(RequestView),
+    Requester(RequesterRequestView),
+    Public(PublicRequestView),
+}
+
+/// An item of a list: the staff view for staff, the public view for everyone else.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum RequestListItem {
+    Staff(RequestView),
+    Public(PublicRequestView),
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestPage {
+    pub items: Vec<RequestListItem>,
+    pub next_cursor: Option<String>,
+}
+
+/// What a submitter gets back: the number to quote, and the code to follow the request with.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00042",
+    "tracking_code": "k3v7q2mzx5d4a6w2r7t3y5u2pq", "received_on": "2026-11-22",
+    "tracking_url": "/v1/municipalities/loos-en-gohelle/tracking/k3v7q2mzx5d4a6w2r7t3y5u2pq",
+    "created_at": "2026-11-22T09:00:00Z"
+}))]
+pub struct RequestReceipt {
+    pub id: Uuid,
+    #[schema(example = "2026-00042", pattern = "^[0-9]{4}-[0-9]{5,}$")]
+    pub registration_number: String,
+    /// Shown once: only its hash is kept. Whoever holds it can follow the request.
+    #[schema(pattern = "^[a-z2-7]{26}$")]
+    pub tracking_code: String,
+    pub received_on: NaiveDate,
+    /// Where to follow it.
+    pub tracking_url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    pub items: Vec<EventView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnswerList {
+    pub items: Vec<AnswerView>,
+}

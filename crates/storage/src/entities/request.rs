@@ -1,0 +1,47 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "requests")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub municipality_id: Uuid,
+    pub year: i32,
+    pub sequence: i32,
+    pub kind: String,
+    pub title: String,
+    pub description: String,
+    /// Title and description folded for search (lowercase, without accents).
+    pub search_text: String,
+    pub channel: String,
+    /// The theme codes, as a JSON array (filters use `request_themes`).
+    pub themes: String,
+    pub neighbourhood_code: Option<String>,
+    pub location_address: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub requester_kind: Option<String>,
+    pub requester_name: Option<String>,
+    pub requester_email: Option<String>,
+    pub requester_phone: Option<String>,
+    pub requester_postal_address: Option<String>,
+    pub consent_at: Option<DateTimeUtc>,
+    pub association: Option<String>,
+    pub submitted_by_kind: String,
+    pub submitted_by_id: Option<Uuid>,
+    pub received_on: Date,
+    pub status: String,
+    pub resolution: Option<String>,
+    pub merged_into: Option<Uuid>,
+    pub published_at: Option<DateTimeUtc>,
+    pub internal_note: Option<String>,
+    pub tracking_hash: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,791 @@
+//! Requests: registration (numbers without gaps, idempotent submissions), lists with filters,
+//! corrections, transitions, publication, answers, and the append-only history. Every change
+//! and its history entry are written in one transaction.
+
+use crate::entities::{idempotency_key, request, request_answer, request_counter, request_event, request_theme};
+use crate::error::{StorageError, duplicate_of};
+use crate::{Database, Page};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use implication_domain::identity::Email;
+use implication_domain::request::lifecycle::Transition;
+use implication_domain::request::{
+    Actor, Address, Answer, AnswerText, Description, InternalNote, Location, NewRequest, PersonName, Phone, Point,
+    RegistrationNumber, Request, RequestEvent, RequestEventKind, Requester, Title, search_text,
+};
+use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, RequesterKind, Resolution};
+use implication_domain::{AccountId, AnswerId, MachineClientId, MunicipalityId, RequestEventId, RequestId, Slug, time};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// The `Idempotency-Key` of a submission: a retry with the same key (in the same scope) and the
+/// same body gets the first answer; with another body, [`Created::KeyReused`].
+#[derive(Debug, Clone)]
+pub struct IdempotencyRecord {
+    /// Who the key belongs to (`public`, `account:<id>`, `client:<id>`).
+    pub scope: String,
+    pub key: String,
+    pub operation: &'static str,
+    pub body_hash: String,
+    /// A secret of the first answer (the tracking code), masked with a key only the client has.
+    pub masked_secret: Option<String>,
+}
+
+/// What a submission did.
+#[derive(Debug)]
+pub enum Created {
+    New(Request),
+    /// The key was used before with the same body: the request it created, and the masked secret.
+    Replay {
+        request: Request,
+        masked_secret: Option<String>,
+    },
+    /// The key was used before with another body.
+    KeyReused,
+}
+
+/// Registers a request: its number is the next of its municipality and year, allocated in the
+/// same transaction as the insert, so that a failed insert leaves no gap.
+#[tracing::instrument(skip_all, fields(municipality = %municipality), err)]
+pub async fn create(
+    db: &Database,
+    municipality: MunicipalityId,
+    new: &NewRequest,
+    tracking_hash: &str,
+    idempotency: Option<&IdempotencyRecord>,
+) -> Result<Created, StorageError> {
+    if let Some(record) = idempotency
+        && let Some(found) = replay(db, municipality, record).await?
+    {
+        return Ok(found);
+    }
+    let id = RequestId::new();
+    let now = time::now();
+    let txn = db.conn().begin().await?;
+    if let Some(record) = idempotency {
+        // First write of the transaction: a concurrent retry with the same key waits here, then
+        // finds the key taken and replays this answer.
+        let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            municipality_id: Set(municipality.as_uuid()),
+            scope: Set(record.scope.clone()),
+            key: Set(record.key.clone()),
+            operation: Set(record.operation.to_owned()),
+            body_hash: Set(record.body_hash.clone()),
+            resource_id: Set(id.as_uuid()),
+            masked_secret: Set(record.masked_secret.clone()),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await;
+        if let Err(err) = inserted {
+            txn.rollback().await?;
+            if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+                return replay(db, municipality, record)
+                    .await?
+                    .ok_or_else(|| StorageError::Corrupt("idempotency key vanished".to_owned()));
+            }
+            return Err(err.into());
+        }
+    }
+    let year = time::today().year();
+    let sequence = next_sequence(&txn, municipality, year).await?;
+    let registration = RegistrationNumber { year, sequence };
+    let row = new_row(id, municipality, new, registration, tracking_hash, now);
+    request::Entity::insert(row).exec(&txn).await.map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
+    insert_themes(&txn, municipality, id, &new.themes).await?;
+    let created = RequestEvent {
+        kind: RequestEventKind::Created,
+        to: Some(RequestStatus::Received),
+        ..event(id, new.submitted_by, now)
+    };
+    insert_event(&txn, municipality, &created).await?;
+    txn.commit().await?;
+    let request = find(db, municipality, id).await?.ok_or_else(|| vanished(id))?;
+    Ok(Created::New(request))
+}
+
+/// Takes the next number of the year, creating the year's counter at 1.
+async fn next_sequence(
+    txn: &DatabaseTransaction,
+    municipality: MunicipalityId,
+    year: i32,
+) -> Result<i32, StorageError> {
+    use request_counter::Column;
+    let statement = Query::insert()
+        .into_table(request_counter::Entity)
+        .columns([Column::MunicipalityId, Column::Year, Column::LastSequence])
+        .values([municipality.as_uuid().into(), year.into(), 1.into()])
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([Column::MunicipalityId, Column::Year])
+                .value(Column::LastSequence, Expr::col((request_counter::Entity, Column::LastSequence)).add(1))
+                .to_owned(),
+        )
+        .returning_col(Column::LastSequence)
+        .to_owned();
+    let row = txn.query_one(&statement).await?.ok_or_else(|| StorageError::Corrupt("no counter row".to_owned()))?;
+    Ok(row.try_get::<i32>("", "last_sequence")?)
+}
+
+async fn replay(
+    db: &Database,
+    municipality: MunicipalityId,
+    record: &IdempotencyRecord,
+) -> Result<Option<Created>, StorageError> {
+    let Some(found) = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(idempotency_key::Column::Scope.eq(&record.scope))
+        .filter(idempotency_key::Column::Key.eq(&record.key))
+        .one(db.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if found.body_hash != record.body_hash || found.operation != record.operation {
+        return Ok(Some(Created::KeyReused));
+    }
+    let id = RequestId::from_uuid(found.resource_id);
+    let request = find(db, municipality, id).await?.ok_or_else(|| vanished(id))?;
+    Ok(Some(Created::Replay { request, masked_secret: found.masked_secret }))
+}
+
+fn vanished(id: RequestId) -> StorageError {
+    StorageError::Corrupt(format!("request {id} vanished after being written"))
+}
+
+fn new_row(
+    id: RequestId,
+    municipality: MunicipalityId,
+    new: &NewRequest,
+    registration: RegistrationNumber,
+    tracking_hash: &str,
+    now: DateTime<Utc>,
+) -> request::ActiveModel {
+    let requester = new.requester.as_ref();
+    let location = new.location.as_ref();
+    request::ActiveModel {
+        id: Set(id.as_uuid()),
+        municipality_id: Set(municipality.as_uuid()),
+        year: Set(registration.year),
+        sequence: Set(registration.sequence),
+        kind: Set(new.kind.code().to_owned()),
+        title: Set(new.title.as_str().to_owned()),
+        description: Set(new.description.as_str().to_owned()),
+        search_text: Set(search_text(&new.title, &new.description)),
+        channel: Set(new.channel.code().to_owned()),
+        themes: Set(themes_json(&new.themes)),
+        neighbourhood_code: Set(new.neighbourhood.as_ref().map(|n| n.as_str().to_owned())),
+        location_address: Set(location.and_then(|l| l.address.as_ref()).map(|a| a.as_str().to_owned())),
+        latitude: Set(location.and_then(|l| l.point).map(|p| p.latitude)),
+        longitude: Set(location.and_then(|l| l.point).map(|p| p.longitude)),
+        requester_kind: Set(requester.map(|r| r.kind.code().to_owned())),
+        requester_name: Set(requester.and_then(|r| r.name.as_ref()).map(|v| v.as_str().to_owned())),
+        requester_email: Set(requester.and_then(|r| r.email.as_ref()).map(|v| v.as_str().to_owned())),
+        requester_phone: Set(requester.and_then(|r| r.phone.as_ref()).map(|v| v.as_str().to_owned())),
+        requester_postal_address: Set(requester.and_then(|r| r.postal_address.as_ref()).map(|v| v.as_str().to_owned())),
+        consent_at: Set(new.consent.then_some(now)),
+        association: Set(new.association.clone()),
+        submitted_by_kind: Set(new.submitted_by.kind().code().to_owned()),
+        submitted_by_id: Set(new.submitted_by.id()),
+        received_on: Set(new.received_on),
+        status: Set(RequestStatus::Received.code().to_owned()),
+        resolution: Set(None),
+        merged_into: Set(None),
+        published_at: Set(None),
+        internal_note: Set(None),
+        tracking_hash: Set(tracking_hash.to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+fn themes_json(themes: &[Slug]) -> String {
+    serde_json::to_string(&themes.iter().map(Slug::as_str).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".to_owned())
+}
+
+async fn insert_themes(
+    txn: &DatabaseTransaction,
+    municipality: MunicipalityId,
+    id: RequestId,
+    themes: &[Slug],
+) -> Result<(), StorageError> {
+    if themes.is_empty() {
+        return Ok(());
+    }
+    let rows = themes.iter().map(|code| request_theme::ActiveModel {
+        request_id: Set(id.as_uuid()),
+        theme_code: Set(code.as_str().to_owned()),
+        municipality_id: Set(municipality.as_uuid()),
+    });
+    request_theme::Entity::insert_many(rows).exec(txn).await?;
+    Ok(())
+}
+
+/// A blank history entry of `kind` created, to be completed with struct update syntax.
+fn event(request: RequestId, actor: Actor, at: DateTime<Utc>) -> RequestEvent {
+    RequestEvent {
+        id: RequestEventId::new(),
+        request,
+        kind: RequestEventKind::Created,
+        actor,
+        at,
+        from: None,
+        to: None,
+        reason: None,
+        resolution: None,
+        related: None,
+        answer: None,
+        fields: Vec::new(),
+    }
+}
+
+async fn insert_event(
+    txn: &DatabaseTransaction,
+    municipality: MunicipalityId,
+    event: &RequestEvent,
+) -> Result<(), StorageError> {
+    let fields = (!event.fields.is_empty()).then(|| serde_json::to_string(&event.fields).unwrap_or_default());
+    request_event::Entity::insert(request_event::ActiveModel {
+        id: Set(event.id.as_uuid()),
+        request_id: Set(event.request.as_uuid()),
+        municipality_id: Set(municipality.as_uuid()),
+        kind: Set(event.kind.code().to_owned()),
+        actor_kind: Set(event.actor.kind().code().to_owned()),
+        actor_id: Set(event.actor.id()),
+        from_status: Set(event.from.map(|s| s.code().to_owned())),
+        to_status: Set(event.to.map(|s| s.code().to_owned())),
+        reason: Set(event.reason.clone()),
+        resolution: Set(event.resolution.map(|r| r.code().to_owned())),
+        related_request_id: Set(event.related.map(|r| r.as_uuid())),
+        answer_id: Set(event.answer.map(|a| a.as_uuid())),
+        fields: Set(fields),
+        at: Set(event.at),
+    })
+    .exec(txn)
+    .await?;
+    Ok(())
+}
+
+pub async fn find(db: &Database, municipality: MunicipalityId, id: RequestId) -> Result<Option<Request>, StorageError> {
+    request::Entity::find_by_id(id.as_uuid())
+        .filter(request::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .one(db.conn())
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// The request a tracking code (by its hash) follows, in this municipality only.
+pub async fn find_by_tracking_hash(
+    db: &Database,
+    municipality: MunicipalityId,
+    tracking_hash: &str,
+) -> Result<Option<Request>, StorageError> {
+    request::Entity::find()
+        .filter(request::Column::TrackingHash.eq(tracking_hash))
+        .filter(request::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .one(db.conn())
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// How a list is ordered; every order ends with the id, so that keys are unique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    ReceivedOnDesc,
+    ReceivedOnAsc,
+    CreatedAtDesc,
+    CreatedAtAsc,
+}
+
+impl Sort {
+    pub const CODES: [&'static str; 4] = ["-received_on", "received_on", "-created_at", "created_at"];
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "-received_on" => Some(Sort::ReceivedOnDesc),
+            "received_on" => Some(Sort::ReceivedOnAsc),
+            "-created_at" => Some(Sort::CreatedAtDesc),
+            "created_at" => Some(Sort::CreatedAtAsc),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::ReceivedOnDesc => "-received_on",
+            Sort::ReceivedOnAsc => "received_on",
+            Sort::CreatedAtDesc => "-created_at",
+            Sort::CreatedAtAsc => "created_at",
+        }
+    }
+
+    /// The sort key of a request, as a cursor holds it.
+    pub fn key_of(self, request: &Request) -> String {
+        match self {
+            Sort::ReceivedOnDesc | Sort::ReceivedOnAsc => request.received_on.to_string(),
+            Sort::CreatedAtDesc | Sort::CreatedAtAsc => request.created_at.to_rfc3339(),
+        }
+    }
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone)]
+pub struct After {
+    pub key: String,
+    pub id: RequestId,
+}
+
+/// The filters of a list; empty vectors and `None` filter nothing.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub statuses: Vec<RequestStatus>,
+    pub kinds: Vec<RequestKind>,
+    pub channels: Vec<Channel>,
+    pub theme: Option<String>,
+    pub neighbourhood: Option<String>,
+    pub received_after: Option<NaiveDate>,
+    pub received_before: Option<NaiveDate>,
+    /// `Some((late, before))`: only late (or only not late) requests, late meaning still
+    /// awaiting an answer and received before `before`.
+    pub late: Option<(bool, NaiveDate)>,
+    pub published: Option<bool>,
+    /// A folded search text (see `fold_for_search`).
+    pub text: Option<String>,
+    /// Only the requests of a partner association.
+    pub association: Option<String>,
+}
+
+/// A page of a municipality's requests. `None` from a bad cursor key.
+#[tracing::instrument(skip(db), err)]
+pub async fn list(
+    db: &Database,
+    municipality: MunicipalityId,
+    filter: &Filter,
+    sort: Sort,
+    limit: u64,
+    after: Option<&After>,
+) -> Result<Option<Page<Request>>, StorageError> {
+    use request::Column;
+    let mut condition = Condition::all().add(Column::MunicipalityId.eq(municipality.as_uuid()));
+    if !filter.statuses.is_empty() {
+        condition = condition.add(Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+    }
+    if !filter.kinds.is_empty() {
+        condition = condition.add(Column::Kind.is_in(filter.kinds.iter().map(|s| s.code())));
+    }
+    if !filter.channels.is_empty() {
+        condition = condition.add(Column::Channel.is_in(filter.channels.iter().map(|s| s.code())));
+    }
+    if let Some(theme) = &filter.theme {
+        condition = condition.add(
+            Column::Id.in_subquery(
+                Query::select()
+                    .column(request_theme::Column::RequestId)
+                    .from(request_theme::Entity)
+                    .and_where(request_theme::Column::MunicipalityId.eq(municipality.as_uuid()))
+                    .and_where(request_theme::Column::ThemeCode.eq(theme.as_str()))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(neighbourhood) = &filter.neighbourhood {
+        condition = condition.add(Column::NeighbourhoodCode.eq(neighbourhood.as_str()));
+    }
+    if let Some(date) = filter.received_after {
+        condition = condition.add(Column::ReceivedOn.gte(date));
+    }
+    if let Some(date) = filter.received_before {
+        condition = condition.add(Column::ReceivedOn.lte(date));
+    }
+    if let Some((late, before)) = filter.late {
+        let awaiting = [RequestStatus::Received.code(), RequestStatus::Qualifying.code()];
+        let is_late = Condition::all().add(Column::Status.is_in(awaiting)).add(Column::ReceivedOn.lt(before));
+        condition = condition.add(if late { is_late } else { is_late.not() });
+    }
+    if let Some(published) = filter.published {
+        condition =
+            condition.add(if published { Column::PublishedAt.is_not_null() } else { Column::PublishedAt.is_null() });
+    }
+    if let Some(text) = &filter.text {
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        condition =
+            condition.add(Expr::col(Column::SearchText).like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    }
+    if let Some(association) = &filter.association {
+        condition = condition.add(Column::Association.eq(association.as_str()));
+    }
+    if let Some(after) = after {
+        let Some(keyset) = keyset(sort, after) else { return Ok(None) };
+        condition = condition.add(keyset);
+    }
+    let (column, descending) = match sort {
+        Sort::ReceivedOnDesc => (Column::ReceivedOn, true),
+        Sort::ReceivedOnAsc => (Column::ReceivedOn, false),
+        Sort::CreatedAtDesc => (Column::CreatedAt, true),
+        Sort::CreatedAtAsc => (Column::CreatedAt, false),
+    };
+    let query = request::Entity::find().filter(condition).limit(limit + 1);
+    let query = if descending {
+        query.order_by_desc(column).order_by_desc(Column::Id)
+    } else {
+        query.order_by_asc(column).order_by_asc(Column::Id)
+    };
+    let items = query.all(db.conn()).await?.into_iter().map(to_domain).collect::<Result<_, _>>()?;
+    Ok(Some(Page::from_overfetch(items, limit)))
+}
+
+/// Rows strictly after the cursor in the sort's order: `(key, id)` beyond the cursor's.
+fn keyset(sort: Sort, after: &After) -> Option<Condition> {
+    use request::Column;
+    let id = after.id.as_uuid();
+    let descending = matches!(sort, Sort::ReceivedOnDesc | Sort::CreatedAtDesc);
+    let (beyond, tie): (sea_orm::sea_query::SimpleExpr, sea_orm::sea_query::SimpleExpr) = match sort {
+        Sort::ReceivedOnDesc | Sort::ReceivedOnAsc => {
+            let date: NaiveDate = after.key.parse().ok()?;
+            let beyond = if descending { Column::ReceivedOn.lt(date) } else { Column::ReceivedOn.gt(date) };
+            (beyond, Column::ReceivedOn.eq(date))
+        }
+        Sort::CreatedAtDesc | Sort::CreatedAtAsc => {
+            let at: DateTime<Utc> = DateTime::parse_from_rfc3339(&after.key).ok()?.with_timezone(&Utc);
+            let beyond = if descending { Column::CreatedAt.lt(at) } else { Column::CreatedAt.gt(at) };
+            (beyond, Column::CreatedAt.eq(at))
+        }
+    };
+    let next_id = if descending { Column::Id.lt(id) } else { Column::Id.gt(id) };
+    Some(Condition::any().add(beyond).add(Condition::all().add(tie).add(next_id)))
+}
+
+/// Writes a corrected request if it is still at `expected_version`; `fields` names what changed.
+pub async fn update(
+    db: &Database,
+    next: &Request,
+    expected_version: i32,
+    fields: Vec<String>,
+    actor: Actor,
+) -> Result<Request, StorageError> {
+    use request::Column;
+    let now = time::now();
+    let requester = next.requester.as_ref();
+    let location = next.location.as_ref();
+    let txn = db.conn().begin().await?;
+    let updated = request::Entity::update_many()
+        .col_expr(Column::Kind, Expr::value(next.kind.code()))
+        .col_expr(Column::Title, Expr::value(next.title.as_str()))
+        .col_expr(Column::Description, Expr::value(next.description.as_str()))
+        .col_expr(Column::SearchText, Expr::value(search_text(&next.title, &next.description)))
+        .col_expr(Column::Channel, Expr::value(next.channel.code()))
+        .col_expr(Column::Themes, Expr::value(themes_json(&next.themes)))
+        .col_expr(Column::NeighbourhoodCode, Expr::value(next.neighbourhood.as_ref().map(|n| n.as_str().to_owned())))
+        .col_expr(
+            Column::LocationAddress,
+            Expr::value(location.and_then(|l| l.address.as_ref()).map(|a| a.as_str().to_owned())),
+        )
+        .col_expr(Column::Latitude, Expr::value(location.and_then(|l| l.point).map(|p| p.latitude)))
+        .col_expr(Column::Longitude, Expr::value(location.and_then(|l| l.point).map(|p| p.longitude)))
+        .col_expr(Column::RequesterKind, Expr::value(requester.map(|r| r.kind.code().to_owned())))
+        .col_expr(
+            Column::RequesterName,
+            Expr::value(requester.and_then(|r| r.name.as_ref()).map(|v| v.as_str().to_owned())),
+        )
+        .col_expr(
+            Column::RequesterEmail,
+            Expr::value(requester.and_then(|r| r.email.as_ref()).map(|v| v.as_str().to_owned())),
+        )
+        .col_expr(
+            Column::RequesterPhone,
+            Expr::value(requester.and_then(|r| r.phone.as_ref()).map(|v| v.as_str().to_owned())),
+        )
+        .col_expr(
+            Column::RequesterPostalAddress,
+            Expr::value(requester.and_then(|r| r.postal_address.as_ref()).map(|v| v.as_str().to_owned())),
+        )
+        .col_expr(Column::ConsentAt, Expr::value(next.consent_at))
+        .col_expr(Column::ReceivedOn, Expr::value(next.received_on))
+        .col_expr(Column::InternalNote, Expr::value(next.internal_note.as_ref().map(|n| n.as_str().to_owned())))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(next.id.as_uuid()))
+        .filter(Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(StorageError::Stale);
+    }
+    if fields.iter().any(|f| f == "themes") {
+        request_theme::Entity::delete_many()
+            .filter(request_theme::Column::RequestId.eq(next.id.as_uuid()))
+            .exec(&txn)
+            .await?;
+        insert_themes(&txn, next.municipality, next.id, &next.themes).await?;
+    }
+    let edited = RequestEvent { kind: RequestEventKind::Edited, fields, ..event(next.id, actor, now) };
+    insert_event(&txn, next.municipality, &edited).await?;
+    txn.commit().await?;
+    find(db, next.municipality, next.id).await?.ok_or_else(|| vanished(next.id))
+}
+
+/// Records a transition the domain allowed, if the request is still at `expected_version`. A
+/// merge also leaves an entry in the history of the request merged into.
+pub async fn transition(
+    db: &Database,
+    current: &Request,
+    expected_version: i32,
+    change: &Transition,
+    actor: Actor,
+) -> Result<Request, StorageError> {
+    use request::Column;
+    let now = time::now();
+    let txn = db.conn().begin().await?;
+    let resolution = change.resolution.map(|r| r.code().to_owned());
+    let updated = request::Entity::update_many()
+        .col_expr(Column::Status, Expr::value(change.to.code()))
+        .col_expr(Column::Resolution, Expr::value(resolution))
+        .col_expr(Column::MergedInto, Expr::value(change.into.map(|i| i.as_uuid())))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(current.id.as_uuid()))
+        .filter(Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(StorageError::Stale);
+    }
+    let recorded = RequestEvent {
+        kind: change.event,
+        from: Some(change.from),
+        to: Some(change.to),
+        reason: change.reason.as_ref().map(|r| r.as_str().to_owned()),
+        resolution: change.resolution,
+        related: change.into,
+        ..event(current.id, actor, now)
+    };
+    insert_event(&txn, current.municipality, &recorded).await?;
+    if let Some(into) = change.into {
+        let received = RequestEvent {
+            kind: RequestEventKind::MergedIn,
+            reason: recorded.reason.clone(),
+            related: Some(current.id),
+            ..event(into, actor, now)
+        };
+        insert_event(&txn, current.municipality, &received).await?;
+    }
+    txn.commit().await?;
+    find(db, current.municipality, current.id).await?.ok_or_else(|| vanished(current.id))
+}
+
+/// Publishes or unpublishes a request if it is still at `expected_version`.
+pub async fn set_published(
+    db: &Database,
+    current: &Request,
+    expected_version: i32,
+    published: bool,
+    actor: Actor,
+) -> Result<Request, StorageError> {
+    use request::Column;
+    let now = time::now();
+    let txn = db.conn().begin().await?;
+    let updated = request::Entity::update_many()
+        .col_expr(Column::PublishedAt, Expr::value(published.then_some(now)))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(current.id.as_uuid()))
+        .filter(Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(StorageError::Stale);
+    }
+    let kind = if published { RequestEventKind::Published } else { RequestEventKind::Unpublished };
+    insert_event(&txn, current.municipality, &RequestEvent { kind, ..event(current.id, actor, now) }).await?;
+    txn.commit().await?;
+    find(db, current.municipality, current.id).await?.ok_or_else(|| vanished(current.id))
+}
+
+/// Adds the town's answer to a request, with its history entry.
+pub async fn add_answer(
+    db: &Database,
+    request: &Request,
+    text: &AnswerText,
+    public: bool,
+    author: AccountId,
+) -> Result<Answer, StorageError> {
+    let now = time::now();
+    let id = AnswerId::new();
+    let txn = db.conn().begin().await?;
+    request_answer::Entity::insert(request_answer::ActiveModel {
+        id: Set(id.as_uuid()),
+        request_id: Set(request.id.as_uuid()),
+        municipality_id: Set(request.municipality.as_uuid()),
+        text: Set(text.as_str().to_owned()),
+        public: Set(public),
+        author_account_id: Set(author.as_uuid()),
+        created_at: Set(now),
+    })
+    .exec(&txn)
+    .await?;
+    let answered = RequestEvent {
+        kind: RequestEventKind::Answered,
+        answer: Some(id),
+        ..event(request.id, Actor::Account(author), now)
+    };
+    insert_event(&txn, request.municipality, &answered).await?;
+    txn.commit().await?;
+    Ok(Answer { id, request: request.id, text: text.clone(), public, author, created_at: now })
+}
+
+/// A request's answers, oldest first; only the public ones if `public_only`.
+pub async fn answers(db: &Database, request: RequestId, public_only: bool) -> Result<Vec<Answer>, StorageError> {
+    let mut query = request_answer::Entity::find()
+        .filter(request_answer::Column::RequestId.eq(request.as_uuid()))
+        .order_by_asc(request_answer::Column::Id);
+    if public_only {
+        query = query.filter(request_answer::Column::Public.eq(true));
+    }
+    query.all(db.conn()).await?.into_iter().map(answer_to_domain).collect()
+}
+
+/// A page of a request's history, oldest first, after the entry `after`; only the kinds the
+/// public may see if `public_only`.
+pub async fn history(
+    db: &Database,
+    request: RequestId,
+    public_only: bool,
+    limit: u64,
+    after: Option<RequestEventId>,
+) -> Result<Page<RequestEvent>, StorageError> {
+    let mut query = request_event::Entity::find()
+        .filter(request_event::Column::RequestId.eq(request.as_uuid()))
+        .order_by_asc(request_event::Column::Id)
+        .limit(limit + 1);
+    if public_only {
+        let public: Vec<&str> = RequestEventKind::ALL.iter().filter(|k| k.is_public()).map(|k| k.code()).collect();
+        query = query.filter(request_event::Column::Kind.is_in(public));
+    }
+    if let Some(after) = after {
+        query = query.filter(request_event::Column::Id.gt(after.as_uuid()));
+    }
+    let items = query.all(db.conn()).await?.into_iter().map(event_to_domain).collect::<Result<_, _>>()?;
+    Ok(Page::from_overfetch(items, limit))
+}
+
+fn corrupt(id: Uuid, what: impl std::fmt::Display) -> StorageError {
+    StorageError::Corrupt(format!("request {id}: {what}"))
+}
+
+fn code<T>(id: Uuid, column: &str, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, StorageError> {
+    parse(value).ok_or_else(|| corrupt(id, format!("{column} {value:?}")))
+}
+
+fn optional<T, E: std::fmt::Display>(
+    id: Uuid,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, StorageError> {
+    value.map(|v| parse(v).map_err(|e| corrupt(id, e))).transpose()
+}
+
+fn to_domain(row: request::Model) -> Result<Request, StorageError> {
+    let id = row.id;
+    let field = |e: implication_domain::FieldError| e.message;
+    let requester = match row.requester_kind.as_deref() {
+        None => None,
+        Some(kind) => Some(Requester {
+            kind: code(id, "requester_kind", kind, RequesterKind::from_code)?,
+            name: optional(id, row.requester_name.as_deref(), |v| PersonName::parse("name", v).map_err(field))?,
+            email: optional(id, row.requester_email.as_deref(), |v| Email::parse("email", v).map_err(field))?,
+            phone: optional(id, row.requester_phone.as_deref(), |v| Phone::parse("phone", v).map_err(field))?,
+            postal_address: optional(id, row.requester_postal_address.as_deref(), |v| {
+                Address::parse("postal_address", v).map_err(field)
+            })?,
+        }),
+    };
+    let point = match (row.latitude, row.longitude) {
+        (Some(latitude), Some(longitude)) => Some(Point { latitude, longitude }),
+        _ => None,
+    };
+    let address = optional(id, row.location_address.as_deref(), |v| Address::parse("address", v).map_err(field))?;
+    let location = (address.is_some() || point.is_some()).then_some(Location { address, point });
+    let themes: Vec<String> = serde_json::from_str(&row.themes).map_err(|e| corrupt(id, e))?;
+    let themes = themes.iter().map(|t| Slug::parse(t).map_err(|e| corrupt(id, e))).collect::<Result<_, _>>()?;
+    let submitted_by = match (row.submitted_by_kind.as_str(), row.submitted_by_id) {
+        ("public", _) => Actor::Public,
+        ("account", Some(account)) => Actor::Account(AccountId::from_uuid(account)),
+        ("client", Some(client)) => Actor::Client(MachineClientId::from_uuid(client)),
+        (other, _) => return Err(corrupt(id, format!("submitted_by {other}"))),
+    };
+    Ok(Request {
+        id: RequestId::from_uuid(id),
+        municipality: MunicipalityId::from_uuid(row.municipality_id),
+        registration_number: RegistrationNumber { year: row.year, sequence: row.sequence },
+        kind: code(id, "kind", &row.kind, RequestKind::from_code)?,
+        title: Title::parse("title", &row.title).map_err(|e| corrupt(id, e.message))?,
+        description: Description::parse("description", &row.description).map_err(|e| corrupt(id, e.message))?,
+        channel: code(id, "channel", &row.channel, Channel::from_code)?,
+        themes,
+        neighbourhood: optional(id, row.neighbourhood_code.as_deref(), Slug::parse)?,
+        location,
+        requester,
+        consent_at: row.consent_at,
+        association: row.association,
+        submitted_by,
+        received_on: row.received_on,
+        status: code(id, "status", &row.status, RequestStatus::from_code)?,
+        resolution: row.resolution.as_deref().map(|r| code(id, "resolution", r, Resolution::from_code)).transpose()?,
+        merged_into: row.merged_into.map(RequestId::from_uuid),
+        published_at: row.published_at,
+        internal_note: optional(id, row.internal_note.as_deref(), |v| InternalNote::parse("note", v).map_err(field))?,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+fn event_to_domain(row: request_event::Model) -> Result<RequestEvent, StorageError> {
+    let id = row.id;
+    let status = |value: Option<&str>| value.map(|s| code(id, "status", s, RequestStatus::from_code)).transpose();
+    let actor = match (row.actor_kind.as_str(), row.actor_id) {
+        ("public", _) => Actor::Public,
+        ("account", Some(account)) => Actor::Account(AccountId::from_uuid(account)),
+        ("client", Some(client)) => Actor::Client(MachineClientId::from_uuid(client)),
+        (other, _) => return Err(corrupt(id, format!("actor {other}"))),
+    };
+    Ok(RequestEvent {
+        id: RequestEventId::from_uuid(id),
+        request: RequestId::from_uuid(row.request_id),
+        kind: code(id, "kind", &row.kind, RequestEventKind::from_code)?,
+        actor,
+        at: row.at,
+        from: status(row.from_status.as_deref())?,
+        to: status(row.to_status.as_deref())?,
+        reason: row.reason,
+        resolution: row.resolution.as_deref().map(|r| code(id, "resolution", r, Resolution::from_code)).transpose()?,
+        related: row.related_request_id.map(RequestId::from_uuid),
+        answer: row.answer_id.map(AnswerId::from_uuid),
+        fields: row
+            .fields
+            .map(|f| serde_json::from_str(&f).map_err(|e| corrupt(id, e)))
+            .transpose()?
+            .unwrap_or_default(),
+    })
+}
+
+fn answer_to_domain(row: request_answer::Model) -> Result<Answer, StorageError> {
+    Ok(Answer {
+        id: AnswerId::from_uuid(row.id),
+        request: RequestId::from_uuid(row.request_id),
+        text: AnswerText::parse("text", &row.text).map_err(|e| corrupt(row.id, e.message))?,
+        public: row.public,
+        author: AccountId::from_uuid(row.author_account_id),
+        created_at: row.created_at,
+    })
+}

@@ -1,0 +1,69 @@
+//! Themes: each municipality's catalogue of subjects. Every municipality starts with the
+//! domain's default catalogue.
+
+use crate::entities::theme;
+use crate::error::StorageError;
+use crate::{Database, Page};
+use implication_domain::theme::{DEFAULT_THEMES, Theme};
+use implication_domain::{MunicipalityId, Slug, ThemeId};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// Gives a new municipality the default catalogue (inside its creation's transaction).
+pub(crate) async fn insert_defaults(
+    conn: &impl ConnectionTrait,
+    municipality: MunicipalityId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), StorageError> {
+    let rows = DEFAULT_THEMES.iter().map(|(code, name)| theme::ActiveModel {
+        id: Set(ThemeId::new().as_uuid()),
+        municipality_id: Set(municipality.as_uuid()),
+        code: Set((*code).to_owned()),
+        name: Set((*name).to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    });
+    theme::Entity::insert_many(rows).exec(conn).await?;
+    Ok(())
+}
+
+/// The catalogue in code order, after the code `after` if given.
+pub async fn list(
+    db: &Database,
+    municipality: MunicipalityId,
+    limit: u64,
+    after: Option<&str>,
+) -> Result<Page<Theme>, StorageError> {
+    let mut query = theme::Entity::find()
+        .filter(theme::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(theme::Column::Code)
+        .limit(limit + 1);
+    if let Some(after) = after {
+        query = query.filter(theme::Column::Code.gt(after));
+    }
+    let items = query.all(db.conn()).await?.into_iter().map(to_domain).collect::<Result<_, _>>()?;
+    Ok(Page::from_overfetch(items, limit))
+}
+
+/// Every theme code of the municipality (to check the codes a request names).
+pub async fn codes(db: &Database, municipality: MunicipalityId) -> Result<Vec<String>, StorageError> {
+    Ok(theme::Entity::find()
+        .select_only()
+        .column(theme::Column::Code)
+        .filter(theme::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .into_tuple::<String>()
+        .all(db.conn())
+        .await?)
+}
+
+fn to_domain(row: theme::Model) -> Result<Theme, StorageError> {
+    let code = Slug::parse(&row.code).map_err(|e| StorageError::Corrupt(format!("theme code {}: {e}", row.code)))?;
+    Ok(Theme {
+        id: ThemeId::from_uuid(row.id),
+        code,
+        name: row.name,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
