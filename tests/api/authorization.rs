@@ -78,6 +78,15 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         json(app.authed(Method::GET, "/v1/municipalities/loos-en-gohelle/clients", &admin).send().await.unwrap()).await;
     let client_id = clients["items"][0]["id"].as_str().unwrap().to_owned();
     let loos = "/v1/municipalities/loos-en-gohelle";
+    // A private request, typed in by an agent, and the tracking code of another.
+    let agent = tokens[2].clone().unwrap();
+    let letter = json!({ "kind": "need", "title": "Courrier", "description": "Une lettre.", "channel": "letter" });
+    let typed_in = app.authed(Method::POST, &format!("{loos}/requests"), &agent).json(&letter).send().await.unwrap();
+    let request_id = json(typed_in).await["id"].as_str().unwrap().to_owned();
+    let anonymous = json!({ "kind": "idea", "title": "Idée", "description": "Une idée." });
+    let submitted = app.client.post(app.url(&format!("{loos}/requests"))).json(&anonymous).send().await.unwrap();
+    let tracking_code = json(submitted).await["tracking_code"].as_str().unwrap().to_owned();
+    let request = format!("{loos}/requests/{request_id}");
 
     //                                      anon inh  agent elect admin platf grenay cl+  cl-
     let public = [200, 200, 200, 200, 200, 200, 200, 200, 200];
@@ -85,6 +94,9 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let staff_only = [401, 403, 200, 200, 200, 200, 404, 403, 403];
     let admin_write = [401, 403, 403, 403, 422, 422, 404, 403, 403];
     let admin_stale = [401, 403, 403, 403, 412, 412, 404, 403, 403];
+    let staff_stale = [401, 403, 412, 412, 412, 412, 404, 403, 403];
+    let staff_write = [401, 403, 422, 422, 422, 422, 404, 403, 403];
+    let staff_or_nothing = [404, 404, 200, 200, 200, 200, 404, 404, 404];
     let rows = vec![
         row(Method::GET, "/v1/municipalities", public),
         row(Method::GET, loos, public),
@@ -116,6 +128,32 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         write(Method::POST, &format!("{loos}/clients"), false, admin_write),
         row(Method::GET, &format!("{loos}/clients/{client_id}"), admin_only),
         write(Method::PATCH, &format!("{loos}/clients/{client_id}"), true, admin_stale),
+        row(Method::GET, &format!("{loos}/themes"), public),
+        row(Method::GET, &format!("{loos}/requests"), public),
+        // Anyone may submit, except a partner's tool without `requests:write`.
+        write(Method::POST, &format!("{loos}/requests"), false, [422, 422, 422, 422, 422, 422, 422, 422, 403]),
+        row(Method::GET, &request, staff_or_nothing),
+        write(Method::PATCH, &request, true, staff_stale),
+        write(Method::POST, &format!("{request}/transitions"), true, staff_stale),
+        Row {
+            method: Method::POST,
+            path: format!("{request}/publish"),
+            body: None,
+            if_match: true,
+            expected: staff_stale,
+        },
+        Row {
+            method: Method::POST,
+            path: format!("{request}/unpublish"),
+            body: None,
+            if_match: true,
+            expected: staff_stale,
+        },
+        row(Method::GET, &format!("{request}/history"), staff_only),
+        row(Method::GET, &format!("{request}/answers"), staff_or_nothing),
+        write(Method::POST, &format!("{request}/answers"), false, staff_write),
+        row(Method::GET, &format!("{loos}/tracking/{tracking_code}"), public),
+        row(Method::GET, &format!("/v1/municipalities/grenay/tracking/{tracking_code}"), [404; 9]),
     ];
 
     let mut mismatches = Vec::new();

@@ -214,6 +214,12 @@ pub struct RequesterDraft {
     pub postal_address: Option<String>,
 }
 
+impl RequesterDraft {
+    pub fn has_personal_data(&self) -> bool {
+        self.name.is_some() || self.email.is_some() || self.phone.is_some() || self.postal_address.is_some()
+    }
+}
+
 impl Requester {
     fn parse(draft: &RequesterDraft, errors: &mut ValidationErrors) -> Option<Self> {
         let kind = draft.kind;
@@ -396,7 +402,8 @@ impl NewRequest {
         let location = draft.location.as_ref().and_then(|l| Location::parse("location", l, &mut errors));
         let requester = draft.requester.as_ref().and_then(|r| Requester::parse(r, &mut errors));
         let consent = draft.personal_data_consent.unwrap_or(false);
-        check_consent(&mut errors, requester.as_ref(), consent);
+        // Given personal data needs consent, even when some of it is invalid.
+        check_consent(&mut errors, draft.requester.as_ref().is_some_and(RequesterDraft::has_personal_data), consent);
         let association = match submitter {
             Submitter::Client { association, .. } => Some(association.clone()),
             _ => None,
@@ -497,8 +504,8 @@ fn intake_date(
 }
 
 /// Personal data is kept only with the requester's consent.
-fn check_consent(errors: &mut ValidationErrors, requester: Option<&Requester>, consent: bool) {
-    if requester.is_some_and(Requester::has_personal_data) && !consent {
+fn check_consent(errors: &mut ValidationErrors, gives_personal_data: bool, consent: bool) {
+    if gives_personal_data && !consent {
         errors.push(FieldError::new(
             "personal_data_consent",
             "consent_required",
@@ -616,7 +623,11 @@ pub fn apply_edit(
         Some(false) => next.consent_at = None,
         _ => {}
     }
-    check_consent(&mut errors, next.requester.as_ref(), next.consent_at.is_some());
+    let gives_personal_data = match &edit.requester {
+        Some(draft) => draft.as_ref().is_some_and(RequesterDraft::has_personal_data),
+        None => next.requester.as_ref().is_some_and(Requester::has_personal_data),
+    };
+    check_consent(&mut errors, gives_personal_data, next.consent_at.is_some());
     if let Some(date) = edit.received_on {
         next.received_on = intake_date(&mut errors, &Submitter::Staff(AccountId::new()), Some(date), today);
     }

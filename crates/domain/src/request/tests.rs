@@ -157,6 +157,11 @@ fn requester_contacts_are_checked() {
             ("requester.phone".to_owned(), "invalid_phone"),
         ]
     );
+    bad.personal_data_consent = None;
+    assert!(
+        fields(parse(&bad, &Submitter::Public)).contains(&("personal_data_consent".to_owned(), "consent_required")),
+        "invalid contacts are still personal data"
+    );
 }
 
 #[test]

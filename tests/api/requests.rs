@@ -1,0 +1,698 @@
+//! Requests: intake by every kind of caller, registration numbers, idempotency, views, edits,
+//! answers, tracking and the late flag. The lifecycle has its own module.
+
+use crate::helpers::{TestApp, json, problem, spawn_app_with, spawn_demo_app};
+use chrono::{Days, Utc};
+use implication_api::demo::{CLIENT_ID, CLIENT_SECRET};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::collections::HashSet;
+
+pub const LOOS: &str = "/v1/municipalities/loos-en-gohelle";
+pub const NAME: &str = "Camille Dupontel";
+pub const EMAIL: &str = "camille.dupontel@example.org";
+pub const PHONE: &str = "03 21 69 88 77";
+pub const NOTE: &str = "Voisin déjà venu trois fois en mairie";
+
+/// A request with personal data in every field that may hold it.
+pub fn personal_request() -> Value {
+    json!({
+        "kind": "complaint",
+        "title": "Les voitures roulent trop vite dans la cité 5",
+        "description": "Le soir, des voitures traversent la cité à toute allure.",
+        "themes": ["roads-and-traffic"],
+        "neighbourhood": "cite-5",
+        "location": { "address": "Rue Lamartine", "point": { "latitude": 50.4573, "longitude": 2.7925 } },
+        "requester": { "kind": "individual", "name": NAME, "email": EMAIL, "phone": PHONE, "postal_address": "12 rue des Corons" },
+        "personal_data_consent": true
+    })
+}
+
+pub fn simple_request(title: &str) -> Value {
+    json!({ "kind": "idea", "title": title, "description": "Une idée pour la commune." })
+}
+
+/// Submits a request with an optional token; returns the response.
+pub async fn submit(app: &TestApp, token: Option<&str>, body: &Value) -> reqwest::Response {
+    let mut request = app.client.post(app.url(&format!("{LOOS}/requests"))).json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.unwrap()
+}
+
+/// Submits and returns the receipt (asserting a 201).
+pub async fn receipt(app: &TestApp, token: Option<&str>, body: &Value) -> Value {
+    let response = submit(app, token, body).await;
+    assert_eq!(response.status(), 201, "submission refused");
+    json(response).await
+}
+
+/// The staff view of a request and its ETag.
+pub async fn staff_get(app: &TestApp, token: &str, id: &str) -> (Value, String) {
+    let response = app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), token).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    (json(response).await, etag)
+}
+
+/// Posts a transition with the request's current ETag.
+pub async fn transition(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
+    let (_, etag) = staff_get(app, token, id).await;
+    app.authed(Method::POST, &format!("{LOOS}/requests/{id}/transitions"), token)
+        .header("If-Match", etag)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn sequence(registration_number: &Value) -> u32 {
+    registration_number.as_str().unwrap().split_once('-').unwrap().1.parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_inhabitant_submits_and_gets_a_number_and_a_tracking_code() {
+    let app = spawn_demo_app().await;
+    let response = submit(&app, None, &personal_request()).await;
+    assert_eq!(response.status(), 201);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let receipt = json(response).await;
+    let year = Utc::now().format("%Y").to_string();
+    assert!(receipt["registration_number"].as_str().unwrap().starts_with(&format!("{year}-")), "{receipt}");
+    assert_eq!(receipt["registration_number"].as_str().unwrap().len(), 10, "YYYY-NNNNN");
+    let code = receipt["tracking_code"].as_str().unwrap();
+    assert_eq!(code.len(), 26);
+    assert_eq!(location, format!("{LOOS}/requests/{}", receipt["id"].as_str().unwrap()));
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let (request, _) = staff_get(&app, &agent, receipt["id"].as_str().unwrap()).await;
+    assert_eq!(request["channel"], "website");
+    assert_eq!(request["status"], "received");
+    assert_eq!(request["received_on"], Utc::now().date_naive().to_string());
+    assert_eq!(request["submitted_by"]["kind"], "public");
+    assert_eq!(request["requester"]["name"], NAME);
+    assert_eq!(request["personal_data_consent"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tracking_code_is_stored_only_as_a_hash() {
+    let app = spawn_demo_app().await;
+    let receipt = receipt(&app, None, &simple_request("Un banc")).await;
+    let code = receipt["tracking_code"].as_str().unwrap();
+    use implication_storage::sea_orm::{ConnectionTrait, Statement};
+    let rows = app
+        .db
+        .conn()
+        .query_all_raw(Statement::from_string(
+            app.db.conn().get_database_backend(),
+            "SELECT tracking_hash FROM requests",
+        ))
+        .await
+        .unwrap();
+    for row in rows {
+        let stored: String = row.try_get("", "tracking_hash").unwrap();
+        assert_ne!(stored, code);
+        assert_eq!(stored.len(), 64);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_types_in_a_letter_received_last_week() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let last_week = Utc::now().date_naive().checked_sub_days(Days::new(7)).unwrap().to_string();
+    let mut letter = simple_request("Courrier : des jardinières rue Bayard");
+    letter["channel"] = json!("letter");
+    letter["received_on"] = json!(last_week);
+    let receipt = receipt(&app, Some(&agent), &letter).await;
+    assert_eq!(receipt["received_on"], last_week);
+    let (request, _) = staff_get(&app, &agent, receipt["id"].as_str().unwrap()).await;
+    assert_eq!(request["channel"], "letter");
+    assert_eq!(request["submitted_by"]["kind"], "account");
+
+    let tomorrow = Utc::now().date_naive().checked_add_days(Days::new(1)).unwrap().to_string();
+    letter["received_on"] = json!(tomorrow);
+    let refused = problem(submit(&app, Some(&agent), &letter).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "received_on");
+    letter["received_on"] = json!(last_week);
+    letter.as_object_mut().unwrap().remove("channel");
+    let refused = problem(submit(&app, Some(&agent), &letter).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "channel", "staff say how a request came");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_cannot_choose_the_channel_nor_backdate() {
+    let app = spawn_demo_app().await;
+    let mut body = simple_request("Boîte à livres");
+    body["channel"] = json!("letter");
+    body["received_on"] = json!("2026-01-01");
+    let refused = problem(submit(&app, None, &body).await, 422).await;
+    let fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["channel", "received_on"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_inhabitant_submits_and_follows_it_from_their_account() {
+    let app = spawn_demo_app().await;
+    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
+    let receipt = receipt(&app, Some(&inhabitant), &simple_request("Des bancs au city-stade")).await;
+    let id = receipt["id"].as_str().unwrap();
+    let mine = app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), &inhabitant).send().await.unwrap();
+    assert_eq!(mine.status(), 200);
+    let mine = json(mine).await;
+    assert_eq!(mine["view"], "requester");
+    assert_eq!(mine["history"][0]["kind"], "created");
+    let other = app.login("admin@grenay.demo").await;
+    let foreign = app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), &other).send().await.unwrap();
+    assert_eq!(foreign.status(), 404, "unpublished, and not theirs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_tool_submits_for_its_association() {
+    let app = spawn_demo_app().await;
+    let client = app.client_login(CLIENT_ID, CLIENT_SECRET).await;
+    let receipt = receipt(&app, Some(&client), &simple_request("Nettoyage du terril")).await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let (request, _) = staff_get(&app, &agent, receipt["id"].as_str().unwrap()).await;
+    assert_eq!(request["channel"], "partner_tool");
+    assert_eq!(request["submitted_by"]["kind"], "client");
+    assert!(request["association"].as_str().is_some_and(|a| !a.is_empty()));
+    let theirs = app.authed(Method::GET, &format!("{LOOS}/requests/{}", receipt["id"].as_str().unwrap()), &client);
+    assert_eq!(json(theirs.send().await.unwrap()).await["view"], "requester");
+
+    let admin = app.login("admin@loos-en-gohelle.demo").await;
+    let created = app
+        .authed(Method::POST, &format!("{LOOS}/clients"), &admin)
+        .json(&json!({ "name": "Lecteur", "association": "Les Bâtisseurs", "scopes": ["projects:read"] }))
+        .send()
+        .await
+        .unwrap();
+    let created = json(created).await;
+    let unscoped =
+        app.client_login(created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap()).await;
+    problem(submit(&app, Some(&unscoped), &simple_request("Sans droit")).await, 403).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_submissions_get_fifty_consecutive_numbers() {
+    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
+    implication_api::demo::load(&app.db).await.unwrap();
+    let before = receipt(&app, None, &simple_request("Avant")).await;
+    let first = sequence(&before["registration_number"]);
+    let submissions = (0..50).map(|i| {
+        let app = &app;
+        async move { json(submit(app, None, &simple_request(&format!("Demande {i}"))).await).await }
+    });
+    let receipts = futures_join_all(submissions).await;
+    let mut numbers: Vec<u32> = receipts.iter().map(|r| sequence(&r["registration_number"])).collect();
+    numbers.sort_unstable();
+    let expected: Vec<u32> = (first + 1..=first + 50).collect();
+    assert_eq!(numbers, expected, "no gap, no duplicate");
+}
+
+/// Runs futures concurrently on the test's runtime.
+pub async fn futures_join_all<F: std::future::Future<Output = T>, T>(futures: impl IntoIterator<Item = F>) -> Vec<T> {
+    let futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut results = Vec::new();
+    // Poll them all together: reqwest sends each on its own connection.
+    let mut pending: Vec<_> = futures.into_iter().enumerate().collect();
+    let mut done: Vec<Option<T>> = Vec::new();
+    done.resize_with(pending.len(), || None);
+    std::future::poll_fn(|cx| {
+        pending.retain_mut(|(i, future)| match future.as_mut().poll(cx) {
+            std::task::Poll::Ready(value) => {
+                done[*i] = Some(value);
+                false
+            }
+            std::task::Poll::Pending => true,
+        });
+        if pending.is_empty() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    results.extend(done.into_iter().flatten());
+    results
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer() {
+    let app = spawn_demo_app().await;
+    let send = |key: &'static str, body: Value| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url(&format!("{LOOS}/requests")))
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let first = send("retry-1", personal_request()).await;
+    assert_eq!(first.status(), 201);
+    let first = json(first).await;
+    let again = send("retry-1", personal_request()).await;
+    assert_eq!(again.status(), 201);
+    assert_eq!(json(again).await, first, "the same answer, tracking code included");
+    let other = problem(send("retry-1", simple_request("Autre chose")).await, 422).await;
+    assert_eq!(other["errors"][0]["field"], "Idempotency-Key");
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let listed = json(
+        app.authed(Method::GET, &format!("{LOOS}/requests?q=toute%20allure&limit=200"), &agent).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "one request however often it is sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_retries_with_one_key_create_one_request() {
+    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
+    implication_api::demo::load(&app.db).await.unwrap();
+    let retries = (0..10).map(|_| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .post(app.url(&format!("{LOOS}/requests")))
+                .header("Idempotency-Key", "concurrent-key")
+                .json(&simple_request("Une seule fois"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 201);
+            json(response).await
+        }
+    });
+    let answers = futures_join_all(retries).await;
+    let ids: HashSet<&str> = answers.iter().map(|a| a["id"].as_str().unwrap()).collect();
+    let codes: HashSet<&str> = answers.iter().map(|a| a["tracking_code"].as_str().unwrap()).collect();
+    assert_eq!((ids.len(), codes.len()), (1, 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_key_from_two_callers_names_two_requests() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let mut letter = simple_request("Même clé");
+    letter["channel"] = json!("letter");
+    let by_agent = app
+        .authed(Method::POST, &format!("{LOOS}/requests"), &agent)
+        .header("Idempotency-Key", "shared")
+        .json(&letter)
+        .send()
+        .await
+        .unwrap();
+    let by_public = app
+        .client
+        .post(app.url(&format!("{LOOS}/requests")))
+        .header("Idempotency-Key", "shared")
+        .json(&simple_request("Même clé"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(json(by_agent).await["id"], json(by_public).await["id"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_intake_is_rate_limited_per_address() {
+    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "3")]).await;
+    implication_api::demo::load(&app.db).await.unwrap();
+    for i in 0..3 {
+        assert_eq!(submit(&app, None, &simple_request(&format!("Idée {i}"))).await.status(), 201);
+    }
+    let limited = submit(&app, None, &simple_request("Une de trop")).await;
+    assert!(limited.headers().contains_key("retry-after"));
+    problem(limited, 429).await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let mut letter = simple_request("Les agents ne sont pas limités");
+    letter["channel"] = json!("phone");
+    assert_eq!(submit(&app, Some(&agent), &letter).await.status(), 201);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_submission_names_every_invalid_field_and_writes_nothing() {
+    let app = spawn_demo_app().await;
+    let body = json!({
+        "title": "x".repeat(201), "themes": ["nope", "a", "b", "c", "d", "e"], "neighbourhood": "atlantis",
+        "requester": { "kind": "individual", "email": "pas-un-email", "phone": "appelez-moi" },
+        "location": { "point": { "latitude": 91, "longitude": 0 } }
+    });
+    let refused = problem(submit(&app, None, &body).await, 422).await;
+    let fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    for expected in [
+        "kind",
+        "title",
+        "description",
+        "themes",
+        "themes[0]",
+        "neighbourhood",
+        "location.point.latitude",
+        "requester.email",
+        "requester.phone",
+        "personal_data_consent",
+    ] {
+        assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
+    }
+    let unknown_kind =
+        problem(submit(&app, None, &json!({ "kind": "rant", "title": "t", "description": "d" })).await, 422).await;
+    assert_eq!(unknown_kind["errors"][0]["field"], "kind");
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let listed = json(
+        app.authed(Method::GET, &format!("{LOOS}/requests?received_after=2000-01-01&q=rant"), &agent)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(listed["items"].as_array().unwrap().is_empty());
+    let malformed = app
+        .client
+        .post(app.url(&format!("{LOOS}/requests")))
+        .header("content-type", "application/json")
+        .body("{\"kind\": ")
+        .send()
+        .await
+        .unwrap();
+    problem(malformed, 400).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_needs_consent() {
+    let app = spawn_demo_app().await;
+    let mut body = personal_request();
+    body["personal_data_consent"] = json!(false);
+    let refused = problem(submit(&app, None, &body).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "personal_data_consent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_views_never_carry_personal_data() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let receipt = receipt(&app, None, &personal_request()).await;
+    let id = receipt["id"].as_str().unwrap();
+    let code = receipt["tracking_code"].as_str().unwrap();
+    let (_, etag) = staff_get(&app, &agent, id).await;
+    let patched = app
+        .authed(Method::PATCH, &format!("{LOOS}/requests/{id}"), &agent)
+        .header("If-Match", etag)
+        .json(&json!({ "internal_note": NOTE }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), 200);
+    let (_, etag) = staff_get(&app, &agent, id).await;
+    let published = app
+        .authed(Method::POST, &format!("{LOOS}/requests/{id}/publish"), &agent)
+        .header("If-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
+    let answer = json!({ "text": "Un comptage aura lieu.", "public": true });
+    let answered =
+        app.authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &agent).json(&answer).send().await.unwrap();
+    assert_eq!(answered.status(), 201);
+
+    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
+    let public_paths = [
+        format!("{LOOS}/requests"),
+        format!("{LOOS}/requests?q=allure"),
+        format!("{LOOS}/requests/{id}"),
+        format!("{LOOS}/requests/{id}/answers"),
+        format!("{LOOS}/tracking/{code}"),
+    ];
+    for path in &public_paths {
+        for token in [None, Some(inhabitant.as_str())] {
+            let mut request = app.client.get(app.url(path));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let text = response.text().await.unwrap();
+            for secret in [NAME, EMAIL, PHONE, "12 rue des Corons", NOTE] {
+                assert!(!text.contains(secret), "{path} shows {secret}: {text}");
+            }
+        }
+    }
+    let staff_text =
+        app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), &agent).send().await.unwrap().text().await.unwrap();
+    assert!(staff_text.contains(NAME) && staff_text.contains(NOTE), "staff see everything");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unpublished_request_is_invisible_to_the_public() {
+    let app = spawn_demo_app().await;
+    let receipt = receipt(&app, None, &simple_request("Privée pour l'instant")).await;
+    let id = receipt["id"].as_str().unwrap();
+    problem(app.get(&format!("{LOOS}/requests/{id}")).await, 404).await;
+    problem(app.get(&format!("{LOOS}/requests/{id}/answers")).await, 404).await;
+    let listed = json(app.get(&format!("{LOOS}/requests?limit=200")).await).await;
+    assert!(listed["items"].as_array().unwrap().iter().all(|r| r["id"] != id && r["view"] == "public"));
+    let grenay = json(app.get(&format!("/v1/municipalities/grenay/requests/{id}")).await).await;
+    assert_eq!(grenay["status"], 404, "another municipality's path never finds it");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tracking_code_shows_only_its_own_request() {
+    let app = spawn_demo_app().await;
+    let mine = receipt(&app, None, &simple_request("Ma demande à moi")).await;
+    let _other = receipt(&app, None, &simple_request("La demande du voisin")).await;
+    let code = mine["tracking_code"].as_str().unwrap();
+    let followed = app.get(&format!("{LOOS}/tracking/{code}")).await;
+    assert_eq!(followed.status(), 200);
+    assert_eq!(followed.headers()["cache-control"], "no-store");
+    let followed = json(followed).await;
+    assert_eq!(followed["id"], mine["id"]);
+    assert_eq!(followed["title"], "Ma demande à moi");
+    assert!(!followed.to_string().contains("voisin"));
+    let keys: HashSet<&str> = followed.as_object().unwrap().keys().map(String::as_str).collect();
+    for private in ["requester", "internal_note", "association", "submitted_by"] {
+        assert!(!keys.contains(private), "{private}");
+    }
+    problem(app.get(&format!("{LOOS}/tracking/{}", "a".repeat(26))).await, 404).await;
+    problem(app.get(&format!("{LOOS}/tracking/not-a-code")).await, 404).await;
+    problem(app.get(&format!("/v1/municipalities/grenay/tracking/{code}")).await, 404).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_reach_the_requester_and_public_ones_the_public() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let receipt = receipt(&app, None, &simple_request("Des fleurs rue Bayard")).await;
+    let (id, code) = (receipt["id"].as_str().unwrap(), receipt["tracking_code"].as_str().unwrap());
+    for (text, public) in [("Réponse privée au demandeur", false), ("Réponse publique", true)] {
+        let posted = app
+            .authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &agent)
+            .json(&json!({ "text": text, "public": public }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(posted.status(), 201);
+    }
+    let followed = json(app.get(&format!("{LOOS}/tracking/{code}")).await).await;
+    assert_eq!(followed["answers"].as_array().unwrap().len(), 2);
+    assert!(followed["history"].as_array().unwrap().iter().any(|e| e["kind"] == "answered"));
+    let (_, etag) = staff_get(&app, &agent, id).await;
+    app.authed(Method::POST, &format!("{LOOS}/requests/{id}/publish"), &agent)
+        .header("If-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    let public = json(app.get(&format!("{LOOS}/requests/{id}/answers")).await).await;
+    let texts: Vec<&str> = public["items"].as_array().unwrap().iter().map(|a| a["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Réponse publique"]);
+    let empty = app
+        .authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &agent)
+        .json(&json!({ "text": "  " }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(empty, 422).await["errors"][0]["field"], "text");
+    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
+    let forbidden = app
+        .authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &inhabitant)
+        .json(&json!({ "text": "Moi aussi" }))
+        .send()
+        .await
+        .unwrap();
+    problem(forbidden, 403).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_correction_needs_the_current_etag_and_is_recorded_by_field_name() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let receipt = receipt(&app, None, &personal_request()).await;
+    let id = receipt["id"].as_str().unwrap();
+    let path = format!("{LOOS}/requests/{id}");
+    let body = json!({ "title": "Vitesse excessive rue Lamartine", "neighbourhood": null });
+    let missing = app.authed(Method::PATCH, &path, &agent).json(&body).send().await.unwrap();
+    problem(missing, 428).await;
+    let stale = app.authed(Method::PATCH, &path, &agent).header("If-Match", "\"7\"").json(&body).send().await.unwrap();
+    problem(stale, 412).await;
+    let (_, etag) = staff_get(&app, &agent, id).await;
+    let done = app.authed(Method::PATCH, &path, &agent).header("If-Match", &etag).json(&body).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert_ne!(done.headers()["etag"].to_str().unwrap(), etag);
+    let corrected = json(done).await;
+    assert_eq!(corrected["title"], "Vitesse excessive rue Lamartine");
+    assert_eq!(corrected["neighbourhood"], Value::Null);
+    assert_eq!(corrected["themes"], json!(["roads-and-traffic"]), "absent fields are kept");
+    let replayed = app.authed(Method::PATCH, &path, &agent).header("If-Match", &etag).json(&body).send().await.unwrap();
+    problem(replayed, 412).await;
+    let history = json(app.authed(Method::GET, &format!("{path}/history"), &agent).send().await.unwrap()).await;
+    let edited = history["items"].as_array().unwrap().iter().find(|e| e["kind"] == "edited").unwrap();
+    assert_eq!(edited["fields"], json!(["title", "neighbourhood"]));
+    assert!(!history.to_string().contains("Vitesse"), "the history keeps names, not values");
+    let (_, etag) = staff_get(&app, &agent, id).await;
+    let bad = app
+        .authed(Method::PATCH, &path, &agent)
+        .header("If-Match", &etag)
+        .json(&json!({ "themes": ["nope"], "personal_data_consent": false, "received_on": "2999-01-01" }))
+        .send()
+        .await
+        .unwrap();
+    let bad = problem(bad, 422).await;
+    let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["themes[0]", "personal_data_consent", "received_on"]);
+    let (after, _) = staff_get(&app, &agent, id).await;
+    assert_eq!(after["title"], "Vitesse excessive rue Lamartine", "a refused correction writes nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_waiting_past_the_answer_delay_is_late() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let long_ago = Utc::now().date_naive().checked_sub_days(Days::new(45)).unwrap().to_string();
+    let mut letter = simple_request("Lettre restée sans réponse");
+    letter["channel"] = json!("letter");
+    letter["received_on"] = json!(long_ago);
+    let late = receipt(&app, Some(&agent), &letter).await;
+    let fresh = receipt(&app, None, &simple_request("Toute fraîche")).await;
+    let (view, _) = staff_get(&app, &agent, late["id"].as_str().unwrap()).await;
+    assert_eq!(view["late"], true);
+    let (view, _) = staff_get(&app, &agent, fresh["id"].as_str().unwrap()).await;
+    assert_eq!(view["late"], false);
+    let ids = |page: Value| -> Vec<String> {
+        page["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let listed = ids(json(
+        app.authed(Method::GET, &format!("{LOOS}/requests?late=true&limit=200"), &agent).send().await.unwrap(),
+    )
+    .await);
+    assert!(listed.contains(&late["id"].as_str().unwrap().to_owned()));
+    assert!(!listed.contains(&fresh["id"].as_str().unwrap().to_owned()));
+    let id = late["id"].as_str().unwrap();
+    assert_eq!(transition(&app, &agent, id, json!({ "to": "qualifying" })).await.status(), 200);
+    let (view, _) = staff_get(&app, &agent, id).await;
+    assert_eq!(view["late"], true, "qualifying is still waiting for an answer");
+    assert_eq!(transition(&app, &agent, id, json!({ "to": "qualified" })).await.status(), 200);
+    let (view, _) = staff_get(&app, &agent, id).await;
+    assert_eq!(view["late"], false);
+    let not_late = ids(json(
+        app.authed(Method::GET, &format!("{LOOS}/requests?late=false&limit=200"), &agent).send().await.unwrap(),
+    )
+    .await);
+    assert!(not_late.contains(&id.to_owned()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_combine_and_bad_ones_are_named() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let mut phone = json!({ "kind": "need", "title": "Éclairage du chemin des Écoliers", "description": "Il fait trop sombre.",
+        "channel": "phone", "themes": ["roads-and-traffic", "school"], "neighbourhood": "quartier-ouest" });
+    let target = receipt(&app, Some(&agent), &phone).await;
+    phone["kind"] = json!("idea");
+    receipt(&app, Some(&agent), &phone).await;
+    let query = "status=received&kind=need&channel=phone,letter&theme=school&neighbourhood=quartier-ouest&q=ECOLIERS&received_after=2000-01-01";
+    let found = json(app.authed(Method::GET, &format!("{LOOS}/requests?{query}"), &agent).send().await.unwrap()).await;
+    let ids: Vec<&str> = found["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [target["id"].as_str().unwrap()]);
+    let none = json(
+        app.authed(Method::GET, &format!("{LOOS}/requests?theme=culture&q=ecoliers"), &agent).send().await.unwrap(),
+    )
+    .await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+    let bad = app
+        .authed(
+            Method::GET,
+            &format!("{LOOS}/requests?status=lost&late=maybe&received_after=yesterday&sort=title"),
+            &agent,
+        )
+        .send()
+        .await
+        .unwrap();
+    let bad = problem(bad, 400).await;
+    let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["late", "sort", "status", "received_after"]);
+    let escaped = json(app.authed(Method::GET, &format!("{LOOS}/requests?q=%25"), &agent).send().await.unwrap()).await;
+    assert!(escaped["items"].as_array().unwrap().is_empty(), "% is a character, not a wildcard");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
+    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
+    implication_api::demo::load(&app.db).await.unwrap();
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    for i in 0..24 {
+        receipt(&app, None, &simple_request(&format!("Avant la lecture {i}"))).await;
+    }
+    for sort in ["-received_on", "created_at"] {
+        let before = json(
+            app.authed(Method::GET, &format!("{LOOS}/requests?limit=200&sort={sort}"), &agent).send().await.unwrap(),
+        )
+        .await;
+        let existing: Vec<String> =
+            before["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+        let mut seen = Vec::new();
+        let mut next = format!("{LOOS}/requests?limit=7&sort={sort}");
+        loop {
+            let response = app.authed(Method::GET, &next, &agent).send().await.unwrap();
+            let link = response.headers().get("link").map(|l| l.to_str().unwrap().to_owned());
+            let page = json(response).await;
+            seen.extend(page["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()));
+            // Others keep submitting while the list is read.
+            receipt(&app, None, &simple_request("Pendant la lecture")).await;
+            match page["next_cursor"].as_str() {
+                Some(cursor) => {
+                    assert!(link.is_some_and(|l| l.contains(cursor)));
+                    next = format!("{LOOS}/requests?limit=7&sort={sort}&cursor={cursor}");
+                }
+                None => break,
+            }
+        }
+        let unique: HashSet<&String> = seen.iter().collect();
+        assert_eq!(unique.len(), seen.len(), "no request twice ({sort})");
+        for id in &existing {
+            assert!(seen.contains(id), "{id} skipped ({sort})");
+        }
+    }
+    let cursor_of_other_sort =
+        json(app.authed(Method::GET, &format!("{LOOS}/requests?limit=1"), &agent).send().await.unwrap()).await;
+    let cursor = cursor_of_other_sort["next_cursor"].as_str().unwrap();
+    let mixed = app
+        .authed(Method::GET, &format!("{LOOS}/requests?sort=created_at&cursor={cursor}"), &agent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(mixed, 400).await["errors"][0]["field"], "cursor");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_themes_catalogue_is_seeded_and_public() {
+    let app = spawn_demo_app().await;
+    let themes = json(app.get(&format!("{LOOS}/themes?limit=200")).await).await;
+    let codes: Vec<&str> = themes["items"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
+    assert_eq!(codes.len(), 11);
+    for code in ["waste-and-cleanliness", "roads-and-traffic", "youth-and-sport", "school"] {
+        assert!(codes.contains(&code), "{code}");
+    }
+    let created = app.create_municipality("testville", "62001", &[]).await;
+    let fresh = json(app.get(&format!("/v1/municipalities/{}/themes", created.slug)).await).await;
+    assert_eq!(fresh["items"].as_array().unwrap().len(), 11, "every new town starts with the default set");
+}
