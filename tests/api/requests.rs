@@ -249,19 +249,19 @@ async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer() {
                 .unwrap()
         }
     };
-    let first = send("retry-1", personal_request()).await;
+    let mut body = personal_request();
+    body["title"] = json!("Demande envoyée plusieurs fois 7431");
+    let first = send("retry-1", body.clone()).await;
     assert_eq!(first.status(), 201);
     let first = json(first).await;
-    let again = send("retry-1", personal_request()).await;
+    let again = send("retry-1", body).await;
     assert_eq!(again.status(), 201);
     assert_eq!(json(again).await, first, "the same answer, tracking code included");
     let other = problem(send("retry-1", simple_request("Autre chose")).await, 422).await;
     assert_eq!(other["errors"][0]["field"], "Idempotency-Key");
     let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let listed = json(
-        app.authed(Method::GET, &format!("{LOOS}/requests?q=toute%20allure&limit=200"), &agent).send().await.unwrap(),
-    )
-    .await;
+    let listed =
+        json(app.authed(Method::GET, &format!("{LOOS}/requests?q=7431&limit=200"), &agent).send().await.unwrap()).await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "one request however often it is sent");
 }
 
@@ -333,6 +333,15 @@ async fn anonymous_intake_is_rate_limited_per_address() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submission_names_every_invalid_field_and_writes_nothing() {
     let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let count = || {
+        let (app, agent) = (&app, agent.clone());
+        async move {
+            let page = app.authed(Method::GET, &format!("{LOOS}/requests?limit=200"), &agent).send().await.unwrap();
+            json(page).await["items"].as_array().unwrap().len()
+        }
+    };
+    let before = count().await;
     let body = json!({
         "title": "x".repeat(201), "themes": ["nope", "a", "b", "c", "d", "e"], "neighbourhood": "atlantis",
         "requester": { "kind": "individual", "email": "pas-un-email", "phone": "appelez-moi" },
@@ -358,15 +367,7 @@ async fn a_submission_names_every_invalid_field_and_writes_nothing() {
     let unknown_kind =
         problem(submit(&app, None, &json!({ "kind": "rant", "title": "t", "description": "d" })).await, 422).await;
     assert_eq!(unknown_kind["errors"][0]["field"], "kind");
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let listed = json(
-        app.authed(Method::GET, &format!("{LOOS}/requests?received_after=2000-01-01&q=rant"), &agent)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert!(listed["items"].as_array().unwrap().is_empty());
+    assert_eq!(count().await, before, "nothing was written");
     let malformed = app
         .client
         .post(app.url(&format!("{LOOS}/requests")))

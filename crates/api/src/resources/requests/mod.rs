@@ -189,7 +189,8 @@ pub async fn create_request(
     with_location(HttpResponse::Created().json(receipt), &location_of(&municipality, request.id))
 }
 
-fn new_tracking_code() -> Result<TrackingCode, ApiError> {
+/// A new tracking code: 128 bits from the operating system's generator.
+pub(crate) fn new_tracking_code() -> Result<TrackingCode, ApiError> {
     let mut bytes = [0_u8; 16];
     getrandom::getrandom(&mut bytes).map_err(|e| ApiError::Internal(format!("no randomness: {e}")))?;
     Ok(TrackingCode::from_random(bytes))

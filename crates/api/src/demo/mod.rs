@@ -2,6 +2,8 @@
 //! role, services, delegations and a partner's machine client. Loading is idempotent: what
 //! already exists is left as it is. Every demo password is `implication-demo`.
 
+mod requests;
+
 use crate::auth::secrets::{hash_password, sha256_hex};
 use implication_domain::identity::{Email, Scope};
 use implication_domain::municipality::MunicipalityDraft;
@@ -69,7 +71,8 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
                 create_town(db, town).await?
             }
         };
-        load_people(db, town, &municipality, &password_hash).await?;
+        let agent = load_people(db, town, &municipality, &password_hash).await?;
+        requests::load(db, &municipality, agent).await?;
     }
     let platform = Email::parse("email", PLATFORM_ADMIN).map_err(|e| anyhow::anyhow!(e.message))?;
     if accounts::find_with_password_by_email(db, &platform).await?.is_none() {
@@ -111,13 +114,14 @@ async fn create_town(db: &Database, town: &DemoTown) -> anyhow::Result<Municipal
 }
 
 /// One account per role (`agent@<slug>.demo`…), the town's services and delegations; the agent
-/// belongs to the first service, the elected official holds the first delegation.
+/// belongs to the first service, the elected official holds the first delegation. Returns the
+/// agent, who types in the demo requests.
 async fn load_people(
     db: &Database,
     town: &DemoTown,
     municipality: &Municipality,
     password_hash: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<AccountId> {
     let mut ids = Vec::new();
     for role in [Role::Admin, Role::Agent, Role::Elected, Role::Inhabitant] {
         let email = Email::parse("email", &format!("{}@{}.demo", role.code(), town.slug))
@@ -160,7 +164,7 @@ async fn load_people(
             services::create_delegation(db, municipality.id, &code, name, holder).await?;
         }
     }
-    Ok(())
+    agent.ok_or_else(|| anyhow::anyhow!("the demo agent of {} is missing", town.slug))
 }
 
 /// The demo elected official is the mayor, unless the town already has one.
