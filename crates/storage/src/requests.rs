@@ -515,10 +515,7 @@ pub async fn update(
         .filter(Column::Version.eq(expected_version))
         .exec(&txn)
         .await?;
-    if updated.rows_affected == 0 {
-        txn.rollback().await?;
-        return Err(StorageError::Stale);
-    }
+    let txn = guarded(txn, updated.rows_affected).await?;
     if fields.iter().any(|f| f == "themes") {
         request_theme::Entity::delete_many()
             .filter(request_theme::Column::RequestId.eq(next.id.as_uuid()))
@@ -555,10 +552,7 @@ pub async fn transition(
         .filter(Column::Version.eq(expected_version))
         .exec(&txn)
         .await?;
-    if updated.rows_affected == 0 {
-        txn.rollback().await?;
-        return Err(StorageError::Stale);
-    }
+    let txn = guarded(txn, updated.rows_affected).await?;
     let recorded = RequestEvent {
         kind: change.event,
         from: Some(change.from),
@@ -601,10 +595,7 @@ pub async fn set_published(
         .filter(Column::Version.eq(expected_version))
         .exec(&txn)
         .await?;
-    if updated.rows_affected == 0 {
-        txn.rollback().await?;
-        return Err(StorageError::Stale);
-    }
+    let txn = guarded(txn, updated.rows_affected).await?;
     let kind = if published { RequestEventKind::Published } else { RequestEventKind::Unpublished };
     insert_event(&txn, current.municipality, &RequestEvent { kind, ..event(current.id, actor, now) }).await?;
     txn.commit().await?;
@@ -678,6 +669,26 @@ pub async fn history(
     Ok(Page::from_overfetch(items, limit))
 }
 
+/// The transaction of an update guarded by `version = expected`, if it changed a row; otherwise
+/// rolled back: the caller's version is stale.
+async fn guarded(txn: DatabaseTransaction, rows_affected: u64) -> Result<DatabaseTransaction, StorageError> {
+    if rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(StorageError::Stale);
+    }
+    Ok(txn)
+}
+
+/// Who did something, as stored: a kind and, but for the public, an id.
+fn actor(row: Uuid, kind: &str, id: Option<Uuid>) -> Result<Actor, StorageError> {
+    match (kind, id) {
+        ("public", _) => Ok(Actor::Public),
+        ("account", Some(account)) => Ok(Actor::Account(AccountId::from_uuid(account))),
+        ("client", Some(client)) => Ok(Actor::Client(MachineClientId::from_uuid(client))),
+        (other, _) => Err(corrupt(row, format!("actor {other}"))),
+    }
+}
+
 fn corrupt(id: Uuid, what: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt(format!("request {id}: {what}"))
 }
@@ -717,12 +728,7 @@ fn to_domain(row: request::Model) -> Result<Request, StorageError> {
     let location = (address.is_some() || point.is_some()).then_some(Location { address, point });
     let themes: Vec<String> = serde_json::from_str(&row.themes).map_err(|e| corrupt(id, e))?;
     let themes = themes.iter().map(|t| Slug::parse(t).map_err(|e| corrupt(id, e))).collect::<Result<_, _>>()?;
-    let submitted_by = match (row.submitted_by_kind.as_str(), row.submitted_by_id) {
-        ("public", _) => Actor::Public,
-        ("account", Some(account)) => Actor::Account(AccountId::from_uuid(account)),
-        ("client", Some(client)) => Actor::Client(MachineClientId::from_uuid(client)),
-        (other, _) => return Err(corrupt(id, format!("submitted_by {other}"))),
-    };
+    let submitted_by = actor(id, &row.submitted_by_kind, row.submitted_by_id)?;
     Ok(Request {
         id: RequestId::from_uuid(id),
         municipality: MunicipalityId::from_uuid(row.municipality_id),
@@ -753,12 +759,7 @@ fn to_domain(row: request::Model) -> Result<Request, StorageError> {
 fn event_to_domain(row: request_event::Model) -> Result<RequestEvent, StorageError> {
     let id = row.id;
     let status = |value: Option<&str>| value.map(|s| code(id, "status", s, RequestStatus::from_code)).transpose();
-    let actor = match (row.actor_kind.as_str(), row.actor_id) {
-        ("public", _) => Actor::Public,
-        ("account", Some(account)) => Actor::Account(AccountId::from_uuid(account)),
-        ("client", Some(client)) => Actor::Client(MachineClientId::from_uuid(client)),
-        (other, _) => return Err(corrupt(id, format!("actor {other}"))),
-    };
+    let actor = actor(id, &row.actor_kind, row.actor_id)?;
     Ok(RequestEvent {
         id: RequestEventId::from_uuid(id),
         request: RequestId::from_uuid(row.request_id),
