@@ -44,11 +44,12 @@ fi
 
 echo "::: starting the API (release, $WORKERS workers)"
 DATABASE_URL="$DATABASE_URL" BIND_ADDR="127.0.0.1:$PORT" WORKERS="$WORKERS" RUST_LOG=warn \
-  ANONYMOUS_INTAKE_PER_HOUR=100000000 DATABASE_MAX_CONNECTIONS=16 \
+  ANONYMOUS_INTAKE_PER_HOUR=1000000 DATABASE_MAX_CONNECTIONS=16 \
   target/release/implication serve > "$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.2; done
+curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "the API did not start:"; cat "$OUT/server.log"; exit 1; }
 
 BASE="http://127.0.0.1:$PORT"
 TOWN=bench-town-0

@@ -66,14 +66,6 @@ enum Requests {
 }
 
 #[derive(DeriveIden)]
-enum RequestThemes {
-    Table,
-    RequestId,
-    MunicipalityId,
-    ThemeCode,
-}
-
-#[derive(DeriveIden)]
 enum RequestCounters {
     Table,
     MunicipalityId,
@@ -311,30 +303,16 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
-        manager
-            .create_table(
-                Table::create()
-                    .table(RequestThemes::Table)
-                    .col(uuid(RequestThemes::RequestId))
-                    .col(uuid(RequestThemes::MunicipalityId))
-                    .col(string_len(RequestThemes::ThemeCode, 63))
-                    .primary_key(Index::create().col(RequestThemes::RequestId).col(RequestThemes::ThemeCode))
-                    .foreign_key(&mut belongs_to_request(
-                        RequestThemes::Table,
-                        RequestThemes::RequestId,
-                        "fk_request_themes_request",
-                    ))
-                    .to_owned(),
-            )
-            .await?;
+        // Lists of a neighbourhood, newest first.
         index(
             manager,
             Index::create()
-                .name("ix_request_themes_code")
-                .table(RequestThemes::Table)
-                .col(RequestThemes::MunicipalityId)
-                .col(RequestThemes::ThemeCode)
-                .col(RequestThemes::RequestId)
+                .name("ix_requests_neighbourhood")
+                .table(Requests::Table)
+                .col(Requests::MunicipalityId)
+                .col(Requests::NeighbourhoodCode)
+                .col(Requests::ReceivedOn)
+                .col(Requests::Id)
                 .to_owned(),
         )
         .await?;
@@ -471,7 +449,6 @@ impl MigrationTrait for Migration {
             RequestAnswers::Table.into_iden(),
             RequestEvents::Table.into_iden(),
             RequestCounters::Table.into_iden(),
-            RequestThemes::Table.into_iden(),
             Requests::Table.into_iden(),
             Themes::Table.into_iden(),
         ] {

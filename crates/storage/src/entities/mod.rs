@@ -12,7 +12,6 @@ pub mod request;
 pub mod request_answer;
 pub mod request_counter;
 pub mod request_event;
-pub mod request_theme;
 pub mod service;
 pub mod service_member;
 pub mod signing_key;

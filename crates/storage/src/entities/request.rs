@@ -14,7 +14,7 @@ pub struct Model {
     /// Title and description folded for search (lowercase, without accents).
     pub search_text: String,
     pub channel: String,
-    /// The theme codes, as a JSON array (filters use `request_themes`).
+    /// The theme codes, as a JSON array (the theme filter matches `"code"` in it).
     pub themes: String,
     pub neighbourhood_code: Option<String>,
     pub location_address: Option<String>,

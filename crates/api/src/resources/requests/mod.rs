@@ -288,9 +288,9 @@ fn date(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Optio
     })
 }
 
-fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<String> {
+fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<implication_domain::Slug> {
     raw.and_then(|raw| match implication_domain::Slug::parse(raw) {
-        Ok(slug) => Some(slug.to_string()),
+        Ok(slug) => Some(slug),
         Err(message) => {
             errors.push(problem(field, "invalid_code", message));
             None
