@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark: fills a database with bench/src (many municipalities, their requests and
 # history), starts the release binary on it, and measures three scenarios with wrk on loopback:
-# the public list with filters, one request, and anonymous submissions with Idempotency-Key.
+# the public list (newest, one filter, four filters), one request, and anonymous submissions
+# with Idempotency-Key.
 # Prints throughput and p50/p99 latency per scenario, and the CPU time the API used.
 #
 #   bench/run.sh sqlite 1000000        # SQLite file under target/bench/
@@ -77,7 +78,9 @@ scenario() {
   results+=("$(printf '%-34s %10s req/s   p50 %9s   p99 %9s   API CPU %5s  %s' "$name" "$rps" "$p50" "$p99" "$cpu" "$errors")")
 }
 
-scenario "public list, filtered" "$LIST"
+scenario "public list, newest" "$BASE/v1/municipalities/$TOWN/requests"
+scenario "public list, one filter (theme)" "$BASE/v1/municipalities/$TOWN/requests?theme=youth-and-sport"
+scenario "public list, four filters" "$LIST"
 scenario "get one (public view)" -s bench/get-one.lua "$BASE"
 scenario "anonymous create + Idempotency-Key" -s bench/create.lua "$BASE"
 

@@ -303,6 +303,16 @@ impl MigrationTrait for Migration {
         )
         .await?;
 
+        // The public sees published requests only: its lists scan published rows alone, however
+        // many new requests wait unpublished on top. (A partial index: SeaQuery has no builder
+        // for it; the statement is the same on SQLite and PostgreSQL.)
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "CREATE INDEX ix_requests_published ON requests (municipality_id, received_on, id) \
+                 WHERE published_at IS NOT NULL",
+            )
+            .await?;
         // Lists of a neighbourhood, newest first.
         index(
             manager,
