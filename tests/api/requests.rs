@@ -650,23 +650,38 @@ async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
         .await;
         let existing: Vec<String> =
             before["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
-        let mut seen = Vec::new();
-        let mut next = format!("{LOOS}/requests?limit=7&sort={sort}");
-        loop {
-            let response = app.authed(Method::GET, &next, &agent).send().await.unwrap();
-            let link = response.headers().get("link").map(|l| l.to_str().unwrap().to_owned());
-            let page = json(response).await;
-            seen.extend(page["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()));
-            // Others keep submitting while the list is read.
-            receipt(&app, None, &simple_request("Pendant la lecture")).await;
-            match page["next_cursor"].as_str() {
-                Some(cursor) => {
-                    assert!(link.is_some_and(|l| l.contains(cursor)));
-                    next = format!("{LOOS}/requests?limit=7&sort={sort}&cursor={cursor}");
+        let reader = async {
+            let mut seen = Vec::new();
+            let mut next = format!("{LOOS}/requests?limit=7&sort={sort}");
+            loop {
+                let response = app.authed(Method::GET, &next, &agent).send().await.unwrap();
+                let link = response.headers().get("link").map(|l| l.to_str().unwrap().to_owned());
+                let page = json(response).await;
+                seen.extend(page["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()));
+                match page["next_cursor"].as_str() {
+                    Some(cursor) => {
+                        assert!(link.is_some_and(|l| l.contains(cursor)));
+                        next = format!("{LOOS}/requests?limit=7&sort={sort}&cursor={cursor}");
+                    }
+                    None => break,
                 }
-                None => break,
             }
-        }
+            seen
+        };
+        // Meanwhile, agents type in letters received on days spread over the pages already read
+        // and those still to come.
+        let writer = async {
+            for i in 0..30_u64 {
+                let mut letter = simple_request("Pendant la lecture");
+                letter["channel"] = json!("letter");
+                letter["received_on"] = json!(Utc::now().date_naive().checked_sub_days(Days::new(i * 7 % 60)).unwrap());
+                receipt(&app, Some(&agent), &letter).await;
+            }
+            Vec::new()
+        };
+        type Work<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Vec<String>> + 'a>>;
+        let both: Vec<Work<'_>> = vec![Box::pin(reader), Box::pin(writer)];
+        let seen = futures_join_all(both).await.swap_remove(0);
         let unique: HashSet<&String> = seen.iter().collect();
         assert_eq!(unique.len(), seen.len(), "no request twice ({sort})");
         for id in &existing {
