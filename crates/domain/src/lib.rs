@@ -9,6 +9,7 @@ pub mod identity;
 pub mod ids;
 pub mod municipality;
 pub mod neighbourhood;
+pub mod qualification;
 pub mod request;
 pub mod slug;
 pub mod theme;

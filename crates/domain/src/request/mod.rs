@@ -309,7 +309,7 @@ pub struct Catalogue<'a> {
 }
 
 impl Catalogue<'_> {
-    fn themes(&self, field: &str, codes: &[String], errors: &mut ValidationErrors) -> Vec<Slug> {
+    pub(crate) fn check_themes(&self, field: &str, codes: &[String], errors: &mut ValidationErrors) -> Vec<Slug> {
         if codes.len() > MAX_THEMES {
             errors.push(FieldError::new(field, "too_many", format!("at most {MAX_THEMES} themes")));
         }
@@ -330,7 +330,7 @@ impl Catalogue<'_> {
         themes
     }
 
-    fn neighbourhood(&self, field: &str, code: &str, errors: &mut ValidationErrors) -> Option<Slug> {
+    pub(crate) fn check_neighbourhood(&self, field: &str, code: &str, errors: &mut ValidationErrors) -> Option<Slug> {
         if self.neighbourhoods.iter().any(|n| n == code) {
             errors.collect(Slug::parse_field(field, code))
         } else {
@@ -396,9 +396,9 @@ impl NewRequest {
         let description = required_text(&mut errors, "description", draft.description.as_deref(), Description::parse);
         let channel = intake_channel(&mut errors, submitter, draft.channel);
         let received_on = intake_date(&mut errors, submitter, draft.received_on, today);
-        let themes = catalogue.themes("themes", &draft.themes, &mut errors);
+        let themes = catalogue.check_themes("themes", &draft.themes, &mut errors);
         let neighbourhood =
-            draft.neighbourhood.as_deref().and_then(|c| catalogue.neighbourhood("neighbourhood", c, &mut errors));
+            draft.neighbourhood.as_deref().and_then(|c| catalogue.check_neighbourhood("neighbourhood", c, &mut errors));
         let location = draft.location.as_ref().and_then(|l| Location::parse("location", l, &mut errors));
         let requester = draft.requester.as_ref().and_then(|r| Requester::parse(r, &mut errors));
         let consent = draft.personal_data_consent.unwrap_or(false);
@@ -606,11 +606,11 @@ pub fn apply_edit(
         next.channel = channel;
     }
     if let Some(themes) = &edit.themes {
-        next.themes = catalogue.themes("themes", themes, &mut errors);
+        next.themes = catalogue.check_themes("themes", themes, &mut errors);
     }
     if let Some(neighbourhood) = &edit.neighbourhood {
         next.neighbourhood =
-            neighbourhood.as_deref().and_then(|c| catalogue.neighbourhood("neighbourhood", c, &mut errors));
+            neighbourhood.as_deref().and_then(|c| catalogue.check_neighbourhood("neighbourhood", c, &mut errors));
     }
     if let Some(location) = &edit.location {
         next.location = location.as_ref().and_then(|l| Location::parse("location", l, &mut errors));

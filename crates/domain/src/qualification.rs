@@ -1,0 +1,285 @@
+//! Qualification: what a vague request becomes once the town has answered, with its requesters,
+//! the questions of the référentiel's §5.4.2 (`DOMAIN.md`, "Qualification"). Completeness and
+//! fifty-fifty eligibility are computed here, never set by a client; they feed the lifecycle's
+//! guards through [`QualificationFacts`].
+
+use crate::error::{FieldError, ValidationErrors};
+use crate::ids::{DelegationId, RequestId, ServiceId};
+use crate::request::lifecycle::QualificationFacts;
+use crate::request::parse_text;
+use crate::slug::Slug;
+use crate::vocabulary::{
+    Competence, FiftyFiftyPrerequisite, LivingEnvironmentAim, ParticipationLevel, StakeholderRole,
+};
+
+/// The most stakeholders, earlier requests and services one qualification may list.
+pub const MAX_STAKEHOLDERS: usize = 50;
+pub const MAX_PREVIOUS: usize = 50;
+pub const MAX_SERVICES: usize = 10;
+/// Long texts of a qualification (restated need, interests, justifications).
+pub const TEXT_MAX: usize = 2_000;
+/// Names (a stakeholder, a competent authority).
+pub const NAME_MAX: usize = 200;
+
+/// One actor of the map (cartographie des acteurs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stakeholder {
+    /// A person's name or an organisation.
+    pub name: String,
+    pub role: StakeholderRole,
+    pub interest: Option<String>,
+    /// Whether their interest conflicts with the requester's.
+    pub conflicts_with_requester: bool,
+}
+
+/// A prerequisite answered yes or no, with why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrerequisiteAnswer {
+    pub holds: bool,
+    pub justification: String,
+    /// For the living environment only: what it improves.
+    pub aims: Vec<LivingEnvironmentAim>,
+}
+
+/// Who takes the request: an elected official's delegation and the services in charge.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Routing {
+    pub delegation: Option<DelegationId>,
+    pub services: Vec<ServiceId>,
+}
+
+/// A qualification, checked.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Qualification {
+    pub restated_need: Option<String>,
+    pub requester_interest: Option<String>,
+    pub stakeholders: Vec<Stakeholder>,
+    pub competence: Option<Competence>,
+    /// Named when the competence is not the municipality's (the agglomeration, the département…).
+    pub competent_authority: Option<String>,
+    pub previously_handled: Vec<RequestId>,
+    pub themes: Vec<Slug>,
+    pub neighbourhood: Option<Slug>,
+    pub routing: Routing,
+    pub recommended_level: Option<ParticipationLevel>,
+    /// The four prerequisites of §5.6.1; an unanswered one is unmet.
+    pub prerequisites: Vec<(FiftyFiftyPrerequisite, PrerequisiteAnswer)>,
+}
+
+/// Whether the essentials are there to decide, and what is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completeness {
+    pub complete: bool,
+    /// Field names: `restated_need`, `competence`, `recommended_level`.
+    pub missing: Vec<&'static str>,
+}
+
+/// Whether a fifty-fifty is possible, and which prerequisites are not met (or not answered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligibility {
+    pub eligible: bool,
+    pub unmet: Vec<FiftyFiftyPrerequisite>,
+}
+
+impl Qualification {
+    pub fn completeness(&self) -> Completeness {
+        let mut missing = Vec::new();
+        if self.restated_need.is_none() {
+            missing.push("restated_need");
+        }
+        if self.competence.is_none() {
+            missing.push("competence");
+        }
+        if self.recommended_level.is_none() {
+            missing.push("recommended_level");
+        }
+        Completeness { complete: missing.is_empty(), missing }
+    }
+
+    pub fn eligibility(&self) -> Eligibility {
+        let unmet: Vec<FiftyFiftyPrerequisite> = FiftyFiftyPrerequisite::ALL
+            .iter()
+            .copied()
+            .filter(|p| !self.prerequisites.iter().any(|(q, answer)| q == p && answer.holds))
+            .collect();
+        Eligibility { eligible: unmet.is_empty(), unmet }
+    }
+
+    /// What the lifecycle's guards need.
+    pub fn facts(&self) -> QualificationFacts {
+        QualificationFacts {
+            complete: self.completeness().complete,
+            municipal_competence: self.competence.is_none_or(|c| c == Competence::Municipality),
+            eligible: self.eligibility().eligible,
+        }
+    }
+}
+
+/// A stakeholder as received.
+#[derive(Debug, Clone, Default)]
+pub struct StakeholderDraft {
+    pub name: Option<String>,
+    pub role: Option<StakeholderRole>,
+    pub interest: Option<String>,
+    pub conflicts_with_requester: Option<bool>,
+}
+
+/// A prerequisite's answer as received.
+#[derive(Debug, Clone, Default)]
+pub struct PrerequisiteDraft {
+    pub holds: Option<bool>,
+    pub justification: Option<String>,
+    pub aims: Vec<LivingEnvironmentAim>,
+}
+
+/// A qualification document as received (`PUT` replaces the whole document).
+#[derive(Debug, Clone, Default)]
+pub struct QualificationDraft {
+    pub restated_need: Option<String>,
+    pub requester_interest: Option<String>,
+    pub stakeholders: Vec<StakeholderDraft>,
+    pub competence: Option<Competence>,
+    pub competent_authority: Option<String>,
+    pub previously_handled: Vec<RequestId>,
+    pub themes: Vec<String>,
+    pub neighbourhood: Option<String>,
+    /// Resolved by the caller from codes to ids; unknown codes are reported by the caller.
+    pub routing: Routing,
+    pub recommended_level: Option<ParticipationLevel>,
+    pub prerequisites: Vec<(FiftyFiftyPrerequisite, PrerequisiteDraft)>,
+}
+
+impl Qualification {
+    /// Checks a document for the request `request`, naming every invalid field.
+    pub fn parse(
+        request: RequestId,
+        draft: &QualificationDraft,
+        catalogue: crate::request::Catalogue<'_>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let text = |errors: &mut ValidationErrors, field: &str, value: Option<&str>, max: usize| {
+            value.and_then(|v| errors.collect(parse_text(field, v, max)))
+        };
+        let restated_need = text(&mut errors, "restated_need", draft.restated_need.as_deref(), TEXT_MAX);
+        let requester_interest = text(&mut errors, "requester_interest", draft.requester_interest.as_deref(), TEXT_MAX);
+
+        if draft.stakeholders.len() > MAX_STAKEHOLDERS {
+            errors.push(FieldError::new(
+                "stakeholders",
+                "too_many",
+                format!("at most {MAX_STAKEHOLDERS} stakeholders"),
+            ));
+        }
+        let mut stakeholders = Vec::new();
+        for (i, s) in draft.stakeholders.iter().enumerate() {
+            let field = |name: &str| format!("stakeholders[{i}].{name}");
+            let name = match s.name.as_deref() {
+                Some(name) => errors.collect(crate::municipality::parse_name(&field("name"), name, NAME_MAX)),
+                None => {
+                    errors.push(FieldError::new(field("name"), "required", "name the person or the organisation"));
+                    None
+                }
+            };
+            if s.role.is_none() {
+                errors.push(FieldError::new(field("role"), "required", "give the stakeholder's role"));
+            }
+            let interest = text(&mut errors, &field("interest"), s.interest.as_deref(), TEXT_MAX);
+            if let (Some(name), Some(role)) = (name, s.role) {
+                let conflicts_with_requester = s.conflicts_with_requester.unwrap_or(false);
+                stakeholders.push(Stakeholder { name, role, interest, conflicts_with_requester });
+            }
+        }
+
+        let competent_authority = match (draft.competence, draft.competent_authority.as_deref()) {
+            (Some(c), None) if c != Competence::Municipality => {
+                errors.push(FieldError::new(
+                    "competent_authority",
+                    "required",
+                    "name the competent authority when the subject is not the municipality's",
+                ));
+                None
+            }
+            (Some(Competence::Municipality), Some(_)) => {
+                errors.push(FieldError::new(
+                    "competent_authority",
+                    "not_applicable",
+                    "the subject is the municipality's: no other authority to name",
+                ));
+                None
+            }
+            (_, Some(name)) => errors.collect(crate::municipality::parse_name("competent_authority", name, NAME_MAX)),
+            (_, None) => None,
+        };
+
+        if draft.previously_handled.len() > MAX_PREVIOUS {
+            errors.push(FieldError::new("previously_handled", "too_many", format!("at most {MAX_PREVIOUS} requests")));
+        }
+        if draft.previously_handled.contains(&request) {
+            errors.push(FieldError::new("previously_handled", "same_request", "a request cannot precede itself"));
+        }
+        let mut previously_handled = draft.previously_handled.clone();
+        previously_handled.dedup();
+
+        let themes = catalogue.check_themes("themes", &draft.themes, &mut errors);
+        let neighbourhood =
+            draft.neighbourhood.as_deref().and_then(|c| catalogue.check_neighbourhood("neighbourhood", c, &mut errors));
+        if draft.routing.services.len() > MAX_SERVICES {
+            errors.push(FieldError::new("routing.services", "too_many", format!("at most {MAX_SERVICES} services")));
+        }
+
+        let mut prerequisites = Vec::new();
+        for (prerequisite, answer) in &draft.prerequisites {
+            let field = |name: &str| format!("fifty_fifty_eligibility.{}.{name}", prerequisite.code());
+            let holds = answer.holds;
+            if holds.is_none() {
+                errors.push(FieldError::new(field("holds"), "required", "answer yes (true) or no (false)"));
+            }
+            let justification = match answer.justification.as_deref() {
+                Some(text) => errors.collect(parse_text(&field("justification"), text, TEXT_MAX)),
+                None => {
+                    errors.push(FieldError::new(field("justification"), "required", "say why"));
+                    None
+                }
+            };
+            let living = *prerequisite == FiftyFiftyPrerequisite::LivingEnvironment;
+            if !living && !answer.aims.is_empty() {
+                errors.push(FieldError::new(
+                    field("aims"),
+                    "not_applicable",
+                    "aims belong to the living environment only",
+                ));
+            }
+            if living && holds == Some(true) && answer.aims.is_empty() {
+                errors.push(FieldError::new(
+                    field("aims"),
+                    "required",
+                    "name at least one aim: embellishment, safety, environmental_quality, cleanliness, upkeep or conviviality",
+                ));
+            }
+            if let (Some(holds), Some(justification)) = (holds, justification) {
+                let mut aims = answer.aims.clone();
+                aims.sort_unstable();
+                aims.dedup();
+                prerequisites.push((*prerequisite, PrerequisiteAnswer { holds, justification, aims }));
+            }
+        }
+
+        errors.into_result()?;
+        Ok(Self {
+            restated_need,
+            requester_interest,
+            stakeholders,
+            competence: draft.competence,
+            competent_authority,
+            previously_handled,
+            themes,
+            neighbourhood,
+            routing: draft.routing.clone(),
+            recommended_level: draft.recommended_level,
+            prerequisites,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
