@@ -129,6 +129,15 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         row(Method::GET, &format!("{loos}/clients/{client_id}"), admin_only),
         write(Method::PATCH, &format!("{loos}/clients/{client_id}"), true, admin_stale),
         row(Method::GET, &format!("{loos}/themes"), public),
+        write(Method::POST, &format!("{loos}/themes"), false, admin_write),
+        row(Method::GET, &format!("{loos}/themes/culture"), public),
+        Row {
+            method: Method::PATCH,
+            path: format!("{loos}/themes/culture"),
+            body: Some(json!({ "name": "Culture" })),
+            if_match: true,
+            expected: admin_stale,
+        },
         row(Method::GET, &format!("{loos}/requests"), public),
         // Anyone may submit, except a partner's tool without `requests:write`.
         write(Method::POST, &format!("{loos}/requests"), false, [422, 422, 422, 422, 422, 422, 422, 422, 403]),

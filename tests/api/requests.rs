@@ -712,3 +712,46 @@ async fn the_themes_catalogue_is_seeded_and_public() {
     let fresh = json(app.get(&format!("/v1/municipalities/{}/themes", created.slug)).await).await;
     assert_eq!(fresh["items"].as_array().unwrap().len(), 11, "every new town starts with the default set");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_adds_and_renames_themes_but_never_recodes_them() {
+    let app = spawn_demo_app().await;
+    let admin = app.login("admin@loos-en-gohelle.demo").await;
+    let themes = format!("{LOOS}/themes");
+    let created =
+        app.authed(Method::POST, &themes, &admin).json(&json!({ "name": "Patrimoine minier" })).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["location"], format!("{themes}/patrimoine-minier"));
+    let again =
+        app.authed(Method::POST, &themes, &admin).json(&json!({ "name": "Patrimoine minier" })).send().await.unwrap();
+    assert_eq!(problem(again, 409).await["errors"][0]["field"], "code");
+    let path = format!("{themes}/patrimoine-minier");
+    let rename = json!({ "name": "Patrimoine minier et terrils" });
+    problem(app.authed(Method::PATCH, &path, &admin).json(&rename).send().await.unwrap(), 428).await;
+    problem(
+        app.authed(Method::PATCH, &path, &admin).header("If-Match", "\"9\"").json(&rename).send().await.unwrap(),
+        412,
+    )
+    .await;
+    let renamed =
+        app.authed(Method::PATCH, &path, &admin).header("If-Match", "\"1\"").json(&rename).send().await.unwrap();
+    assert_eq!(renamed.status(), 200);
+    let public = json(app.get(&path).await).await;
+    assert_eq!(
+        (public["code"].as_str(), public["name"].as_str()),
+        (Some("patrimoine-minier"), Some("Patrimoine minier et terrils"))
+    );
+    let mut request = simple_request("Visite du terril 74");
+    request["themes"] = json!(["patrimoine-minier"]);
+    assert_eq!(submit(&app, None, &request).await.status(), 201, "a new theme is usable at once");
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    problem(app.authed(Method::POST, &themes, &agent).json(&json!({ "name": "Autre" })).send().await.unwrap(), 403)
+        .await;
+    let grenay = app.login("admin@grenay.demo").await;
+    problem(
+        app.authed(Method::PATCH, &path, &grenay).header("If-Match", "\"2\"").json(&rename).send().await.unwrap(),
+        404,
+    )
+    .await;
+    problem(app.get("/v1/municipalities/grenay/themes/patrimoine-minier").await, 404).await;
+}

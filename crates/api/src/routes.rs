@@ -30,6 +30,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(municipalities::update_municipality)
         .service(neighbourhoods::list_neighbourhoods)
         .service(themes::list_themes)
+        .service(themes::create_theme)
+        .service(themes::get_theme)
+        .service(themes::update_theme)
         // requests
         .service(requests::create_request)
         .service(requests::list_requests)

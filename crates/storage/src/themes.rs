@@ -2,10 +2,12 @@
 //! domain's default catalogue.
 
 use crate::entities::theme;
-use crate::error::StorageError;
+use crate::error::{StorageError, after_guarded_update, duplicate_of};
 use crate::{Database, Page};
 use implication_domain::theme::{DEFAULT_THEMES, Theme};
+use implication_domain::time;
 use implication_domain::{MunicipalityId, Slug, ThemeId};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Gives a new municipality the default catalogue (inside its creation's transaction).
@@ -25,6 +27,59 @@ pub(crate) async fn insert_defaults(
     });
     theme::Entity::insert_many(rows).exec(conn).await?;
     Ok(())
+}
+
+/// Adds a theme to a municipality's catalogue; its code is unique there.
+pub async fn create(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &Slug,
+    name: &str,
+) -> Result<Theme, StorageError> {
+    let now = time::now();
+    let row = theme::ActiveModel {
+        id: Set(ThemeId::new().as_uuid()),
+        municipality_id: Set(municipality.as_uuid()),
+        code: Set(code.as_str().to_owned()),
+        name: Set(name.to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    let row =
+        theme::Entity::insert(row).exec_with_returning(db.conn()).await.map_err(|e| duplicate_of(e, &["code"]))?;
+    to_domain(row)
+}
+
+pub async fn find(db: &Database, municipality: MunicipalityId, code: &str) -> Result<Option<Theme>, StorageError> {
+    theme::Entity::find()
+        .filter(theme::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(theme::Column::Code.eq(code))
+        .one(db.conn())
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// Renames a theme if it is still at `expected_version` (its code, which requests hold, stays).
+pub async fn rename(
+    db: &Database,
+    municipality: MunicipalityId,
+    code: &str,
+    expected_version: i32,
+    name: &str,
+) -> Result<Option<Theme>, StorageError> {
+    let updated = theme::Entity::update_many()
+        .col_expr(theme::Column::Name, Expr::value(name))
+        .col_expr(theme::Column::Version, Expr::col(theme::Column::Version).add(1))
+        .col_expr(theme::Column::UpdatedAt, Expr::value(time::now()))
+        .filter(theme::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(theme::Column::Code.eq(code))
+        .filter(theme::Column::Version.eq(expected_version))
+        .exec(db.conn())
+        .await?;
+    let found = find(db, municipality, code).await?;
+    after_guarded_update(updated.rows_affected, found)
 }
 
 /// The catalogue in code order, after the code `after` if given.
