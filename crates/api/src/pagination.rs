@@ -71,7 +71,8 @@ impl PageParams {
     }
 }
 
-fn field_problem(field: &str, code: &str, message: impl Into<String>) -> crate::problem::FieldProblem {
+/// One invalid query parameter.
+pub(crate) fn field_problem(field: &str, code: &str, message: impl Into<String>) -> crate::problem::FieldProblem {
     crate::problem::FieldProblem { field: field.to_owned(), code: code.to_owned(), message: message.into() }
 }
 

@@ -16,8 +16,9 @@ use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, Reques
 use implication_domain::{AccountId, AnswerId, MachineClientId, MunicipalityId, RequestEventId, RequestId, Slug, time};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr, TransactionTrait,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -93,8 +94,8 @@ pub async fn create(
     }
     let year = time::today().year();
     let sequence = next_sequence(&txn, municipality, year).await?;
-    let registration = RegistrationNumber { year, sequence };
-    let row = new_row(id, municipality, new, registration, tracking_hash, now);
+    let request = Request::registered(new, id, municipality, RegistrationNumber { year, sequence }, now);
+    let row = request::ActiveModel { tracking_hash: Set(tracking_hash.to_owned()), ..row(&request) };
     request::Entity::insert(row).exec(&txn).await.map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
     let created = RequestEvent {
         kind: RequestEventKind::Created,
@@ -103,7 +104,6 @@ pub async fn create(
     };
     insert_event(&txn, municipality, &created).await?;
     txn.commit().await?;
-    let request = find(db, municipality, id).await?.ok_or_else(|| vanished(id))?;
     Ok(Created::New(request))
 }
 
@@ -156,50 +156,45 @@ fn vanished(id: RequestId) -> StorageError {
     StorageError::Corrupt(format!("request {id} vanished after being written"))
 }
 
-fn new_row(
-    id: RequestId,
-    municipality: MunicipalityId,
-    new: &NewRequest,
-    registration: RegistrationNumber,
-    tracking_hash: &str,
-    now: DateTime<Utc>,
-) -> request::ActiveModel {
-    let requester = new.requester.as_ref();
-    let location = new.location.as_ref();
+/// Every column of a request but its tracking hash, which only registration writes.
+fn row(r: &Request) -> request::ActiveModel {
+    let requester = r.requester.as_ref();
+    let location = r.location.as_ref();
+    let text = |v: Option<&str>| v.map(str::to_owned);
     request::ActiveModel {
-        id: Set(id.as_uuid()),
-        municipality_id: Set(municipality.as_uuid()),
-        year: Set(registration.year),
-        sequence: Set(registration.sequence),
-        kind: Set(new.kind.code().to_owned()),
-        title: Set(new.title.as_str().to_owned()),
-        description: Set(new.description.as_str().to_owned()),
-        search_text: Set(search_text(&new.title, &new.description)),
-        channel: Set(new.channel.code().to_owned()),
-        themes: Set(themes_json(&new.themes)),
-        neighbourhood_code: Set(new.neighbourhood.as_ref().map(|n| n.as_str().to_owned())),
-        location_address: Set(location.and_then(|l| l.address.as_ref()).map(|a| a.as_str().to_owned())),
+        id: Set(r.id.as_uuid()),
+        municipality_id: Set(r.municipality.as_uuid()),
+        year: Set(r.registration_number.year),
+        sequence: Set(r.registration_number.sequence),
+        kind: Set(r.kind.code().to_owned()),
+        title: Set(r.title.as_str().to_owned()),
+        description: Set(r.description.as_str().to_owned()),
+        search_text: Set(search_text(&r.title, &r.description)),
+        channel: Set(r.channel.code().to_owned()),
+        themes: Set(themes_json(&r.themes)),
+        neighbourhood_code: Set(text(r.neighbourhood.as_ref().map(Slug::as_str))),
+        location_address: Set(text(location.and_then(|l| l.address.as_ref()).map(Address::as_str))),
         latitude: Set(location.and_then(|l| l.point).map(|p| p.latitude)),
         longitude: Set(location.and_then(|l| l.point).map(|p| p.longitude)),
-        requester_kind: Set(requester.map(|r| r.kind.code().to_owned())),
-        requester_name: Set(requester.and_then(|r| r.name.as_ref()).map(|v| v.as_str().to_owned())),
-        requester_email: Set(requester.and_then(|r| r.email.as_ref()).map(|v| v.as_str().to_owned())),
-        requester_phone: Set(requester.and_then(|r| r.phone.as_ref()).map(|v| v.as_str().to_owned())),
-        requester_postal_address: Set(requester.and_then(|r| r.postal_address.as_ref()).map(|v| v.as_str().to_owned())),
-        consent_at: Set(new.consent.then_some(now)),
-        association: Set(new.association.clone()),
-        submitted_by_kind: Set(new.submitted_by.kind().code().to_owned()),
-        submitted_by_id: Set(new.submitted_by.id()),
-        received_on: Set(new.received_on),
-        status: Set(RequestStatus::Received.code().to_owned()),
-        resolution: Set(None),
-        merged_into: Set(None),
-        published_at: Set(None),
-        internal_note: Set(None),
-        tracking_hash: Set(tracking_hash.to_owned()),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
+        requester_kind: Set(requester.map(|q| q.kind.code().to_owned())),
+        requester_name: Set(text(requester.and_then(|q| q.name.as_ref()).map(PersonName::as_str))),
+        requester_email: Set(text(requester.and_then(|q| q.email.as_ref()).map(Email::as_str))),
+        requester_phone: Set(text(requester.and_then(|q| q.phone.as_ref()).map(Phone::as_str))),
+        requester_postal_address: Set(text(requester.and_then(|q| q.postal_address.as_ref()).map(Address::as_str))),
+        consent_at: Set(r.consent_at),
+        association: Set(r.association.clone()),
+        submitted_by_kind: Set(r.submitted_by.kind().code().to_owned()),
+        submitted_by_id: Set(r.submitted_by.id()),
+        received_on: Set(r.received_on),
+        status: Set(r.status.code().to_owned()),
+        resolution: Set(r.resolution.map(|v| v.code().to_owned())),
+        merged_into: Set(r.merged_into.map(|m| m.as_uuid())),
+        published_at: Set(r.published_at),
+        internal_note: Set(text(r.internal_note.as_ref().map(InternalNote::as_str))),
+        tracking_hash: NotSet,
+        version: Set(r.version),
+        created_at: Set(r.created_at),
+        updated_at: Set(r.updated_at),
     }
 }
 
@@ -344,7 +339,8 @@ pub struct Filter {
 }
 
 /// A page of a municipality's requests. `None` from a bad cursor key.
-#[tracing::instrument(skip(db), err)]
+// The filter stays out of the span: a search text may hold a name.
+#[tracing::instrument(skip(db, filter), err)]
 pub async fn list(
     db: &Database,
     municipality: MunicipalityId,
@@ -447,45 +443,12 @@ pub async fn update(
 ) -> Result<Request, StorageError> {
     use request::Column;
     let now = time::now();
-    let requester = next.requester.as_ref();
-    let location = next.location.as_ref();
+    let written = Request { version: expected_version + 1, updated_at: now, ..next.clone() };
+    // Every column is rewritten from the request read at `expected_version`: the guard makes sure
+    // nothing else changed it meanwhile.
     let txn = db.conn().begin().await?;
     let updated = request::Entity::update_many()
-        .col_expr(Column::Kind, Expr::value(next.kind.code()))
-        .col_expr(Column::Title, Expr::value(next.title.as_str()))
-        .col_expr(Column::Description, Expr::value(next.description.as_str()))
-        .col_expr(Column::SearchText, Expr::value(search_text(&next.title, &next.description)))
-        .col_expr(Column::Channel, Expr::value(next.channel.code()))
-        .col_expr(Column::Themes, Expr::value(themes_json(&next.themes)))
-        .col_expr(Column::NeighbourhoodCode, Expr::value(next.neighbourhood.as_ref().map(|n| n.as_str().to_owned())))
-        .col_expr(
-            Column::LocationAddress,
-            Expr::value(location.and_then(|l| l.address.as_ref()).map(|a| a.as_str().to_owned())),
-        )
-        .col_expr(Column::Latitude, Expr::value(location.and_then(|l| l.point).map(|p| p.latitude)))
-        .col_expr(Column::Longitude, Expr::value(location.and_then(|l| l.point).map(|p| p.longitude)))
-        .col_expr(Column::RequesterKind, Expr::value(requester.map(|r| r.kind.code().to_owned())))
-        .col_expr(
-            Column::RequesterName,
-            Expr::value(requester.and_then(|r| r.name.as_ref()).map(|v| v.as_str().to_owned())),
-        )
-        .col_expr(
-            Column::RequesterEmail,
-            Expr::value(requester.and_then(|r| r.email.as_ref()).map(|v| v.as_str().to_owned())),
-        )
-        .col_expr(
-            Column::RequesterPhone,
-            Expr::value(requester.and_then(|r| r.phone.as_ref()).map(|v| v.as_str().to_owned())),
-        )
-        .col_expr(
-            Column::RequesterPostalAddress,
-            Expr::value(requester.and_then(|r| r.postal_address.as_ref()).map(|v| v.as_str().to_owned())),
-        )
-        .col_expr(Column::ConsentAt, Expr::value(next.consent_at))
-        .col_expr(Column::ReceivedOn, Expr::value(next.received_on))
-        .col_expr(Column::InternalNote, Expr::value(next.internal_note.as_ref().map(|n| n.as_str().to_owned())))
-        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .set(request::ActiveModel { id: NotSet, ..row(&written) })
         .filter(Column::Id.eq(next.id.as_uuid()))
         .filter(Column::Version.eq(expected_version))
         .exec(&txn)
@@ -494,7 +457,7 @@ pub async fn update(
     let edited = RequestEvent { kind: RequestEventKind::Edited, fields, ..event(next.id, actor, now) };
     insert_event(&txn, next.municipality, &edited).await?;
     txn.commit().await?;
-    find(db, next.municipality, next.id).await?.ok_or_else(|| vanished(next.id))
+    Ok(written)
 }
 
 /// Records a transition the domain allowed, if the request is still at `expected_version`. A

@@ -10,14 +10,14 @@ use crate::openapi::{
 };
 use crate::problem::ApiError;
 use crate::resources::requests::input::AnswerInput;
+use crate::resources::requests::load;
 use crate::resources::requests::views::{AnswerList, AnswerView};
-use crate::resources::requests::{is_submitter, load, no_request};
 use crate::resources::with_location;
 use actix_web::{HttpResponse, get, post, web};
 use implication_domain::FieldError;
 use implication_domain::ValidationErrors;
 use implication_domain::identity::Principal;
-use implication_domain::request::AnswerText;
+use implication_domain::request::{AnswerText, Audience};
 use implication_storage::{Database, requests as store};
 
 /// List a request's answers
@@ -43,11 +43,8 @@ pub async fn list_answers(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let request = load(&db, &visitor.municipality, &path.1).await?;
-    let everything = visitor.standing.is_staff() || is_submitter(&visitor.standing, &request);
-    if !everything && request.published_at.is_none() {
-        return Err(no_request());
-    }
-    let answers = store::answers(&db, request.id, !everything).await?;
+    let audience = request.audience(&visitor.standing).ok_or_else(crate::resources::requests::no_request)?;
+    let answers = store::answers(&db, request.id, audience == Audience::Public).await?;
     Ok(HttpResponse::Ok().json(AnswerList { items: answers.iter().map(AnswerView::from).collect() }))
 }
 

@@ -5,7 +5,7 @@
 pub mod lifecycle;
 
 use crate::error::{FieldError, ValidationErrors};
-use crate::identity::Email;
+use crate::identity::{Email, Standing};
 use crate::ids::{AccountId, AnswerId, MachineClientId, MunicipalityId, RequestEventId, RequestId};
 use crate::municipality::parse_name;
 use crate::slug::Slug;
@@ -205,13 +205,26 @@ impl Requester {
 }
 
 /// A requester as received.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct RequesterDraft {
     pub kind: Option<RequesterKind>,
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub postal_address: Option<String>,
+}
+
+/// Raw personal data never prints: only which fields were given.
+impl fmt::Debug for RequesterDraft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequesterDraft")
+            .field("kind", &self.kind)
+            .field("name", &self.name.is_some())
+            .field("email", &self.email.is_some())
+            .field("phone", &self.phone.is_some())
+            .field("postal_address", &self.postal_address.is_some())
+            .finish()
+    }
 }
 
 impl RequesterDraft {
@@ -544,6 +557,42 @@ pub struct Request {
 }
 
 impl Request {
+    /// A request as registration makes it: `received`, private, at version 1; consent (when
+    /// given) dated now.
+    pub fn registered(
+        new: &NewRequest,
+        id: RequestId,
+        municipality: MunicipalityId,
+        registration_number: RegistrationNumber,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            municipality,
+            registration_number,
+            kind: new.kind,
+            title: new.title.clone(),
+            description: new.description.clone(),
+            channel: new.channel,
+            themes: new.themes.clone(),
+            neighbourhood: new.neighbourhood.clone(),
+            location: new.location.clone(),
+            requester: new.requester.clone(),
+            consent_at: new.consent.then_some(now),
+            association: new.association.clone(),
+            submitted_by: new.submitted_by,
+            received_on: new.received_on,
+            status: RequestStatus::Received,
+            resolution: None,
+            merged_into: None,
+            published_at: None,
+            internal_note: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// Whether it is late: still awaiting its first answer more than `answer_delay_days` after it
     /// was received.
     pub fn is_late(&self, answer_delay_days: u16, today: NaiveDate) -> bool {
@@ -553,6 +602,41 @@ impl Request {
     /// The day by which it should have had an answer.
     pub fn answer_due_on(&self, answer_delay_days: u16) -> NaiveDate {
         self.received_on.checked_add_days(Days::new(answer_delay_days.into())).unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// Which view of a request a caller gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Everything, personal data and internal note included.
+    Staff,
+    /// Who submitted it (an account or a partner's tool): its status, public history, answers.
+    Requester,
+    /// Anyone, once staff published it: no personal data.
+    Public,
+}
+
+impl Request {
+    /// Whether this caller submitted the request (and so may follow it as its requester).
+    pub fn was_submitted_by(&self, standing: &Standing) -> bool {
+        match (standing, self.submitted_by) {
+            (Standing::Inhabitant(account) | Standing::Staff(account), Actor::Account(by)) => *account == by,
+            (Standing::Client { client, .. }, Actor::Client(by)) => *client == by,
+            _ => false,
+        }
+    }
+
+    /// The view this caller is entitled to; `None`: for them the request does not exist.
+    pub fn audience(&self, standing: &Standing) -> Option<Audience> {
+        if standing.is_staff() {
+            Some(Audience::Staff)
+        } else if self.was_submitted_by(standing) {
+            Some(Audience::Requester)
+        } else if self.published_at.is_some() {
+            Some(Audience::Public)
+        } else {
+            None
+        }
     }
 }
 
@@ -588,7 +672,6 @@ pub fn apply_edit(
 ) -> Result<(Request, Vec<&'static str>), ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let mut next = current.clone();
-    let mut changed = Vec::new();
     if let Some(kind) = edit.kind {
         next.kind = kind;
     }
@@ -649,7 +732,7 @@ pub fn apply_edit(
         ("received_on", next.received_on != current.received_on),
         ("internal_note", next.internal_note != current.internal_note),
     ];
-    changed.extend(fields.iter().filter(|(_, c)| *c).map(|(name, _)| *name));
+    let changed = fields.iter().filter(|(_, changed)| *changed).map(|(name, _)| *name).collect();
     Ok((next, changed))
 }
 

@@ -328,7 +328,14 @@ fn debug_output_never_shows_personal_data() {
         phone: Phone::parse("p", "0321698877").ok(),
         postal_address: Address::parse("a", "12 rue Lamartine").ok(),
     };
-    let printed = format!("{requester:?}");
+    let draft = RequesterDraft {
+        kind: Some(RequesterKind::Individual),
+        name: Some("Camille Dupont".to_owned()),
+        email: Some("camille@example.org".to_owned()),
+        phone: Some("0321698877".to_owned()),
+        postal_address: Some("12 rue Lamartine".to_owned()),
+    };
+    let printed = format!("{requester:?} {draft:?}");
     for secret in ["Camille", "camille@", "0321698877", "Lamartine"] {
         assert!(!printed.contains(secret), "{printed}");
     }
@@ -337,4 +344,30 @@ fn debug_output_never_shows_personal_data() {
 #[test]
 fn search_folds_case_accents_and_ligatures() {
     assert_eq!(fold_for_search("Écoles, Cœur de VILLE, l’été"), "ecoles, coeur de ville, l'ete");
+}
+
+#[test]
+fn staff_see_all_the_submitter_follows_and_the_public_sees_what_is_published() {
+    use crate::identity::{Scope, Standing};
+    let inhabitant = AccountId::new();
+    let mut request = stored(RequestStatus::Received, today());
+    request.submitted_by = Actor::Account(inhabitant);
+    let client = MachineClientId::new();
+    let tool = Standing::Client { client, scopes: vec![Scope::RequestsRead] };
+    assert_eq!(request.audience(&Standing::Staff(AccountId::new())), Some(Audience::Staff));
+    assert_eq!(request.audience(&Standing::Inhabitant(inhabitant)), Some(Audience::Requester));
+    assert_eq!(request.audience(&Standing::Inhabitant(AccountId::new())), None);
+    assert_eq!(request.audience(&Standing::Public), None);
+    assert_eq!(request.audience(&tool), None);
+    request.published_at = Some(Utc::now());
+    assert_eq!(request.audience(&Standing::Public), Some(Audience::Public));
+    assert_eq!(request.audience(&Standing::Inhabitant(inhabitant)), Some(Audience::Requester));
+    request.submitted_by = Actor::Client(client);
+    assert_eq!(request.audience(&tool), Some(Audience::Requester));
+    request.submitted_by = Actor::Public;
+    assert_eq!(
+        request.audience(&Standing::Inhabitant(inhabitant)),
+        Some(Audience::Public),
+        "anonymous submissions have no owner"
+    );
 }

@@ -13,7 +13,7 @@ use crate::openapi::{
     BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
     ServiceUnavailable, TooManyRequests, TransitionConflict, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
-use crate::pagination::{PageParams, encode_cursor, page_response};
+use crate::pagination::{PageParams, encode_cursor, field_problem, page_response};
 use crate::problem::{ApiError, FieldProblem};
 use crate::resources::with_location;
 use actix_web::http::header;
@@ -22,7 +22,7 @@ use chrono::NaiveDate;
 use implication_domain::identity::{Scope, Standing};
 use implication_domain::request::lifecycle::{self, TransitionAsk, TransitionRefusal};
 use implication_domain::request::{
-    Actor, Catalogue, NewRequest, Request, RequestDraft, RequestEdit, Submitter, TrackingCode, apply_edit,
+    Audience, Catalogue, NewRequest, Request, RequestDraft, RequestEdit, Submitter, TrackingCode, apply_edit,
     fold_for_search, late_before,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
@@ -51,13 +51,9 @@ pub(crate) async fn load(db: &Database, municipality: &Municipality, id: &str) -
     store::find(db, municipality.id, RequestId::from_uuid(id)).await?.ok_or_else(no_request)
 }
 
-/// Whether the caller submitted this request (and so may follow it as its requester).
-pub(crate) fn is_submitter(standing: &Standing, request: &Request) -> bool {
-    match (standing, request.submitted_by) {
-        (Standing::Inhabitant(account) | Standing::Staff(account), Actor::Account(by)) => *account == by,
-        (Standing::Client { client, .. }, Actor::Client(by)) => *client == by,
-        _ => false,
-    }
+/// 412 unless the request is still at the version the caller read.
+fn at_version(request: &Request, expected: i32) -> Result<(), ApiError> {
+    if request.version == expected { Ok(()) } else { Err(ApiError::PreconditionFailed) }
 }
 
 fn location_of(municipality: &Municipality, id: RequestId) -> String {
@@ -244,10 +240,6 @@ struct ListCursor {
     i: Uuid,
 }
 
-fn problem(field: &str, code: &str, message: impl Into<String>) -> FieldProblem {
-    FieldProblem { field: field.to_owned(), code: code.to_owned(), message: message.into() }
-}
-
 fn codes<T>(
     field: &str,
     raw: Option<&str>,
@@ -260,7 +252,9 @@ fn codes<T>(
     for code in raw.split(',') {
         match parse(code) {
             Some(value) => found.push(value),
-            None => errors.push(problem(field, "unknown_value", format!("{code:?} is not one of {}", all.join(", ")))),
+            None => {
+                errors.push(field_problem(field, "unknown_value", format!("{code:?} is not one of {}", all.join(", "))))
+            }
         }
     }
     found
@@ -272,7 +266,7 @@ fn boolean(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Op
         Some("true") => Some(true),
         Some("false") => Some(false),
         Some(_) => {
-            errors.push(problem(field, "not_a_boolean", "must be true or false"));
+            errors.push(field_problem(field, "not_a_boolean", "must be true or false"));
             None
         }
     }
@@ -282,7 +276,7 @@ fn date(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Optio
     raw.and_then(|raw| match raw.parse() {
         Ok(date) => Some(date),
         Err(_) => {
-            errors.push(problem(field, "not_a_date", "must be a date such as 2026-01-31"));
+            errors.push(field_problem(field, "not_a_date", "must be a date such as 2026-01-31"));
             None
         }
     })
@@ -292,7 +286,7 @@ fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) ->
     raw.and_then(|raw| match implication_domain::Slug::parse(raw) {
         Ok(slug) => Some(slug),
         Err(message) => {
-            errors.push(problem(field, "invalid_code", message));
+            errors.push(field_problem(field, "invalid_code", message));
             None
         }
     })
@@ -310,7 +304,7 @@ impl RequestListParams {
         let text = match self.q.as_deref().map(str::trim) {
             None => None,
             Some(q) if q.is_empty() || q.chars().count() > 100 => {
-                errors.push(problem("q", "out_of_range", "must be 1 to 100 characters"));
+                errors.push(field_problem("q", "out_of_range", "must be 1 to 100 characters"));
                 None
             }
             Some(q) => Some(fold_for_search(q)),
@@ -318,7 +312,11 @@ impl RequestListParams {
         let sort = match self.sort.as_deref() {
             None => Some(Sort::ReceivedOnDesc),
             Some(code) => Sort::from_code(code).or_else(|| {
-                errors.push(problem("sort", "unknown_sort", format!("must be one of {}", Sort::CODES.join(", "))));
+                errors.push(field_problem(
+                    "sort",
+                    "unknown_sort",
+                    format!("must be one of {}", Sort::CODES.join(", ")),
+                ));
                 None
             }),
         };
@@ -428,18 +426,15 @@ pub async fn get_request(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let request = load(&db, &municipality, &path.1).await?;
-    if standing.is_staff() {
-        return Ok(respond_staff(&request, &municipality));
-    }
     let (delay, today) = (municipality.settings.answer_delay_days, time::today());
-    let document = if is_submitter(&standing, &request) {
-        let history = store::history(&db, request.id, true, 1_000, None).await?.items;
-        let answers = store::answers(&db, request.id, false).await?;
-        RequestDocument::Requester(RequesterRequestView::new(&request, &history, &answers, delay, today))
-    } else if request.published_at.is_some() {
-        RequestDocument::Public(PublicRequestView::new(&request, delay, today))
-    } else {
-        return Err(no_request());
+    let document = match request.audience(&standing).ok_or_else(no_request)? {
+        Audience::Staff => return Ok(respond_staff(&request, &municipality)),
+        Audience::Requester => {
+            let history = store::history(&db, request.id, true, 1_000, None).await?.items;
+            let answers = store::answers(&db, request.id, false).await?;
+            RequestDocument::Requester(RequesterRequestView::new(&request, &history, &answers, delay, today))
+        }
+        Audience::Public => RequestDocument::Public(PublicRequestView::new(&request, delay, today)),
     };
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(request.version))).json(document))
 }
@@ -478,9 +473,7 @@ pub async fn update_request(
     let expected = if_match.version()?;
     let municipality = &caller.municipality;
     let current = load(&db, municipality, &path.1).await?;
-    if current.version != expected {
-        return Err(ApiError::PreconditionFailed);
-    }
+    at_version(&current, expected)?;
     let (theme_codes, neighbourhood_codes) = catalogue(&db, municipality).await?;
     let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
     let (next, changed) = apply_edit(&current, &RequestEdit::from(&patch), catalogue, time::today(), time::now())
@@ -532,9 +525,7 @@ pub async fn transition_request(
     let expected = if_match.version()?;
     let municipality = &caller.municipality;
     let current = load(&db, municipality, &path.1).await?;
-    if current.version != expected {
-        return Err(ApiError::PreconditionFailed);
-    }
+    at_version(&current, expected)?;
     let ask = TransitionAsk {
         to: input.to.map(|t| t.0),
         reason: input.reason,
@@ -580,9 +571,7 @@ async fn set_published(
 ) -> Result<HttpResponse, ApiError> {
     let municipality = &caller.municipality;
     let current = load(db, municipality, id).await?;
-    if current.version != expected {
-        return Err(ApiError::PreconditionFailed);
-    }
+    at_version(&current, expected)?;
     if current.published_at.is_some() == published {
         return Ok(respond_staff(&current, municipality));
     }
