@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_municipalities;
 mod m20261122_000002_create_identity;
 mod m20261122_000003_create_requests;
+mod m20261122_000004_create_qualifications;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_municipalities::Migration),
             Box::new(m20261122_000002_create_identity::Migration),
             Box::new(m20261122_000003_create_requests::Migration),
+            Box::new(m20261122_000004_create_qualifications::Migration),
         ]
     }
 }

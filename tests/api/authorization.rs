@@ -162,6 +162,17 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         row(Method::GET, &format!("{request}/answers"), staff_or_nothing),
         write(Method::POST, &format!("{request}/answers"), false, staff_write),
         row(Method::GET, &format!("{loos}/tracking/{tracking_code}"), public),
+        // Qualification and routing: the town's staff only.
+        row(Method::GET, &format!("{request}/qualification"), staff_only),
+        Row {
+            method: Method::PUT,
+            path: format!("{request}/qualification"),
+            body: Some(json!({})),
+            if_match: true,
+            expected: staff_stale,
+        },
+        row(Method::GET, &format!("{request}/suggestions"), staff_only),
+        row(Method::GET, &format!("{loos}/requests?assigned_to=me"), [401, 403, 200, 200, 200, 200, 403, 403, 403]),
         row(Method::GET, &format!("/v1/municipalities/grenay/tracking/{tracking_code}"), [404; 9]),
     ];
 

@@ -3,6 +3,7 @@
 //! only grows.
 
 use crate::helpers::{TestApp, json, problem, spawn_demo_app};
+use crate::qualification::{every_guard_passes, record_qualification};
 use crate::requests::{LOOS, receipt, simple_request, staff_get, transition};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -63,6 +64,9 @@ async fn request_in(app: &TestApp, token: &str, status: &str, target: &str) -> S
     let created = receipt(app, None, &simple_request(&format!("En statut {status}"))).await;
     let id = created["id"].as_str().unwrap().to_owned();
     for step in path_to(status) {
+        if step == "qualified" {
+            record_qualification(app, token, &id, &every_guard_passes()).await;
+        }
         let response = transition(app, token, &id, complete_body(step, target)).await;
         assert_eq!(response.status(), 200, "{step} on the way to {status}");
     }
@@ -97,6 +101,9 @@ async fn every_transition_of_the_table_is_allowed_or_refused_as_the_lifecycle_sa
         // Each allowed arrow, from a request of its own in that status.
         for to in allowed(from) {
             let id = request_in(&app, &agent, from, &target).await;
+            if to == "qualified" {
+                record_qualification(&app, &agent, &id, &every_guard_passes()).await;
+            }
             let response = transition(&app, &agent, &id, complete_body(to, &target)).await;
             if response.status() != 200 {
                 mismatches.push(format!("{from} → {to} refused: {}", response.status()));

@@ -13,5 +13,6 @@ mod logs;
 mod municipalities;
 mod operations;
 mod people;
+mod qualification;
 mod requests;
 mod vocabulary;

@@ -29,6 +29,7 @@ come from `GET /v1/vocabulary`, in French (default) or English (`Accept-Language
         (name = "municipalities", description = "The towns this deployment serves, and their neighbourhoods."),
         (name = "auth", description = "Tokens (OAuth 2.0 shapes) and the public keys that verify them."),
         (name = "requests", description = "Inhabitants' requests: intake from every channel, registration, lifecycle, history, answers, public views and tracking."),
+        (name = "qualification", description = "Qualifying a request: restated need, stakeholders, competence, routing to a delegation and services, recommended participation level, fifty-fifty eligibility; and requests on the same subject."),
         (name = "accounts", description = "Who is calling; accounts, services, delegations and machine clients of a municipality."),
         (name = "vocabulary", description = "Every enumeration with its French and English labels."),
         (name = "operations", description = "Health, readiness and metrics, for operators.")

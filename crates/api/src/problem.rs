@@ -111,7 +111,7 @@ pub enum ApiError {
     PreconditionRequired,
     /// A state change the lifecycle does not allow from here, or a rule refuses (409).
     #[error("{detail}")]
-    TransitionRefused { detail: String, rule: Option<&'static str>, allowed: Vec<String> },
+    TransitionRefused { detail: String, rule: Option<&'static str>, allowed: Vec<String>, lacking: Vec<FieldError> },
     /// Too many attempts (429, with `Retry-After` in seconds).
     #[error("too many attempts; retry in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
@@ -216,6 +216,7 @@ impl ApiError {
         match self {
             ApiError::Malformed { errors, .. } => errors.clone(),
             ApiError::Invalid(errors) => errors.0.iter().cloned().map(FieldProblem::from).collect(),
+            ApiError::TransitionRefused { lacking, .. } => lacking.iter().cloned().map(FieldProblem::from).collect(),
             ApiError::Duplicate { field } => vec![FieldProblem {
                 field: (*field).to_owned(),
                 code: "taken".to_owned(),

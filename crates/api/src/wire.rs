@@ -36,4 +36,17 @@ macro_rules! wire_enum {
     };
 }
 
-wire_enum!(RequestKind, Channel, RequesterKind, RequestStatus, Resolution, RequestEventKind, ActorKind);
+wire_enum!(
+    RequestKind,
+    Channel,
+    RequesterKind,
+    RequestStatus,
+    Resolution,
+    RequestEventKind,
+    ActorKind,
+    Competence,
+    StakeholderRole,
+    ParticipationLevel,
+    FiftyFiftyPrerequisite,
+    LivingEnvironmentAim,
+);

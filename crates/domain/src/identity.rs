@@ -380,6 +380,31 @@ pub fn may_hold_delegation(role: Role) -> bool {
     role == Role::Elected
 }
 
+/// What a member's "my work" list covers: the requests routed to one of their services, or to a
+/// delegation they hold (the mayor holds them all). A suspended member has nothing assigned.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assignment {
+    pub services: Vec<ServiceId>,
+    pub delegations: Vec<DelegationId>,
+}
+
+impl Assignment {
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty() && self.delegations.is_empty()
+    }
+}
+
+/// The assignment of `member`, among the municipality's services and delegations.
+pub fn assignment(member: &MunicipalAccount, services: &[Service], delegations: &[Delegation]) -> Assignment {
+    if !member.active {
+        return Assignment::default();
+    }
+    Assignment {
+        services: services.iter().filter(|s| member.services.contains(&s.code)).map(|s| s.id).collect(),
+        delegations: delegations.iter().filter(|d| holds_delegation(member, d)).map(|d| d.id).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,6 +464,34 @@ mod tests {
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
         }
+    }
+
+    fn service(code: &str) -> Service {
+        Service {
+            id: ServiceId::new(),
+            code: slug(code),
+            name: code.into(),
+            version: 1,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn work_is_assigned_by_service_to_agents_and_by_delegation_to_officials() {
+        let services = [service("services-techniques"), service("service-jeunesse")];
+        let agent = MunicipalAccount { services: vec![slug("service-jeunesse")], ..town_member(Role::Agent, false) };
+        let official = town_member(Role::Elected, false);
+        let theirs = delegation(Some(official.account.id));
+        let delegations = [theirs.clone(), delegation(None)];
+        let mine = assignment(&agent, &services, &delegations);
+        assert_eq!(mine, Assignment { services: vec![services[1].id], delegations: vec![] });
+        assert_eq!(assignment(&official, &services, &delegations).delegations, [theirs.id]);
+        let mayor = town_member(Role::Elected, true);
+        assert_eq!(assignment(&mayor, &services, &delegations).delegations.len(), 2);
+        let suspended = MunicipalAccount { active: false, ..agent };
+        assert!(assignment(&suspended, &services, &delegations).is_empty());
+        assert!(assignment(&town_member(Role::Inhabitant, false), &services, &delegations).is_empty());
     }
 
     #[test]

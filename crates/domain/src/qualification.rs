@@ -105,13 +105,33 @@ impl Qualification {
         Eligibility { eligible: unmet.is_empty(), unmet }
     }
 
-    /// What the lifecycle's guards need.
+    /// What the lifecycle's guards need. A request without a qualification has the facts of
+    /// `Qualification::default()`: nothing recorded, so incomplete and not eligible.
     pub fn facts(&self) -> QualificationFacts {
         QualificationFacts {
-            complete: self.completeness().complete,
-            municipal_competence: self.competence.is_none_or(|c| c == Competence::Municipality),
-            eligible: self.eligibility().eligible,
+            missing: self.completeness().missing,
+            competence: self.competence,
+            competent_authority: self.competent_authority.clone(),
+            unmet: self.eligibility().unmet,
         }
+    }
+
+    /// The names of the document's fields that differ from `before`, for the history.
+    pub fn changes(&self, before: &Qualification) -> Vec<&'static str> {
+        let comparisons = [
+            ("restated_need", self.restated_need != before.restated_need),
+            ("requester_interest", self.requester_interest != before.requester_interest),
+            ("stakeholders", self.stakeholders != before.stakeholders),
+            ("competence", self.competence != before.competence),
+            ("competent_authority", self.competent_authority != before.competent_authority),
+            ("previously_handled", self.previously_handled != before.previously_handled),
+            ("themes", self.themes != before.themes),
+            ("neighbourhood", self.neighbourhood != before.neighbourhood),
+            ("routing", self.routing != before.routing),
+            ("recommended_level", self.recommended_level != before.recommended_level),
+            ("fifty_fifty_eligibility", self.prerequisites != before.prerequisites),
+        ];
+        comparisons.into_iter().filter(|(_, differs)| *differs).map(|(field, _)| field).collect()
     }
 }
 
@@ -217,8 +237,12 @@ impl Qualification {
         if draft.previously_handled.contains(&request) {
             errors.push(FieldError::new("previously_handled", "same_request", "a request cannot precede itself"));
         }
-        let mut previously_handled = draft.previously_handled.clone();
-        previously_handled.dedup();
+        let mut previously_handled: Vec<RequestId> = Vec::new();
+        for id in &draft.previously_handled {
+            if !previously_handled.contains(id) {
+                previously_handled.push(*id);
+            }
+        }
 
         let themes = catalogue.check_themes("themes", &draft.themes, &mut errors);
         let neighbourhood =
@@ -226,6 +250,9 @@ impl Qualification {
         if draft.routing.services.len() > MAX_SERVICES {
             errors.push(FieldError::new("routing.services", "too_many", format!("at most {MAX_SERVICES} services")));
         }
+        let mut routing = draft.routing.clone();
+        routing.services.sort_unstable_by_key(|s| s.as_uuid());
+        routing.services.dedup();
 
         let mut prerequisites = Vec::new();
         for (prerequisite, answer) in &draft.prerequisites {
@@ -265,6 +292,7 @@ impl Qualification {
         }
 
         errors.into_result()?;
+        prerequisites.sort_by_key(|(p, _)| *p);
         Ok(Self {
             restated_need,
             requester_interest,
@@ -274,7 +302,7 @@ impl Qualification {
             previously_handled,
             themes,
             neighbourhood,
-            routing: draft.routing.clone(),
+            routing,
             recommended_level: draft.recommended_level,
             prerequisites,
         })

@@ -186,6 +186,7 @@ vocabulary!(
         Merged = "merged": "Fusionnée dans une autre demande" / "Merged into another request",
         MergedIn = "merged_in": "Une autre demande y a été fusionnée" / "Another request merged into it",
         Answered = "answered": "Réponse de la commune" / "The town answered",
+        Qualification = "qualification": "Qualification enregistrée" / "Qualification recorded",
     }
 );
 

@@ -11,6 +11,7 @@ mod error;
 pub mod keys;
 pub mod municipalities;
 pub mod neighbourhoods;
+pub mod qualifications;
 pub mod requests;
 pub mod services;
 pub mod themes;

@@ -2,18 +2,26 @@
 //! corrections, transitions, publication, answers, and the append-only history. Every change
 //! and its history entry are written in one transaction.
 
-use crate::entities::{idempotency_key, request, request_answer, request_counter, request_event};
+use crate::entities::{
+    idempotency_key, request, request_answer, request_counter, request_event, request_qualification,
+    request_routed_service, request_term,
+};
 use crate::error::{StorageError, duplicate_of};
 use crate::{Database, Page};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use implication_domain::identity::Assignment;
 use implication_domain::identity::Email;
 use implication_domain::request::lifecycle::Transition;
+use implication_domain::request::similarity;
 use implication_domain::request::{
     Actor, Address, Answer, AnswerText, Description, InternalNote, Location, NewRequest, PersonName, Phone, Point,
     RegistrationNumber, Request, RequestEvent, RequestEventKind, Requester, Title, search_text,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, RequesterKind, Resolution};
-use implication_domain::{AccountId, AnswerId, MachineClientId, MunicipalityId, RequestEventId, RequestId, Slug, time};
+use implication_domain::{
+    AccountId, AnswerId, DelegationId, MachineClientId, MunicipalityId, RequestEventId, RequestId, ServiceId, Slug,
+    time,
+};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -97,6 +105,7 @@ pub async fn create(
     let request = Request::registered(new, id, municipality, RegistrationNumber { year, sequence }, now);
     let row = request::ActiveModel { tracking_hash: Set(tracking_hash.to_owned()), ..row(&request) };
     request::Entity::insert(row).exec(&txn).await.map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
+    insert_terms(&txn, &request).await?;
     let created = RequestEvent {
         kind: RequestEventKind::Created,
         to: Some(RequestStatus::Received),
@@ -152,7 +161,23 @@ async fn replay(
     Ok(Some(Created::Replay { request, masked_secret: found.masked_secret }))
 }
 
-fn vanished(id: RequestId) -> StorageError {
+/// Indexes the words of a request's title and description (see `similarity::terms`).
+async fn insert_terms(txn: &DatabaseTransaction, request: &Request) -> Result<(), StorageError> {
+    let rows: Vec<request_term::ActiveModel> = similarity::terms(request.title.as_str(), request.description.as_str())
+        .into_iter()
+        .map(|term| request_term::ActiveModel {
+            municipality_id: Set(request.municipality.as_uuid()),
+            term: Set(term),
+            request_id: Set(request.id.as_uuid()),
+        })
+        .collect();
+    if !rows.is_empty() {
+        request_term::Entity::insert_many(rows).exec(txn).await?;
+    }
+    Ok(())
+}
+
+pub(crate) fn vanished(id: RequestId) -> StorageError {
     StorageError::Corrupt(format!("request {id} vanished after being written"))
 }
 
@@ -203,7 +228,7 @@ fn themes_json(themes: &[Slug]) -> String {
 }
 
 /// A blank history entry of `kind` created, to be completed with struct update syntax.
-fn event(request: RequestId, actor: Actor, at: DateTime<Utc>) -> RequestEvent {
+pub(crate) fn event(request: RequestId, actor: Actor, at: DateTime<Utc>) -> RequestEvent {
     RequestEvent {
         id: RequestEventId::new(),
         request,
@@ -220,7 +245,7 @@ fn event(request: RequestId, actor: Actor, at: DateTime<Utc>) -> RequestEvent {
     }
 }
 
-async fn insert_event(
+pub(crate) async fn insert_event(
     txn: &DatabaseTransaction,
     municipality: MunicipalityId,
     event: &RequestEvent,
@@ -254,6 +279,26 @@ pub async fn find(db: &Database, municipality: MunicipalityId, id: RequestId) ->
         .await?
         .map(to_domain)
         .transpose()
+}
+
+/// Which of `ids` are requests of this municipality.
+pub async fn existing(
+    db: &Database,
+    municipality: MunicipalityId,
+    ids: &[RequestId],
+) -> Result<Vec<RequestId>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Uuid> = request::Entity::find()
+        .select_only()
+        .column(request::Column::Id)
+        .filter(request::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(request::Column::Id.is_in(ids.iter().map(|id| id.as_uuid())))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(found.into_iter().map(RequestId::from_uuid).collect())
 }
 
 /// The request a tracking code (by its hash) follows, in this municipality only.
@@ -336,6 +381,37 @@ pub struct Filter {
     pub text: Option<String>,
     /// Only the requests of a partner association.
     pub association: Option<String>,
+    /// Only the requests routed to this service.
+    pub routed_service: Option<ServiceId>,
+    /// Only the requests routed to this delegation.
+    pub routed_delegation: Option<DelegationId>,
+    /// Only the requests routed to one of these services or delegations ("my work"); an empty
+    /// assignment matches nothing.
+    pub assigned: Option<Assignment>,
+}
+
+/// Requests routed to one of `services`.
+fn routed_to_services(services: &[ServiceId]) -> sea_orm::sea_query::SimpleExpr {
+    use request_routed_service::Column;
+    request::Column::Id.in_subquery(
+        Query::select()
+            .column(Column::RequestId)
+            .from(request_routed_service::Entity)
+            .and_where(Column::ServiceId.is_in(services.iter().map(|s| s.as_uuid())))
+            .to_owned(),
+    )
+}
+
+/// Requests routed to one of `delegations`.
+fn routed_to_delegations(delegations: &[DelegationId]) -> sea_orm::sea_query::SimpleExpr {
+    use request_qualification::Column;
+    request::Column::Id.in_subquery(
+        Query::select()
+            .column(Column::RequestId)
+            .from(request_qualification::Entity)
+            .and_where(Column::RoutedDelegationId.is_in(delegations.iter().map(|d| d.as_uuid())))
+            .to_owned(),
+    )
 }
 
 /// A page of a municipality's requests. `None` from a bad cursor key.
@@ -391,6 +467,23 @@ pub async fn list(
     }
     if let Some(association) = &filter.association {
         condition = condition.add(Column::Association.eq(association.as_str()));
+    }
+    if let Some(service) = filter.routed_service {
+        condition = condition.add(routed_to_services(&[service]));
+    }
+    if let Some(delegation) = filter.routed_delegation {
+        condition = condition.add(routed_to_delegations(&[delegation]));
+    }
+    if let Some(assigned) = &filter.assigned {
+        // `Id IS NULL` never holds: an empty assignment lists nothing.
+        let mut mine = Condition::any().add(Column::Id.is_null());
+        if !assigned.services.is_empty() {
+            mine = mine.add(routed_to_services(&assigned.services));
+        }
+        if !assigned.delegations.is_empty() {
+            mine = mine.add(routed_to_delegations(&assigned.delegations));
+        }
+        condition = condition.add(mine);
     }
     if let Some(after) = after {
         let Some(keyset) = keyset(sort, after) else { return Ok(None) };
@@ -454,6 +547,13 @@ pub async fn update(
         .exec(&txn)
         .await?;
     let txn = guarded(txn, updated.rows_affected).await?;
+    if fields.iter().any(|f| f == "title" || f == "description") {
+        request_term::Entity::delete_many()
+            .filter(request_term::Column::RequestId.eq(next.id.as_uuid()))
+            .exec(&txn)
+            .await?;
+        insert_terms(&txn, &written).await?;
+    }
     let edited = RequestEvent { kind: RequestEventKind::Edited, fields, ..event(next.id, actor, now) };
     insert_event(&txn, next.municipality, &edited).await?;
     txn.commit().await?;
@@ -494,6 +594,13 @@ pub async fn transition(
         ..event(current.id, actor, now)
     };
     insert_event(&txn, current.municipality, &recorded).await?;
+    if let Some(text) = &change.answer {
+        // The requester's answer goes with the change (a redirection names the authority).
+        let answer = insert_answer(&txn, current, text, true, actor_account(actor)?, now).await?;
+        let answered =
+            RequestEvent { kind: RequestEventKind::Answered, answer: Some(answer), ..event(current.id, actor, now) };
+        insert_event(&txn, current.municipality, &answered).await?;
+    }
     if let Some(into) = change.into {
         let received = RequestEvent {
             kind: RequestEventKind::MergedIn,
@@ -542,8 +649,27 @@ pub async fn add_answer(
     author: AccountId,
 ) -> Result<Answer, StorageError> {
     let now = time::now();
-    let id = AnswerId::new();
     let txn = db.conn().begin().await?;
+    let id = insert_answer(&txn, request, text, public, author, now).await?;
+    let answered = RequestEvent {
+        kind: RequestEventKind::Answered,
+        answer: Some(id),
+        ..event(request.id, Actor::Account(author), now)
+    };
+    insert_event(&txn, request.municipality, &answered).await?;
+    txn.commit().await?;
+    Ok(Answer { id, request: request.id, text: text.clone(), public, author, created_at: now })
+}
+
+async fn insert_answer(
+    txn: &DatabaseTransaction,
+    request: &Request,
+    text: &AnswerText,
+    public: bool,
+    author: AccountId,
+    now: DateTime<Utc>,
+) -> Result<AnswerId, StorageError> {
+    let id = AnswerId::new();
     request_answer::Entity::insert(request_answer::ActiveModel {
         id: Set(id.as_uuid()),
         request_id: Set(request.id.as_uuid()),
@@ -553,16 +679,17 @@ pub async fn add_answer(
         author_account_id: Set(author.as_uuid()),
         created_at: Set(now),
     })
-    .exec(&txn)
+    .exec(txn)
     .await?;
-    let answered = RequestEvent {
-        kind: RequestEventKind::Answered,
-        answer: Some(id),
-        ..event(request.id, Actor::Account(author), now)
-    };
-    insert_event(&txn, request.municipality, &answered).await?;
-    txn.commit().await?;
-    Ok(Answer { id, request: request.id, text: text.clone(), public, author, created_at: now })
+    Ok(id)
+}
+
+/// Answers are written by people: the account behind an actor.
+fn actor_account(actor: Actor) -> Result<AccountId, StorageError> {
+    match actor {
+        Actor::Account(account) => Ok(account),
+        other => Err(StorageError::Corrupt(format!("an answer by {:?}, not a person", other.kind()))),
+    }
 }
 
 /// A request's answers, oldest first; only the public ones if `public_only`.
@@ -602,7 +729,7 @@ pub async fn history(
 
 /// The transaction of an update guarded by `version = expected`, if it changed a row; otherwise
 /// rolled back: the caller's version is stale.
-async fn guarded(txn: DatabaseTransaction, rows_affected: u64) -> Result<DatabaseTransaction, StorageError> {
+pub(crate) async fn guarded(txn: DatabaseTransaction, rows_affected: u64) -> Result<DatabaseTransaction, StorageError> {
     if rows_affected == 0 {
         txn.rollback().await?;
         return Err(StorageError::Stale);
@@ -636,7 +763,7 @@ fn optional<T, E: std::fmt::Display>(
     value.map(|v| parse(v).map_err(|e| corrupt(id, e))).transpose()
 }
 
-fn to_domain(row: request::Model) -> Result<Request, StorageError> {
+pub(crate) fn to_domain(row: request::Model) -> Result<Request, StorageError> {
     let id = row.id;
     let field = |e: implication_domain::FieldError| e.message;
     let requester = match row.requester_kind.as_deref() {
@@ -720,4 +847,77 @@ fn answer_to_domain(row: request_answer::Model) -> Result<Answer, StorageError> 
         author: AccountId::from_uuid(row.author_account_id),
         created_at: row.created_at,
     })
+}
+
+/// How many requests, newest first, one term brings as candidates: bounded work however common
+/// the word (rare words, the telling ones, bring all their requests).
+const CANDIDATES_PER_TERM: u64 = 200;
+/// How many of the requests sharing the most terms are read.
+const CANDIDATES_BY_TERMS: usize = 100;
+/// How many requests, newest first, each shared theme (in the same neighbourhood, if any) brings.
+const CANDIDATES_PER_THEME: u64 = 50;
+/// How many of a request's terms are looked up (title first).
+const TERMS_LOOKED_UP: usize = 12;
+
+/// Requests that may be on the same subject as `request`: those sharing the most of its words,
+/// and the newest sharing one of its themes (in its neighbourhood when it has one). The domain
+/// ranks them (`similarity::rank`).
+#[tracing::instrument(skip_all, fields(request = %request.id), err)]
+pub async fn similar_candidates(db: &Database, request: &Request) -> Result<Vec<Request>, StorageError> {
+    let municipality = request.municipality.as_uuid();
+    let me = request.id.as_uuid();
+    let mut hits: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    let terms = similarity::terms(request.title.as_str(), request.description.as_str());
+    for term in terms.iter().take(TERMS_LOOKED_UP) {
+        let ids: Vec<Uuid> = request_term::Entity::find()
+            .select_only()
+            .column(request_term::Column::RequestId)
+            .filter(request_term::Column::MunicipalityId.eq(municipality))
+            .filter(request_term::Column::Term.eq(term.as_str()))
+            .order_by_desc(request_term::Column::RequestId)
+            .limit(CANDIDATES_PER_TERM)
+            .into_tuple()
+            .all(db.conn())
+            .await?;
+        for id in ids.into_iter().filter(|id| *id != me) {
+            *hits.entry(id).or_default() += 1;
+        }
+    }
+    let mut hits: Vec<(Uuid, usize)> = hits.into_iter().collect();
+    hits.sort_by(|(a, ha), (b, hb)| hb.cmp(ha).then(b.cmp(a)));
+    hits.truncate(CANDIDATES_BY_TERMS);
+    let mut found: Vec<Request> = if hits.is_empty() {
+        Vec::new()
+    } else {
+        request::Entity::find()
+            .filter(request::Column::MunicipalityId.eq(municipality))
+            .filter(request::Column::Id.is_in(hits.iter().map(|(id, _)| *id)))
+            .all(db.conn())
+            .await?
+            .into_iter()
+            .map(to_domain)
+            .collect::<Result<_, _>>()?
+    };
+    for theme in &request.themes {
+        let mut query = request::Entity::find()
+            .filter(request::Column::MunicipalityId.eq(municipality))
+            .filter(request::Column::Themes.like(format!("%\"{theme}\"%")))
+            .filter(request::Column::Id.ne(me))
+            .filter(request::Column::Status.ne(RequestStatus::Merged.code()));
+        if let Some(neighbourhood) = &request.neighbourhood {
+            query = query.filter(request::Column::NeighbourhoodCode.eq(neighbourhood.as_str()));
+        }
+        let rows = query
+            .order_by_desc(request::Column::ReceivedOn)
+            .order_by_desc(request::Column::Id)
+            .limit(CANDIDATES_PER_THEME)
+            .all(db.conn())
+            .await?;
+        for row in rows {
+            if !found.iter().any(|r| r.id.as_uuid() == row.id) {
+                found.push(to_domain(row)?);
+            }
+        }
+    }
+    Ok(found)
 }

@@ -2,6 +2,7 @@
 //! role, services, delegations and a partner's machine client. Loading is idempotent: what
 //! already exists is left as it is. Every demo password is `implication-demo`.
 
+mod qualifications;
 mod requests;
 
 use crate::auth::secrets::{hash_password, sha256_hex};

@@ -5,13 +5,15 @@
 //! the API's own writes: registered by the demo agent, moved along the lifecycle, some published
 //! and answered. Loaded once per town (skipped when the town already has requests).
 
+use super::qualifications::{self, Spec};
 use chrono::Days;
+use implication_domain::qualification::Qualification;
 use implication_domain::request::lifecycle::{self, TransitionAsk};
 use implication_domain::request::{Actor, AnswerText, Catalogue, NewRequest, RequestDraft, RequesterDraft, Submitter};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, RequesterKind, Resolution};
 use implication_domain::{AccountId, Municipality, time};
 use implication_storage::requests::{self as store, Created, Filter, Sort};
-use implication_storage::{Database, neighbourhoods, themes};
+use implication_storage::{Database, neighbourhoods, qualifications as qualification_store, themes};
 
 use Channel::*;
 use RequestKind::*;
@@ -42,8 +44,8 @@ struct Demo {
 
 const QUALIFIED: &[Step] = &[Step::To(Qualifying, None), Step::To(Qualified, None)];
 
-const AGGLO: &str = "La collecte des ordures ménagères relève de la Communauté d'agglomération de Lens-Liévin : \
-nous lui avons transmis votre demande, avec les adresses signalées.";
+const AGGLO: &str = "Nous avons transmis votre demande au service de collecte de l'agglomération, avec les \
+adresses signalées.";
 
 const LOOS: &[Demo] = &[
     Demo {
@@ -58,7 +60,8 @@ Les sacs s'entassent sur le trottoir et attirent les rats.",
         days_ago: 62,
         steps: &[Step::To(Qualifying, None), Step::To(Qualified, None), Step::To(Redirected, Some(AGGLO))],
         published: true,
-        answer: Some((AGGLO, true)),
+        // Redirection answers the requester by itself, naming the agglomeration.
+        answer: None,
     },
     Demo {
         kind: Complaint,
@@ -476,9 +479,9 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
     if existing.is_some_and(|page| !page.items.is_empty()) {
         return Ok(());
     }
-    let demos = match municipality.slug.as_str() {
-        "loos-en-gohelle" => LOOS,
-        "grenay" => GRENAY,
+    let (demos, specs): (&[Demo], &[Spec]) = match municipality.slug.as_str() {
+        "loos-en-gohelle" => (LOOS, qualifications::LOOS),
+        "grenay" => (GRENAY, &[]),
         _ => return Ok(()),
     };
     let theme_codes = themes::codes(db, municipality.id).await?;
@@ -511,7 +514,16 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
         let Created::New(mut request) = store::create(db, municipality.id, &new, &hash, None).await? else {
             anyhow::bail!("demo request {:?} was not created", demo.title);
         };
+        let mut qualification = Qualification::default();
         for step in demo.steps {
+            if let (Step::To(Qualified, _), Some(spec)) = (step, specs.iter().find(|s| s.title == demo.title)) {
+                qualification = spec.qualification(db, municipality, &request, catalogue).await?;
+                let changed =
+                    qualification.changes(&Qualification::default()).iter().map(|f| (*f).to_owned()).collect();
+                let actor = Actor::Account(agent);
+                request =
+                    qualification_store::save(db, &request, request.version, &qualification, changed, actor).await?;
+            }
             let ask = match step {
                 Step::To(to, reason) => {
                     TransitionAsk { to: Some(*to), reason: reason.map(str::to_owned), ..TransitionAsk::default() }
@@ -529,7 +541,7 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
                     into: ids.get(*index).copied(),
                 },
             };
-            let change = lifecycle::transition(request.id, request.status, ask, None)
+            let change = lifecycle::transition(request.id, request.status, ask, &qualification.facts())
                 .map_err(|e| anyhow::anyhow!("demo request {:?}: {e:?}", demo.title))?;
             request = store::transition(db, &request, request.version, &change, Actor::Account(agent)).await?;
         }

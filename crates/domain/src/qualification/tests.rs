@@ -61,7 +61,7 @@ fn the_flower_boxes_are_complete_and_eligible() {
     assert_eq!(qualification.completeness(), Completeness { complete: true, missing: vec![] });
     assert_eq!(qualification.eligibility(), Eligibility { eligible: true, unmet: vec![] });
     let facts = qualification.facts();
-    assert!(facts.complete && facts.municipal_competence && facts.eligible);
+    assert!(facts.complete() && facts.other_authority().is_none() && facts.eligible());
 }
 
 #[test]
@@ -160,14 +160,14 @@ fn another_authority_must_be_named_and_makes_redirection_possible() {
     assert_eq!(fields(parse(&waste)), [("competent_authority".to_owned(), "required")]);
     waste.competent_authority = Some("Communauté d'agglomération de Lens-Liévin".to_owned());
     let facts = parse(&waste).unwrap_or_else(|e| panic!("{e}")).facts();
-    assert!(!facts.municipal_competence);
+    assert_eq!(facts.other_authority(), Some("Communauté d'agglomération de Lens-Liévin"));
     let mut ours = flower_boxes();
     ours.competent_authority = Some("La mairie".to_owned());
     assert_eq!(fields(parse(&ours)), [("competent_authority".to_owned(), "not_applicable")]);
     let mut unknown = flower_boxes();
     unknown.competence = None;
     assert!(
-        parse(&unknown).unwrap_or_else(|e| panic!("{e}")).facts().municipal_competence,
+        parse(&unknown).unwrap_or_else(|e| panic!("{e}")).facts().other_authority().is_none(),
         "nothing to redirect to yet"
     );
 }
@@ -207,5 +207,31 @@ fn an_empty_document_is_valid_but_incomplete_and_ineligible() {
     assert_eq!(empty.completeness().missing, ["restated_need", "competence", "recommended_level"]);
     assert_eq!(empty.eligibility().unmet, FiftyFiftyPrerequisite::ALL);
     let facts = empty.facts();
-    assert!(!facts.complete && !facts.eligible);
+    assert!(!facts.complete() && !facts.eligible());
+    assert_eq!(Qualification::default().facts(), facts, "no qualification is an empty one");
+}
+
+#[test]
+fn changes_name_the_fields_that_differ() {
+    let before = parse(&flower_boxes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(before.changes(&before).is_empty());
+    let mut draft = flower_boxes();
+    draft.recommended_level = Some(ParticipationLevel::Consultation);
+    draft.prerequisites[1].1 = no();
+    draft.stakeholders.clear();
+    let after = parse(&draft).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(after.changes(&before), ["stakeholders", "recommended_level", "fifty_fifty_eligibility"]);
+    assert_eq!(Qualification::default().changes(&Qualification::default()), Vec::<&str>::new());
+}
+
+#[test]
+fn repeated_links_and_services_count_once() {
+    let earlier = RequestId::new();
+    let service = crate::ids::ServiceId::new();
+    let mut draft = flower_boxes();
+    draft.previously_handled = vec![earlier, RequestId::new(), earlier];
+    draft.routing.services = vec![service, service];
+    let parsed = parse(&draft).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parsed.previously_handled.len(), 2);
+    assert_eq!(parsed.routing.services, [service]);
 }

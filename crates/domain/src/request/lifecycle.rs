@@ -8,13 +8,13 @@
 //! ```
 //!
 //! [`transition`] is the one place that says whether a change of status is allowed, and what
-//! it must carry. Guards that need the qualification take [`QualificationFacts`]: until a request
-//! has a qualification, those guards have nothing to check.
+//! it must carry. Guards that need the qualification take [`QualificationFacts`]: a request
+//! without a qualification has the facts of an empty one (incomplete, not eligible).
 
-use super::{Reason, RequestEventKind};
+use super::{AnswerText, Reason, RequestEventKind};
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::RequestId;
-use crate::vocabulary::{RequestStatus, Resolution};
+use crate::vocabulary::{Competence, FiftyFiftyPrerequisite, RequestStatus, Resolution};
 
 use RequestStatus::*;
 
@@ -41,15 +41,35 @@ pub fn awaits_answer(status: RequestStatus) -> bool {
     matches!(status, Received | Qualifying)
 }
 
-/// What the qualification (issue "qualification and routing") says, for the guards that need it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the qualification says, for the guards that need it (see
+/// [`crate::qualification::Qualification::facts`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QualificationFacts {
-    /// Restated need, competence and recommended level are all recorded.
-    pub complete: bool,
-    /// The subject is the municipality's competence.
-    pub municipal_competence: bool,
-    /// All four fifty-fifty prerequisites hold.
-    pub eligible: bool,
+    /// Which of the essentials (restated need, competence, recommended level) are missing.
+    pub missing: Vec<&'static str>,
+    pub competence: Option<Competence>,
+    /// Named whenever the competence is another authority's.
+    pub competent_authority: Option<String>,
+    /// The fifty-fifty prerequisites that do not hold (or are not answered).
+    pub unmet: Vec<FiftyFiftyPrerequisite>,
+}
+
+impl QualificationFacts {
+    pub fn complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+
+    /// Another authority is competent (recorded, and not the municipality).
+    pub fn other_authority(&self) -> Option<&str> {
+        match self.competence {
+            Some(c) if c != Competence::Municipality => self.competent_authority.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn eligible(&self) -> bool {
+        self.unmet.is_empty()
+    }
 }
 
 /// What a caller asks: a target status, and what that target needs.
@@ -72,6 +92,9 @@ pub struct Transition {
     pub into: Option<RequestId>,
     /// How the history records it.
     pub event: RequestEventKind,
+    /// The answer the requester gets with the change: when redirected, it names the competent
+    /// authority and what was sent on (the reason).
+    pub answer: Option<AnswerText>,
 }
 
 /// Why a transition was refused.
@@ -79,8 +102,9 @@ pub struct Transition {
 pub enum TransitionRefusal {
     /// The lifecycle has no such arrow from here (409, listing the allowed targets).
     NotAllowed { from: RequestStatus, to: RequestStatus, allowed: Vec<RequestStatus> },
-    /// The arrow exists but a rule on the request refuses it (409, naming the rule).
-    Guard { rule: &'static str, message: &'static str, allowed: Vec<RequestStatus> },
+    /// The arrow exists but a rule on the request refuses it (409, naming the rule and, field by
+    /// field, what the qualification lacks).
+    Guard { rule: &'static str, message: &'static str, allowed: Vec<RequestStatus>, lacking: Vec<FieldError> },
     /// The ask itself is incomplete or inconsistent (422, naming the fields).
     Invalid(ValidationErrors),
 }
@@ -99,7 +123,7 @@ pub fn transition(
     id: RequestId,
     from: RequestStatus,
     ask: TransitionAsk,
-    facts: Option<&QualificationFacts>,
+    facts: &QualificationFacts,
 ) -> Result<Transition, TransitionRefusal> {
     let mut errors = ValidationErrors::default();
     let Some(to) = ask.to else {
@@ -153,9 +177,17 @@ pub fn transition(
     };
     errors.into_result().map_err(TransitionRefusal::Invalid)?;
 
-    if let Some(facts) = facts {
-        check_guards(to, facts, allowed)?;
-    }
+    check_guards(to, facts, allowed)?;
+    let answer = match (to, facts.other_authority(), &reason) {
+        (Redirected, Some(authority), Some(reason)) => {
+            let text = redirect_answer(authority, reason);
+            Some(
+                AnswerText::parse("reason", &text)
+                    .map_err(|e| TransitionRefusal::Invalid(ValidationErrors(vec![e])))?,
+            )
+        }
+        _ => None,
+    };
     let event = if to == Merged {
         RequestEventKind::Merged
     } else if is_reopening(from, to) {
@@ -163,7 +195,12 @@ pub fn transition(
     } else {
         RequestEventKind::Transitioned
     };
-    Ok(Transition { from, to, reason, resolution, into, event })
+    Ok(Transition { from, to, reason, resolution, into, event, answer })
+}
+
+/// What a redirected requester reads: who is competent, and what the town sent on.
+pub fn redirect_answer(authority: &str, reason: &Reason) -> String {
+    format!("Votre demande relève de la compétence de : {authority}. {}", reason.as_str())
 }
 
 /// The rules that need the qualification.
@@ -172,18 +209,41 @@ fn check_guards(
     facts: &QualificationFacts,
     allowed: &[RequestStatus],
 ) -> Result<(), TransitionRefusal> {
-    let refusal = |rule, message| Err(TransitionRefusal::Guard { rule, message, allowed: allowed.to_vec() });
+    let refusal =
+        |rule, message, lacking| Err(TransitionRefusal::Guard { rule, message, allowed: allowed.to_vec(), lacking });
     match to {
-        Qualified if !facts.complete => refusal(
+        Qualified if !facts.complete() => refusal(
             "qualification_incomplete",
             "a request is qualified only when its restated need, competence and recommended level are recorded",
+            facts
+                .missing
+                .iter()
+                .map(|field| FieldError::new(*field, "missing", "record it in the qualification"))
+                .collect(),
         ),
-        Redirected if facts.municipal_competence => {
-            refusal("competence_is_municipal", "a request is redirected only when another authority is competent")
-        }
-        InFiftyFifty if !facts.eligible => refusal(
+        Redirected if facts.other_authority().is_none() => refusal(
+            "competence_is_municipal",
+            "a request is redirected only when its qualification names another competent authority",
+            vec![FieldError::new(
+                "competence",
+                "not_another_authority",
+                "record the competence of another authority (intercommunality, department, region, state, other) and name it",
+            )],
+        ),
+        InFiftyFifty if !facts.eligible() => refusal(
             "not_eligible_for_fifty_fifty",
             "a request goes to a fifty-fifty project only when all four prerequisites hold",
+            facts
+                .unmet
+                .iter()
+                .map(|p| {
+                    FieldError::new(
+                        format!("fifty_fifty_eligibility.{}", p.code()),
+                        "unmet",
+                        format!("the prerequisite \"{}\" does not hold, or was not answered", p.label().en),
+                    )
+                })
+                .collect(),
         ),
         _ => Ok(()),
     }
@@ -201,6 +261,16 @@ pub fn may_receive_merge(target: RequestStatus) -> Result<(), FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Facts that let every guard pass: complete, another authority competent, eligible.
+    fn ready() -> QualificationFacts {
+        QualificationFacts {
+            missing: Vec::new(),
+            competence: Some(Competence::Intercommunality),
+            competent_authority: Some("Communauté d'agglomération de Lens-Liévin".to_owned()),
+            unmet: Vec::new(),
+        }
+    }
 
     fn ask(to: RequestStatus) -> TransitionAsk {
         let reason = Some("Relevant reason for the requester".to_owned());
@@ -234,7 +304,7 @@ mod tests {
         ];
         for &from in RequestStatus::ALL {
             for &to in RequestStatus::ALL {
-                let result = transition(RequestId::new(), from, ask(to), None);
+                let result = transition(RequestId::new(), from, ask(to), &ready());
                 let expected = arrows.contains(&(from, to));
                 match result {
                     Ok(_) => assert!(expected, "{from} → {to} was allowed"),
@@ -253,7 +323,7 @@ mod tests {
         assert!(allowed_targets(Merged).is_empty());
         for &to in RequestStatus::ALL {
             assert!(matches!(
-                transition(RequestId::new(), Merged, ask(to), None),
+                transition(RequestId::new(), Merged, ask(to), &ready()),
                 Err(TransitionRefusal::NotAllowed { .. })
             ));
         }
@@ -264,7 +334,7 @@ mod tests {
         for (from, to) in [(Qualified, Declined), (Qualified, Redirected), (Received, Merged), (Closed, Qualifying)] {
             let mut without = ask(to);
             without.reason = None;
-            match transition(RequestId::new(), from, without, None) {
+            match transition(RequestId::new(), from, without, &ready()) {
                 Err(TransitionRefusal::Invalid(errors)) => {
                     assert_eq!(errors.0.len(), 1);
                     assert_eq!((errors.0[0].field.as_str(), errors.0[0].code), ("reason", "required"));
@@ -280,7 +350,7 @@ mod tests {
         {
             let mut without = ask(to);
             without.reason = None;
-            assert!(transition(RequestId::new(), from, without, None).is_ok(), "{from} → {to}");
+            assert!(transition(RequestId::new(), from, without, &ready()).is_ok(), "{from} → {to}");
         }
     }
 
@@ -288,18 +358,21 @@ mod tests {
     fn a_blank_reason_is_no_reason() {
         let mut blank = ask(Declined);
         blank.reason = Some("   ".to_owned());
-        assert!(matches!(transition(RequestId::new(), Qualified, blank, None), Err(TransitionRefusal::Invalid(_))));
+        assert!(matches!(transition(RequestId::new(), Qualified, blank, &ready()), Err(TransitionRefusal::Invalid(_))));
     }
 
     #[test]
     fn closing_needs_a_resolution_and_status_quo_is_one() {
         let mut without = ask(Closed);
         without.resolution = None;
-        assert!(matches!(transition(RequestId::new(), InProcess, without, None), Err(TransitionRefusal::Invalid(_))));
+        assert!(matches!(
+            transition(RequestId::new(), InProcess, without, &ready()),
+            Err(TransitionRefusal::Invalid(_))
+        ));
         for &resolution in Resolution::ALL {
             let mut closing = ask(Closed);
             closing.resolution = Some(resolution);
-            let done = transition(RequestId::new(), InFiftyFifty, closing, None);
+            let done = transition(RequestId::new(), InFiftyFifty, closing, &ready());
             assert!(done.is_ok_and(|t| t.resolution == Some(resolution)));
         }
     }
@@ -308,7 +381,7 @@ mod tests {
     fn a_resolution_is_refused_unless_closing() {
         let mut answered = ask(Answered);
         answered.resolution = Some(Resolution::StatusQuo);
-        match transition(RequestId::new(), Qualified, answered, None) {
+        match transition(RequestId::new(), Qualified, answered, &ready()) {
             Err(TransitionRefusal::Invalid(errors)) => assert_eq!(errors.0[0].code, "not_applicable"),
             other => panic!("{other:?}"),
         }
@@ -319,13 +392,13 @@ mod tests {
         let id = RequestId::new();
         let mut itself = ask(Merged);
         itself.into = Some(id);
-        assert!(matches!(transition(id, Received, itself, None), Err(TransitionRefusal::Invalid(_))));
+        assert!(matches!(transition(id, Received, itself, &ready()), Err(TransitionRefusal::Invalid(_))));
         let mut nowhere = ask(Merged);
         nowhere.into = None;
-        assert!(matches!(transition(id, Received, nowhere, None), Err(TransitionRefusal::Invalid(_))));
+        assert!(matches!(transition(id, Received, nowhere, &ready()), Err(TransitionRefusal::Invalid(_))));
         let mut stray = ask(Qualifying);
         stray.into = Some(RequestId::new());
-        assert!(matches!(transition(id, Received, stray, None), Err(TransitionRefusal::Invalid(_))));
+        assert!(matches!(transition(id, Received, stray, &ready()), Err(TransitionRefusal::Invalid(_))));
         assert!(may_receive_merge(Merged).is_err());
         assert!(may_receive_merge(Closed).is_ok());
     }
@@ -338,7 +411,7 @@ mod tests {
             resolution: Some(Resolution::Done),
             into: Some(RequestId::new()),
         };
-        match transition(RequestId::new(), Qualified, wrong, None) {
+        match transition(RequestId::new(), Qualified, wrong, &ready()) {
             Err(TransitionRefusal::Invalid(errors)) => {
                 let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
                 assert_eq!(fields, ["reason", "resolution", "into"]);
@@ -349,43 +422,97 @@ mod tests {
 
     #[test]
     fn a_missing_target_is_named() {
-        let result = transition(RequestId::new(), Received, TransitionAsk::default(), None);
+        let result = transition(RequestId::new(), Received, TransitionAsk::default(), &ready());
         assert!(matches!(result, Err(TransitionRefusal::Invalid(e)) if e.0[0].field == "to"));
     }
 
     #[test]
     fn the_history_tells_reopening_and_merging_apart() {
-        let reopened = transition(RequestId::new(), Declined, ask(Qualifying), None);
+        let reopened = transition(RequestId::new(), Declined, ask(Qualifying), &ready());
         assert!(reopened.is_ok_and(|t| t.event == RequestEventKind::Reopened));
-        let started = transition(RequestId::new(), Received, ask(Qualifying), None);
+        let started = transition(RequestId::new(), Received, ask(Qualifying), &ready());
         assert!(started.is_ok_and(|t| t.event == RequestEventKind::Transitioned));
-        let merged = transition(RequestId::new(), Qualified, ask(Merged), None);
+        let merged = transition(RequestId::new(), Qualified, ask(Merged), &ready());
         assert!(merged.is_ok_and(|t| t.event == RequestEventKind::Merged && t.into.is_some()));
     }
 
     #[test]
-    fn qualification_guards_refuse_naming_their_rule() {
-        let facts = QualificationFacts { complete: false, municipal_competence: true, eligible: false };
+    fn qualification_guards_refuse_naming_their_rule_and_what_is_lacking() {
+        let empty = QualificationFacts { unmet: FiftyFiftyPrerequisite::ALL.to_vec(), ..QualificationFacts::default() };
         let cases = [
-            (Qualifying, Qualified, "qualification_incomplete"),
-            (Qualified, Redirected, "competence_is_municipal"),
-            (Qualified, InFiftyFifty, "not_eligible_for_fifty_fifty"),
+            (Qualifying, Qualified, "qualification_incomplete", vec!["restated_need", "competence"]),
+            (Qualified, Redirected, "competence_is_municipal", vec!["competence"]),
+            (
+                Qualified,
+                InFiftyFifty,
+                "not_eligible_for_fifty_fifty",
+                vec![
+                    "fifty_fifty_eligibility.general_interest",
+                    "fifty_fifty_eligibility.public_domain",
+                    "fifty_fifty_eligibility.living_environment",
+                    "fifty_fifty_eligibility.citizen_delivery",
+                ],
+            ),
         ];
-        for (from, to, expected) in cases {
-            match transition(RequestId::new(), from, ask(to), Some(&facts)) {
-                Err(TransitionRefusal::Guard { rule, .. }) => assert_eq!(rule, expected),
+        let facts = QualificationFacts { missing: vec!["restated_need", "competence"], ..empty };
+        for (from, to, expected, fields) in &cases {
+            match transition(RequestId::new(), *from, ask(*to), &facts) {
+                Err(TransitionRefusal::Guard { rule, lacking, allowed, .. }) => {
+                    assert_eq!(rule, *expected);
+                    assert_eq!(lacking.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), *fields);
+                    assert_eq!(allowed, allowed_targets(*from));
+                }
                 other => panic!("{from} → {to}: {other:?}"),
             }
         }
-        let good = QualificationFacts { complete: true, municipal_competence: false, eligible: true };
-        for (from, to, _) in cases {
-            assert!(transition(RequestId::new(), from, ask(to), Some(&good)).is_ok(), "{from} → {to}");
+        for (from, to, _, _) in &cases {
+            assert!(transition(RequestId::new(), *from, ask(*to), &ready()).is_ok(), "{from} → {to}");
         }
     }
 
     #[test]
-    fn without_a_qualification_the_guards_have_nothing_to_check() {
-        assert!(transition(RequestId::new(), Qualifying, ask(Qualified), None).is_ok());
+    fn the_municipality_named_as_competent_does_not_allow_a_redirection() {
+        let municipal = QualificationFacts { competence: Some(Competence::Municipality), ..ready() };
+        assert!(matches!(
+            transition(RequestId::new(), Qualified, ask(Redirected), &municipal),
+            Err(TransitionRefusal::Guard { rule: "competence_is_municipal", .. })
+        ));
+    }
+
+    #[test]
+    fn one_unmet_prerequisite_is_enough_to_refuse_a_fifty_fifty_and_is_named() {
+        let facts = QualificationFacts { unmet: vec![FiftyFiftyPrerequisite::PublicDomain], ..ready() };
+        match transition(RequestId::new(), Qualified, ask(InFiftyFifty), &facts) {
+            Err(TransitionRefusal::Guard { lacking, .. }) => {
+                assert_eq!(lacking.len(), 1);
+                assert_eq!(lacking[0].field, "fifty_fifty_eligibility.public_domain");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_redirection_answers_the_requester_with_the_authority_and_what_was_sent_on() {
+        let mut redirect = ask(Redirected);
+        redirect.reason = Some("Nous avons transmis les adresses signalées.".to_owned());
+        let change = transition(RequestId::new(), Qualified, redirect, &ready()).unwrap_or_else(|e| panic!("{e:?}"));
+        let answer = change.answer.map(|a| a.as_str().to_owned()).unwrap_or_default();
+        assert!(answer.contains("Communauté d'agglomération de Lens-Liévin"), "{answer}");
+        assert!(answer.contains("Nous avons transmis les adresses signalées."), "{answer}");
+        for to in [Qualifying, Declined, Answered] {
+            let from = if to == Qualifying { Received } else { Qualified };
+            assert!(transition(RequestId::new(), from, ask(to), &ready()).is_ok_and(|t| t.answer.is_none()));
+        }
+    }
+
+    #[test]
+    fn other_moves_need_nothing_of_the_qualification() {
+        let empty = QualificationFacts { unmet: FiftyFiftyPrerequisite::ALL.to_vec(), ..QualificationFacts::default() };
+        let empty = QualificationFacts { missing: vec!["restated_need", "competence", "recommended_level"], ..empty };
+        for (from, to) in [(Received, Qualifying), (Qualified, Declined), (Qualified, Answered), (Qualified, InProcess)]
+        {
+            assert!(transition(RequestId::new(), from, ask(to), &empty).is_ok(), "{from} → {to}");
+        }
     }
 
     #[test]

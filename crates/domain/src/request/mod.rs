@@ -3,6 +3,7 @@
 //! then gives it a formal trace: a registration number, a received date, an append-only history.
 
 pub mod lifecycle;
+pub mod similarity;
 
 use crate::error::{FieldError, ValidationErrors};
 use crate::identity::{Email, Standing};
@@ -783,10 +784,16 @@ pub struct RequestEvent {
 }
 
 impl RequestEventKind {
-    /// Whether the requester and the public may see entries of this kind. Corrections and
-    /// publication are staff business.
+    /// Whether the requester and the public may see entries of this kind. Corrections,
+    /// publication and qualification are staff business.
     pub fn is_public(self) -> bool {
-        !matches!(self, RequestEventKind::Edited | RequestEventKind::Published | RequestEventKind::Unpublished)
+        !matches!(
+            self,
+            RequestEventKind::Edited
+                | RequestEventKind::Published
+                | RequestEventKind::Unpublished
+                | RequestEventKind::Qualification
+        )
     }
 }
 

@@ -2,6 +2,8 @@
 //! transitions, publication and history. Answers and tracking have their own modules.
 
 pub mod input;
+pub mod qualification;
+pub mod suggestions;
 pub mod views;
 
 use crate::auth::secrets::sha256_hex;
@@ -19,7 +21,8 @@ use crate::resources::with_location;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
-use implication_domain::identity::{Scope, Standing};
+use implication_domain::identity::{self, Scope, Standing};
+use implication_domain::qualification::Qualification;
 use implication_domain::request::lifecycle::{self, TransitionAsk, TransitionRefusal};
 use implication_domain::request::{
     Audience, Catalogue, NewRequest, Request, RequestDraft, RequestEdit, Submitter, TrackingCode, apply_edit,
@@ -28,7 +31,7 @@ use implication_domain::request::{
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{Municipality, RequestId, time};
 use implication_storage::requests::{self as store, After, Created, Filter, Sort};
-use implication_storage::{Database, clients, neighbourhoods, themes};
+use implication_storage::{Database, accounts, clients, neighbourhoods, qualifications, services, themes};
 use input::{RequestInput, RequestPatch, TransitionInput};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
@@ -230,6 +233,16 @@ pub struct RequestListParams {
     /// `-received_on` (default), `received_on`, `-created_at` or `created_at`.
     #[param(example = "-received_on", pattern = "^-?(received_on|created_at)$")]
     pub sort: Option<String>,
+    /// Staff only: `me`, the requests routed to one of the caller's services or to a delegation
+    /// they hold (the mayor holds them all): "my work".
+    #[param(example = "me", pattern = "^me$")]
+    pub assigned_to: Option<String>,
+    /// Staff only: a service code; the requests routed to that service.
+    #[param(example = "services-techniques", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)]
+    pub routed_service: Option<String>,
+    /// Staff only: a delegation code; the requests routed to that delegation.
+    #[param(example = "travaux-et-urbanisme", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)]
+    pub routed_delegation: Option<String>,
 }
 
 /// The position a cursor holds: the sort it belongs to, the sort key and the id of the last item.
@@ -333,6 +346,9 @@ impl RequestListParams {
             published: if staff { published } else { Some(true) },
             text,
             association: None,
+            routed_service: None,
+            routed_delegation: None,
+            assigned: None,
         };
         match sort {
             Some(sort) if errors.is_empty() => Ok((filter, sort)),
@@ -341,11 +357,63 @@ impl RequestListParams {
     }
 }
 
+/// The routing filters (staff only): codes resolved to ids, `assigned_to=me` to the caller's
+/// services and the delegations they hold.
+async fn with_routing(
+    req: &HttpRequest,
+    db: &Database,
+    standing: &Standing,
+    municipality: &Municipality,
+    params: &RequestListParams,
+    mut filter: Filter,
+) -> Result<Filter, ApiError> {
+    if params.assigned_to.is_none() && params.routed_service.is_none() && params.routed_delegation.is_none() {
+        return Ok(filter);
+    }
+    let account = match standing {
+        Standing::Staff(account) => *account,
+        _ if req.headers().contains_key(header::AUTHORIZATION) => {
+            return Err(ApiError::Forbidden(
+                "assigned_to, routed_service and routed_delegation are for the municipality's staff".to_owned(),
+            ));
+        }
+        _ => return Err(ApiError::unauthorized("sign in as staff to filter by routing", false)),
+    };
+    let mut errors = Vec::new();
+    if params.assigned_to.as_deref().is_some_and(|who| who != "me") {
+        errors.push(field_problem("assigned_to", "unknown_value", "only `me` is supported"));
+    }
+    if let Some(code) = params.routed_service.as_deref() {
+        match services::find_service(db, municipality.id, code).await? {
+            Some(service) => filter.routed_service = Some(service.id),
+            None => errors.push(field_problem("routed_service", "unknown_service", "no such service here")),
+        }
+    }
+    if let Some(code) = params.routed_delegation.as_deref() {
+        match services::find_delegation(db, municipality.id, code).await? {
+            Some(delegation) => filter.routed_delegation = Some(delegation.id),
+            None => errors.push(field_problem("routed_delegation", "unknown_delegation", "no such delegation here")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::malformed("invalid list parameters", errors));
+    }
+    if params.assigned_to.is_some() {
+        // A platform admin has no membership here: nothing is assigned to them.
+        let member = accounts::find_member(db, municipality.id, account).await?;
+        let services = services::list_services(db, municipality.id, 1_000, None).await?.items;
+        let delegations = services::list_delegations(db, municipality.id, 1_000, None).await?.items;
+        filter.assigned = Some(member.map(|m| identity::assignment(&m, &services, &delegations)).unwrap_or_default());
+    }
+    Ok(filter)
+}
+
 /// List requests
 ///
 /// Staff see every request of the municipality (staff view); everyone else sees the published
 /// ones (public view, without personal data). Filters combine; the cursor is stable under
-/// concurrent submissions.
+/// concurrent submissions. Staff also filter on routing: `assigned_to=me` (requests routed to
+/// one of their services, or to a delegation they hold), `routed_service`, `routed_delegation`.
 #[utoipa::path(
     operation_id = "list_requests", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -355,8 +423,8 @@ impl RequestListParams {
         (status = 200, description = "A page of requests.", body = RequestPage,
             headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
-        (status = 404, response = NotFound), (status = 500, response = InternalError),
-        (status = 503, response = ServiceUnavailable),
+        (status = 403, response = Forbidden), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/v1/municipalities/{municipality}/requests")]
@@ -370,6 +438,7 @@ pub async fn list_requests(
     let Visitor { standing, municipality } = visitor;
     let staff = standing.is_staff();
     let (filter, sort) = params.parse(&municipality, staff)?;
+    let filter = with_routing(&req, &db, &standing, &municipality, &params, filter).await?;
     let page = paging.parse::<ListCursor>()?;
     let invalid_cursor =
         || ApiError::bad_parameter("cursor", "invalid_cursor", "is not a cursor of this list and sort");
@@ -532,8 +601,11 @@ pub async fn transition_request(
         resolution: input.resolution.map(|r| r.0),
         into: input.into.map(RequestId::from_uuid),
     };
-    // The qualification's facts join here once qualifications exist (the next issue).
-    let change = lifecycle::transition(current.id, current.status, ask, None).map_err(refusal)?;
+    // The guards judge the qualification in force: the If-Match on the request covers it.
+    let facts = qualifications::find_for(&db, &current)
+        .await?
+        .map_or_else(|| Qualification::default().facts(), |recorded| recorded.qualification.facts());
+    let change = lifecycle::transition(current.id, current.status, ask, &facts).map_err(refusal)?;
     if let Some(into) = change.into {
         let target = store::find(&db, municipality.id, into)
             .await?
@@ -554,10 +626,14 @@ fn refusal(refused: TransitionRefusal) -> ApiError {
             detail: format!("a request in {from} cannot move to {to}"),
             rule: None,
             allowed: codes(&allowed),
+            lacking: Vec::new(),
         },
-        TransitionRefusal::Guard { rule, message, allowed } => {
-            ApiError::TransitionRefused { detail: message.to_owned(), rule: Some(rule), allowed: codes(&allowed) }
-        }
+        TransitionRefusal::Guard { rule, message, allowed, lacking } => ApiError::TransitionRefused {
+            detail: message.to_owned(),
+            rule: Some(rule),
+            allowed: codes(&allowed),
+            lacking,
+        },
         TransitionRefusal::Invalid(errors) => ApiError::Invalid(errors),
     }
 }

@@ -1,0 +1,472 @@
+//! A request's qualification document (`GET` / `PUT …/requests/{id}/qualification`): what
+//! exactly is asked, by whom, who else is concerned, whose competence it is, who takes it, and
+//! whether it may become a fifty-fifty. Staff only. Completeness and eligibility are computed by
+//! the domain and shown with the document; the request's ETag covers its qualification.
+
+use super::{at_version, load};
+use crate::auth::{InMunicipality, StaffOf};
+use crate::etag;
+use crate::extract::{CodeItem, IfMatch, JsonBody};
+use crate::openapi::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
+    ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::problem::ApiError;
+use crate::wire;
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, put, web};
+use chrono::{DateTime, Utc};
+use implication_domain::identity::{Delegation, Service};
+use implication_domain::qualification::{
+    PrerequisiteAnswer, PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
+};
+use implication_domain::request::{Catalogue, Request};
+use implication_domain::vocabulary::FiftyFiftyPrerequisite;
+use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
+use implication_storage::qualifications::{self as store, Recorded};
+use implication_storage::{Database, neighbourhoods, requests, services, themes};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One actor of the map (cartographie des acteurs).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StakeholderInput {
+    /// A person's name or an organisation.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$",
+        example = "Association des parents d'élèves")]
+    pub name: Option<String>,
+    #[schema(value_type = wire::StakeholderRole, required = true)]
+    pub role: Option<wire::StakeholderRole>,
+    /// Their interest in the matter.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
+    pub interest: Option<String>,
+    /// Whether their interest conflicts with the requester's (default false).
+    pub conflicts_with_requester: Option<bool>,
+}
+
+/// A prerequisite answered yes or no, with why.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrerequisiteInput {
+    #[schema(value_type = bool, required = true)]
+    pub holds: Option<bool>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+        example = "Les bacs seront posés sur le trottoir communal.")]
+    pub justification: Option<String>,
+    /// For `living_environment` only, and required there when it holds: what it improves.
+    #[serde(default)]
+    pub aims: Vec<wire::LivingEnvironmentAim>,
+}
+
+/// The four prerequisites of a fifty-fifty project (§5.6.1); an unanswered one is unmet.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityInput {
+    pub general_interest: Option<PrerequisiteInput>,
+    pub public_domain: Option<PrerequisiteInput>,
+    pub living_environment: Option<PrerequisiteInput>,
+    pub citizen_delivery: Option<PrerequisiteInput>,
+}
+
+/// Who takes the request: an elected official's delegation and the services in charge, by code.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoutingInput {
+    /// A delegation code (`GET …/delegations`).
+    #[schema(example = "travaux-et-urbanisme", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
+    pub delegation: Option<String>,
+    /// Service codes (`GET …/services`), at most 10.
+    #[serde(default)]
+    #[schema(max_items = 10, example = json!(["services-techniques"]))]
+    pub services: Vec<CodeItem>,
+}
+
+/// The qualification document, whole: `PUT` replaces it, and `GET` returns it in this shape
+/// under `document`, ready to be edited and sent back.
+#[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QualificationDocument {
+    /// What exactly is asked, in a sentence the requester agrees with.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
+    pub restated_need: Option<String>,
+    /// Who expresses it, and whether they defend a particular interest.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
+    )]
+    pub requester_interest: Option<String>,
+    /// At most 50.
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub stakeholders: Vec<StakeholderInput>,
+    pub competence: Option<wire::Competence>,
+    /// Required when the competence is not the municipality's; refused when it is.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$",
+        example = "Communauté d'agglomération de Lens-Liévin"
+    )]
+    pub competent_authority: Option<String>,
+    /// Earlier requests of this municipality on the same subject (at most 50).
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub previously_handled: Vec<Uuid>,
+    /// Theme codes (at most 5): they become the request's themes.
+    #[serde(default)]
+    #[schema(max_items = 5)]
+    pub themes: Vec<CodeItem>,
+    /// A neighbourhood code: it becomes the request's neighbourhood.
+    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
+    pub neighbourhood: Option<String>,
+    #[serde(default)]
+    pub routing: RoutingInput,
+    pub recommended_level: Option<wire::ParticipationLevel>,
+    #[serde(default)]
+    pub fifty_fifty_eligibility: EligibilityInput,
+}
+
+/// A request's qualification, with what the domain computes from it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "request_id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e",
+    "document": {
+        "restated_need": "Faire ralentir les voitures rue Lamartine, le soir, là où jouent les enfants.",
+        "requester_interest": "Des parents de la cité 12, pour la sécurité de leurs enfants.",
+        "stakeholders": [{ "name": "Riverains de la rue Lamartine", "role": "affected_geographically",
+            "interest": "Le bruit d'un ralentisseur", "conflicts_with_requester": true }],
+        "competence": "municipality", "competent_authority": null, "previously_handled": [],
+        "themes": ["roads-and-traffic"], "neighbourhood": "cite-12",
+        "routing": { "delegation": "travaux-et-urbanisme", "services": ["services-techniques"] },
+        "recommended_level": "consultation",
+        "fifty_fifty_eligibility": { "general_interest": null, "public_domain": null, "living_environment": null, "citizen_delivery": null }
+    },
+    "complete": true, "missing": [], "eligible": false,
+    "unmet": ["general_interest", "public_domain", "living_environment", "citizen_delivery"],
+    "recorded": true, "updated_at": "2026-11-20T10:00:00Z"
+}))]
+pub struct QualificationView {
+    pub request_id: Uuid,
+    pub document: QualificationDocument,
+    /// Restated need, competence and recommended level are all recorded: the request may be
+    /// `qualified`.
+    pub complete: bool,
+    /// What is missing to be complete.
+    pub missing: Vec<String>,
+    /// All four prerequisites hold: the request may go `in_fifty_fifty`.
+    pub eligible: bool,
+    /// The prerequisites that do not hold, or were not answered.
+    pub unmet: Vec<wire::FiftyFiftyPrerequisite>,
+    /// Whether a qualification was ever recorded (an unrecorded one reads empty).
+    pub recorded: bool,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// The municipality's services and delegations, to turn routing codes into ids and back.
+struct Offices {
+    services: Vec<Service>,
+    delegations: Vec<Delegation>,
+}
+
+impl Offices {
+    /// Both catalogues are small (an admin's lists): read whole.
+    async fn load(db: &Database, municipality: &Municipality) -> Result<Self, ApiError> {
+        let services = services::list_services(db, municipality.id, 1_000, None).await?.items;
+        let delegations = services::list_delegations(db, municipality.id, 1_000, None).await?.items;
+        Ok(Self { services, delegations })
+    }
+
+    fn resolve(&self, input: &RoutingInput, errors: &mut ValidationErrors) -> Routing {
+        let delegation = input.delegation.as_deref().and_then(|code| {
+            let found = self.delegations.iter().find(|d| d.code.as_str() == code).map(|d| d.id);
+            if found.is_none() {
+                errors.push(FieldError::new(
+                    "routing.delegation",
+                    "unknown_delegation",
+                    format!("no delegation {code:?} in this municipality"),
+                ));
+            }
+            found
+        });
+        let mut services = Vec::new();
+        for (i, code) in input.services.iter().enumerate() {
+            match self.services.iter().find(|s| s.code.as_str() == code.0) {
+                Some(service) => services.push(service.id),
+                None => errors.push(FieldError::new(
+                    format!("routing.services[{i}]"),
+                    "unknown_service",
+                    format!("no service {:?} in this municipality", code.0),
+                )),
+            }
+        }
+        Routing { delegation, services }
+    }
+
+    fn codes(&self, routing: &Routing) -> RoutingInput {
+        RoutingInput {
+            delegation: routing
+                .delegation
+                .and_then(|id| self.delegations.iter().find(|d| d.id == id))
+                .map(|d| d.code.to_string()),
+            services: routing
+                .services
+                .iter()
+                .filter_map(|id| self.services.iter().find(|s| s.id == *id))
+                .map(|s| CodeItem(s.code.to_string()))
+                .collect(),
+        }
+    }
+}
+
+fn prerequisite_draft(input: &PrerequisiteInput) -> PrerequisiteDraft {
+    PrerequisiteDraft {
+        holds: input.holds,
+        justification: input.justification.clone(),
+        aims: input.aims.iter().map(|a| a.0).collect(),
+    }
+}
+
+fn prerequisite_input(answer: &PrerequisiteAnswer) -> PrerequisiteInput {
+    PrerequisiteInput {
+        holds: Some(answer.holds),
+        justification: Some(answer.justification.clone()),
+        aims: answer.aims.iter().map(|a| (*a).into()).collect(),
+    }
+}
+
+impl QualificationDocument {
+    fn draft(&self, routing: Routing) -> QualificationDraft {
+        use FiftyFiftyPrerequisite::*;
+        let eligibility = &self.fifty_fifty_eligibility;
+        let answers = [
+            (GeneralInterest, &eligibility.general_interest),
+            (PublicDomain, &eligibility.public_domain),
+            (LivingEnvironment, &eligibility.living_environment),
+            (CitizenDelivery, &eligibility.citizen_delivery),
+        ];
+        QualificationDraft {
+            restated_need: self.restated_need.clone(),
+            requester_interest: self.requester_interest.clone(),
+            stakeholders: self
+                .stakeholders
+                .iter()
+                .map(|s| StakeholderDraft {
+                    name: s.name.clone(),
+                    role: s.role.map(|r| r.0),
+                    interest: s.interest.clone(),
+                    conflicts_with_requester: s.conflicts_with_requester,
+                })
+                .collect(),
+            competence: self.competence.map(|c| c.0),
+            competent_authority: self.competent_authority.clone(),
+            previously_handled: self.previously_handled.iter().copied().map(RequestId::from_uuid).collect(),
+            themes: self.themes.iter().map(|t| t.0.clone()).collect(),
+            neighbourhood: self.neighbourhood.clone(),
+            routing,
+            recommended_level: self.recommended_level.map(|l| l.0),
+            prerequisites: answers
+                .into_iter()
+                .filter_map(|(p, answer)| answer.as_ref().map(|a| (p, prerequisite_draft(a))))
+                .collect(),
+        }
+    }
+
+    fn of(q: &Qualification, offices: &Offices) -> Self {
+        let answer = |p: FiftyFiftyPrerequisite| {
+            q.prerequisites.iter().find(|(key, _)| *key == p).map(|(_, a)| prerequisite_input(a))
+        };
+        Self {
+            restated_need: q.restated_need.clone(),
+            requester_interest: q.requester_interest.clone(),
+            stakeholders: q
+                .stakeholders
+                .iter()
+                .map(|s| StakeholderInput {
+                    name: Some(s.name.clone()),
+                    role: Some(s.role.into()),
+                    interest: s.interest.clone(),
+                    conflicts_with_requester: Some(s.conflicts_with_requester),
+                })
+                .collect(),
+            competence: q.competence.map(Into::into),
+            competent_authority: q.competent_authority.clone(),
+            previously_handled: q.previously_handled.iter().map(|r| r.as_uuid()).collect(),
+            themes: q.themes.iter().map(|t| CodeItem(t.to_string())).collect(),
+            neighbourhood: q.neighbourhood.as_ref().map(ToString::to_string),
+            routing: offices.codes(&q.routing),
+            recommended_level: q.recommended_level.map(Into::into),
+            fifty_fifty_eligibility: EligibilityInput {
+                general_interest: answer(FiftyFiftyPrerequisite::GeneralInterest),
+                public_domain: answer(FiftyFiftyPrerequisite::PublicDomain),
+                living_environment: answer(FiftyFiftyPrerequisite::LivingEnvironment),
+                citizen_delivery: answer(FiftyFiftyPrerequisite::CitizenDelivery),
+            },
+        }
+    }
+}
+
+/// What a request without a recorded qualification reads as: nothing but its themes and
+/// neighbourhood.
+fn empty_for(request: &Request) -> Qualification {
+    Qualification {
+        themes: request.themes.clone(),
+        neighbourhood: request.neighbourhood.clone(),
+        ..Qualification::default()
+    }
+}
+
+fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) -> HttpResponse {
+    let empty = empty_for(request);
+    let qualification = recorded.map_or(&empty, |r| &r.qualification);
+    let completeness = qualification.completeness();
+    let eligibility = qualification.eligibility();
+    let view = QualificationView {
+        request_id: request.id.as_uuid(),
+        document: QualificationDocument::of(qualification, offices),
+        complete: completeness.complete,
+        missing: completeness.missing.iter().map(|m| (*m).to_owned()).collect(),
+        eligible: eligibility.eligible,
+        unmet: eligibility.unmet.iter().map(|p| (*p).into()).collect(),
+        recorded: recorded.is_some(),
+        updated_at: recorded.map(|r| r.updated_at),
+    };
+    HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(request.version))).json(view)
+}
+
+/// Get a request's qualification
+///
+/// The document with what the domain computes from it: `complete` (and what is `missing`) and
+/// `eligible` for a fifty-fifty (and which prerequisites are `unmet`). A request never qualified
+/// reads as an empty document. The ETag is the request's: a change of either moves it. Staff
+/// only: inhabitants and the public never see a qualification.
+#[utoipa::path(
+    operation_id = "get_request_qualification", tag = "qualification",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The qualification.", body = QualificationView,
+            headers(("ETag" = String, description = "The request's version."))),
+        (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/requests/{request}/qualification")]
+pub async fn get_request_qualification(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let request = load(&db, &caller.municipality, &path.1).await?;
+    let recorded = store::find_for(&db, &request).await?;
+    let offices = Offices::load(&db, &caller.municipality).await?;
+    Ok(respond(&request, recorded.as_ref(), &offices))
+}
+
+/// Record a request's qualification
+///
+/// Replaces the whole document (what is left out is cleared). Its themes and neighbourhood
+/// become the request's; routing names a delegation and services by code, and makes the request
+/// appear in their "my work" lists (`GET …/requests?assigned_to=me`). Every invalid field is
+/// named at once. Needs `If-Match` with the request's ETag; each change is recorded in the
+/// request's history (`qualification`, with the names of the fields that changed).
+#[utoipa::path(
+    operation_id = "put_request_qualification", tag = "qualification",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-Match" = String, Header, description = "The request's ETag.", example = "\"2\"")),
+    request_body(content = QualificationDocument, example = json!({
+        "restated_need": "Faire ralentir les voitures rue Lamartine, le soir, là où jouent les enfants.",
+        "requester_interest": "Des parents de la cité 12, pour la sécurité de leurs enfants.",
+        "stakeholders": [{ "name": "Riverains de la rue Lamartine", "role": "affected_geographically",
+            "interest": "Le bruit d'un ralentisseur", "conflicts_with_requester": true }],
+        "competence": "municipality",
+        "themes": ["roads-and-traffic"], "neighbourhood": "cite-12",
+        "routing": { "delegation": "travaux-et-urbanisme", "services": ["services-techniques"] },
+        "recommended_level": "consultation",
+        "fifty_fifty_eligibility": {
+            "general_interest": { "holds": true, "justification": "La sécurité de tous les enfants du quartier." },
+            "public_domain": { "holds": true, "justification": "La rue est communale." },
+            "living_environment": { "holds": true, "justification": "Moins de vitesse.", "aims": ["safety"] },
+            "citizen_delivery": { "holds": false, "justification": "Des travaux de voirie, pas pour des habitants." }
+        }
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded (or unchanged).", body = QualificationView,
+            headers(("ETag" = String, description = "The request's new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 412, response = PreconditionFailed),
+        (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable), (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/v1/municipalities/{municipality}/requests/{request}/qualification")]
+pub async fn put_request_qualification(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<QualificationDocument>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.version()?;
+    let municipality = &caller.municipality;
+    let current = load(&db, municipality, &path.1).await?;
+    at_version(&current, expected)?;
+
+    let offices = Offices::load(&db, municipality).await?;
+    let mut errors = ValidationErrors::default();
+    let routing = offices.resolve(&input.routing, &mut errors);
+    let (theme_codes, neighbourhood_codes) =
+        (themes::codes(&db, municipality.id).await?, neighbourhoods::codes(&db, municipality.id).await?);
+    let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
+    let parsed = Qualification::parse(current.id, &input.draft(routing), catalogue);
+    let links: Vec<RequestId> = input.previously_handled.iter().copied().map(RequestId::from_uuid).collect();
+    let known = requests::existing(&db, municipality.id, &links).await?;
+    for (i, link) in links.iter().enumerate() {
+        if !known.contains(link) {
+            errors.push(FieldError::new(
+                format!("previously_handled[{i}]"),
+                "unknown_request",
+                "no such request in this municipality",
+            ));
+        }
+    }
+    let qualification = match parsed {
+        Ok(q) if errors.is_empty() => q,
+        Ok(_) => return Err(ApiError::Invalid(errors)),
+        Err(mut invalid) => {
+            invalid.0.extend(errors.0);
+            return Err(ApiError::Invalid(invalid));
+        }
+    };
+
+    let recorded = store::find_for(&db, &current).await?;
+    let before = recorded.as_ref().map_or_else(|| empty_for(&current), |r| r.qualification.clone());
+    let changed = qualification.changes(&before);
+    if changed.is_empty() {
+        return Ok(respond(&current, recorded.as_ref(), &offices));
+    }
+    let actor = crate::resources::actor_of(&caller.principal);
+    let changed = changed.iter().map(|f| (*f).to_owned()).collect();
+    let saved = store::save(&db, &current, expected, &qualification, changed, actor).await?;
+    tracing::info!(request = %saved.id, "qualification recorded");
+    let recorded = Recorded { qualification, updated_at: saved.updated_at };
+    Ok(respond(&saved, Some(&recorded), &offices))
+}

@@ -1,0 +1,16 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "request_routed_services")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub request_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub service_id: Uuid,
+    pub municipality_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,201 @@
+//! Qualification documents: one per request, written with its request's version (the request's
+//! ETag covers its qualification, so that a transition is always decided on the qualification in
+//! force), with the routing kept in indexed columns for "my work" lists.
+
+use crate::Database;
+use crate::entities::{request, request_qualification, request_routed_service};
+use crate::error::StorageError;
+use crate::requests::{event, find, guarded, insert_event, vanished};
+use chrono::{DateTime, Utc};
+use implication_domain::qualification::{PrerequisiteAnswer, Qualification, Routing, Stakeholder};
+use implication_domain::request::{Actor, Request, RequestEvent, RequestEventKind};
+use implication_domain::vocabulary::{
+    Competence, FiftyFiftyPrerequisite, LivingEnvironmentAim, ParticipationLevel, StakeholderRole,
+};
+use implication_domain::{DelegationId, RequestId, ServiceId, Slug, time};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The stored form of a document. Themes and neighbourhood are the request's own columns.
+#[derive(Debug, Serialize, Deserialize)]
+struct Stored {
+    restated_need: Option<String>,
+    requester_interest: Option<String>,
+    stakeholders: Vec<StoredStakeholder>,
+    competence: Option<Competence>,
+    competent_authority: Option<String>,
+    previously_handled: Vec<Uuid>,
+    delegation: Option<Uuid>,
+    services: Vec<Uuid>,
+    recommended_level: Option<ParticipationLevel>,
+    prerequisites: Vec<StoredPrerequisite>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredStakeholder {
+    name: String,
+    role: StakeholderRole,
+    interest: Option<String>,
+    conflicts_with_requester: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredPrerequisite {
+    prerequisite: FiftyFiftyPrerequisite,
+    holds: bool,
+    justification: String,
+    aims: Vec<LivingEnvironmentAim>,
+}
+
+/// A request's qualification as recorded, and when it last changed.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub qualification: Qualification,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The qualification of `request`, if one was recorded; its themes and neighbourhood are the
+/// request's.
+pub async fn find_for(db: &Database, request: &Request) -> Result<Option<Recorded>, StorageError> {
+    let Some(row) = request_qualification::Entity::find_by_id(request.id.as_uuid()).one(db.conn()).await? else {
+        return Ok(None);
+    };
+    let corrupt = |e: serde_json::Error| StorageError::Corrupt(format!("qualification of {}: {e}", request.id));
+    let stored: Stored = serde_json::from_str(&row.document).map_err(corrupt)?;
+    let qualification = Qualification {
+        restated_need: stored.restated_need,
+        requester_interest: stored.requester_interest,
+        stakeholders: stored
+            .stakeholders
+            .into_iter()
+            .map(|s| Stakeholder {
+                name: s.name,
+                role: s.role,
+                interest: s.interest,
+                conflicts_with_requester: s.conflicts_with_requester,
+            })
+            .collect(),
+        competence: stored.competence,
+        competent_authority: stored.competent_authority,
+        previously_handled: stored.previously_handled.into_iter().map(RequestId::from_uuid).collect(),
+        themes: request.themes.clone(),
+        neighbourhood: request.neighbourhood.clone(),
+        routing: Routing {
+            delegation: stored.delegation.map(DelegationId::from_uuid),
+            services: stored.services.into_iter().map(ServiceId::from_uuid).collect(),
+        },
+        recommended_level: stored.recommended_level,
+        prerequisites: stored
+            .prerequisites
+            .into_iter()
+            .map(|p| {
+                (p.prerequisite, PrerequisiteAnswer { holds: p.holds, justification: p.justification, aims: p.aims })
+            })
+            .collect(),
+    };
+    Ok(Some(Recorded { qualification, updated_at: row.updated_at }))
+}
+
+fn document(q: &Qualification) -> Result<String, StorageError> {
+    let stored = Stored {
+        restated_need: q.restated_need.clone(),
+        requester_interest: q.requester_interest.clone(),
+        stakeholders: q
+            .stakeholders
+            .iter()
+            .map(|s| StoredStakeholder {
+                name: s.name.clone(),
+                role: s.role,
+                interest: s.interest.clone(),
+                conflicts_with_requester: s.conflicts_with_requester,
+            })
+            .collect(),
+        competence: q.competence,
+        competent_authority: q.competent_authority.clone(),
+        previously_handled: q.previously_handled.iter().map(|r| r.as_uuid()).collect(),
+        delegation: q.routing.delegation.map(|d| d.as_uuid()),
+        services: q.routing.services.iter().map(|s| s.as_uuid()).collect(),
+        recommended_level: q.recommended_level,
+        prerequisites: q
+            .prerequisites
+            .iter()
+            .map(|(p, a)| StoredPrerequisite {
+                prerequisite: *p,
+                holds: a.holds,
+                justification: a.justification.clone(),
+                aims: a.aims.clone(),
+            })
+            .collect(),
+    };
+    serde_json::to_string(&stored).map_err(|e| StorageError::Corrupt(e.to_string()))
+}
+
+/// Records `qualification` for `current` if the request is still at `expected_version`: the
+/// request's themes and neighbourhood become the document's, its version moves on, the routing
+/// indexes follow, and the history gets an entry naming `changed`. Returns the request.
+#[tracing::instrument(skip_all, fields(request = %current.id), err)]
+pub async fn save(
+    db: &Database,
+    current: &Request,
+    expected_version: i32,
+    qualification: &Qualification,
+    changed: Vec<String>,
+    actor: Actor,
+) -> Result<Request, StorageError> {
+    use request::Column;
+    let now = time::now();
+    let themes = serde_json::to_string(&qualification.themes.iter().map(Slug::as_str).collect::<Vec<_>>())
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    let txn = db.conn().begin().await?;
+    let updated = request::Entity::update_many()
+        .col_expr(Column::Themes, Expr::value(themes))
+        .col_expr(Column::NeighbourhoodCode, Expr::value(qualification.neighbourhood.as_ref().map(|n| n.to_string())))
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(current.id.as_uuid()))
+        .filter(Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    let txn = guarded(txn, updated.rows_affected).await?;
+    let row = request_qualification::ActiveModel {
+        request_id: Set(current.id.as_uuid()),
+        municipality_id: Set(current.municipality.as_uuid()),
+        document: Set(document(qualification)?),
+        routed_delegation_id: Set(qualification.routing.delegation.map(|d| d.as_uuid())),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    use request_qualification::Column as Q;
+    request_qualification::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(Q::RequestId)
+                .update_columns([Q::Document, Q::RoutedDelegationId, Q::UpdatedAt])
+                .to_owned(),
+        )
+        .exec(&txn)
+        .await?;
+    request_routed_service::Entity::delete_many()
+        .filter(request_routed_service::Column::RequestId.eq(current.id.as_uuid()))
+        .exec(&txn)
+        .await?;
+    let routed: Vec<request_routed_service::ActiveModel> = qualification
+        .routing
+        .services
+        .iter()
+        .map(|service| request_routed_service::ActiveModel {
+            request_id: Set(current.id.as_uuid()),
+            service_id: Set(service.as_uuid()),
+            municipality_id: Set(current.municipality.as_uuid()),
+        })
+        .collect();
+    if !routed.is_empty() {
+        request_routed_service::Entity::insert_many(routed).exec(&txn).await?;
+    }
+    let recorded =
+        RequestEvent { kind: RequestEventKind::Qualification, fields: changed, ..event(current.id, actor, now) };
+    insert_event(&txn, current.municipality, &recorded).await?;
+    txn.commit().await?;
+    find(db, current.municipality, current.id).await?.ok_or_else(|| vanished(current.id))
+}
