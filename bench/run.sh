@@ -9,7 +9,8 @@
 #   bench/run.sh postgres 1000000      # database implication_bench on $PG_SERVER_URL
 #
 # Settings (environment): DURATION (s, default 20), CONNECTIONS (default 32), WORKERS (API
-# workers, default 2), SKIP_GENERATE=1 to reuse the data of a previous run.
+# workers, default 2), SKIP_GENERATE=1 to reuse the data of a previous run, ONLY=<regex> to run
+# only the scenarios whose name matches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,10 @@ if [ -z "${SKIP_GENERATE:-}" ]; then
   target/release/bench-data --database-url "$DATABASE_URL" --requests "$REQUESTS" --ids-file "$OUT/ids.txt"
 fi
 
+# Staff-only scenarios (suggestions) call as a platform admin.
+DATABASE_URL="$DATABASE_URL" IMPLICATION_ADMIN_PASSWORD=bench-password-not-secret \
+  target/release/implication admin create --email bench@implication.test >/dev/null 2>&1 || true
+
 echo "::: starting the API (release, $WORKERS workers)"
 DATABASE_URL="$DATABASE_URL" BIND_ADDR="127.0.0.1:$PORT" WORKERS="$WORKERS" RUST_LOG=warn \
   ANONYMOUS_INTAKE_PER_HOUR=1000000 DATABASE_MAX_CONNECTIONS=16 \
@@ -55,13 +60,16 @@ curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "the API did
 BASE="http://127.0.0.1:$PORT"
 TOWN=bench-town-0
 LIST="$BASE/v1/municipalities/$TOWN/requests?status=qualifying,qualified&theme=roads-and-traffic&neighbourhood=cite-5&limit=50"
-export BENCH_IDS="$OUT/ids.txt" BENCH_TOWN="$TOWN"
+BENCH_TOKEN=$(curl -sf -X POST "$BASE/v1/auth/token" -d grant_type=password -d username=bench@implication.test \
+  -d password=bench-password-not-secret | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+export BENCH_IDS="$OUT/ids.txt" BENCH_TOWN="$TOWN" BENCH_TOKEN
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
 
 results=()
 scenario() {
   local name="$1"; shift
+  if [ -n "${ONLY:-}" ] && ! [[ "$name" =~ $ONLY ]]; then return 0; fi
   # Warm the caches first; then measure.
   wrk -t2 -c"$CONNECTIONS" -d5s "$@" >/dev/null 2>&1 || true
   local before after report
@@ -83,6 +91,7 @@ scenario "public list, one filter (theme)" "$BASE/v1/municipalities/$TOWN/reques
 scenario "public list, four filters" "$LIST"
 scenario "get one (public view)" -s bench/get-one.lua "$BASE"
 scenario "anonymous create + Idempotency-Key" -s bench/create.lua "$BASE"
+scenario "suggestions (staff, random request)" -s bench/suggestions.lua "$BASE"
 
 echo
 echo "::: results ($BACKEND, $REQUESTS requests, $CONNECTIONS connections, ${DURATION}s each, $(nproc) cores shared by wrk, the API and the database)"

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc};
 use clap::Parser;
 use implication_domain::municipality::MunicipalityDraft;
-use implication_domain::request::{fold_for_search, lifecycle};
+use implication_domain::request::{fold_for_search, lifecycle, similarity};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, Resolution};
 use implication_domain::{NewMunicipality, NewNeighbourhood, time};
 use implication_storage::sea_orm::sea_query::{Alias, InsertStatement, OnConflict, Query, SimpleExpr};
@@ -29,7 +29,8 @@ struct Args {
     /// How many requests in all.
     #[arg(long, default_value_t = 100_000)]
     requests: usize,
-    /// Rows per INSERT statement.
+    /// Requests per INSERT statement (their terms go in one statement too: keep it under SQLite's
+    /// 32,766 bound values, about 10 terms a request).
     #[arg(long, default_value_t = 400)]
     batch: usize,
     /// Where to write ids of published requests of `bench-town-0` (for the load script).
@@ -117,6 +118,8 @@ fn path_to(status: RequestStatus) -> Vec<RequestStatus> {
 struct Batch {
     requests: InsertStatement,
     events: InsertStatement,
+    /// The index of the requests' words, as registration writes it.
+    terms: InsertStatement,
     rows: usize,
 }
 
@@ -183,6 +186,7 @@ impl Batch {
                     "at",
                 ],
             ),
+            terms: columns("request_terms", &["municipality_id", "term", "request_id"]),
             rows: 0,
         }
     }
@@ -306,6 +310,9 @@ async fn main() -> anyhow::Result<()> {
                 value(updated_at),
             ])
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for term in similarity::terms(&title, &description) {
+            batch.terms.values([value(municipality), value(term), value(id)]).map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
         let mut from = RequestStatus::Received;
         let mut at = created_at;
         let mut event = |kind: &str, from: Option<RequestStatus>, to: RequestStatus, at: DateTime<Utc>| {
@@ -379,5 +386,6 @@ async fn main() -> anyhow::Result<()> {
 async fn flush(txn: &impl ConnectionTrait, batch: Batch) -> anyhow::Result<()> {
     txn.execute(&batch.requests).await?;
     txn.execute(&batch.events).await?;
+    txn.execute(&batch.terms).await?;
     Ok(())
 }

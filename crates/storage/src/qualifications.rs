@@ -5,7 +5,7 @@
 use crate::Database;
 use crate::entities::{request, request_qualification, request_routed_service};
 use crate::error::StorageError;
-use crate::requests::{event, find, guarded, insert_event, vanished};
+use crate::requests::{event, find, guarded, insert_event, next_version, themes_json, vanished};
 use chrono::{DateTime, Utc};
 use implication_domain::qualification::{PrerequisiteAnswer, Qualification, Routing, Stakeholder};
 use implication_domain::request::{Actor, Request, RequestEvent, RequestEventKind};
@@ -13,7 +13,7 @@ use implication_domain::vocabulary::{
     Competence, FiftyFiftyPrerequisite, LivingEnvironmentAim, ParticipationLevel, StakeholderRole,
 };
 use implication_domain::{DelegationId, RequestId, ServiceId, Slug, time};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -146,16 +146,10 @@ pub async fn save(
 ) -> Result<Request, StorageError> {
     use request::Column;
     let now = time::now();
-    let themes = serde_json::to_string(&qualification.themes.iter().map(Slug::as_str).collect::<Vec<_>>())
-        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
     let txn = db.conn().begin().await?;
-    let updated = request::Entity::update_many()
-        .col_expr(Column::Themes, Expr::value(themes))
-        .col_expr(Column::NeighbourhoodCode, Expr::value(qualification.neighbourhood.as_ref().map(|n| n.to_string())))
-        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::Id.eq(current.id.as_uuid()))
-        .filter(Column::Version.eq(expected_version))
+    let updated = next_version(current.id, expected_version, now)
+        .col_expr(Column::Themes, Expr::value(themes_json(&qualification.themes)))
+        .col_expr(Column::NeighbourhoodCode, Expr::value(qualification.neighbourhood.as_ref().map(Slug::to_string)))
         .exec(&txn)
         .await?;
     let txn = guarded(txn, updated.rows_affected).await?;

@@ -223,7 +223,7 @@ fn row(r: &Request) -> request::ActiveModel {
     }
 }
 
-fn themes_json(themes: &[Slug]) -> String {
+pub(crate) fn themes_json(themes: &[Slug]) -> String {
     serde_json::to_string(&themes.iter().map(Slug::as_str).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".to_owned())
 }
 
@@ -573,14 +573,10 @@ pub async fn transition(
     let now = time::now();
     let txn = db.conn().begin().await?;
     let resolution = change.resolution.map(|r| r.code().to_owned());
-    let updated = request::Entity::update_many()
+    let updated = next_version(current.id, expected_version, now)
         .col_expr(Column::Status, Expr::value(change.to.code()))
         .col_expr(Column::Resolution, Expr::value(resolution))
         .col_expr(Column::MergedInto, Expr::value(change.into.map(|i| i.as_uuid())))
-        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::Id.eq(current.id.as_uuid()))
-        .filter(Column::Version.eq(expected_version))
         .exec(&txn)
         .await?;
     let txn = guarded(txn, updated.rows_affected).await?;
@@ -625,12 +621,8 @@ pub async fn set_published(
     use request::Column;
     let now = time::now();
     let txn = db.conn().begin().await?;
-    let updated = request::Entity::update_many()
+    let updated = next_version(current.id, expected_version, now)
         .col_expr(Column::PublishedAt, Expr::value(published.then_some(now)))
-        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::Id.eq(current.id.as_uuid()))
-        .filter(Column::Version.eq(expected_version))
         .exec(&txn)
         .await?;
     let txn = guarded(txn, updated.rows_affected).await?;
@@ -725,6 +717,17 @@ pub async fn history(
     }
     let items = query.all(db.conn()).await?.into_iter().map(event_to_domain).collect::<Result<_, _>>()?;
     Ok(Page::from_overfetch(items, limit))
+}
+
+/// An update of request `id` that moves its version on, changing a row only while the request
+/// is still at `expected` (then [`guarded`] tells a stale version).
+pub(crate) fn next_version(id: RequestId, expected: i32, now: DateTime<Utc>) -> sea_orm::UpdateMany<request::Entity> {
+    use request::Column;
+    request::Entity::update_many()
+        .col_expr(Column::Version, Expr::col(Column::Version).add(1))
+        .col_expr(Column::UpdatedAt, Expr::value(now))
+        .filter(Column::Id.eq(id.as_uuid()))
+        .filter(Column::Version.eq(expected))
 }
 
 /// The transaction of an update guarded by `version = expected`, if it changed a row; otherwise

@@ -11,14 +11,96 @@ pub const MAX_TERMS: usize = 64;
 /// The longest term kept; longer words are cut (a term is a key, not a text).
 pub const TERM_MAX_LEN: usize = 40;
 
-/// Words that say nothing of a subject (French, folded, after the plural is stripped).
+/// Words that say nothing of a subject (French, folded, after the plural is stripped), and the
+/// generic nouns of addresses ("rue", "cité"): the street's own name is what tells.
 const STOP_WORDS: &[&str] = &[
-    "les", "des", "une", "est", "pas", "qui", "que", "par", "sur", "aux", "ont", "son", "ses", "nos", "vos", "mes",
-    "tes", "leur", "avec", "dans", "pour", "sont", "nou", "vou", "elle", "mai", "plu", "tout", "tou", "toute", "cette",
-    "ces", "aussi", "depui", "chez", "san", "sou", "entre", "faire", "fait", "tre", "bien", "etre", "avoir", "comme",
-    "quand", "apre", "avant", "encore", "deja", "meme", "autre", "notre", "votre", "ceux", "celle", "dont", "pui",
-    "alor", "donc", "car", "ainsi", "ils", "the", "and", "for", "cela", "mairie", "commune", "merci", "bonjour",
-    "faut", "peut", "veut", "avon", "avez", "etait", "sera", "ete", "non", "oui",
+    "rue",
+    "cite",
+    "avenue",
+    "boulevard",
+    "impasse",
+    "quartier",
+    "les",
+    "des",
+    "une",
+    "est",
+    "pas",
+    "qui",
+    "que",
+    "par",
+    "sur",
+    "aux",
+    "ont",
+    "son",
+    "ses",
+    "nos",
+    "vos",
+    "mes",
+    "tes",
+    "leur",
+    "avec",
+    "dans",
+    "pour",
+    "sont",
+    "nou",
+    "vou",
+    "elle",
+    "mai",
+    "plu",
+    "tout",
+    "tou",
+    "toute",
+    "cette",
+    "ces",
+    "aussi",
+    "depui",
+    "chez",
+    "san",
+    "sou",
+    "entre",
+    "faire",
+    "fait",
+    "tre",
+    "bien",
+    "etre",
+    "avoir",
+    "comme",
+    "quand",
+    "apre",
+    "avant",
+    "encore",
+    "deja",
+    "meme",
+    "autre",
+    "notre",
+    "votre",
+    "ceux",
+    "celle",
+    "dont",
+    "pui",
+    "alor",
+    "donc",
+    "car",
+    "ainsi",
+    "ils",
+    "the",
+    "and",
+    "for",
+    "cela",
+    "mairie",
+    "commune",
+    "merci",
+    "bonjour",
+    "faut",
+    "peut",
+    "veut",
+    "avon",
+    "avez",
+    "etait",
+    "sera",
+    "ete",
+    "non",
+    "oui",
 ];
 
 /// The terms of a request: folded words of three letters or more, without a final plural `s`
@@ -72,8 +154,9 @@ impl Similarity {
     }
 }
 
-/// Compares `other` with `request`: three points a shared theme, two for the same
-/// neighbourhood, one a shared word (two when it is in both titles, where the subject is said).
+/// Compares `other` with `request`: two points a shared theme, two for the same neighbourhood,
+/// two a shared word and one more when it is in both titles, where the subject is said. Words
+/// weigh most: a theme is broad, a neighbourhood is a place, shared words are a subject.
 pub fn similarity(request: &Request, other: &Request) -> Similarity {
     let shared_themes: Vec<Slug> = request.themes.iter().filter(|t| other.themes.contains(t)).cloned().collect();
     let same_neighbourhood = request.neighbourhood.is_some() && request.neighbourhood == other.neighbourhood;
@@ -83,7 +166,7 @@ pub fn similarity(request: &Request, other: &Request) -> Similarity {
     let their_title = terms(other.title.as_str(), "");
     let shared_terms: Vec<String> = mine.into_iter().filter(|t| theirs.contains(t)).collect();
     let title_bonus = shared_terms.iter().filter(|t| my_title.contains(t) && their_title.contains(t)).count();
-    let score = 3 * shared_themes.len() + 2 * usize::from(same_neighbourhood) + shared_terms.len() + title_bonus;
+    let score = 2 * shared_themes.len() + 2 * usize::from(same_neighbourhood) + 2 * shared_terms.len() + title_bonus;
     Similarity { score: u32::try_from(score).unwrap_or(u32::MAX), shared_themes, same_neighbourhood, shared_terms }
 }
 
@@ -149,12 +232,12 @@ mod tests {
     #[test]
     fn terms_are_folded_singular_distinct_words_without_stop_words() {
         let found = terms("Poubelles non ramassées rue Bayard", "Les poubelles débordent, les déchets s'entassent.");
-        assert_eq!(found, ["poubelle", "ramassee", "rue", "bayard", "debordent", "dechet", "entassent"]);
+        assert_eq!(found, ["poubelle", "ramassee", "bayard", "debordent", "dechet", "entassent"]);
     }
 
     #[test]
     fn numbers_short_words_and_stop_words_are_no_terms() {
-        assert_eq!(terms("Le 12 de la cité", "et un on y va avec nous pour ça"), ["cite"]);
+        assert_eq!(terms("Le 12 de la cité Belgique", "et un on y va avec nous pour ça"), ["belgique"]);
         assert_eq!(terms("Bacs", ""), ["bac"]);
     }
 
@@ -180,6 +263,14 @@ mod tests {
         assert_eq!(close.shared_themes.len(), 1);
         assert!(close.same_neighbourhood);
         assert!(close.shared_terms.contains(&"poubelle".to_owned()));
+    }
+
+    #[test]
+    fn shared_words_weigh_more_than_a_shared_place() {
+        let me = request("Ça roule trop vite rue Lamartine", "Les enfants jouent dehors.", &["roads"], Some("cite-12"));
+        let precedent = request("Vitesse excessive", "Les enfants jouent dans la rue.", &["roads"], Some("ouest"));
+        let neighbour = request("Éclairage du chemin de l'école", "Il fait noir.", &["roads"], Some("cite-12"));
+        assert!(similarity(&me, &precedent).score > similarity(&me, &neighbour).score);
     }
 
     #[test]
