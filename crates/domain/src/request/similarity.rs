@@ -12,124 +12,152 @@ pub const MAX_TERMS: usize = 64;
 pub const TERM_MAX_LEN: usize = 40;
 
 /// Words that say nothing of a subject (French, folded, after the plural is stripped), and the
-/// generic nouns of addresses ("rue", "cité"): the street's own name is what tells.
-const STOP_WORDS: &[&str] = &[
-    "rue",
-    "cite",
-    "avenue",
-    "boulevard",
-    "impasse",
-    "quartier",
-    "les",
-    "des",
-    "une",
-    "est",
-    "pas",
-    "qui",
-    "que",
-    "par",
-    "sur",
-    "aux",
-    "ont",
-    "son",
-    "ses",
-    "nos",
-    "vos",
-    "mes",
-    "tes",
-    "leur",
-    "avec",
-    "dans",
-    "pour",
-    "sont",
-    "nou",
-    "vou",
-    "elle",
-    "mai",
-    "plu",
-    "tout",
-    "tou",
-    "toute",
-    "cette",
-    "ces",
-    "aussi",
-    "depui",
-    "chez",
-    "san",
-    "sou",
-    "entre",
-    "faire",
-    "fait",
-    "tre",
-    "bien",
-    "etre",
-    "avoir",
-    "comme",
-    "quand",
-    "apre",
-    "avant",
-    "encore",
-    "deja",
-    "meme",
-    "autre",
-    "notre",
-    "votre",
-    "ceux",
-    "celle",
-    "dont",
-    "pui",
-    "alor",
-    "donc",
-    "car",
-    "ainsi",
-    "ils",
-    "the",
-    "and",
-    "for",
-    "cela",
-    "mairie",
-    "commune",
-    "merci",
-    "bonjour",
-    "faut",
-    "peut",
-    "veut",
-    "avon",
-    "avez",
-    "etait",
-    "sera",
-    "ete",
-    "non",
-    "oui",
-];
+/// generic nouns of addresses ("rue", "cité"): the street's own name is what tells. (A `match`:
+/// it runs for every word of every candidate.)
+fn is_stop_word(word: &str) -> bool {
+    matches!(
+        word,
+        "rue"
+            | "cite"
+            | "avenue"
+            | "boulevard"
+            | "impasse"
+            | "quartier"
+            | "les"
+            | "des"
+            | "une"
+            | "est"
+            | "pas"
+            | "qui"
+            | "que"
+            | "par"
+            | "sur"
+            | "aux"
+            | "ont"
+            | "son"
+            | "ses"
+            | "nos"
+            | "vos"
+            | "mes"
+            | "tes"
+            | "leur"
+            | "avec"
+            | "dans"
+            | "pour"
+            | "sont"
+            | "nou"
+            | "vou"
+            | "elle"
+            | "mai"
+            | "plu"
+            | "tout"
+            | "tou"
+            | "toute"
+            | "cette"
+            | "ces"
+            | "aussi"
+            | "depui"
+            | "chez"
+            | "san"
+            | "sou"
+            | "entre"
+            | "faire"
+            | "fait"
+            | "tre"
+            | "bien"
+            | "etre"
+            | "avoir"
+            | "comme"
+            | "quand"
+            | "apre"
+            | "avant"
+            | "encore"
+            | "deja"
+            | "meme"
+            | "autre"
+            | "notre"
+            | "votre"
+            | "ceux"
+            | "celle"
+            | "dont"
+            | "pui"
+            | "alor"
+            | "donc"
+            | "car"
+            | "ainsi"
+            | "ils"
+            | "the"
+            | "and"
+            | "for"
+            | "cela"
+            | "mairie"
+            | "commune"
+            | "merci"
+            | "bonjour"
+            | "faut"
+            | "peut"
+            | "veut"
+            | "avon"
+            | "avez"
+            | "etait"
+            | "sera"
+            | "ete"
+            | "non"
+            | "oui"
+    )
+}
+
+/// A request's terms, computed once: all of them, title first, and how many come from the title.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terms {
+    pub all: Vec<String>,
+    pub in_title: usize,
+}
+
+impl Terms {
+    pub fn of(request: &Request) -> Self {
+        Self::from_text(request.title.as_str(), request.description.as_str())
+    }
+
+    pub fn from_text(title: &str, description: &str) -> Self {
+        let mut found = Terms::default();
+        for (i, text) in [title, description].into_iter().enumerate() {
+            for word in fold_for_search(text).split(|c: char| !c.is_alphanumeric()) {
+                if found.all.len() == MAX_TERMS {
+                    return found;
+                }
+                let Some(term) = term_of(word) else { continue };
+                if !found.all.contains(&term) {
+                    found.all.push(term);
+                    if i == 0 {
+                        found.in_title += 1;
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    fn title(&self) -> &[String] {
+        &self.all[..self.in_title]
+    }
+}
 
 /// The terms of a request: folded words of three letters or more, without a final plural `s`
 /// or `x`, stop words left out, each once, title first.
 pub fn terms(title: &str, description: &str) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    for text in [title, description] {
-        for word in fold_for_search(text).split(|c: char| !c.is_alphanumeric()) {
-            if found.len() == MAX_TERMS {
-                return found;
-            }
-            let Some(term) = term_of(word) else { continue };
-            if !found.contains(&term) {
-                found.push(term);
-            }
-        }
-    }
-    found
+    Terms::from_text(title, description).all
 }
 
 fn term_of(word: &str) -> Option<String> {
-    if word.chars().all(|c| c.is_ascii_digit()) || STOP_WORDS.contains(&word) {
+    if word.chars().all(|c| c.is_ascii_digit()) || is_stop_word(word) {
         return None;
     }
     let stem = match word.strip_suffix(['s', 'x']) {
         Some(stem) if stem.chars().count() >= 3 => stem,
         _ => word,
     };
-    if stem.chars().count() < 3 || STOP_WORDS.contains(&stem) {
+    if stem.chars().count() < 3 || is_stop_word(stem) {
         return None;
     }
     Some(stem.chars().take(TERM_MAX_LEN).collect())
@@ -158,14 +186,14 @@ impl Similarity {
 /// two a shared word and one more when it is in both titles, where the subject is said. Words
 /// weigh most: a theme is broad, a neighbourhood is a place, shared words are a subject.
 pub fn similarity(request: &Request, other: &Request) -> Similarity {
+    similarity_of(request, &Terms::of(request), other, &Terms::of(other))
+}
+
+fn similarity_of(request: &Request, mine: &Terms, other: &Request, theirs: &Terms) -> Similarity {
     let shared_themes: Vec<Slug> = request.themes.iter().filter(|t| other.themes.contains(t)).cloned().collect();
     let same_neighbourhood = request.neighbourhood.is_some() && request.neighbourhood == other.neighbourhood;
-    let mine = terms(request.title.as_str(), request.description.as_str());
-    let theirs = terms(other.title.as_str(), other.description.as_str());
-    let my_title = terms(request.title.as_str(), "");
-    let their_title = terms(other.title.as_str(), "");
-    let shared_terms: Vec<String> = mine.into_iter().filter(|t| theirs.contains(t)).collect();
-    let title_bonus = shared_terms.iter().filter(|t| my_title.contains(t) && their_title.contains(t)).count();
+    let shared_terms: Vec<String> = mine.all.iter().filter(|t| theirs.all.contains(t)).cloned().collect();
+    let title_bonus = shared_terms.iter().filter(|t| mine.title().contains(t) && theirs.title().contains(t)).count();
     let score = 2 * shared_themes.len() + 2 * usize::from(same_neighbourhood) + 2 * shared_terms.len() + title_bonus;
     Similarity { score: u32::try_from(score).unwrap_or(u32::MAX), shared_themes, same_neighbourhood, shared_terms }
 }
@@ -179,10 +207,11 @@ pub fn may_be_suggested(request: &Request, other: &Request) -> bool {
 /// The relevant requests among `candidates`, most similar first (then the most recent), at
 /// most `limit`.
 pub fn rank<'a>(request: &Request, candidates: &'a [Request], limit: usize) -> Vec<(&'a Request, Similarity)> {
+    let mine = Terms::of(request);
     let mut ranked: Vec<(&Request, Similarity)> = candidates
         .iter()
         .filter(|other| may_be_suggested(request, other))
-        .map(|other| (other, similarity(request, other)))
+        .map(|other| (other, similarity_of(request, &mine, other, &Terms::of(other))))
         .filter(|(_, s)| s.is_relevant())
         .collect();
     ranked.sort_by(|(a, sa), (b, sb)| {
@@ -233,6 +262,13 @@ mod tests {
     fn terms_are_folded_singular_distinct_words_without_stop_words() {
         let found = terms("Poubelles non ramassées rue Bayard", "Les poubelles débordent, les déchets s'entassent.");
         assert_eq!(found, ["poubelle", "ramassee", "bayard", "debordent", "dechet", "entassent"]);
+    }
+
+    #[test]
+    fn the_terms_of_the_title_come_first_and_are_counted() {
+        let found = Terms::from_text("Poubelles rue Bayard", "Les poubelles débordent.");
+        assert_eq!(found.all, ["poubelle", "bayard", "debordent"]);
+        assert_eq!(found.title(), ["poubelle", "bayard"]);
     }
 
     #[test]
