@@ -186,6 +186,35 @@ async fn only_an_eligible_request_goes_to_a_fifty_fifty_and_the_unmet_prerequisi
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_qualification_never_undoes_what_the_status_of_its_request_required() {
+    let app = spawn_demo_app().await;
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let id = qualified(&app, &agent, &every_guard_passes()).await;
+    assert_eq!(transition(&app, &agent, &id, json!({ "to": "in_fifty_fifty" })).await.status(), 200);
+    let mut weaker = every_guard_passes();
+    weaker["fifty_fifty_eligibility"]["citizen_delivery"]["holds"] = json!(false);
+    let refused = problem(put_qualification(&app, &agent, &id, &weaker).await, 422).await;
+    assert_eq!(fields(&refused), ["fifty_fifty_eligibility.citizen_delivery"]);
+    let emptied = problem(put_qualification(&app, &agent, &id, &json!({})).await, 422).await;
+    assert_eq!(fields(&emptied).len(), 7, "the essentials and the four prerequisites");
+    let mut routed = every_guard_passes();
+    routed["routing"] = json!({ "services": ["service-environnement"] });
+    assert_eq!(put_qualification(&app, &agent, &id, &routed).await.status(), 200, "what keeps the rules may change");
+
+    let redirected = qualified(&app, &agent, &every_guard_passes()).await;
+    let reason = json!({ "to": "redirected", "reason": "Transmis à l'agglomération." });
+    assert_eq!(transition(&app, &agent, &redirected, reason).await.status(), 200);
+    let mut ours = every_guard_passes();
+    ours["competence"] = json!("municipality");
+    ours["competent_authority"] = json!(null);
+    let refused = problem(put_qualification(&app, &agent, &redirected, &ours).await, 422).await;
+    assert_eq!(fields(&refused), ["competence"]);
+    let reopen = json!({ "to": "qualifying", "reason": "L'agglomération nous renvoie la demande." });
+    assert_eq!(transition(&app, &agent, &redirected, reopen).await.status(), 200);
+    assert_eq!(put_qualification(&app, &agent, &redirected, &ours).await.status(), 200, "reopened, it is free again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_needs_the_current_etag_and_moves_the_requests() {
     let app = spawn_demo_app().await;
     let agent = app.login("agent@loos-en-gohelle.demo").await;

@@ -200,7 +200,8 @@ shared_response!(
 shared_response!(
     TransitionConflict,
     "The lifecycle does not allow this change from the current status, or a rule refuses it: \
-     `allowed_transitions` lists where the resource may go from here, `rule` names the refusing rule.",
+     `allowed_transitions` lists where the resource may go from here, `rule` names the refusing rule \
+     and `errors` lists, field by field, what the resource lacks for it (a request's qualification).",
     {
         let mut example = example(
             "transition-not-allowed",

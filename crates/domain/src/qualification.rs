@@ -82,6 +82,12 @@ pub struct Eligibility {
 }
 
 impl Qualification {
+    /// What a request without a recorded qualification reads as: nothing but the request's own
+    /// themes and neighbourhood (so incomplete, and not eligible).
+    pub fn unrecorded(request: &crate::request::Request) -> Self {
+        Self { themes: request.themes.clone(), neighbourhood: request.neighbourhood.clone(), ..Self::default() }
+    }
+
     pub fn completeness(&self) -> Completeness {
         let mut missing = Vec::new();
         if self.restated_need.is_none() {
@@ -227,7 +233,17 @@ impl Qualification {
                 ));
                 None
             }
-            (_, Some(name)) => errors.collect(crate::municipality::parse_name("competent_authority", name, NAME_MAX)),
+            (None, Some(_)) => {
+                errors.push(FieldError::new(
+                    "competent_authority",
+                    "not_applicable",
+                    "say first whose competence it is (competence), then name the authority",
+                ));
+                None
+            }
+            (Some(_), Some(name)) => {
+                errors.collect(crate::municipality::parse_name("competent_authority", name, NAME_MAX))
+            }
             (_, None) => None,
         };
 

@@ -5,7 +5,7 @@
 use crate::Database;
 use crate::entities::{request, request_qualification, request_routed_service};
 use crate::error::StorageError;
-use crate::requests::{event, find, guarded, insert_event, next_version, themes_json, vanished};
+use crate::requests::{event, guarded, insert_event, next_version, themes_json};
 use chrono::{DateTime, Utc};
 use implication_domain::qualification::{PrerequisiteAnswer, Qualification, Routing, Stakeholder};
 use implication_domain::request::{Actor, Request, RequestEvent, RequestEventKind};
@@ -134,7 +134,8 @@ fn document(q: &Qualification) -> Result<String, StorageError> {
 
 /// Records `qualification` for `current` if the request is still at `expected_version`: the
 /// request's themes and neighbourhood become the document's, its version moves on, the routing
-/// indexes follow, and the history gets an entry naming `changed`. Returns the request.
+/// indexes follow, and the history gets an entry naming `changed`. Returns the request as
+/// written.
 #[tracing::instrument(skip_all, fields(request = %current.id), err)]
 pub async fn save(
     db: &Database,
@@ -191,5 +192,13 @@ pub async fn save(
         RequestEvent { kind: RequestEventKind::Qualification, fields: changed, ..event(current.id, actor, now) };
     insert_event(&txn, current.municipality, &recorded).await?;
     txn.commit().await?;
-    find(db, current.municipality, current.id).await?.ok_or_else(|| vanished(current.id))
+    // The request as this transaction wrote it (a read after the commit could see a later
+    // change, and hand out its ETag with this document).
+    Ok(Request {
+        themes: qualification.themes.clone(),
+        neighbourhood: qualification.neighbourhood.clone(),
+        version: expected_version + 1,
+        updated_at: now,
+        ..current.clone()
+    })
 }

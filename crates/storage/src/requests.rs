@@ -390,25 +390,28 @@ pub struct Filter {
     pub assigned: Option<Assignment>,
 }
 
-/// Requests routed to one of `services`.
-fn routed_to_services(services: &[ServiceId]) -> sea_orm::sea_query::SimpleExpr {
+/// Requests of `municipality` routed to one of `services` (the municipality keeps the
+/// subquery on its index).
+fn routed_to_services(municipality: MunicipalityId, services: &[ServiceId]) -> sea_orm::sea_query::SimpleExpr {
     use request_routed_service::Column;
     request::Column::Id.in_subquery(
         Query::select()
             .column(Column::RequestId)
             .from(request_routed_service::Entity)
+            .and_where(Column::MunicipalityId.eq(municipality.as_uuid()))
             .and_where(Column::ServiceId.is_in(services.iter().map(|s| s.as_uuid())))
             .to_owned(),
     )
 }
 
-/// Requests routed to one of `delegations`.
-fn routed_to_delegations(delegations: &[DelegationId]) -> sea_orm::sea_query::SimpleExpr {
+/// Requests of `municipality` routed to one of `delegations`.
+fn routed_to_delegations(municipality: MunicipalityId, delegations: &[DelegationId]) -> sea_orm::sea_query::SimpleExpr {
     use request_qualification::Column;
     request::Column::Id.in_subquery(
         Query::select()
             .column(Column::RequestId)
             .from(request_qualification::Entity)
+            .and_where(Column::MunicipalityId.eq(municipality.as_uuid()))
             .and_where(Column::RoutedDelegationId.is_in(delegations.iter().map(|d| d.as_uuid())))
             .to_owned(),
     )
@@ -469,19 +472,19 @@ pub async fn list(
         condition = condition.add(Column::Association.eq(association.as_str()));
     }
     if let Some(service) = filter.routed_service {
-        condition = condition.add(routed_to_services(&[service]));
+        condition = condition.add(routed_to_services(municipality, &[service]));
     }
     if let Some(delegation) = filter.routed_delegation {
-        condition = condition.add(routed_to_delegations(&[delegation]));
+        condition = condition.add(routed_to_delegations(municipality, &[delegation]));
     }
     if let Some(assigned) = &filter.assigned {
         // `Id IS NULL` never holds: an empty assignment lists nothing.
         let mut mine = Condition::any().add(Column::Id.is_null());
         if !assigned.services.is_empty() {
-            mine = mine.add(routed_to_services(&assigned.services));
+            mine = mine.add(routed_to_services(municipality, &assigned.services));
         }
         if !assigned.delegations.is_empty() {
-            mine = mine.add(routed_to_delegations(&assigned.delegations));
+            mine = mine.add(routed_to_delegations(municipality, &assigned.delegations));
         }
         condition = condition.add(mine);
     }
@@ -598,6 +601,11 @@ pub async fn transition(
         insert_event(&txn, current.municipality, &answered).await?;
     }
     if let Some(into) = change.into {
+        // A merged request is no longer a candidate for suggestions: the one it went into is.
+        request_term::Entity::delete_many()
+            .filter(request_term::Column::RequestId.eq(current.id.as_uuid()))
+            .exec(&txn)
+            .await?;
         let received = RequestEvent {
             kind: RequestEventKind::MergedIn,
             reason: recorded.reason.clone(),
@@ -862,7 +870,8 @@ const CANDIDATES_PER_THEME: u64 = 50;
 /// How many of a request's terms are looked up (title first).
 const TERMS_LOOKED_UP: usize = 12;
 
-/// Requests that may be on the same subject as `request`: those sharing the most of its words,
+/// Requests that may be on the same subject as `request`: those sharing the most of its words
+/// (merged requests have no terms left: they are never candidates),
 /// and the newest sharing one of its themes (in its neighbourhood when it has one). The domain
 /// ranks them (`similarity::rank`).
 #[tracing::instrument(skip_all, fields(request = %request.id), err)]

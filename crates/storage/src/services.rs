@@ -47,6 +47,30 @@ pub async fn list_services(
     Ok(Page::from_overfetch(items, limit))
 }
 
+/// Every service of a municipality (a small catalogue an admin keeps), by code.
+pub async fn all_services(db: &Database, municipality: MunicipalityId) -> Result<Vec<Service>, StorageError> {
+    service::Entity::find()
+        .filter(service::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(service::Column::Code)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_service)
+        .collect()
+}
+
+/// Every delegation of a municipality, by code.
+pub async fn all_delegations(db: &Database, municipality: MunicipalityId) -> Result<Vec<Delegation>, StorageError> {
+    delegation::Entity::find()
+        .filter(delegation::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(delegation::Column::Code)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_delegation)
+        .collect()
+}
+
 pub async fn find_service(
     db: &Database,
     municipality: MunicipalityId,

@@ -164,6 +164,10 @@ fn another_authority_must_be_named_and_makes_redirection_possible() {
     let mut ours = flower_boxes();
     ours.competent_authority = Some("La mairie".to_owned());
     assert_eq!(fields(parse(&ours)), [("competent_authority".to_owned(), "not_applicable")]);
+    let mut unnamed = flower_boxes();
+    unnamed.competence = None;
+    unnamed.competent_authority = Some("La Région".to_owned());
+    assert_eq!(fields(parse(&unnamed)), [("competent_authority".to_owned(), "not_applicable")]);
     let mut unknown = flower_boxes();
     unknown.competence = None;
     assert!(

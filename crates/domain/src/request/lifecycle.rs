@@ -209,10 +209,18 @@ fn check_guards(
     facts: &QualificationFacts,
     allowed: &[RequestStatus],
 ) -> Result<(), TransitionRefusal> {
-    let refusal =
-        |rule, message, lacking| Err(TransitionRefusal::Guard { rule, message, allowed: allowed.to_vec(), lacking });
+    match lacking_for(to, facts) {
+        Some((rule, message, lacking)) => {
+            Err(TransitionRefusal::Guard { rule, message, allowed: allowed.to_vec(), lacking })
+        }
+        None => Ok(()),
+    }
+}
+
+/// What the qualification lacks for a request to enter `to`: the rule, why, and field by field.
+fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(&'static str, &'static str, Vec<FieldError>)> {
     match to {
-        Qualified if !facts.complete() => refusal(
+        Qualified if !facts.complete() => Some((
             "qualification_incomplete",
             "a request is qualified only when its restated need, competence and recommended level are recorded",
             facts
@@ -220,8 +228,8 @@ fn check_guards(
                 .iter()
                 .map(|field| FieldError::new(*field, "missing", "record it in the qualification"))
                 .collect(),
-        ),
-        Redirected if facts.other_authority().is_none() => refusal(
+        )),
+        Redirected if facts.other_authority().is_none() => Some((
             "competence_is_municipal",
             "a request is redirected only when its qualification names another competent authority",
             vec![FieldError::new(
@@ -229,8 +237,8 @@ fn check_guards(
                 "not_another_authority",
                 "record the competence of another authority (intercommunality, department, region, state, other) and name it",
             )],
-        ),
-        InFiftyFifty if !facts.eligible() => refusal(
+        )),
+        InFiftyFifty if !facts.eligible() => Some((
             "not_eligible_for_fifty_fifty",
             "a request goes to a fifty-fifty project only when all four prerequisites hold",
             facts
@@ -244,9 +252,29 @@ fn check_guards(
                     )
                 })
                 .collect(),
-        ),
-        _ => Ok(()),
+        )),
+        _ => None,
     }
+}
+
+/// What a request in `status` needs its qualification to keep, so that changing the
+/// qualification never undoes what let the request get there: from `qualified` on, the
+/// essentials; while `redirected`, another competent authority; while `in_fifty_fifty`, the four
+/// prerequisites. (Reopening, back to `qualifying`, frees the document again.)
+pub fn check_qualification_kept(status: RequestStatus, facts: &QualificationFacts) -> Result<(), ValidationErrors> {
+    let past_qualification =
+        matches!(status, Qualified | Redirected | Declined | Answered | InProcess | InFiftyFifty | Closed);
+    let mut errors = ValidationErrors::default();
+    for needed in [Qualified, Redirected, InFiftyFifty] {
+        let applies = if needed == Qualified { past_qualification } else { status == needed };
+        if let Some((_, _, lacking)) = applies.then(|| lacking_for(needed, facts)).flatten() {
+            for e in lacking {
+                let message = format!("the request is {status}: its qualification must keep this ({})", e.message);
+                errors.push(FieldError::new(e.field, e.code, message));
+            }
+        }
+    }
+    errors.into_result()
 }
 
 /// Checks that a request may receive another one merged into it.
@@ -467,6 +495,27 @@ mod tests {
         }
         for (from, to, _, _) in &cases {
             assert!(transition(RequestId::new(), *from, ask(*to), &ready()).is_ok(), "{from} → {to}");
+        }
+    }
+
+    #[test]
+    fn a_qualification_keeps_what_the_status_of_its_request_required() {
+        let empty = QualificationFacts { unmet: FiftyFiftyPrerequisite::ALL.to_vec(), ..QualificationFacts::default() };
+        let empty = QualificationFacts { missing: vec!["restated_need", "competence", "recommended_level"], ..empty };
+        for status in [Received, Qualifying, Merged] {
+            assert!(check_qualification_kept(status, &empty).is_ok(), "{status} asks nothing of it");
+        }
+        let fields = |status| match check_qualification_kept(status, &empty) {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.0.into_iter().map(|e| e.field).collect::<Vec<_>>(),
+        };
+        for status in [Qualified, Declined, Answered, InProcess, Closed] {
+            assert_eq!(fields(status), ["restated_need", "competence", "recommended_level"], "{status}");
+        }
+        assert_eq!(fields(Redirected), ["restated_need", "competence", "recommended_level", "competence"]);
+        assert_eq!(fields(InFiftyFifty).len(), 7);
+        for status in RequestStatus::ALL {
+            assert!(check_qualification_kept(*status, &ready()).is_ok(), "{status}");
         }
     }
 

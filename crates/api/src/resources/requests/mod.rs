@@ -401,8 +401,8 @@ async fn with_routing(
     if params.assigned_to.is_some() {
         // A platform admin has no membership here: nothing is assigned to them.
         let member = accounts::find_member(db, municipality.id, account).await?;
-        let services = services::list_services(db, municipality.id, 1_000, None).await?.items;
-        let delegations = services::list_delegations(db, municipality.id, 1_000, None).await?.items;
+        let services = services::all_services(db, municipality.id).await?;
+        let delegations = services::all_delegations(db, municipality.id).await?;
         filter.assigned = Some(member.map(|m| identity::assignment(&m, &services, &delegations)).unwrap_or_default());
     }
     Ok(filter)
@@ -562,7 +562,12 @@ pub async fn update_request(
 /// declined | answered | in_process | in_fifty_fifty`, then `closed` with a resolution; any open
 /// request may be `merged` into another (`into`); a finished one may be reopened (back to
 /// `qualifying`, with a reason). A transition the lifecycle does not allow from the current
-/// status is a 409 listing the allowed ones. Needs `If-Match`.
+/// status is a 409 listing the allowed ones. Some arrows also need the request's qualification
+/// (`…/qualification`): `qualified` its restated need, competence and recommended level;
+/// `redirected` another competent authority, named (the requester then gets an answer naming it,
+/// with the reason as what was sent on); `in_fifty_fifty` the four prerequisites. Such a refusal
+/// is a 409 naming the `rule`, with `errors` listing what the qualification lacks. Needs
+/// `If-Match`.
 #[utoipa::path(
     operation_id = "transition_request", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -604,7 +609,8 @@ pub async fn transition_request(
     // The guards judge the qualification in force: the If-Match on the request covers it.
     let facts = qualifications::find_for(&db, &current)
         .await?
-        .map_or_else(|| Qualification::default().facts(), |recorded| recorded.qualification.facts());
+        .map_or_else(|| Qualification::unrecorded(&current), |recorded| recorded.qualification)
+        .facts();
     let change = lifecycle::transition(current.id, current.status, ask, &facts).map_err(refusal)?;
     if let Some(into) = change.into {
         let target = store::find(&db, municipality.id, into)

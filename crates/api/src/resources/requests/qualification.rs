@@ -18,9 +18,9 @@ use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
 use implication_domain::identity::{Delegation, Service};
 use implication_domain::qualification::{
-    PrerequisiteAnswer, PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
+    MAX_PREVIOUS, PrerequisiteAnswer, PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
 };
-use implication_domain::request::{Catalogue, Request};
+use implication_domain::request::{Catalogue, Request, lifecycle};
 use implication_domain::vocabulary::FiftyFiftyPrerequisite;
 use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
 use implication_storage::qualifications::{self as store, Recorded};
@@ -183,8 +183,8 @@ struct Offices {
 impl Offices {
     /// Both catalogues are small (an admin's lists): read whole.
     async fn load(db: &Database, municipality: &Municipality) -> Result<Self, ApiError> {
-        let services = services::list_services(db, municipality.id, 1_000, None).await?.items;
-        let delegations = services::list_delegations(db, municipality.id, 1_000, None).await?.items;
+        let services = services::all_services(db, municipality.id).await?;
+        let delegations = services::all_delegations(db, municipality.id).await?;
         Ok(Self { services, delegations })
     }
 
@@ -317,19 +317,9 @@ impl QualificationDocument {
     }
 }
 
-/// What a request without a recorded qualification reads as: nothing but its themes and
-/// neighbourhood.
-fn empty_for(request: &Request) -> Qualification {
-    Qualification {
-        themes: request.themes.clone(),
-        neighbourhood: request.neighbourhood.clone(),
-        ..Qualification::default()
-    }
-}
-
 fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) -> HttpResponse {
-    let empty = empty_for(request);
-    let qualification = recorded.map_or(&empty, |r| &r.qualification);
+    let unrecorded = Qualification::unrecorded(request);
+    let qualification = recorded.map_or(&unrecorded, |r| &r.qualification);
     let completeness = qualification.completeness();
     let eligibility = qualification.eligibility();
     let view = QualificationView {
@@ -381,8 +371,12 @@ pub async fn get_request_qualification(
 /// Replaces the whole document (what is left out is cleared). Its themes and neighbourhood
 /// become the request's; routing names a delegation and services by code, and makes the request
 /// appear in their "my work" lists (`GET …/requests?assigned_to=me`). Every invalid field is
-/// named at once. Needs `If-Match` with the request's ETag; each change is recorded in the
-/// request's history (`qualification`, with the names of the fields that changed).
+/// named at once. A document never undoes what the request's status required (422 naming the
+/// fields): from `qualified` on, the restated need, competence and recommended level; while
+/// `redirected`, another competent authority; while `in_fifty_fifty`, the four prerequisites
+/// (reopen the request to start over). Needs `If-Match` with the request's ETag; each change is
+/// recorded in the request's history (`qualification`, with the names of the fields that
+/// changed).
 #[utoipa::path(
     operation_id = "put_request_qualification", tag = "qualification",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -438,7 +432,12 @@ pub async fn put_request_qualification(
     let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
     let parsed = Qualification::parse(current.id, &input.draft(routing), catalogue);
     let links: Vec<RequestId> = input.previously_handled.iter().copied().map(RequestId::from_uuid).collect();
-    let known = requests::existing(&db, municipality.id, &links).await?;
+    // Too many links is already an error of the document: no lookup for them.
+    let known = if links.len() <= MAX_PREVIOUS {
+        requests::existing(&db, municipality.id, &links).await?
+    } else {
+        links.clone()
+    };
     for (i, link) in links.iter().enumerate() {
         if !known.contains(link) {
             errors.push(FieldError::new(
@@ -458,11 +457,12 @@ pub async fn put_request_qualification(
     };
 
     let recorded = store::find_for(&db, &current).await?;
-    let before = recorded.as_ref().map_or_else(|| empty_for(&current), |r| r.qualification.clone());
+    let before = recorded.as_ref().map_or_else(|| Qualification::unrecorded(&current), |r| r.qualification.clone());
     let changed = qualification.changes(&before);
     if changed.is_empty() {
         return Ok(respond(&current, recorded.as_ref(), &offices));
     }
+    lifecycle::check_qualification_kept(current.status, &qualification.facts()).map_err(ApiError::Invalid)?;
     let actor = crate::resources::actor_of(&caller.principal);
     let changed = changed.iter().map(|f| (*f).to_owned()).collect();
     let saved = store::save(&db, &current, expected, &qualification, changed, actor).await?;

@@ -59,7 +59,7 @@ pub struct Suggestion {
     "request": { "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00007",
         "title": "Poubelles non ramassées rue Bayard", "status": "redirected", "received_on": "2026-09-21",
         "themes": ["waste-and-cleanliness"], "neighbourhood": "cite-5" },
-    "score": 15, "shared_themes": ["waste-and-cleanliness"], "same_neighbourhood": true,
+    "score": 13, "shared_themes": ["waste-and-cleanliness"], "same_neighbourhood": true,
     "shared_words": ["poubelle", "ramassee", "bayard"]
 }] }))]
 pub struct SuggestionList {
