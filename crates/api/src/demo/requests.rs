@@ -518,8 +518,11 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
         for step in demo.steps {
             if let (Step::To(Qualified, _), Some(spec)) = (step, specs.iter().find(|s| s.title == demo.title)) {
                 qualification = spec.qualification(db, municipality, &request, catalogue).await?;
-                let changed =
-                    qualification.changes(&Qualification::default()).iter().map(|f| (*f).to_owned()).collect();
+                let changed = qualification
+                    .changes(&Qualification::unrecorded(&request))
+                    .iter()
+                    .map(|f| (*f).to_owned())
+                    .collect();
                 let actor = Actor::Account(agent);
                 request =
                     qualification_store::save(db, &request, request.version, &qualification, changed, actor).await?;

@@ -24,7 +24,7 @@ use implication_domain::request::{Catalogue, Request, lifecycle};
 use implication_domain::vocabulary::FiftyFiftyPrerequisite;
 use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
 use implication_storage::qualifications::{self as store, Recorded};
-use implication_storage::{Database, neighbourhoods, requests, services, themes};
+use implication_storage::{Database, requests, services};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -427,8 +427,7 @@ pub async fn put_request_qualification(
     let offices = Offices::load(&db, municipality).await?;
     let mut errors = ValidationErrors::default();
     let routing = offices.resolve(&input.routing, &mut errors);
-    let (theme_codes, neighbourhood_codes) =
-        (themes::codes(&db, municipality.id).await?, neighbourhoods::codes(&db, municipality.id).await?);
+    let (theme_codes, neighbourhood_codes) = super::catalogue(&db, municipality).await?;
     let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
     let parsed = Qualification::parse(current.id, &input.draft(routing), catalogue);
     let links: Vec<RequestId> = input.previously_handled.iter().copied().map(RequestId::from_uuid).collect();
