@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc};
 use clap::Parser;
-use implication_domain::municipality::MunicipalityDraft;
-use implication_domain::request::{fold_for_search, lifecycle, similarity};
+use implication_domain::identity::municipality::MunicipalityDraft;
+use implication_domain::requests::{fold_for_search, lifecycle, similarity};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, Resolution};
 use implication_domain::{NewMunicipality, NewNeighbourhood, time};
 use implication_storage::sea_orm::sea_query::{Alias, InsertStatement, OnConflict, Query, SimpleExpr};

@@ -2,7 +2,7 @@
 //! to (for "my work" lists), and the index of the words of every request (to suggest precedents
 //! among a town's many requests without reading them all). Existing requests are indexed here.
 
-use implication_domain::request::similarity::terms;
+use implication_domain::requests::similarity::terms;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 use uuid::Uuid;

@@ -1,7 +1,7 @@
 //! Spawning the app for a test, and small helpers that make tests read like their scenario.
 
 use implication_api::{Application, Config, prepare_database};
-use implication_domain::municipality::MunicipalityDraft;
+use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::{Municipality, NewMunicipality, NewNeighbourhood};
 use implication_storage::{Database, municipalities};
 use std::collections::HashMap;

@@ -97,7 +97,7 @@ async fn neighbourhoods_are_listed_by_name_and_paged() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slug_or_insee_code_already_taken_is_refused_and_nothing_is_written() {
-    use implication_domain::municipality::MunicipalityDraft;
+    use implication_domain::identity::municipality::MunicipalityDraft;
     use implication_domain::{NewMunicipality, NewNeighbourhood};
     use implication_storage::{StorageError, municipalities};
 
@@ -119,7 +119,7 @@ async fn a_slug_or_insee_code_already_taken_is_refused_and_nothing_is_written() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_neighbourhoods_with_the_same_code_roll_the_whole_creation_back() {
-    use implication_domain::municipality::MunicipalityDraft;
+    use implication_domain::identity::municipality::MunicipalityDraft;
     use implication_domain::{NewMunicipality, NewNeighbourhood};
     use implication_storage::{StorageError, municipalities};
 

@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand};
 use implication_api::auth::secrets::hash_password;
 use implication_api::{Application, Config, demo, openapi, prepare_database, telemetry};
+use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::identity::{Email, Password};
-use implication_domain::municipality::MunicipalityDraft;
 use implication_domain::{NewMunicipality, NewNeighbourhood};
 use implication_storage::accounts::{self, NewAccount};
 use implication_storage::municipalities;

@@ -3,25 +3,25 @@
 //! This crate knows nothing of HTTP, SQL or OpenAPI: untrusted input is parsed into the types
 //! defined here (so an invalid value cannot be represented), and every rule is written once,
 //! here, with its unit tests. See `DOMAIN.md` for the vocabulary.
+//!
+//! A folder per bounded context, with the same names in the storage and API crates:
+//! `identity` (municipalities, neighbourhoods, accounts, roles, services, delegations, machine
+//! clients), `requests` (intake, lifecycle, qualification, similarity, answers, tracking,
+//! themes), and `common` for what they all use.
 
-pub mod error;
+pub mod common;
 pub mod identity;
-pub mod ids;
-pub mod municipality;
-pub mod neighbourhood;
-pub mod qualification;
-pub mod request;
-pub mod slug;
-pub mod theme;
-pub mod time;
-pub mod vocabulary;
+pub mod requests;
 
+pub use common::{error, ids, slug, time, vocabulary};
 pub use error::{FieldError, ValidationErrors};
+pub use identity::municipality::{
+    InseeCode, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, Population,
+};
+pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
     AccountId, AnswerId, DelegationId, MachineClientId, MunicipalityId, NeighbourhoodId, RequestEventId, RequestId,
     ServiceId, ThemeId,
 };
-pub use municipality::{InseeCode, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, Population};
-pub use neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use slug::Slug;
 pub use vocabulary::Language;

@@ -7,8 +7,8 @@ use crate::entities::{request, request_qualification, request_routed_service};
 use crate::error::StorageError;
 use crate::requests::{event, guarded, insert_event, next_version, themes_json};
 use chrono::{DateTime, Utc};
-use implication_domain::qualification::{PrerequisiteAnswer, Qualification, Routing, Stakeholder};
-use implication_domain::request::{Actor, Request, RequestEvent, RequestEventKind};
+use implication_domain::requests::qualification::{PrerequisiteAnswer, Qualification, Routing, Stakeholder};
+use implication_domain::requests::{Actor, Request, RequestEvent, RequestEventKind};
 use implication_domain::vocabulary::{
     Competence, FiftyFiftyPrerequisite, LivingEnvironmentAim, ParticipationLevel, StakeholderRole,
 };

@@ -11,9 +11,9 @@ use crate::{Database, Page};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use implication_domain::identity::Assignment;
 use implication_domain::identity::Email;
-use implication_domain::request::lifecycle::Transition;
-use implication_domain::request::similarity;
-use implication_domain::request::{
+use implication_domain::requests::lifecycle::Transition;
+use implication_domain::requests::similarity;
+use implication_domain::requests::{
     Actor, Address, Answer, AnswerText, Description, InternalNote, Location, NewRequest, PersonName, Phone, Point,
     RegistrationNumber, Request, RequestEvent, RequestEventKind, Requester, Title, search_text,
 };

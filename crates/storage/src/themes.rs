@@ -4,7 +4,7 @@
 use crate::entities::theme;
 use crate::error::{StorageError, after_guarded_update, duplicate_of};
 use crate::{Database, Page};
-use implication_domain::theme::{DEFAULT_THEMES, Theme};
+use implication_domain::requests::theme::{DEFAULT_THEMES, Theme};
 use implication_domain::time;
 use implication_domain::{MunicipalityId, Slug, ThemeId};
 use sea_orm::sea_query::{Expr, ExprTrait};

@@ -6,8 +6,8 @@ mod qualifications;
 mod requests;
 
 use crate::auth::secrets::{hash_password, sha256_hex};
+use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::identity::{Email, Scope};
-use implication_domain::municipality::MunicipalityDraft;
 use implication_domain::vocabulary::Role;
 use implication_domain::{AccountId, Municipality, NewMunicipality, NewNeighbourhood, Slug};
 use implication_storage::accounts::{MemberChanges, NewAccount};

@@ -5,10 +5,10 @@
 //! its request is qualified. The speeding complaint of rue Lamartine is left for you to qualify.
 
 use implication_domain::Municipality;
-use implication_domain::qualification::{
+use implication_domain::requests::qualification::{
     PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
 };
-use implication_domain::request::{Catalogue, Request};
+use implication_domain::requests::{Catalogue, Request};
 use implication_domain::vocabulary::{
     Competence, FiftyFiftyPrerequisite, LivingEnvironmentAim, ParticipationLevel, StakeholderRole,
 };

@@ -7,9 +7,9 @@
 
 use super::qualifications::{self, Spec};
 use chrono::Days;
-use implication_domain::qualification::Qualification;
-use implication_domain::request::lifecycle::{self, TransitionAsk};
-use implication_domain::request::{Actor, AnswerText, Catalogue, NewRequest, RequestDraft, RequesterDraft, Submitter};
+use implication_domain::requests::lifecycle::{self, TransitionAsk};
+use implication_domain::requests::qualification::Qualification;
+use implication_domain::requests::{Actor, AnswerText, Catalogue, NewRequest, RequestDraft, RequesterDraft, Submitter};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, RequesterKind, Resolution};
 use implication_domain::{AccountId, Municipality, time};
 use implication_storage::requests::{self as store, Created, Filter, Sort};

@@ -15,10 +15,10 @@ use crate::resources::with_location;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{
     Email, MunicipalAccount, Password, Principal, mayor_after_change, self_change_allowed,
 };
-use implication_domain::municipality::parse_name;
 use implication_domain::vocabulary::Role;
 use implication_domain::{AccountId, ValidationErrors};
 use implication_storage::accounts::{MemberChanges, NewAccount};

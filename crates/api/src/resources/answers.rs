@@ -17,7 +17,7 @@ use actix_web::{HttpResponse, get, post, web};
 use implication_domain::FieldError;
 use implication_domain::ValidationErrors;
 use implication_domain::identity::Principal;
-use implication_domain::request::{AnswerText, Audience};
+use implication_domain::requests::{AnswerText, Audience};
 use implication_storage::{Database, requests as store};
 
 /// List a request's answers

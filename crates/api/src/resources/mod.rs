@@ -29,9 +29,9 @@ pub(crate) fn with_location(mut response: HttpResponse, location: &str) -> Resul
 }
 
 /// Who a history entry names for this caller.
-pub(crate) fn actor_of(principal: &implication_domain::identity::Principal) -> implication_domain::request::Actor {
+pub(crate) fn actor_of(principal: &implication_domain::identity::Principal) -> implication_domain::requests::Actor {
     use implication_domain::identity::Principal;
-    use implication_domain::request::Actor;
+    use implication_domain::requests::Actor;
     match principal {
         Principal::Person { account, .. } => Actor::Account(*account),
         Principal::Client { client, .. } => Actor::Client(*client),

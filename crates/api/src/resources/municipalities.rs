@@ -13,7 +13,7 @@ use crate::resources::with_location;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use implication_domain::municipality::MunicipalityDraft;
+use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::{
     Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, NewNeighbourhood, Population,
     ValidationErrors,

@@ -15,7 +15,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_domain::identity::Service;
-use implication_domain::municipality::parse_name;
+use implication_domain::identity::municipality::parse_name;
 use implication_domain::{Slug, ValidationErrors};
 use implication_storage::{Database, services};
 use serde::{Deserialize, Serialize};

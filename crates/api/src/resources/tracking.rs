@@ -6,7 +6,7 @@ use crate::openapi::{InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use crate::problem::ApiError;
 use crate::resources::requests::views::RequesterRequestView;
 use actix_web::{HttpResponse, get, web};
-use implication_domain::request::TrackingCode;
+use implication_domain::requests::TrackingCode;
 use implication_domain::time;
 use implication_storage::{Database, requests as store};
 

@@ -4,7 +4,7 @@
 use crate::extract::CodeItem;
 use crate::wire;
 use chrono::NaiveDate;
-use implication_domain::request::{LocationDraft, RequestDraft, RequestEdit, RequesterDraft};
+use implication_domain::requests::{LocationDraft, RequestDraft, RequestEdit, RequesterDraft};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

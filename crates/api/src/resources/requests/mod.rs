@@ -22,9 +22,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
 use implication_domain::identity::{self, Scope, Standing};
-use implication_domain::qualification::Qualification;
-use implication_domain::request::lifecycle::{self, TransitionAsk, TransitionRefusal};
-use implication_domain::request::{
+use implication_domain::requests::lifecycle::{self, TransitionAsk, TransitionRefusal};
+use implication_domain::requests::qualification::Qualification;
+use implication_domain::requests::{
     Audience, Catalogue, NewRequest, Request, RequestDraft, RequestEdit, Submitter, TrackingCode, apply_edit,
     fold_for_search, late_before,
 };

@@ -17,10 +17,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
 use implication_domain::identity::{Delegation, Service};
-use implication_domain::qualification::{
+use implication_domain::requests::qualification::{
     MAX_PREVIOUS, PrerequisiteAnswer, PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
 };
-use implication_domain::request::{Catalogue, Request, lifecycle};
+use implication_domain::requests::{Catalogue, Request, lifecycle};
 use implication_domain::vocabulary::FiftyFiftyPrerequisite;
 use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
 use implication_storage::qualifications::{self as store, Recorded};

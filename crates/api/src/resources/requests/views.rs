@@ -5,8 +5,8 @@
 
 use crate::wire;
 use chrono::{DateTime, NaiveDate, Utc};
-use implication_domain::request::lifecycle::allowed_targets;
-use implication_domain::request::{Actor, Answer, Location, Request, RequestEvent};
+use implication_domain::requests::lifecycle::allowed_targets;
+use implication_domain::requests::{Actor, Answer, Location, Request, RequestEvent};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;

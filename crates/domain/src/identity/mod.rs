@@ -1,7 +1,11 @@
 //! People, roles, machine clients and scopes: who may call, and what they may do.
 //!
 //! Authorization is decided here, once ([`decide`]); the HTTP layer only extracts the caller
-//! and the municipality named in the path.
+//! and the municipality named in the path. Municipalities and their neighbourhoods live here
+//! too: a town is the tenant every account, role and resource belongs to.
+
+pub mod municipality;
+pub mod neighbourhood;
 
 use crate::error::FieldError;
 use crate::ids::{AccountId, DelegationId, MachineClientId, ServiceId};

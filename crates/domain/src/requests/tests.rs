@@ -1,4 +1,7 @@
 use super::*;
+use crate::error::ValidationErrors;
+use crate::identity::Email;
+use crate::ids::{AccountId, MachineClientId};
 use crate::vocabulary::RequesterKind;
 
 fn today() -> NaiveDate {

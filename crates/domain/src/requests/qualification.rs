@@ -5,8 +5,8 @@
 
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{DelegationId, RequestId, ServiceId};
-use crate::request::lifecycle::QualificationFacts;
-use crate::request::parse_text;
+use crate::requests::lifecycle::QualificationFacts;
+use crate::requests::parse_text;
 use crate::slug::Slug;
 use crate::vocabulary::{
     Competence, FiftyFiftyPrerequisite, LivingEnvironmentAim, ParticipationLevel, StakeholderRole,
@@ -84,7 +84,7 @@ pub struct Eligibility {
 impl Qualification {
     /// What a request without a recorded qualification reads as: nothing but the request's own
     /// themes and neighbourhood (so incomplete, and not eligible).
-    pub fn unrecorded(request: &crate::request::Request) -> Self {
+    pub fn unrecorded(request: &crate::requests::Request) -> Self {
         Self { themes: request.themes.clone(), neighbourhood: request.neighbourhood.clone(), ..Self::default() }
     }
 
@@ -180,7 +180,7 @@ impl Qualification {
     pub fn parse(
         request: RequestId,
         draft: &QualificationDraft,
-        catalogue: crate::request::Catalogue<'_>,
+        catalogue: crate::requests::Catalogue<'_>,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let text = |errors: &mut ValidationErrors, field: &str, value: Option<&str>, max: usize| {
@@ -200,7 +200,7 @@ impl Qualification {
         for (i, s) in draft.stakeholders.iter().enumerate() {
             let field = |name: &str| format!("stakeholders[{i}].{name}");
             let name = match s.name.as_deref() {
-                Some(name) => errors.collect(crate::municipality::parse_name(&field("name"), name, NAME_MAX)),
+                Some(name) => errors.collect(crate::identity::municipality::parse_name(&field("name"), name, NAME_MAX)),
                 None => {
                     errors.push(FieldError::new(field("name"), "required", "name the person or the organisation"));
                     None
@@ -242,7 +242,7 @@ impl Qualification {
                 None
             }
             (Some(_), Some(name)) => {
-                errors.collect(crate::municipality::parse_name("competent_authority", name, NAME_MAX))
+                errors.collect(crate::identity::municipality::parse_name("competent_authority", name, NAME_MAX))
             }
             (_, None) => None,
         };

@@ -42,7 +42,7 @@ pub fn awaits_answer(status: RequestStatus) -> bool {
 }
 
 /// What the qualification says, for the guards that need it (see
-/// [`crate::qualification::Qualification::facts`]).
+/// [`crate::requests::qualification::Qualification::facts`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QualificationFacts {
     /// Which of the essentials (restated need, competence, recommended level) are missing.

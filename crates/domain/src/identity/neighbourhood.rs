@@ -1,8 +1,8 @@
 //! Neighbourhoods: a municipality's named areas, used to see who is heard least.
 
 use crate::error::{FieldError, ValidationErrors};
+use crate::identity::municipality::parse_name;
 use crate::ids::{MunicipalityId, NeighbourhoodId};
-use crate::municipality::parse_name;
 use crate::slug::Slug;
 use chrono::{DateTime, Utc};
 

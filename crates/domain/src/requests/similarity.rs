@@ -225,7 +225,7 @@ pub fn rank<'a>(request: &Request, candidates: &'a [Request], limit: usize) -> V
 mod tests {
     use super::*;
     use crate::ids::{MunicipalityId, RequestId};
-    use crate::request::{Actor, Description, RegistrationNumber, Title};
+    use crate::requests::{Actor, Description, RegistrationNumber, Title};
     use crate::vocabulary::{Channel, RequestKind};
     use chrono::{NaiveDate, Utc};
 

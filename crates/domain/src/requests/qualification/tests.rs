@@ -1,5 +1,5 @@
 use super::*;
-use crate::request::Catalogue;
+use crate::requests::Catalogue;
 use FiftyFiftyPrerequisite::*;
 
 fn catalogue_codes() -> (Vec<String>, Vec<String>) {

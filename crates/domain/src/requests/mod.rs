@@ -1,0 +1,179 @@
+//! Requests: any need, idea, complaint or proposal that reaches the town, by any channel
+//! (`DOMAIN.md`, "Requests"). Intake takes anything from anyone with the minimum of formality,
+//! then gives it a formal trace: a registration number, a received date, an append-only history.
+//! The context also holds what follows: the lifecycle, qualification and routing, similar
+//! requests, answers, tracking, and the themes requests are filed under.
+
+mod answers;
+mod edit;
+mod history;
+mod intake;
+pub mod lifecycle;
+pub mod qualification;
+mod search;
+pub mod similarity;
+pub mod theme;
+mod tracking;
+
+pub use crate::common::actor::Actor;
+pub use crate::common::text::{Address, PersonName, TEXT_PATTERN, parse_text};
+pub use crate::vocabulary::{ActorKind, RequestEventKind};
+pub use answers::Answer;
+pub use edit::{RequestEdit, apply_edit};
+pub use history::RequestEvent;
+pub use intake::{
+    Catalogue, Location, LocationDraft, MAX_THEMES, NewRequest, Phone, Point, RegistrationNumber, RequestDraft,
+    Requester, RequesterDraft, Submitter,
+};
+pub use search::{fold_for_search, search_text};
+pub use tracking::TrackingCode;
+
+use crate::common::text::text_type;
+use crate::identity::Standing;
+use crate::identity::municipality::parse_name;
+use crate::ids::{MunicipalityId, RequestId};
+use crate::slug::Slug;
+use crate::vocabulary::{Channel, RequestKind, RequestStatus, Resolution};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+text_type!(
+    /// A request's title: one line, 1 to 200 characters.
+    Title, 200, parse_name
+);
+text_type!(
+    /// A request's description: 1 to 5,000 characters, line breaks allowed.
+    Description, 5_000, parse_text
+);
+text_type!(
+    /// Why a status changed, as the requester will read it: 1 to 2,000 characters.
+    Reason, 2_000, parse_text
+);
+text_type!(
+    /// The town's answer to the requester: 1 to 5,000 characters.
+    AnswerText, 5_000, parse_text
+);
+text_type!(
+    /// A note for staff only, never shown to the public nor to the requester.
+    InternalNote, 5_000, parse_text
+);
+
+/// A registered request, as stored.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub id: RequestId,
+    pub municipality: MunicipalityId,
+    pub registration_number: RegistrationNumber,
+    pub kind: RequestKind,
+    pub title: Title,
+    pub description: Description,
+    pub channel: Channel,
+    pub themes: Vec<Slug>,
+    pub neighbourhood: Option<Slug>,
+    pub location: Option<Location>,
+    pub requester: Option<Requester>,
+    /// When the requester consented to the processing of their personal data.
+    pub consent_at: Option<DateTime<Utc>>,
+    pub association: Option<String>,
+    pub submitted_by: Actor,
+    pub received_on: NaiveDate,
+    pub status: RequestStatus,
+    pub resolution: Option<Resolution>,
+    pub merged_into: Option<RequestId>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub internal_note: Option<InternalNote>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Request {
+    /// A request as registration makes it: `received`, private, at version 1; consent (when
+    /// given) dated now.
+    pub fn registered(
+        new: &NewRequest,
+        id: RequestId,
+        municipality: MunicipalityId,
+        registration_number: RegistrationNumber,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            id,
+            municipality,
+            registration_number,
+            kind: new.kind,
+            title: new.title.clone(),
+            description: new.description.clone(),
+            channel: new.channel,
+            themes: new.themes.clone(),
+            neighbourhood: new.neighbourhood.clone(),
+            location: new.location.clone(),
+            requester: new.requester.clone(),
+            consent_at: new.consent.then_some(now),
+            association: new.association.clone(),
+            submitted_by: new.submitted_by,
+            received_on: new.received_on,
+            status: RequestStatus::Received,
+            resolution: None,
+            merged_into: None,
+            published_at: None,
+            internal_note: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// Whether it is late: still awaiting its first answer more than `answer_delay_days` after it
+    /// was received.
+    pub fn is_late(&self, answer_delay_days: u16, today: NaiveDate) -> bool {
+        lifecycle::awaits_answer(self.status) && self.received_on < late_before(today, answer_delay_days)
+    }
+
+    /// The day by which it should have had an answer.
+    pub fn answer_due_on(&self, answer_delay_days: u16) -> NaiveDate {
+        self.received_on.checked_add_days(Days::new(answer_delay_days.into())).unwrap_or(NaiveDate::MAX)
+    }
+}
+
+/// Which view of a request a caller gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Everything, personal data and internal note included.
+    Staff,
+    /// Who submitted it (an account or a partner's tool): its status, public history, answers.
+    Requester,
+    /// Anyone, once staff published it: no personal data.
+    Public,
+}
+
+impl Request {
+    /// Whether this caller submitted the request (and so may follow it as its requester).
+    pub fn was_submitted_by(&self, standing: &Standing) -> bool {
+        match (standing, self.submitted_by) {
+            (Standing::Inhabitant(account) | Standing::Staff(account), Actor::Account(by)) => *account == by,
+            (Standing::Client { client, .. }, Actor::Client(by)) => *client == by,
+            _ => false,
+        }
+    }
+
+    /// The view this caller is entitled to; `None`: for them the request does not exist.
+    pub fn audience(&self, standing: &Standing) -> Option<Audience> {
+        if standing.is_staff() {
+            Some(Audience::Staff)
+        } else if self.was_submitted_by(standing) {
+            Some(Audience::Requester)
+        } else if self.published_at.is_some() {
+            Some(Audience::Public)
+        } else {
+            None
+        }
+    }
+}
+
+/// Requests received before this day and still awaiting an answer are late.
+pub fn late_before(today: NaiveDate, answer_delay_days: u16) -> NaiveDate {
+    today.checked_sub_days(Days::new(answer_delay_days.into())).unwrap_or(NaiveDate::MIN)
+}
+
+#[cfg(test)]
+mod tests;
