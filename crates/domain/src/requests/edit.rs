@@ -34,68 +34,117 @@ pub fn apply_edit(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<(Request, Vec<&'static str>), ValidationErrors> {
+    // Exhaustive on purpose (no `..`): a field added to `RequestEdit` must be applied here, or the
+    // compiler complains; otherwise a PATCH of only that field would silently change nothing.
+    let RequestEdit {
+        kind,
+        title,
+        description,
+        channel,
+        themes,
+        neighbourhood,
+        location,
+        requester,
+        personal_data_consent,
+        received_on,
+        internal_note,
+    } = edit;
     let mut errors = ValidationErrors::default();
     let mut next = current.clone();
-    if let Some(kind) = edit.kind {
-        next.kind = kind;
+    if let Some(kind) = kind {
+        next.kind = *kind;
     }
-    if let Some(title) = &edit.title
+    if let Some(title) = title
         && let Some(title) = errors.collect(Title::parse("title", title))
     {
         next.title = title;
     }
-    if let Some(description) = &edit.description
+    if let Some(description) = description
         && let Some(description) = errors.collect(Description::parse("description", description))
     {
         next.description = description;
     }
-    if let Some(channel) = edit.channel {
-        next.channel = channel;
+    if let Some(channel) = channel {
+        next.channel = *channel;
     }
-    if let Some(themes) = &edit.themes {
+    if let Some(themes) = themes {
         next.themes = catalogue.check_themes("themes", themes, &mut errors);
     }
-    if let Some(neighbourhood) = &edit.neighbourhood {
+    if let Some(neighbourhood) = neighbourhood {
         next.neighbourhood =
             neighbourhood.as_deref().and_then(|c| catalogue.check_neighbourhood("neighbourhood", c, &mut errors));
     }
-    if let Some(location) = &edit.location {
+    if let Some(location) = location {
         next.location = location.as_ref().and_then(|l| Location::parse("location", l, &mut errors));
     }
-    if let Some(requester) = &edit.requester {
+    if let Some(requester) = requester {
         next.requester = requester.as_ref().and_then(|r| Requester::parse(r, &mut errors));
     }
-    match edit.personal_data_consent {
+    match personal_data_consent {
         Some(true) if next.consent_at.is_none() => next.consent_at = Some(now),
         Some(false) => next.consent_at = None,
         _ => {}
     }
-    let gives_personal_data = match &edit.requester {
+    let gives_personal_data = match requester {
         Some(draft) => draft.as_ref().is_some_and(RequesterDraft::has_personal_data),
         None => next.requester.as_ref().is_some_and(Requester::has_personal_data),
     };
     check_consent(&mut errors, gives_personal_data, next.consent_at.is_some());
-    if let Some(date) = edit.received_on {
-        next.received_on = intake_date(&mut errors, &Submitter::Staff(AccountId::new()), Some(date), today);
+    if let Some(date) = received_on {
+        next.received_on = intake_date(&mut errors, &Submitter::Staff(AccountId::new()), Some(*date), today);
     }
-    if let Some(note) = &edit.internal_note {
+    if let Some(note) = internal_note {
         next.internal_note = note.as_deref().and_then(|n| errors.collect(InternalNote::parse("internal_note", n)));
     }
     errors.into_result()?;
-
-    let fields: [(&'static str, bool); 11] = [
-        ("kind", next.kind != current.kind),
-        ("title", next.title != current.title),
-        ("description", next.description != current.description),
-        ("channel", next.channel != current.channel),
-        ("themes", next.themes != current.themes),
-        ("neighbourhood", next.neighbourhood != current.neighbourhood),
-        ("location", next.location != current.location),
-        ("requester", next.requester != current.requester),
-        ("personal_data_consent", next.consent_at.is_some() != current.consent_at.is_some()),
-        ("received_on", next.received_on != current.received_on),
-        ("internal_note", next.internal_note != current.internal_note),
-    ];
-    let changed = fields.iter().filter(|(_, changed)| *changed).map(|(name, _)| *name).collect();
+    let changed = changed_fields(current, &next);
+    if !changed.is_empty() {
+        next.updated_at = now;
+    }
     Ok((next, changed))
+}
+
+/// The names of the fields staff may correct that differ between `before` and `after`.
+fn changed_fields(before: &Request, after: &Request) -> Vec<&'static str> {
+    // Exhaustive on purpose (no `..`): a field added to `Request` must be classified here, as
+    // correctable (compared) or not (`_`), or the compiler complains.
+    let Request {
+        id: _,
+        municipality: _,
+        registration_number: _,
+        kind,
+        title,
+        description,
+        channel,
+        themes,
+        neighbourhood,
+        location,
+        requester,
+        consent_at,
+        association: _,
+        submitted_by: _,
+        received_on,
+        status: _,
+        resolution: _,
+        merged_into: _,
+        published_at: _,
+        internal_note,
+        version: _,
+        created_at: _,
+        updated_at: _,
+    } = after;
+    let fields = [
+        ("kind", *kind != before.kind),
+        ("title", *title != before.title),
+        ("description", *description != before.description),
+        ("channel", *channel != before.channel),
+        ("themes", *themes != before.themes),
+        ("neighbourhood", *neighbourhood != before.neighbourhood),
+        ("location", *location != before.location),
+        ("requester", *requester != before.requester),
+        ("personal_data_consent", consent_at.is_some() != before.consent_at.is_some()),
+        ("received_on", *received_on != before.received_on),
+        ("internal_note", *internal_note != before.internal_note),
+    ];
+    fields.iter().filter(|(_, changed)| *changed).map(|(name, _)| *name).collect()
 }

@@ -24,6 +24,26 @@ pub struct RequestEvent {
     pub fields: Vec<String>,
 }
 
+impl RequestEvent {
+    /// A new entry of `kind`, to be completed with struct update syntax.
+    pub fn new(request: RequestId, kind: RequestEventKind, actor: Actor, at: DateTime<Utc>) -> Self {
+        Self {
+            id: RequestEventId::new(),
+            request,
+            kind,
+            actor,
+            at,
+            from: None,
+            to: None,
+            reason: None,
+            resolution: None,
+            related: None,
+            answer: None,
+            fields: Vec::new(),
+        }
+    }
+}
+
 impl RequestEventKind {
     /// Whether the requester and the public may see entries of this kind. Corrections,
     /// publication and qualification are staff business.

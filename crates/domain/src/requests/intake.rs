@@ -4,7 +4,7 @@
 use super::{Actor, Description, Title};
 use crate::common::text::{Address, PersonName};
 use crate::error::{FieldError, ValidationErrors};
-use crate::identity::Email;
+use crate::identity::{Email, Scope, Standing};
 use crate::ids::{AccountId, MachineClientId};
 use crate::slug::Slug;
 use crate::vocabulary::{Channel, RequestKind, RequesterKind};
@@ -198,7 +198,32 @@ pub enum Submitter {
     Client { id: MachineClientId, association: String },
 }
 
+/// Why a caller may not submit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitterRefusal {
+    /// A partner's tool without the scope `requests:write`.
+    MissingScope,
+    /// A partner's tool that its municipality no longer knows.
+    UnknownClient,
+}
+
 impl Submitter {
+    /// Who submits, from the caller's standing in the municipality. A partner's tool needs the
+    /// scope `requests:write` and submits for its association (`association`, the client's own,
+    /// looked up by the caller; `None` when the client is unknown).
+    pub fn of(standing: &Standing, association: Option<&str>) -> Result<Self, SubmitterRefusal> {
+        match standing {
+            Standing::Public => Ok(Submitter::Public),
+            Standing::Inhabitant(account) => Ok(Submitter::Inhabitant(*account)),
+            Standing::Staff(account) => Ok(Submitter::Staff(*account)),
+            Standing::Client { .. } if !standing.has_scope(Scope::RequestsWrite) => Err(SubmitterRefusal::MissingScope),
+            Standing::Client { client, .. } => match association {
+                Some(association) => Ok(Submitter::Client { id: *client, association: association.to_owned() }),
+                None => Err(SubmitterRefusal::UnknownClient),
+            },
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         match self {
             Submitter::Public => Actor::Public,

@@ -11,9 +11,10 @@
 //! it must carry. Guards that need the qualification take [`QualificationFacts`]: a request
 //! without a qualification has the facts of an empty one (incomplete, not eligible).
 
-use super::{AnswerText, Reason, RequestEventKind};
+use super::{Actor, AnswerText, Reason, RequestEvent, RequestEventKind};
 use crate::error::{FieldError, ValidationErrors};
-use crate::ids::RequestId;
+use crate::ids::{AnswerId, RequestId};
+use chrono::{DateTime, Utc};
 use crate::vocabulary::{Competence, FiftyFiftyPrerequisite, RequestStatus, Resolution};
 
 use RequestStatus::*;
@@ -39,6 +40,11 @@ pub fn is_open(status: RequestStatus) -> bool {
 /// it is late.
 pub fn awaits_answer(status: RequestStatus) -> bool {
     matches!(status, Received | Qualifying)
+}
+
+/// Every status that [`awaits_answer`], for queries that filter on it.
+pub fn awaiting_answer() -> impl Iterator<Item = RequestStatus> {
+    RequestStatus::ALL.iter().copied().filter(|s| awaits_answer(*s))
 }
 
 /// What the qualification says, for the guards that need it (see
@@ -95,6 +101,33 @@ pub struct Transition {
     /// The answer the requester gets with the change: when redirected, it names the competent
     /// authority and what was sent on (the reason).
     pub answer: Option<AnswerText>,
+}
+
+impl Transition {
+    /// The history entries of this change on request `id`: the transition itself, the answer
+    /// that goes with it (`answer`, once written), and on a merge an entry in the history of the
+    /// request merged into.
+    pub fn events(&self, id: RequestId, actor: Actor, at: DateTime<Utc>, answer: Option<AnswerId>) -> Vec<RequestEvent> {
+        let mut events = vec![RequestEvent {
+            from: Some(self.from),
+            to: Some(self.to),
+            reason: self.reason.as_ref().map(|r| r.as_str().to_owned()),
+            resolution: self.resolution,
+            related: self.into,
+            ..RequestEvent::new(id, self.event, actor, at)
+        }];
+        if let Some(answer) = answer {
+            events.push(RequestEvent { answer: Some(answer), ..RequestEvent::new(id, RequestEventKind::Answered, actor, at) });
+        }
+        if let Some(into) = self.into {
+            events.push(RequestEvent {
+                reason: self.reason.as_ref().map(|r| r.as_str().to_owned()),
+                related: Some(id),
+                ..RequestEvent::new(into, RequestEventKind::MergedIn, actor, at)
+            });
+        }
+        events
+    }
 }
 
 /// Why a transition was refused.

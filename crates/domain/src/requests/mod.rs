@@ -21,9 +21,10 @@ pub use crate::vocabulary::{ActorKind, RequestEventKind};
 pub use answers::Answer;
 pub use edit::{RequestEdit, apply_edit};
 pub use history::RequestEvent;
+pub use answers::{AnswerDraft, AnswerRefusal, author_of};
 pub use intake::{
     Catalogue, Location, LocationDraft, MAX_THEMES, NewRequest, Phone, Point, RegistrationNumber, RequestDraft,
-    Requester, RequesterDraft, Submitter,
+    Requester, RequesterDraft, Submitter, SubmitterRefusal,
 };
 pub use search::{fold_for_search, search_text};
 pub use tracking::TrackingCode;
@@ -168,6 +169,41 @@ impl Request {
             None
         }
     }
+}
+
+impl Request {
+    /// The request as an allowed transition leaves it.
+    pub fn moved(&self, change: &lifecycle::Transition, now: DateTime<Utc>) -> Self {
+        Self {
+            status: change.to,
+            resolution: change.resolution,
+            merged_into: change.into,
+            updated_at: now,
+            ..self.clone()
+        }
+    }
+
+    /// The request published (`true`) or taken out of public view; `None` when it already is.
+    pub fn with_publication(&self, published: bool, now: DateTime<Utc>) -> Option<Self> {
+        (self.published_at.is_some() != published)
+            .then(|| Self { published_at: published.then_some(now), updated_at: now, ..self.clone() })
+    }
+
+    /// The request filed under its qualification's themes and neighbourhood.
+    pub fn refiled(&self, qualification: &qualification::Qualification, now: DateTime<Utc>) -> Self {
+        Self {
+            themes: qualification.themes.clone(),
+            neighbourhood: qualification.neighbourhood.clone(),
+            updated_at: now,
+            ..self.clone()
+        }
+    }
+}
+
+/// Which requests a caller's list shows by publication: staff choose (`asked`, or all when
+/// `None`); everyone else only ever sees what staff published, whatever they ask.
+pub fn listed_publication(standing: &Standing, asked: Option<bool>) -> Option<bool> {
+    if standing.is_staff() { asked } else { Some(true) }
 }
 
 /// Requests received before this day and still awaiting an answer are late.

@@ -124,18 +124,33 @@ impl Qualification {
 
     /// The names of the document's fields that differ from `before`, for the history.
     pub fn changes(&self, before: &Qualification) -> Vec<&'static str> {
+        // Exhaustive on purpose (no `..`): a field added to the document must be compared here,
+        // or the compiler complains; otherwise changing only that field would record nothing.
+        let Qualification {
+            restated_need,
+            requester_interest,
+            stakeholders,
+            competence,
+            competent_authority,
+            previously_handled,
+            themes,
+            neighbourhood,
+            routing,
+            recommended_level,
+            prerequisites,
+        } = self;
         let comparisons = [
-            ("restated_need", self.restated_need != before.restated_need),
-            ("requester_interest", self.requester_interest != before.requester_interest),
-            ("stakeholders", self.stakeholders != before.stakeholders),
-            ("competence", self.competence != before.competence),
-            ("competent_authority", self.competent_authority != before.competent_authority),
-            ("previously_handled", self.previously_handled != before.previously_handled),
-            ("themes", self.themes != before.themes),
-            ("neighbourhood", self.neighbourhood != before.neighbourhood),
-            ("routing", self.routing != before.routing),
-            ("recommended_level", self.recommended_level != before.recommended_level),
-            ("fifty_fifty_eligibility", self.prerequisites != before.prerequisites),
+            ("restated_need", *restated_need != before.restated_need),
+            ("requester_interest", *requester_interest != before.requester_interest),
+            ("stakeholders", *stakeholders != before.stakeholders),
+            ("competence", *competence != before.competence),
+            ("competent_authority", *competent_authority != before.competent_authority),
+            ("previously_handled", *previously_handled != before.previously_handled),
+            ("themes", *themes != before.themes),
+            ("neighbourhood", *neighbourhood != before.neighbourhood),
+            ("routing", *routing != before.routing),
+            ("recommended_level", *recommended_level != before.recommended_level),
+            ("fifty_fifty_eligibility", *prerequisites != before.prerequisites),
         ];
         comparisons.into_iter().filter(|(_, differs)| *differs).map(|(field, _)| field).collect()
     }

@@ -198,10 +198,21 @@ fn similarity_of(request: &Request, mine: &Terms, other: &Request, theirs: &Term
     Similarity { score: u32::try_from(score).unwrap_or(u32::MAX), shared_themes, same_neighbourhood, shared_terms }
 }
 
-/// Whether a request can be suggested as a precedent or a duplicate: another one, not itself
+/// Whether a request in this status can be suggested as a precedent or a duplicate: not once
 /// merged (the one it went into is the one to link).
+pub fn is_suggestible(status: RequestStatus) -> bool {
+    status != RequestStatus::Merged
+}
+
+/// Whether `other` can be suggested for `request`: another one, and suggestible.
 pub fn may_be_suggested(request: &Request, other: &Request) -> bool {
-    other.id != request.id && other.status != RequestStatus::Merged
+    other.id != request.id && is_suggestible(other.status)
+}
+
+/// What the term index holds for a request: its [`terms`], or none once it cannot be suggested
+/// (so that it is never a candidate).
+pub fn indexed_terms(request: &Request) -> Vec<String> {
+    if is_suggestible(request.status) { terms(request.title.as_str(), request.description.as_str()) } else { Vec::new() }
 }
 
 /// The relevant requests among `candidates`, most similar first (then the most recent), at

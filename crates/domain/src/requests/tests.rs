@@ -374,3 +374,93 @@ fn staff_see_all_the_submitter_follows_and_the_public_sees_what_is_published() {
         "anonymous submissions have no owner"
     );
 }
+
+#[test]
+fn the_submitter_follows_the_callers_standing_and_a_tool_needs_its_scope() {
+    use crate::identity::Scope;
+    let account = AccountId::new();
+    assert_eq!(Submitter::of(&Standing::Public, None), Ok(Submitter::Public));
+    assert_eq!(Submitter::of(&Standing::Inhabitant(account), None), Ok(Submitter::Inhabitant(account)));
+    assert_eq!(Submitter::of(&Standing::Staff(account), None), Ok(Submitter::Staff(account)));
+    let client = MachineClientId::new();
+    let reader = Standing::Client { client, scopes: vec![Scope::RequestsRead] };
+    assert_eq!(Submitter::of(&reader, Some("Les Bâtisseurs")), Err(SubmitterRefusal::MissingScope));
+    let writer = Standing::Client { client, scopes: vec![Scope::RequestsWrite] };
+    assert_eq!(Submitter::of(&writer, None), Err(SubmitterRefusal::UnknownClient));
+    assert_eq!(
+        Submitter::of(&writer, Some("Les Bâtisseurs")),
+        Ok(Submitter::Client { id: client, association: "Les Bâtisseurs".to_owned() })
+    );
+}
+
+#[test]
+fn only_staff_list_unpublished_requests() {
+    let staff = Standing::Staff(AccountId::new());
+    assert_eq!(listed_publication(&staff, None), None);
+    assert_eq!(listed_publication(&staff, Some(false)), Some(false));
+    for other in [Standing::Public, Standing::Inhabitant(AccountId::new())] {
+        assert_eq!(listed_publication(&other, None), Some(true));
+        assert_eq!(listed_publication(&other, Some(false)), Some(true), "asking for private ones changes nothing");
+    }
+}
+
+#[test]
+fn publication_changes_the_request_only_when_it_differs() {
+    let request = stored(RequestStatus::Received, today());
+    let now = Utc::now();
+    let published = request.with_publication(true, now).unwrap_or_else(|| panic!("publishing a private request"));
+    assert_eq!(published.published_at, Some(now));
+    assert_eq!(published.updated_at, now);
+    assert!(published.with_publication(true, now).is_none(), "publishing twice changes nothing");
+    assert!(published.with_publication(false, now).is_some_and(|r| r.published_at.is_none()));
+    assert!(request.with_publication(false, now).is_none());
+}
+
+#[test]
+fn a_transition_moves_the_status_and_records_its_entries() {
+    use lifecycle::{QualificationFacts, TransitionAsk, transition};
+    let request = stored(RequestStatus::Received, today());
+    let into = RequestId::new();
+    let ask = TransitionAsk {
+        to: Some(RequestStatus::Merged),
+        reason: Some("Même sujet.".to_owned()),
+        resolution: None,
+        into: Some(into),
+    };
+    let change = transition(request.id, request.status, ask, &QualificationFacts::default())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let now = Utc::now();
+    let moved = request.moved(&change, now);
+    assert_eq!((moved.status, moved.merged_into, moved.updated_at), (RequestStatus::Merged, Some(into), now));
+    let actor = Actor::Account(AccountId::new());
+    let events = change.events(request.id, actor, now, None);
+    let kinds: Vec<(RequestId, RequestEventKind)> = events.iter().map(|e| (e.request, e.kind)).collect();
+    assert_eq!(kinds, [(request.id, RequestEventKind::Merged), (into, RequestEventKind::MergedIn)]);
+    assert_eq!(events[1].related, Some(request.id));
+    assert_eq!(events[1].reason.as_deref(), Some("Même sujet."));
+}
+
+#[test]
+fn a_merged_request_has_no_terms_in_the_index() {
+    let mut request = stored(RequestStatus::Qualifying, today());
+    assert!(!similarity::indexed_terms(&request).is_empty());
+    request.status = RequestStatus::Merged;
+    assert!(similarity::indexed_terms(&request).is_empty());
+}
+
+#[test]
+fn awaiting_an_answer_is_received_or_qualifying() {
+    let statuses: Vec<RequestStatus> = lifecycle::awaiting_answer().collect();
+    assert_eq!(statuses, [RequestStatus::Received, RequestStatus::Qualifying]);
+}
+
+#[test]
+fn an_edit_that_changes_nothing_keeps_the_request_as_it_was() {
+    let request = stored(RequestStatus::Received, today());
+    let (themes, neighbourhoods) = catalogue_codes();
+    let catalogue = Catalogue { themes: &themes, neighbourhoods: &neighbourhoods };
+    let same = RequestEdit { kind: Some(request.kind), ..RequestEdit::default() };
+    let (next, changed) = apply_edit(&request, &same, catalogue, today(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(changed.is_empty());
+    assert_eq!(next.updated_at, request.updated_at);
+}
