@@ -12,7 +12,7 @@ use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, Resolu
 use implication_domain::{NewMunicipality, NewNeighbourhood, time};
 use implication_storage::sea_orm::sea_query::{Alias, InsertStatement, OnConflict, Query, SimpleExpr};
 use implication_storage::sea_orm::{ConnectionTrait, TransactionTrait};
-use implication_storage::{Database, PoolOptions, municipalities};
+use implication_storage::{Database, PoolOptions, identity::municipalities};
 use std::collections::HashMap;
 use std::io::Write;
 use uuid::Uuid;

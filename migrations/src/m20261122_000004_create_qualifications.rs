@@ -1,11 +1,14 @@
 //! Qualification and routing: each request's qualification document, the services it is routed
 //! to (for "my work" lists), and the index of the words of every request (to suggest precedents
-//! among a town's many requests without reading them all). Existing requests are indexed here.
+//! among a town's many requests without reading them all).
+//!
+//! A migration is a snapshot: it imports no domain code, so that what it does never changes.
+//! Requests registered before it are indexed by `implication reindex`, which computes the terms
+//! with the domain's rules of the day (run it after upgrading, and after any change of
+//! `similarity::terms`).
 
-use implication_domain::requests::similarity::terms;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
-use uuid::Uuid;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -14,10 +17,6 @@ pub struct Migration;
 enum Requests {
     Table,
     Id,
-    MunicipalityId,
-    Title,
-    Description,
-    Status,
 }
 
 #[derive(DeriveIden)]
@@ -159,7 +158,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index_existing_requests(manager).await
+        Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -171,52 +170,5 @@ impl MigrationTrait for Migration {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
-    }
-}
-
-/// The terms of the requests registered before this migration (merged ones have none), a hundred
-/// requests at a time (at most 6,400 rows, 19,200 values: within SQLite's limit on bound values).
-/// The terms are the domain's as they are when this runs: a later change to
-/// `similarity::terms` comes with a migration that rewrites `request_terms`.
-async fn index_existing_requests(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let mut after: Option<Uuid> = None;
-    loop {
-        let mut select = Query::select()
-            .columns([Requests::Id, Requests::MunicipalityId, Requests::Title, Requests::Description, Requests::Status])
-            .from(Requests::Table)
-            .order_by(Requests::Id, Order::Asc)
-            .limit(100)
-            .to_owned();
-        if let Some(after) = after {
-            select.and_where(Expr::col(Requests::Id).gt(after));
-        }
-        let rows = db.query_all(&select).await?;
-        let Some(last) = rows.last() else { return Ok(()) };
-        after = Some(last.try_get("", "id")?);
-        let mut insert = Query::insert()
-            .into_table(RequestTerms::Table)
-            .columns([RequestTerms::MunicipalityId, RequestTerms::Term, RequestTerms::RequestId])
-            .to_owned();
-        let mut any = false;
-        for row in &rows {
-            let status: String = row.try_get("", "status")?;
-            if status == "merged" {
-                continue;
-            }
-            let id: Uuid = row.try_get("", "id")?;
-            let municipality: Uuid = row.try_get("", "municipality_id")?;
-            let title: String = row.try_get("", "title")?;
-            let description: String = row.try_get("", "description")?;
-            for term in terms(&title, &description) {
-                insert
-                    .values([municipality.into(), term.into(), id.into()])
-                    .map_err(|e| DbErr::Custom(e.to_string()))?;
-                any = true;
-            }
-        }
-        if any {
-            db.execute(&insert).await?;
-        }
     }
 }

@@ -185,7 +185,7 @@ async fn genuine_claims(app: &TestApp) -> (Value, String) {
 
 /// Signs claims with the app's own key (kept in the database by the embedded default).
 async fn sign(app: &TestApp, claims: &Value, kid: &str) -> String {
-    let keys = implication_storage::keys::all(&app.db).await.unwrap();
+    let keys = implication_storage::identity::keys::all(&app.db).await.unwrap();
     let pem = &keys[0].1;
     let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let der = base64::engine::general_purpose::STANDARD.decode(body).unwrap();

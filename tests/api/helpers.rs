@@ -3,7 +3,7 @@
 use implication_api::{Application, Config, prepare_database};
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::{Municipality, NewMunicipality, NewNeighbourhood};
-use implication_storage::{Database, municipalities};
+use implication_storage::{Database, identity::municipalities};
 use std::collections::HashMap;
 
 pub struct TestApp {

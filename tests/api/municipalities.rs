@@ -99,7 +99,7 @@ async fn neighbourhoods_are_listed_by_name_and_paged() {
 async fn a_slug_or_insee_code_already_taken_is_refused_and_nothing_is_written() {
     use implication_domain::identity::municipality::MunicipalityDraft;
     use implication_domain::{NewMunicipality, NewNeighbourhood};
-    use implication_storage::{StorageError, municipalities};
+    use implication_storage::{StorageError, identity::municipalities};
 
     let app = spawn_app().await;
     app.create_municipality("grenay", "62386", &[]).await;
@@ -121,7 +121,7 @@ async fn a_slug_or_insee_code_already_taken_is_refused_and_nothing_is_written() 
 async fn two_neighbourhoods_with_the_same_code_roll_the_whole_creation_back() {
     use implication_domain::identity::municipality::MunicipalityDraft;
     use implication_domain::{NewMunicipality, NewNeighbourhood};
-    use implication_storage::{StorageError, municipalities};
+    use implication_storage::{StorageError, identity::municipalities};
 
     let app = spawn_app().await;
     let draft = MunicipalityDraft {

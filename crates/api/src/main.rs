@@ -1,5 +1,5 @@
 //! The `implication` command: serve the API, migrate the database, print the contract, manage
-//! municipalities.
+//! municipalities and platform admins, rebuild the term index.
 
 use clap::{Parser, Subcommand};
 use implication_api::auth::secrets::hash_password;
@@ -7,8 +7,8 @@ use implication_api::{Application, Config, demo, openapi, prepare_database, tele
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::identity::{Email, Password};
 use implication_domain::{NewMunicipality, NewNeighbourhood};
-use implication_storage::accounts::{self, NewAccount};
-use implication_storage::municipalities;
+use implication_storage::identity::accounts::{self, NewAccount};
+use implication_storage::identity::municipalities;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -33,6 +33,10 @@ enum Command {
     },
     /// Print the OpenAPI contract (the content of openapi/openapi.json).
     Openapi,
+    /// Rebuild the index of the words of every request, which suggestions of similar requests
+    /// read: after upgrading from a version without it, or when the way terms are computed
+    /// changes. Safe to run again, and while the API serves.
+    Reindex,
     /// Manage municipalities.
     Municipality {
         #[command(subcommand)]
@@ -133,8 +137,17 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Migrate { action } => migrate(config, action).await,
         Command::Municipality { action } => municipality(config, action).await,
         Command::Admin { action: AdminAction::Create { email, name } } => create_admin(config, email, name).await,
+        Command::Reindex => reindex(config).await,
         Command::Openapi => Ok(()),
     }
+}
+
+async fn reindex(config: Config) -> anyhow::Result<()> {
+    let db = prepare_database(&config).await?;
+    let count = implication_app::requests::reindex(&db).await?;
+    println!("indexed the terms of {count} requests");
+    db.close().await;
+    Ok(())
 }
 
 async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {

@@ -1,9 +1,12 @@
 //! Errors as RFC 9457 problem documents (`application/problem+json`), the one error type
 //! handlers return. 5xx causes are logged, never shown.
 
-use crate::observe::RequestContext;
+use crate::context::RequestContext;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
+use implication_app::UseCaseError;
+use implication_domain::requests::lifecycle::TransitionRefusal;
+use implication_domain::vocabulary::RequestStatus;
 use implication_domain::{FieldError, Language, ValidationErrors};
 use implication_storage::StorageError;
 use serde::Serialize;
@@ -290,7 +293,7 @@ impl ResponseError for ApiError {
         if let ApiError::Internal(cause) = self {
             tracing::error!(cause = %cause, "internal error");
         }
-        let context = crate::observe::current_context();
+        let context = crate::context::current_context();
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
@@ -331,5 +334,46 @@ impl From<StorageError> for ApiError {
             StorageError::Stale => ApiError::PreconditionFailed,
             other => ApiError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<UseCaseError> for ApiError {
+    fn from(err: UseCaseError) -> Self {
+        match err {
+            UseCaseError::NotFound(what) => ApiError::NotFound(format!("no such {what} here")),
+            UseCaseError::Stale => ApiError::PreconditionFailed,
+            UseCaseError::Invalid(errors) => ApiError::Invalid(errors),
+            UseCaseError::Refused(refusal) => transition_refused(refusal),
+            UseCaseError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
+            UseCaseError::UnknownClient => ApiError::unauthorized("unknown client", true),
+            UseCaseError::KeyReused => ApiError::Invalid(ValidationErrors(vec![FieldError::new(
+                crate::idempotency::HEADER,
+                "key_reused",
+                "this key was already used for a different request: use a new key for a new request",
+            )])),
+            UseCaseError::Internal(cause) => ApiError::Internal(cause),
+            UseCaseError::Storage(err) => err.into(),
+        }
+    }
+}
+
+/// A refused transition: 409 with the statuses allowed from here (and the rule, with what is
+/// lacking, when a guard refused), or 422 when the ask itself is invalid.
+fn transition_refused(refused: TransitionRefusal) -> ApiError {
+    let codes = |allowed: &[RequestStatus]| allowed.iter().map(|s| s.code().to_owned()).collect();
+    match refused {
+        TransitionRefusal::NotAllowed { from, to, allowed } => ApiError::TransitionRefused {
+            detail: format!("a request in {from} cannot move to {to}"),
+            rule: None,
+            allowed: codes(&allowed),
+            lacking: Vec::new(),
+        },
+        TransitionRefusal::Guard { rule, message, allowed, lacking } => ApiError::TransitionRefused {
+            detail: message.to_owned(),
+            rule: Some(rule),
+            allowed: codes(&allowed),
+            lacking,
+        },
+        TransitionRefusal::Invalid(errors) => ApiError::Invalid(errors),
     }
 }

@@ -156,7 +156,7 @@ fn cors(origins: &CorsOrigins) -> Cors {
             header::IF_MATCH,
             header::IF_NONE_MATCH,
             header::HeaderName::from_static("idempotency-key"),
-            crate::observe::REQUEST_ID,
+            crate::context::REQUEST_ID,
         ])
         .expose_headers([
             header::ETAG,
@@ -164,7 +164,7 @@ fn cors(origins: &CorsOrigins) -> Cors {
             header::LINK,
             header::RETRY_AFTER,
             header::CONTENT_LANGUAGE,
-            crate::observe::REQUEST_ID,
+            crate::context::REQUEST_ID,
         ])
         .max_age(3600)
         // A foreign origin gets no CORS headers (the browser then refuses), not an error page.

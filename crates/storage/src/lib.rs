@@ -1,21 +1,17 @@
 //! Persistence: the SeaORM entities and every query the API runs, on SQLite or PostgreSQL.
 //!
-//! Functions here take and return domain types; entities never leave this crate. A stored value
+//! A folder per bounded context, named as in the domain and API crates: `identity`
+//! (municipalities, neighbourhoods, accounts, services, delegations, clients, tokens, signing
+//! keys) and `requests` (registration, lists, the versioned write, answers, history, terms,
+//! qualifications, themes). Functions here take and return domain types; entities never leave
+//! this crate. A stored value
 //! that no longer parses as its domain type is reported as [`StorageError::Corrupt`], not hidden.
 
-pub mod accounts;
-pub mod clients;
 mod database;
 mod entities;
 mod error;
-pub mod keys;
-pub mod municipalities;
-pub mod neighbourhoods;
-pub mod qualifications;
+pub mod identity;
 pub mod requests;
-pub mod services;
-pub mod themes;
-pub mod tokens;
 
 pub use database::{Backend, Database, MigrationState, PoolOptions};
 pub use error::StorageError;

@@ -12,7 +12,8 @@
 
 pub mod jwt;
 pub mod keys;
-pub mod secrets;
+/// Passwords and secrets as stored: the identity use cases' rules, shared with the demo loader.
+pub use implication_app::identity::secrets;
 pub mod throttle;
 
 use crate::problem::ApiError;
@@ -21,7 +22,10 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use implication_domain::Municipality;
 use implication_domain::identity::{Decision, Principal, Requirement, Scope, Standing, decide, is_platform_admin};
-use implication_storage::{Database, accounts, clients, municipalities};
+use implication_storage::{
+    Database,
+    identity::{accounts, clients, municipalities},
+};
 use jwt::TokenSettings;
 use keys::KeySet;
 use std::future::Future;

@@ -183,6 +183,17 @@ pub enum Principal {
     Client { client: MachineClientId, municipality: Slug, scopes: Vec<Scope> },
 }
 
+impl Principal {
+    /// Who a history entry names for this caller.
+    pub fn actor(&self) -> crate::common::actor::Actor {
+        use crate::common::actor::Actor;
+        match self {
+            Principal::Person { account, .. } => Actor::Account(*account),
+            Principal::Client { client, .. } => Actor::Client(*client),
+        }
+    }
+}
+
 /// What an operation on a municipality's resources asks of its caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requirement {

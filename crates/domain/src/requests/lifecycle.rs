@@ -14,8 +14,8 @@
 use super::{Actor, AnswerText, Reason, RequestEvent, RequestEventKind};
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{AnswerId, RequestId};
-use chrono::{DateTime, Utc};
 use crate::vocabulary::{Competence, FiftyFiftyPrerequisite, RequestStatus, Resolution};
+use chrono::{DateTime, Utc};
 
 use RequestStatus::*;
 
@@ -107,7 +107,13 @@ impl Transition {
     /// The history entries of this change on request `id`: the transition itself, the answer
     /// that goes with it (`answer`, once written), and on a merge an entry in the history of the
     /// request merged into.
-    pub fn events(&self, id: RequestId, actor: Actor, at: DateTime<Utc>, answer: Option<AnswerId>) -> Vec<RequestEvent> {
+    pub fn events(
+        &self,
+        id: RequestId,
+        actor: Actor,
+        at: DateTime<Utc>,
+        answer: Option<AnswerId>,
+    ) -> Vec<RequestEvent> {
         let mut events = vec![RequestEvent {
             from: Some(self.from),
             to: Some(self.to),
@@ -117,7 +123,10 @@ impl Transition {
             ..RequestEvent::new(id, self.event, actor, at)
         }];
         if let Some(answer) = answer {
-            events.push(RequestEvent { answer: Some(answer), ..RequestEvent::new(id, RequestEventKind::Answered, actor, at) });
+            events.push(RequestEvent {
+                answer: Some(answer),
+                ..RequestEvent::new(id, RequestEventKind::Answered, actor, at)
+            });
         }
         if let Some(into) = self.into {
             events.push(RequestEvent {

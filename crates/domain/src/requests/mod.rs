@@ -19,9 +19,9 @@ pub use crate::common::actor::Actor;
 pub use crate::common::text::{Address, PersonName, TEXT_PATTERN, parse_text};
 pub use crate::vocabulary::{ActorKind, RequestEventKind};
 pub use answers::Answer;
+pub use answers::{AnswerDraft, AnswerRefusal, author_of};
 pub use edit::{RequestEdit, apply_edit};
 pub use history::RequestEvent;
-pub use answers::{AnswerDraft, AnswerRefusal, author_of};
 pub use intake::{
     Catalogue, Location, LocationDraft, MAX_THEMES, NewRequest, Phone, Point, RegistrationNumber, RequestDraft,
     Requester, RequesterDraft, Submitter, SubmitterRefusal,
@@ -185,8 +185,11 @@ impl Request {
 
     /// The request published (`true`) or taken out of public view; `None` when it already is.
     pub fn with_publication(&self, published: bool, now: DateTime<Utc>) -> Option<Self> {
-        (self.published_at.is_some() != published)
-            .then(|| Self { published_at: published.then_some(now), updated_at: now, ..self.clone() })
+        (self.published_at.is_some() != published).then(|| Self {
+            published_at: published.then_some(now),
+            updated_at: now,
+            ..self.clone()
+        })
     }
 
     /// The request filed under its qualification's themes and neighbourhood.

@@ -212,7 +212,11 @@ pub fn may_be_suggested(request: &Request, other: &Request) -> bool {
 /// What the term index holds for a request: its [`terms`], or none once it cannot be suggested
 /// (so that it is never a candidate).
 pub fn indexed_terms(request: &Request) -> Vec<String> {
-    if is_suggestible(request.status) { terms(request.title.as_str(), request.description.as_str()) } else { Vec::new() }
+    if is_suggestible(request.status) {
+        terms(request.title.as_str(), request.description.as_str())
+    } else {
+        Vec::new()
+    }
 }
 
 /// The relevant requests among `candidates`, most similar first (then the most recent), at

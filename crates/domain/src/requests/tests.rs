@@ -427,8 +427,8 @@ fn a_transition_moves_the_status_and_records_its_entries() {
         resolution: None,
         into: Some(into),
     };
-    let change = transition(request.id, request.status, ask, &QualificationFacts::default())
-        .unwrap_or_else(|e| panic!("{e:?}"));
+    let change =
+        transition(request.id, request.status, ask, &QualificationFacts::default()).unwrap_or_else(|e| panic!("{e:?}"));
     let now = Utc::now();
     let moved = request.moved(&change, now);
     assert_eq!((moved.status, moved.merged_into, moved.updated_at), (RequestStatus::Merged, Some(into), now));

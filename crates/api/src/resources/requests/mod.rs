@@ -1,37 +1,61 @@
 //! Requests: intake from every channel, lists, one request in the caller's view, corrections,
-//! transitions, publication and history. Answers and tracking have their own modules.
+//! transitions, publication and history (here); answers, tracking, qualification, suggestions
+//! and the themes catalogue (in their own modules).
 
+pub mod answers;
 pub mod input;
 pub mod qualification;
 pub mod suggestions;
+pub mod themes;
+pub mod tracking;
 pub mod views;
 
-use crate::auth::secrets::sha256_hex;
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(themes::list_themes)
+        .service(themes::create_theme)
+        .service(themes::get_theme)
+        .service(themes::update_theme)
+        .service(create_request)
+        .service(list_requests)
+        .service(get_request)
+        .service(update_request)
+        .service(transition_request)
+        .service(publish_request)
+        .service(unpublish_request)
+        .service(list_request_history)
+        .service(qualification::get_request_qualification)
+        .service(qualification::put_request_qualification)
+        .service(suggestions::list_request_suggestions)
+        .service(answers::list_answers)
+        .service(answers::create_answer)
+        .service(tracking::get_tracking);
+}
+
 use crate::auth::{AuthState, InMunicipality, StaffOf, Visitor};
 use crate::etag;
-use crate::extract::{IfMatch, JsonBody, invalid_field};
-use crate::idempotency::{self, IdempotencyKey};
-use crate::openapi::{
-    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
-    ServiceUnavailable, TooManyRequests, TransitionConflict, Unauthorized, Unprocessable, UnsupportedMediaType,
-};
+use crate::extract::{IfMatch, JsonBody};
+use crate::idempotency::IdempotencyKey;
 use crate::pagination::{PageParams, encode_cursor, field_problem, page_response};
 use crate::problem::{ApiError, FieldProblem};
 use crate::resources::with_location;
+use crate::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
+    ServiceUnavailable, TooManyRequests, TransitionConflict, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
-use implication_domain::identity::{self, Scope, Standing};
-use implication_domain::requests::lifecycle::{self, TransitionAsk, TransitionRefusal};
-use implication_domain::requests::qualification::Qualification;
+use implication_app::requests::{self as usecases, Idempotent};
+use implication_domain::identity::{self, Standing};
+use implication_domain::requests::lifecycle::TransitionAsk;
 use implication_domain::requests::{
-    Audience, Catalogue, NewRequest, Request, RequestDraft, RequestEdit, Submitter, TrackingCode, apply_edit,
-    fold_for_search, late_before,
+    Audience, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{Municipality, RequestId, time};
-use implication_storage::requests::{self as store, After, Created, Filter, Sort};
-use implication_storage::{Database, accounts, clients, neighbourhoods, qualifications, services, themes};
+use implication_storage::Database;
+use implication_storage::identity::{accounts, services};
+use implication_storage::requests::{self as store, After, Filter, Sort};
 use input::{RequestInput, RequestPatch, TransitionInput};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
@@ -41,22 +65,18 @@ use views::{
     RequestView, RequesterRequestView,
 };
 
-/// The operation name idempotency records are kept under.
-const CREATE_OPERATION: &str = "create_request";
-
 pub(crate) fn no_request() -> ApiError {
     ApiError::NotFound("no such request here".to_owned())
 }
 
-/// The request `id` of this municipality; 404 for an id that is not one.
-pub(crate) async fn load(db: &Database, municipality: &Municipality, id: &str) -> Result<Request, ApiError> {
-    let id = Uuid::parse_str(id).map_err(|_| no_request())?;
-    store::find(db, municipality.id, RequestId::from_uuid(id)).await?.ok_or_else(no_request)
+/// The id in a path; 404 for one that is not an id (it names no request).
+pub(crate) fn request_id(raw: &str) -> Result<RequestId, ApiError> {
+    Uuid::parse_str(raw).map(RequestId::from_uuid).map_err(|_| no_request())
 }
 
-/// 412 unless the request is still at the version the caller read.
-fn at_version(request: &Request, expected: i32) -> Result<(), ApiError> {
-    if request.version == expected { Ok(()) } else { Err(ApiError::PreconditionFailed) }
+/// The request `id` of this municipality; 404 for an id that is not one.
+pub(crate) async fn load(db: &Database, municipality: &Municipality, id: &str) -> Result<Request, ApiError> {
+    Ok(usecases::load(db, municipality, request_id(id)?).await?)
 }
 
 fn location_of(municipality: &Municipality, id: RequestId) -> String {
@@ -71,11 +91,6 @@ fn respond_staff(request: &Request, municipality: &Municipality) -> HttpResponse
     HttpResponse::Ok()
         .insert_header((header::ETAG, etag::from_version(request.version)))
         .json(RequestDocument::Staff(staff_view(request, municipality)))
-}
-
-/// The municipality's theme and neighbourhood codes, to check those a request names.
-async fn catalogue(db: &Database, municipality: &Municipality) -> Result<(Vec<String>, Vec<String>), ApiError> {
-    Ok((themes::codes(db, municipality.id).await?, neighbourhoods::codes(db, municipality.id).await?))
 }
 
 /// Submit a request
@@ -125,74 +140,18 @@ pub async fn create_request(
     body: JsonBody<RequestInput>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let submitter = match &standing {
-        Standing::Public => {
-            auth.anonymous_intake.hit(&auth.client_address(&req)).map_err(ApiError::too_many)?;
-            Submitter::Public
-        }
-        Standing::Inhabitant(account) => Submitter::Inhabitant(*account),
-        Standing::Staff(account) => Submitter::Staff(*account),
-        Standing::Client { client, .. } if standing.has_scope(Scope::RequestsWrite) => {
-            let found = clients::find(&db, municipality.id, client.as_uuid()).await?;
-            let association =
-                found.map(|c| c.association).ok_or_else(|| ApiError::unauthorized("unknown client", true))?;
-            Submitter::Client { id: *client, association }
-        }
-        Standing::Client { .. } => {
-            return Err(ApiError::Forbidden("submitting requests needs the scope requests:write".to_owned()));
-        }
-    };
+    if matches!(standing, Standing::Public) {
+        auth.anonymous_intake.hit(&auth.client_address(&req)).map_err(ApiError::too_many)?;
+    }
+    let submitter = usecases::submitter(&db, &standing, &municipality).await?;
     let input = body.into_inner()?;
     let key = key.get()?;
-    let (theme_codes, neighbourhood_codes) = catalogue(&db, &municipality).await?;
-    let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
-    let new = NewRequest::parse(&RequestDraft::from(&input), catalogue, &submitter, time::today())
-        .map_err(ApiError::Invalid)?;
-
-    let tracking_code = new_tracking_code()?;
-    let record = key
-        .as_deref()
-        .map(|k| {
-            let scope = idempotency::scope(&standing);
-            idempotency::record(scope, k, CREATE_OPERATION, &input, Some(tracking_code.expose()))
-        })
-        .transpose()?;
-    let created =
-        store::create(&db, municipality.id, &new, &sha256_hex(tracking_code.expose()), record.as_ref()).await?;
-    let (request, code) = match created {
-        Created::New(request) => (request, tracking_code.expose().to_owned()),
-        Created::Replay { request, masked_secret } => {
-            let code = masked_secret
-                .zip(key.as_deref())
-                .and_then(|(masked, key)| idempotency::unmask(key, &masked))
-                .ok_or_else(|| ApiError::Internal("an idempotency record lost its tracking code".to_owned()))?;
-            (request, code)
-        }
-        Created::KeyReused => {
-            return Err(invalid_field(
-                idempotency::HEADER,
-                "key_reused",
-                "this key was already used for a different request: use a new key for a new request",
-            ));
-        }
-    };
-    tracing::info!(request = %request.id, registration = %request.registration_number, "request registered");
-    let receipt = RequestReceipt {
-        id: request.id.as_uuid(),
-        registration_number: request.registration_number.to_string(),
-        tracking_url: format!("/v1/municipalities/{}/tracking/{code}", municipality.slug),
-        tracking_code: code,
-        received_on: request.received_on,
-        created_at: request.created_at,
-    };
-    with_location(HttpResponse::Created().json(receipt), &location_of(&municipality, request.id))
-}
-
-/// A new tracking code: 128 bits from the operating system's generator.
-pub(crate) fn new_tracking_code() -> Result<TrackingCode, ApiError> {
-    let mut bytes = [0_u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| ApiError::Internal(format!("no randomness: {e}")))?;
-    Ok(TrackingCode::from_random(bytes))
+    let body = serde_json::to_vec(&input).map_err(|e| ApiError::Internal(format!("hashing a body: {e}")))?;
+    let idempotent = key.as_deref().map(|key| Idempotent { key, body: &body });
+    let draft = RequestDraft::from(&input);
+    let registered = usecases::register(&db, &standing, &municipality, &submitter, &draft, idempotent).await?;
+    let location = location_of(&municipality, registered.request.id);
+    with_location(HttpResponse::Created().json(RequestReceipt::new(&registered, &municipality)), &location)
 }
 
 /// Filters, sort and paging of the request list.
@@ -307,7 +266,7 @@ fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) ->
 
 impl RequestListParams {
     /// The storage filter and sort, reporting every invalid parameter at once.
-    fn parse(&self, municipality: &Municipality, staff: bool) -> Result<(Filter, Sort), ApiError> {
+    fn parse(&self, municipality: &Municipality, standing: &Standing) -> Result<(Filter, Sort), ApiError> {
         let mut errors = Vec::new();
         let status_codes: Vec<&str> = RequestStatus::ALL.iter().map(|s| s.code()).collect();
         let kind_codes: Vec<&str> = RequestKind::ALL.iter().map(|s| s.code()).collect();
@@ -342,8 +301,7 @@ impl RequestListParams {
             received_after: date("received_after", self.received_after.as_deref(), &mut errors),
             received_before: date("received_before", self.received_before.as_deref(), &mut errors),
             late: late.map(|l| (l, late_before(time::today(), municipality.settings.answer_delay_days))),
-            // The public only ever sees what staff published.
-            published: if staff { published } else { Some(true) },
+            published: listed_publication(standing, published),
             text,
             association: None,
             routed_service: None,
@@ -437,7 +395,7 @@ pub async fn list_requests(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let staff = standing.is_staff();
-    let (filter, sort) = params.parse(&municipality, staff)?;
+    let (filter, sort) = params.parse(&municipality, &standing)?;
     let filter = with_routing(&req, &db, &standing, &municipality, &params, filter).await?;
     let page = paging.parse::<ListCursor>()?;
     let invalid_cursor =
@@ -540,19 +498,9 @@ pub async fn update_request(
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner()?;
     let expected = if_match.version()?;
-    let municipality = &caller.municipality;
-    let current = load(&db, municipality, &path.1).await?;
-    at_version(&current, expected)?;
-    let (theme_codes, neighbourhood_codes) = catalogue(&db, municipality).await?;
-    let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
-    let (next, changed) = apply_edit(&current, &RequestEdit::from(&patch), catalogue, time::today(), time::now())
-        .map_err(ApiError::Invalid)?;
-    if changed.is_empty() {
-        return Ok(respond_staff(&current, municipality));
-    }
-    let actor = crate::resources::actor_of(&caller.principal);
-    let fields = changed.iter().map(|f| (*f).to_owned()).collect();
-    let updated = store::update(&db, &next, expected, fields, actor).await?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let edit = RequestEdit::from(&patch);
+    let updated = usecases::correct(&db, actor, municipality, request_id(&path.1)?, expected, &edit).await?;
     Ok(respond_staff(&updated, municipality))
 }
 
@@ -597,51 +545,15 @@ pub async fn transition_request(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let expected = if_match.version()?;
-    let municipality = &caller.municipality;
-    let current = load(&db, municipality, &path.1).await?;
-    at_version(&current, expected)?;
     let ask = TransitionAsk {
         to: input.to.map(|t| t.0),
         reason: input.reason,
         resolution: input.resolution.map(|r| r.0),
         into: input.into.map(RequestId::from_uuid),
     };
-    // The guards judge the qualification in force: the If-Match on the request covers it.
-    let facts = qualifications::find_for(&db, &current)
-        .await?
-        .map_or_else(|| Qualification::unrecorded(&current), |recorded| recorded.qualification)
-        .facts();
-    let change = lifecycle::transition(current.id, current.status, ask, &facts).map_err(refusal)?;
-    if let Some(into) = change.into {
-        let target = store::find(&db, municipality.id, into)
-            .await?
-            .ok_or_else(|| invalid_field("into", "unknown_request", "no such request in this municipality"))?;
-        lifecycle::may_receive_merge(target.status)
-            .map_err(|e| ApiError::Invalid(implication_domain::ValidationErrors(vec![e])))?;
-    }
-    let actor = crate::resources::actor_of(&caller.principal);
-    let moved = store::transition(&db, &current, expected, &change, actor).await?;
-    tracing::info!(request = %moved.id, from = %change.from, to = %change.to, "request moved");
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let moved = usecases::transition(&db, actor, municipality, request_id(&path.1)?, expected, ask).await?;
     Ok(respond_staff(&moved, municipality))
-}
-
-fn refusal(refused: TransitionRefusal) -> ApiError {
-    let codes = |allowed: &[RequestStatus]| allowed.iter().map(|s| s.code().to_owned()).collect();
-    match refused {
-        TransitionRefusal::NotAllowed { from, to, allowed } => ApiError::TransitionRefused {
-            detail: format!("a request in {from} cannot move to {to}"),
-            rule: None,
-            allowed: codes(&allowed),
-            lacking: Vec::new(),
-        },
-        TransitionRefusal::Guard { rule, message, allowed, lacking } => ApiError::TransitionRefused {
-            detail: message.to_owned(),
-            rule: Some(rule),
-            allowed: codes(&allowed),
-            lacking,
-        },
-        TransitionRefusal::Invalid(errors) => ApiError::Invalid(errors),
-    }
 }
 
 async fn set_published(
@@ -651,14 +563,8 @@ async fn set_published(
     expected: i32,
     published: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let municipality = &caller.municipality;
-    let current = load(db, municipality, id).await?;
-    at_version(&current, expected)?;
-    if current.published_at.is_some() == published {
-        return Ok(respond_staff(&current, municipality));
-    }
-    let actor = crate::resources::actor_of(&caller.principal);
-    let changed = store::set_published(db, &current, expected, published, actor).await?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let changed = usecases::set_published(db, actor, municipality, request_id(id)?, expected, published).await?;
     Ok(respond_staff(&changed, municipality))
 }
 

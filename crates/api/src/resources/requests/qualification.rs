@@ -3,28 +3,28 @@
 //! whether it may become a fifty-fifty. Staff only. Completeness and eligibility are computed by
 //! the domain and shown with the document; the request's ETag covers its qualification.
 
-use super::{at_version, load};
+use super::{load, request_id};
 use crate::auth::{InMunicipality, StaffOf};
 use crate::etag;
 use crate::extract::{CodeItem, IfMatch, JsonBody};
-use crate::openapi::{
+use crate::problem::ApiError;
+use crate::responses::{
     BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
     ServiceUnavailable, Unauthorized, Unprocessable, UnsupportedMediaType,
 };
-use crate::problem::ApiError;
 use crate::wire;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
-use implication_domain::identity::{Delegation, Service};
+use implication_app::requests::{self as usecases, Offices, QualificationInput, RoutingCodes};
+use implication_domain::RequestId;
+use implication_domain::requests::Request;
 use implication_domain::requests::qualification::{
-    MAX_PREVIOUS, PrerequisiteAnswer, PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
+    PrerequisiteAnswer, PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
 };
-use implication_domain::requests::{Catalogue, Request, lifecycle};
 use implication_domain::vocabulary::FiftyFiftyPrerequisite;
-use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
-use implication_storage::qualifications::{self as store, Recorded};
-use implication_storage::{Database, requests, services};
+use implication_storage::Database;
+use implication_storage::requests::qualifications::{self as store, Recorded};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -174,60 +174,9 @@ pub struct QualificationView {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-/// The municipality's services and delegations, to turn routing codes into ids and back.
-struct Offices {
-    services: Vec<Service>,
-    delegations: Vec<Delegation>,
-}
-
-impl Offices {
-    /// Both catalogues are small (an admin's lists): read whole.
-    async fn load(db: &Database, municipality: &Municipality) -> Result<Self, ApiError> {
-        let services = services::all_services(db, municipality.id).await?;
-        let delegations = services::all_delegations(db, municipality.id).await?;
-        Ok(Self { services, delegations })
-    }
-
-    fn resolve(&self, input: &RoutingInput, errors: &mut ValidationErrors) -> Routing {
-        let delegation = input.delegation.as_deref().and_then(|code| {
-            let found = self.delegations.iter().find(|d| d.code.as_str() == code).map(|d| d.id);
-            if found.is_none() {
-                errors.push(FieldError::new(
-                    "routing.delegation",
-                    "unknown_delegation",
-                    format!("no delegation {code:?} in this municipality"),
-                ));
-            }
-            found
-        });
-        let mut services = Vec::new();
-        for (i, code) in input.services.iter().enumerate() {
-            match self.services.iter().find(|s| s.code.as_str() == code.0) {
-                Some(service) => services.push(service.id),
-                None => errors.push(FieldError::new(
-                    format!("routing.services[{i}]"),
-                    "unknown_service",
-                    format!("no service {:?} in this municipality", code.0),
-                )),
-            }
-        }
-        Routing { delegation, services }
-    }
-
-    fn codes(&self, routing: &Routing) -> RoutingInput {
-        RoutingInput {
-            delegation: routing
-                .delegation
-                .and_then(|id| self.delegations.iter().find(|d| d.id == id))
-                .map(|d| d.code.to_string()),
-            services: routing
-                .services
-                .iter()
-                .filter_map(|id| self.services.iter().find(|s| s.id == *id))
-                .map(|s| CodeItem(s.code.to_string()))
-                .collect(),
-        }
-    }
+/// The routing as the wire shows it.
+fn routing_input(codes: RoutingCodes) -> RoutingInput {
+    RoutingInput { delegation: codes.delegation, services: codes.services.into_iter().map(CodeItem).collect() }
 }
 
 fn prerequisite_draft(input: &PrerequisiteInput) -> PrerequisiteDraft {
@@ -305,7 +254,7 @@ impl QualificationDocument {
             previously_handled: q.previously_handled.iter().map(|r| r.as_uuid()).collect(),
             themes: q.themes.iter().map(|t| CodeItem(t.to_string())).collect(),
             neighbourhood: q.neighbourhood.as_ref().map(ToString::to_string),
-            routing: offices.codes(&q.routing),
+            routing: routing_input(offices.codes(&q.routing)),
             recommended_level: q.recommended_level.map(Into::into),
             fifty_fifty_eligibility: EligibilityInput {
                 general_interest: answer(FiftyFiftyPrerequisite::GeneralInterest),
@@ -418,54 +367,14 @@ pub async fn put_request_qualification(
     if_match: IfMatch,
     body: JsonBody<QualificationDocument>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = body.into_inner()?;
+    let document = body.into_inner()?;
     let expected = if_match.version()?;
-    let municipality = &caller.municipality;
-    let current = load(&db, municipality, &path.1).await?;
-    at_version(&current, expected)?;
-
-    let offices = Offices::load(&db, municipality).await?;
-    let mut errors = ValidationErrors::default();
-    let routing = offices.resolve(&input.routing, &mut errors);
-    let (theme_codes, neighbourhood_codes) = super::catalogue(&db, municipality).await?;
-    let catalogue = Catalogue { themes: &theme_codes, neighbourhoods: &neighbourhood_codes };
-    let parsed = Qualification::parse(current.id, &input.draft(routing), catalogue);
-    let links: Vec<RequestId> = input.previously_handled.iter().copied().map(RequestId::from_uuid).collect();
-    // Too many links is already an error of the document: no lookup for them.
-    let known = if links.len() <= MAX_PREVIOUS {
-        requests::existing(&db, municipality.id, &links).await?
-    } else {
-        links.clone()
+    let routing = RoutingCodes {
+        delegation: document.routing.delegation.clone(),
+        services: document.routing.services.iter().map(|c| c.0.clone()).collect(),
     };
-    for (i, link) in links.iter().enumerate() {
-        if !known.contains(link) {
-            errors.push(FieldError::new(
-                format!("previously_handled[{i}]"),
-                "unknown_request",
-                "no such request in this municipality",
-            ));
-        }
-    }
-    let qualification = match parsed {
-        Ok(q) if errors.is_empty() => q,
-        Ok(_) => return Err(ApiError::Invalid(errors)),
-        Err(mut invalid) => {
-            invalid.0.extend(errors.0);
-            return Err(ApiError::Invalid(invalid));
-        }
-    };
-
-    let recorded = store::find_for(&db, &current).await?;
-    let before = recorded.as_ref().map_or_else(|| Qualification::unrecorded(&current), |r| r.qualification.clone());
-    let changed = qualification.changes(&before);
-    if changed.is_empty() {
-        return Ok(respond(&current, recorded.as_ref(), &offices));
-    }
-    lifecycle::check_qualification_kept(current.status, &qualification.facts()).map_err(ApiError::Invalid)?;
-    let actor = crate::resources::actor_of(&caller.principal);
-    let changed = changed.iter().map(|f| (*f).to_owned()).collect();
-    let saved = store::save(&db, &current, expected, &qualification, changed, actor).await?;
-    tracing::info!(request = %saved.id, "qualification recorded");
-    let recorded = Recorded { qualification, updated_at: saved.updated_at };
-    Ok(respond(&saved, Some(&recorded), &offices))
+    let input = QualificationInput { draft: document.draft(Routing::default()), routing };
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let qualified = usecases::qualify(&db, actor, municipality, request_id(&path.1)?, expected, &input).await?;
+    Ok(respond(&qualified.request, qualified.recorded.as_ref(), &qualified.offices))
 }

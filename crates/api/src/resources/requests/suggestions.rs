@@ -3,9 +3,9 @@
 
 use super::load;
 use crate::auth::{InMunicipality, StaffOf};
-use crate::openapi::{BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use crate::pagination::field_problem;
 use crate::problem::ApiError;
+use crate::responses::{BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use crate::wire;
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;

@@ -420,6 +420,23 @@ pub struct RequestReceipt {
     pub created_at: DateTime<Utc>,
 }
 
+impl RequestReceipt {
+    pub fn new(
+        registered: &implication_app::requests::Registered,
+        municipality: &implication_domain::Municipality,
+    ) -> Self {
+        let (request, code) = (&registered.request, registered.tracking_code.expose());
+        Self {
+            id: request.id.as_uuid(),
+            registration_number: request.registration_number.to_string(),
+            tracking_code: code.to_owned(),
+            received_on: request.received_on,
+            tracking_url: format!("/v1/municipalities/{}/tracking/{code}", municipality.slug),
+            created_at: request.created_at,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventPage {
     pub items: Vec<EventView>,

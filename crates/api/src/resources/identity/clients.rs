@@ -1,0 +1,342 @@
+//! Machine clients of partner associations' tools, managed by the municipality's admin. A
+//! client's secret is shown once, at creation and at each rotation; only its hash is kept.
+
+use crate::auth::secrets::{random_secret, sha256_hex};
+use crate::auth::{AdminOf, InMunicipality};
+use crate::etag;
+use crate::extract::{IfMatch, JsonBody, ScopeItem};
+use crate::pagination::{PageParams, encode_cursor, page_response};
+use crate::problem::ApiError;
+use crate::resources::with_location;
+use crate::responses::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PreconditionFailed, PreconditionRequired,
+    ServiceUnavailable, Unauthorized, Unprocessable,
+};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use implication_domain::identity::municipality::parse_name;
+use implication_domain::identity::{MachineClient, Scope};
+use implication_domain::{FieldError, Slug, ValidationErrors};
+use implication_storage::identity::clients::{ClientChanges, NewClient};
+use implication_storage::{Database, identity::clients};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "client_id": "demo-partner", "name": "Outil de l'association",
+    "association": "Association des jardins partagés", "scopes": ["requests:read", "requests:write"], "active": true,
+    "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
+pub struct ClientView {
+    pub id: Uuid,
+    /// What the tool sends as `client_id`.
+    pub client_id: String,
+    pub name: String,
+    /// The association it acts for.
+    pub association: String,
+    pub scopes: Vec<String>,
+    /// False once revoked: its tokens stop working and it can get no new ones.
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&MachineClient> for ClientView {
+    fn from(c: &MachineClient) -> Self {
+        Self {
+            id: c.id.as_uuid(),
+            client_id: c.client_id.clone(),
+            name: c.name.clone(),
+            association: c.association.clone(),
+            scopes: c.scopes.iter().map(|s| s.code().to_owned()).collect(),
+            active: c.active,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A client with its secret: shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientWithSecret {
+    #[serde(flatten)]
+    pub client: ClientView,
+    /// Keep it now: it is never shown again (rotate it if it is lost).
+    pub client_secret: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientPage {
+    pub items: Vec<ClientView>,
+    pub next_cursor: Option<String>,
+}
+
+/// A new machine client.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientInput {
+    #[schema(
+        example = "Outil de l'association",
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
+    pub name: String,
+    #[schema(
+        example = "Association des jardins partagés",
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
+    pub association: String,
+    /// Among `requests:read`, `requests:write`, `projects:read`, `webhooks:manage`.
+    #[schema(example = json!(["requests:read", "requests:write"]), min_items = 1, max_items = 4)]
+    pub scopes: Vec<ScopeItem>,
+    /// Its public id (default: derived from the name).
+    #[schema(example = "jardins-partages", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
+    pub client_id: Option<String>,
+}
+
+/// Changes to a client; `active: false` revokes it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientUpdate {
+    #[schema(
+        min_length = 1,
+        max_length = 120,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
+    pub name: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
+    pub association: Option<String>,
+    #[schema(min_items = 1, max_items = 4)]
+    pub scopes: Option<Vec<ScopeItem>>,
+    pub active: Option<bool>,
+}
+
+fn parse_scopes(codes: &[ScopeItem], errors: &mut ValidationErrors) -> Option<Vec<Scope>> {
+    if codes.is_empty() {
+        errors.push(FieldError::new("scopes", "required", "give at least one scope"));
+        return None;
+    }
+    let mut scopes = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        match Scope::from_code(&code.0) {
+            Some(scope) => scopes.push(scope),
+            None => errors.push(FieldError::new(
+                format!("scopes[{i}]"),
+                "unknown_scope",
+                "must be requests:read, requests:write, projects:read or webhooks:manage",
+            )),
+        }
+    }
+    scopes.sort();
+    scopes.dedup();
+    Some(scopes)
+}
+
+fn respond<T: Serialize>(client: &MachineClient, body: &T, status: StatusCode) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::ETAG, etag::from_version(client.version)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(body)
+}
+
+fn new_secret() -> Result<(String, String), ApiError> {
+    let secret = random_secret().map_err(ApiError::Internal)?;
+    let hash = sha256_hex(&secret);
+    Ok((secret, hash))
+}
+
+/// List machine clients
+///
+/// Admins only.
+#[utoipa::path(
+    operation_id = "list_clients", tag = "accounts",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), PageParams),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of clients.", body = ClientPage,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/clients")]
+pub async fn list_clients(
+    req: HttpRequest,
+    db: web::Data<Database>,
+    caller: InMunicipality<AdminOf>,
+    params: web::Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.parse::<Uuid>()?;
+    let found = clients::list(&db, caller.municipality.id, page.limit, page.after).await?;
+    let next_cursor = found.has_more.then(|| found.items.last().and_then(|c| encode_cursor(&c.id.as_uuid()))).flatten();
+    let body = ClientPage { items: found.items.iter().map(ClientView::from).collect(), next_cursor };
+    Ok(page_response(&req, body.next_cursor.as_deref(), &body))
+}
+
+/// Create a machine client
+///
+/// For a partner association's tool. The answer carries the `client_secret`, shown this once.
+/// Admins only.
+#[utoipa::path(
+    operation_id = "create_client", tag = "accounts",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)),
+    request_body(content = ClientInput, example = json!({ "name": "Outil de l'association", "association": "Association des jardins partagés",
+        "scopes": ["requests:read", "requests:write"] })),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created, with its secret.", body = ClientWithSecret,
+            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = Conflict),
+        (status = 413, response = crate::responses::PayloadTooLarge), (status = 415, response = crate::responses::UnsupportedMediaType),
+        (status = 422, response = Unprocessable), (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/clients")]
+pub async fn create_client(
+    db: web::Data<Database>,
+    caller: InMunicipality<AdminOf>,
+    body: JsonBody<ClientInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let mut errors = ValidationErrors::default();
+    let name = errors.collect(parse_name("name", &input.name, 120));
+    let association = errors.collect(parse_name("association", &input.association, 200));
+    let scopes = parse_scopes(&input.scopes, &mut errors);
+    let client_id = match input.client_id.as_deref() {
+        Some(id) => errors.collect(Slug::parse_field("client_id", id)),
+        None => errors.collect(Slug::from_name(&input.name).map_err(|_| {
+            FieldError::new("client_id", "required", "give a client_id: none can be derived from the name")
+        })),
+    };
+    let (Some(name), Some(association), Some(scopes), Some(client_id)) = (name, association, scopes, client_id) else {
+        return Err(ApiError::Invalid(errors));
+    };
+    errors.into_result().map_err(ApiError::Invalid)?;
+    let (secret, secret_hash) = new_secret()?;
+    let new = NewClient {
+        client_id: client_id.as_str(),
+        name: &name,
+        association: &association,
+        scopes: &scopes,
+        secret_hash,
+    };
+    let client = clients::create(&db, caller.municipality.id, new).await?;
+    let body = ClientWithSecret { client: ClientView::from(&client), client_secret: secret };
+    let location = format!("/v1/municipalities/{}/clients/{}", caller.municipality.slug, client.id);
+    with_location(respond(&client, &body, StatusCode::CREATED), &location)
+}
+
+/// Get a machine client
+///
+/// Admins only. The secret is never shown again.
+#[utoipa::path(
+    operation_id = "get_client", tag = "accounts",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("client" = Uuid, Path, description = "The client's id.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The client.", body = ClientView, headers(("ETag" = String, description = "Its version."))),
+        (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/clients/{client}")]
+pub async fn get_client(
+    db: web::Data<Database>,
+    caller: InMunicipality<AdminOf>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&path.1).map_err(|_| no_client())?;
+    let client = clients::find(&db, caller.municipality.id, id).await?.ok_or_else(no_client)?;
+    Ok(respond(&client, &ClientView::from(&client), StatusCode::OK))
+}
+
+/// Update or revoke a machine client
+///
+/// Renames it, changes its association or scopes, or revokes it (`active: false`; its tokens
+/// stop working at once). Needs `If-Match`. Admins only.
+#[utoipa::path(
+    operation_id = "update_client", tag = "accounts",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("client" = Uuid, Path, description = "The client's id."),
+        ("If-Match" = String, Header, description = "The client's ETag.", example = "\"1\"")),
+    request_body(content = ClientUpdate, example = json!({ "active": false })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Updated.", body = ClientView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 412, response = PreconditionFailed),
+        (status = 413, response = crate::responses::PayloadTooLarge), (status = 415, response = crate::responses::UnsupportedMediaType),
+        (status = 422, response = Unprocessable), (status = 428, response = PreconditionRequired),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[patch("/v1/municipalities/{municipality}/clients/{client}")]
+pub async fn update_client(
+    db: web::Data<Database>,
+    caller: InMunicipality<AdminOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<ClientUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&path.1).map_err(|_| no_client())?;
+    let input = body.into_inner()?;
+    let mut errors = ValidationErrors::default();
+    let name = input.name.as_deref().and_then(|n| errors.collect(parse_name("name", n, 120)));
+    let association = input.association.as_deref().and_then(|a| errors.collect(parse_name("association", a, 200)));
+    let scopes = input.scopes.as_deref().and_then(|s| parse_scopes(s, &mut errors));
+    errors.into_result().map_err(ApiError::Invalid)?;
+    let changes = ClientChanges { name, association, scopes, active: input.active, secret_hash: None };
+    let client = clients::update(&db, caller.municipality.id, id, Some(if_match.version()?), changes)
+        .await?
+        .ok_or_else(no_client)?;
+    Ok(respond(&client, &ClientView::from(&client), StatusCode::OK))
+}
+
+/// Rotate a client's secret
+///
+/// Gives the client a new secret, shown this once; the old one stops working at once (tokens
+/// already issued run until they expire). Admins only.
+#[utoipa::path(
+    operation_id = "rotate_client_secret", tag = "accounts",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("client" = Uuid, Path, description = "The client's id.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The client, with its new secret.", body = ClientWithSecret,
+            headers(("ETag" = String, description = "Its new version."))),
+        (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/clients/{client}/secret")]
+pub async fn rotate_client_secret(
+    db: web::Data<Database>,
+    caller: InMunicipality<AdminOf>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let id = Uuid::parse_str(&path.1).map_err(|_| no_client())?;
+    let (secret, secret_hash) = new_secret()?;
+    let changes = ClientChanges { secret_hash: Some(secret_hash), ..ClientChanges::default() };
+    let client = clients::update(&db, caller.municipality.id, id, None, changes).await?.ok_or_else(no_client)?;
+    let body = ClientWithSecret { client: ClientView::from(&client), client_secret: secret };
+    Ok(respond(&client, &body, StatusCode::OK))
+}
+
+fn no_client() -> ApiError {
+    ApiError::NotFound("no such client here".to_owned())
+}

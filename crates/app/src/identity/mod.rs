@@ -1,0 +1,3 @@
+//! Identity: passwords and secrets as they are stored.
+
+pub mod secrets;

@@ -1,0 +1,32 @@
+//! The town answering a requester.
+
+use super::load;
+use crate::UseCaseError;
+use implication_domain::requests::{Actor, Answer, AnswerDraft, AnswerRefusal};
+use implication_domain::{Municipality, RequestId, time};
+use implication_storage::Database;
+use implication_storage::requests as store;
+
+/// Adds the answer `draft` by `actor` to request `id`, with its history entry. Who writes is
+/// checked first, then the text, then the request.
+pub async fn answer(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: RequestId,
+    draft: &AnswerDraft,
+) -> Result<Answer, UseCaseError> {
+    let (author, text) = draft.parse(actor).map_err(refused)?;
+    let request = load(db, municipality, id).await?;
+    let answer = Answer::new(&request, text, draft.public, author, time::now());
+    store::add_answer(db, municipality.id, &answer).await?;
+    tracing::info!(request = %request.id, answer = %answer.id, "request answered");
+    Ok(answer)
+}
+
+pub(super) fn refused(refusal: AnswerRefusal) -> UseCaseError {
+    match refusal {
+        AnswerRefusal::NotAPerson => UseCaseError::Forbidden("only staff answer requests"),
+        AnswerRefusal::Invalid(errors) => UseCaseError::Invalid(errors),
+    }
+}

@@ -1,0 +1,68 @@
+//! The writes of the requests context: registration, corrections, transitions, publication,
+//! answers and qualification. Each file holds one use case.
+
+mod answer;
+mod correct;
+mod publication;
+mod qualify;
+mod register;
+mod reindex;
+mod transition;
+
+pub use answer::answer;
+pub use correct::correct;
+pub use publication::set_published;
+pub use qualify::{Offices, QualificationInput, Qualified, RoutingCodes, qualify};
+pub use register::{Idempotent, Registered, register, submitter, unmask};
+pub use reindex::reindex;
+pub use transition::transition;
+
+use crate::UseCaseError;
+use implication_domain::requests::{Catalogue, Request, similarity};
+use implication_domain::{Municipality, RequestId};
+use implication_storage::Database;
+use implication_storage::identity::neighbourhoods;
+use implication_storage::requests::{self as store, themes};
+
+/// The request `id` of this municipality.
+pub async fn load(db: &Database, municipality: &Municipality, id: RequestId) -> Result<Request, UseCaseError> {
+    store::find(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound("request"))
+}
+
+/// The request `id`, if it is still at the version the caller read.
+async fn load_at(
+    db: &Database,
+    municipality: &Municipality,
+    id: RequestId,
+    expected: i32,
+) -> Result<Request, UseCaseError> {
+    let request = load(db, municipality, id).await?;
+    if request.version == expected { Ok(request) } else { Err(UseCaseError::Stale) }
+}
+
+/// The municipality's theme and neighbourhood codes, to check those a request names.
+#[derive(Debug, Clone)]
+pub struct Codes {
+    themes: Vec<String>,
+    neighbourhoods: Vec<String>,
+}
+
+impl Codes {
+    pub async fn load(db: &Database, municipality: &Municipality) -> Result<Self, UseCaseError> {
+        Ok(Self {
+            themes: themes::codes(db, municipality.id).await?,
+            neighbourhoods: neighbourhoods::codes(db, municipality.id).await?,
+        })
+    }
+
+    pub fn catalogue(&self) -> Catalogue<'_> {
+        Catalogue { themes: &self.themes, neighbourhoods: &self.neighbourhoods }
+    }
+}
+
+/// The request's terms for the index when a change alters them (the domain says what is
+/// indexed); `None` leaves the index as it is.
+fn reindexed(before: &Request, after: &Request) -> Option<Vec<String>> {
+    let terms = similarity::indexed_terms(after);
+    (terms != similarity::indexed_terms(before)).then_some(terms)
+}

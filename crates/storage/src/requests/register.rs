@@ -1,0 +1,145 @@
+//! Registration: the next number of the year without gaps, and idempotent submissions.
+
+use crate::Database;
+use crate::entities::{idempotency_key, request, request_counter};
+use crate::error::{StorageError, duplicate_of};
+use chrono::Datelike;
+use implication_domain::requests::similarity;
+use implication_domain::requests::{NewRequest, RegistrationNumber, Request, RequestEvent, RequestEventKind};
+use implication_domain::{MunicipalityId, RequestId, time};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+/// The `Idempotency-Key` of a submission: a retry with the same key (in the same scope) and the
+/// same body gets the first answer; with another body, [`Created::KeyReused`].
+#[derive(Debug, Clone)]
+pub struct IdempotencyRecord {
+    /// Who the key belongs to (`public`, `account:<id>`, `client:<id>`).
+    pub scope: String,
+    pub key: String,
+    pub operation: &'static str,
+    pub body_hash: String,
+    /// A secret of the first answer (the tracking code), masked with a key only the client has.
+    pub masked_secret: Option<String>,
+}
+
+/// What a submission did.
+#[derive(Debug)]
+pub enum Created {
+    New(Request),
+    /// The key was used before with the same body: the request it created, and the masked secret.
+    Replay {
+        request: Request,
+        masked_secret: Option<String>,
+    },
+    /// The key was used before with another body.
+    KeyReused,
+}
+
+/// Registers a request: its number is the next of its municipality and year, allocated in the
+/// same transaction as the insert, so that a failed insert leaves no gap.
+#[tracing::instrument(skip_all, fields(municipality = %municipality), err)]
+pub async fn create(
+    db: &Database,
+    municipality: MunicipalityId,
+    new: &NewRequest,
+    tracking_hash: &str,
+    idempotency: Option<&IdempotencyRecord>,
+) -> Result<Created, StorageError> {
+    if let Some(record) = idempotency
+        && let Some(found) = replay(db, municipality, record).await?
+    {
+        return Ok(found);
+    }
+    let id = RequestId::new();
+    let now = time::now();
+    let txn = db.conn().begin().await?;
+    if let Some(record) = idempotency {
+        // First write of the transaction: a concurrent retry with the same key waits here, then
+        // finds the key taken and replays this answer.
+        let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            municipality_id: Set(municipality.as_uuid()),
+            scope: Set(record.scope.clone()),
+            key: Set(record.key.clone()),
+            operation: Set(record.operation.to_owned()),
+            body_hash: Set(record.body_hash.clone()),
+            resource_id: Set(id.as_uuid()),
+            masked_secret: Set(record.masked_secret.clone()),
+            created_at: Set(now),
+        })
+        .exec(&txn)
+        .await;
+        if let Err(err) = inserted {
+            txn.rollback().await?;
+            if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+                return replay(db, municipality, record)
+                    .await?
+                    .ok_or_else(|| StorageError::Corrupt("idempotency key vanished".to_owned()));
+            }
+            return Err(err.into());
+        }
+    }
+    let year = time::today().year();
+    let sequence = next_sequence(&txn, municipality, year).await?;
+    let request = Request::registered(new, id, municipality, RegistrationNumber { year, sequence }, now);
+    let row = request::ActiveModel { tracking_hash: Set(tracking_hash.to_owned()), ..super::row(&request) };
+    request::Entity::insert(row).exec(&txn).await.map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
+    super::terms::insert(&txn, &request, &similarity::indexed_terms(&request)).await?;
+    let created = RequestEvent {
+        to: Some(request.status),
+        ..RequestEvent::new(id, RequestEventKind::Created, new.submitted_by, now)
+    };
+    super::history::insert(&txn, municipality, &created).await?;
+    txn.commit().await?;
+    Ok(Created::New(request))
+}
+
+/// Takes the next number of the year, creating the year's counter at 1.
+async fn next_sequence(
+    txn: &DatabaseTransaction,
+    municipality: MunicipalityId,
+    year: i32,
+) -> Result<i32, StorageError> {
+    use request_counter::Column;
+    let statement = Query::insert()
+        .into_table(request_counter::Entity)
+        .columns([Column::MunicipalityId, Column::Year, Column::LastSequence])
+        .values([municipality.as_uuid().into(), year.into(), 1.into()])
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([Column::MunicipalityId, Column::Year])
+                .value(Column::LastSequence, Expr::col((request_counter::Entity, Column::LastSequence)).add(1))
+                .to_owned(),
+        )
+        .returning_col(Column::LastSequence)
+        .to_owned();
+    let row = txn.query_one(&statement).await?.ok_or_else(|| StorageError::Corrupt("no counter row".to_owned()))?;
+    Ok(row.try_get::<i32>("", "last_sequence")?)
+}
+
+async fn replay(
+    db: &Database,
+    municipality: MunicipalityId,
+    record: &IdempotencyRecord,
+) -> Result<Option<Created>, StorageError> {
+    let Some(found) = idempotency_key::Entity::find()
+        .filter(idempotency_key::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(idempotency_key::Column::Scope.eq(&record.scope))
+        .filter(idempotency_key::Column::Key.eq(&record.key))
+        .one(db.conn())
+        .await?
+    else {
+        return Ok(None);
+    };
+    if found.body_hash != record.body_hash || found.operation != record.operation {
+        return Ok(Some(Created::KeyReused));
+    }
+    let id = RequestId::from_uuid(found.resource_id);
+    let request = super::find(db, municipality, id).await?.ok_or_else(|| super::vanished(id))?;
+    Ok(Some(Created::Replay { request, masked_secret: found.masked_secret }))
+}

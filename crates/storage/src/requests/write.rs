@@ -1,0 +1,65 @@
+//! The one versioned write of a request: every change after registration (a correction, a
+//! transition, publication, a qualification) goes through [`write`].
+
+use super::{answers, history, qualifications, row, terms};
+use crate::Database;
+use crate::entities::request;
+use crate::error::StorageError;
+use implication_domain::requests::qualification::Qualification;
+use implication_domain::requests::{Answer, Request, RequestEvent};
+use sea_orm::ActiveValue::NotSet;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+
+/// A change of one request, decided by the domain on the version the caller read.
+#[derive(Debug)]
+pub struct RequestWrite<'a> {
+    /// The version the change was decided on: it is written only if the request is still there.
+    pub expected_version: i32,
+    /// The request as the change leaves it; its version is moved on here.
+    pub request: &'a Request,
+    /// Its history entries (and, for a merge, the entry of the request merged into).
+    pub events: Vec<RequestEvent>,
+    /// The request's new terms for the index, when they differ from the stored ones.
+    pub terms: Option<Vec<String>>,
+    /// Answers that go with the change (a redirection answers the requester).
+    pub answers: Vec<Answer>,
+    /// Its qualification document, when the change records one.
+    pub qualification: Option<&'a Qualification>,
+}
+
+/// Writes `change` in one transaction: every column of the request, guarded by
+/// `version = expected_version` and moving it on; then the answers, the history entries, the term
+/// index and the qualification. A stale version writes nothing ([`StorageError::Stale`]).
+/// Returns the request as written: nothing is read back after the commit, which could see a later
+/// change and hand out its ETag with this body.
+#[tracing::instrument(skip_all, fields(request = %change.request.id), err)]
+pub async fn write(db: &Database, change: RequestWrite<'_>) -> Result<Request, StorageError> {
+    let RequestWrite { expected_version, request, events, terms, answers, qualification } = change;
+    let written = Request { version: expected_version + 1, ..request.clone() };
+    let txn = db.conn().begin().await?;
+    let updated = request::Entity::update_many()
+        .set(request::ActiveModel { id: NotSet, ..row(&written) })
+        .filter(request::Column::Id.eq(written.id.as_uuid()))
+        .filter(request::Column::MunicipalityId.eq(written.municipality.as_uuid()))
+        .filter(request::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if updated.rows_affected == 0 {
+        txn.rollback().await?;
+        return Err(StorageError::Stale);
+    }
+    for answer in &answers {
+        answers::insert(&txn, written.municipality, answer).await?;
+    }
+    for event in &events {
+        history::insert(&txn, written.municipality, event).await?;
+    }
+    if let Some(terms) = &terms {
+        terms::replace(&txn, &written, terms).await?;
+    }
+    if let Some(qualification) = qualification {
+        qualifications::insert_or_replace(&txn, &written, qualification).await?;
+    }
+    txn.commit().await?;
+    Ok(written)
+}
