@@ -6,6 +6,9 @@ use implication_domain::Language;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The header that makes a `POST` safe to retry (see `idempotency`).
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
 /// What an error response needs to know of the request it answers.
 #[derive(Debug, Clone)]
 pub struct RequestContext {

@@ -81,7 +81,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = strip_position(&inner.to_string());
         ApiError::Invalid(implication_domain::ValidationErrors(vec![implication_domain::FieldError::new(
             field,
-            "invalid_type",
+            implication_domain::error::Code::InvalidType,
             message,
         )]))
     })
@@ -126,7 +126,11 @@ impl FromRequest for IfMatch {
 }
 
 /// 422 for one field.
-pub fn invalid_field(field: &str, code: &'static str, message: impl Into<String>) -> ApiError {
+pub fn invalid_field(
+    field: &str,
+    code: impl implication_domain::error::ErrorCode,
+    message: impl Into<String>,
+) -> ApiError {
     ApiError::Invalid(implication_domain::ValidationErrors(vec![implication_domain::FieldError::new(
         field, code, message,
     )]))

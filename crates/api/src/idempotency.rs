@@ -5,7 +5,7 @@ use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 
-pub const HEADER: &str = "Idempotency-Key";
+pub const HEADER: &str = crate::context::IDEMPOTENCY_KEY;
 pub const MAX_LEN: usize = 255;
 
 /// The optional `Idempotency-Key` header. Like `JsonBody`, it never fails in extraction: read it
@@ -31,7 +31,11 @@ impl FromRequest for IdempotencyKey {
                 if (1..=MAX_LEN).contains(&bytes.len()) && bytes.iter().all(|b| (0x21..=0x7e).contains(b)) {
                     Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
                 } else {
-                    Err(ApiError::bad_parameter(HEADER, "invalid_key", "must be 1 to 255 visible ASCII characters"))
+                    Err(ApiError::bad_parameter(
+                        HEADER,
+                        implication_domain::error::Code::InvalidKey,
+                        "must be 1 to 255 visible ASCII characters",
+                    ))
                 }
             }
         };

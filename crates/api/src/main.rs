@@ -2,13 +2,12 @@
 //! municipalities and platform admins, rebuild the term index.
 
 use clap::{Parser, Subcommand};
-use implication_api::auth::secrets::hash_password;
 use implication_api::{Application, Config, demo, openapi, prepare_database, telemetry};
+use implication_app::UseCaseError;
+use implication_app::identity::accounts::PlatformAdmin;
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::identity::{Email, Password};
-use implication_domain::{NewMunicipality, NewNeighbourhood};
-use implication_storage::identity::accounts::{self, NewAccount};
-use implication_storage::identity::municipalities;
+use implication_storage::identity::accounts;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -200,14 +199,12 @@ async fn municipality(config: Config, action: MunicipalityAction) -> anyhow::Res
         neighbourhoods,
     } = action;
     let draft = MunicipalityDraft { slug, name, insee_code, population, answer_delay_days, minutes_delay_days };
-    let new = NewMunicipality::parse(&draft).map_err(|e| anyhow::anyhow!("{}", describe(&e)))?;
-    let neighbourhoods = neighbourhoods
-        .iter()
-        .map(|n| NewNeighbourhood::parse(n, None))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| anyhow::anyhow!("neighbourhood: {}", describe(&e)))?;
     let db = prepare_database(&config).await?;
-    let created = municipalities::create(&db, &new, &neighbourhoods).await?;
+    let created = match implication_app::identity::municipalities::create(&db, &draft, &neighbourhoods).await {
+        Ok(created) => created,
+        Err(UseCaseError::Invalid(errors)) => anyhow::bail!("{}", describe(&errors)),
+        Err(other) => return Err(other.into()),
+    };
     println!("created municipality {} ({}), id {}", created.slug, created.name.as_str(), created.id);
     db.close().await;
     Ok(())
@@ -216,28 +213,31 @@ async fn municipality(config: Config, action: MunicipalityAction) -> anyhow::Res
 async fn create_admin(config: Config, email: String, name: Option<String>) -> anyhow::Result<()> {
     let email = Email::parse("--email", &email).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
     let db = prepare_database(&config).await?;
-    if let Some((account, _)) = accounts::find_with_password_by_email(&db, &email).await? {
-        accounts::set_platform_admin(&db, account.id).await?;
-        println!("{} is now a platform admin (its password is unchanged)", email.as_str());
-        db.close().await;
-        return Ok(());
-    }
-    let password = match std::env::var("IMPLICATION_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()) {
-        Some(password) => password,
-        None => {
-            let first = rpassword::prompt_password("Password for the new platform admin: ").map_err(|e| {
-                anyhow::anyhow!("no password: set IMPLICATION_ADMIN_PASSWORD or run in a terminal ({e})")
-            })?;
-            let again = rpassword::prompt_password("The same password again: ")?;
-            anyhow::ensure!(first == again, "the two passwords differ");
-            first
-        }
+    // An existing account keeps its password: ask for one only for a new account.
+    let password = if accounts::find_with_password_by_email(&db, &email).await?.is_some() {
+        None
+    } else {
+        Some(match std::env::var("IMPLICATION_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()) {
+            Some(password) => password,
+            None => {
+                let first = rpassword::prompt_password("Password for the new platform admin: ").map_err(|e| {
+                    anyhow::anyhow!("no password: set IMPLICATION_ADMIN_PASSWORD or run in a terminal ({e})")
+                })?;
+                let again = rpassword::prompt_password("The same password again: ")?;
+                anyhow::ensure!(first == again, "the two passwords differ");
+                first
+            }
+        })
     };
-    let password = Password::parse("password", &password).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message))?;
-    let password_hash = hash_password(password.expose()).map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
-    let new = NewAccount { email: &email, password_hash, display_name: name, platform_admin: true };
-    let account = accounts::create(&db, new).await?;
-    println!("created platform admin {} (id {})", email.as_str(), account.id);
+    let password = password
+        .map(|p| Password::parse("password", &p).map_err(|e| anyhow::anyhow!("{} {}", e.field, e.message)))
+        .transpose()?;
+    match implication_app::identity::accounts::make_platform_admin(&db, &email, password.as_ref(), name).await? {
+        PlatformAdmin::Promoted(_) => {
+            println!("{} is now a platform admin (its password is unchanged)", email.as_str())
+        }
+        PlatformAdmin::Created(account) => println!("created platform admin {} (id {})", email.as_str(), account.id),
+    }
     db.close().await;
     Ok(())
 }

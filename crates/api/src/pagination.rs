@@ -47,7 +47,7 @@ impl PageParams {
                 _ => {
                     errors.push(field_problem(
                         "limit",
-                        "out_of_range",
+                        implication_domain::error::Code::OutOfRange,
                         format!("must be a whole number from 1 to {MAX_LIMIT}"),
                     ));
                     None
@@ -59,7 +59,11 @@ impl PageParams {
             Some(raw) => match decode_cursor(raw) {
                 Some(key) => Some(key),
                 None => {
-                    errors.push(field_problem("cursor", "invalid_cursor", "is not a cursor this list gave out"));
+                    errors.push(field_problem(
+                        "cursor",
+                        implication_domain::error::Code::InvalidCursor,
+                        "is not a cursor this list gave out",
+                    ));
                     None
                 }
             },
@@ -72,8 +76,12 @@ impl PageParams {
 }
 
 /// One invalid query parameter.
-pub(crate) fn field_problem(field: &str, code: &str, message: impl Into<String>) -> crate::problem::FieldProblem {
-    crate::problem::FieldProblem { field: field.to_owned(), code: code.to_owned(), message: message.into() }
+pub(crate) fn field_problem(
+    field: &str,
+    code: impl implication_domain::error::ErrorCode,
+    message: impl Into<String>,
+) -> crate::problem::FieldProblem {
+    crate::problem::FieldProblem { field: field.to_owned(), code: code.code().to_owned(), message: message.into() }
 }
 
 pub fn encode_cursor<K: Serialize>(key: &K) -> Option<String> {

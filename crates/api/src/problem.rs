@@ -5,6 +5,7 @@ use crate::context::RequestContext;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use implication_app::UseCaseError;
+use implication_domain::error::ErrorCode;
 use implication_domain::requests::lifecycle::TransitionRefusal;
 use implication_domain::vocabulary::RequestStatus;
 use implication_domain::{FieldError, Language, ValidationErrors};
@@ -59,6 +60,7 @@ pub struct Problem {
     pub allowed_transitions: Option<Vec<String>>,
     /// On a transition refused by a rule (409): the rule, e.g. `qualification_incomplete`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<crate::wire::TransitionRule>)]
     pub rule: Option<String>,
 }
 
@@ -68,6 +70,7 @@ pub struct FieldProblem {
     /// Where the field is: `name`, `settings.answer_delay_days`, a query parameter `limit`.
     pub field: String,
     /// A stable snake_case code (`required`, `out_of_range`, `invalid_slug`…).
+    #[schema(value_type = crate::wire::FieldErrorCode)]
     pub code: String,
     pub message: String,
 }
@@ -145,11 +148,15 @@ impl ApiError {
     }
 
     /// 400 for one invalid query or path parameter.
-    pub fn bad_parameter(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn bad_parameter(
+        field: &str,
+        code: impl implication_domain::error::ErrorCode,
+        message: impl Into<String>,
+    ) -> Self {
         let message = message.into();
         ApiError::Malformed {
             detail: format!("the parameter {field} is invalid: {message}"),
-            errors: vec![FieldProblem { field: field.to_owned(), code: code.to_owned(), message }],
+            errors: vec![FieldProblem { field: field.to_owned(), code: code.code().to_owned(), message }],
         }
     }
 
@@ -222,7 +229,7 @@ impl ApiError {
             ApiError::TransitionRefused { lacking, .. } => lacking.iter().cloned().map(FieldProblem::from).collect(),
             ApiError::Duplicate { field } => vec![FieldProblem {
                 field: (*field).to_owned(),
-                code: "taken".to_owned(),
+                code: implication_domain::error::Code::Taken.code().to_owned(),
                 message: format!("this {field} is already taken"),
             }],
             _ => Vec::new(),
@@ -347,8 +354,8 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
             UseCaseError::UnknownClient => ApiError::unauthorized("unknown client", true),
             UseCaseError::KeyReused => ApiError::Invalid(ValidationErrors(vec![FieldError::new(
-                crate::idempotency::HEADER,
-                "key_reused",
+                crate::context::IDEMPOTENCY_KEY,
+                implication_domain::error::Code::KeyReused,
                 "this key was already used for a different request: use a new key for a new request",
             )])),
             UseCaseError::Internal(cause) => ApiError::Internal(cause),
@@ -370,7 +377,7 @@ fn transition_refused(refused: TransitionRefusal) -> ApiError {
         },
         TransitionRefusal::Guard { rule, message, allowed, lacking } => ApiError::TransitionRefused {
             detail: message.to_owned(),
-            rule: Some(rule),
+            rule: Some(rule.code()),
             allowed: codes(&allowed),
             lacking,
         },

@@ -50,3 +50,41 @@ wire_enum!(
     FiftyFiftyPrerequisite,
     LivingEnvironmentAim,
 );
+
+/// Every code a field of a problem document can carry (`errors[].code`): the enumerations of
+/// each context's field error codes, so that clients can switch on them.
+#[derive(Debug)]
+pub struct FieldErrorCode;
+
+impl utoipa::PartialSchema for FieldErrorCode {
+    fn schema() -> RefOr<Schema> {
+        use implication_domain::error::{Code, ErrorCode};
+        let codes = Code::ALL.iter().map(|c| c.code());
+        let codes = codes.chain(implication_domain::identity::Code::ALL.iter().map(|c| c.code()));
+        let codes = codes.chain(implication_domain::requests::Code::ALL.iter().map(|c| c.code()));
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("A stable code of what is wrong with the field; new codes may be added."))
+            .enum_values(Some(codes))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for FieldErrorCode {}
+
+/// The rules that refuse a transition (`rule` of a 409).
+#[derive(Debug)]
+pub struct TransitionRule;
+
+impl utoipa::PartialSchema for TransitionRule {
+    fn schema() -> RefOr<Schema> {
+        use implication_domain::requests::lifecycle::Rule;
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("The lifecycle's rule that refused the transition."))
+            .enum_values(Some(Rule::ALL.iter().map(|r| r.code())))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TransitionRule {}

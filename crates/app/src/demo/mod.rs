@@ -1,21 +1,21 @@
 //! Demo data (`serve --demo`): two neighbouring towns, to show isolation, with an account per
 //! role, services, delegations and a partner's machine client. Loading is idempotent: what
-//! already exists is left as it is. Every demo password is `implication-demo`.
+//! already exists is left as it is. Every demo password is `implication-demo`. Everything is
+//! written through the use cases, so that demo data obeys every rule the API enforces.
 
 mod qualifications;
 mod requests;
 
-use crate::identity::secrets::{hash_password, sha256_hex};
+use crate::identity;
+use crate::identity::accounts::{MemberDraft, MemberUpdate};
+use crate::identity::clients::ClientDraft;
 use implication_domain::identity::municipality::MunicipalityDraft;
-use implication_domain::identity::{Email, Scope};
+use implication_domain::identity::{Email, Password, Scope};
 use implication_domain::vocabulary::Role;
-use implication_domain::{AccountId, Municipality, NewMunicipality, NewNeighbourhood, Slug};
-use implication_storage::identity::accounts::{MemberChanges, NewAccount};
-use implication_storage::identity::clients::NewClient;
-use implication_storage::{
-    Database, StorageError,
-    identity::{accounts, clients, municipalities, services},
-};
+use implication_domain::{AccountId, Municipality, Slug};
+use implication_storage::Database;
+// Reads only: every write goes through the use cases.
+use implication_storage::identity::{accounts, clients, municipalities, services};
 
 pub const PASSWORD: &str = "implication-demo";
 pub const CLIENT_ID: &str = "demo-partner";
@@ -63,9 +63,9 @@ const TOWNS: [DemoTown; 2] = [
     },
 ];
 
-/// Loads what is missing of the demo data; returns the slugs of the towns it created.
+/// Loads what is missing of the demo data, through the same use cases as the API's own writes;
+/// returns the slugs of the towns it created.
 pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
-    let password_hash = hash_password(PASSWORD).map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))?;
     let mut created = Vec::new();
     for town in &TOWNS {
         let municipality = match municipalities::find_by_slug(db, town.slug).await? {
@@ -75,30 +75,25 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
                 create_town(db, town).await?
             }
         };
-        let agent = load_people(db, town, &municipality, &password_hash).await?;
+        let agent = load_people(db, town, &municipality).await?;
         requests::load(db, &municipality, agent).await?;
     }
     let platform = Email::parse("email", PLATFORM_ADMIN).map_err(|e| anyhow::anyhow!(e.message))?;
     if accounts::find_with_password_by_email(db, &platform).await?.is_none() {
-        let new = NewAccount {
-            email: &platform,
-            password_hash: password_hash.clone(),
-            display_name: Some("Administration de la plateforme".to_owned()),
-            platform_admin: true,
-        };
-        accounts::create(db, new).await?;
+        let password = Password::parse("password", PASSWORD).map_err(|e| anyhow::anyhow!(e.message))?;
+        let name = Some("Administration de la plateforme".to_owned());
+        identity::accounts::make_platform_admin(db, &platform, Some(&password), name).await?;
     }
     if clients::find_by_client_id(db, CLIENT_ID).await?.is_none()
         && let Some(loos) = municipalities::find_by_slug(db, TOWNS[0].slug).await?
     {
-        let new = NewClient {
-            client_id: CLIENT_ID,
-            name: "Outil de l'association des jardins partagés",
-            association: "Association des jardins partagés de Loos",
-            scopes: &[Scope::RequestsRead, Scope::RequestsWrite],
-            secret_hash: sha256_hex(CLIENT_SECRET),
+        let draft = ClientDraft {
+            name: "Outil de l'association des jardins partagés".to_owned(),
+            association: "Association des jardins partagés de Loos".to_owned(),
+            scopes: vec![Scope::RequestsRead.code().to_owned(), Scope::RequestsWrite.code().to_owned()],
+            client_id: Some(CLIENT_ID.to_owned()),
         };
-        clients::create(db, loos.id, new).await?;
+        identity::clients::create_with_secret(db, &loos, &draft, CLIENT_SECRET).await?;
     }
     Ok(created)
 }
@@ -111,35 +106,29 @@ async fn create_town(db: &Database, town: &DemoTown) -> anyhow::Result<Municipal
         population: town.population,
         ..MunicipalityDraft::default()
     };
-    let new = NewMunicipality::parse(&draft)?;
-    let neighbourhoods =
-        town.neighbourhoods.iter().map(|name| NewNeighbourhood::parse(name, None)).collect::<Result<Vec<_>, _>>()?;
-    Ok(municipalities::create(db, &new, &neighbourhoods).await?)
+    let names: Vec<String> = town.neighbourhoods.iter().map(|n| (*n).to_owned()).collect();
+    Ok(identity::municipalities::create(db, &draft, &names).await?)
 }
 
 /// One account per role (`agent@<slug>.demo`…), the town's services and delegations; the agent
-/// belongs to the first service, the elected official holds the first delegation. Returns the
-/// agent, who types in the demo requests.
-async fn load_people(
-    db: &Database,
-    town: &DemoTown,
-    municipality: &Municipality,
-    password_hash: &str,
-) -> anyhow::Result<AccountId> {
+/// belongs to the first service, the elected official is the mayor and holds the first
+/// delegation. Returns the agent, who types in the demo requests.
+async fn load_people(db: &Database, town: &DemoTown, municipality: &Municipality) -> anyhow::Result<AccountId> {
     let mut ids = Vec::new();
     for role in [Role::Admin, Role::Agent, Role::Elected, Role::Inhabitant] {
-        let email = Email::parse("email", &format!("{}@{}.demo", role.code(), town.slug))
-            .map_err(|e| anyhow::anyhow!(e.message))?;
-        let id = match accounts::find_with_password_by_email(db, &email).await? {
+        let email = format!("{}@{}.demo", role.code(), town.slug);
+        let parsed = Email::parse("email", &email).map_err(|e| anyhow::anyhow!(e.message))?;
+        let id = match accounts::find_with_password_by_email(db, &parsed).await? {
             Some((account, _)) => account.id,
             None => {
-                let new = NewAccount {
-                    email: &email,
-                    password_hash: password_hash.to_owned(),
+                let draft = MemberDraft {
+                    email,
+                    role: role.code().to_owned(),
                     display_name: Some(format!("{} de démonstration", role.label().fr)),
-                    platform_admin: false,
+                    password: Some(PASSWORD.to_owned()),
+                    services: Vec::new(),
                 };
-                accounts::add_member(db, municipality.id, None, Some(new), role).await?.account.id
+                identity::accounts::add_member(db, municipality, &draft).await?.account.id
             }
         };
         ids.push((role, id));
@@ -147,15 +136,14 @@ async fn load_people(
     let mut first_service = None;
     for name in town.services {
         let code = Slug::from_name(name).map_err(|e| anyhow::anyhow!(e))?;
-        let service = match services::find_service(db, municipality.id, code.as_str()).await? {
-            Some(service) => service,
-            None => services::create_service(db, municipality.id, &code, name).await?,
-        };
-        first_service.get_or_insert(service.id);
+        if services::find_service(db, municipality.id, code.as_str()).await?.is_none() {
+            identity::services::create_service(db, municipality, &code, name).await?;
+        }
+        first_service.get_or_insert(code);
     }
     let agent = ids.iter().find(|(role, _)| *role == Role::Agent).map(|(_, id)| *id);
     if let (Some(agent), Some(service)) = (agent, first_service) {
-        join_service(db, municipality, agent, service).await?;
+        join_service(db, municipality, agent, &service).await?;
     }
     let elected = ids.iter().find(|(role, _)| *role == Role::Elected).map(|(_, id)| *id);
     if let Some(elected) = elected {
@@ -165,21 +153,21 @@ async fn load_people(
         let code = Slug::from_name(name).map_err(|e| anyhow::anyhow!(e))?;
         if services::find_delegation(db, municipality.id, code.as_str()).await?.is_none() {
             let holder = if i == 0 { elected } else { None };
-            services::create_delegation(db, municipality.id, &code, name, holder).await?;
+            identity::services::create_delegation(db, municipality, &code, name, holder).await?;
         }
     }
     agent.ok_or_else(|| anyhow::anyhow!("the demo agent of {} is missing", town.slug))
 }
 
 /// The demo elected official is the mayor, unless the town already has one.
-async fn make_mayor(db: &Database, municipality: &Municipality, account: AccountId) -> Result<(), StorageError> {
+async fn make_mayor(db: &Database, municipality: &Municipality, account: AccountId) -> anyhow::Result<()> {
     let page = accounts::list_members(db, municipality.id, 200, None).await?;
     if page.items.iter().any(|m| m.mayor) {
         return Ok(());
     }
     if let Some(member) = accounts::find_member(db, municipality.id, account).await? {
-        let changes = MemberChanges { mayor: Some(true), ..MemberChanges::default() };
-        accounts::update_member(db, municipality.id, account, member.version, changes).await?;
+        let update = MemberUpdate { mayor: Some(true), ..MemberUpdate::default() };
+        identity::accounts::update_member(db, None, municipality, account, member.version, &update).await?;
     }
     Ok(())
 }
@@ -188,13 +176,13 @@ async fn join_service(
     db: &Database,
     municipality: &Municipality,
     account: AccountId,
-    service: implication_domain::ServiceId,
-) -> Result<(), StorageError> {
+    service: &Slug,
+) -> anyhow::Result<()> {
     if let Some(member) = accounts::find_member(db, municipality.id, account).await?
         && member.services.is_empty()
     {
-        let changes = MemberChanges { services: Some(vec![service]), ..MemberChanges::default() };
-        accounts::update_member(db, municipality.id, account, member.version, changes).await?;
+        let update = MemberUpdate { services: Some(vec![service.to_string()]), ..MemberUpdate::default() };
+        identity::accounts::update_member(db, None, municipality, account, member.version, &update).await?;
     }
     Ok(())
 }

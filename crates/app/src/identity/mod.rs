@@ -1,3 +1,15 @@
-//! Identity: passwords and secrets as they are stored.
+//! The writes of the identity context: municipalities, accounts and memberships, services and
+//! delegations, machine clients; and passwords and secrets as they are stored.
 
+pub mod accounts;
+pub mod clients;
+pub mod municipalities;
 pub mod secrets;
+pub mod services;
+
+use crate::UseCaseError;
+
+/// Runs a CPU-heavy hash (argon2) off the async threads.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, UseCaseError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| UseCaseError::Internal(format!("a hashing task failed: {e}")))
+}

@@ -56,7 +56,7 @@ impl Offices {
             if found.is_none() {
                 errors.push(FieldError::new(
                     "routing.delegation",
-                    "unknown_delegation",
+                    implication_domain::identity::Code::UnknownDelegation,
                     format!("no delegation {code:?} in this municipality"),
                 ));
             }
@@ -68,7 +68,7 @@ impl Offices {
                 Some(service) => services.push(service.id),
                 None => errors.push(FieldError::new(
                     format!("routing.services[{i}]"),
-                    "unknown_service",
+                    implication_domain::identity::Code::UnknownService,
                     format!("no service {code:?} in this municipality"),
                 )),
             }
@@ -120,7 +120,7 @@ pub async fn qualify(
         if !known.contains(link) {
             errors.push(FieldError::new(
                 format!("previously_handled[{i}]"),
-                "unknown_request",
+                implication_domain::requests::Code::UnknownRequest,
                 "no such request in this municipality",
             ));
         }

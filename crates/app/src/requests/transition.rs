@@ -31,7 +31,7 @@ pub async fn transition(
         let target = store::find(db, municipality.id, into).await?.ok_or_else(|| {
             UseCaseError::Invalid(ValidationErrors(vec![FieldError::new(
                 "into",
-                "unknown_request",
+                implication_domain::requests::Code::UnknownRequest,
                 "no such request in this municipality",
             )]))
         })?;

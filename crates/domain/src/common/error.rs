@@ -12,10 +12,75 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code, message: message.into() }
+    /// `code` comes from one of the contexts' enumerations ([`Code`], `identity::Code`,
+    /// `requests::Code`): the contract lists them all, so clients can switch on them.
+    pub fn new(field: impl Into<String>, code: impl ErrorCode, message: impl Into<String>) -> Self {
+        Self { field: field.into(), code: code.code(), message: message.into() }
     }
 }
+
+/// A stable snake_case code of an invalid field. Implemented only by the enumerations that
+/// [`error_codes!`](crate::error_codes) declares, so that no code exists outside them.
+pub trait ErrorCode: Copy + sealed::Sealed {
+    fn code(self) -> &'static str;
+}
+
+#[doc(hidden)]
+pub mod sealed {
+    pub trait Sealed {}
+}
+
+/// Declares a context's enumeration of field error codes: each variant with its code, and `ALL`.
+#[macro_export]
+macro_rules! error_codes {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+        }
+
+        impl $crate::error::sealed::Sealed for $name {}
+
+        impl $crate::error::ErrorCode for $name {
+            fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code),+
+                }
+            }
+        }
+    };
+}
+
+error_codes!(
+    /// Field error codes every context uses.
+    Code {
+        Required = "required",
+        Empty = "empty",
+        Missing = "missing",
+        Invalid = "invalid",
+        InvalidType = "invalid_type",
+        InvalidCharacters = "invalid_characters",
+        TooLong = "too_long",
+        TooShort = "too_short",
+        TooMany = "too_many",
+        OutOfRange = "out_of_range",
+        InvalidSlug = "invalid_slug",
+        InvalidCode = "invalid_code",
+        UnknownValue = "unknown_value",
+        UnknownSort = "unknown_sort",
+        NotABoolean = "not_a_boolean",
+        NotADate = "not_a_date",
+        InvalidCursor = "invalid_cursor",
+        InvalidKey = "invalid_key",
+        KeyReused = "key_reused",
+        Taken = "taken",
+    }
+);
 
 /// Every problem found in one input. Never empty when returned as an error.
 #[derive(Debug, Clone, PartialEq, Eq, Default, thiserror::Error)]

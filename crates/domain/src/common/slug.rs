@@ -28,7 +28,7 @@ impl Slug {
 
     /// Parses a field of an input, naming it in the error.
     pub fn parse_field(field: &str, value: &str) -> Result<Self, FieldError> {
-        Self::parse(value).map_err(|message| FieldError::new(field, "invalid_slug", message))
+        Self::parse(value).map_err(|message| FieldError::new(field, crate::error::Code::InvalidSlug, message))
     }
 
     /// Derives a slug from a French name: accents dropped, anything else becomes a hyphen

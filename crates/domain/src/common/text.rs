@@ -9,13 +9,17 @@ use crate::identity::municipality::parse_name;
 pub fn parse_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(field, "required", "must not be empty"));
+        return Err(FieldError::new(field, crate::error::Code::Required, "must not be empty"));
     }
     if trimmed.chars().count() > max {
-        return Err(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
+        return Err(FieldError::new(field, crate::error::Code::TooLong, format!("must be at most {max} characters")));
     }
     if trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(FieldError::new(field, "invalid_characters", "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            crate::error::Code::InvalidCharacters,
+            "must not contain control characters",
+        ));
     }
     Ok(trimmed.to_owned())
 }

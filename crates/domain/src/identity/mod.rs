@@ -7,6 +7,23 @@
 pub mod municipality;
 pub mod neighbourhood;
 
+crate::error_codes!(
+    /// Field error codes of the identity context.
+    Code {
+        InvalidEmail = "invalid_email",
+        InvalidInseeCode = "invalid_insee_code",
+        NoCode = "no_code",
+        NotElected = "not_elected",
+        SelfLockout = "self_lockout",
+        UnknownMunicipality = "unknown",
+        UnknownRole = "unknown_role",
+        UnknownScope = "unknown_scope",
+        UnknownService = "unknown_service",
+        UnknownDelegation = "unknown_delegation",
+        WrongPassword = "wrong_password",
+    }
+);
+
 use crate::error::FieldError;
 use crate::ids::{AccountId, DelegationId, MachineClientId, ServiceId};
 use crate::slug::Slug;
@@ -36,7 +53,11 @@ impl Email {
         if valid {
             Ok(Self(normalised))
         } else {
-            Err(FieldError::new(field, "invalid_email", "must be an email address such as agent@loos-en-gohelle.fr"))
+            Err(FieldError::new(
+                field,
+                crate::identity::Code::InvalidEmail,
+                "must be an email address such as agent@loos-en-gohelle.fr",
+            ))
         }
     }
 
@@ -63,10 +84,18 @@ impl Password {
     pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let length = value.chars().count();
         if length < Self::MIN_LEN {
-            return Err(FieldError::new(field, "too_short", format!("must be at least {} characters", Self::MIN_LEN)));
+            return Err(FieldError::new(
+                field,
+                crate::error::Code::TooShort,
+                format!("must be at least {} characters", Self::MIN_LEN),
+            ));
         }
         if length > Self::MAX_LEN {
-            return Err(FieldError::new(field, "too_long", format!("must be at most {} characters", Self::MAX_LEN)));
+            return Err(FieldError::new(
+                field,
+                crate::error::Code::TooLong,
+                format!("must be at most {} characters", Self::MAX_LEN),
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -382,9 +411,11 @@ pub fn mayor_after_change(
 ) -> Result<Option<bool>, FieldError> {
     let role = new_role.unwrap_or(current_role);
     match (role == Role::Elected, asked) {
-        (false, Some(true)) => {
-            Err(FieldError::new("mayor", "not_elected", "only an elected official can be the mayor"))
-        }
+        (false, Some(true)) => Err(FieldError::new(
+            "mayor",
+            crate::identity::Code::NotElected,
+            "only an elected official can be the mayor",
+        )),
         (true, asked) => Ok(asked),
         (false, _) => Ok(Some(false).filter(|_| currently_mayor)),
     }

@@ -26,13 +26,17 @@ impl MunicipalityName {
 pub fn parse_name(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(field, "required", "must not be empty"));
+        return Err(FieldError::new(field, crate::error::Code::Required, "must not be empty"));
     }
     if trimmed.chars().count() > max {
-        return Err(FieldError::new(field, "too_long", format!("must be at most {max} characters")));
+        return Err(FieldError::new(field, crate::error::Code::TooLong, format!("must be at most {max} characters")));
     }
     if trimmed.chars().any(char::is_control) {
-        return Err(FieldError::new(field, "invalid_characters", "must not contain control characters"));
+        return Err(FieldError::new(
+            field,
+            crate::error::Code::InvalidCharacters,
+            "must not contain control characters",
+        ));
     }
     Ok(trimmed.to_owned())
 }
@@ -62,7 +66,7 @@ impl InseeCode {
         } else {
             Err(FieldError::new(
                 field,
-                "invalid_insee_code",
+                crate::identity::Code::InvalidInseeCode,
                 "must be a 5-character INSEE commune code: a department (01–95, 2A, 2B, 97, 98) then 3 digits, e.g. 62528",
             ))
         }
@@ -81,11 +85,9 @@ impl Population {
     pub const MAX: i64 = 100_000_000;
 
     pub fn parse(field: &str, value: i64) -> Result<Self, FieldError> {
-        u32::try_from(value)
-            .ok()
-            .filter(|v| i64::from(*v) <= Self::MAX)
-            .map(Self)
-            .ok_or_else(|| FieldError::new(field, "out_of_range", format!("must be between 0 and {}", Self::MAX)))
+        u32::try_from(value).ok().filter(|v| i64::from(*v) <= Self::MAX).map(Self).ok_or_else(|| {
+            FieldError::new(field, crate::error::Code::OutOfRange, format!("must be between 0 and {}", Self::MAX))
+        })
     }
 
     pub fn get(self) -> u32 {
@@ -131,10 +133,9 @@ impl MunicipalitySettings {
 
 fn parse_days(field: &str, value: Option<i64>, default: u16, (min, max): (u16, u16)) -> Result<u16, FieldError> {
     let Some(value) = value else { return Ok(default) };
-    u16::try_from(value)
-        .ok()
-        .filter(|v| (min..=max).contains(v))
-        .ok_or_else(|| FieldError::new(field, "out_of_range", format!("must be between {min} and {max} days")))
+    u16::try_from(value).ok().filter(|v| (min..=max).contains(v)).ok_or_else(|| {
+        FieldError::new(field, crate::error::Code::OutOfRange, format!("must be between {min} and {max} days"))
+    })
 }
 
 impl Default for MunicipalitySettings {

@@ -36,10 +36,13 @@ impl NewNeighbourhood {
         let parsed_name = errors.collect(NeighbourhoodName::parse("name", name));
         let code = match code {
             Some(code) => errors.collect(Slug::parse_field("code", code)),
-            None if parsed_name.is_some() => errors
-                .collect(Slug::from_name(name).map_err(|_| {
-                    FieldError::new("name", "no_code", "give a code: none can be derived from this name")
-                })),
+            None if parsed_name.is_some() => errors.collect(Slug::from_name(name).map_err(|_| {
+                FieldError::new(
+                    "name",
+                    crate::identity::Code::NoCode,
+                    "give a code: none can be derived from this name",
+                )
+            })),
             None => None,
         };
         match (parsed_name, code) {

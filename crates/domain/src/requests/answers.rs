@@ -46,7 +46,7 @@ impl AnswerDraft {
         let author = author_of(by)?;
         let text = match self.text.as_deref() {
             Some(text) => AnswerText::parse("text", text),
-            None => Err(FieldError::new("text", "required", "write the answer")),
+            None => Err(FieldError::new("text", crate::error::Code::Required, "write the answer")),
         }
         .map_err(|e| AnswerRefusal::Invalid(ValidationErrors(vec![e])))?;
         Ok((author, text))

@@ -35,7 +35,7 @@ impl Phone {
         } else {
             Err(FieldError::new(
                 field,
-                "invalid_phone",
+                crate::requests::Code::InvalidPhone,
                 "must be a phone number such as 03 21 69 88 77 or +33 3 21 69 88 77",
             ))
         }
@@ -63,10 +63,18 @@ impl Point {
     pub fn parse(field: &str, latitude: f64, longitude: f64) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         if !(-90.0..=90.0).contains(&latitude) {
-            errors.push(FieldError::new(format!("{field}.latitude"), "out_of_range", "must be between -90 and 90"));
+            errors.push(FieldError::new(
+                format!("{field}.latitude"),
+                crate::error::Code::OutOfRange,
+                "must be between -90 and 90",
+            ));
         }
         if !(-180.0..=180.0).contains(&longitude) {
-            errors.push(FieldError::new(format!("{field}.longitude"), "out_of_range", "must be between -180 and 180"));
+            errors.push(FieldError::new(
+                format!("{field}.longitude"),
+                crate::error::Code::OutOfRange,
+                "must be between -180 and 180",
+            ));
         }
         errors.into_result().map(|()| Self { latitude, longitude })
     }
@@ -102,7 +110,11 @@ impl Location {
             None => None,
         };
         if draft.address.is_none() && draft.point.is_none() {
-            errors.push(FieldError::new(field, "empty", "give an address, a point, or both (or no location)"));
+            errors.push(FieldError::new(
+                field,
+                crate::error::Code::Empty,
+                "give an address, a point, or both (or no location)",
+            ));
         }
         Some(Self { address, point })
     }
@@ -159,7 +171,7 @@ impl Requester {
         if kind.is_none() {
             errors.push(FieldError::new(
                 "requester.kind",
-                "required",
+                crate::error::Code::Required,
                 "say who the requester is: individual, association, informal_group, school, business or farm",
             ));
         }
@@ -243,14 +255,14 @@ pub struct Catalogue<'a> {
 impl Catalogue<'_> {
     pub(crate) fn check_themes(&self, field: &str, codes: &[String], errors: &mut ValidationErrors) -> Vec<Slug> {
         if codes.len() > MAX_THEMES {
-            errors.push(FieldError::new(field, "too_many", format!("at most {MAX_THEMES} themes")));
+            errors.push(FieldError::new(field, crate::error::Code::TooMany, format!("at most {MAX_THEMES} themes")));
         }
         let mut themes: Vec<Slug> = Vec::new();
         for (i, code) in codes.iter().enumerate() {
             if !self.themes.contains(code) {
                 errors.push(FieldError::new(
                     format!("{field}[{i}]"),
-                    "unknown_theme",
+                    crate::requests::Code::UnknownTheme,
                     format!("no theme {code:?} in this municipality's catalogue"),
                 ));
             } else if let Some(slug) = errors.collect(Slug::parse_field(&format!("{field}[{i}]"), code))
@@ -268,7 +280,7 @@ impl Catalogue<'_> {
         } else {
             errors.push(FieldError::new(
                 field,
-                "unknown_neighbourhood",
+                crate::requests::Code::UnknownNeighbourhood,
                 format!("no neighbourhood {code:?} in this municipality"),
             ));
             None
@@ -357,14 +369,14 @@ impl NewRequest {
                 received_on,
             }),
             // Every missing value was recorded as an error above.
-            _ => Err(ValidationErrors(vec![FieldError::new("", "invalid", "invalid request")])),
+            _ => Err(ValidationErrors(vec![FieldError::new("", crate::error::Code::Invalid, "invalid request")])),
         }
     }
 }
 
 fn required<T: Copy>(errors: &mut ValidationErrors, field: &str, value: Option<T>, message: &str) -> Option<T> {
     if value.is_none() {
-        errors.push(FieldError::new(field, "required", message));
+        errors.push(FieldError::new(field, crate::error::Code::Required, message));
     }
     value
 }
@@ -378,7 +390,7 @@ fn required_text<T>(
     match value {
         Some(value) => errors.collect(parse(field, value)),
         None => {
-            errors.push(FieldError::new(field, "required", "must be given"));
+            errors.push(FieldError::new(field, crate::error::Code::Required, "must be given"));
             None
         }
     }
@@ -401,7 +413,7 @@ fn intake_channel(errors: &mut ValidationErrors, submitter: &Submitter, asked: O
         Some(channel) if channel != imposed => {
             errors.push(FieldError::new(
                 "channel",
-                "not_allowed",
+                crate::requests::Code::NotAllowed,
                 format!("only staff set the channel: this submission's channel is {imposed}"),
             ));
             None
@@ -419,7 +431,11 @@ pub(super) fn intake_date(
     match (submitter, asked) {
         (_, None) => today,
         (Submitter::Staff(_), Some(date)) if date > today => {
-            errors.push(FieldError::new("received_on", "in_the_future", "a request cannot be received after today"));
+            errors.push(FieldError::new(
+                "received_on",
+                crate::requests::Code::InTheFuture,
+                "a request cannot be received after today",
+            ));
             today
         }
         (Submitter::Staff(_), Some(date)) => date,
@@ -427,7 +443,7 @@ pub(super) fn intake_date(
         (_, Some(_)) => {
             errors.push(FieldError::new(
                 "received_on",
-                "not_allowed",
+                crate::requests::Code::NotAllowed,
                 "only staff date a request: it is received today",
             ));
             today
@@ -440,7 +456,7 @@ pub(super) fn check_consent(errors: &mut ValidationErrors, gives_personal_data: 
     if gives_personal_data && !consent {
         errors.push(FieldError::new(
             "personal_data_consent",
-            "consent_required",
+            crate::requests::Code::ConsentRequired,
             "the requester's name or contact details are kept only with their consent: set personal_data_consent to true, or leave them out",
         ));
     }

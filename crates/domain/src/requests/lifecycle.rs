@@ -139,6 +139,31 @@ impl Transition {
     }
 }
 
+/// The rules of the lifecycle's guards: the `rule` of a refused transition, which clients can
+/// switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// `qualified` needs the restated need, the competence and the recommended level.
+    QualificationIncomplete,
+    /// `redirected` needs another competent authority, named.
+    CompetenceIsMunicipal,
+    /// `in_fifty_fifty` needs the four prerequisites.
+    NotEligibleForFiftyFifty,
+}
+
+impl Rule {
+    pub const ALL: &'static [Rule] =
+        &[Rule::QualificationIncomplete, Rule::CompetenceIsMunicipal, Rule::NotEligibleForFiftyFifty];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::QualificationIncomplete => "qualification_incomplete",
+            Rule::CompetenceIsMunicipal => "competence_is_municipal",
+            Rule::NotEligibleForFiftyFifty => "not_eligible_for_fifty_fifty",
+        }
+    }
+}
+
 /// Why a transition was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TransitionRefusal {
@@ -146,7 +171,7 @@ pub enum TransitionRefusal {
     NotAllowed { from: RequestStatus, to: RequestStatus, allowed: Vec<RequestStatus> },
     /// The arrow exists but a rule on the request refuses it (409, naming the rule and, field by
     /// field, what the qualification lacks).
-    Guard { rule: &'static str, message: &'static str, allowed: Vec<RequestStatus>, lacking: Vec<FieldError> },
+    Guard { rule: Rule, message: &'static str, allowed: Vec<RequestStatus>, lacking: Vec<FieldError> },
     /// The ask itself is incomplete or inconsistent (422, naming the fields).
     Invalid(ValidationErrors),
 }
@@ -169,7 +194,7 @@ pub fn transition(
 ) -> Result<Transition, TransitionRefusal> {
     let mut errors = ValidationErrors::default();
     let Some(to) = ask.to else {
-        errors.push(FieldError::new("to", "required", "name the status to move to"));
+        errors.push(FieldError::new("to", crate::error::Code::Required, "name the status to move to"));
         return Err(TransitionRefusal::Invalid(errors));
     };
     let allowed = allowed_targets(from);
@@ -180,7 +205,11 @@ pub fn transition(
     let reason = match ask.reason.as_deref() {
         Some(text) => errors.collect(Reason::parse("reason", text)),
         None if needs_reason(from, to) => {
-            errors.push(FieldError::new("reason", "required", format!("moving to {to} needs a reason")));
+            errors.push(FieldError::new(
+                "reason",
+                crate::error::Code::Required,
+                format!("moving to {to} needs a reason"),
+            ));
             None
         }
         None => None,
@@ -190,29 +219,45 @@ pub fn transition(
         (Closed, None) => {
             errors.push(FieldError::new(
                 "resolution",
-                "required",
+                crate::error::Code::Required,
                 "closing needs a resolution: done, status_quo, abandoned or taken_over_by_services",
             ));
             None
         }
         (_, Some(_)) => {
-            errors.push(FieldError::new("resolution", "not_applicable", "a resolution is given only when closing"));
+            errors.push(FieldError::new(
+                "resolution",
+                crate::requests::Code::NotApplicable,
+                "a resolution is given only when closing",
+            ));
             None
         }
         (_, None) => None,
     };
     let into = match (to, ask.into) {
         (Merged, Some(into)) if into == id => {
-            errors.push(FieldError::new("into", "same_request", "a request cannot be merged into itself"));
+            errors.push(FieldError::new(
+                "into",
+                crate::requests::Code::SameRequest,
+                "a request cannot be merged into itself",
+            ));
             None
         }
         (Merged, Some(into)) => Some(into),
         (Merged, None) => {
-            errors.push(FieldError::new("into", "required", "name the request this one is merged into"));
+            errors.push(FieldError::new(
+                "into",
+                crate::error::Code::Required,
+                "name the request this one is merged into",
+            ));
             None
         }
         (_, Some(_)) => {
-            errors.push(FieldError::new("into", "not_applicable", "`into` is given only when merging"));
+            errors.push(FieldError::new(
+                "into",
+                crate::requests::Code::NotApplicable,
+                "`into` is given only when merging",
+            ));
             None
         }
         (_, None) => None,
@@ -260,28 +305,28 @@ fn check_guards(
 }
 
 /// What the qualification lacks for a request to enter `to`: the rule, why, and field by field.
-fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(&'static str, &'static str, Vec<FieldError>)> {
+fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(Rule, &'static str, Vec<FieldError>)> {
     match to {
         Qualified if !facts.complete() => Some((
-            "qualification_incomplete",
+            Rule::QualificationIncomplete,
             "a request is qualified only when its restated need, competence and recommended level are recorded",
             facts
                 .missing
                 .iter()
-                .map(|field| FieldError::new(*field, "missing", "record it in the qualification"))
+                .map(|field| FieldError::new(*field, crate::error::Code::Missing, "record it in the qualification"))
                 .collect(),
         )),
         Redirected if facts.other_authority().is_none() => Some((
-            "competence_is_municipal",
+            Rule::CompetenceIsMunicipal,
             "a request is redirected only when its qualification names another competent authority",
             vec![FieldError::new(
                 "competence",
-                "not_another_authority",
+                crate::requests::Code::NotAnotherAuthority,
                 "record the competence of another authority (intercommunality, department, region, state, other) and name it",
             )],
         )),
         InFiftyFifty if !facts.eligible() => Some((
-            "not_eligible_for_fifty_fifty",
+            Rule::NotEligibleForFiftyFifty,
             "a request goes to a fifty-fifty project only when all four prerequisites hold",
             facts
                 .unmet
@@ -289,7 +334,7 @@ fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(&'stati
                 .map(|p| {
                     FieldError::new(
                         format!("fifty_fifty_eligibility.{}", p.code()),
-                        "unmet",
+                        crate::requests::Code::Unmet,
                         format!("the prerequisite \"{}\" does not hold, or was not answered", p.label().en),
                     )
                 })
@@ -312,7 +357,7 @@ pub fn check_qualification_kept(status: RequestStatus, facts: &QualificationFact
         if let Some((_, _, lacking)) = applies.then(|| lacking_for(needed, facts)).flatten() {
             for e in lacking {
                 let message = format!("the request is {status}: its qualification must keep this ({})", e.message);
-                errors.push(FieldError::new(e.field, e.code, message));
+                errors.push(FieldError { field: e.field, code: e.code, message });
             }
         }
     }
@@ -322,7 +367,11 @@ pub fn check_qualification_kept(status: RequestStatus, facts: &QualificationFact
 /// Checks that a request may receive another one merged into it.
 pub fn may_receive_merge(target: RequestStatus) -> Result<(), FieldError> {
     if target == Merged {
-        Err(FieldError::new("into", "merged_target", "that request was itself merged: merge into the one it went to"))
+        Err(FieldError::new(
+            "into",
+            crate::requests::Code::MergedTarget,
+            "that request was itself merged: merge into the one it went to",
+        ))
     } else {
         Ok(())
     }
@@ -510,12 +559,12 @@ mod tests {
     fn qualification_guards_refuse_naming_their_rule_and_what_is_lacking() {
         let empty = QualificationFacts { unmet: FiftyFiftyPrerequisite::ALL.to_vec(), ..QualificationFacts::default() };
         let cases = [
-            (Qualifying, Qualified, "qualification_incomplete", vec!["restated_need", "competence"]),
-            (Qualified, Redirected, "competence_is_municipal", vec!["competence"]),
+            (Qualifying, Qualified, Rule::QualificationIncomplete, vec!["restated_need", "competence"]),
+            (Qualified, Redirected, Rule::CompetenceIsMunicipal, vec!["competence"]),
             (
                 Qualified,
                 InFiftyFifty,
-                "not_eligible_for_fifty_fifty",
+                Rule::NotEligibleForFiftyFifty,
                 vec![
                     "fifty_fifty_eligibility.general_interest",
                     "fifty_fifty_eligibility.public_domain",
@@ -566,7 +615,7 @@ mod tests {
         let municipal = QualificationFacts { competence: Some(Competence::Municipality), ..ready() };
         assert!(matches!(
             transition(RequestId::new(), Qualified, ask(Redirected), &municipal),
-            Err(TransitionRefusal::Guard { rule: "competence_is_municipal", .. })
+            Err(TransitionRefusal::Guard { rule: Rule::CompetenceIsMunicipal, .. })
         ));
     }
 

@@ -15,6 +15,24 @@ pub mod similarity;
 pub mod theme;
 mod tracking;
 
+crate::error_codes!(
+    /// Field error codes of the requests context.
+    Code {
+        ConsentRequired = "consent_required",
+        InTheFuture = "in_the_future",
+        InvalidPhone = "invalid_phone",
+        MergedTarget = "merged_target",
+        NotAllowed = "not_allowed",
+        NotAnotherAuthority = "not_another_authority",
+        NotApplicable = "not_applicable",
+        SameRequest = "same_request",
+        UnknownNeighbourhood = "unknown_neighbourhood",
+        UnknownRequest = "unknown_request",
+        UnknownTheme = "unknown_theme",
+        Unmet = "unmet",
+    }
+);
+
 pub use crate::common::actor::Actor;
 pub use crate::common::text::{Address, PersonName, TEXT_PATTERN, parse_text};
 pub use crate::vocabulary::{ActorKind, RequestEventKind};

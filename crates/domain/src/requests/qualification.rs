@@ -207,7 +207,7 @@ impl Qualification {
         if draft.stakeholders.len() > MAX_STAKEHOLDERS {
             errors.push(FieldError::new(
                 "stakeholders",
-                "too_many",
+                crate::error::Code::TooMany,
                 format!("at most {MAX_STAKEHOLDERS} stakeholders"),
             ));
         }
@@ -217,12 +217,20 @@ impl Qualification {
             let name = match s.name.as_deref() {
                 Some(name) => errors.collect(crate::identity::municipality::parse_name(&field("name"), name, NAME_MAX)),
                 None => {
-                    errors.push(FieldError::new(field("name"), "required", "name the person or the organisation"));
+                    errors.push(FieldError::new(
+                        field("name"),
+                        crate::error::Code::Required,
+                        "name the person or the organisation",
+                    ));
                     None
                 }
             };
             if s.role.is_none() {
-                errors.push(FieldError::new(field("role"), "required", "give the stakeholder's role"));
+                errors.push(FieldError::new(
+                    field("role"),
+                    crate::error::Code::Required,
+                    "give the stakeholder's role",
+                ));
             }
             let interest = text(&mut errors, &field("interest"), s.interest.as_deref(), TEXT_MAX);
             if let (Some(name), Some(role)) = (name, s.role) {
@@ -235,7 +243,7 @@ impl Qualification {
             (Some(c), None) if c != Competence::Municipality => {
                 errors.push(FieldError::new(
                     "competent_authority",
-                    "required",
+                    crate::error::Code::Required,
                     "name the competent authority when the subject is not the municipality's",
                 ));
                 None
@@ -243,7 +251,7 @@ impl Qualification {
             (Some(Competence::Municipality), Some(_)) => {
                 errors.push(FieldError::new(
                     "competent_authority",
-                    "not_applicable",
+                    crate::requests::Code::NotApplicable,
                     "the subject is the municipality's: no other authority to name",
                 ));
                 None
@@ -251,7 +259,7 @@ impl Qualification {
             (None, Some(_)) => {
                 errors.push(FieldError::new(
                     "competent_authority",
-                    "not_applicable",
+                    crate::requests::Code::NotApplicable,
                     "say first whose competence it is (competence), then name the authority",
                 ));
                 None
@@ -263,10 +271,18 @@ impl Qualification {
         };
 
         if draft.previously_handled.len() > MAX_PREVIOUS {
-            errors.push(FieldError::new("previously_handled", "too_many", format!("at most {MAX_PREVIOUS} requests")));
+            errors.push(FieldError::new(
+                "previously_handled",
+                crate::error::Code::TooMany,
+                format!("at most {MAX_PREVIOUS} requests"),
+            ));
         }
         if draft.previously_handled.contains(&request) {
-            errors.push(FieldError::new("previously_handled", "same_request", "a request cannot precede itself"));
+            errors.push(FieldError::new(
+                "previously_handled",
+                crate::requests::Code::SameRequest,
+                "a request cannot precede itself",
+            ));
         }
         let mut previously_handled: Vec<RequestId> = Vec::new();
         for id in &draft.previously_handled {
@@ -279,7 +295,11 @@ impl Qualification {
         let neighbourhood =
             draft.neighbourhood.as_deref().and_then(|c| catalogue.check_neighbourhood("neighbourhood", c, &mut errors));
         if draft.routing.services.len() > MAX_SERVICES {
-            errors.push(FieldError::new("routing.services", "too_many", format!("at most {MAX_SERVICES} services")));
+            errors.push(FieldError::new(
+                "routing.services",
+                crate::error::Code::TooMany,
+                format!("at most {MAX_SERVICES} services"),
+            ));
         }
         let mut routing = draft.routing.clone();
         routing.services.sort_unstable_by_key(|s| s.as_uuid());
@@ -290,12 +310,16 @@ impl Qualification {
             let field = |name: &str| format!("fifty_fifty_eligibility.{}.{name}", prerequisite.code());
             let holds = answer.holds;
             if holds.is_none() {
-                errors.push(FieldError::new(field("holds"), "required", "answer yes (true) or no (false)"));
+                errors.push(FieldError::new(
+                    field("holds"),
+                    crate::error::Code::Required,
+                    "answer yes (true) or no (false)",
+                ));
             }
             let justification = match answer.justification.as_deref() {
                 Some(text) => errors.collect(parse_text(&field("justification"), text, TEXT_MAX)),
                 None => {
-                    errors.push(FieldError::new(field("justification"), "required", "say why"));
+                    errors.push(FieldError::new(field("justification"), crate::error::Code::Required, "say why"));
                     None
                 }
             };
@@ -303,14 +327,14 @@ impl Qualification {
             if !living && !answer.aims.is_empty() {
                 errors.push(FieldError::new(
                     field("aims"),
-                    "not_applicable",
+                    crate::requests::Code::NotApplicable,
                     "aims belong to the living environment only",
                 ));
             }
             if living && holds == Some(true) && answer.aims.is_empty() {
                 errors.push(FieldError::new(
                     field("aims"),
-                    "required",
+                    crate::error::Code::Required,
                     "name at least one aim: embellishment, safety, environmental_quality, cleanliness, upkeep or conviviality",
                 ));
             }

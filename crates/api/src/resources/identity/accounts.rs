@@ -1,10 +1,9 @@
 //! A municipality's accounts, managed by its admin: list, create (or give a role to an existing
 //! account), read, update (role, services, suspension).
 
-use crate::auth::secrets::hash_password;
 use crate::auth::{AdminOf, InMunicipality};
 use crate::etag;
-use crate::extract::{CodeItem, IfMatch, JsonBody, invalid_field};
+use crate::extract::{CodeItem, IfMatch, JsonBody};
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
 use crate::resources::with_location;
@@ -15,17 +14,10 @@ use crate::responses::{
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use implication_domain::identity::municipality::parse_name;
-use implication_domain::identity::{
-    Email, MunicipalAccount, Password, Principal, mayor_after_change, self_change_allowed,
-};
-use implication_domain::vocabulary::Role;
-use implication_domain::{AccountId, ValidationErrors};
-use implication_storage::identity::accounts::{MemberChanges, NewAccount};
-use implication_storage::{
-    Database,
-    identity::{accounts, services},
-};
+use implication_app::identity::accounts::{self as usecases, MemberDraft, MemberUpdate};
+use implication_domain::AccountId;
+use implication_domain::identity::{MunicipalAccount, Principal};
+use implication_storage::{Database, identity::accounts};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -124,35 +116,6 @@ pub struct AccountUpdate {
     pub mayor: Option<bool>,
 }
 
-fn parse_role(field: &str, code: &str) -> Result<Role, implication_domain::FieldError> {
-    Role::from_code(code).ok_or_else(|| {
-        implication_domain::FieldError::new(field, "unknown_role", "must be inhabitant, agent, elected or admin")
-    })
-}
-
-/// Resolves service codes to ids, naming the unknown ones.
-async fn service_ids(
-    db: &Database,
-    municipality: implication_domain::MunicipalityId,
-    codes: &[CodeItem],
-    errors: &mut ValidationErrors,
-) -> Result<Vec<implication_domain::ServiceId>, ApiError> {
-    let mut ids = Vec::new();
-    for (i, code) in codes.iter().enumerate() {
-        match services::find_service(db, municipality, &code.0).await? {
-            Some(service) => ids.push(service.id),
-            None => errors.push(implication_domain::FieldError::new(
-                format!("services[{i}]"),
-                "unknown_service",
-                "no such service here",
-            )),
-        }
-    }
-    ids.sort();
-    ids.dedup();
-    Ok(ids)
-}
-
 fn with_etag(member: &MunicipalAccount, status: actix_web::http::StatusCode) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag::from_version(member.version)))
@@ -233,60 +196,14 @@ pub async fn create_account(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let town = &caller.municipality;
-    let mut errors = ValidationErrors::default();
-    let email = errors.collect(Email::parse("email", &input.email));
-    let role = errors.collect(parse_role("role", &input.role));
-    let display_name = match input.display_name.as_deref() {
-        Some(name) => errors.collect(parse_name("display_name", name, 120)).map(Some),
-        None => Some(None),
+    let draft = MemberDraft {
+        email: input.email,
+        role: input.role,
+        display_name: input.display_name,
+        password: input.password,
+        services: input.services.into_iter().map(|c| c.0).collect(),
     };
-    let service_ids = service_ids(&db, town.id, &input.services, &mut errors).await?;
-    let existing = match &email {
-        Some(email) => accounts::find_with_password_by_email(&db, email).await?.map(|(a, _)| a),
-        None => None,
-    };
-    let password = match (&existing, input.password.as_deref()) {
-        (Some(_), _) => None,
-        (None, Some(p)) => errors.collect(Password::parse("password", p)),
-        (None, None) => {
-            errors.push(implication_domain::FieldError::new(
-                "password",
-                "required",
-                "a new account needs a first password",
-            ));
-            None
-        }
-    };
-    let (Some(email), Some(role), Some(display_name)) = (email, role, display_name) else {
-        return Err(ApiError::Invalid(errors));
-    };
-    errors.into_result().map_err(ApiError::Invalid)?;
-
-    // Either way, a taken slot is named by the email the admin typed.
-    let taken = |e: implication_storage::StorageError| match e {
-        implication_storage::StorageError::Duplicate(_) => ApiError::Duplicate { field: "email" },
-        other => other.into(),
-    };
-    let member = match existing {
-        Some(account) => accounts::add_member(&db, town.id, Some(account.id), None, role).await.map_err(taken)?,
-        None => {
-            let given = password.map(|p| p.expose().to_owned()).unwrap_or_default();
-            let password_hash = web::block(move || hash_password(&given))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(ApiError::Internal)?;
-            let new = NewAccount { email: &email, password_hash, display_name, platform_admin: false };
-            accounts::add_member(&db, town.id, None, Some(new), role).await.map_err(taken)?
-        }
-    };
-    let member = if service_ids.is_empty() {
-        member
-    } else {
-        let changes = MemberChanges { services: Some(service_ids), ..MemberChanges::default() };
-        accounts::update_member(&db, town.id, member.account.id, member.version, changes)
-            .await?
-            .ok_or_else(|| ApiError::Internal("account vanished after creation".to_owned()))?
-    };
+    let member = usecases::add_member(&db, town, &draft).await?;
     let location = format!("/v1/municipalities/{}/accounts/{}", town.slug, member.account.id);
     with_location(with_etag(&member, actix_web::http::StatusCode::CREATED), &location)
 }
@@ -359,30 +276,20 @@ pub async fn update_account(
     body: JsonBody<AccountUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let id = parse_account_id(&path.1)?;
-    let town = &caller.municipality;
     let input = body.into_inner()?;
-    let mut errors = ValidationErrors::default();
-    let role = input.role.as_deref().map(|r| errors.collect(parse_role("role", r)));
-    let display_name = input.display_name.as_deref().map(|n| errors.collect(parse_name("display_name", n, 120)));
-    let services = match &input.services {
-        Some(codes) => Some(service_ids(&db, town.id, codes, &mut errors).await?),
-        None => None,
+    let update = MemberUpdate {
+        role: input.role,
+        active: input.active,
+        display_name: input.display_name,
+        services: input.services.map(|codes| codes.into_iter().map(|c| c.0).collect()),
+        mayor: input.mayor,
     };
-    errors.into_result().map_err(ApiError::Invalid)?;
-    let role = role.flatten();
-    if let Principal::Person { account, .. } = &caller.principal
-        && *account == id
-        && !self_change_allowed(role, input.active)
-    {
-        return Err(invalid_field("role", "self_lockout", "an admin cannot suspend or demote themselves"));
-    }
-    let current = accounts::find_member(&db, town.id, id).await?.ok_or_else(no_account)?;
-    let mayor = mayor_after_change(current.role, current.mayor, role, input.mayor)
-        .map_err(|e| ApiError::Invalid(ValidationErrors(vec![e])))?;
-    let display_name = display_name.flatten().map(Some);
-    let changes = MemberChanges { role, active: input.active, display_name, services, mayor };
-    let member =
-        accounts::update_member(&db, town.id, id, if_match.version()?, changes).await?.ok_or_else(no_account)?;
+    let by = match &caller.principal {
+        Principal::Person { account, .. } => Some(*account),
+        Principal::Client { .. } => None,
+    };
+    let expected = if_match.version()?;
+    let member = usecases::update_member(&db, by, &caller.municipality, id, expected, &update).await?;
     Ok(with_etag(&member, actix_web::http::StatusCode::OK))
 }
 

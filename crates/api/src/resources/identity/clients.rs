@@ -15,10 +15,11 @@ use crate::responses::{
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use implication_app::identity::clients::{self as usecases, ClientDraft};
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{MachineClient, Scope};
-use implication_domain::{FieldError, Slug, ValidationErrors};
-use implication_storage::identity::clients::{ClientChanges, NewClient};
+use implication_domain::{FieldError, ValidationErrors};
+use implication_storage::identity::clients::ClientChanges;
 use implication_storage::{Database, identity::clients};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -121,7 +122,7 @@ pub struct ClientUpdate {
 
 fn parse_scopes(codes: &[ScopeItem], errors: &mut ValidationErrors) -> Option<Vec<Scope>> {
     if codes.is_empty() {
-        errors.push(FieldError::new("scopes", "required", "give at least one scope"));
+        errors.push(FieldError::new("scopes", implication_domain::error::Code::Required, "give at least one scope"));
         return None;
     }
     let mut scopes = Vec::new();
@@ -130,7 +131,7 @@ fn parse_scopes(codes: &[ScopeItem], errors: &mut ValidationErrors) -> Option<Ve
             Some(scope) => scopes.push(scope),
             None => errors.push(FieldError::new(
                 format!("scopes[{i}]"),
-                "unknown_scope",
+                implication_domain::identity::Code::UnknownScope,
                 "must be requests:read, requests:write, projects:read or webhooks:manage",
             )),
         }
@@ -209,29 +210,13 @@ pub async fn create_client(
     body: JsonBody<ClientInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
-    let mut errors = ValidationErrors::default();
-    let name = errors.collect(parse_name("name", &input.name, 120));
-    let association = errors.collect(parse_name("association", &input.association, 200));
-    let scopes = parse_scopes(&input.scopes, &mut errors);
-    let client_id = match input.client_id.as_deref() {
-        Some(id) => errors.collect(Slug::parse_field("client_id", id)),
-        None => errors.collect(Slug::from_name(&input.name).map_err(|_| {
-            FieldError::new("client_id", "required", "give a client_id: none can be derived from the name")
-        })),
+    let draft = ClientDraft {
+        name: input.name,
+        association: input.association,
+        scopes: input.scopes.into_iter().map(|s| s.0).collect(),
+        client_id: input.client_id,
     };
-    let (Some(name), Some(association), Some(scopes), Some(client_id)) = (name, association, scopes, client_id) else {
-        return Err(ApiError::Invalid(errors));
-    };
-    errors.into_result().map_err(ApiError::Invalid)?;
-    let (secret, secret_hash) = new_secret()?;
-    let new = NewClient {
-        client_id: client_id.as_str(),
-        name: &name,
-        association: &association,
-        scopes: &scopes,
-        secret_hash,
-    };
-    let client = clients::create(&db, caller.municipality.id, new).await?;
+    let (client, secret) = usecases::create(&db, &caller.municipality, &draft).await?;
     let body = ClientWithSecret { client: ClientView::from(&client), client_secret: secret };
     let location = format!("/v1/municipalities/{}/clients/{}", caller.municipality.slug, client.id);
     with_location(respond(&client, &body, StatusCode::CREATED), &location)

@@ -3,7 +3,7 @@
 
 use crate::auth::{AdminOf, InMunicipality, StaffOf};
 use crate::etag;
-use crate::extract::{IfMatch, JsonBody, invalid_field};
+use crate::extract::{IfMatch, JsonBody};
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
 use crate::resources::identity::services::name_and_code;
@@ -15,13 +15,11 @@ use crate::responses::{
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use implication_app::identity::services as usecases;
+use implication_domain::identity::Delegation;
 use implication_domain::identity::municipality::parse_name;
-use implication_domain::identity::{Delegation, may_hold_delegation};
-use implication_domain::{AccountId, MunicipalityId, ValidationErrors};
-use implication_storage::{
-    Database,
-    identity::{accounts, services},
-};
+use implication_domain::{AccountId, ValidationErrors};
+use implication_storage::{Database, identity::services};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -102,15 +100,6 @@ fn respond(delegation: &Delegation, status: StatusCode) -> HttpResponse {
         .json(DelegationView::from(delegation))
 }
 
-/// The holder must be an active elected official of the municipality.
-async fn check_holder(db: &Database, municipality: MunicipalityId, holder: Uuid) -> Result<AccountId, ApiError> {
-    let id = AccountId::from_uuid(holder);
-    match accounts::find_member(db, municipality, id).await? {
-        Some(member) if member.active && may_hold_delegation(member.role) => Ok(id),
-        _ => Err(invalid_field("holder", "not_elected", "must be an elected official of this municipality")),
-    }
-}
-
 /// List delegations
 ///
 /// The municipality's delegations, by code. Staff only.
@@ -167,11 +156,8 @@ pub async fn create_delegation(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let (name, code) = name_and_code(&body.name, body.code.as_deref())?;
-    let holder = match body.holder {
-        Some(holder) => Some(check_holder(&db, caller.municipality.id, holder).await?),
-        None => None,
-    };
-    let delegation = services::create_delegation(&db, caller.municipality.id, &code, &name, holder).await?;
+    let holder = body.holder.map(AccountId::from_uuid);
+    let delegation = usecases::create_delegation(&db, &caller.municipality, &code, &name, holder).await?;
     let location = format!("/v1/municipalities/{}/delegations/{}", caller.municipality.slug, delegation.code);
     with_location(respond(&delegation, StatusCode::CREATED), &location)
 }
@@ -239,7 +225,11 @@ pub async fn update_delegation(
         .transpose()
         .map_err(|e| ApiError::Invalid(ValidationErrors(vec![e])))?;
     let holder = match body.holder {
-        Some(Some(holder)) => Some(Some(check_holder(&db, town, holder).await?)),
+        Some(Some(holder)) => {
+            let holder = AccountId::from_uuid(holder);
+            usecases::check_holder(&db, &caller.municipality, holder).await?;
+            Some(Some(holder))
+        }
         Some(None) => Some(None),
         None => None,
     };

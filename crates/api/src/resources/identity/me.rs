@@ -9,11 +9,9 @@ use crate::responses::{
 };
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use implication_app::identity::accounts::RegistrationDraft;
 use implication_domain::ValidationErrors;
-use implication_domain::identity::municipality::parse_name;
-use implication_domain::identity::{Email, Password, Principal};
-use implication_domain::vocabulary::Role;
-use implication_storage::identity::accounts::NewAccount;
+use implication_domain::identity::{Password, Principal};
 use implication_storage::{
     Database,
     identity::{accounts, clients, municipalities, tokens},
@@ -216,44 +214,13 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     auth.registrations.hit(&auth.client_address(&req)).map_err(ApiError::too_many)?;
     let input = body.into_inner()?;
-    let mut errors = ValidationErrors::default();
-    let email = errors.collect(Email::parse("email", &input.email));
-    let password = errors.collect(Password::parse("password", &input.password));
-    let display_name = match input.display_name.as_deref() {
-        Some(name) => errors.collect(parse_name("display_name", name, 120)).map(Some),
-        None => Some(None),
+    let draft = RegistrationDraft {
+        email: input.email,
+        password: input.password,
+        display_name: input.display_name,
+        municipality: input.municipality,
     };
-    let town = municipalities::find_by_slug(&db, &input.municipality).await?;
-    if town.is_none() {
-        errors.push(implication_domain::FieldError::new("municipality", "unknown", "no such municipality"));
-    }
-    let (Some(email), Some(password), Some(display_name), Some(town)) = (email, password, display_name, town) else {
-        return Err(ApiError::Invalid(errors));
-    };
-
-    let member = match accounts::find_with_password_by_email(&db, &email).await? {
-        Some((existing, hash)) => {
-            let given = password.expose().to_owned();
-            let matches = web::block(move || verify_password(&given, &hash))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?;
-            if !matches {
-                return Err(ApiError::Duplicate { field: "email" });
-            }
-            accounts::add_member(&db, town.id, Some(existing.id), None, Role::Inhabitant).await?
-        }
-        None => {
-            let given = password.expose().to_owned();
-            let password_hash = web::block(move || hash_password(&given))
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(ApiError::Internal)?;
-            let new = NewAccount { email: &email, password_hash, display_name, platform_admin: false };
-            accounts::add_member(&db, town.id, None, Some(new), Role::Inhabitant).await?
-        }
-    };
-    // The hook point for email verification: a mailer would send the link here.
-    tracing::info!(account = %member.account.id, "registered; email verification pending");
+    let (member, town) = implication_app::identity::accounts::register(&db, &draft).await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, "/v1/me")).json(RegistrationView {
         id: member.account.id.as_uuid(),
         email: member.account.email.as_str().to_owned(),
@@ -314,7 +281,11 @@ pub async fn change_my_password(
     let matches =
         web::block(move || verify_password(&current, &hash)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
     if !matches {
-        return Err(invalid_field("current_password", "wrong_password", "is not the current password"));
+        return Err(invalid_field(
+            "current_password",
+            implication_domain::identity::Code::WrongPassword,
+            "is not the current password",
+        ));
     }
     let given = new_password.expose().to_owned();
     let new_hash = web::block(move || hash_password(&given))

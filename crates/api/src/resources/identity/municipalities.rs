@@ -14,10 +14,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_domain::identity::municipality::MunicipalityDraft;
-use implication_domain::{
-    Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, NewNeighbourhood, Population,
-    ValidationErrors,
-};
+use implication_domain::{Municipality, MunicipalityName, MunicipalitySettings, Population, ValidationErrors};
 use implication_storage::identity::municipalities::MunicipalityChanges;
 use implication_storage::{Database, identity::municipalities};
 use serde::{Deserialize, Serialize};
@@ -270,23 +267,8 @@ pub async fn create_municipality(
         answer_delay_days: settings.and_then(|s| s.answer_delay_days),
         minutes_delay_days: settings.and_then(|s| s.minutes_delay_days),
     };
-    let mut errors = ValidationErrors::default();
-    let new = NewMunicipality::parse(&draft).map_err(|e| errors.0.extend(e.0)).ok();
-    let mut neighbourhoods = Vec::new();
-    for (i, name) in input.neighbourhoods.iter().enumerate() {
-        match NewNeighbourhood::parse(&name.0, None) {
-            Ok(n) => neighbourhoods.push(n),
-            Err(e) => errors.0.extend(e.0.into_iter().map(|mut f| {
-                f.field = format!("neighbourhoods[{i}]");
-                f
-            })),
-        }
-    }
-    let Some(new) = new.filter(|_| errors.is_empty()) else { return Err(ApiError::Invalid(errors)) };
-    let created = municipalities::create(&db, &new, &neighbourhoods).await.map_err(|e| match e {
-        implication_storage::StorageError::Duplicate("code") => ApiError::Duplicate { field: "neighbourhoods" },
-        other => other.into(),
-    })?;
+    let neighbourhoods: Vec<String> = input.neighbourhoods.into_iter().map(|n| n.0).collect();
+    let created = implication_app::identity::municipalities::create(&db, &draft, &neighbourhoods).await?;
     let location = format!("/v1/municipalities/{}", created.slug);
     with_location(with_etag(&created, actix_web::http::StatusCode::CREATED), &location)
 }

@@ -93,7 +93,11 @@ pub(crate) fn name_and_code(name: &str, code: Option<&str>) -> Result<(String, S
     let code = match code {
         Some(code) => errors.collect(Slug::parse_field("code", code)),
         None => errors.collect(Slug::from_name(name).map_err(|_| {
-            implication_domain::FieldError::new("code", "required", "give a code: none can be derived from this name")
+            implication_domain::FieldError::new(
+                "code",
+                implication_domain::error::Code::Required,
+                "give a code: none can be derived from this name",
+            )
         })),
     };
     match (parsed_name, code) {
@@ -158,7 +162,7 @@ pub async fn create_service(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let (name, code) = name_and_code(&body.name, body.code.as_deref())?;
-    let service = services::create_service(&db, caller.municipality.id, &code, &name).await?;
+    let service = implication_app::identity::services::create_service(&db, &caller.municipality, &code, &name).await?;
     let location = format!("/v1/municipalities/{}/services/{}", caller.municipality.slug, service.code);
     with_location(respond(&service, StatusCode::CREATED), &location)
 }

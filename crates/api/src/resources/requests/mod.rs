@@ -224,9 +224,11 @@ fn codes<T>(
     for code in raw.split(',') {
         match parse(code) {
             Some(value) => found.push(value),
-            None => {
-                errors.push(field_problem(field, "unknown_value", format!("{code:?} is not one of {}", all.join(", "))))
-            }
+            None => errors.push(field_problem(
+                field,
+                implication_domain::error::Code::UnknownValue,
+                format!("{code:?} is not one of {}", all.join(", ")),
+            )),
         }
     }
     found
@@ -238,7 +240,7 @@ fn boolean(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Op
         Some("true") => Some(true),
         Some("false") => Some(false),
         Some(_) => {
-            errors.push(field_problem(field, "not_a_boolean", "must be true or false"));
+            errors.push(field_problem(field, implication_domain::error::Code::NotABoolean, "must be true or false"));
             None
         }
     }
@@ -248,7 +250,11 @@ fn date(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Optio
     raw.and_then(|raw| match raw.parse() {
         Ok(date) => Some(date),
         Err(_) => {
-            errors.push(field_problem(field, "not_a_date", "must be a date such as 2026-01-31"));
+            errors.push(field_problem(
+                field,
+                implication_domain::error::Code::NotADate,
+                "must be a date such as 2026-01-31",
+            ));
             None
         }
     })
@@ -258,7 +264,7 @@ fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) ->
     raw.and_then(|raw| match implication_domain::Slug::parse(raw) {
         Ok(slug) => Some(slug),
         Err(message) => {
-            errors.push(field_problem(field, "invalid_code", message));
+            errors.push(field_problem(field, implication_domain::error::Code::InvalidCode, message));
             None
         }
     })
@@ -276,7 +282,11 @@ impl RequestListParams {
         let text = match self.q.as_deref().map(str::trim) {
             None => None,
             Some(q) if q.is_empty() || q.chars().count() > 100 => {
-                errors.push(field_problem("q", "out_of_range", "must be 1 to 100 characters"));
+                errors.push(field_problem(
+                    "q",
+                    implication_domain::error::Code::OutOfRange,
+                    "must be 1 to 100 characters",
+                ));
                 None
             }
             Some(q) => Some(fold_for_search(q)),
@@ -286,7 +296,7 @@ impl RequestListParams {
             Some(code) => Sort::from_code(code).or_else(|| {
                 errors.push(field_problem(
                     "sort",
-                    "unknown_sort",
+                    implication_domain::error::Code::UnknownSort,
                     format!("must be one of {}", Sort::CODES.join(", ")),
                 ));
                 None
@@ -339,18 +349,30 @@ async fn with_routing(
     };
     let mut errors = Vec::new();
     if params.assigned_to.as_deref().is_some_and(|who| who != "me") {
-        errors.push(field_problem("assigned_to", "unknown_value", "only `me` is supported"));
+        errors.push(field_problem(
+            "assigned_to",
+            implication_domain::error::Code::UnknownValue,
+            "only `me` is supported",
+        ));
     }
     if let Some(code) = params.routed_service.as_deref() {
         match services::find_service(db, municipality.id, code).await? {
             Some(service) => filter.routed_service = Some(service.id),
-            None => errors.push(field_problem("routed_service", "unknown_service", "no such service here")),
+            None => errors.push(field_problem(
+                "routed_service",
+                implication_domain::identity::Code::UnknownService,
+                "no such service here",
+            )),
         }
     }
     if let Some(code) = params.routed_delegation.as_deref() {
         match services::find_delegation(db, municipality.id, code).await? {
             Some(delegation) => filter.routed_delegation = Some(delegation.id),
-            None => errors.push(field_problem("routed_delegation", "unknown_delegation", "no such delegation here")),
+            None => errors.push(field_problem(
+                "routed_delegation",
+                implication_domain::identity::Code::UnknownDelegation,
+                "no such delegation here",
+            )),
         }
     }
     if !errors.is_empty() {
@@ -398,8 +420,13 @@ pub async fn list_requests(
     let (filter, sort) = params.parse(&municipality, &standing)?;
     let filter = with_routing(&req, &db, &standing, &municipality, &params, filter).await?;
     let page = paging.parse::<ListCursor>()?;
-    let invalid_cursor =
-        || ApiError::bad_parameter("cursor", "invalid_cursor", "is not a cursor of this list and sort");
+    let invalid_cursor = || {
+        ApiError::bad_parameter(
+            "cursor",
+            implication_domain::error::Code::InvalidCursor,
+            "is not a cursor of this list and sort",
+        )
+    };
     let after = match page.after {
         Some(cursor) if cursor.s != sort.code() => return Err(invalid_cursor()),
         Some(cursor) => Some(After { key: cursor.k, id: RequestId::from_uuid(cursor.i) }),

@@ -114,7 +114,11 @@ pub async fn list_request_suggestions(
         Some(raw) => raw.parse::<usize>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
             ApiError::malformed(
                 "invalid parameters",
-                vec![field_problem("limit", "out_of_range", format!("must be a whole number from 1 to {MAX_LIMIT}"))],
+                vec![field_problem(
+                    "limit",
+                    implication_domain::error::Code::OutOfRange,
+                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                )],
             )
         })?,
     };

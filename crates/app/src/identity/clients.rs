@@ -1,0 +1,95 @@
+//! Machine clients: partner associations' tools, with scopes and a secret shown once.
+
+use super::secrets::{random_secret, sha256_hex};
+use crate::UseCaseError;
+use implication_domain::identity::municipality::parse_name;
+use implication_domain::identity::{MachineClient, Scope};
+use implication_domain::{FieldError, Municipality, Slug, ValidationErrors};
+use implication_storage::Database;
+use implication_storage::identity::clients::{self as store, NewClient};
+
+/// A client as an admin asks for it.
+#[derive(Debug, Clone, Default)]
+pub struct ClientDraft {
+    pub name: String,
+    pub association: String,
+    pub scopes: Vec<String>,
+    /// Its public id (default: derived from the name).
+    pub client_id: Option<String>,
+}
+
+/// Scopes by code, at least one, each once.
+pub fn parse_scopes(codes: &[String], errors: &mut ValidationErrors) -> Option<Vec<Scope>> {
+    if codes.is_empty() {
+        errors.push(FieldError::new("scopes", implication_domain::error::Code::Required, "give at least one scope"));
+        return None;
+    }
+    let mut scopes = Vec::new();
+    for (i, code) in codes.iter().enumerate() {
+        match Scope::from_code(code) {
+            Some(scope) => scopes.push(scope),
+            None => errors.push(FieldError::new(
+                format!("scopes[{i}]"),
+                implication_domain::identity::Code::UnknownScope,
+                "must be requests:read, requests:write, projects:read or webhooks:manage",
+            )),
+        }
+    }
+    scopes.sort();
+    scopes.dedup();
+    Some(scopes)
+}
+
+/// A new secret and how it is stored.
+pub fn new_secret() -> Result<(String, String), UseCaseError> {
+    let secret = random_secret().map_err(UseCaseError::Internal)?;
+    let hash = sha256_hex(&secret);
+    Ok((secret, hash))
+}
+
+/// Registers the client `draft`; returns it with its secret, shown only now.
+pub async fn create(
+    db: &Database,
+    municipality: &Municipality,
+    draft: &ClientDraft,
+) -> Result<(MachineClient, String), UseCaseError> {
+    let (secret, _) = new_secret()?;
+    let client = create_with_secret(db, municipality, draft, &secret).await?;
+    Ok((client, secret))
+}
+
+/// Registers the client `draft` with a secret the caller chose (the demo's, which the README
+/// gives); only its hash is kept.
+pub async fn create_with_secret(
+    db: &Database,
+    municipality: &Municipality,
+    draft: &ClientDraft,
+    secret: &str,
+) -> Result<MachineClient, UseCaseError> {
+    let mut errors = ValidationErrors::default();
+    let name = errors.collect(parse_name("name", &draft.name, 120));
+    let association = errors.collect(parse_name("association", &draft.association, 200));
+    let scopes = parse_scopes(&draft.scopes, &mut errors);
+    let client_id = match draft.client_id.as_deref() {
+        Some(id) => errors.collect(Slug::parse_field("client_id", id)),
+        None => errors.collect(Slug::from_name(&draft.name).map_err(|_| {
+            FieldError::new(
+                "client_id",
+                implication_domain::error::Code::Required,
+                "give a client_id: none can be derived from the name",
+            )
+        })),
+    };
+    let (Some(name), Some(association), Some(scopes), Some(client_id)) = (name, association, scopes, client_id) else {
+        return Err(UseCaseError::Invalid(errors));
+    };
+    errors.into_result()?;
+    let new = NewClient {
+        client_id: client_id.as_str(),
+        name: &name,
+        association: &association,
+        scopes: &scopes,
+        secret_hash: sha256_hex(secret),
+    };
+    Ok(store::create(db, municipality.id, new).await?)
+}

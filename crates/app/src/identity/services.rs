@@ -1,0 +1,44 @@
+//! A municipality's services and delegations.
+
+use crate::UseCaseError;
+use implication_domain::identity::{Delegation, Service, may_hold_delegation};
+use implication_domain::{AccountId, FieldError, Municipality, Slug, ValidationErrors};
+use implication_storage::Database;
+use implication_storage::identity::{accounts, services as store};
+
+/// Adds the service `name` under `code`.
+pub async fn create_service(
+    db: &Database,
+    municipality: &Municipality,
+    code: &Slug,
+    name: &str,
+) -> Result<Service, UseCaseError> {
+    Ok(store::create_service(db, municipality.id, code, name).await?)
+}
+
+/// Adds the delegation `name` under `code`, held by `holder` if given: an active elected
+/// official of the municipality.
+pub async fn create_delegation(
+    db: &Database,
+    municipality: &Municipality,
+    code: &Slug,
+    name: &str,
+    holder: Option<AccountId>,
+) -> Result<Delegation, UseCaseError> {
+    if let Some(holder) = holder {
+        check_holder(db, municipality, holder).await?;
+    }
+    Ok(store::create_delegation(db, municipality.id, code, name, holder).await?)
+}
+
+/// A delegation is held by an active elected official of its municipality.
+pub async fn check_holder(db: &Database, municipality: &Municipality, holder: AccountId) -> Result<(), UseCaseError> {
+    match accounts::find_member(db, municipality.id, holder).await? {
+        Some(member) if member.active && may_hold_delegation(member.role) => Ok(()),
+        _ => Err(UseCaseError::Invalid(ValidationErrors(vec![FieldError::new(
+            "holder",
+            implication_domain::identity::Code::NotElected,
+            "must be an elected official of this municipality",
+        )]))),
+    }
+}
