@@ -213,6 +213,14 @@ pub enum Principal {
 }
 
 impl Principal {
+    /// The account of a person (not of a partner's tool).
+    pub fn account(&self) -> Option<AccountId> {
+        match self {
+            Principal::Person { account, .. } => Some(*account),
+            Principal::Client { .. } => None,
+        }
+    }
+
     /// Who a history entry names for this caller.
     pub fn actor(&self) -> crate::common::actor::Actor {
         use crate::common::actor::Actor;
@@ -311,6 +319,14 @@ impl Standing {
 
     pub fn is_staff(&self) -> bool {
         matches!(self, Standing::Staff(_))
+    }
+
+    /// The account of a staff member: "my work" and the routing filters are theirs only.
+    pub fn staff_account(&self) -> Option<AccountId> {
+        match self {
+            Standing::Staff(account) => Some(*account),
+            _ => None,
+        }
     }
 
     pub fn has_scope(&self, scope: Scope) -> bool {

@@ -221,6 +221,12 @@ impl Request {
     }
 }
 
+/// The view of each request a caller's list shows: staff see theirs, everyone else the public
+/// view (a requester follows their own request one by one, or by its tracking code).
+pub fn listing_audience(standing: &Standing) -> Audience {
+    if standing.is_staff() { Audience::Staff } else { Audience::Public }
+}
+
 /// Which requests a caller's list shows by publication: staff choose (`asked`, or all when
 /// `None`); everyone else only ever sees what staff published, whatever they ask.
 pub fn listed_publication(standing: &Standing, asked: Option<bool>) -> Option<bool> {

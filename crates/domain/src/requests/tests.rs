@@ -464,3 +464,10 @@ fn an_edit_that_changes_nothing_keeps_the_request_as_it_was() {
     assert!(changed.is_empty());
     assert_eq!(next.updated_at, request.updated_at);
 }
+
+#[test]
+fn staff_list_in_the_staff_view_and_everyone_else_in_the_public_view() {
+    assert_eq!(listing_audience(&Standing::Staff(AccountId::new())), Audience::Staff);
+    assert_eq!(listing_audience(&Standing::Inhabitant(AccountId::new())), Audience::Public);
+    assert_eq!(listing_audience(&Standing::Public), Audience::Public);
+}

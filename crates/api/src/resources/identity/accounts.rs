@@ -284,10 +284,7 @@ pub async fn update_account(
         services: input.services.map(|codes| codes.into_iter().map(|c| c.0).collect()),
         mayor: input.mayor,
     };
-    let by = match &caller.principal {
-        Principal::Person { account, .. } => Some(*account),
-        Principal::Client { .. } => None,
-    };
+    let by = caller.principal.account();
     let expected = if_match.version()?;
     let member = usecases::update_member(&db, by, &caller.municipality, id, expected, &update).await?;
     Ok(with_etag(&member, actix_web::http::StatusCode::OK))

@@ -49,7 +49,7 @@ use implication_app::requests::{self as usecases, Idempotent};
 use implication_domain::identity::{self, Standing};
 use implication_domain::requests::lifecycle::TransitionAsk;
 use implication_domain::requests::{
-    Audience, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication,
+    Audience, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication, listing_audience,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{Municipality, RequestId, time};
@@ -338,14 +338,14 @@ async fn with_routing(
     if params.assigned_to.is_none() && params.routed_service.is_none() && params.routed_delegation.is_none() {
         return Ok(filter);
     }
-    let account = match standing {
-        Standing::Staff(account) => *account,
-        _ if req.headers().contains_key(header::AUTHORIZATION) => {
+    let account = match standing.staff_account() {
+        Some(account) => account,
+        None if req.headers().contains_key(header::AUTHORIZATION) => {
             return Err(ApiError::Forbidden(
                 "assigned_to, routed_service and routed_delegation are for the municipality's staff".to_owned(),
             ));
         }
-        _ => return Err(ApiError::unauthorized("sign in as staff to filter by routing", false)),
+        None => return Err(ApiError::unauthorized("sign in as staff to filter by routing", false)),
     };
     let mut errors = Vec::new();
     if params.assigned_to.as_deref().is_some_and(|who| who != "me") {
@@ -416,7 +416,7 @@ pub async fn list_requests(
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let staff = standing.is_staff();
+    let audience = listing_audience(&standing);
     let (filter, sort) = params.parse(&municipality, &standing)?;
     let filter = with_routing(&req, &db, &standing, &municipality, &params, filter).await?;
     let page = paging.parse::<ListCursor>()?;
@@ -442,12 +442,9 @@ pub async fn list_requests(
     let items = found
         .items
         .iter()
-        .map(|r| {
-            if staff {
-                RequestListItem::Staff(RequestView::new(r, delay, today))
-            } else {
-                RequestListItem::Public(PublicRequestView::new(r, delay, today))
-            }
+        .map(|r| match audience {
+            Audience::Staff => RequestListItem::Staff(RequestView::new(r, delay, today)),
+            Audience::Requester | Audience::Public => RequestListItem::Public(PublicRequestView::new(r, delay, today)),
         })
         .collect();
     let body = RequestPage { items, next_cursor };
