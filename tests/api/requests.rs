@@ -1,7 +1,7 @@
 //! Requests: intake by every kind of caller, registration numbers, idempotency, views, edits,
 //! answers, tracking and the late flag. The lifecycle has its own module.
 
-use crate::helpers::{TestApp, json, problem, spawn_app_with, spawn_demo_app};
+use crate::helpers::{TestApp, json, problem, spawn_demo_app, spawn_demo_app_with};
 use chrono::{Days, Utc};
 use implication_api::demo::{CLIENT_ID, CLIENT_SECRET};
 use reqwest::Method;
@@ -196,8 +196,7 @@ async fn a_partner_tool_submits_for_its_association() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_submissions_get_fifty_consecutive_numbers() {
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
+    let app = spawn_demo_app().await;
     let before = receipt(&app, None, &simple_request("Avant")).await;
     let first = sequence(&before["registration_number"]);
     let submissions = (0..50).map(|i| {
@@ -267,8 +266,7 @@ async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_retries_with_one_key_create_one_request() {
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
+    let app = spawn_demo_app().await;
     let retries = (0..10).map(|_| {
         let app = &app;
         async move {
@@ -316,8 +314,7 @@ async fn the_same_key_from_two_callers_names_two_requests() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_intake_is_rate_limited_per_address() {
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "3")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
+    let app = spawn_demo_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "3")]).await;
     for i in 0..3 {
         assert_eq!(submit(&app, None, &simple_request(&format!("Idée {i}"))).await.status(), 201);
     }
@@ -638,8 +635,7 @@ async fn filters_combine_and_bad_ones_are_named() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
+    let app = spawn_demo_app().await;
     let agent = app.login("agent@loos-en-gohelle.demo").await;
     for i in 0..24 {
         receipt(&app, None, &simple_request(&format!("Avant la lecture {i}"))).await;
