@@ -6,11 +6,14 @@ use implication_domain::municipality::MunicipalityDraft;
 use implication_domain::{Municipality, NewMunicipality, NewNeighbourhood};
 use implication_storage::{Database, municipalities};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU32;
 
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Database,
+    /// How many `TestTown`s this app has (their slugs and INSEE codes are numbered).
+    pub(crate) towns: AtomicU32,
     _database: TestDatabase,
 }
 
@@ -51,7 +54,7 @@ async fn spawn(seed: Seed, settings: &[(&str, &str)]) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
-    TestApp { address, client, db, _database: database }
+    TestApp { address, client, db, towns: AtomicU32::new(0), _database: database }
 }
 
 impl TestApp {

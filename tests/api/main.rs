@@ -8,6 +8,7 @@ mod authorization;
 mod contract;
 mod databases;
 mod errors;
+mod fixtures;
 mod helpers;
 mod lifecycle;
 mod logs;
