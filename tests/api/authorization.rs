@@ -19,21 +19,214 @@ const CALLERS: [&str; 9] = [
     "client_unscoped",
 ];
 
+/// What a row sends.
+enum Body {
+    None,
+    Json(serde_json::Value),
+    Form(&'static [(&'static str, &'static str)]),
+}
+
 struct Row {
     method: Method,
     path: String,
-    body: Option<serde_json::Value>,
+    body: Body,
     if_match: bool,
     /// Expected status for each caller, in the order of `CALLERS`.
     expected: [u16; 9],
 }
 
 fn row(method: Method, path: &str, expected: [u16; 9]) -> Row {
-    Row { method, path: path.to_owned(), body: None, if_match: false, expected }
+    Row { method, path: path.to_owned(), body: Body::None, if_match: false, expected }
 }
 
 fn write(method: Method, path: &str, if_match: bool, expected: [u16; 9]) -> Row {
-    Row { method, path: path.to_owned(), body: Some(json!({})), if_match, expected }
+    Row { method, path: path.to_owned(), body: Body::Json(json!({})), if_match, expected }
+}
+
+fn with_body(method: Method, path: &str, body: Body, if_match: bool, expected: [u16; 9]) -> Row {
+    Row { method, path: path.to_owned(), body, if_match, expected }
+}
+
+/// The ids the rows' paths name.
+struct Ids {
+    agent: String,
+    client: String,
+    /// A client created for the secret rotation row (rotating it changes nothing the other rows use).
+    rotated_client: String,
+    request: String,
+    tracking_code: String,
+}
+
+/// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
+/// `If-Match`, an empty or invalid body), except the secret rotation, which only touches a client
+/// of its own.
+fn rows(ids: &Ids) -> Vec<Row> {
+    let loos = "/v1/municipalities/loos-en-gohelle";
+    let Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code } = ids;
+    let request = format!("{loos}/requests/{request_id}");
+
+    //                                      anon inh  agent elect admin platf grenay cl+  cl-
+    let public = [200, 200, 200, 200, 200, 200, 200, 200, 200];
+    let admin_only = [401, 403, 403, 403, 200, 200, 404, 403, 403];
+    let staff_only = [401, 403, 200, 200, 200, 200, 404, 403, 403];
+    let admin_write = [401, 403, 403, 403, 422, 422, 404, 403, 403];
+    let admin_stale = [401, 403, 403, 403, 412, 412, 404, 403, 403];
+    let staff_stale = [401, 403, 412, 412, 412, 412, 404, 403, 403];
+    let staff_write = [401, 403, 422, 422, 422, 422, 404, 403, 403];
+    let staff_or_nothing = [404, 404, 200, 200, 200, 200, 404, 404, 404];
+    vec![
+        // Operations and the token endpoints answer everyone alike (a bearer token is not looked at).
+        row(Method::GET, "/", public),
+        row(Method::GET, "/health/live", public),
+        row(Method::GET, "/health/ready", public),
+        row(Method::GET, "/metrics", public),
+        with_body(Method::POST, "/v1/auth/token", Body::Form(&[("grant_type", "implicit")]), false, [400; 9]),
+        with_body(Method::POST, "/v1/auth/revoke", Body::Form(&[("token", "never-issued")]), false, [200; 9]),
+        // Anyone may register; an empty registration is invalid whoever sends it.
+        write(Method::POST, "/v1/registrations", false, [422; 9]),
+        // A person with a wrong current password: 422; a machine client has no password: 403.
+        with_body(
+            Method::POST,
+            "/v1/me/password",
+            Body::Json(json!({ "current_password": "not it", "new_password": "a brand new password" })),
+            false,
+            [401, 422, 422, 422, 422, 422, 422, 403, 403],
+        ),
+        row(Method::GET, "/v1/municipalities", public),
+        row(Method::GET, loos, public),
+        row(Method::GET, &format!("{loos}/neighbourhoods"), public),
+        row(Method::GET, "/v1/vocabulary", public),
+        row(Method::GET, "/.well-known/jwks.json", public),
+        row(Method::GET, "/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200]),
+        write(Method::POST, "/v1/municipalities", false, [401, 403, 403, 403, 403, 422, 403, 403, 403]),
+        write(Method::PATCH, loos, true, admin_stale),
+        row(Method::GET, &format!("{loos}/accounts"), admin_only),
+        write(Method::POST, &format!("{loos}/accounts"), false, admin_write),
+        row(Method::GET, &format!("{loos}/accounts/{agent_id}"), admin_only),
+        write(Method::PATCH, &format!("{loos}/accounts/{agent_id}"), true, admin_stale),
+        row(Method::GET, &format!("{loos}/services"), staff_only),
+        write(Method::POST, &format!("{loos}/services"), false, admin_write),
+        row(Method::GET, &format!("{loos}/services/services-techniques"), staff_only),
+        with_body(
+            Method::PATCH,
+            &format!("{loos}/services/services-techniques"),
+            Body::Json(json!({ "name": "Services techniques" })),
+            true,
+            admin_stale,
+        ),
+        row(Method::GET, &format!("{loos}/delegations"), staff_only),
+        write(Method::POST, &format!("{loos}/delegations"), false, admin_write),
+        row(Method::GET, &format!("{loos}/delegations/travaux-et-urbanisme"), staff_only),
+        write(Method::PATCH, &format!("{loos}/delegations/travaux-et-urbanisme"), true, admin_stale),
+        row(Method::GET, &format!("{loos}/clients"), admin_only),
+        write(Method::POST, &format!("{loos}/clients"), false, admin_write),
+        row(Method::GET, &format!("{loos}/clients/{client_id}"), admin_only),
+        write(Method::PATCH, &format!("{loos}/clients/{client_id}"), true, admin_stale),
+        // Rotation needs no If-Match: an allowed caller gets the new secret.
+        with_body(Method::POST, &format!("{loos}/clients/{rotated_client}/secret"), Body::None, false, admin_only),
+        row(Method::GET, &format!("{loos}/themes"), public),
+        write(Method::POST, &format!("{loos}/themes"), false, admin_write),
+        row(Method::GET, &format!("{loos}/themes/culture"), public),
+        with_body(
+            Method::PATCH,
+            &format!("{loos}/themes/culture"),
+            Body::Json(json!({ "name": "Culture" })),
+            true,
+            admin_stale,
+        ),
+        row(Method::GET, &format!("{loos}/requests"), public),
+        // Anyone may submit, except a partner's tool without `requests:write`.
+        write(Method::POST, &format!("{loos}/requests"), false, [422, 422, 422, 422, 422, 422, 422, 422, 403]),
+        row(Method::GET, &request, staff_or_nothing),
+        write(Method::PATCH, &request, true, staff_stale),
+        write(Method::POST, &format!("{request}/transitions"), true, staff_stale),
+        with_body(Method::POST, &format!("{request}/publish"), Body::None, true, staff_stale),
+        with_body(Method::POST, &format!("{request}/unpublish"), Body::None, true, staff_stale),
+        row(Method::GET, &format!("{request}/history"), staff_only),
+        row(Method::GET, &format!("{request}/answers"), staff_or_nothing),
+        write(Method::POST, &format!("{request}/answers"), false, staff_write),
+        row(Method::GET, &format!("{loos}/tracking/{tracking_code}"), public),
+        // Qualification and routing: the town's staff only.
+        row(Method::GET, &format!("{request}/qualification"), staff_only),
+        write(Method::PUT, &format!("{request}/qualification"), true, staff_stale),
+        row(Method::GET, &format!("{request}/suggestions"), staff_only),
+        row(Method::GET, &format!("{loos}/requests?assigned_to=me"), [401, 403, 200, 200, 200, 200, 403, 403, 403]),
+        row(Method::GET, &format!("/v1/municipalities/grenay/tracking/{tracking_code}"), [404; 9]),
+    ]
+}
+
+/// The operations of the committed contract, as `METHOD /template`.
+fn contract_operations() -> Vec<(String, String)> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    let contract: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("the committed contract")).expect("JSON");
+    let mut operations = Vec::new();
+    for (template, item) in contract["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("a path item").keys() {
+            operations.push((method.to_uppercase(), template.clone()));
+        }
+    }
+    assert!(!operations.is_empty(), "the contract has operations");
+    operations
+}
+
+/// The contract's template for a concrete path: same segments, `{…}` matching any one; of
+/// several, the one with the most literal segments.
+fn template_of<'a>(templates: impl IntoIterator<Item = &'a String>, path: &str) -> Option<&'a String> {
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    templates
+        .into_iter()
+        .filter(|template| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == segments.len()
+                && parts.iter().zip(&segments).all(|(part, segment)| part.starts_with('{') || part == segment)
+        })
+        .max_by_key(|template| template.split('/').filter(|part| !part.starts_with('{')).count())
+}
+
+#[test]
+fn concrete_paths_map_back_to_their_contract_templates() {
+    let templates: Vec<String> =
+        ["/v1/me", "/v1/municipalities/{municipality}", "/v1/municipalities/{municipality}/requests/{request}"]
+            .map(String::from)
+            .to_vec();
+    assert_eq!(template_of(&templates, "/v1/municipalities/loos/requests/42?x=1"), Some(&templates[2]));
+    assert_eq!(template_of(&templates, "/v1/municipalities/loos"), Some(&templates[1]));
+    assert_eq!(template_of(&templates, "/v1/me"), Some(&templates[0]));
+    assert_eq!(template_of(&templates, "/v1/municipalities/loos/requests"), None);
+    assert_eq!(template_of(&templates, "/v1/you"), None);
+}
+
+#[test]
+fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
+    let operations = contract_operations();
+    let templates: Vec<String> = operations.iter().map(|(_, template)| template.clone()).collect();
+    let placeholder = "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e".to_owned();
+    let ids = Ids {
+        agent: placeholder.clone(),
+        client: placeholder.clone(),
+        rotated_client: placeholder.clone(),
+        request: placeholder,
+        tracking_code: "A".repeat(26),
+    };
+    let mut covered = Vec::new();
+    let mut strays = Vec::new();
+    for row in rows(&ids) {
+        let operation =
+            template_of(&templates, &row.path).map(|template| (row.method.as_str().to_owned(), template.clone()));
+        match operation {
+            Some(operation) if operations.contains(&operation) => covered.push(operation),
+            _ => strays.push(format!("{} {}", row.method, row.path)),
+        }
+    }
+    let missing: Vec<String> = operations
+        .iter()
+        .filter(|operation| !covered.contains(operation))
+        .map(|(method, template)| format!("{method} {template}"))
+        .collect();
+    assert!(missing.is_empty(), "operations of the contract with no row in the matrix:\n{}", missing.join("\n"));
+    assert!(strays.is_empty(), "rows that are no operation of the contract:\n{}", strays.join("\n"));
 }
 
 /// A token per caller (`None` for anonymous).
@@ -78,103 +271,26 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         json(app.authed(Method::GET, "/v1/municipalities/loos-en-gohelle/clients", &admin).send().await.unwrap()).await;
     let client_id = clients["items"][0]["id"].as_str().unwrap().to_owned();
     let loos = "/v1/municipalities/loos-en-gohelle";
+    let rotated = app
+        .authed(Method::POST, &format!("{loos}/clients"), &admin)
+        .json(&json!({ "name": "Outil à faire tourner", "association": "Les Bâtisseurs", "scopes": ["requests:read"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rotated.status(), 201);
+    let rotated_client = json(rotated).await["id"].as_str().unwrap().to_owned();
     // A private request, typed in by an agent, and the tracking code of another.
     let agent = tokens[2].clone().unwrap();
     let letter = json!({ "kind": "need", "title": "Courrier", "description": "Une lettre.", "channel": "letter" });
     let typed_in = app.authed(Method::POST, &format!("{loos}/requests"), &agent).json(&letter).send().await.unwrap();
+    assert_eq!(typed_in.status(), 201);
     let request_id = json(typed_in).await["id"].as_str().unwrap().to_owned();
     let anonymous = json!({ "kind": "idea", "title": "Idée", "description": "Une idée." });
     let submitted = app.client.post(app.url(&format!("{loos}/requests"))).json(&anonymous).send().await.unwrap();
+    assert_eq!(submitted.status(), 201);
     let tracking_code = json(submitted).await["tracking_code"].as_str().unwrap().to_owned();
-    let request = format!("{loos}/requests/{request_id}");
-
-    //                                      anon inh  agent elect admin platf grenay cl+  cl-
-    let public = [200, 200, 200, 200, 200, 200, 200, 200, 200];
-    let admin_only = [401, 403, 403, 403, 200, 200, 404, 403, 403];
-    let staff_only = [401, 403, 200, 200, 200, 200, 404, 403, 403];
-    let admin_write = [401, 403, 403, 403, 422, 422, 404, 403, 403];
-    let admin_stale = [401, 403, 403, 403, 412, 412, 404, 403, 403];
-    let staff_stale = [401, 403, 412, 412, 412, 412, 404, 403, 403];
-    let staff_write = [401, 403, 422, 422, 422, 422, 404, 403, 403];
-    let staff_or_nothing = [404, 404, 200, 200, 200, 200, 404, 404, 404];
-    let rows = vec![
-        row(Method::GET, "/v1/municipalities", public),
-        row(Method::GET, loos, public),
-        row(Method::GET, &format!("{loos}/neighbourhoods"), public),
-        row(Method::GET, "/v1/vocabulary", public),
-        row(Method::GET, "/.well-known/jwks.json", public),
-        row(Method::GET, "/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200]),
-        write(Method::POST, "/v1/municipalities", false, [401, 403, 403, 403, 403, 422, 403, 403, 403]),
-        write(Method::PATCH, loos, true, admin_stale),
-        row(Method::GET, &format!("{loos}/accounts"), admin_only),
-        write(Method::POST, &format!("{loos}/accounts"), false, admin_write),
-        row(Method::GET, &format!("{loos}/accounts/{agent_id}"), admin_only),
-        write(Method::PATCH, &format!("{loos}/accounts/{agent_id}"), true, admin_stale),
-        row(Method::GET, &format!("{loos}/services"), staff_only),
-        write(Method::POST, &format!("{loos}/services"), false, admin_write),
-        row(Method::GET, &format!("{loos}/services/services-techniques"), staff_only),
-        Row {
-            method: Method::PATCH,
-            path: format!("{loos}/services/services-techniques"),
-            body: Some(json!({ "name": "Services techniques" })),
-            if_match: true,
-            expected: admin_stale,
-        },
-        row(Method::GET, &format!("{loos}/delegations"), staff_only),
-        write(Method::POST, &format!("{loos}/delegations"), false, admin_write),
-        row(Method::GET, &format!("{loos}/delegations/travaux-et-urbanisme"), staff_only),
-        write(Method::PATCH, &format!("{loos}/delegations/travaux-et-urbanisme"), true, admin_stale),
-        row(Method::GET, &format!("{loos}/clients"), admin_only),
-        write(Method::POST, &format!("{loos}/clients"), false, admin_write),
-        row(Method::GET, &format!("{loos}/clients/{client_id}"), admin_only),
-        write(Method::PATCH, &format!("{loos}/clients/{client_id}"), true, admin_stale),
-        row(Method::GET, &format!("{loos}/themes"), public),
-        write(Method::POST, &format!("{loos}/themes"), false, admin_write),
-        row(Method::GET, &format!("{loos}/themes/culture"), public),
-        Row {
-            method: Method::PATCH,
-            path: format!("{loos}/themes/culture"),
-            body: Some(json!({ "name": "Culture" })),
-            if_match: true,
-            expected: admin_stale,
-        },
-        row(Method::GET, &format!("{loos}/requests"), public),
-        // Anyone may submit, except a partner's tool without `requests:write`.
-        write(Method::POST, &format!("{loos}/requests"), false, [422, 422, 422, 422, 422, 422, 422, 422, 403]),
-        row(Method::GET, &request, staff_or_nothing),
-        write(Method::PATCH, &request, true, staff_stale),
-        write(Method::POST, &format!("{request}/transitions"), true, staff_stale),
-        Row {
-            method: Method::POST,
-            path: format!("{request}/publish"),
-            body: None,
-            if_match: true,
-            expected: staff_stale,
-        },
-        Row {
-            method: Method::POST,
-            path: format!("{request}/unpublish"),
-            body: None,
-            if_match: true,
-            expected: staff_stale,
-        },
-        row(Method::GET, &format!("{request}/history"), staff_only),
-        row(Method::GET, &format!("{request}/answers"), staff_or_nothing),
-        write(Method::POST, &format!("{request}/answers"), false, staff_write),
-        row(Method::GET, &format!("{loos}/tracking/{tracking_code}"), public),
-        // Qualification and routing: the town's staff only.
-        row(Method::GET, &format!("{request}/qualification"), staff_only),
-        Row {
-            method: Method::PUT,
-            path: format!("{request}/qualification"),
-            body: Some(json!({})),
-            if_match: true,
-            expected: staff_stale,
-        },
-        row(Method::GET, &format!("{request}/suggestions"), staff_only),
-        row(Method::GET, &format!("{loos}/requests?assigned_to=me"), [401, 403, 200, 200, 200, 200, 403, 403, 403]),
-        row(Method::GET, &format!("/v1/municipalities/grenay/tracking/{tracking_code}"), [404; 9]),
-    ];
+    let ids = Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code };
+    let rows = rows(&ids);
 
     let mut mismatches = Vec::new();
     for row in &rows {
@@ -183,9 +299,11 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
             if let Some(token) = token {
                 request = request.bearer_auth(token);
             }
-            if let Some(body) = &row.body {
-                request = request.json(body);
-            }
+            request = match &row.body {
+                Body::None => request,
+                Body::Json(body) => request.json(body),
+                Body::Form(form) => request.form(form),
+            };
             if row.if_match {
                 request = request.header("If-Match", "\"0\"");
             }

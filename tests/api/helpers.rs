@@ -1,19 +1,24 @@
 //! Spawning the app for a test, and small helpers that make tests read like their scenario.
 
+use crate::databases::{Seed, TestDatabase};
 use implication_api::{Application, Config, prepare_database};
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::{Municipality, NewMunicipality, NewNeighbourhood};
 use implication_storage::{Database, identity::municipalities};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU32;
 
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub db: Database,
+    /// How many `TestTown`s this app has (their slugs and INSEE codes are numbered).
+    pub(crate) towns: AtomicU32,
     _database: TestDatabase,
 }
 
-/// The app on a fresh database. Extra configuration (`CORS_ALLOWED_ORIGINS`…) may be given.
+/// The app on a fresh, migrated database. Extra configuration (`CORS_ALLOWED_ORIGINS`…) may be
+/// given.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
@@ -21,16 +26,24 @@ pub async fn spawn_app() -> TestApp {
 /// The app with the demo data: two towns, an account per role (password `implication-demo`),
 /// a platform admin and the `demo-partner` client.
 pub async fn spawn_demo_app() -> TestApp {
-    // Scenarios submit many requests from one address: the intake limit has its own test.
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
-    implication_api::demo::load(&app.db).await.expect("the demo data loads");
-    app
+    spawn_demo_app_with(&[]).await
 }
 
 pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
+    spawn(Seed::Migrated, settings).await
+}
+
+pub async fn spawn_demo_app_with(settings: &[(&str, &str)]) -> TestApp {
+    spawn(Seed::Demo, settings).await
+}
+
+async fn spawn(seed: Seed, settings: &[(&str, &str)]) -> TestApp {
     crate::logs::capture();
-    let database = TestDatabase::create().await;
-    let mut vars: HashMap<String, String> = settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    let database = TestDatabase::create(seed).await;
+    let mut vars: HashMap<String, String> = HashMap::new();
+    // Scenarios submit many requests from one address: the intake limit has its own test.
+    vars.insert("ANONYMOUS_INTAKE_PER_HOUR".into(), "1000".into());
+    vars.extend(settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     vars.insert("BIND_ADDR".into(), "127.0.0.1:0".into());
     vars.insert("DATABASE_URL".into(), database.url.clone());
     vars.insert("WORKERS".into(), "1".into());
@@ -41,7 +54,7 @@ pub async fn spawn_app_with(settings: &[(&str, &str)]) -> TestApp {
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("a client");
-    TestApp { address, client, db, _database: database }
+    TestApp { address, client, db, towns: AtomicU32::new(0), _database: database }
 }
 
 impl TestApp {
@@ -115,69 +128,4 @@ pub async fn problem(response: reqwest::Response, status: u16) -> serde_json::Va
     assert!(body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")), "{body}");
     assert!(body["request_id"].is_string(), "{body}");
     body
-}
-
-/// A database only this test uses, removed when the test ends.
-enum TestDatabaseKind {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { server_url: String, name: String },
-}
-
-struct TestDatabase {
-    url: String,
-    kind: TestDatabaseKind,
-}
-
-impl TestDatabase {
-    async fn create() -> Self {
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
-            None => {
-                let dir = tempfile::tempdir().expect("a temporary directory");
-                let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                Self { url, kind: TestDatabaseKind::Sqlite(dir) }
-            }
-            Some(server_url) => {
-                let name = format!("implication_test_{}", uuid::Uuid::now_v7().simple());
-                let server =
-                    Database::connect(&server_url, Default::default()).await.expect("TEST_DATABASE_URL answers");
-                execute(&server, &format!("CREATE DATABASE \"{name}\"")).await;
-                server.close().await;
-                let url = replace_database_name(&server_url, &name);
-                Self { url, kind: TestDatabaseKind::Postgres { server_url, name } }
-            }
-        }
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let TestDatabaseKind::Postgres { server_url, name } = &self.kind {
-            let (server_url, name) = (server_url.clone(), name.clone());
-            // Drop runs inside the test's runtime: do the async work on a thread of its own.
-            let dropped = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-                runtime.block_on(async {
-                    if let Ok(server) = Database::connect(&server_url, Default::default()).await {
-                        execute(&server, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
-                        server.close().await;
-                    }
-                });
-            });
-            let _ = dropped.join();
-        }
-    }
-}
-
-async fn execute(db: &Database, sql: &str) {
-    use implication_storage::sea_orm::ConnectionTrait;
-    db.conn().execute_unprepared(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
-}
-
-/// `postgres://user@host:5432/postgres?x` → `postgres://user@host:5432/<name>?x`
-fn replace_database_name(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
-    let (scheme, rest) = base.split_once("://").expect("a URL with a scheme");
-    let host = rest.split('/').next().unwrap_or(rest);
-    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
-    format!("{scheme}://{host}/{name}{query}")
 }

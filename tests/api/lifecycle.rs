@@ -2,11 +2,10 @@
 //! refused with the allowed list, reasons and resolutions required, merges, and a history that
 //! only grows.
 
-use crate::helpers::{TestApp, json, problem, spawn_demo_app};
-use crate::qualification::{every_guard_passes, record_qualification};
-use crate::requests::{LOOS, receipt, simple_request, staff_get, transition};
+use crate::fixtures::{TestTown, complete_transition, every_guard_passes};
+use crate::helpers::{json, problem, spawn_app};
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const STATUSES: [&str; 10] = [
     "received",
@@ -33,63 +32,31 @@ fn allowed(from: &str) -> Vec<&'static str> {
     }
 }
 
-/// A body that satisfies every requirement of a move to `to`.
-fn complete_body(to: &str, target: &str) -> Value {
-    let mut body = json!({ "to": to, "reason": "Expliqué au demandeur." });
-    if to == "closed" {
-        body["resolution"] = json!("status_quo");
-    }
-    if to == "merged" {
-        body["into"] = json!(target);
-    }
-    body
-}
-
-/// The statuses to go through to reach `status` from `received`.
-fn path_to(status: &str) -> Vec<&'static str> {
-    match status {
-        "received" => vec![],
-        "qualifying" => vec!["qualifying"],
-        "qualified" => vec!["qualifying", "qualified"],
-        "redirected" | "declined" | "answered" | "in_process" | "in_fifty_fifty" => {
-            let last = STATUSES.iter().find(|s| **s == status).copied().unwrap_or_default();
-            vec!["qualifying", "qualified", last]
-        }
-        "closed" => vec!["qualifying", "qualified", "in_process", "closed"],
-        _ => vec!["merged"],
-    }
-}
-
-async fn request_in(app: &TestApp, token: &str, status: &str, target: &str) -> String {
-    let created = receipt(app, None, &simple_request(&format!("En statut {status}"))).await;
-    let id = created["id"].as_str().unwrap().to_owned();
-    for step in path_to(status) {
-        if step == "qualified" {
-            record_qualification(app, token, &id, &every_guard_passes()).await;
-        }
-        let response = transition(app, token, &id, complete_body(step, target)).await;
-        assert_eq!(response.status(), 200, "{step} on the way to {status}");
-    }
-    id
+/// A new request of `town` in `status`, merging into `target` if it must be merged.
+async fn request_in(town: &TestTown<'_>, status: &str, target: &str) -> String {
+    let builder = town.request().title(&format!("En statut {status}"));
+    let builder = if target.is_empty() { builder } else { builder.merged_into(target) };
+    builder.in_status(status).await.id
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_transition_of_the_table_is_allowed_or_refused_as_the_lifecycle_says() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let target = receipt(&app, None, &simple_request("La demande où l'on fusionne")).await;
-    let target = target["id"].as_str().unwrap().to_owned();
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let target = town.request().title("La demande où l'on fusionne").submitted().await;
+    let target = target.id;
     let mut mismatches = Vec::new();
     for from in STATUSES {
-        let id = request_in(&app, &agent, from, &target).await;
-        let (view, _) = staff_get(&app, &agent, &id).await;
+        let id = request_in(&town, from, &target).await;
+        let (view, _) = town.staff_get(&agent, &id).await;
         assert_eq!(view["status"], from);
         assert_eq!(view["allowed_transitions"], json!(allowed(from)), "{from}");
         for to in STATUSES {
             if allowed(from).contains(&to) {
                 continue;
             }
-            let response = transition(&app, &agent, &id, complete_body(to, &target)).await;
+            let response = town.transition(&agent, &id, complete_transition(to, &target)).await;
             if response.status() != 409 {
                 mismatches.push(format!("{from} → {to}: {}", response.status()));
                 continue;
@@ -100,11 +67,11 @@ async fn every_transition_of_the_table_is_allowed_or_refused_as_the_lifecycle_sa
         }
         // Each allowed arrow, from a request of its own in that status.
         for to in allowed(from) {
-            let id = request_in(&app, &agent, from, &target).await;
+            let id = request_in(&town, from, &target).await;
             if to == "qualified" {
-                record_qualification(&app, &agent, &id, &every_guard_passes()).await;
+                town.record_qualification(&agent, &id, &every_guard_passes()).await;
             }
-            let response = transition(&app, &agent, &id, complete_body(to, &target)).await;
+            let response = town.transition(&agent, &id, complete_transition(to, &target)).await;
             if response.status() != 200 {
                 mismatches.push(format!("{from} → {to} refused: {}", response.status()));
                 continue;
@@ -118,40 +85,42 @@ async fn every_transition_of_the_table_is_allowed_or_refused_as_the_lifecycle_sa
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn declining_needs_a_reason_and_closing_a_resolution() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let id = request_in(&app, &agent, "qualified", "").await;
-    let refused = problem(transition(&app, &agent, &id, json!({ "to": "declined" })).await, 422).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = request_in(&town, "qualified", "").await;
+    let refused = problem(town.transition(&agent, &id, json!({ "to": "declined" })).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "reason");
     let refused =
-        problem(transition(&app, &agent, &id, json!({ "to": "answered", "resolution": "done" })).await, 422).await;
+        problem(town.transition(&agent, &id, json!({ "to": "answered", "resolution": "done" })).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "resolution");
-    let id = request_in(&app, &agent, "in_fifty_fifty", "").await;
-    let refused = problem(transition(&app, &agent, &id, json!({ "to": "closed" })).await, 422).await;
+    let id = request_in(&town, "in_fifty_fifty", "").await;
+    let refused = problem(town.transition(&agent, &id, json!({ "to": "closed" })).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "resolution");
-    let closed = transition(&app, &agent, &id, json!({ "to": "closed", "resolution": "status_quo" })).await;
+    let closed = town.transition(&agent, &id, json!({ "to": "closed", "resolution": "status_quo" })).await;
     let closed = json(closed).await;
     assert_eq!((closed["status"].as_str(), closed["resolution"].as_str()), (Some("closed"), Some("status_quo")));
-    let refused = problem(transition(&app, &agent, &id, json!({ "to": "qualifying" })).await, 422).await;
+    let refused = problem(town.transition(&agent, &id, json!({ "to": "qualifying" })).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "reason", "reopening needs a reason");
     let reopened =
-        transition(&app, &agent, &id, json!({ "to": "qualifying", "reason": "Le problème est revenu." })).await;
+        town.transition(&agent, &id, json!({ "to": "qualifying", "reason": "Le problème est revenu." })).await;
     assert_eq!(reopened.status(), 200);
     let history =
-        json(app.authed(Method::GET, &format!("{LOOS}/requests/{id}/history"), &agent).send().await.unwrap()).await;
+        json(app.authed(Method::GET, &town.at(&format!("/requests/{id}/history")), &agent).send().await.unwrap()).await;
     let last = history["items"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["kind"], "reopened");
     assert_eq!(last["reason"], "Le problème est revenu.");
-    let unknown = problem(transition(&app, &agent, &id, json!({ "to": "forgotten" })).await, 422).await;
+    let unknown = problem(town.transition(&agent, &id, json!({ "to": "forgotten" })).await, 422).await;
     assert_eq!(unknown["errors"][0]["field"], "to");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transition_needs_the_current_etag() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let created = receipt(&app, None, &simple_request("Concurrence")).await;
-    let path = format!("{LOOS}/requests/{}/transitions", created["id"].as_str().unwrap());
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let created = town.request().title("Concurrence").submitted().await;
+    let path = town.at(&format!("/requests/{}/transitions", created.id));
     let body = json!({ "to": "qualifying" });
     problem(app.authed(Method::POST, &path, &agent).json(&body).send().await.unwrap(), 428).await;
     let first = app.authed(Method::POST, &path, &agent).header("If-Match", "\"1\"").json(&body).send().await.unwrap();
@@ -163,20 +132,21 @@ async fn a_transition_needs_the_current_etag() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_merged_request_points_to_the_other_and_both_keep_their_history() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let main = receipt(&app, None, &simple_request("Collecte des déchets rue Bayard")).await;
-    let duplicate = receipt(&app, None, &simple_request("Les poubelles rue Bayard")).await;
-    let (main, duplicate) = (main["id"].as_str().unwrap(), duplicate["id"].as_str().unwrap());
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let main = town.request().title("Collecte des déchets rue Bayard").submitted().await;
+    let duplicate = town.request().title("Les poubelles rue Bayard").submitted().await;
+    let (main, duplicate) = (main.id.as_str(), duplicate.id.as_str());
     let to_itself = json!({ "to": "merged", "into": duplicate, "reason": "Même sujet." });
-    assert_eq!(problem(transition(&app, &agent, duplicate, to_itself).await, 422).await["errors"][0]["field"], "into");
+    assert_eq!(problem(town.transition(&agent, duplicate, to_itself).await, 422).await["errors"][0]["field"], "into");
     let nowhere = json!({ "to": "merged", "into": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "reason": "Même sujet." });
     assert_eq!(
-        problem(transition(&app, &agent, duplicate, nowhere).await, 422).await["errors"][0]["code"],
+        problem(town.transition(&agent, duplicate, nowhere).await, 422).await["errors"][0]["code"],
         "unknown_request"
     );
     let merged =
-        transition(&app, &agent, duplicate, json!({ "to": "merged", "into": main, "reason": "Même sujet." })).await;
+        town.transition(&agent, duplicate, json!({ "to": "merged", "into": main, "reason": "Même sujet." })).await;
     let merged = json(merged).await;
     assert_eq!(merged["status"], "merged");
     assert_eq!(merged["merged_into"], main);
@@ -184,7 +154,7 @@ async fn a_merged_request_points_to_the_other_and_both_keep_their_history() {
     let history = |id: &str| {
         let app = &app;
         let agent = agent.clone();
-        let path = format!("{LOOS}/requests/{id}/history");
+        let path = town.at(&format!("/requests/{id}/history"));
         async move { json(app.authed(Method::GET, &path, &agent).send().await.unwrap()).await }
     };
     let source = history(duplicate).await;
@@ -195,21 +165,22 @@ async fn a_merged_request_points_to_the_other_and_both_keep_their_history() {
     let kinds: Vec<&str> = target["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["created", "merged_in"]);
     assert_eq!(target["items"][1]["related_request"], duplicate);
-    let third = receipt(&app, None, &simple_request("Encore les poubelles")).await;
+    let third = town.request().title("Encore les poubelles").submitted().await;
     let into_merged = json!({ "to": "merged", "into": duplicate, "reason": "Même sujet." });
-    let refused = problem(transition(&app, &agent, third["id"].as_str().unwrap(), into_merged).await, 422).await;
+    let refused = problem(town.transition(&agent, &third.id, into_merged).await, 422).await;
     assert_eq!(refused["errors"][0]["code"], "merged_target");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_history_only_ever_grows() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let id = request_in(&app, &agent, "qualified", "").await;
-    let path = format!("{LOOS}/requests/{id}/history");
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = request_in(&town, "qualified", "").await;
+    let path = town.at(&format!("/requests/{id}/history"));
     let before = json(app.authed(Method::GET, &path, &agent).send().await.unwrap()).await;
     let declined =
-        transition(&app, &agent, &id, json!({ "to": "declined", "reason": "Hors du domaine communal." })).await;
+        town.transition(&agent, &id, json!({ "to": "declined", "reason": "Hors du domaine communal." })).await;
     assert_eq!(declined.status(), 200);
     let after = json(app.authed(Method::GET, &path, &agent).send().await.unwrap()).await;
     let (before, after) = (before["items"].as_array().unwrap(), after["items"].as_array().unwrap());
@@ -232,17 +203,18 @@ async fn the_history_only_ever_grows() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publishing_is_recorded_and_idempotent() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let created = receipt(&app, None, &simple_request("Le skate park")).await;
-    let id = created["id"].as_str().unwrap();
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let created = town.request().title("Le skate park").submitted().await;
+    let id = created.id.as_str();
     let publish = |etag: String| {
         let app = &app;
         let agent = agent.clone();
-        let path = format!("{LOOS}/requests/{id}/publish");
+        let path = town.at(&format!("/requests/{id}/publish"));
         async move { app.authed(Method::POST, &path, &agent).header("If-Match", etag).send().await.unwrap() }
     };
-    problem(app.authed(Method::POST, &format!("{LOOS}/requests/{id}/publish"), &agent).send().await.unwrap(), 428)
+    problem(app.authed(Method::POST, &town.at(&format!("/requests/{id}/publish")), &agent).send().await.unwrap(), 428)
         .await;
     let published = publish("\"1\"".to_owned()).await;
     assert_eq!(published.status(), 200);
@@ -250,18 +222,18 @@ async fn publishing_is_recorded_and_idempotent() {
     assert_eq!(json(published).await["published"], true);
     let again = publish(etag.clone()).await;
     assert_eq!(again.headers()["etag"].to_str().unwrap(), etag, "publishing twice changes nothing");
-    let public = json(app.get(&format!("{LOOS}/requests/{id}")).await).await;
+    let public = json(app.get(&town.at(&format!("/requests/{id}"))).await).await;
     assert_eq!(public["view"], "public");
     let unpublished = app
-        .authed(Method::POST, &format!("{LOOS}/requests/{id}/unpublish"), &agent)
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/unpublish")), &agent)
         .header("If-Match", etag)
         .send()
         .await
         .unwrap();
     assert_eq!(json(unpublished).await["published"], false);
-    problem(app.get(&format!("{LOOS}/requests/{id}")).await, 404).await;
+    problem(app.get(&town.at(&format!("/requests/{id}"))).await, 404).await;
     let history =
-        json(app.authed(Method::GET, &format!("{LOOS}/requests/{id}/history"), &agent).send().await.unwrap()).await;
+        json(app.authed(Method::GET, &town.at(&format!("/requests/{id}/history")), &agent).send().await.unwrap()).await;
     let kinds: Vec<&str> = history["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["created", "published", "unpublished"]);
 }

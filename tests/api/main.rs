@@ -1,12 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! One test binary: every test starts the real application on a random port with its own fresh
 //! database — a temporary SQLite file, or a new PostgreSQL database when `TEST_DATABASE_URL`
-//! names a server.
+//! names a server — copied from a template migrated once per process (see `databases`).
 
 mod auth;
 mod authorization;
 mod contract;
+mod databases;
 mod errors;
+mod fixtures;
 mod helpers;
 mod lifecycle;
 mod logs;

@@ -372,22 +372,21 @@ async fn passwords_secrets_and_emails_never_reach_the_logs_or_an_unrelated_respo
     let secret_password = "a very secret password 1234";
     let email = "secret.person@example.org";
     let body = json!({ "email": email, "password": secret_password, "municipality": "grenay" });
-    app.client.post(app.url("/v1/registrations")).json(&body).send().await.unwrap();
+    // Each step must do what it should, or the logs below would not hold what is looked for.
+    let registered = app.client.post(app.url("/v1/registrations")).json(&body).send().await.unwrap();
+    assert_eq!(registered.status(), 201);
     let tokens = json(app.password_grant(email, secret_password, None).await).await;
     let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
-    app.password_grant(email, "a wrong password guess", None).await;
+    problem(app.password_grant(email, "a wrong password guess", None).await, 400).await;
     let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token.as_str())];
-    app.client.post(app.url("/v1/auth/token")).form(&form).send().await.unwrap();
+    let refreshed = app.client.post(app.url("/v1/auth/token")).form(&form).send().await.unwrap();
+    assert_eq!(refreshed.status(), 200);
     app.client_login(implication_api::demo::CLIENT_ID, CLIENT_SECRET).await;
     let admin = app.login("admin@grenay.demo").await;
-    let listed = app
-        .authed(Method::GET, "/v1/municipalities/grenay/accounts", &admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let listed = app.authed(Method::GET, "/v1/municipalities/grenay/accounts", &admin).send().await.unwrap();
+    assert_eq!(listed.status(), 200);
+    let listed = listed.text().await.unwrap();
+    assert!(listed.contains(email), "the list holds the registered account: {listed}");
     assert!(!listed.contains("argon2") && !listed.contains("password"), "no hash in a response: {listed}");
 
     let logs = captured();

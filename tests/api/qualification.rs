@@ -2,27 +2,11 @@
 //! eligibility, the lifecycle's guards refusing and accepting, the history, "my work" lists by
 //! role, and suggestions of requests on the same subject.
 
-use crate::helpers::{TestApp, json, problem, spawn_demo_app};
-use crate::requests::{LOOS, personal_request, receipt, simple_request, staff_get, submit, transition};
+use crate::fixtures::{GREEN_SERVICE, PASSWORD, TestTown, WORKS_DELEGATION, WORKS_SERVICE, every_guard_passes};
+use crate::helpers::{TestApp, json, problem, spawn_app, spawn_demo_app};
+use crate::requests::{LOOS, personal_request};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// A complete document that lets every guard pass: another authority is competent (so the
-/// request may be redirected) and the four prerequisites hold (so it may be a fifty-fifty).
-pub fn every_guard_passes() -> Value {
-    json!({
-        "restated_need": "Un besoin reformulé avec le demandeur.",
-        "competence": "intercommunality",
-        "competent_authority": "Communauté d'agglomération de Lens-Liévin",
-        "recommended_level": "coproduction",
-        "fifty_fifty_eligibility": {
-            "general_interest": { "holds": true, "justification": "Pour tous." },
-            "public_domain": { "holds": true, "justification": "Terrain communal." },
-            "living_environment": { "holds": true, "justification": "Plus beau.", "aims": ["embellishment"] },
-            "citizen_delivery": { "holds": true, "justification": "Les habitants le font." }
-        }
-    })
-}
 
 /// The speeding complaint, complete: the municipality's competence, a consultation.
 fn speeding() -> Value {
@@ -38,48 +22,34 @@ fn speeding() -> Value {
     })
 }
 
-fn qualification_path(id: &str) -> String {
-    format!("{LOOS}/requests/{id}/qualification")
+fn qualification_path(town: &TestTown<'_>, id: &str) -> String {
+    town.at(&format!("/requests/{id}/qualification"))
 }
 
-/// Puts a document with the request's current ETag.
-pub async fn put_qualification(app: &TestApp, token: &str, id: &str, document: &Value) -> reqwest::Response {
-    let (_, etag) = staff_get(app, token, id).await;
-    app.authed(Method::PUT, &qualification_path(id), token)
-        .header("If-Match", etag)
-        .json(document)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// Records a document (asserting a 200) and returns the view.
-pub async fn record_qualification(app: &TestApp, token: &str, id: &str, document: &Value) -> Value {
-    let response = put_qualification(app, token, id, document).await;
-    assert_eq!(response.status(), 200, "qualification refused");
-    json(response).await
-}
-
-async fn get_qualification(app: &TestApp, token: &str, id: &str) -> (Value, String) {
-    let response = app.authed(Method::GET, &qualification_path(id), token).send().await.unwrap();
+async fn get_qualification(town: &TestTown<'_>, token: &str, id: &str) -> (Value, String) {
+    let response = town.app.authed(Method::GET, &qualification_path(town, id), token).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
     (json(response).await, etag)
 }
 
-/// A new request moved to `qualifying`, with its id.
-async fn qualifying(app: &TestApp, token: &str, body: &Value) -> String {
-    let id = receipt(app, None, body).await["id"].as_str().unwrap().to_owned();
-    assert_eq!(transition(app, token, &id, json!({ "to": "qualifying" })).await.status(), 200);
+/// A new request of the town moved to `qualifying`, with its id.
+async fn qualifying(town: &TestTown<'_>, title: &str) -> String {
+    town.request().title(title).in_status("qualifying").await.id
+}
+
+/// A request of the town moved to `qualified` with `document`.
+async fn qualified(town: &TestTown<'_>, document: &Value) -> String {
+    let agent = town.agent().await;
+    let id = qualifying(town, "À qualifier").await;
+    town.record_qualification(&agent, &id, document).await;
+    assert_eq!(town.transition(&agent, &id, json!({ "to": "qualified" })).await.status(), 200);
     id
 }
 
-/// A request moved to `qualified` with `document`.
-async fn qualified(app: &TestApp, token: &str, document: &Value) -> String {
-    let id = qualifying(app, token, &simple_request("À qualifier")).await;
-    record_qualification(app, token, &id, document).await;
-    assert_eq!(transition(app, token, &id, json!({ "to": "qualified" })).await.status(), 200);
-    id
+/// Submits `body` anonymously to the town; returns the receipt.
+async fn submitted(town: &TestTown<'_>, body: &Value) -> Value {
+    town.request().body(body.clone()).submitted().await.receipt
 }
 
 fn fields(problem: &Value) -> Vec<String> {
@@ -88,11 +58,12 @@ fn fields(problem: &Value) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_request_reads_as_an_empty_incomplete_ineligible_qualification() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let id = receipt(&app, None, &personal_request()).await["id"].as_str().unwrap().to_owned();
-    let (_, request_etag) = staff_get(&app, &agent, &id).await;
-    let (view, etag) = get_qualification(&app, &agent, &id).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = town.request().body(personal_request()).submitted().await.id;
+    let (_, request_etag) = town.staff_get(&agent, &id).await;
+    let (view, etag) = get_qualification(&town, &agent, &id).await;
     assert_eq!(etag, request_etag, "the request's ETag covers its qualification");
     assert_eq!(view["recorded"], false);
     assert_eq!(view["complete"], false);
@@ -105,53 +76,55 @@ async fn a_new_request_reads_as_an_empty_incomplete_ineligible_qualification() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_is_qualified_only_once_the_essentials_are_recorded() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let id = qualifying(&app, &agent, &simple_request("Vitesse rue Lamartine")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = qualifying(&town, "Vitesse rue Lamartine").await;
 
-    let refused = problem(transition(&app, &agent, &id, json!({ "to": "qualified" })).await, 409).await;
+    let refused = problem(town.transition(&agent, &id, json!({ "to": "qualified" })).await, 409).await;
     assert_eq!(refused["rule"], "qualification_incomplete");
     assert_eq!(fields(&refused), ["restated_need", "competence", "recommended_level"]);
     assert_eq!(refused["allowed_transitions"], json!(["qualified", "merged"]));
 
     let partial =
-        record_qualification(&app, &agent, &id, &json!({ "restated_need": "Faire ralentir les voitures." })).await;
+        town.record_qualification(&agent, &id, &json!({ "restated_need": "Faire ralentir les voitures." })).await;
     assert_eq!(partial["complete"], false);
     assert_eq!(partial["missing"], json!(["competence", "recommended_level"]));
-    let still = problem(transition(&app, &agent, &id, json!({ "to": "qualified" })).await, 409).await;
+    let still = problem(town.transition(&agent, &id, json!({ "to": "qualified" })).await, 409).await;
     assert_eq!(fields(&still), ["competence", "recommended_level"]);
 
-    let complete = record_qualification(&app, &agent, &id, &speeding()).await;
+    let complete = town.record_qualification(&agent, &id, &speeding()).await;
     assert_eq!(complete["complete"], true);
     assert_eq!(complete["missing"], json!([]));
-    let moved = transition(&app, &agent, &id, json!({ "to": "qualified" })).await;
+    let moved = town.transition(&agent, &id, json!({ "to": "qualified" })).await;
     assert_eq!(moved.status(), 200);
     assert_eq!(json(moved).await["status"], "qualified");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_is_redirected_only_to_another_named_authority_and_the_requester_is_told_which() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let submitted = receipt(&app, None, &simple_request("Poubelles non ramassées")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let submitted = town.request().title("Poubelles non ramassées").submitted().await.receipt;
     let id = submitted["id"].as_str().unwrap().to_owned();
-    assert_eq!(transition(&app, &agent, &id, json!({ "to": "qualifying" })).await.status(), 200);
-    record_qualification(&app, &agent, &id, &speeding()).await;
-    assert_eq!(transition(&app, &agent, &id, json!({ "to": "qualified" })).await.status(), 200);
+    assert_eq!(town.transition(&agent, &id, json!({ "to": "qualifying" })).await.status(), 200);
+    town.record_qualification(&agent, &id, &speeding()).await;
+    assert_eq!(town.transition(&agent, &id, json!({ "to": "qualified" })).await.status(), 200);
 
     let reason = "Nous lui avons transmis les adresses signalées.";
     let refused =
-        problem(transition(&app, &agent, &id, json!({ "to": "redirected", "reason": reason })).await, 409).await;
+        problem(town.transition(&agent, &id, json!({ "to": "redirected", "reason": reason })).await, 409).await;
     assert_eq!(refused["rule"], "competence_is_municipal");
     assert_eq!(fields(&refused), ["competence"]);
 
     let mut unnamed = speeding();
     unnamed["competence"] = json!("intercommunality");
-    let invalid = problem(put_qualification(&app, &agent, &id, &unnamed).await, 422).await;
+    let invalid = problem(town.put_qualification(&agent, &id, &unnamed).await, 422).await;
     assert_eq!(fields(&invalid), ["competent_authority"]);
     unnamed["competent_authority"] = json!("Communauté d'agglomération de Lens-Liévin");
-    record_qualification(&app, &agent, &id, &unnamed).await;
-    let moved = transition(&app, &agent, &id, json!({ "to": "redirected", "reason": reason })).await;
+    town.record_qualification(&agent, &id, &unnamed).await;
+    let moved = town.transition(&agent, &id, json!({ "to": "redirected", "reason": reason })).await;
     assert_eq!(moved.status(), 200);
 
     // The requester reads, with their tracking code, who is competent and what was sent on.
@@ -164,106 +137,110 @@ async fn a_request_is_redirected_only_to_another_named_authority_and_the_request
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_an_eligible_request_goes_to_a_fifty_fifty_and_the_unmet_prerequisites_are_named() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
     let mut document = speeding();
     document["fifty_fifty_eligibility"] = json!({
         "general_interest": { "holds": true, "justification": "Pour tous." },
         "public_domain": { "holds": false, "justification": "Un terrain privé." },
         "living_environment": { "holds": true, "justification": "Plus sûr.", "aims": ["safety"] }
     });
-    let id = qualified(&app, &agent, &document).await;
-    let (view, _) = get_qualification(&app, &agent, &id).await;
+    let id = qualified(&town, &document).await;
+    let (view, _) = get_qualification(&town, &agent, &id).await;
     assert_eq!(view["eligible"], false);
     assert_eq!(view["unmet"], json!(["public_domain", "citizen_delivery"]));
-    let refused = problem(transition(&app, &agent, &id, json!({ "to": "in_fifty_fifty" })).await, 409).await;
+    let refused = problem(town.transition(&agent, &id, json!({ "to": "in_fifty_fifty" })).await, 409).await;
     assert_eq!(refused["rule"], "not_eligible_for_fifty_fifty");
     assert_eq!(fields(&refused), ["fifty_fifty_eligibility.public_domain", "fifty_fifty_eligibility.citizen_delivery"]);
 
-    let view = record_qualification(&app, &agent, &id, &every_guard_passes()).await;
+    let view = town.record_qualification(&agent, &id, &every_guard_passes()).await;
     assert_eq!(view["eligible"], true);
-    assert_eq!(transition(&app, &agent, &id, json!({ "to": "in_fifty_fifty" })).await.status(), 200);
+    assert_eq!(town.transition(&agent, &id, json!({ "to": "in_fifty_fifty" })).await.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_qualification_never_undoes_what_the_status_of_its_request_required() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let id = qualified(&app, &agent, &every_guard_passes()).await;
-    assert_eq!(transition(&app, &agent, &id, json!({ "to": "in_fifty_fifty" })).await.status(), 200);
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = qualified(&town, &every_guard_passes()).await;
+    assert_eq!(town.transition(&agent, &id, json!({ "to": "in_fifty_fifty" })).await.status(), 200);
     let mut weaker = every_guard_passes();
     weaker["fifty_fifty_eligibility"]["citizen_delivery"]["holds"] = json!(false);
-    let refused = problem(put_qualification(&app, &agent, &id, &weaker).await, 422).await;
+    let refused = problem(town.put_qualification(&agent, &id, &weaker).await, 422).await;
     assert_eq!(fields(&refused), ["fifty_fifty_eligibility.citizen_delivery"]);
-    let emptied = problem(put_qualification(&app, &agent, &id, &json!({})).await, 422).await;
+    let emptied = problem(town.put_qualification(&agent, &id, &json!({})).await, 422).await;
     assert_eq!(fields(&emptied).len(), 7, "the essentials and the four prerequisites");
     let mut routed = every_guard_passes();
     routed["routing"] = json!({ "services": ["service-environnement"] });
-    assert_eq!(put_qualification(&app, &agent, &id, &routed).await.status(), 200, "what keeps the rules may change");
+    assert_eq!(town.put_qualification(&agent, &id, &routed).await.status(), 200, "what keeps the rules may change");
 
-    let redirected = qualified(&app, &agent, &every_guard_passes()).await;
+    let redirected = qualified(&town, &every_guard_passes()).await;
     let reason = json!({ "to": "redirected", "reason": "Transmis à l'agglomération." });
-    assert_eq!(transition(&app, &agent, &redirected, reason).await.status(), 200);
+    assert_eq!(town.transition(&agent, &redirected, reason).await.status(), 200);
     let mut ours = every_guard_passes();
     ours["competence"] = json!("municipality");
     ours["competent_authority"] = json!(null);
-    let refused = problem(put_qualification(&app, &agent, &redirected, &ours).await, 422).await;
+    let refused = problem(town.put_qualification(&agent, &redirected, &ours).await, 422).await;
     assert_eq!(fields(&refused), ["competence"]);
     let reopen = json!({ "to": "qualifying", "reason": "L'agglomération nous renvoie la demande." });
-    assert_eq!(transition(&app, &agent, &redirected, reopen).await.status(), 200);
-    assert_eq!(put_qualification(&app, &agent, &redirected, &ours).await.status(), 200, "reopened, it is free again");
+    assert_eq!(town.transition(&agent, &redirected, reopen).await.status(), 200);
+    assert_eq!(town.put_qualification(&agent, &redirected, &ours).await.status(), 200, "reopened, it is free again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_needs_the_current_etag_and_moves_the_requests() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let id = qualifying(&app, &agent, &simple_request("Un banc")).await;
-    let path = qualification_path(&id);
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = qualifying(&town, "Un banc").await;
+    let path = qualification_path(&town, &id);
     let missing = app.authed(Method::PUT, &path, &agent).json(&speeding()).send().await.unwrap();
     problem(missing, 428).await;
-    let (_, before) = staff_get(&app, &agent, &id).await;
+    let (_, before) = town.staff_get(&agent, &id).await;
     let first =
         app.authed(Method::PUT, &path, &agent).header("If-Match", &before).json(&speeding()).send().await.unwrap();
     assert_eq!(first.status(), 200);
     let after = first.headers()["etag"].to_str().unwrap().to_owned();
     assert_ne!(after, before);
-    assert_eq!(staff_get(&app, &agent, &id).await.1, after, "the request moved with its qualification");
+    assert_eq!(town.staff_get(&agent, &id).await.1, after, "the request moved with its qualification");
 
     let mut other = speeding();
     other["recommended_level"] = json!("information");
     let stale = app.authed(Method::PUT, &path, &agent).header("If-Match", &before).json(&other).send().await.unwrap();
     problem(stale, 412).await;
     let stale_move = app
-        .authed(Method::POST, &format!("{LOOS}/requests/{id}/transitions"), &agent)
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/transitions")), &agent)
         .header("If-Match", &before)
         .json(&json!({ "to": "qualified" }))
         .send()
         .await
         .unwrap();
     problem(stale_move, 412).await;
-    let (view, _) = get_qualification(&app, &agent, &id).await;
+    let (view, _) = get_qualification(&town, &agent, &id).await;
     assert_eq!(view["document"]["recommended_level"], "consultation", "the stale write changed nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_change_of_the_qualification_is_in_the_staff_history_by_field_name() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let submitted = receipt(&app, None, &simple_request("Un banc cassé")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let submitted = town.request().title("Un banc cassé").submitted().await.receipt;
     let id = submitted["id"].as_str().unwrap().to_owned();
-    record_qualification(&app, &agent, &id, &json!({ "restated_need": "Réparer le banc." })).await;
+    town.record_qualification(&agent, &id, &json!({ "restated_need": "Réparer le banc." })).await;
     let mut more = json!({ "restated_need": "Réparer le banc.", "competence": "municipality", "recommended_level": "information" });
-    record_qualification(&app, &agent, &id, &more).await;
-    let (_, etag) = staff_get(&app, &agent, &id).await;
-    let unchanged = record_qualification(&app, &agent, &id, &more).await;
+    town.record_qualification(&agent, &id, &more).await;
+    let (_, etag) = town.staff_get(&agent, &id).await;
+    let unchanged = town.record_qualification(&agent, &id, &more).await;
     assert_eq!(unchanged["complete"], true);
-    assert_eq!(staff_get(&app, &agent, &id).await.1, etag, "the same document again changes nothing");
+    assert_eq!(town.staff_get(&agent, &id).await.1, etag, "the same document again changes nothing");
     more["restated_need"] = json!("Remplacer le banc.");
-    record_qualification(&app, &agent, &id, &more).await;
+    town.record_qualification(&agent, &id, &more).await;
 
     let history =
-        json(app.authed(Method::GET, &format!("{LOOS}/requests/{id}/history"), &agent).send().await.unwrap()).await;
+        json(app.authed(Method::GET, &town.at(&format!("/requests/{id}/history")), &agent).send().await.unwrap()).await;
     let entries: Vec<&Value> =
         history["items"].as_array().unwrap().iter().filter(|e| e["kind"] == "qualification").collect();
     let changed: Vec<Value> = entries.iter().map(|e| e["fields"].clone()).collect();
@@ -281,10 +258,11 @@ async fn each_change_of_the_qualification_is_in_the_staff_history_by_field_name(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invalid_document_names_every_field_and_changes_nothing() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let id = receipt(&app, None, &simple_request("Un banc")).await["id"].as_str().unwrap().to_owned();
-    let (_, etag) = staff_get(&app, &agent, &id).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = town.request().title("Un banc").submitted().await.id;
+    let (_, etag) = town.staff_get(&agent, &id).await;
     let document = json!({
         "restated_need": "   ",
         "stakeholders": [{ "name": "Les voisins" }],
@@ -298,7 +276,7 @@ async fn an_invalid_document_names_every_field_and_changes_nothing() {
             "living_environment": { "holds": true, "justification": "Plus beau." }
         }
     });
-    let invalid = problem(put_qualification(&app, &agent, &id, &document).await, 422).await;
+    let invalid = problem(town.put_qualification(&agent, &id, &document).await, 422).await;
     let mut named = fields(&invalid);
     named.sort();
     assert_eq!(
@@ -316,81 +294,76 @@ async fn an_invalid_document_names_every_field_and_changes_nothing() {
             "themes[0]",
         ]
     );
-    let unknown_field = put_qualification(&app, &agent, &id, &json!({ "eligible": true })).await;
+    let unknown_field = town.put_qualification(&agent, &id, &json!({ "eligible": true })).await;
     assert_eq!(fields(&problem(unknown_field, 422).await), ["eligible"], "computed, never set by a client");
-    let (view, after) = get_qualification(&app, &agent, &id).await;
+    let (view, after) = get_qualification(&town, &agent, &id).await;
     assert_eq!(after, etag);
     assert_eq!(view["recorded"], false);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn its_themes_and_neighbourhood_become_the_requests_and_links_name_earlier_requests() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let earlier = receipt(&app, None, &simple_request("La même chose l'an dernier")).await["id"].clone();
-    let id = receipt(&app, None, &simple_request("Un banc")).await["id"].as_str().unwrap().to_owned();
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let earlier = json!(town.request().title("La même chose l'an dernier").submitted().await.id);
+    let id = town.request().title("Un banc").submitted().await.id;
     let mut document = speeding();
     document["previously_handled"] = json!([earlier]);
-    let view = record_qualification(&app, &agent, &id, &document).await;
+    let view = town.record_qualification(&agent, &id, &document).await;
     assert_eq!(view["document"]["previously_handled"], json!([earlier]));
     assert_eq!(
         view["document"]["routing"],
         json!({ "delegation": "travaux-et-urbanisme", "services": ["services-techniques"] })
     );
-    let (request, _) = staff_get(&app, &agent, &id).await;
+    let (request, _) = town.staff_get(&agent, &id).await;
     assert_eq!(request["themes"], json!(["roads-and-traffic"]));
     assert_eq!(request["neighbourhood"], "cite-12");
-    let listed = json(
-        app.authed(
-            Method::GET,
-            &format!("{LOOS}/requests?theme=roads-and-traffic&neighbourhood=cite-12&limit=200"),
-            &agent,
-        )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
-    assert!(listed["items"].as_array().unwrap().iter().any(|r| r["id"] == id.as_str()));
+    let listed = town.list_ids(Some(&agent), "theme=roads-and-traffic&neighbourhood=cite-12").await;
+    assert_eq!(
+        listed,
+        std::slice::from_ref(&id),
+        "found by the codes its qualification gave it, and the earlier one not"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nobody_but_the_towns_staff_sees_a_qualification() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let inhabitant = town.inhabitant().await;
     // The inhabitant's own request: still not theirs to see qualified.
-    let own = json(submit(&app, Some(&inhabitant), &simple_request("Ma demande")).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    record_qualification(&app, &agent, &own, &speeding()).await;
-    let path = qualification_path(&own);
+    let own = town.request().title("Ma demande").by(&inhabitant).submitted().await.id;
+    town.record_qualification(&agent, &own, &speeding()).await;
+    let path = qualification_path(&town, &own);
     problem(app.authed(Method::GET, &path, &inhabitant).send().await.unwrap(), 403).await;
     problem(app.get(&path).await, 401).await;
-    let grenay = app.login("admin@grenay.demo").await;
-    problem(app.authed(Method::GET, &path, &grenay).send().await.unwrap(), 404).await;
+    let neighbour = TestTown::new(&app).await;
+    let neighbours_admin = neighbour.admin().await;
+    problem(app.authed(Method::GET, &path, &neighbours_admin).send().await.unwrap(), 404).await;
     let as_requester =
-        json(app.authed(Method::GET, &format!("{LOOS}/requests/{own}"), &inhabitant).send().await.unwrap()).await;
+        json(app.authed(Method::GET, &town.at(&format!("/requests/{own}")), &inhabitant).send().await.unwrap()).await;
     assert!(!as_requester.to_string().contains("Faire ralentir"), "{as_requester}");
-    // A Grenay request through Loos' path does not exist.
-    let grenay_requests =
-        json(app.authed(Method::GET, "/v1/municipalities/grenay/requests", &grenay).send().await.unwrap()).await;
-    let theirs = grenay_requests["items"][0]["id"].as_str().unwrap();
-    problem(app.authed(Method::GET, &qualification_path(theirs), &agent).send().await.unwrap(), 404).await;
+    // The neighbouring town's request through this town's path does not exist.
+    let theirs = neighbour.request().title("Chez les voisins").submitted().await.id;
+    let theirs_here = qualification_path(&town, &theirs);
+    problem(app.authed(Method::GET, &theirs_here, &agent).send().await.unwrap(), 404).await;
+    let neighbours_agent = neighbour.agent().await;
+    get_qualification(&neighbour, &neighbours_agent, &theirs).await;
 }
 
-async fn ids_of(app: &TestApp, token: &str, query: &str) -> Vec<String> {
-    let response = app.authed(Method::GET, &format!("{LOOS}/requests?{query}&limit=200"), token).send().await.unwrap();
-    assert_eq!(response.status(), 200, "{query}");
-    json(response).await["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
+/// Every request of the town a staff list with `query` answers, all pages read.
+async fn ids_of(town: &TestTown<'_>, token: &str, query: &str) -> Vec<String> {
+    town.list_ids(Some(token), query).await
 }
 
-/// Creates an account with a role (and services) and signs it in.
-async fn member(app: &TestApp, admin: &str, email: &str, role: &str, services: &[&str]) -> (String, String) {
-    let password = "un mot de passe de test";
+/// Creates an account of the town with a role (and services) through the API, and signs it in.
+async fn member(town: &TestTown<'_>, email: &str, role: &str, services: &[&str]) -> (String, String) {
+    let (app, admin) = (town.app, town.admin().await);
+    let password = PASSWORD;
     let created = app
-        .authed(Method::POST, &format!("{LOOS}/accounts"), admin)
+        .authed(Method::POST, &town.at("/accounts"), &admin)
         .json(&json!({ "email": email, "role": role, "password": password, "services": services }))
         .send()
         .await
@@ -404,65 +377,72 @@ async fn member(app: &TestApp, admin: &str, email: &str, role: &str, services: &
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn my_work_is_what_is_routed_to_my_services_and_to_the_delegations_i_hold() {
-    let app = spawn_demo_app().await;
-    let admin = app.login("admin@loos-en-gohelle.demo").await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await; // services techniques
-    let mayor = app.login("elected@loos-en-gohelle.demo").await; // holds every delegation
-    let (_, gardener) = member(&app, &admin, "jardins@loos-en-gohelle.fr", "agent", &["service-environnement"]).await;
-    let (deputy_id, deputy) = member(&app, &admin, "adjointe@loos-en-gohelle.fr", "elected", &[]).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let admin = town.admin().await;
+    let agent = town.agent().await; // in the works service
+    let mayor = town.elected().await; // holds every delegation
+    let (_, gardener) = member(&town, "jardins@town.test", "agent", &[GREEN_SERVICE]).await;
+    let (deputy_id, deputy) = member(&town, "adjointe@town.test", "elected", &[]).await;
     let created = app
-        .authed(Method::POST, &format!("{LOOS}/delegations"), &admin)
+        .authed(Method::POST, &town.at("/delegations"), &admin)
         .json(&json!({ "name": "Culture", "holder": deputy_id }))
         .send()
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
 
-    let flowers = receipt(&app, None, &simple_request("Des fleurs")).await["id"].as_str().unwrap().to_owned();
+    let flowers = town.request().title("Des fleurs").submitted().await.id;
     let mut document = speeding();
-    document["routing"] = json!({ "delegation": "culture", "services": ["service-environnement"] });
-    record_qualification(&app, &agent, &flowers, &document).await;
-    let road = receipt(&app, None, &simple_request("La route")).await["id"].as_str().unwrap().to_owned();
-    record_qualification(&app, &agent, &road, &speeding()).await;
-    let unrouted = receipt(&app, None, &simple_request("Rien")).await["id"].as_str().unwrap().to_owned();
+    document["routing"] = json!({ "delegation": "culture", "services": [GREEN_SERVICE] });
+    town.record_qualification(&agent, &flowers, &document).await;
+    let road = town.request().title("La route").submitted().await.id;
+    town.record_qualification(&agent, &road, &speeding()).await;
+    let unrouted = town.request().title("Rien").submitted().await.id;
 
     let mine = |list: &[String], expected: &[&String], absent: &[&String]| {
         expected.iter().all(|id| list.contains(id)) && absent.iter().all(|id| !list.contains(id))
     };
-    assert!(mine(&ids_of(&app, &agent, "assigned_to=me").await, &[&road], &[&flowers, &unrouted]));
-    assert!(mine(&ids_of(&app, &gardener, "assigned_to=me").await, &[&flowers], &[&road, &unrouted]));
-    assert!(mine(&ids_of(&app, &deputy, "assigned_to=me").await, &[&flowers], &[&road, &unrouted]));
-    assert!(mine(&ids_of(&app, &mayor, "assigned_to=me").await, &[&flowers, &road], &[&unrouted]));
-    assert!(ids_of(&app, &admin, "assigned_to=me").await.is_empty(), "the admin is in no service and holds nothing");
+    assert!(mine(&ids_of(&town, &agent, "assigned_to=me").await, &[&road], &[&flowers, &unrouted]));
+    assert!(mine(&ids_of(&town, &gardener, "assigned_to=me").await, &[&flowers], &[&road, &unrouted]));
+    assert!(mine(&ids_of(&town, &deputy, "assigned_to=me").await, &[&flowers], &[&road, &unrouted]));
+    assert!(mine(&ids_of(&town, &mayor, "assigned_to=me").await, &[&flowers, &road], &[&unrouted]));
+    assert!(ids_of(&town, &admin, "assigned_to=me").await.is_empty(), "the admin is in no service and holds nothing");
 
-    assert!(mine(&ids_of(&app, &agent, "routed_service=service-environnement").await, &[&flowers], &[&road]));
-    assert_eq!(ids_of(&app, &agent, "routed_delegation=culture").await, std::slice::from_ref(&flowers));
+    assert!(mine(&ids_of(&town, &agent, &format!("routed_service={GREEN_SERVICE}")).await, &[&flowers], &[&road]));
+    assert_eq!(ids_of(&town, &agent, "routed_delegation=culture").await, std::slice::from_ref(&flowers));
     assert!(
-        ids_of(&app, &agent, "routed_service=service-environnement&routed_delegation=travaux-et-urbanisme")
+        ids_of(&town, &agent, &format!("routed_service={GREEN_SERVICE}&routed_delegation={WORKS_DELEGATION}"))
             .await
             .is_empty()
     );
-    assert!(mine(&ids_of(&app, &agent, "routed_delegation=travaux-et-urbanisme").await, &[&road], &[&flowers]));
+    assert!(mine(
+        &ids_of(&town, &agent, &format!("routed_delegation={WORKS_DELEGATION}")).await,
+        &[&road],
+        &[&flowers]
+    ));
 
     // Rerouting moves it out of the old lists.
     let mut rerouted = speeding();
-    rerouted["routing"] = json!({ "services": ["services-techniques"] });
-    record_qualification(&app, &agent, &flowers, &rerouted).await;
-    assert!(!ids_of(&app, &gardener, "assigned_to=me").await.contains(&flowers));
-    assert!(ids_of(&app, &agent, "assigned_to=me").await.contains(&flowers));
+    rerouted["routing"] = json!({ "services": [WORKS_SERVICE] });
+    town.record_qualification(&agent, &flowers, &rerouted).await;
+    assert!(!ids_of(&town, &gardener, "assigned_to=me").await.contains(&flowers));
+    assert!(ids_of(&town, &agent, "assigned_to=me").await.contains(&flowers));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn routing_filters_are_for_staff_and_name_unknown_codes() {
-    let app = spawn_demo_app().await;
-    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let list = format!("{LOOS}/requests?assigned_to=me");
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let inhabitant = town.inhabitant().await;
+    let agent = town.agent().await;
+    let list = town.at("/requests?assigned_to=me");
     problem(app.get(&list).await, 401).await;
     problem(app.authed(Method::GET, &list, &inhabitant).send().await.unwrap(), 403).await;
-    let grenay = app.login("agent@grenay.demo").await;
+    let neighbour = TestTown::new(&app).await;
+    let neighbours_agent = neighbour.agent().await;
     problem(
-        app.authed(Method::GET, &format!("{LOOS}/requests?routed_service=services-techniques"), &grenay)
+        app.authed(Method::GET, &town.at(&format!("/requests?routed_service={WORKS_SERVICE}")), &neighbours_agent)
             .send()
             .await
             .unwrap(),
@@ -470,11 +450,7 @@ async fn routing_filters_are_for_staff_and_name_unknown_codes() {
     )
     .await;
     let bad = app
-        .authed(
-            Method::GET,
-            &format!("{LOOS}/requests?assigned_to=you&routed_service=nope&routed_delegation=nope"),
-            &agent,
-        )
+        .authed(Method::GET, &town.at("/requests?assigned_to=you&routed_service=nope&routed_delegation=nope"), &agent)
         .send()
         .await
         .unwrap();
@@ -484,15 +460,15 @@ async fn routing_filters_are_for_staff_and_name_unknown_codes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn suggestions_put_the_same_subject_first_and_leave_out_the_unrelated() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
     let submit_one = |title: &str, description: &str, theme: &str, neighbourhood: &str| {
         json!({ "kind": "complaint", "title": title, "description": description,
             "themes": [theme], "neighbourhood": neighbourhood })
     };
-    let me = receipt(
-        &app,
-        None,
+    let me = submitted(
+        &town,
         &submit_one(
             "Lampadaire éteint rue des Glycines",
             "Le lampadaire du 12 ne s'allume plus.",
@@ -501,9 +477,8 @@ async fn suggestions_put_the_same_subject_first_and_leave_out_the_unrelated() {
         ),
     )
     .await;
-    let twin = receipt(
-        &app,
-        None,
+    let twin = submitted(
+        &town,
         &submit_one(
             "Rue des Glycines : lampadaire en panne",
             "Plus de lumière le soir.",
@@ -513,25 +488,24 @@ async fn suggestions_put_the_same_subject_first_and_leave_out_the_unrelated() {
     )
     .await;
     let elsewhere =
-        receipt(&app, None, &submit_one("Lampadaire cassé", "Près de la gare.", "roads-and-traffic", "centre-ville"))
+        submitted(&town, &submit_one("Lampadaire cassé", "Près de la gare.", "roads-and-traffic", "centre-ville"))
             .await;
     let nearby =
-        receipt(&app, None, &submit_one("Trottoir défoncé", "Devant la boulangerie.", "roads-and-traffic", "cite-11"))
+        submitted(&town, &submit_one("Trottoir défoncé", "Devant la boulangerie.", "roads-and-traffic", "cite-11"))
             .await;
-    let unrelated =
-        receipt(&app, None, &submit_one("Concert au parc", "Un concert en juin.", "culture", "cite-11")).await;
-    let merged = receipt(
-        &app,
-        None,
+    let unrelated = submitted(&town, &submit_one("Concert au parc", "Un concert en juin.", "culture", "cite-11")).await;
+    let merged = submitted(
+        &town,
         &submit_one("Lampadaire éteint rue des Glycines", "Toujours éteint.", "roads-and-traffic", "cite-11"),
     )
     .await;
     let (merged_id, twin_id) = (merged["id"].as_str().unwrap(), twin["id"].as_str().unwrap());
     let merge = json!({ "to": "merged", "into": twin_id, "reason": "Même lampadaire." });
-    assert_eq!(transition(&app, &agent, merged_id, merge).await.status(), 200);
+    assert_eq!(town.transition(&agent, merged_id, merge).await.status(), 200);
 
     let id = me["id"].as_str().unwrap();
-    let response = app.authed(Method::GET, &format!("{LOOS}/requests/{id}/suggestions"), &agent).send().await.unwrap();
+    let response =
+        app.authed(Method::GET, &town.at(&format!("/requests/{id}/suggestions")), &agent).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let items = json(response).await["items"].as_array().unwrap().clone();
     let order: Vec<&str> = items.iter().map(|s| s["request"]["id"].as_str().unwrap()).collect();
@@ -549,17 +523,32 @@ async fn suggestions_put_the_same_subject_first_and_leave_out_the_unrelated() {
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 
     let one = json(
-        app.authed(Method::GET, &format!("{LOOS}/requests/{id}/suggestions?limit=1"), &agent).send().await.unwrap(),
+        app.authed(Method::GET, &town.at(&format!("/requests/{id}/suggestions?limit=1")), &agent).send().await.unwrap(),
     )
     .await;
     assert_eq!(one["items"].as_array().unwrap().len(), 1);
     let bad =
-        app.authed(Method::GET, &format!("{LOOS}/requests/{id}/suggestions?limit=0"), &agent).send().await.unwrap();
+        app.authed(Method::GET, &town.at(&format!("/requests/{id}/suggestions?limit=0")), &agent).send().await.unwrap();
     assert_eq!(fields(&problem(bad, 400).await), ["limit"]);
-    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
+    let inhabitant = town.inhabitant().await;
     let refused =
-        app.authed(Method::GET, &format!("{LOOS}/requests/{id}/suggestions"), &inhabitant).send().await.unwrap();
+        app.authed(Method::GET, &town.at(&format!("/requests/{id}/suggestions")), &inhabitant).send().await.unwrap();
     problem(refused, 403).await;
+}
+
+/// The qualification of a demo request of Loos.
+async fn demo_qualification(app: &TestApp, token: &str, id: &str) -> (Value, String) {
+    let response = app.authed(Method::GET, &format!("{LOOS}/requests/{id}/qualification"), token).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    (json(response).await, etag)
+}
+
+/// The status of a demo request of Loos.
+async fn demo_status(app: &TestApp, token: &str, id: &str) -> Value {
+    let response = app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), token).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    json(response).await["status"].clone()
 }
 
 /// The id of the demo request with this title.
@@ -576,26 +565,26 @@ async fn the_demo_requests_come_qualified_in_several_ways() {
     let app = spawn_demo_app().await;
     let agent = app.login("agent@loos-en-gohelle.demo").await;
     let waste = demo_request(&app, &agent, "Poubelles non ramassées rue Bayard").await;
-    let (view, _) = get_qualification(&app, &agent, &waste).await;
+    let (view, _) = demo_qualification(&app, &agent, &waste).await;
     assert_eq!(view["document"]["competence"], "intercommunality");
     assert_eq!(view["document"]["competent_authority"], "Communauté d'agglomération de Lens-Liévin");
-    assert_eq!(staff_get(&app, &agent, &waste).await.0["status"], "redirected");
+    assert_eq!(demo_status(&app, &agent, &waste).await, "redirected");
 
     let speeding = demo_request(&app, &agent, "Vitesse excessive dans le lotissement des Tilleuls").await;
-    let (view, _) = get_qualification(&app, &agent, &speeding).await;
+    let (view, _) = demo_qualification(&app, &agent, &speeding).await;
     assert_eq!(view["document"]["recommended_level"], "consultation");
 
     let flowers = demo_request(&app, &agent, "Des bacs à fleurs rue Bayard").await;
-    assert_eq!(get_qualification(&app, &agent, &flowers).await.0["eligible"], true);
+    assert_eq!(demo_qualification(&app, &agent, &flowers).await.0["eligible"], true);
     let shelters = demo_request(&app, &agent, "Nouveaux abris pour les joueurs de football").await;
-    let (view, _) = get_qualification(&app, &agent, &shelters).await;
+    let (view, _) = demo_qualification(&app, &agent, &shelters).await;
     assert_eq!(view["eligible"], true);
-    assert_eq!(staff_get(&app, &agent, &shelters).await.0["status"], "qualified");
+    assert_eq!(demo_status(&app, &agent, &shelters).await, "qualified");
 
     let driveway = demo_request(&app, &agent, "Goudronner l'allée de ma propriété").await;
-    assert_eq!(get_qualification(&app, &agent, &driveway).await.0["eligible"], false);
+    assert_eq!(demo_qualification(&app, &agent, &driveway).await.0["eligible"], false);
     let lamartine = demo_request(&app, &agent, "Ça roule trop vite rue Lamartine").await;
-    assert_eq!(get_qualification(&app, &agent, &lamartine).await.0["recorded"], false, "left for the walkthrough");
+    assert_eq!(demo_qualification(&app, &agent, &lamartine).await.0["recorded"], false, "left for the walkthrough");
 }
 
 fn urlencode(text: &str) -> String {

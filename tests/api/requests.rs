@@ -1,9 +1,9 @@
 //! Requests: intake by every kind of caller, registration numbers, idempotency, views, edits,
 //! answers, tracking and the late flag. The lifecycle has its own module.
 
-use crate::helpers::{TestApp, json, problem, spawn_app_with, spawn_demo_app};
+use crate::fixtures::{TestTown, every_guard_passes};
+use crate::helpers::{json, problem, spawn_app, spawn_app_with};
 use chrono::{Days, Utc};
-use implication_api::demo::{CLIENT_ID, CLIENT_SECRET};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -32,39 +32,16 @@ pub fn simple_request(title: &str) -> Value {
     json!({ "kind": "idea", "title": title, "description": "Une idée pour la commune." })
 }
 
-/// Submits a request with an optional token; returns the response.
-pub async fn submit(app: &TestApp, token: Option<&str>, body: &Value) -> reqwest::Response {
-    let mut request = app.client.post(app.url(&format!("{LOOS}/requests"))).json(body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    request.send().await.unwrap()
+/// Submits a request to the town with an optional token; returns the response.
+async fn submit(town: &TestTown<'_>, token: Option<&str>, body: &Value) -> reqwest::Response {
+    town.submit(token, body).await
 }
 
 /// Submits and returns the receipt (asserting a 201).
-pub async fn receipt(app: &TestApp, token: Option<&str>, body: &Value) -> Value {
-    let response = submit(app, token, body).await;
+async fn receipt(town: &TestTown<'_>, token: Option<&str>, body: &Value) -> Value {
+    let response = submit(town, token, body).await;
     assert_eq!(response.status(), 201, "submission refused");
     json(response).await
-}
-
-/// The staff view of a request and its ETag.
-pub async fn staff_get(app: &TestApp, token: &str, id: &str) -> (Value, String) {
-    let response = app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), token).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
-    (json(response).await, etag)
-}
-
-/// Posts a transition with the request's current ETag.
-pub async fn transition(app: &TestApp, token: &str, id: &str, body: Value) -> reqwest::Response {
-    let (_, etag) = staff_get(app, token, id).await;
-    app.authed(Method::POST, &format!("{LOOS}/requests/{id}/transitions"), token)
-        .header("If-Match", etag)
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
 }
 
 fn sequence(registration_number: &Value) -> u32 {
@@ -73,8 +50,9 @@ fn sequence(registration_number: &Value) -> u32 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_inhabitant_submits_and_gets_a_number_and_a_tracking_code() {
-    let app = spawn_demo_app().await;
-    let response = submit(&app, None, &personal_request()).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let response = submit(&town, None, &personal_request()).await;
     assert_eq!(response.status(), 201);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let receipt = json(response).await;
@@ -83,9 +61,9 @@ async fn an_anonymous_inhabitant_submits_and_gets_a_number_and_a_tracking_code()
     assert_eq!(receipt["registration_number"].as_str().unwrap().len(), 10, "YYYY-NNNNN");
     let code = receipt["tracking_code"].as_str().unwrap();
     assert_eq!(code.len(), 26);
-    assert_eq!(location, format!("{LOOS}/requests/{}", receipt["id"].as_str().unwrap()));
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let (request, _) = staff_get(&app, &agent, receipt["id"].as_str().unwrap()).await;
+    assert_eq!(location, town.at(&format!("/requests/{}", receipt["id"].as_str().unwrap())));
+    let agent = town.agent().await;
+    let (request, _) = town.staff_get(&agent, receipt["id"].as_str().unwrap()).await;
     assert_eq!(request["channel"], "website");
     assert_eq!(request["status"], "received");
     assert_eq!(request["received_on"], Utc::now().date_naive().to_string());
@@ -96,9 +74,11 @@ async fn an_anonymous_inhabitant_submits_and_gets_a_number_and_a_tracking_code()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tracking_code_is_stored_only_as_a_hash() {
-    let app = spawn_demo_app().await;
-    let receipt = receipt(&app, None, &simple_request("Un banc")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let receipt = receipt(&town, None, &simple_request("Un banc")).await;
     let code = receipt["tracking_code"].as_str().unwrap();
+    assert_eq!(code.len(), 26);
     use implication_storage::sea_orm::{ConnectionTrait, Statement};
     let rows = app
         .db
@@ -109,44 +89,47 @@ async fn the_tracking_code_is_stored_only_as_a_hash() {
         ))
         .await
         .unwrap();
-    for row in rows {
-        let stored: String = row.try_get("", "tracking_hash").unwrap();
-        assert_ne!(stored, code);
-        assert_eq!(stored.len(), 64);
-    }
+    assert_eq!(rows.len(), 1, "the request just submitted, and only it");
+    let stored: String = rows[0].try_get("", "tracking_hash").unwrap();
+    assert!(!stored.contains(code), "the code itself is not stored");
+    assert_eq!(stored, implication_api::auth::secrets::sha256_hex(code), "its SHA-256, in hexadecimal");
+    let followed = app.get(&town.at(&format!("/tracking/{code}"))).await;
+    assert_eq!(followed.status(), 200, "the code still finds the request through its hash");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_types_in_a_letter_received_last_week() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
     let last_week = Utc::now().date_naive().checked_sub_days(Days::new(7)).unwrap().to_string();
     let mut letter = simple_request("Courrier : des jardinières rue Bayard");
     letter["channel"] = json!("letter");
     letter["received_on"] = json!(last_week);
-    let receipt = receipt(&app, Some(&agent), &letter).await;
+    let receipt = receipt(&town, Some(&agent), &letter).await;
     assert_eq!(receipt["received_on"], last_week);
-    let (request, _) = staff_get(&app, &agent, receipt["id"].as_str().unwrap()).await;
+    let (request, _) = town.staff_get(&agent, receipt["id"].as_str().unwrap()).await;
     assert_eq!(request["channel"], "letter");
     assert_eq!(request["submitted_by"]["kind"], "account");
 
     let tomorrow = Utc::now().date_naive().checked_add_days(Days::new(1)).unwrap().to_string();
     letter["received_on"] = json!(tomorrow);
-    let refused = problem(submit(&app, Some(&agent), &letter).await, 422).await;
+    let refused = problem(submit(&town, Some(&agent), &letter).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "received_on");
     letter["received_on"] = json!(last_week);
     letter.as_object_mut().unwrap().remove("channel");
-    let refused = problem(submit(&app, Some(&agent), &letter).await, 422).await;
+    let refused = problem(submit(&town, Some(&agent), &letter).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "channel", "staff say how a request came");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_cannot_choose_the_channel_nor_backdate() {
-    let app = spawn_demo_app().await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
     let mut body = simple_request("Boîte à livres");
     body["channel"] = json!("letter");
     body["received_on"] = json!("2026-01-01");
-    let refused = problem(submit(&app, None, &body).await, 422).await;
+    let refused = problem(submit(&town, None, &body).await, 422).await;
     let fields: Vec<&str> =
         refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["channel", "received_on"]);
@@ -154,55 +137,64 @@ async fn the_public_cannot_choose_the_channel_nor_backdate() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_signed_in_inhabitant_submits_and_follows_it_from_their_account() {
-    let app = spawn_demo_app().await;
-    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
-    let receipt = receipt(&app, Some(&inhabitant), &simple_request("Des bancs au city-stade")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let inhabitant = town.inhabitant().await;
+    let receipt = receipt(&town, Some(&inhabitant), &simple_request("Des bancs au city-stade")).await;
     let id = receipt["id"].as_str().unwrap();
-    let mine = app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), &inhabitant).send().await.unwrap();
+    let mine = app.authed(Method::GET, &town.at(&format!("/requests/{id}")), &inhabitant).send().await.unwrap();
     assert_eq!(mine.status(), 200);
     let mine = json(mine).await;
     assert_eq!(mine["view"], "requester");
     assert_eq!(mine["history"][0]["kind"], "created");
-    let other = app.login("admin@grenay.demo").await;
-    let foreign = app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), &other).send().await.unwrap();
+    let neighbour = TestTown::new(&app).await;
+    let other = neighbour.admin().await;
+    let foreign = app.authed(Method::GET, &town.at(&format!("/requests/{id}")), &other).send().await.unwrap();
     assert_eq!(foreign.status(), 404, "unpublished, and not theirs");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partner_tool_submits_for_its_association() {
-    let app = spawn_demo_app().await;
-    let client = app.client_login(CLIENT_ID, CLIENT_SECRET).await;
-    let receipt = receipt(&app, Some(&client), &simple_request("Nettoyage du terril")).await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let (request, _) = staff_get(&app, &agent, receipt["id"].as_str().unwrap()).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let admin = town.admin().await;
+    let new_client = |name: &'static str, scopes: Value| {
+        let (app, town, admin) = (&app, &town, admin.clone());
+        async move {
+            let created = app
+                .authed(Method::POST, &town.at("/clients"), &admin)
+                .json(&json!({ "name": name, "association": "Les Bâtisseurs", "scopes": scopes }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(created.status(), 201);
+            let created = json(created).await;
+            app.client_login(created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap()).await
+        }
+    };
+    let client = new_client("Outil des Bâtisseurs", json!(["requests:read", "requests:write"])).await;
+    let receipt = receipt(&town, Some(&client), &simple_request("Nettoyage du terril")).await;
+    let agent = town.agent().await;
+    let (request, _) = town.staff_get(&agent, receipt["id"].as_str().unwrap()).await;
     assert_eq!(request["channel"], "partner_tool");
     assert_eq!(request["submitted_by"]["kind"], "client");
-    assert!(request["association"].as_str().is_some_and(|a| !a.is_empty()));
-    let theirs = app.authed(Method::GET, &format!("{LOOS}/requests/{}", receipt["id"].as_str().unwrap()), &client);
+    assert_eq!(request["association"], "Les Bâtisseurs");
+    let theirs = app.authed(Method::GET, &town.at(&format!("/requests/{}", receipt["id"].as_str().unwrap())), &client);
     assert_eq!(json(theirs.send().await.unwrap()).await["view"], "requester");
 
-    let admin = app.login("admin@loos-en-gohelle.demo").await;
-    let created = app
-        .authed(Method::POST, &format!("{LOOS}/clients"), &admin)
-        .json(&json!({ "name": "Lecteur", "association": "Les Bâtisseurs", "scopes": ["projects:read"] }))
-        .send()
-        .await
-        .unwrap();
-    let created = json(created).await;
-    let unscoped =
-        app.client_login(created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap()).await;
-    problem(submit(&app, Some(&unscoped), &simple_request("Sans droit")).await, 403).await;
+    let unscoped = new_client("Lecteur", json!(["projects:read"])).await;
+    problem(submit(&town, Some(&unscoped), &simple_request("Sans droit")).await, 403).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_submissions_get_fifty_consecutive_numbers() {
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
-    let before = receipt(&app, None, &simple_request("Avant")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let before = receipt(&town, None, &simple_request("Avant")).await;
     let first = sequence(&before["registration_number"]);
     let submissions = (0..50).map(|i| {
-        let app = &app;
-        async move { json(submit(app, None, &simple_request(&format!("Demande {i}"))).await).await }
+        let town = &town;
+        async move { json(submit(town, None, &simple_request(&format!("Demande {i}"))).await).await }
     });
     let receipts = futures_join_all(submissions).await;
     let mut numbers: Vec<u32> = receipts.iter().map(|r| sequence(&r["registration_number"])).collect();
@@ -236,12 +228,13 @@ pub async fn futures_join_all<F: std::future::Future<Output = T>, T>(futures: im
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer() {
-    let app = spawn_demo_app().await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
     let send = |key: &'static str, body: Value| {
-        let app = &app;
+        let (app, town) = (&app, &town);
         async move {
             app.client
-                .post(app.url(&format!("{LOOS}/requests")))
+                .post(app.url(&town.at("/requests")))
                 .header("Idempotency-Key", key)
                 .json(&body)
                 .send()
@@ -259,22 +252,21 @@ async fn a_retry_with_the_same_idempotency_key_gets_the_first_answer() {
     assert_eq!(json(again).await, first, "the same answer, tracking code included");
     let other = problem(send("retry-1", simple_request("Autre chose")).await, 422).await;
     assert_eq!(other["errors"][0]["field"], "Idempotency-Key");
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let listed =
-        json(app.authed(Method::GET, &format!("{LOOS}/requests?q=7431&limit=200"), &agent).send().await.unwrap()).await;
-    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "one request however often it is sent");
+    let agent = town.agent().await;
+    let listed = town.list_ids(Some(&agent), "q=7431").await;
+    assert_eq!(listed, [first["id"].as_str().unwrap()], "one request however often it is sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_retries_with_one_key_create_one_request() {
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
     let retries = (0..10).map(|_| {
-        let app = &app;
+        let (app, town) = (&app, &town);
         async move {
             let response = app
                 .client
-                .post(app.url(&format!("{LOOS}/requests")))
+                .post(app.url(&town.at("/requests")))
                 .header("Idempotency-Key", "concurrent-key")
                 .json(&simple_request("Une seule fois"))
                 .send()
@@ -292,12 +284,13 @@ async fn concurrent_retries_with_one_key_create_one_request() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_key_from_two_callers_names_two_requests() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
     let mut letter = simple_request("Même clé");
     letter["channel"] = json!("letter");
     let by_agent = app
-        .authed(Method::POST, &format!("{LOOS}/requests"), &agent)
+        .authed(Method::POST, &town.at("/requests"), &agent)
         .header("Idempotency-Key", "shared")
         .json(&letter)
         .send()
@@ -305,49 +298,53 @@ async fn the_same_key_from_two_callers_names_two_requests() {
         .unwrap();
     let by_public = app
         .client
-        .post(app.url(&format!("{LOOS}/requests")))
+        .post(app.url(&town.at("/requests")))
         .header("Idempotency-Key", "shared")
         .json(&simple_request("Même clé"))
         .send()
         .await
         .unwrap();
-    assert_ne!(json(by_agent).await["id"], json(by_public).await["id"]);
+    assert_eq!((by_agent.status().as_u16(), by_public.status().as_u16()), (201, 201));
+    let (by_agent, by_public) = (json(by_agent).await, json(by_public).await);
+    assert!(by_agent["id"].is_string() && by_public["id"].is_string());
+    assert_ne!(by_agent["id"], by_public["id"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_intake_is_rate_limited_per_address() {
     let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "3")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
+    let town = TestTown::new(&app).await;
     for i in 0..3 {
-        assert_eq!(submit(&app, None, &simple_request(&format!("Idée {i}"))).await.status(), 201);
+        assert_eq!(submit(&town, None, &simple_request(&format!("Idée {i}"))).await.status(), 201);
     }
-    let limited = submit(&app, None, &simple_request("Une de trop")).await;
+    let limited = submit(&town, None, &simple_request("Une de trop")).await;
     assert!(limited.headers().contains_key("retry-after"));
     problem(limited, 429).await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let agent = town.agent().await;
     let mut letter = simple_request("Les agents ne sont pas limités");
     letter["channel"] = json!("phone");
-    assert_eq!(submit(&app, Some(&agent), &letter).await.status(), 201);
+    assert_eq!(submit(&town, Some(&agent), &letter).await.status(), 201);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submission_names_every_invalid_field_and_writes_nothing() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    // Every request of the town, all pages read: a full page would hide a write.
     let count = || {
-        let (app, agent) = (&app, agent.clone());
-        async move {
-            let page = app.authed(Method::GET, &format!("{LOOS}/requests?limit=200"), &agent).send().await.unwrap();
-            json(page).await["items"].as_array().unwrap().len()
-        }
+        let (town, agent) = (&town, agent.clone());
+        async move { town.list_ids(Some(&agent), "").await.len() }
     };
+    town.request().title("Déjà là").submitted().await;
     let before = count().await;
+    assert_eq!(before, 1);
     let body = json!({
         "title": "x".repeat(201), "themes": ["nope", "a", "b", "c", "d", "e"], "neighbourhood": "atlantis",
         "requester": { "kind": "individual", "email": "pas-un-email", "phone": "appelez-moi" },
         "location": { "point": { "latitude": 91, "longitude": 0 } }
     });
-    let refused = problem(submit(&app, None, &body).await, 422).await;
+    let refused = problem(submit(&town, None, &body).await, 422).await;
     let fields: Vec<&str> =
         refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     for expected in [
@@ -365,12 +362,14 @@ async fn a_submission_names_every_invalid_field_and_writes_nothing() {
         assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
     }
     let unknown_kind =
-        problem(submit(&app, None, &json!({ "kind": "rant", "title": "t", "description": "d" })).await, 422).await;
+        problem(submit(&town, None, &json!({ "kind": "rant", "title": "t", "description": "d" })).await, 422).await;
     assert_eq!(unknown_kind["errors"][0]["field"], "kind");
     assert_eq!(count().await, before, "nothing was written");
+    submit(&town, None, &simple_request("Valide")).await;
+    assert_eq!(count().await, before + 1, "the count sees a write");
     let malformed = app
         .client
-        .post(app.url(&format!("{LOOS}/requests")))
+        .post(app.url(&town.at("/requests")))
         .header("content-type", "application/json")
         .body("{\"kind\": ")
         .send()
@@ -381,49 +380,55 @@ async fn a_submission_names_every_invalid_field_and_writes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn personal_data_needs_consent() {
-    let app = spawn_demo_app().await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
     let mut body = personal_request();
     body["personal_data_consent"] = json!(false);
-    let refused = problem(submit(&app, None, &body).await, 422).await;
+    let refused = problem(submit(&town, None, &body).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "personal_data_consent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_views_never_carry_personal_data() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let receipt = receipt(&app, None, &personal_request()).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let receipt = receipt(&town, None, &personal_request()).await;
     let id = receipt["id"].as_str().unwrap();
     let code = receipt["tracking_code"].as_str().unwrap();
-    let (_, etag) = staff_get(&app, &agent, id).await;
+    let (_, etag) = town.staff_get(&agent, id).await;
     let patched = app
-        .authed(Method::PATCH, &format!("{LOOS}/requests/{id}"), &agent)
+        .authed(Method::PATCH, &town.at(&format!("/requests/{id}")), &agent)
         .header("If-Match", etag)
         .json(&json!({ "internal_note": NOTE }))
         .send()
         .await
         .unwrap();
     assert_eq!(patched.status(), 200);
-    let (_, etag) = staff_get(&app, &agent, id).await;
+    let (_, etag) = town.staff_get(&agent, id).await;
     let published = app
-        .authed(Method::POST, &format!("{LOOS}/requests/{id}/publish"), &agent)
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/publish")), &agent)
         .header("If-Match", etag)
         .send()
         .await
         .unwrap();
     assert_eq!(published.status(), 200);
     let answer = json!({ "text": "Un comptage aura lieu.", "public": true });
-    let answered =
-        app.authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &agent).json(&answer).send().await.unwrap();
+    let answered = app
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/answers")), &agent)
+        .json(&answer)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(answered.status(), 201);
 
-    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
+    let inhabitant = town.inhabitant().await;
     let public_paths = [
-        format!("{LOOS}/requests"),
-        format!("{LOOS}/requests?q=allure"),
-        format!("{LOOS}/requests/{id}"),
-        format!("{LOOS}/requests/{id}/answers"),
-        format!("{LOOS}/tracking/{code}"),
+        town.at("/requests"),
+        town.at("/requests?q=allure"),
+        town.at(&format!("/requests/{id}")),
+        town.at(&format!("/requests/{id}/answers")),
+        town.at(&format!("/tracking/{code}")),
     ];
     for path in &public_paths {
         for token in [None, Some(inhabitant.as_str())] {
@@ -434,36 +439,62 @@ async fn public_views_never_carry_personal_data() {
             let response = request.send().await.unwrap();
             assert_eq!(response.status(), 200, "{path}");
             let text = response.text().await.unwrap();
+            // Each answer shows the request (or its answer): the checks below are on a real view.
+            let shown = if path.ends_with("/answers") { "Un comptage aura lieu." } else { id };
+            assert!(text.contains(shown), "{path} does not show the request: {text}");
             for secret in [NAME, EMAIL, PHONE, "12 rue des Corons", NOTE] {
                 assert!(!text.contains(secret), "{path} shows {secret}: {text}");
             }
         }
     }
-    let staff_text =
-        app.authed(Method::GET, &format!("{LOOS}/requests/{id}"), &agent).send().await.unwrap().text().await.unwrap();
+    let staff_text = app
+        .authed(Method::GET, &town.at(&format!("/requests/{id}")), &agent)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(staff_text.contains(NAME) && staff_text.contains(NOTE), "staff see everything");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unpublished_request_is_invisible_to_the_public() {
-    let app = spawn_demo_app().await;
-    let receipt = receipt(&app, None, &simple_request("Privée pour l'instant")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let receipt = receipt(&town, None, &simple_request("Privée pour l'instant")).await;
     let id = receipt["id"].as_str().unwrap();
-    problem(app.get(&format!("{LOOS}/requests/{id}")).await, 404).await;
-    problem(app.get(&format!("{LOOS}/requests/{id}/answers")).await, 404).await;
-    let listed = json(app.get(&format!("{LOOS}/requests?limit=200")).await).await;
-    assert!(listed["items"].as_array().unwrap().iter().all(|r| r["id"] != id && r["view"] == "public"));
-    let grenay = json(app.get(&format!("/v1/municipalities/grenay/requests/{id}")).await).await;
-    assert_eq!(grenay["status"], 404, "another municipality's path never finds it");
+    problem(app.get(&town.at(&format!("/requests/{id}"))).await, 404).await;
+    problem(app.get(&town.at(&format!("/requests/{id}/answers"))).await, 404).await;
+    // Beside it, a published request: the public list is not empty, so its absence means something.
+    let agent = town.agent().await;
+    let public = town.request().title("Publique").submitted().await;
+    let public_id = public.id.as_str();
+    let (_, etag) = town.staff_get(&agent, public_id).await;
+    let published = app
+        .authed(Method::POST, &town.at(&format!("/requests/{public_id}/publish")), &agent)
+        .header("If-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
+    assert_eq!(town.list_ids(None, "").await, [public_id], "the published request, and not the private one");
+    let listed = json(app.get(&town.at("/requests")).await).await;
+    let views: Vec<&Value> = listed["items"].as_array().unwrap().iter().map(|r| &r["view"]).collect();
+    assert_eq!(views, [&json!("public")]);
+    let neighbour = TestTown::new(&app).await;
+    let elsewhere = json(app.get(&neighbour.at(&format!("/requests/{id}"))).await).await;
+    assert_eq!(elsewhere["status"], 404, "another municipality's path never finds it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tracking_code_shows_only_its_own_request() {
-    let app = spawn_demo_app().await;
-    let mine = receipt(&app, None, &simple_request("Ma demande à moi")).await;
-    let _other = receipt(&app, None, &simple_request("La demande du voisin")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let mine = receipt(&town, None, &simple_request("Ma demande à moi")).await;
+    let _other = receipt(&town, None, &simple_request("La demande du voisin")).await;
     let code = mine["tracking_code"].as_str().unwrap();
-    let followed = app.get(&format!("{LOOS}/tracking/{code}")).await;
+    let followed = app.get(&town.at(&format!("/tracking/{code}"))).await;
     assert_eq!(followed.status(), 200);
     assert_eq!(followed.headers()["cache-control"], "no-store");
     let followed = json(followed).await;
@@ -474,48 +505,52 @@ async fn a_tracking_code_shows_only_its_own_request() {
     for private in ["requester", "internal_note", "association", "submitted_by"] {
         assert!(!keys.contains(private), "{private}");
     }
-    problem(app.get(&format!("{LOOS}/tracking/{}", "a".repeat(26))).await, 404).await;
-    problem(app.get(&format!("{LOOS}/tracking/not-a-code")).await, 404).await;
-    problem(app.get(&format!("/v1/municipalities/grenay/tracking/{code}")).await, 404).await;
+    problem(app.get(&town.at(&format!("/tracking/{}", "a".repeat(26)))).await, 404).await;
+    problem(app.get(&town.at("/tracking/not-a-code")).await, 404).await;
+    let neighbour = TestTown::new(&app).await;
+    problem(app.get(&neighbour.at(&format!("/tracking/{code}"))).await, 404).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_reach_the_requester_and_public_ones_the_public() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let receipt = receipt(&app, None, &simple_request("Des fleurs rue Bayard")).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let receipt = receipt(&town, None, &simple_request("Des fleurs rue Bayard")).await;
     let (id, code) = (receipt["id"].as_str().unwrap(), receipt["tracking_code"].as_str().unwrap());
     for (text, public) in [("Réponse privée au demandeur", false), ("Réponse publique", true)] {
         let posted = app
-            .authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &agent)
+            .authed(Method::POST, &town.at(&format!("/requests/{id}/answers")), &agent)
             .json(&json!({ "text": text, "public": public }))
             .send()
             .await
             .unwrap();
         assert_eq!(posted.status(), 201);
     }
-    let followed = json(app.get(&format!("{LOOS}/tracking/{code}")).await).await;
+    let followed = json(app.get(&town.at(&format!("/tracking/{code}"))).await).await;
     assert_eq!(followed["answers"].as_array().unwrap().len(), 2);
     assert!(followed["history"].as_array().unwrap().iter().any(|e| e["kind"] == "answered"));
-    let (_, etag) = staff_get(&app, &agent, id).await;
-    app.authed(Method::POST, &format!("{LOOS}/requests/{id}/publish"), &agent)
+    let (_, etag) = town.staff_get(&agent, id).await;
+    let published = app
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/publish")), &agent)
         .header("If-Match", etag)
         .send()
         .await
         .unwrap();
-    let public = json(app.get(&format!("{LOOS}/requests/{id}/answers")).await).await;
+    assert_eq!(published.status(), 200);
+    let public = json(app.get(&town.at(&format!("/requests/{id}/answers"))).await).await;
     let texts: Vec<&str> = public["items"].as_array().unwrap().iter().map(|a| a["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["Réponse publique"]);
     let empty = app
-        .authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &agent)
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/answers")), &agent)
         .json(&json!({ "text": "  " }))
         .send()
         .await
         .unwrap();
     assert_eq!(problem(empty, 422).await["errors"][0]["field"], "text");
-    let inhabitant = app.login("inhabitant@loos-en-gohelle.demo").await;
+    let inhabitant = town.inhabitant().await;
     let forbidden = app
-        .authed(Method::POST, &format!("{LOOS}/requests/{id}/answers"), &inhabitant)
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/answers")), &inhabitant)
         .json(&json!({ "text": "Moi aussi" }))
         .send()
         .await
@@ -525,17 +560,18 @@ async fn answers_reach_the_requester_and_public_ones_the_public() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_correction_needs_the_current_etag_and_is_recorded_by_field_name() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
-    let receipt = receipt(&app, None, &personal_request()).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let receipt = receipt(&town, None, &personal_request()).await;
     let id = receipt["id"].as_str().unwrap();
-    let path = format!("{LOOS}/requests/{id}");
+    let path = town.at(&format!("/requests/{id}"));
     let body = json!({ "title": "Vitesse excessive rue Lamartine", "neighbourhood": null });
     let missing = app.authed(Method::PATCH, &path, &agent).json(&body).send().await.unwrap();
     problem(missing, 428).await;
     let stale = app.authed(Method::PATCH, &path, &agent).header("If-Match", "\"7\"").json(&body).send().await.unwrap();
     problem(stale, 412).await;
-    let (_, etag) = staff_get(&app, &agent, id).await;
+    let (_, etag) = town.staff_get(&agent, id).await;
     let done = app.authed(Method::PATCH, &path, &agent).header("If-Match", &etag).json(&body).send().await.unwrap();
     assert_eq!(done.status(), 200);
     assert_ne!(done.headers()["etag"].to_str().unwrap(), etag);
@@ -549,7 +585,7 @@ async fn a_correction_needs_the_current_etag_and_is_recorded_by_field_name() {
     let edited = history["items"].as_array().unwrap().iter().find(|e| e["kind"] == "edited").unwrap();
     assert_eq!(edited["fields"], json!(["title", "neighbourhood"]));
     assert!(!history.to_string().contains("Vitesse"), "the history keeps names, not values");
-    let (_, etag) = staff_get(&app, &agent, id).await;
+    let (_, etag) = town.staff_get(&agent, id).await;
     let bad = app
         .authed(Method::PATCH, &path, &agent)
         .header("If-Match", &etag)
@@ -560,100 +596,88 @@ async fn a_correction_needs_the_current_etag_and_is_recorded_by_field_name() {
     let bad = problem(bad, 422).await;
     let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["themes[0]", "personal_data_consent", "received_on"]);
-    let (after, _) = staff_get(&app, &agent, id).await;
+    let (after, _) = town.staff_get(&agent, id).await;
     assert_eq!(after["title"], "Vitesse excessive rue Lamartine", "a refused correction writes nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_waiting_past_the_answer_delay_is_late() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
     let long_ago = Utc::now().date_naive().checked_sub_days(Days::new(45)).unwrap().to_string();
     let mut letter = simple_request("Lettre restée sans réponse");
     letter["channel"] = json!("letter");
     letter["received_on"] = json!(long_ago);
-    let late = receipt(&app, Some(&agent), &letter).await;
-    let fresh = receipt(&app, None, &simple_request("Toute fraîche")).await;
-    let (view, _) = staff_get(&app, &agent, late["id"].as_str().unwrap()).await;
+    let late = receipt(&town, Some(&agent), &letter).await;
+    let fresh = receipt(&town, None, &simple_request("Toute fraîche")).await;
+    let (view, _) = town.staff_get(&agent, late["id"].as_str().unwrap()).await;
     assert_eq!(view["late"], true);
-    let (view, _) = staff_get(&app, &agent, fresh["id"].as_str().unwrap()).await;
+    let (view, _) = town.staff_get(&agent, fresh["id"].as_str().unwrap()).await;
     assert_eq!(view["late"], false);
-    let ids = |page: Value| -> Vec<String> {
-        page["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect()
-    };
-    let listed = ids(json(
-        app.authed(Method::GET, &format!("{LOOS}/requests?late=true&limit=200"), &agent).send().await.unwrap(),
-    )
-    .await);
+    let listed = town.list_ids(Some(&agent), "late=true").await;
     assert!(listed.contains(&late["id"].as_str().unwrap().to_owned()));
     assert!(!listed.contains(&fresh["id"].as_str().unwrap().to_owned()));
     let id = late["id"].as_str().unwrap();
-    assert_eq!(transition(&app, &agent, id, json!({ "to": "qualifying" })).await.status(), 200);
-    let (view, _) = staff_get(&app, &agent, id).await;
+    assert_eq!(town.transition(&agent, id, json!({ "to": "qualifying" })).await.status(), 200);
+    let (view, _) = town.staff_get(&agent, id).await;
     assert_eq!(view["late"], true, "qualifying is still waiting for an answer");
-    crate::qualification::record_qualification(&app, &agent, id, &crate::qualification::every_guard_passes()).await;
-    assert_eq!(transition(&app, &agent, id, json!({ "to": "qualified" })).await.status(), 200);
-    let (view, _) = staff_get(&app, &agent, id).await;
+    town.record_qualification(&agent, id, &every_guard_passes()).await;
+    assert_eq!(town.transition(&agent, id, json!({ "to": "qualified" })).await.status(), 200);
+    let (view, _) = town.staff_get(&agent, id).await;
     assert_eq!(view["late"], false);
-    let not_late = ids(json(
-        app.authed(Method::GET, &format!("{LOOS}/requests?late=false&limit=200"), &agent).send().await.unwrap(),
-    )
-    .await);
+    let not_late = town.list_ids(Some(&agent), "late=false").await;
     assert!(not_late.contains(&id.to_owned()));
+    assert!(not_late.contains(&fresh["id"].as_str().unwrap().to_owned()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_combine_and_bad_ones_are_named() {
-    let app = spawn_demo_app().await;
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
     let mut phone = json!({ "kind": "need", "title": "Éclairage du chemin des Écoliers", "description": "Il fait trop sombre.",
         "channel": "phone", "themes": ["roads-and-traffic", "school"], "neighbourhood": "quartier-ouest" });
-    let target = receipt(&app, Some(&agent), &phone).await;
+    let target = receipt(&town, Some(&agent), &phone).await;
     phone["kind"] = json!("idea");
-    receipt(&app, Some(&agent), &phone).await;
+    receipt(&town, Some(&agent), &phone).await;
     let query = "status=received&kind=need&channel=phone,letter&theme=school&neighbourhood=quartier-ouest&q=ECOLIERS&received_after=2000-01-01";
-    let found = json(app.authed(Method::GET, &format!("{LOOS}/requests?{query}"), &agent).send().await.unwrap()).await;
+    let found =
+        json(app.authed(Method::GET, &town.at(&format!("/requests?{query}")), &agent).send().await.unwrap()).await;
     let ids: Vec<&str> = found["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, [target["id"].as_str().unwrap()]);
-    let none = json(
-        app.authed(Method::GET, &format!("{LOOS}/requests?theme=culture&q=ecoliers"), &agent).send().await.unwrap(),
-    )
-    .await;
+    let none =
+        json(app.authed(Method::GET, &town.at("/requests?theme=culture&q=ecoliers"), &agent).send().await.unwrap())
+            .await;
     assert!(none["items"].as_array().unwrap().is_empty());
     let bad = app
-        .authed(
-            Method::GET,
-            &format!("{LOOS}/requests?status=lost&late=maybe&received_after=yesterday&sort=title"),
-            &agent,
-        )
+        .authed(Method::GET, &town.at("/requests?status=lost&late=maybe&received_after=yesterday&sort=title"), &agent)
         .send()
         .await
         .unwrap();
     let bad = problem(bad, 400).await;
     let fields: Vec<&str> = bad["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["late", "sort", "status", "received_after"]);
-    let escaped = json(app.authed(Method::GET, &format!("{LOOS}/requests?q=%25"), &agent).send().await.unwrap()).await;
-    assert!(escaped["items"].as_array().unwrap().is_empty(), "% is a character, not a wildcard");
+    let percent = receipt(&town, None, &simple_request("Une remise de 50 % sur la cantine")).await;
+    let escaped = town.list_ids(Some(&agent), "q=%25").await;
+    assert_eq!(escaped, [percent["id"].as_str().unwrap()], "% is a character, not a wildcard");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
-    let app = spawn_app_with(&[("ANONYMOUS_INTAKE_PER_HOUR", "1000")]).await;
-    implication_api::demo::load(&app.db).await.unwrap();
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
     for i in 0..24 {
-        receipt(&app, None, &simple_request(&format!("Avant la lecture {i}"))).await;
+        receipt(&town, None, &simple_request(&format!("Avant la lecture {i}"))).await;
     }
     for sort in ["-received_on", "created_at"] {
-        let before = json(
-            app.authed(Method::GET, &format!("{LOOS}/requests?limit=200&sort={sort}"), &agent).send().await.unwrap(),
-        )
-        .await;
-        let existing: Vec<String> =
-            before["items"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
+        // Every request before the reading starts, all pages read (24 the first time, 54 the second).
+        let existing = town.list_ids(Some(&agent), &format!("sort={sort}")).await;
+        assert!(existing.len() >= 24, "{} requests", existing.len());
         let reader = async {
             let mut seen = Vec::new();
-            let mut next = format!("{LOOS}/requests?limit=7&sort={sort}");
+            let mut next = town.at(&format!("/requests?limit=7&sort={sort}"));
             loop {
                 let response = app.authed(Method::GET, &next, &agent).send().await.unwrap();
                 let link = response.headers().get("link").map(|l| l.to_str().unwrap().to_owned());
@@ -662,7 +686,7 @@ async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
                 match page["next_cursor"].as_str() {
                     Some(cursor) => {
                         assert!(link.is_some_and(|l| l.contains(cursor)));
-                        next = format!("{LOOS}/requests?limit=7&sort={sort}&cursor={cursor}");
+                        next = town.at(&format!("/requests?limit=7&sort={sort}&cursor={cursor}"));
                     }
                     None => break,
                 }
@@ -676,7 +700,7 @@ async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
                 let mut letter = simple_request("Pendant la lecture");
                 letter["channel"] = json!("letter");
                 letter["received_on"] = json!(Utc::now().date_naive().checked_sub_days(Days::new(i * 7 % 60)).unwrap());
-                receipt(&app, Some(&agent), &letter).await;
+                receipt(&town, Some(&agent), &letter).await;
             }
             Vec::new()
         };
@@ -690,10 +714,10 @@ async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
         }
     }
     let cursor_of_other_sort =
-        json(app.authed(Method::GET, &format!("{LOOS}/requests?limit=1"), &agent).send().await.unwrap()).await;
+        json(app.authed(Method::GET, &town.at("/requests?limit=1"), &agent).send().await.unwrap()).await;
     let cursor = cursor_of_other_sort["next_cursor"].as_str().unwrap();
     let mixed = app
-        .authed(Method::GET, &format!("{LOOS}/requests?sort=created_at&cursor={cursor}"), &agent)
+        .authed(Method::GET, &town.at(&format!("/requests?sort=created_at&cursor={cursor}")), &agent)
         .send()
         .await
         .unwrap();
@@ -702,8 +726,9 @@ async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_themes_catalogue_is_seeded_and_public() {
-    let app = spawn_demo_app().await;
-    let themes = json(app.get(&format!("{LOOS}/themes?limit=200")).await).await;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let themes = json(app.get(&town.at("/themes?limit=200")).await).await;
     let codes: Vec<&str> = themes["items"].as_array().unwrap().iter().map(|t| t["code"].as_str().unwrap()).collect();
     assert_eq!(codes.len(), 11);
     for code in ["waste-and-cleanliness", "roads-and-traffic", "youth-and-sport", "school"] {
@@ -716,9 +741,10 @@ async fn the_themes_catalogue_is_seeded_and_public() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_admin_adds_and_renames_themes_but_never_recodes_them() {
-    let app = spawn_demo_app().await;
-    let admin = app.login("admin@loos-en-gohelle.demo").await;
-    let themes = format!("{LOOS}/themes");
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let admin = town.admin().await;
+    let themes = town.at("/themes");
     let created =
         app.authed(Method::POST, &themes, &admin).json(&json!({ "name": "Patrimoine minier" })).send().await.unwrap();
     assert_eq!(created.status(), 201);
@@ -744,15 +770,16 @@ async fn the_admin_adds_and_renames_themes_but_never_recodes_them() {
     );
     let mut request = simple_request("Visite du terril 74");
     request["themes"] = json!(["patrimoine-minier"]);
-    assert_eq!(submit(&app, None, &request).await.status(), 201, "a new theme is usable at once");
-    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    assert_eq!(submit(&town, None, &request).await.status(), 201, "a new theme is usable at once");
+    let agent = town.agent().await;
     problem(app.authed(Method::POST, &themes, &agent).json(&json!({ "name": "Autre" })).send().await.unwrap(), 403)
         .await;
-    let grenay = app.login("admin@grenay.demo").await;
+    let neighbour = TestTown::new(&app).await;
+    let grenay = neighbour.admin().await;
     problem(
         app.authed(Method::PATCH, &path, &grenay).header("If-Match", "\"2\"").json(&rename).send().await.unwrap(),
         404,
     )
     .await;
-    problem(app.get("/v1/municipalities/grenay/themes/patrimoine-minier").await, 404).await;
+    problem(app.get(&neighbour.at("/themes/patrimoine-minier")).await, 404).await;
 }
