@@ -592,3 +592,33 @@ fn urlencode(text: &str) -> String {
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reindexing_rebuilds_the_term_index_that_suggestions_read() {
+    use implication_storage::sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    // No theme nor neighbourhood: only shared words make them alike.
+    let one = |title: &str| json!({ "kind": "complaint", "title": title, "description": "Le soir, plus de lumière." });
+    let me = submitted(&town, &one("Lampadaire éteint rue des Glycines")).await;
+    let twin = submitted(&town, &one("Rue des Glycines : lampadaire éteint")).await;
+    let (id, twin_id) = (me["id"].as_str().unwrap(), twin["id"].as_str().unwrap());
+    let suggested = || async {
+        let url = town.at(&format!("/requests/{id}/suggestions"));
+        let body = json(app.authed(Method::GET, &url, &agent).send().await.unwrap()).await;
+        body["items"].as_array().unwrap().iter().map(|s| s["request"]["id"].as_str().unwrap().to_owned()).collect()
+    };
+    let before: Vec<String> = suggested().await;
+    assert_eq!(before, [twin_id], "the twin is suggested from the index");
+
+    // As after an upgrade from a version without the index, or a change of how terms are made.
+    app.db.conn().execute_unprepared("DELETE FROM request_terms").await.unwrap();
+    let lost: Vec<String> = suggested().await;
+    assert!(lost.is_empty(), "without terms, nothing is suggested: {lost:?}");
+
+    let indexed = implication_app::requests::reindex(&app.db).await.unwrap();
+    assert!(indexed >= 2, "every request is reindexed, {indexed} were");
+    let after: Vec<String> = suggested().await;
+    assert_eq!(after, [twin_id]);
+}

@@ -16,7 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::accounts::{self as usecases, MemberDraft, MemberUpdate};
 use implication_domain::AccountId;
-use implication_domain::identity::{MunicipalAccount, Principal};
+use implication_domain::identity::MunicipalAccount;
 use implication_storage::{Database, identity::accounts};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
