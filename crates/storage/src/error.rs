@@ -46,12 +46,3 @@ pub(crate) fn duplicate_of(err: DbErr, fields: &[&'static str]) -> StorageError 
     }
     err.into()
 }
-
-/// The outcome of an update guarded by `version = expected`: no row changed while the row exists
-/// means another change came first (the caller's `If-Match` is stale).
-pub(crate) fn after_guarded_update<T>(rows_affected: u64, found: Option<T>) -> Result<Option<T>, StorageError> {
-    match (rows_affected, found) {
-        (0, Some(_)) => Err(StorageError::Stale),
-        (_, found) => Ok(found),
-    }
-}

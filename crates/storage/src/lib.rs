@@ -12,6 +12,7 @@ mod entities;
 mod error;
 pub mod identity;
 pub mod requests;
+mod versioned;
 
 pub use database::{Backend, Database, MigrationState, PoolOptions};
 pub use error::StorageError;

@@ -2,11 +2,12 @@
 //! long random strings, so a slow password hash would add nothing but latency.
 
 use crate::entities::{machine_client, municipality};
-use crate::error::{StorageError, after_guarded_update, duplicate_of};
+use crate::error::{StorageError, duplicate_of};
+use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
 use implication_domain::identity::{MachineClient, Scope};
 use implication_domain::{MachineClientId, MunicipalityId, Slug, time};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -115,13 +116,9 @@ pub async fn update(
     changes: ClientChanges,
 ) -> Result<Option<MachineClient>, StorageError> {
     let mut update = machine_client::Entity::update_many()
-        .col_expr(machine_client::Column::Version, Expr::col(machine_client::Column::Version).add(1))
         .col_expr(machine_client::Column::UpdatedAt, Expr::value(time::now()))
         .filter(machine_client::Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(machine_client::Column::Id.eq(id));
-    if let Some(version) = expected_version {
-        update = update.filter(machine_client::Column::Version.eq(version));
-    }
     if let Some(name) = changes.name {
         update = update.col_expr(machine_client::Column::Name, Expr::value(name));
     }
@@ -137,9 +134,10 @@ pub async fn update(
     if let Some(hash) = changes.secret_hash {
         update = update.col_expr(machine_client::Column::SecretHash, Expr::value(hash));
     }
-    let updated = update.exec(db.conn()).await?;
-    let found = find(db, municipality, id).await?;
-    after_guarded_update(updated.rows_affected, found)
+    match versioned::update(db, update, machine_client::Column::Version, expected_version).await? {
+        Some(row) => to_client(row).map(Some),
+        None => stale_or_missing(find(db, municipality, id).await?),
+    }
 }
 
 fn to_client(row: machine_client::Model) -> Result<MachineClient, StorageError> {

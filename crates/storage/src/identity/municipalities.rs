@@ -1,7 +1,8 @@
 //! Municipalities: list, find, create (with their first neighbourhoods, in one transaction).
 
 use crate::entities::municipality;
-use crate::error::{StorageError, after_guarded_update, duplicate_of};
+use crate::error::{StorageError, duplicate_of};
+use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
 use implication_domain::{
     InseeCode, Municipality, MunicipalityId, MunicipalityName, MunicipalitySettings, NewMunicipality, NewNeighbourhood,
@@ -90,12 +91,10 @@ pub async fn update(
     expected_version: i32,
     changes: MunicipalityChanges,
 ) -> Result<Option<Municipality>, StorageError> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::sea_query::Expr;
     let mut update = municipality::Entity::update_many()
-        .col_expr(municipality::Column::Version, Expr::col(municipality::Column::Version).add(1))
         .col_expr(municipality::Column::UpdatedAt, Expr::value(time::now()))
-        .filter(municipality::Column::Slug.eq(slug))
-        .filter(municipality::Column::Version.eq(expected_version));
+        .filter(municipality::Column::Slug.eq(slug));
     if let Some(name) = changes.name {
         update = update.col_expr(municipality::Column::Name, Expr::value(name.as_str()));
     }
@@ -107,7 +106,8 @@ pub async fn update(
             .col_expr(municipality::Column::AnswerDelayDays, Expr::value(i32::from(settings.answer_delay_days)))
             .col_expr(municipality::Column::MinutesDelayDays, Expr::value(i32::from(settings.minutes_delay_days)));
     }
-    let updated = update.exec(db.conn()).await?;
-    let found = find_by_slug(db, slug).await?;
-    after_guarded_update(updated.rows_affected, found)
+    match versioned::update(db, update, municipality::Column::Version, Some(expected_version)).await? {
+        Some(row) => to_domain(row).map(Some),
+        None => stale_or_missing(find_by_slug(db, slug).await?),
+    }
 }

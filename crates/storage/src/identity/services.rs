@@ -2,11 +2,12 @@
 //! small catalogues of a municipality, managed by its admin.
 
 use crate::entities::{delegation, service};
-use crate::error::{StorageError, after_guarded_update, duplicate_of};
+use crate::error::{StorageError, duplicate_of};
+use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
 use implication_domain::identity::{Delegation, Service};
 use implication_domain::{AccountId, DelegationId, MunicipalityId, ServiceId, Slug, time};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 pub async fn create_service(
@@ -93,17 +94,15 @@ pub async fn rename_service(
     expected_version: i32,
     name: &str,
 ) -> Result<Option<Service>, StorageError> {
-    let updated = service::Entity::update_many()
+    let update = service::Entity::update_many()
         .col_expr(service::Column::Name, Expr::value(name))
-        .col_expr(service::Column::Version, Expr::col(service::Column::Version).add(1))
         .col_expr(service::Column::UpdatedAt, Expr::value(time::now()))
         .filter(service::Column::MunicipalityId.eq(municipality.as_uuid()))
-        .filter(service::Column::Code.eq(code))
-        .filter(service::Column::Version.eq(expected_version))
-        .exec(db.conn())
-        .await?;
-    let found = find_service(db, municipality, code).await?;
-    after_guarded_update(updated.rows_affected, found)
+        .filter(service::Column::Code.eq(code));
+    match versioned::update(db, update, service::Column::Version, Some(expected_version)).await? {
+        Some(row) => to_service(row).map(Some),
+        None => stale_or_missing(find_service(db, municipality, code).await?),
+    }
 }
 
 pub async fn create_delegation(
@@ -170,20 +169,19 @@ pub async fn update_delegation(
     holder: Option<Option<AccountId>>,
 ) -> Result<Option<Delegation>, StorageError> {
     let mut update = delegation::Entity::update_many()
-        .col_expr(delegation::Column::Version, Expr::col(delegation::Column::Version).add(1))
         .col_expr(delegation::Column::UpdatedAt, Expr::value(time::now()))
         .filter(delegation::Column::MunicipalityId.eq(municipality.as_uuid()))
-        .filter(delegation::Column::Code.eq(code))
-        .filter(delegation::Column::Version.eq(expected_version));
+        .filter(delegation::Column::Code.eq(code));
     if let Some(name) = name {
         update = update.col_expr(delegation::Column::Name, Expr::value(name));
     }
     if let Some(holder) = holder {
         update = update.col_expr(delegation::Column::HolderAccountId, Expr::value(holder.map(|h| h.as_uuid())));
     }
-    let updated = update.exec(db.conn()).await?;
-    let found = find_delegation(db, municipality, code).await?;
-    after_guarded_update(updated.rows_affected, found)
+    match versioned::update(db, update, delegation::Column::Version, Some(expected_version)).await? {
+        Some(row) => to_delegation(row).map(Some),
+        None => stale_or_missing(find_delegation(db, municipality, code).await?),
+    }
 }
 
 fn slug(value: &str) -> Result<Slug, StorageError> {

@@ -2,12 +2,13 @@
 //! domain's default catalogue.
 
 use crate::entities::theme;
-use crate::error::{StorageError, after_guarded_update, duplicate_of};
+use crate::error::{StorageError, duplicate_of};
+use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
 use implication_domain::requests::theme::{DEFAULT_THEMES, Theme};
 use implication_domain::time;
 use implication_domain::{MunicipalityId, Slug, ThemeId};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// Gives a new municipality the default catalogue (inside its creation's transaction).
@@ -69,17 +70,15 @@ pub async fn rename(
     expected_version: i32,
     name: &str,
 ) -> Result<Option<Theme>, StorageError> {
-    let updated = theme::Entity::update_many()
+    let update = theme::Entity::update_many()
         .col_expr(theme::Column::Name, Expr::value(name))
-        .col_expr(theme::Column::Version, Expr::col(theme::Column::Version).add(1))
         .col_expr(theme::Column::UpdatedAt, Expr::value(time::now()))
         .filter(theme::Column::MunicipalityId.eq(municipality.as_uuid()))
-        .filter(theme::Column::Code.eq(code))
-        .filter(theme::Column::Version.eq(expected_version))
-        .exec(db.conn())
-        .await?;
-    let found = find(db, municipality, code).await?;
-    after_guarded_update(updated.rows_affected, found)
+        .filter(theme::Column::Code.eq(code));
+    match versioned::update(db, update, theme::Column::Version, Some(expected_version)).await? {
+        Some(row) => to_domain(row).map(Some),
+        None => stale_or_missing(find(db, municipality, code).await?),
+    }
 }
 
 /// The catalogue in code order, after the code `after` if given.

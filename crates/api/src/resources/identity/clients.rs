@@ -1,7 +1,6 @@
 //! Machine clients of partner associations' tools, managed by the municipality's admin. A
 //! client's secret is shown once, at creation and at each rotation; only its hash is kept.
 
-use crate::auth::secrets::{random_secret, sha256_hex};
 use crate::auth::{AdminOf, InMunicipality};
 use crate::etag;
 use crate::extract::{IfMatch, JsonBody, ScopeItem};
@@ -16,9 +15,9 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::clients::{self as usecases, ClientDraft};
+use implication_domain::ValidationErrors;
+use implication_domain::identity::MachineClient;
 use implication_domain::identity::municipality::parse_name;
-use implication_domain::identity::{MachineClient, Scope};
-use implication_domain::{FieldError, ValidationErrors};
 use implication_storage::identity::clients::ClientChanges;
 use implication_storage::{Database, identity::clients};
 use serde::{Deserialize, Serialize};
@@ -120,38 +119,11 @@ pub struct ClientUpdate {
     pub active: Option<bool>,
 }
 
-fn parse_scopes(codes: &[ScopeItem], errors: &mut ValidationErrors) -> Option<Vec<Scope>> {
-    if codes.is_empty() {
-        errors.push(FieldError::new("scopes", implication_domain::error::Code::Required, "give at least one scope"));
-        return None;
-    }
-    let mut scopes = Vec::new();
-    for (i, code) in codes.iter().enumerate() {
-        match Scope::from_code(&code.0) {
-            Some(scope) => scopes.push(scope),
-            None => errors.push(FieldError::new(
-                format!("scopes[{i}]"),
-                implication_domain::identity::Code::UnknownScope,
-                "must be requests:read, requests:write, projects:read or webhooks:manage",
-            )),
-        }
-    }
-    scopes.sort();
-    scopes.dedup();
-    Some(scopes)
-}
-
 fn respond<T: Serialize>(client: &MachineClient, body: &T, status: StatusCode) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::ETAG, etag::from_version(client.version)))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
-}
-
-fn new_secret() -> Result<(String, String), ApiError> {
-    let secret = random_secret().map_err(ApiError::Internal)?;
-    let hash = sha256_hex(&secret);
-    Ok((secret, hash))
 }
 
 /// List machine clients
@@ -282,7 +254,8 @@ pub async fn update_client(
     let mut errors = ValidationErrors::default();
     let name = input.name.as_deref().and_then(|n| errors.collect(parse_name("name", n, 120)));
     let association = input.association.as_deref().and_then(|a| errors.collect(parse_name("association", a, 200)));
-    let scopes = input.scopes.as_deref().and_then(|s| parse_scopes(s, &mut errors));
+    let codes: Option<Vec<String>> = input.scopes.map(|s| s.into_iter().map(|c| c.0).collect());
+    let scopes = codes.and_then(|codes| usecases::parse_scopes(&codes, &mut errors));
     errors.into_result().map_err(ApiError::Invalid)?;
     let changes = ClientChanges { name, association, scopes, active: input.active, secret_hash: None };
     let client = clients::update(&db, caller.municipality.id, id, Some(if_match.version()?), changes)
@@ -315,7 +288,7 @@ pub async fn rotate_client_secret(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&path.1).map_err(|_| no_client())?;
-    let (secret, secret_hash) = new_secret()?;
+    let (secret, secret_hash) = usecases::new_secret()?;
     let changes = ClientChanges { secret_hash: Some(secret_hash), ..ClientChanges::default() };
     let client = clients::update(&db, caller.municipality.id, id, None, changes).await?.ok_or_else(no_client)?;
     let body = ClientWithSecret { client: ClientView::from(&client), client_secret: secret };
