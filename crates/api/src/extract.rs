@@ -125,17 +125,6 @@ impl FromRequest for IfMatch {
     }
 }
 
-/// 422 for one field.
-pub fn invalid_field(
-    field: &str,
-    code: impl implication_domain::error::ErrorCode,
-    message: impl Into<String>,
-) -> ApiError {
-    ApiError::Invalid(implication_domain::ValidationErrors(vec![implication_domain::FieldError::new(
-        field, code, message,
-    )]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

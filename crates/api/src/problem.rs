@@ -353,6 +353,7 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Refused(refusal) => transition_refused(refusal),
             UseCaseError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
             UseCaseError::UnknownClient => ApiError::unauthorized("unknown client", true),
+            UseCaseError::UnknownAccount => ApiError::unauthorized("unknown account", true),
             UseCaseError::KeyReused => ApiError::Invalid(ValidationErrors(vec![FieldError::new(
                 crate::context::IDEMPOTENCY_KEY,
                 implication_domain::error::Code::KeyReused,

@@ -24,6 +24,9 @@ pub enum UseCaseError {
     /// A partner's tool its municipality no longer knows.
     #[error("unknown client")]
     UnknownClient,
+    /// A token's account that no longer exists.
+    #[error("unknown account")]
+    UnknownAccount,
     /// An `Idempotency-Key` already used with another body.
     #[error("this idempotency key was already used for a different request")]
     KeyReused,
@@ -40,6 +43,12 @@ impl From<StorageError> for UseCaseError {
             StorageError::Stale => UseCaseError::Stale,
             other => UseCaseError::Storage(other),
         }
+    }
+}
+
+impl From<implication_domain::FieldError> for UseCaseError {
+    fn from(error: implication_domain::FieldError) -> Self {
+        UseCaseError::Invalid(ValidationErrors(vec![error]))
     }
 }
 

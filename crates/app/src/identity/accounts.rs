@@ -11,7 +11,7 @@ use implication_domain::identity::{
 use implication_domain::vocabulary::Role;
 use implication_domain::{AccountId, FieldError, Municipality, MunicipalityId, ServiceId, ValidationErrors};
 use implication_storage::identity::accounts::{self as store, MemberChanges, NewAccount};
-use implication_storage::identity::{municipalities, services};
+use implication_storage::identity::{municipalities, services, tokens};
 use implication_storage::{Database, StorageError};
 
 /// A person an admin adds to the municipality, as received. An existing account (by email)
@@ -255,4 +255,28 @@ pub async fn make_platform_admin(
     let password_hash = hash(password).await?;
     let new = NewAccount { email, password_hash, display_name, platform_admin: true };
     Ok(PlatformAdmin::Created(store::create(db, new).await?))
+}
+
+/// Changes the password of `account` after checking its current one, and signs it out
+/// everywhere else (every refresh token revoked).
+pub async fn change_password(
+    db: &Database,
+    account: AccountId,
+    current: &str,
+    new_password: &str,
+) -> Result<(), UseCaseError> {
+    let new_password = Password::parse("new_password", new_password)?;
+    let (_, stored) = store::find_with_password(db, account).await?.ok_or(UseCaseError::UnknownAccount)?;
+    let given = current.to_owned();
+    if !blocking(move || verify_password(&given, &stored)).await? {
+        return Err(UseCaseError::Invalid(ValidationErrors(vec![FieldError::new(
+            "current_password",
+            implication_domain::identity::Code::WrongPassword,
+            "is not the current password",
+        )])));
+    }
+    let new_hash = hash(&new_password).await?;
+    store::set_password_hash(db, account, new_hash).await?;
+    tokens::revoke_all_of(db, account).await?;
+    Ok(())
 }

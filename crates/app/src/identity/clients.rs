@@ -6,7 +6,7 @@ use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{MachineClient, Scope};
 use implication_domain::{FieldError, Municipality, Slug, ValidationErrors};
 use implication_storage::Database;
-use implication_storage::identity::clients::{self as store, NewClient};
+use implication_storage::identity::clients::{self as store, ClientChanges, NewClient};
 
 /// A client as an admin asks for it.
 #[derive(Debug, Clone, Default)]
@@ -92,4 +92,43 @@ pub async fn create_with_secret(
         secret_hash: sha256_hex(secret),
     };
     Ok(store::create(db, municipality.id, new).await?)
+}
+
+/// Changes to a client, as received; `active: Some(false)` revokes it.
+#[derive(Debug, Clone, Default)]
+pub struct ClientUpdate {
+    pub name: Option<String>,
+    pub association: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+/// Changes client `id`, read at version `expected`.
+pub async fn update(
+    db: &Database,
+    municipality: &Municipality,
+    id: uuid::Uuid,
+    expected: i32,
+    update: &ClientUpdate,
+) -> Result<MachineClient, UseCaseError> {
+    let mut errors = ValidationErrors::default();
+    let name = update.name.as_deref().and_then(|n| errors.collect(parse_name("name", n, 120)));
+    let association = update.association.as_deref().and_then(|a| errors.collect(parse_name("association", a, 200)));
+    let scopes = update.scopes.as_deref().and_then(|codes| parse_scopes(codes, &mut errors));
+    errors.into_result()?;
+    let changes = ClientChanges { name, association, scopes, active: update.active, secret_hash: None };
+    store::update(db, municipality.id, id, Some(expected), changes).await?.ok_or(UseCaseError::NotFound("client"))
+}
+
+/// Gives client `id` a new secret, returned with it (shown only now); the old one stops working.
+pub async fn rotate_secret(
+    db: &Database,
+    municipality: &Municipality,
+    id: uuid::Uuid,
+) -> Result<(MachineClient, String), UseCaseError> {
+    let (secret, secret_hash) = new_secret()?;
+    let changes = ClientChanges { secret_hash: Some(secret_hash), ..ClientChanges::default() };
+    let client =
+        store::update(db, municipality.id, id, None, changes).await?.ok_or(UseCaseError::NotFound("client"))?;
+    Ok((client, secret))
 }

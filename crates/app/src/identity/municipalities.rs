@@ -2,8 +2,11 @@
 
 use crate::UseCaseError;
 use implication_domain::identity::municipality::MunicipalityDraft;
-use implication_domain::{FieldError, Municipality, NewMunicipality, NewNeighbourhood, ValidationErrors};
-use implication_storage::identity::municipalities as store;
+use implication_domain::{
+    FieldError, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, NewNeighbourhood, Population,
+    ValidationErrors,
+};
+use implication_storage::identity::municipalities::{self as store, MunicipalityChanges};
 use implication_storage::{Database, StorageError};
 
 /// Creates the municipality `draft` with neighbourhoods of these names, naming every invalid
@@ -32,4 +35,41 @@ pub async fn create(
     })?;
     tracing::info!(municipality = %created.slug, "municipality created");
     Ok(created)
+}
+
+/// Changes to a municipality, as received; `None` keeps a value, and a setting left out of
+/// `settings` keeps its current value.
+#[derive(Debug, Clone, Default)]
+pub struct MunicipalityUpdate {
+    pub name: Option<String>,
+    pub population: Option<i64>,
+    pub answer_delay_days: Option<i64>,
+    pub minutes_delay_days: Option<i64>,
+    /// Whether settings were given at all.
+    pub settings: bool,
+}
+
+/// Changes `current`, read at version `expected`, naming every invalid field at once.
+pub async fn update(
+    db: &Database,
+    current: &Municipality,
+    expected: i32,
+    update: &MunicipalityUpdate,
+) -> Result<Municipality, UseCaseError> {
+    let mut errors = ValidationErrors::default();
+    let name = update.name.as_deref().and_then(|n| errors.collect(MunicipalityName::parse("name", n)));
+    let population = update.population.and_then(|p| errors.collect(Population::parse("population", p)));
+    let settings = if update.settings {
+        MunicipalitySettings::parse(
+            Some(update.answer_delay_days.unwrap_or(current.settings.answer_delay_days.into())),
+            Some(update.minutes_delay_days.unwrap_or(current.settings.minutes_delay_days.into())),
+        )
+        .map_err(|e| errors.0.extend(e.0))
+        .ok()
+    } else {
+        None
+    };
+    errors.into_result()?;
+    let changes = MunicipalityChanges { name, population, settings };
+    store::update(db, current.slug.as_str(), expected, changes).await?.ok_or(UseCaseError::NotFound("municipality"))
 }

@@ -1,6 +1,7 @@
 //! A municipality's services and delegations.
 
 use crate::UseCaseError;
+use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{Delegation, Service, may_hold_delegation};
 use implication_domain::{AccountId, FieldError, Municipality, Slug, ValidationErrors};
 use implication_storage::Database;
@@ -41,4 +42,41 @@ pub async fn check_holder(db: &Database, municipality: &Municipality, holder: Ac
             "must be an elected official of this municipality",
         )]))),
     }
+}
+
+fn name(field: &str, value: &str) -> Result<String, UseCaseError> {
+    parse_name(field, value, 120).map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))
+}
+
+/// Renames service `code`, read at version `expected` (its code, which routing holds, stays).
+pub async fn rename_service(
+    db: &Database,
+    municipality: &Municipality,
+    code: &str,
+    expected: i32,
+    new_name: &str,
+) -> Result<Service, UseCaseError> {
+    let new_name = name("name", new_name)?;
+    store::rename_service(db, municipality.id, code, expected, &new_name)
+        .await?
+        .ok_or(UseCaseError::NotFound("service"))
+}
+
+/// Renames delegation `code` and/or changes its holder (`Some(None)`: nobody), read at version
+/// `expected`.
+pub async fn update_delegation(
+    db: &Database,
+    municipality: &Municipality,
+    code: &str,
+    expected: i32,
+    new_name: Option<&str>,
+    holder: Option<Option<AccountId>>,
+) -> Result<Delegation, UseCaseError> {
+    let new_name = new_name.map(|n| name("name", n)).transpose()?;
+    if let Some(Some(holder)) = holder {
+        check_holder(db, municipality, holder).await?;
+    }
+    store::update_delegation(db, municipality.id, code, expected, new_name.as_deref(), holder)
+        .await?
+        .ok_or(UseCaseError::NotFound("delegation"))
 }

@@ -7,6 +7,7 @@ mod publication;
 mod qualify;
 mod register;
 mod reindex;
+pub mod themes;
 mod transition;
 
 pub use answer::answer;
@@ -22,7 +23,7 @@ use implication_domain::requests::{Catalogue, Request, similarity};
 use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
 use implication_storage::identity::neighbourhoods;
-use implication_storage::requests::{self as store, themes};
+use implication_storage::requests::{self as store, themes as theme_store};
 
 /// The request `id` of this municipality.
 pub async fn load(db: &Database, municipality: &Municipality, id: RequestId) -> Result<Request, UseCaseError> {
@@ -50,7 +51,7 @@ pub struct Codes {
 impl Codes {
     pub async fn load(db: &Database, municipality: &Municipality) -> Result<Self, UseCaseError> {
         Ok(Self {
-            themes: themes::codes(db, municipality.id).await?,
+            themes: theme_store::codes(db, municipality.id).await?,
             neighbourhoods: neighbourhoods::codes(db, municipality.id).await?,
         })
     }

@@ -14,11 +14,8 @@ use crate::responses::{
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use implication_app::identity::clients::{self as usecases, ClientDraft};
-use implication_domain::ValidationErrors;
+use implication_app::identity::clients::{self as usecases, ClientDraft, ClientUpdate as ClientUpdateDraft};
 use implication_domain::identity::MachineClient;
-use implication_domain::identity::municipality::parse_name;
-use implication_storage::identity::clients::ClientChanges;
 use implication_storage::{Database, identity::clients};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -251,16 +248,13 @@ pub async fn update_client(
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&path.1).map_err(|_| no_client())?;
     let input = body.into_inner()?;
-    let mut errors = ValidationErrors::default();
-    let name = input.name.as_deref().and_then(|n| errors.collect(parse_name("name", n, 120)));
-    let association = input.association.as_deref().and_then(|a| errors.collect(parse_name("association", a, 200)));
-    let codes: Option<Vec<String>> = input.scopes.map(|s| s.into_iter().map(|c| c.0).collect());
-    let scopes = codes.and_then(|codes| usecases::parse_scopes(&codes, &mut errors));
-    errors.into_result().map_err(ApiError::Invalid)?;
-    let changes = ClientChanges { name, association, scopes, active: input.active, secret_hash: None };
-    let client = clients::update(&db, caller.municipality.id, id, Some(if_match.version()?), changes)
-        .await?
-        .ok_or_else(no_client)?;
+    let update = ClientUpdateDraft {
+        name: input.name,
+        association: input.association,
+        scopes: input.scopes.map(|s| s.into_iter().map(|c| c.0).collect()),
+        active: input.active,
+    };
+    let client = usecases::update(&db, &caller.municipality, id, if_match.version()?, &update).await?;
     Ok(respond(&client, &ClientView::from(&client), StatusCode::OK))
 }
 
@@ -288,9 +282,7 @@ pub async fn rotate_client_secret(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let id = Uuid::parse_str(&path.1).map_err(|_| no_client())?;
-    let (secret, secret_hash) = usecases::new_secret()?;
-    let changes = ClientChanges { secret_hash: Some(secret_hash), ..ClientChanges::default() };
-    let client = clients::update(&db, caller.municipality.id, id, None, changes).await?.ok_or_else(no_client)?;
+    let (client, secret) = usecases::rotate_secret(&db, &caller.municipality, id).await?;
     let body = ClientWithSecret { client: ClientView::from(&client), client_secret: secret };
     Ok(respond(&client, &body, StatusCode::OK))
 }

@@ -16,9 +16,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::services as usecases;
+use implication_domain::AccountId;
 use implication_domain::identity::Delegation;
-use implication_domain::identity::municipality::parse_name;
-use implication_domain::{AccountId, ValidationErrors};
 use implication_storage::{Database, identity::services};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -217,25 +216,10 @@ pub async fn update_delegation(
     body: JsonBody<DelegationUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let town = caller.municipality.id;
-    let name = body
-        .name
-        .as_deref()
-        .map(|n| parse_name("name", n, 120))
-        .transpose()
-        .map_err(|e| ApiError::Invalid(ValidationErrors(vec![e])))?;
-    let holder = match body.holder {
-        Some(Some(holder)) => {
-            let holder = AccountId::from_uuid(holder);
-            usecases::check_holder(&db, &caller.municipality, holder).await?;
-            Some(Some(holder))
-        }
-        Some(None) => Some(None),
-        None => None,
-    };
-    let delegation = services::update_delegation(&db, town, &path.1, if_match.version()?, name.as_deref(), holder)
-        .await?
-        .ok_or_else(no_delegation)?;
+    let holder = body.holder.map(|h| h.map(AccountId::from_uuid));
+    let (municipality, expected) = (&caller.municipality, if_match.version()?);
+    let delegation =
+        usecases::update_delegation(&db, municipality, &path.1, expected, body.name.as_deref(), holder).await?;
     Ok(respond(&delegation, StatusCode::OK))
 }
 

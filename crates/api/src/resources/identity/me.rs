@@ -1,8 +1,7 @@
 //! The caller's own account: who am I, registering as an inhabitant, changing one's password.
 
-use crate::auth::secrets::{hash_password, verify_password};
 use crate::auth::{AuthState, Authenticated};
-use crate::extract::{JsonBody, invalid_field};
+use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::responses::{
     Conflict, Forbidden, InternalError, ServiceUnavailable, TooManyRequests, Unauthorized, Unprocessable,
@@ -10,11 +9,10 @@ use crate::responses::{
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use implication_app::identity::accounts::RegistrationDraft;
-use implication_domain::ValidationErrors;
-use implication_domain::identity::{Password, Principal};
+use implication_domain::identity::Principal;
 use implication_storage::{
     Database,
-    identity::{accounts, clients, municipalities, tokens},
+    identity::{accounts, clients, municipalities},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -272,27 +270,7 @@ pub async fn change_my_password(
     let Principal::Person { account, .. } = caller.0 else {
         return Err(ApiError::Forbidden("a machine client has no password: rotate its secret instead".to_owned()));
     };
-    let new_password = Password::parse("new_password", &body.new_password)
-        .map_err(|e| ApiError::Invalid(ValidationErrors(vec![e])))?;
-    let (_, hash) = accounts::find_with_password(&db, account)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("unknown account", true))?;
-    let current = body.current_password;
-    let matches =
-        web::block(move || verify_password(&current, &hash)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    if !matches {
-        return Err(invalid_field(
-            "current_password",
-            implication_domain::identity::Code::WrongPassword,
-            "is not the current password",
-        ));
-    }
-    let given = new_password.expose().to_owned();
-    let new_hash = web::block(move || hash_password(&given))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?
-        .map_err(ApiError::Internal)?;
-    accounts::set_password_hash(&db, account, new_hash).await?;
-    tokens::revoke_all_of(&db, account).await?;
+    implication_app::identity::accounts::change_password(&db, account, &body.current_password, &body.new_password)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -13,9 +13,9 @@ use crate::responses::{
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use implication_app::identity::municipalities::{self as usecases, MunicipalityUpdate as UpdateDraft};
+use implication_domain::Municipality;
 use implication_domain::identity::municipality::MunicipalityDraft;
-use implication_domain::{Municipality, MunicipalityName, MunicipalitySettings, Population, ValidationErrors};
-use implication_storage::identity::municipalities::MunicipalityChanges;
 use implication_storage::{Database, identity::municipalities};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -310,23 +310,14 @@ pub async fn update_municipality(
     body: JsonBody<MunicipalityUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
-    let current = &caller.municipality;
-    let mut errors = ValidationErrors::default();
-    let name = input.name.as_deref().and_then(|n| errors.collect(MunicipalityName::parse("name", n)));
-    let population = input.population.and_then(|p| errors.collect(Population::parse("population", p)));
-    let settings = match &input.settings {
-        None => None,
-        Some(s) => MunicipalitySettings::parse(
-            Some(s.answer_delay_days.unwrap_or(current.settings.answer_delay_days.into())),
-            Some(s.minutes_delay_days.unwrap_or(current.settings.minutes_delay_days.into())),
-        )
-        .map_err(|e| errors.0.extend(e.0))
-        .ok(),
+    let settings = input.settings.as_ref();
+    let update = UpdateDraft {
+        name: input.name,
+        population: input.population,
+        answer_delay_days: settings.and_then(|s| s.answer_delay_days),
+        minutes_delay_days: settings.and_then(|s| s.minutes_delay_days),
+        settings: settings.is_some(),
     };
-    errors.into_result().map_err(ApiError::Invalid)?;
-    let changes = MunicipalityChanges { name, population, settings };
-    let updated = municipalities::update(&db, current.slug.as_str(), if_match.version()?, changes)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no municipality {}", current.slug)))?;
+    let updated = usecases::update(&db, &caller.municipality, if_match.version()?, &update).await?;
     Ok(with_etag(&updated, actix_web::http::StatusCode::OK))
 }

@@ -14,6 +14,7 @@ use crate::responses::{
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use implication_app::identity::services as usecases;
 use implication_domain::identity::Service;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::{Slug, ValidationErrors};
@@ -162,7 +163,7 @@ pub async fn create_service(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let (name, code) = name_and_code(&body.name, body.code.as_deref())?;
-    let service = implication_app::identity::services::create_service(&db, &caller.municipality, &code, &name).await?;
+    let service = usecases::create_service(&db, &caller.municipality, &code, &name).await?;
     let location = format!("/v1/municipalities/{}/services/{}", caller.municipality.slug, service.code);
     with_location(respond(&service, StatusCode::CREATED), &location)
 }
@@ -221,10 +222,8 @@ pub async fn update_service(
     body: JsonBody<ServiceUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let name = parse_name("name", &body.name, 120).map_err(|e| ApiError::Invalid(ValidationErrors(vec![e])))?;
-    let service = services::rename_service(&db, caller.municipality.id, &path.1, if_match.version()?, &name)
-        .await?
-        .ok_or_else(no_service)?;
+    let (municipality, expected) = (&caller.municipality, if_match.version()?);
+    let service = usecases::rename_service(&db, municipality, &path.1, expected, &body.name).await?;
     Ok(respond(&service, StatusCode::OK))
 }
 

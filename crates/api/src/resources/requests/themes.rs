@@ -17,8 +17,7 @@ use crate::responses::{
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use implication_domain::ValidationErrors;
-use implication_domain::identity::municipality::parse_name;
+use implication_app::requests::themes as usecases;
 use implication_domain::requests::theme::Theme;
 use implication_storage::{Database, requests::themes};
 use serde::{Deserialize, Serialize};
@@ -176,7 +175,7 @@ pub async fn create_theme(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let (name, code) = name_and_code(&body.name, body.code.as_deref())?;
-    let theme = themes::create(&db, caller.municipality.id, &code, &name).await?;
+    let theme = usecases::create(&db, &caller.municipality, &code, &name).await?;
     let location = format!("/v1/municipalities/{}/themes/{}", caller.municipality.slug, theme.code);
     with_location(respond(&theme, StatusCode::CREATED), &location)
 }
@@ -210,8 +209,6 @@ pub async fn update_theme(
     body: JsonBody<ThemeUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let name = parse_name("name", &body.name, 120).map_err(|e| ApiError::Invalid(ValidationErrors(vec![e])))?;
-    let theme =
-        themes::rename(&db, caller.municipality.id, &path.1, if_match.version()?, &name).await?.ok_or_else(no_theme)?;
+    let theme = usecases::rename(&db, &caller.municipality, &path.1, if_match.version()?, &body.name).await?;
     Ok(respond(&theme, StatusCode::OK))
 }
