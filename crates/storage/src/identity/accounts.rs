@@ -177,14 +177,23 @@ pub async fn find_member(
     municipality: MunicipalityId,
     account: AccountId,
 ) -> Result<Option<MunicipalAccount>, StorageError> {
+    member_on(db.conn(), municipality, account).await
+}
+
+/// A member, read on `conn` (inside a transaction, the member as that transaction wrote it).
+async fn member_on<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    municipality: MunicipalityId,
+    account: AccountId,
+) -> Result<Option<MunicipalAccount>, StorageError> {
     let row = membership::Entity::find()
         .filter(membership::Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(membership::Column::AccountId.eq(account.as_uuid()))
         .find_also_related(account::Entity)
-        .one(db.conn())
+        .one(conn)
         .await?;
     let Some((m, Some(a))) = row else { return Ok(None) };
-    let mut services = services_of(db.conn(), municipality, &[a.id]).await?;
+    let mut services = services_of(conn, municipality, &[a.id]).await?;
     Ok(Some(to_member(m, a, services.remove(&account.as_uuid()).unwrap_or_default())?))
 }
 
@@ -295,8 +304,11 @@ pub async fn update_member(
             service_member::Entity::insert(row).exec(&txn).await?;
         }
     }
+    // The member as this transaction wrote it: a read after the commit could see a later
+    // change, and hand out its ETag with this body.
+    let written = member_on(&txn, municipality, account).await?;
     txn.commit().await?;
-    find_member(db, municipality, account).await
+    Ok(written)
 }
 
 /// The codes of the services (of this municipality) each account belongs to.
