@@ -1,7 +1,8 @@
 //! Correcting what was typed in.
 
-use super::{Codes, load_at, reindexed};
+use super::{Codes, load_at};
 use crate::UseCaseError;
+use implication_domain::requests::similarity;
 use implication_domain::requests::{Actor, Request, RequestEdit, RequestEvent, RequestEventKind, apply_edit};
 use implication_domain::{Municipality, RequestId, time};
 use implication_storage::Database;
@@ -31,7 +32,7 @@ pub async fn correct(
         expected_version: expected,
         request: &next,
         events: vec![edited],
-        terms: reindexed(&current, &next),
+        terms: similarity::reindexed_terms(&current, &next),
         answers: Vec::new(),
         qualification: None,
     };

@@ -19,7 +19,7 @@ pub use reindex::reindex;
 pub use transition::transition;
 
 use crate::UseCaseError;
-use implication_domain::requests::{Catalogue, Request, similarity};
+use implication_domain::requests::{Catalogue, Request};
 use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
 use implication_storage::identity::neighbourhoods;
@@ -59,11 +59,4 @@ impl Codes {
     pub fn catalogue(&self) -> Catalogue<'_> {
         Catalogue { themes: &self.themes, neighbourhoods: &self.neighbourhoods }
     }
-}
-
-/// The request's terms for the index when a change alters them (the domain says what is
-/// indexed); `None` leaves the index as it is.
-fn reindexed(before: &Request, after: &Request) -> Option<Vec<String>> {
-    let terms = similarity::indexed_terms(after);
-    (terms != similarity::indexed_terms(before)).then_some(terms)
 }

@@ -1,9 +1,10 @@
 //! Recording a request's qualification document.
 
-use super::{Codes, load_at, reindexed};
+use super::{Codes, load_at};
 use crate::UseCaseError;
 use implication_domain::identity::{Delegation, Service};
 use implication_domain::requests::qualification::{MAX_PREVIOUS, Qualification, QualificationDraft, Routing};
+use implication_domain::requests::similarity;
 use implication_domain::requests::{Actor, Request, RequestEvent, RequestEventKind, lifecycle};
 use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors, time};
 use implication_storage::Database;
@@ -150,7 +151,7 @@ pub async fn qualify(
         expected_version: expected,
         request: &next,
         events: vec![event],
-        terms: reindexed(&current, &next),
+        terms: similarity::reindexed_terms(&current, &next),
         answers: Vec::new(),
         qualification: Some(&qualification),
     };

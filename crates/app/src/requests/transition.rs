@@ -1,10 +1,11 @@
 //! Moving a request along its lifecycle.
 
 use super::answer::refused;
-use super::{load_at, reindexed};
+use super::load_at;
 use crate::UseCaseError;
 use implication_domain::requests::lifecycle::{self, TransitionAsk};
 use implication_domain::requests::qualification::Qualification;
+use implication_domain::requests::similarity;
 use implication_domain::requests::{Actor, Answer, Request, author_of};
 use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors, time};
 use implication_storage::Database;
@@ -47,7 +48,7 @@ pub async fn transition(
         expected_version: expected,
         request: &next,
         events: change.events(id, actor, now, answer.as_ref().map(|a| a.id)),
-        terms: reindexed(&current, &next),
+        terms: similarity::reindexed_terms(&current, &next),
         answers: answer.into_iter().collect(),
         qualification: None,
     };

@@ -209,6 +209,20 @@ pub fn may_be_suggested(request: &Request, other: &Request) -> bool {
     other.id != request.id && is_suggestible(other.status)
 }
 
+/// The request's new terms for the index when a change from `before` to `after` alters them;
+/// `None` leaves the index as it is. Only the title, the description and whether it can be
+/// suggested make terms, so most changes (a transition, a publication) compute nothing.
+pub fn reindexed_terms(before: &Request, after: &Request) -> Option<Vec<String>> {
+    let unchanged = before.title == after.title
+        && before.description == after.description
+        && is_suggestible(before.status) == is_suggestible(after.status);
+    if unchanged {
+        return None;
+    }
+    let terms = indexed_terms(after);
+    (terms != indexed_terms(before)).then_some(terms)
+}
+
 /// What the term index holds for a request: its [`terms`], or none once it cannot be suggested
 /// (so that it is never a candidate).
 pub fn indexed_terms(request: &Request) -> Vec<String> {

@@ -471,3 +471,14 @@ fn staff_list_in_the_staff_view_and_everyone_else_in_the_public_view() {
     assert_eq!(listing_audience(&Standing::Inhabitant(AccountId::new())), Audience::Public);
     assert_eq!(listing_audience(&Standing::Public), Audience::Public);
 }
+
+#[test]
+fn only_a_change_of_text_or_of_suggestibility_reindexes() {
+    let before = stored(RequestStatus::Received, today());
+    let moved = Request { status: RequestStatus::Qualifying, ..before.clone() };
+    assert_eq!(similarity::reindexed_terms(&before, &moved), None);
+    let merged = Request { status: RequestStatus::Merged, ..before.clone() };
+    assert_eq!(similarity::reindexed_terms(&before, &merged), Some(Vec::new()));
+    let retitled = Request { title: Title("Lampadaire éteint".to_owned()), ..before.clone() };
+    assert!(similarity::reindexed_terms(&before, &retitled).is_some_and(|t| t.contains(&"lampadaire".to_owned())));
+}
