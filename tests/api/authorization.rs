@@ -155,6 +155,25 @@ fn rows(ids: &Ids) -> Vec<Row> {
     ]
 }
 
+/// What a security review expects of this answer, every one of the matrix's: no content sniffing,
+/// and no cache may keep an answer that can carry personal data or a secret (anything answered
+/// to a token, every write's answer, a tracking page).
+fn security_header_problems(row: &Row, authenticated: bool, response: &reqwest::Response, caller: &str) -> Vec<String> {
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let mut problems = Vec::new();
+    if header("x-content-type-options") != "nosniff" {
+        problems.push(format!("{} {} as {caller}: no X-Content-Type-Options: nosniff", row.method, row.path));
+    }
+    // The published keys are the same for everyone (a token is not looked at): cacheable.
+    let same_for_everyone = row.path.starts_with("/.well-known/");
+    let tracking = row.path.contains("/tracking/") && response.status().is_success();
+    let personal = (authenticated && !same_for_everyone) || row.method != Method::GET || tracking;
+    if personal && !header("cache-control").contains("no-store") {
+        problems.push(format!("{} {} as {caller}: no Cache-Control: no-store", row.method, row.path));
+    }
+    problems
+}
+
 /// The operations of the committed contract, as `METHOD /template`.
 fn contract_operations() -> Vec<(String, String)> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
@@ -307,7 +326,9 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
             if row.if_match {
                 request = request.header("If-Match", "\"0\"");
             }
-            let status = request.send().await.unwrap().status().as_u16();
+            let response = request.send().await.unwrap();
+            mismatches.extend(security_header_problems(row, token.is_some(), &response, CALLERS[i]));
+            let status = response.status().as_u16();
             if status != row.expected[i] {
                 mismatches.push(format!(
                     "{} {} as {}: {status}, expected {}",

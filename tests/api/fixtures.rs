@@ -86,7 +86,15 @@ impl<'a> TestTown<'a> {
             let (db, town, account) = (&app.db, municipality.id, accounts[role]);
             async move {
                 let member = accounts::find_member(db, town, account).await.expect("read").expect("a member");
-                accounts::update_member(db, town, account, member.version, changes).await.expect("updated");
+                accounts::update_member(
+                    db,
+                    town,
+                    account,
+                    &implication_domain::Precondition::at(member.version),
+                    changes,
+                )
+                .await
+                .expect("updated");
             }
         };
         change(MemberChanges { services: Some(vec![service_ids[0]]), ..MemberChanges::default() }, "agent").await;

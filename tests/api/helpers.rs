@@ -58,6 +58,11 @@ async fn spawn(seed: Seed, settings: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
+    /// The URL of the app's database, for a test that needs a connection of its own.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

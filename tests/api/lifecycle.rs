@@ -131,6 +131,41 @@ async fn a_transition_needs_the_current_etag() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn if_match_star_matches_any_version_and_a_list_matches_when_one_member_does() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let created = town.request().title("Préconditions").submitted().await;
+    let path = town.at(&format!("/requests/{}/transitions", created.id));
+    let send = |if_match: &'static str, to: &'static str| {
+        app.authed(Method::POST, &path, &agent).header("If-Match", if_match).json(&json!({ "to": to })).send()
+    };
+    // RFC 9110 §13.1.1: `*` matches any current representation (here version 1).
+    assert_eq!(send("*", "qualifying").await.unwrap().status(), 200);
+    // A list matches when any member does (version 2 now); a weak tag never does.
+    problem(send("W/\"2\"", "qualified").await.unwrap(), 412).await;
+    problem(send("\"7\", \"8\"", "merged").await.unwrap(), 412).await;
+    let listed = problem(send("\"1\", \"2\"", "declined").await.unwrap(), 409).await;
+    assert_eq!(
+        listed["allowed_transitions"],
+        json!(["qualified", "merged"]),
+        "the list matched: the lifecycle answered"
+    );
+    let publish = app.authed(Method::POST, &town.at(&format!("/requests/{}/publish", created.id)), &agent);
+    assert_eq!(publish.header("If-Match", "\"9\", \"2\"").send().await.unwrap().headers()["etag"], "\"3\"");
+    // The resources without a history take the same conditions.
+    let admin = town.admin().await;
+    let patch = |if_match: &'static str| {
+        app.authed(Method::PATCH, &town.path, &admin).header("If-Match", if_match).json(&json!({ "population": 4321 }))
+    };
+    assert_eq!(patch("*").send().await.unwrap().status(), 200);
+    problem(patch("\"1\"").send().await.unwrap(), 412).await;
+    let patched = patch("\"1\", \"2\"").send().await.unwrap();
+    assert_eq!(patched.headers()["etag"], "\"3\"");
+    assert_eq!(json(patched).await["population"], 4321);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_merged_request_points_to_the_other_and_both_keep_their_history() {
     let app = spawn_app().await;
     let town = TestTown::new(&app).await;

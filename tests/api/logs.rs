@@ -23,16 +23,25 @@ impl Write for Capture {
     }
 }
 
-/// Installs the capturing subscriber (once per test binary), at the most verbose level of our
-/// crates: if a secret reaches any log line, it is in the buffer.
+/// Installs the capturing subscriber (once per test binary): production's JSON lines, at the
+/// most verbose level of our crates, so that if a secret reaches any log line it is in the
+/// buffer, and each line's level and request id can be checked.
 pub fn capture() {
     INSTALL.call_once(|| {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new("info,implication_api=trace,implication_storage=trace"))
-            .with_writer(|| Capture)
-            .with_ansi(false)
-            .try_init();
+        let filter = tracing_subscriber::EnvFilter::new("info,implication_api=trace,implication_storage=trace");
+        implication_api::telemetry::install(filter, implication_api::config::LogFormat::Json, || Capture, false);
     });
+}
+
+/// The captured lines written while handling the request whose `X-Request-Id` was `request_id`.
+pub fn lines_of_request(request_id: &str) -> Vec<serde_json::Value> {
+    captured()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| {
+            line["spans"].as_array().is_some_and(|spans| spans.iter().any(|s| s["request_id"] == request_id))
+        })
+        .collect()
 }
 
 /// Everything logged so far, by every test.

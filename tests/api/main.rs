@@ -9,6 +9,7 @@ mod contract;
 mod databases;
 mod errors;
 mod fixtures;
+mod hardening;
 mod helpers;
 mod lifecycle;
 mod logs;

@@ -44,6 +44,28 @@ async fn metrics_count_requests_by_route_pattern_and_status() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn made_up_methods_and_paths_do_not_grow_the_metrics() {
+    let app = spawn_app().await;
+    let lines = |text: &str| text.lines().filter(|l| !l.starts_with('#')).count();
+    for i in 0..3 {
+        let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+        app.client.request(method, app.url(&format!("/nowhere-{i}"))).send().await.unwrap();
+    }
+    let after_three = app.get("/metrics").await.text().await.unwrap();
+    for i in 3..40 {
+        let method = reqwest::Method::from_bytes(format!("MADEUP{i}").as_bytes()).unwrap();
+        app.client.request(method, app.url(&format!("/nowhere-{i}"))).send().await.unwrap();
+    }
+    let after_forty = app.get("/metrics").await.text().await.unwrap();
+    assert!(!after_forty.contains("MADEUP"), "{after_forty}");
+    assert!(!after_forty.contains("nowhere"), "{after_forty}");
+    assert!(after_forty.contains(r#"method="other",route="unmatched",status="#), "{after_forty}");
+    // The second /metrics call adds its own series, nothing for the 37 made-up requests.
+    let metrics_series = after_forty.lines().filter(|l| l.contains(r#"route="/metrics""#)).count();
+    assert!(lines(&after_forty) <= lines(&after_three) + metrics_series, "{after_three}\n---\n{after_forty}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_allowed_origin_gets_cors_headers_and_a_foreign_one_none() {
     let app = spawn_app_with(&[("CORS_ALLOWED_ORIGINS", "https://www.loos-en-gohelle.fr")]).await;
     let allowed = app

@@ -5,6 +5,7 @@ use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use implication_domain::Precondition;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -64,8 +65,23 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// Syntax errors are 400; well-formed JSON that does not fit the schema is 422 naming the field.
+/// Syntax errors are 400; well-formed JSON that does not fit the schema is 422 naming the field,
+/// and so is a string holding a NUL character (`\u0000`), which PostgreSQL's text refuses.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.windows(6).any(|w| w == br"\u0000") {
+        let fields =
+            serde_json::from_slice::<serde_json::Value>(bytes).map(|v| fields_with_nul(&v, "")).unwrap_or_default();
+        if !fields.is_empty() {
+            let errors = fields.into_iter().map(|field| {
+                implication_domain::FieldError::new(
+                    field,
+                    implication_domain::error::Code::InvalidCharacters,
+                    "must not contain a NUL character",
+                )
+            });
+            return Err(ApiError::Invalid(implication_domain::ValidationErrors(errors.collect())));
+        }
+    }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(deserializer).map_err(|error| {
         let field = error.path().to_string();
@@ -87,6 +103,27 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
+/// The paths (`requester.name`, `themes.0`) of the strings, and object keys, holding a NUL.
+fn fields_with_nul(value: &serde_json::Value, at: &str) -> Vec<String> {
+    let join = |key: &str| if at.is_empty() { key.to_owned() } else { format!("{at}.{key}") };
+    match value {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            vec![if at.is_empty() { ".".to_owned() } else { at.to_owned() }]
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().enumerate().flat_map(|(i, v)| fields_with_nul(v, &join(&i.to_string()))).collect()
+        }
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .flat_map(|(k, v)| {
+                let key = join(&k.replace('\0', "\u{fffd}"));
+                if k.contains('\0') { vec![key] } else { fields_with_nul(v, &key) }
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// serde says "missing field `name` at line 1 column 2" with the parent's path: name the field.
 fn missing_field(message: &str) -> Option<String> {
     message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()).map(str::to_owned)
@@ -96,14 +133,16 @@ fn strip_position(message: &str) -> String {
     message.split(" at line ").next().unwrap_or(message).to_owned()
 }
 
-/// The version named by a required `If-Match` (`"3"`): `428` when absent. A tag that is not one
-/// of ours can match nothing, so it is a `412`. Like [`JsonBody`], read it with
-/// [`IfMatch::version`] once the caller is authenticated.
+/// The versions a required `If-Match` admits (RFC 9110 §13.1.1): `*` (any current version), or
+/// one or more of our tags (`"3"`, `"3", "4"`); `428` when absent. A weak tag never matches (the
+/// comparison is strong) and a tag that is not one of ours can match nothing: if nothing is
+/// left, a `412`. Like [`JsonBody`], read it with [`IfMatch::precondition`] once the caller is
+/// authenticated.
 #[derive(Debug)]
-pub struct IfMatch(Result<i32, ApiError>);
+pub struct IfMatch(Result<Precondition, ApiError>);
 
 impl IfMatch {
-    pub fn version(self) -> Result<i32, ApiError> {
+    pub fn precondition(self) -> Result<Precondition, ApiError> {
         self.0
     }
 }
@@ -116,18 +155,44 @@ impl FromRequest for IfMatch {
         let value = req.headers().get(header::IF_MATCH).map(|v| v.to_str().unwrap_or_default().trim().to_owned());
         std::future::ready(Ok(IfMatch(match value {
             None => Err(ApiError::PreconditionRequired),
-            Some(tag) => tag
-                .strip_prefix('"')
-                .and_then(|t| t.strip_suffix('"'))
-                .and_then(|t| t.parse::<i32>().ok())
-                .ok_or(ApiError::PreconditionFailed),
+            Some(value) => parse_if_match(&value).ok_or(ApiError::PreconditionFailed),
         })))
     }
+}
+
+fn parse_if_match(value: &str) -> Option<Precondition> {
+    if value == "*" {
+        return Some(Precondition::Any);
+    }
+    let versions = value
+        .split(',')
+        .filter_map(|tag| tag.trim().strip_prefix('"')?.strip_suffix('"')?.parse::<i32>().ok())
+        .collect();
+    Precondition::one_of(versions)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_nul_in_any_string_of_a_body_is_refused_naming_each_field() {
+        let body = br#"{"title": "a\u0000b", "themes": ["ok", "\u0000"], "note": "\\u0000 is text"}"#;
+        let Err(ApiError::Invalid(errors)) = parse_json::<serde_json::Value>(body) else { panic!("refused") };
+        let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        fields.sort_unstable();
+        assert_eq!(fields, ["themes.1", "title"]);
+        assert!(parse_json::<serde_json::Value>(br#"{"note": "\\u0000 is text"}"#).is_ok());
+    }
+
+    #[test]
+    fn if_match_takes_a_star_a_tag_or_a_list_and_ignores_weak_and_foreign_tags() {
+        assert_eq!(parse_if_match("*"), Some(Precondition::Any));
+        assert_eq!(parse_if_match("\"3\""), Some(Precondition::at(3)));
+        assert_eq!(parse_if_match("\"3\", W/\"4\", \"x\",\"5\""), Precondition::one_of(vec![3, 5]));
+        assert_eq!(parse_if_match("W/\"3\""), None);
+        assert_eq!(parse_if_match("3"), None);
+    }
     use serde::Deserialize;
 
     #[derive(Debug, Deserialize)]

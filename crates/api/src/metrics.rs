@@ -1,5 +1,6 @@
 //! Prometheus metrics: request counts and latency histograms by method, route and status.
 
+use actix_web::http::Method;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
 
 /// One registry per application (not the global one), so tests can run many apps in a process.
@@ -30,10 +31,12 @@ impl Metrics {
         Ok(Self { registry, requests, duration })
     }
 
-    /// `route` is the matched pattern (bounded cardinality), never the raw path.
-    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    /// Every label comes from a closed set, so that made-up methods or paths cannot grow the
+    /// registry (and the memory) without bound: `method` is a standard method or `other`,
+    /// `route` the matched pattern (the caller passes `unmatched` otherwise), `status` a number.
+    pub fn observe(&self, method: &Method, route: &str, status: u16, seconds: f64) {
         let status = status.to_string();
-        let labels = [method, route, status.as_str()];
+        let labels = [method_label(method), route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
         self.duration.with_label_values(&labels).observe(seconds);
     }
@@ -43,5 +46,32 @@ impl Metrics {
         let mut buffer = Vec::new();
         TextEncoder::new().encode(&self.registry.gather(), &mut buffer)?;
         String::from_utf8(buffer).map_err(|e| prometheus::Error::Msg(e.to_string()))
+    }
+}
+
+/// The label of a method: one of RFC 9110's (and PATCH), else `other`.
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::HEAD, "HEAD"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::PATCH, "PATCH"),
+        (Method::DELETE, "DELETE"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::TRACE, "TRACE"),
+        (Method::CONNECT, "CONNECT"),
+    ];
+    KNOWN.iter().find(|(known, _)| known == method).map_or("other", |(_, label)| label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_made_up_method_is_counted_as_other() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        assert_eq!(method_label(&Method::from_bytes(b"FOO").unwrap()), "other");
     }
 }

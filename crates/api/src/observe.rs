@@ -6,12 +6,14 @@
 
 use crate::context::{CONTEXT, REQUEST_ID, RequestContext, language, request_id};
 use crate::metrics::Metrics;
-use crate::problem::{ApiError, PROBLEM_JSON};
+use crate::problem::{ApiError, FieldProblem, PROBLEM_JSON};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, ResponseError, web};
+use implication_domain::error::ErrorCode;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -27,14 +29,21 @@ pub async fn observe(
     req.extensions_mut().insert(context.clone());
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let method = req.method().clone();
+    let personal = carries_personal_data(&req);
     let span = tracing::info_span!("http", request_id = %context.request_id, method = %method);
     let started = Instant::now();
 
-    let outcome = CONTEXT.scope(context.clone(), next.call(req).instrument(span.clone())).await;
+    let outcome = match refused_input(&req) {
+        Some(refusal) => Ok(req.into_response(CONTEXT.sync_scope(context.clone(), || refusal.error_response()))),
+        None => CONTEXT
+            .scope(context.clone(), next.call(req).instrument(span.clone()))
+            .await
+            .map(|r| r.map_into_boxed_body()),
+    };
     // Handlers and actix-cors turn their errors into responses; an `Err` here would come from a
     // middleware of ours, and actix renders it. (The request cannot be cloned before routing.)
     let response = match outcome {
-        Ok(response) => response.map_into_boxed_body(),
+        Ok(response) => response,
         Err(err) => {
             span.in_scope(|| tracing::error!(error = %err, "a middleware failed"));
             return Err(err);
@@ -46,16 +55,73 @@ pub async fn observe(
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     let elapsed = started.elapsed();
     if let Some(metrics) = metrics {
-        metrics.observe(method.as_str(), &route, status, elapsed.as_secs_f64());
+        metrics.observe(&method, &route, status, elapsed.as_secs_f64());
     }
     if let Ok(value) = HeaderValue::from_str(&context.request_id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }
+    security_headers(response.headers_mut(), personal);
+    // A refusal (4xx) is the API doing its job: only a failure of ours (5xx) is an error.
+    let duration_ms = elapsed.as_secs_f64() * 1000.0;
     span.in_scope(|| {
-        tracing::info!(route = %route, status, duration_ms = elapsed.as_secs_f64() * 1000.0, "request");
+        if status >= 500 {
+            tracing::error!(route = %route, status, duration_ms, "request");
+        } else {
+            tracing::info!(route = %route, status, duration_ms, "request");
+        }
     });
     Ok(response)
 }
+
+/// A path or query that holds a NUL character, which no resource's name has and PostgreSQL's
+/// text type refuses: refused here, for every route, so that none reaches the database. A path
+/// is then no resource (404); a query names the parameter (400).
+fn refused_input(req: &ServiceRequest) -> Option<ApiError> {
+    if req.uri().path().contains("%00") {
+        return Some(ApiError::NotFound("no resource at this address".to_owned()));
+    }
+    if !req.query_string().contains("%00") {
+        return None;
+    }
+    let pairs = web::Query::<Vec<(String, String)>>::from_query(req.query_string()).ok()?.into_inner();
+    let errors: Vec<FieldProblem> = pairs
+        .iter()
+        .filter(|(name, value)| name.contains('\0') || value.contains('\0'))
+        .map(|(name, _)| FieldProblem {
+            field: name.replace('\0', "\u{fffd}"),
+            code: implication_domain::error::Code::InvalidCharacters.code().to_owned(),
+            message: "must not contain a NUL character".to_owned(),
+        })
+        .collect();
+    (!errors.is_empty()).then(|| ApiError::malformed("the query string holds a NUL character", errors))
+}
+
+/// Whether the answer may carry personal data or a secret, so that no cache may keep it: an
+/// answer to an authenticated caller (staff and requester views, accounts, clients, tokens), and
+/// every write's (a submission's tracking code, a client's secret). Anonymous reads that do (a
+/// tracking page) say so themselves.
+fn carries_personal_data(req: &ServiceRequest) -> bool {
+    req.headers().contains_key(header::AUTHORIZATION) || !matches!(*req.method(), Method::GET | Method::HEAD)
+}
+
+/// What a security review expects of every answer: no content sniffing, a strict policy on HTML
+/// (the docs viewer loads only its own scripts, styles and the contract), and `no-store` where
+/// [`carries_personal_data`] says so, unless the handler chose a policy itself.
+fn security_headers(headers: &mut HeaderMap, personal: bool) {
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    let html = headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if html {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    }
+    if personal && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+/// Same-origin everything, no inline script, no framing; images may be `data:` URIs (the docs
+/// viewer's icons).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Any error response that is not already a problem document (actix's own, or the docs
 /// viewer's) becomes one, keeping its status and headers.

@@ -13,7 +13,7 @@ pub mod common;
 pub mod identity;
 pub mod requests;
 
-pub use common::{error, ids, slug, time, vocabulary};
+pub use common::{error, ids, slug, time, version, vocabulary};
 pub use error::{FieldError, ValidationErrors};
 pub use identity::municipality::{
     InseeCode, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, Population,
@@ -24,4 +24,5 @@ pub use ids::{
     ServiceId, ThemeId,
 };
 pub use slug::Slug;
+pub use version::Precondition;
 pub use vocabulary::Language;

@@ -27,13 +27,45 @@ impl From<DbErr> for StorageError {
 }
 
 fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error;
     match err {
         DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => true,
-        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(
-            e.as_ref(),
-            sea_orm::sqlx::Error::Io(_) | sea_orm::sqlx::Error::PoolTimedOut | sea_orm::sqlx::Error::PoolClosed
-        ),
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => match e.as_ref() {
+            Error::Io(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+            Error::Database(db) => unavailable_code(db.as_ref()),
+            _ => false,
+        },
         _ => false,
+    }
+}
+
+/// Whether the database refused for a reason of its own, not of the statement: the caller may
+/// retry the same request later (and, with its `Idempotency-Key`, never creates twice).
+fn unavailable_code(err: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    let code = err.code();
+    let code = code.as_deref().unwrap_or_default();
+    if err.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>().is_some() {
+        // BUSY and LOCKED (another connection holds the file), IOERR, FULL, CANTOPEN, with their
+        // extended codes (the primary code is the low byte).
+        code.parse::<i32>().is_ok_and(|code| matches!(code & 0xff, 5 | 6 | 10 | 13 | 14))
+    } else {
+        // PostgreSQL: class 08 (connection exception), the server shutting down or starting
+        // (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now), and too many
+        // connections (53300).
+        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_closed_pool_or_a_lost_connection_is_unavailable_and_a_bad_statement_is_not() {
+        let closed = DbErr::Query(RuntimeErr::SqlxError(sea_orm::sqlx::Error::PoolClosed.into()));
+        assert!(is_unavailable(&closed));
+        let decoding = DbErr::Query(RuntimeErr::SqlxError(sea_orm::sqlx::Error::RowNotFound.into()));
+        assert!(!is_unavailable(&decoding));
     }
 }
 

@@ -4,24 +4,30 @@
 
 use crate::Database;
 use crate::error::StorageError;
+use implication_domain::Precondition;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, UpdateMany};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, UpdateMany};
 
 /// Runs `update` (the caller's columns, already filtered to one row) only while the row is at
-/// `expected` (any version when `None`), moving its version on, and returns the row as written
+/// a version `expected` admits, moving its version on, and returns the row as written
 /// (`RETURNING`: nothing is read back afterwards, which could see a later change). `None`: no row
 /// matched — see [`stale_or_missing`].
 pub(crate) async fn update<E: EntityTrait>(
     db: &Database,
     update: UpdateMany<E>,
     version: E::Column,
-    expected: Option<i32>,
+    expected: &Precondition,
 ) -> Result<Option<E::Model>, StorageError> {
-    let mut update = update.col_expr(version, Expr::col(version).add(1));
-    if let Some(expected) = expected {
-        update = update.filter(version.eq(expected));
-    }
+    let update = update.col_expr(version, Expr::col(version).add(1)).filter(admitted(version, expected));
     Ok(update.exec_with_returning(db.conn()).await?.into_iter().next())
+}
+
+/// The condition on a `version` column that `expected` sets (none for `If-Match: *`).
+pub(crate) fn admitted(version: impl ColumnTrait, expected: &Precondition) -> Condition {
+    match expected.versions() {
+        None => Condition::all(),
+        Some(versions) => Condition::all().add(version.is_in(versions.iter().copied())),
+    }
 }
 
 /// When a guarded update matched no row: stale if the row exists (`found`), else missing.

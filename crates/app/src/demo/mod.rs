@@ -9,6 +9,7 @@ mod requests;
 use crate::identity;
 use crate::identity::accounts::{MemberDraft, MemberUpdate};
 use crate::identity::clients::ClientDraft;
+use implication_domain::Precondition;
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::identity::{Email, Password, Scope};
 use implication_domain::vocabulary::Role;
@@ -167,7 +168,8 @@ async fn make_mayor(db: &Database, municipality: &Municipality, account: Account
     }
     if let Some(member) = accounts::find_member(db, municipality.id, account).await? {
         let update = MemberUpdate { mayor: Some(true), ..MemberUpdate::default() };
-        identity::accounts::update_member(db, None, municipality, account, member.version, &update).await?;
+        identity::accounts::update_member(db, None, municipality, account, Precondition::at(member.version), &update)
+            .await?;
     }
     Ok(())
 }
@@ -182,7 +184,8 @@ async fn join_service(
         && member.services.is_empty()
     {
         let update = MemberUpdate { services: Some(vec![service.to_string()]), ..MemberUpdate::default() };
-        identity::accounts::update_member(db, None, municipality, account, member.version, &update).await?;
+        identity::accounts::update_member(db, None, municipality, account, Precondition::at(member.version), &update)
+            .await?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@
 use super::qualifications::{self, Spec};
 use crate::{UseCaseError, requests};
 use chrono::Days;
+use implication_domain::Precondition;
 use implication_domain::identity::Standing;
 use implication_domain::requests::lifecycle::TransitionAsk;
 use implication_domain::requests::{Actor, AnswerDraft, RequestDraft, RequesterDraft};
@@ -518,10 +519,11 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
         for step in demo.steps {
             if let (Step::To(Qualified, _), Some(spec)) = (step, specs.iter().find(|s| s.title == demo.title)) {
                 let input = spec.input(&request);
-                request = requests::qualify(db, actor, municipality, request.id, request.version, &input)
-                    .await
-                    .map_err(|e| failed(demo.title, e))?
-                    .request;
+                request =
+                    requests::qualify(db, actor, municipality, request.id, Precondition::at(request.version), &input)
+                        .await
+                        .map_err(|e| failed(demo.title, e))?
+                        .request;
             }
             let ask = match step {
                 Step::To(to, reason) => {
@@ -540,7 +542,7 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
                     into: ids.get(*index).copied(),
                 },
             };
-            request = requests::transition(db, actor, municipality, request.id, request.version, ask)
+            request = requests::transition(db, actor, municipality, request.id, Precondition::at(request.version), ask)
                 .await
                 .map_err(|e| failed(demo.title, e))?;
         }
@@ -549,9 +551,10 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
             requests::answer(db, actor, municipality, request.id, &draft).await.map_err(|e| failed(demo.title, e))?;
         }
         if demo.published {
-            request = requests::set_published(db, actor, municipality, request.id, request.version, true)
-                .await
-                .map_err(|e| failed(demo.title, e))?;
+            request =
+                requests::set_published(db, actor, municipality, request.id, Precondition::at(request.version), true)
+                    .await
+                    .map_err(|e| failed(demo.title, e))?;
         }
         ids.push(request.id);
     }

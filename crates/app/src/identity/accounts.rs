@@ -4,6 +4,7 @@
 use super::blocking;
 use super::secrets::{hash_password, verify_password};
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{
     Account, Email, MunicipalAccount, Password, mayor_after_change, self_change_allowed,
@@ -145,19 +146,19 @@ pub async fn add_member(
         return Ok(member);
     }
     let changes = MemberChanges { services: Some(service_ids), ..MemberChanges::default() };
-    store::update_member(db, municipality.id, member.account.id, member.version, changes)
+    store::update_member(db, municipality.id, member.account.id, &Precondition::at(member.version), changes)
         .await?
         .ok_or_else(|| UseCaseError::Internal("an account vanished after its creation".to_owned()))
 }
 
-/// Changes member `id` of `municipality`, read at version `expected`, as `by` (the admin acting,
+/// Changes member `id` of `municipality`, read at a version `expected` admits, as `by` (the admin acting,
 /// who may neither suspend nor demote themselves; `None` for a loader).
 pub async fn update_member(
     db: &Database,
     by: Option<AccountId>,
     municipality: &Municipality,
     id: AccountId,
-    expected: i32,
+    expected: Precondition,
     update: &MemberUpdate,
 ) -> Result<MunicipalAccount, UseCaseError> {
     let mut errors = ValidationErrors::default();
@@ -180,7 +181,7 @@ pub async fn update_member(
         .map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))?;
     let changes =
         MemberChanges { role, active: update.active, display_name: display_name.flatten().map(Some), services, mayor };
-    store::update_member(db, municipality.id, id, expected, changes).await?.ok_or(UseCaseError::NotFound("account"))
+    store::update_member(db, municipality.id, id, &expected, changes).await?.ok_or(UseCaseError::NotFound("account"))
 }
 
 /// Registers an inhabitant of a municipality (returned with the account). An existing account

@@ -2,6 +2,7 @@
 
 use super::secrets::{random_secret, sha256_hex};
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{MachineClient, Scope};
 use implication_domain::{FieldError, Municipality, Slug, ValidationErrors};
@@ -103,12 +104,12 @@ pub struct ClientUpdate {
     pub active: Option<bool>,
 }
 
-/// Changes client `id`, read at version `expected`.
+/// Changes client `id`, read at a version `expected` admits.
 pub async fn update(
     db: &Database,
     municipality: &Municipality,
     id: uuid::Uuid,
-    expected: i32,
+    expected: Precondition,
     update: &ClientUpdate,
 ) -> Result<MachineClient, UseCaseError> {
     let mut errors = ValidationErrors::default();
@@ -117,7 +118,7 @@ pub async fn update(
     let scopes = update.scopes.as_deref().and_then(|codes| parse_scopes(codes, &mut errors));
     errors.into_result()?;
     let changes = ClientChanges { name, association, scopes, active: update.active, secret_hash: None };
-    store::update(db, municipality.id, id, Some(expected), changes).await?.ok_or(UseCaseError::NotFound("client"))
+    store::update(db, municipality.id, id, &expected, changes).await?.ok_or(UseCaseError::NotFound("client"))
 }
 
 /// Gives client `id` a new secret, returned with it (shown only now); the old one stops working.
@@ -128,7 +129,8 @@ pub async fn rotate_secret(
 ) -> Result<(MachineClient, String), UseCaseError> {
     let (secret, secret_hash) = new_secret()?;
     let changes = ClientChanges { secret_hash: Some(secret_hash), ..ClientChanges::default() };
-    let client =
-        store::update(db, municipality.id, id, None, changes).await?.ok_or(UseCaseError::NotFound("client"))?;
+    let client = store::update(db, municipality.id, id, &Precondition::Any, changes)
+        .await?
+        .ok_or(UseCaseError::NotFound("client"))?;
     Ok((client, secret))
 }

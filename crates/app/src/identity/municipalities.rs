@@ -1,6 +1,7 @@
 //! Creating a municipality, with its neighbourhoods (and, by storage, its default themes).
 
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::{
     FieldError, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, NewNeighbourhood, Population,
@@ -49,11 +50,11 @@ pub struct MunicipalityUpdate {
     pub settings: bool,
 }
 
-/// Changes `current`, read at version `expected`, naming every invalid field at once.
+/// Changes `current`, read at a version `expected` admits, naming every invalid field at once.
 pub async fn update(
     db: &Database,
     current: &Municipality,
-    expected: i32,
+    expected: Precondition,
     update: &MunicipalityUpdate,
 ) -> Result<Municipality, UseCaseError> {
     let mut errors = ValidationErrors::default();
@@ -71,5 +72,5 @@ pub async fn update(
     };
     errors.into_result()?;
     let changes = MunicipalityChanges { name, population, settings };
-    store::update(db, current.slug.as_str(), expected, changes).await?.ok_or(UseCaseError::NotFound("municipality"))
+    store::update(db, current.slug.as_str(), &expected, changes).await?.ok_or(UseCaseError::NotFound("municipality"))
 }

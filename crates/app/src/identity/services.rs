@@ -1,6 +1,7 @@
 //! A municipality's services and delegations.
 
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{Delegation, Service, may_hold_delegation};
 use implication_domain::{AccountId, FieldError, Municipality, Slug, ValidationErrors};
@@ -48,16 +49,16 @@ fn name(field: &str, value: &str) -> Result<String, UseCaseError> {
     parse_name(field, value, 120).map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))
 }
 
-/// Renames service `code`, read at version `expected` (its code, which routing holds, stays).
+/// Renames service `code`, read at a version `expected` admits (its code, which routing holds, stays).
 pub async fn rename_service(
     db: &Database,
     municipality: &Municipality,
     code: &str,
-    expected: i32,
+    expected: Precondition,
     new_name: &str,
 ) -> Result<Service, UseCaseError> {
     let new_name = name("name", new_name)?;
-    store::rename_service(db, municipality.id, code, expected, &new_name)
+    store::rename_service(db, municipality.id, code, &expected, &new_name)
         .await?
         .ok_or(UseCaseError::NotFound("service"))
 }
@@ -68,7 +69,7 @@ pub async fn update_delegation(
     db: &Database,
     municipality: &Municipality,
     code: &str,
-    expected: i32,
+    expected: Precondition,
     new_name: Option<&str>,
     holder: Option<Option<AccountId>>,
 ) -> Result<Delegation, UseCaseError> {
@@ -76,7 +77,7 @@ pub async fn update_delegation(
     if let Some(Some(holder)) = holder {
         check_holder(db, municipality, holder).await?;
     }
-    store::update_delegation(db, municipality.id, code, expected, new_name.as_deref(), holder)
+    store::update_delegation(db, municipality.id, code, &expected, new_name.as_deref(), holder)
         .await?
         .ok_or(UseCaseError::NotFound("delegation"))
 }

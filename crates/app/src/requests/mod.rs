@@ -19,6 +19,7 @@ pub use reindex::reindex;
 pub use transition::transition;
 
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::requests::{Catalogue, Request};
 use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
@@ -30,15 +31,16 @@ pub async fn load(db: &Database, municipality: &Municipality, id: RequestId) -> 
     store::find(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound("request"))
 }
 
-/// The request `id`, if it is still at the version the caller read.
+/// The request `id`, if it is still at a version the caller's condition admits (the write is
+/// then guarded by the version loaded).
 async fn load_at(
     db: &Database,
     municipality: &Municipality,
     id: RequestId,
-    expected: i32,
+    expected: &Precondition,
 ) -> Result<Request, UseCaseError> {
     let request = load(db, municipality, id).await?;
-    if request.version == expected { Ok(request) } else { Err(UseCaseError::Stale) }
+    if expected.admits(request.version) { Ok(request) } else { Err(UseCaseError::Stale) }
 }
 
 /// The municipality's theme and neighbourhood codes, to check those a request names.

@@ -2,6 +2,7 @@
 
 use super::{Codes, load_at};
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::identity::{Delegation, Service};
 use implication_domain::requests::qualification::{MAX_PREVIOUS, Qualification, QualificationDraft, Routing};
 use implication_domain::requests::similarity;
@@ -94,7 +95,7 @@ impl Offices {
     }
 }
 
-/// Replaces the qualification of request `id`, read at version `expected`, with `input`. Every
+/// Replaces the qualification of request `id`, read at a version `expected` admits, with `input`. Every
 /// invalid field is named at once; a document never undoes what the request's status required.
 /// The request is filed under the document's themes and neighbourhood, its version moves on,
 /// and its history names the fields that changed. A document identical to the one in force
@@ -104,10 +105,10 @@ pub async fn qualify(
     actor: Actor,
     municipality: &Municipality,
     id: RequestId,
-    expected: i32,
+    expected: Precondition,
     input: &QualificationInput,
 ) -> Result<Qualified, UseCaseError> {
-    let current = load_at(db, municipality, id, expected).await?;
+    let current = load_at(db, municipality, id, &expected).await?;
     let offices = Offices::load(db, municipality).await?;
     let mut errors = ValidationErrors::default();
     let draft = QualificationDraft { routing: offices.resolve(&input.routing, &mut errors), ..input.draft.clone() };
@@ -148,7 +149,7 @@ pub async fn qualify(
         ..RequestEvent::new(id, RequestEventKind::Qualification, actor, next.updated_at)
     };
     let write = RequestWrite {
-        expected_version: expected,
+        expected_version: current.version,
         request: &next,
         events: vec![event],
         terms: similarity::reindexed_terms(&current, &next),

@@ -1,6 +1,7 @@
 //! The themes catalogue requests are filed under, managed by the town's admin.
 
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::requests::theme::Theme;
 use implication_domain::{Municipality, Slug};
@@ -17,14 +18,14 @@ pub async fn create(
     Ok(store::create(db, municipality.id, code, name).await?)
 }
 
-/// Renames theme `code`, read at version `expected`.
+/// Renames theme `code`, read at a version `expected` admits.
 pub async fn rename(
     db: &Database,
     municipality: &Municipality,
     code: &str,
-    expected: i32,
+    expected: Precondition,
     name: &str,
 ) -> Result<Theme, UseCaseError> {
     let name = parse_name("name", name, 120)?;
-    store::rename(db, municipality.id, code, expected, &name).await?.ok_or(UseCaseError::NotFound("theme"))
+    store::rename(db, municipality.id, code, &expected, &name).await?.ok_or(UseCaseError::NotFound("theme"))
 }

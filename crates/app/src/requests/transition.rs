@@ -3,6 +3,7 @@
 use super::answer::refused;
 use super::load_at;
 use crate::UseCaseError;
+use implication_domain::Precondition;
 use implication_domain::requests::lifecycle::{self, TransitionAsk};
 use implication_domain::requests::qualification::Qualification;
 use implication_domain::requests::similarity;
@@ -11,7 +12,7 @@ use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors, 
 use implication_storage::Database;
 use implication_storage::requests::{self as store, RequestWrite, qualifications};
 
-/// Moves request `id`, read at version `expected`, as `ask` says, if the lifecycle and its
+/// Moves request `id`, read at a version `expected` admits, as `ask` says, if the lifecycle and its
 /// guards allow it. The guards judge the qualification in force (the version covers it). A
 /// redirection answers the requester; a merge leaves an entry in the other request's history.
 pub async fn transition(
@@ -19,10 +20,10 @@ pub async fn transition(
     actor: Actor,
     municipality: &Municipality,
     id: RequestId,
-    expected: i32,
+    expected: Precondition,
     ask: TransitionAsk,
 ) -> Result<Request, UseCaseError> {
-    let current = load_at(db, municipality, id, expected).await?;
+    let current = load_at(db, municipality, id, &expected).await?;
     let facts = qualifications::find_for(db, &current)
         .await?
         .map_or_else(|| Qualification::unrecorded(&current), |recorded| recorded.qualification)
@@ -45,7 +46,7 @@ pub async fn transition(
     };
     let next = current.moved(&change, now);
     let write = RequestWrite {
-        expected_version: expected,
+        expected_version: current.version,
         request: &next,
         events: change.events(id, actor, now, answer.as_ref().map(|a| a.id)),
         terms: similarity::reindexed_terms(&current, &next),

@@ -7,4 +7,5 @@ pub mod ids;
 pub mod slug;
 pub mod text;
 pub mod time;
+pub mod version;
 pub mod vocabulary;

@@ -2,7 +2,8 @@
 
 use crate::entities::{account, membership, municipality, service, service_member};
 use crate::error::{StorageError, duplicate_of};
-use crate::{Database, Page};
+use crate::{Database, Page, versioned};
+use implication_domain::Precondition;
 use implication_domain::identity::{Account, Email, Membership, MunicipalAccount};
 use implication_domain::vocabulary::Role;
 use implication_domain::{AccountId, MunicipalityId, ServiceId, Slug, time};
@@ -231,13 +232,13 @@ pub async fn list_members(
     Ok(Page::from_overfetch(items, limit))
 }
 
-/// Applies an admin's changes if the membership is still at `expected_version`.
+/// Applies an admin's changes if the membership is still at a version `expected` admits.
 /// `Ok(None)`: no such member; `Err(Stale)`: changed meanwhile.
 pub async fn update_member(
     db: &Database,
     municipality: MunicipalityId,
     account: AccountId,
-    expected_version: i32,
+    expected: &Precondition,
     changes: MemberChanges,
 ) -> Result<Option<MunicipalAccount>, StorageError> {
     let txn = db.conn().begin().await?;
@@ -247,7 +248,7 @@ pub async fn update_member(
         .col_expr(membership::Column::UpdatedAt, Expr::value(now))
         .filter(membership::Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(membership::Column::AccountId.eq(account.as_uuid()))
-        .filter(membership::Column::Version.eq(expected_version));
+        .filter(versioned::admitted(membership::Column::Version, expected));
     if let Some(role) = changes.role {
         update = update.col_expr(membership::Column::Role, Expr::value(role.code()));
     }

@@ -5,6 +5,7 @@ use crate::entities::{machine_client, municipality};
 use crate::error::{StorageError, duplicate_of};
 use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
+use implication_domain::Precondition;
 use implication_domain::identity::{MachineClient, Scope};
 use implication_domain::{MachineClientId, MunicipalityId, Slug, time};
 use sea_orm::sea_query::Expr;
@@ -107,12 +108,12 @@ pub async fn list(
     Ok(Page::from_overfetch(items, limit))
 }
 
-/// Applies changes if the client is still at `expected_version` (any version when `None`).
+/// Applies changes if the client is still at a version `expected` admits.
 pub async fn update(
     db: &Database,
     municipality: MunicipalityId,
     id: Uuid,
-    expected_version: Option<i32>,
+    expected: &Precondition,
     changes: ClientChanges,
 ) -> Result<Option<MachineClient>, StorageError> {
     let mut update = machine_client::Entity::update_many()
@@ -134,7 +135,7 @@ pub async fn update(
     if let Some(hash) = changes.secret_hash {
         update = update.col_expr(machine_client::Column::SecretHash, Expr::value(hash));
     }
-    match versioned::update(db, update, machine_client::Column::Version, expected_version).await? {
+    match versioned::update(db, update, machine_client::Column::Version, expected).await? {
         Some(row) => to_client(row).map(Some),
         None => stale_or_missing(find(db, municipality, id).await?),
     }

@@ -4,6 +4,7 @@ use crate::entities::municipality;
 use crate::error::{StorageError, duplicate_of};
 use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
+use implication_domain::Precondition;
 use implication_domain::{
     InseeCode, Municipality, MunicipalityId, MunicipalityName, MunicipalitySettings, NewMunicipality, NewNeighbourhood,
     Population, Slug, time,
@@ -11,7 +12,7 @@ use implication_domain::{
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 
 /// Municipalities in slug order, after the slug `after` if given.
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db))]
 pub async fn list(db: &Database, limit: u64, after: Option<&str>) -> Result<Page<Municipality>, StorageError> {
     let mut query = municipality::Entity::find().order_by_asc(municipality::Column::Slug).limit(limit + 1);
     if let Some(after) = after {
@@ -22,14 +23,14 @@ pub async fn list(db: &Database, limit: u64, after: Option<&str>) -> Result<Page
     Ok(Page::from_overfetch(items, limit))
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db))]
 pub async fn find_by_slug(db: &Database, slug: &str) -> Result<Option<Municipality>, StorageError> {
     let row = municipality::Entity::find().filter(municipality::Column::Slug.eq(slug)).one(db.conn()).await?;
     row.map(to_domain).transpose()
 }
 
 /// Creates a municipality and its neighbourhoods, all or nothing.
-#[tracing::instrument(skip_all, fields(slug = %new.slug), err)]
+#[tracing::instrument(skip_all, fields(slug = %new.slug))]
 pub async fn create(
     db: &Database,
     new: &NewMunicipality,
@@ -84,11 +85,11 @@ pub struct MunicipalityChanges {
     pub settings: Option<MunicipalitySettings>,
 }
 
-/// Applies changes if the municipality is still at `expected_version`.
+/// Applies changes if the municipality is still at a version `expected` admits.
 pub async fn update(
     db: &Database,
     slug: &str,
-    expected_version: i32,
+    expected: &Precondition,
     changes: MunicipalityChanges,
 ) -> Result<Option<Municipality>, StorageError> {
     use sea_orm::sea_query::Expr;
@@ -106,7 +107,7 @@ pub async fn update(
             .col_expr(municipality::Column::AnswerDelayDays, Expr::value(i32::from(settings.answer_delay_days)))
             .col_expr(municipality::Column::MinutesDelayDays, Expr::value(i32::from(settings.minutes_delay_days)));
     }
-    match versioned::update(db, update, municipality::Column::Version, Some(expected_version)).await? {
+    match versioned::update(db, update, municipality::Column::Version, expected).await? {
         Some(row) => to_domain(row).map(Some),
         None => stale_or_missing(find_by_slug(db, slug).await?),
     }

@@ -10,7 +10,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use uuid::Uuid;
 
 /// A municipality's neighbourhoods by name (then id), after the `(name, id)` key if given.
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db))]
 pub async fn list(
     db: &Database,
     municipality: MunicipalityId,

@@ -5,6 +5,7 @@ use crate::entities::{delegation, service};
 use crate::error::{StorageError, duplicate_of};
 use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
+use implication_domain::Precondition;
 use implication_domain::identity::{Delegation, Service};
 use implication_domain::{AccountId, DelegationId, MunicipalityId, ServiceId, Slug, time};
 use sea_orm::sea_query::Expr;
@@ -86,12 +87,12 @@ pub async fn find_service(
         .transpose()
 }
 
-/// Renames a service if it is still at `expected_version`.
+/// Renames a service if it is still at a version `expected` admits.
 pub async fn rename_service(
     db: &Database,
     municipality: MunicipalityId,
     code: &str,
-    expected_version: i32,
+    expected: &Precondition,
     name: &str,
 ) -> Result<Option<Service>, StorageError> {
     let update = service::Entity::update_many()
@@ -99,7 +100,7 @@ pub async fn rename_service(
         .col_expr(service::Column::UpdatedAt, Expr::value(time::now()))
         .filter(service::Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(service::Column::Code.eq(code));
-    match versioned::update(db, update, service::Column::Version, Some(expected_version)).await? {
+    match versioned::update(db, update, service::Column::Version, expected).await? {
         Some(row) => to_service(row).map(Some),
         None => stale_or_missing(find_service(db, municipality, code).await?),
     }
@@ -159,12 +160,12 @@ pub async fn find_delegation(
         .transpose()
 }
 
-/// Renames a delegation and/or changes its holder, if it is still at `expected_version`.
+/// Renames a delegation and/or changes its holder, if it is still at a version `expected` admits.
 pub async fn update_delegation(
     db: &Database,
     municipality: MunicipalityId,
     code: &str,
-    expected_version: i32,
+    expected: &Precondition,
     name: Option<&str>,
     holder: Option<Option<AccountId>>,
 ) -> Result<Option<Delegation>, StorageError> {
@@ -178,7 +179,7 @@ pub async fn update_delegation(
     if let Some(holder) = holder {
         update = update.col_expr(delegation::Column::HolderAccountId, Expr::value(holder.map(|h| h.as_uuid())));
     }
-    match versioned::update(db, update, delegation::Column::Version, Some(expected_version)).await? {
+    match versioned::update(db, update, delegation::Column::Version, expected).await? {
         Some(row) => to_delegation(row).map(Some),
         None => stale_or_missing(find_delegation(db, municipality, code).await?),
     }

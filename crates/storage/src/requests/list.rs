@@ -115,7 +115,7 @@ fn routed_to_delegations(municipality: MunicipalityId, delegations: &[Delegation
 
 /// A page of a municipality's requests. `None` from a bad cursor key.
 // The filter stays out of the span: a search text may hold a name.
-#[tracing::instrument(skip(db, filter), err)]
+#[tracing::instrument(skip(db, filter))]
 pub async fn list(
     db: &Database,
     municipality: MunicipalityId,

@@ -42,7 +42,7 @@ pub enum Created {
 
 /// Registers a request: its number is the next of its municipality and year, allocated in the
 /// same transaction as the insert, so that a failed insert leaves no gap.
-#[tracing::instrument(skip_all, fields(municipality = %municipality), err)]
+#[tracing::instrument(skip_all, fields(municipality = %municipality))]
 pub async fn create(
     db: &Database,
     municipality: MunicipalityId,

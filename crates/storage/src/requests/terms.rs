@@ -77,7 +77,7 @@ const TERMS_LOOKED_UP: usize = 12;
 /// (requests that cannot be suggested have no terms: they are never candidates),
 /// and the newest sharing one of its themes (in its neighbourhood when it has one). The domain
 /// ranks them (`similarity::rank`).
-#[tracing::instrument(skip_all, fields(request = %request.id), err)]
+#[tracing::instrument(skip_all, fields(request = %request.id))]
 pub async fn similar_candidates(db: &Database, request: &Request) -> Result<Vec<Request>, StorageError> {
     let municipality = request.municipality.as_uuid();
     let me = request.id.as_uuid();

@@ -5,6 +5,7 @@ use crate::entities::theme;
 use crate::error::{StorageError, duplicate_of};
 use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
+use implication_domain::Precondition;
 use implication_domain::requests::theme::{DEFAULT_THEMES, Theme};
 use implication_domain::time;
 use implication_domain::{MunicipalityId, Slug, ThemeId};
@@ -62,12 +63,12 @@ pub async fn find(db: &Database, municipality: MunicipalityId, code: &str) -> Re
         .transpose()
 }
 
-/// Renames a theme if it is still at `expected_version` (its code, which requests hold, stays).
+/// Renames a theme if it is still at a version `expected` admits (its code, which requests hold, stays).
 pub async fn rename(
     db: &Database,
     municipality: MunicipalityId,
     code: &str,
-    expected_version: i32,
+    expected: &Precondition,
     name: &str,
 ) -> Result<Option<Theme>, StorageError> {
     let update = theme::Entity::update_many()
@@ -75,7 +76,7 @@ pub async fn rename(
         .col_expr(theme::Column::UpdatedAt, Expr::value(time::now()))
         .filter(theme::Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(theme::Column::Code.eq(code));
-    match versioned::update(db, update, theme::Column::Version, Some(expected_version)).await? {
+    match versioned::update(db, update, theme::Column::Version, expected).await? {
         Some(row) => to_domain(row).map(Some),
         None => stale_or_missing(find(db, municipality, code).await?),
     }

@@ -32,7 +32,7 @@ pub struct RequestWrite<'a> {
 /// index and the qualification. A stale version writes nothing ([`StorageError::Stale`]).
 /// Returns the request as written: nothing is read back after the commit, which could see a later
 /// change and hand out its ETag with this body.
-#[tracing::instrument(skip_all, fields(request = %change.request.id), err)]
+#[tracing::instrument(skip_all, fields(request = %change.request.id))]
 pub async fn write(db: &Database, change: RequestWrite<'_>) -> Result<Request, StorageError> {
     let RequestWrite { expected_version, request, events, terms, answers, qualification } = change;
     let written = Request { version: expected_version + 1, ..request.clone() };

@@ -285,7 +285,7 @@ pub async fn update_account(
         mayor: input.mayor,
     };
     let by = caller.principal.account();
-    let expected = if_match.version()?;
+    let expected = if_match.precondition()?;
     let member = usecases::update_member(&db, by, &caller.municipality, id, expected, &update).await?;
     Ok(with_etag(&member, actix_web::http::StatusCode::OK))
 }

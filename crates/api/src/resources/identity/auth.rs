@@ -278,6 +278,11 @@ async fn client_grant(
     auth.failures_by_address.check(address).map_err(ApiError::too_many)?;
     let refused = || ApiError::oauth("invalid_client", "unknown client or wrong secret");
     let (client_id, secret) = client_credentials(req, &form).ok_or_else(refused)?;
+    // No client id we issue has a control character (and PostgreSQL's text refuses NUL).
+    if client_id.chars().any(char::is_control) {
+        auth.failures_by_address.record(address);
+        return Err(refused());
+    }
     let found = clients::find_by_client_id(db, &client_id).await?;
     let (client, municipality) = match found {
         Some((client, municipality, hash)) if client.active && constant_time_eq(&hash, &sha256_hex(&secret)) => {

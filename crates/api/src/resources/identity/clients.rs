@@ -254,7 +254,7 @@ pub async fn update_client(
         scopes: input.scopes.map(|s| s.into_iter().map(|c| c.0).collect()),
         active: input.active,
     };
-    let client = usecases::update(&db, &caller.municipality, id, if_match.version()?, &update).await?;
+    let client = usecases::update(&db, &caller.municipality, id, if_match.precondition()?, &update).await?;
     Ok(respond(&client, &ClientView::from(&client), StatusCode::OK))
 }
 

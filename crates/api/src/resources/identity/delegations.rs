@@ -217,7 +217,7 @@ pub async fn update_delegation(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let holder = body.holder.map(|h| h.map(AccountId::from_uuid));
-    let (municipality, expected) = (&caller.municipality, if_match.version()?);
+    let (municipality, expected) = (&caller.municipality, if_match.precondition()?);
     let delegation =
         usecases::update_delegation(&db, municipality, &path.1, expected, body.name.as_deref(), holder).await?;
     Ok(respond(&delegation, StatusCode::OK))

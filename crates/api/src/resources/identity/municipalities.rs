@@ -318,6 +318,6 @@ pub async fn update_municipality(
         minutes_delay_days: settings.and_then(|s| s.minutes_delay_days),
         settings: settings.is_some(),
     };
-    let updated = usecases::update(&db, &caller.municipality, if_match.version()?, &update).await?;
+    let updated = usecases::update(&db, &caller.municipality, if_match.precondition()?, &update).await?;
     Ok(with_etag(&updated, actix_web::http::StatusCode::OK))
 }

@@ -222,7 +222,7 @@ pub async fn update_service(
     body: JsonBody<ServiceUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let (municipality, expected) = (&caller.municipality, if_match.version()?);
+    let (municipality, expected) = (&caller.municipality, if_match.precondition()?);
     let service = usecases::rename_service(&db, municipality, &path.1, expected, &body.name).await?;
     Ok(respond(&service, StatusCode::OK))
 }

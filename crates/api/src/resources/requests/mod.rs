@@ -46,6 +46,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
 use implication_app::requests::{self as usecases, Idempotent};
+use implication_domain::Precondition;
 use implication_domain::identity::{self, Standing};
 use implication_domain::requests::lifecycle::TransitionAsk;
 use implication_domain::requests::{
@@ -521,7 +522,7 @@ pub async fn update_request(
     body: JsonBody<RequestPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let patch = body.into_inner()?;
-    let expected = if_match.version()?;
+    let expected = if_match.precondition()?;
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
     let edit = RequestEdit::from(&patch);
     let updated = usecases::correct(&db, actor, municipality, request_id(&path.1)?, expected, &edit).await?;
@@ -568,7 +569,7 @@ pub async fn transition_request(
     body: JsonBody<TransitionInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
-    let expected = if_match.version()?;
+    let expected = if_match.precondition()?;
     let ask = TransitionAsk {
         to: input.to.map(|t| t.0),
         reason: input.reason,
@@ -584,7 +585,7 @@ async fn set_published(
     db: &Database,
     caller: &InMunicipality<StaffOf>,
     id: &str,
-    expected: i32,
+    expected: Precondition,
     published: bool,
 ) -> Result<HttpResponse, ApiError> {
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
@@ -618,7 +619,7 @@ pub async fn publish_request(
     path: web::Path<(String, String)>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = if_match.version()?;
+    let expected = if_match.precondition()?;
     set_published(&db, &caller, &path.1, expected, true).await
 }
 
@@ -646,7 +647,7 @@ pub async fn unpublish_request(
     path: web::Path<(String, String)>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let expected = if_match.version()?;
+    let expected = if_match.precondition()?;
     set_published(&db, &caller, &path.1, expected, false).await
 }
 

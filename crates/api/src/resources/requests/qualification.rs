@@ -368,7 +368,7 @@ pub async fn put_request_qualification(
     body: JsonBody<QualificationDocument>,
 ) -> Result<HttpResponse, ApiError> {
     let document = body.into_inner()?;
-    let expected = if_match.version()?;
+    let expected = if_match.precondition()?;
     let routing = RoutingCodes {
         delegation: document.routing.delegation.clone(),
         services: document.routing.services.iter().map(|c| c.0.clone()).collect(),

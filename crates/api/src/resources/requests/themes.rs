@@ -209,6 +209,6 @@ pub async fn update_theme(
     body: JsonBody<ThemeUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
-    let theme = usecases::rename(&db, &caller.municipality, &path.1, if_match.version()?, &body.name).await?;
+    let theme = usecases::rename(&db, &caller.municipality, &path.1, if_match.precondition()?, &body.name).await?;
     Ok(respond(&theme, StatusCode::OK))
 }
