@@ -334,3 +334,31 @@ async fn a_nul_is_a_404_in_a_path_a_400_naming_the_parameter_in_a_query_and_a_42
     assert_eq!(fields, ["themes.0", "title"]);
     assert!(town.list_ids(Some(&agent), "").await.is_empty(), "nothing was written");
 }
+
+/// The answers actix-web gives before the application sees a request, as the conventions page
+/// documents them: an empty body and a closed connection (no hook lets them be problem+json).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_head_the_http_server_refuses_is_answered_as_documented() {
+    use std::io::{Read, Write};
+    let app = spawn_app().await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    let raw = |head: String| {
+        let address = address.clone();
+        // A blocking socket on a blocking thread: the raw bytes, with nothing a client would fix.
+        tokio::task::spawn_blocking(move || {
+            let mut stream = std::net::TcpStream::connect(address).unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            stream.write_all(head.as_bytes()).unwrap();
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+            String::from_utf8_lossy(&answer).into_owned()
+        })
+    };
+    let many_headers: String = (0..200).map(|i| format!("X-Header-{i}: {i}\r\n")).collect();
+    let answer = raw(format!("GET /v1/municipalities HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n")).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    let long_url = format!("GET /v1/municipalities?q={} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100 * 1024));
+    let answer = raw(long_url).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\n"), "an empty body: {answer}");
+}
