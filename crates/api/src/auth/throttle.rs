@@ -5,23 +5,43 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The most keys a throttle remembers, so that made-up account names cannot grow the process.
+const MAX_KEYS: usize = 100_000;
+
 #[derive(Debug)]
 pub struct Throttle {
     limit: u32,
     window: Duration,
-    counts: Mutex<HashMap<String, (Instant, u32)>>,
+    capacity: usize,
+    counts: Mutex<Counts>,
+}
+
+#[derive(Debug, Default)]
+struct Counts {
+    by_key: HashMap<String, (Instant, u32)>,
+    /// The size at which finished windows are next swept away: twice what the last sweep left,
+    /// so that sweeping costs a constant per event however many windows are running.
+    sweep_at: usize,
 }
 
 impl Throttle {
     pub fn new(limit: u32, window: Duration) -> Self {
-        Self { limit, window, counts: Mutex::new(HashMap::new()) }
+        Self::with_capacity(limit, window, MAX_KEYS)
+    }
+
+    fn with_capacity(limit: u32, window: Duration, capacity: usize) -> Self {
+        let counts = Counts { by_key: HashMap::new(), sweep_at: capacity.min(1_000) };
+        Self { limit, window, capacity, counts: Mutex::new(counts) }
+    }
+
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// `Err(retry_after)` when `key` has used up its window.
     pub fn check(&self, key: &str) -> Result<(), Duration> {
         let now = Instant::now();
-        let counts = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match counts.get(key) {
+        match self.counts().by_key.get(key) {
             Some((start, count)) if now.duration_since(*start) < self.window && *count >= self.limit => {
                 Err(self.window.saturating_sub(now.duration_since(*start)))
             }
@@ -32,16 +52,29 @@ impl Throttle {
     /// Counts one event for `key`.
     pub fn record(&self, key: &str) {
         let now = Instant::now();
-        let mut counts = self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // Forget finished windows now and then, so the map does not grow without bound.
-        if counts.len() > 10_000 {
-            counts.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        let mut counts = self.counts();
+        if counts.by_key.len() >= counts.sweep_at && !counts.by_key.contains_key(key) {
+            self.sweep(&mut counts, now);
         }
-        let entry = counts.entry(key.to_owned()).or_insert((now, 0));
+        let entry = counts.by_key.entry(key.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= self.window {
             *entry = (now, 0);
         }
         entry.1 += 1;
+    }
+
+    /// Forgets finished windows; when that is not enough, the oldest tenth of the running ones
+    /// (the nearest to their end), so that a new key always has room.
+    fn sweep(&self, counts: &mut Counts, now: Instant) {
+        counts.by_key.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        if counts.by_key.len() >= self.capacity {
+            let mut starts: Vec<Instant> = counts.by_key.values().map(|(start, _)| *start).collect();
+            let cut = starts.len() / 10;
+            let (_, oldest_kept, _) = starts.select_nth_unstable(cut);
+            let oldest_kept = *oldest_kept;
+            counts.by_key.retain(|_, (start, _)| *start >= oldest_kept);
+        }
+        counts.sweep_at = (counts.by_key.len() * 2).clamp(1_000.min(self.capacity), self.capacity);
     }
 
     /// Checks then counts: for limits on every attempt (not only failures).
@@ -53,7 +86,7 @@ impl Throttle {
 
     /// Forgets `key` (after a successful login).
     pub fn reset(&self, key: &str) {
-        self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
+        self.counts().by_key.remove(key);
     }
 }
 
@@ -79,5 +112,20 @@ mod tests {
         assert!(throttle.hit("a").is_ok());
         std::thread::sleep(Duration::from_millis(15));
         assert!(throttle.hit("a").is_ok());
+    }
+
+    #[test]
+    fn made_up_keys_never_grow_it_past_its_capacity() {
+        let throttle = Throttle::with_capacity(5, Duration::from_secs(900), 2_000);
+        for i in 0..50_000 {
+            throttle.record(&format!("made-up-{i}@example.org"));
+        }
+        let remembered = throttle.counts().by_key.len();
+        assert!(remembered <= 2_000, "{remembered} keys");
+        assert!(remembered >= 1_000, "the newest keys are still counted: {remembered}");
+        for _ in 0..5 {
+            throttle.record("victim");
+        }
+        assert!(throttle.check("victim").is_err(), "a running window is still enforced");
     }
 }
