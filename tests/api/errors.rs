@@ -81,6 +81,45 @@ async fn problem_titles_are_french_by_default_and_english_on_request() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn details_and_field_messages_follow_accept_language_and_every_error_says_content_language() {
+    let app = spawn_app().await;
+    let path = "/v1/municipalities/atlantis/requests?limit=0&status=lost";
+    let french = app.get(path).await;
+    assert_eq!(french.headers()["content-language"], "fr");
+    let french = problem(french, 404).await;
+    assert_eq!(french["detail"], "aucune commune atlantis");
+    let english = app.client.get(app.url(path)).header("Accept-Language", "en").send().await.unwrap();
+    assert_eq!(english.headers()["content-language"], "en");
+    assert_eq!(problem(english, 404).await["detail"], "no municipality atlantis");
+
+    let town = crate::fixtures::TestTown::new(&app).await;
+    let list = |language: &'static str| {
+        app.client.get(app.url(&town.at("/requests?limit=0&status=lost"))).header("Accept-Language", language).send()
+    };
+    let fr = problem(list("fr").await.unwrap(), 400).await;
+    let en = problem(list("en").await.unwrap(), 400).await;
+    assert_eq!(
+        (fr["detail"].as_str(), en["detail"].as_str()),
+        (Some("paramètres de liste invalides"), Some("invalid list parameters"))
+    );
+    let messages = |body: &serde_json::Value| -> Vec<String> {
+        body["errors"].as_array().unwrap().iter().map(|e| e["message"].as_str().unwrap().to_owned()).collect()
+    };
+    assert!(messages(&fr).iter().any(|m| m.contains("n'est pas l'une des valeurs")), "{fr}");
+    assert!(messages(&en).iter().any(|m| m.contains("is not one of")), "{en}");
+
+    // A body with several values outside their enumerations: each is named, not only the first.
+    let body = serde_json::json!({ "kind": "wish", "title": "Un titre", "description": "Une idée.", "channel": "pigeon",
+        "requester": { "kind": "robot" } });
+    let submitted = app.client.post(app.url(&town.at("/requests"))).header("Accept-Language", "en").json(&body);
+    let refused = problem(submitted.send().await.unwrap(), 422).await;
+    let mut fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    fields.sort_unstable();
+    assert_eq!(fields, ["channel", "kind", "requester.kind"], "{refused}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_file_of_the_documentation_is_a_404_problem_too() {
     let app = spawn_app().await;
     problem(app.get("/docs/no-such-file.js").await, 404).await;

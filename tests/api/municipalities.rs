@@ -75,7 +75,7 @@ async fn if_none_match_with_the_current_etag_answers_304() {
 async fn an_unknown_municipality_is_a_404_problem() {
     let app = spawn_app().await;
     let body = problem(app.get("/v1/municipalities/atlantis").await, 404).await;
-    assert_eq!(body["detail"], "no municipality atlantis");
+    assert_eq!(body["detail"], "aucune commune atlantis");
     problem(app.get("/v1/municipalities/atlantis/neighbourhoods").await, 404).await;
 }
 

@@ -5,6 +5,7 @@ use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use implication_domain::Message;
 use implication_domain::Precondition;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -53,7 +54,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
             let parsed = bytes
                 .map_err(|e| match e.as_response_error().status_code().as_u16() {
                     413 => ApiError::PayloadTooLarge { limit },
-                    _ => ApiError::malformed(format!("the body could not be read: {e}"), Vec::new()),
+                    _ => ApiError::malformed(
+                        Message::new(
+                            format!("the body could not be read: {e}"),
+                            format!("le corps n'a pas pu être lu : {e}"),
+                        ),
+                        Vec::new(),
+                    ),
                 })
                 .and_then(|bytes| parse_json(&bytes));
             Ok(JsonBody(parsed))
@@ -76,34 +83,120 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 implication_domain::FieldError::new(
                     field,
                     implication_domain::error::Code::InvalidCharacters,
-                    "must not contain a NUL character",
+                    Message::new("must not contain a NUL character", "ne doit pas contenir de caractère NUL"),
                 )
             });
             return Err(ApiError::Invalid(implication_domain::ValidationErrors(errors.collect())));
         }
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
-        let field = error.path().to_string();
-        let inner = error.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return ApiError::malformed(format!("the body is not valid JSON: {inner}"), Vec::new());
+    match serde_path_to_error::deserialize(deserializer) {
+        Ok(parsed) => Ok(parsed),
+        Err(error) if error.inner().is_syntax() || error.inner().is_eof() => {
+            let inner = error.into_inner();
+            Err(ApiError::malformed(
+                Message::new(
+                    format!("the body is not valid JSON: {inner}"),
+                    format!("le corps n'est pas du JSON valide : {inner}"),
+                ),
+                Vec::new(),
+            ))
         }
-        let field = match (missing_field(&inner.to_string()), field.as_str()) {
-            (Some(missing), ".") => missing,
-            (Some(missing), parent) => format!("{parent}.{missing}"),
-            (None, _) => field,
-        };
-        let message = strip_position(&inner.to_string());
-        ApiError::Invalid(implication_domain::ValidationErrors(vec![implication_domain::FieldError::new(
-            field,
-            implication_domain::error::Code::InvalidType,
-            message,
-        )]))
-    })
+        Err(_) => Err(ApiError::Invalid(implication_domain::ValidationErrors(every_misfit::<T>(bytes)))),
+    }
 }
 
-/// The paths (`requester.name`, `themes.0`) of the strings, and object keys, holding a NUL.
+/// serde stops at the first field that does not fit: to name every one, each misfit is
+/// recorded, replaced by a value of the expected type (the first variant of an enumeration, an
+/// empty string…), and the body read again, until it fits or a field cannot be mended.
+fn every_misfit<T: DeserializeOwned>(bytes: &[u8]) -> Vec<implication_domain::FieldError> {
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return Vec::new() };
+    let mut errors: Vec<implication_domain::FieldError> = Vec::new();
+    for _ in 0..32 {
+        let Err(error) = serde_path_to_error::deserialize::<_, T>(&value) else { break };
+        let path: Vec<serde_path_to_error::Segment> = error.path().iter().cloned().collect();
+        let at = error.path().to_string();
+        let message = strip_position(&error.inner().to_string());
+        let field = match (missing_field(&message), at.as_str()) {
+            (Some(missing), ".") => missing,
+            (Some(missing), parent) => format!("{parent}.{missing}"),
+            (None, _) => at,
+        };
+        if errors.iter().any(|e| e.field == field) {
+            break;
+        }
+        let mended = missing_field(&message).is_none() && mend(&mut value, &path, &message);
+        errors.push(implication_domain::FieldError::new(
+            field,
+            implication_domain::error::Code::InvalidType,
+            Message::new(message.clone(), serde_message_in_french(&message)),
+        ));
+        if !mended {
+            break;
+        }
+    }
+    errors
+}
+
+/// Replaces the value at `path` by one of the type serde expected; `false` when there is none.
+fn mend(value: &mut serde_json::Value, path: &[serde_path_to_error::Segment], message: &str) -> bool {
+    use serde_path_to_error::Segment;
+    let mut at = value;
+    for segment in path {
+        at = match (segment, at) {
+            (Segment::Map { key }, serde_json::Value::Object(fields)) => match fields.get_mut(key) {
+                Some(next) => next,
+                None => return false,
+            },
+            (Segment::Seq { index }, serde_json::Value::Array(items)) => match items.get_mut(*index) {
+                Some(next) => next,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    let expected = message.rsplit("expected ").next().unwrap_or_default();
+    *at = if let Some(first) = expected.strip_prefix("one of `").and_then(|rest| rest.split('`').next()) {
+        serde_json::Value::String(first.to_owned())
+    } else if let Some(first) = expected.strip_prefix('`').and_then(|rest| rest.split('`').next()) {
+        serde_json::Value::String(first.to_owned())
+    } else if expected.starts_with("a string") {
+        serde_json::Value::String(String::new())
+    } else if expected.starts_with("a boolean") {
+        serde_json::Value::Bool(false)
+    } else if expected.starts_with('u') || expected.starts_with('i') || expected.contains("integer") {
+        serde_json::Value::from(0)
+    } else if expected.starts_with("a sequence") {
+        serde_json::Value::Array(Vec::new())
+    } else {
+        serde_json::Value::Null
+    };
+    true
+}
+
+/// serde's messages follow a few patterns; the values they quote stay as they are.
+fn serde_message_in_french(message: &str) -> String {
+    let translated = [
+        ("unknown variant ", "valeur inconnue "),
+        ("invalid type: ", "type invalide : "),
+        ("invalid value: ", "valeur invalide : "),
+        ("invalid length ", "longueur invalide "),
+        ("unknown field ", "champ inconnu "),
+        ("missing field ", "champ manquant "),
+        ("duplicate field ", "champ en double "),
+    ]
+    .iter()
+    .find_map(|(en, fr)| message.strip_prefix(en).map(|rest| format!("{fr}{rest}")));
+    match translated {
+        Some(text) => text
+            .replace(", expected one of ", ", attendu l'une des valeurs ")
+            .replace(", expected ", ", attendu ")
+            .replace(" or ", " ou "),
+        None => format!("valeur invalide ({message})"),
+    }
+}
+
+/// The paths (`requester.name`, `themes[0]`) of the strings, and object keys, holding a NUL.
 fn fields_with_nul(value: &serde_json::Value, at: &str) -> Vec<String> {
     let join = |key: &str| if at.is_empty() { key.to_owned() } else { format!("{at}.{key}") };
     match value {
@@ -111,7 +204,7 @@ fn fields_with_nul(value: &serde_json::Value, at: &str) -> Vec<String> {
             vec![if at.is_empty() { ".".to_owned() } else { at.to_owned() }]
         }
         serde_json::Value::Array(items) => {
-            items.iter().enumerate().flat_map(|(i, v)| fields_with_nul(v, &join(&i.to_string()))).collect()
+            items.iter().enumerate().flat_map(|(i, v)| fields_with_nul(v, &format!("{at}[{i}]"))).collect()
         }
         serde_json::Value::Object(fields) => fields
             .iter()
@@ -175,13 +268,42 @@ fn parse_if_match(value: &str) -> Option<Precondition> {
 mod tests {
     use super::*;
 
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Idea,
+        Need,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Submission {
+        kind: Kind,
+        channel: Option<Kind>,
+        count: u16,
+        themes: Vec<Kind>,
+    }
+
+    #[test]
+    fn every_field_that_does_not_fit_is_named_not_only_the_first() {
+        let body = br#"{"kind": "wish", "channel": "pigeon", "count": "three", "themes": ["idea", "dream"]}"#;
+        let Err(ApiError::Invalid(errors)) = parse_json::<Submission>(body) else { panic!("refused") };
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["channel", "count", "kind", "themes[1]"]);
+        assert_eq!(
+            errors.0[2].message.get(implication_domain::Language::Fr),
+            "valeur inconnue `wish`, attendu `idea` ou `need`"
+        );
+    }
+
     #[test]
     fn a_nul_in_any_string_of_a_body_is_refused_naming_each_field() {
         let body = br#"{"title": "a\u0000b", "themes": ["ok", "\u0000"], "note": "\\u0000 is text"}"#;
         let Err(ApiError::Invalid(errors)) = parse_json::<serde_json::Value>(body) else { panic!("refused") };
         let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
         fields.sort_unstable();
-        assert_eq!(fields, ["themes.1", "title"]);
+        assert_eq!(fields, ["themes[1]", "title"]);
         assert!(parse_json::<serde_json::Value>(br#"{"note": "\\u0000 is text"}"#).is_ok());
     }
 

@@ -4,6 +4,7 @@
 use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
+use implication_domain::Message;
 
 pub const HEADER: &str = crate::context::IDEMPOTENCY_KEY;
 pub const MAX_LEN: usize = 255;
@@ -34,7 +35,10 @@ impl FromRequest for IdempotencyKey {
                     Err(ApiError::bad_parameter(
                         HEADER,
                         implication_domain::error::Code::InvalidKey,
-                        "must be 1 to 255 visible ASCII characters",
+                        Message::new(
+                            "must be 1 to 255 visible ASCII characters",
+                            "doit compter de 1 à 255 caractères ASCII visibles",
+                        ),
                     ))
                 }
             }

@@ -6,14 +6,14 @@
 
 use crate::context::{CONTEXT, REQUEST_ID, RequestContext, language, request_id};
 use crate::metrics::Metrics;
-use crate::problem::{ApiError, FieldProblem, PROBLEM_JSON};
+use crate::problem::{ApiError, PROBLEM_JSON};
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, ResponseError, web};
-use implication_domain::error::ErrorCode;
+use implication_domain::{FieldError, Message};
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -78,22 +78,32 @@ pub async fn observe(
 /// is then no resource (404); a query names the parameter (400).
 fn refused_input(req: &ServiceRequest) -> Option<ApiError> {
     if req.uri().path().contains("%00") {
-        return Some(ApiError::NotFound("no resource at this address".to_owned()));
+        return Some(ApiError::NotFound(Message::new(
+            "no resource at this address",
+            "aucune ressource à cette adresse",
+        )));
     }
     if !req.query_string().contains("%00") {
         return None;
     }
     let pairs = web::Query::<Vec<(String, String)>>::from_query(req.query_string()).ok()?.into_inner();
-    let errors: Vec<FieldProblem> = pairs
+    let errors: Vec<FieldError> = pairs
         .iter()
         .filter(|(name, value)| name.contains('\0') || value.contains('\0'))
-        .map(|(name, _)| FieldProblem {
-            field: name.replace('\0', "\u{fffd}"),
-            code: implication_domain::error::Code::InvalidCharacters.code().to_owned(),
-            message: "must not contain a NUL character".to_owned(),
+        .map(|(name, _)| {
+            FieldError::new(
+                name.replace('\0', "\u{fffd}"),
+                implication_domain::error::Code::InvalidCharacters,
+                Message::new("must not contain a NUL character", "ne doit pas contenir de caractère NUL"),
+            )
         })
         .collect();
-    (!errors.is_empty()).then(|| ApiError::malformed("the query string holds a NUL character", errors))
+    (!errors.is_empty()).then(|| {
+        ApiError::malformed(
+            Message::new("the query string holds a NUL character", "la chaîne de requête contient un caractère NUL"),
+            errors,
+        )
+    })
 }
 
 /// Whether the answer may carry personal data or a secret, so that no cache may keep it: an
@@ -138,8 +148,8 @@ fn as_problem_if_error(response: ServiceResponse<BoxBody>) -> ServiceResponse<Bo
         .filter_map(|name| response.headers().get(&name).map(|v| (name, v.clone())))
         .collect();
     let problem = match status.as_u16() {
-        404 => ApiError::NotFound("no resource at this address".to_owned()),
-        _ => ApiError::Other(status, detail),
+        404 => ApiError::NotFound(Message::new("no resource at this address", "aucune ressource à cette adresse")),
+        _ => ApiError::Other(status, Message::new(detail, format!("erreur HTTP {}", status.as_u16()))),
     };
     let mut replaced = problem.error_response();
     for (name, value) in kept {

@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use implication_domain::Message;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
@@ -48,7 +49,10 @@ impl PageParams {
                     errors.push(field_problem(
                         "limit",
                         implication_domain::error::Code::OutOfRange,
-                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                        Message::new(
+                            format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                            format!("doit être un nombre entier de 1 à {MAX_LIMIT}"),
+                        ),
                     ));
                     None
                 }
@@ -62,7 +66,10 @@ impl PageParams {
                     errors.push(field_problem(
                         "cursor",
                         implication_domain::error::Code::InvalidCursor,
-                        "is not a cursor this list gave out",
+                        Message::new(
+                            "is not a cursor this list gave out",
+                            "n'est pas un curseur donné par cette liste",
+                        ),
                     ));
                     None
                 }
@@ -70,7 +77,10 @@ impl PageParams {
         };
         match limit {
             Some(limit) if errors.is_empty() => Ok(PageRequest { limit, after }),
-            _ => Err(ApiError::malformed("invalid paging parameters", errors)),
+            _ => Err(ApiError::malformed(
+                Message::new("invalid paging parameters", "paramètres de pagination invalides"),
+                errors,
+            )),
         }
     }
 }
@@ -79,9 +89,9 @@ impl PageParams {
 pub(crate) fn field_problem(
     field: &str,
     code: impl implication_domain::error::ErrorCode,
-    message: impl Into<String>,
-) -> crate::problem::FieldProblem {
-    crate::problem::FieldProblem { field: field.to_owned(), code: code.code().to_owned(), message: message.into() }
+    message: Message,
+) -> implication_domain::FieldError {
+    implication_domain::FieldError::new(field, code, message)
 }
 
 pub fn encode_cursor<K: Serialize>(key: &K) -> Option<String> {

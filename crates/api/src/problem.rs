@@ -5,10 +5,9 @@ use crate::context::RequestContext;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
 use implication_app::UseCaseError;
-use implication_domain::error::ErrorCode;
 use implication_domain::requests::lifecycle::TransitionRefusal;
 use implication_domain::vocabulary::RequestStatus;
-use implication_domain::{FieldError, Language, ValidationErrors};
+use implication_domain::{FieldError, Language, Message, ValidationErrors};
 use implication_storage::StorageError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,10 +20,10 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
     "type": "/problems/invalid-input",
     "title": "Données invalides",
     "status": 422,
-    "detail": "2 fields are invalid",
+    "detail": "1 champ est invalide",
     "instance": "/v1/municipalities",
     "request_id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e",
-    "errors": [{ "field": "insee_code", "code": "invalid_insee_code", "message": "must be a 5-character INSEE commune code" }]
+    "errors": [{ "field": "insee_code", "code": "invalid_insee_code", "message": "doit être un code commune INSEE de 5 caractères : un département (01–95, 2A, 2B, 97, 98) puis 3 chiffres, par exemple 62528" }]
 }))]
 pub struct Problem {
     /// A stable URI reference per kind of problem; clients switch on it.
@@ -36,7 +35,8 @@ pub struct Problem {
     /// The HTTP status code.
     #[schema(minimum = 400, maximum = 599)]
     pub status: u16,
-    /// What happened, for this occurrence.
+    /// What happened, for this occurrence, in the language asked for (`Content-Language` says
+    /// which).
     pub detail: String,
     /// The path of the request that failed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,12 +72,13 @@ pub struct FieldProblem {
     /// A stable snake_case code (`required`, `out_of_range`, `invalid_slug`…).
     #[schema(value_type = crate::wire::FieldErrorCode)]
     pub code: String,
+    /// What is wrong and how to put it right, in the language asked for.
     pub message: String,
 }
 
-impl From<FieldError> for FieldProblem {
-    fn from(e: FieldError) -> Self {
-        Self { field: e.field, code: e.code.to_owned(), message: e.message }
+impl FieldProblem {
+    fn of(e: &FieldError, language: Language) -> Self {
+        Self { field: e.field.clone(), code: e.code.to_owned(), message: e.message.get(language).to_owned() }
     }
 }
 
@@ -86,16 +87,16 @@ impl From<FieldError> for FieldProblem {
 pub enum ApiError {
     /// Malformed JSON or parameters (400).
     #[error("{detail}")]
-    Malformed { detail: String, errors: Vec<FieldProblem> },
+    Malformed { detail: Message, errors: Vec<FieldError> },
     /// No token, or a bad one (401, with `WWW-Authenticate`).
     #[error("{detail}")]
-    Unauthorized { detail: String, invalid_token: bool },
+    Unauthorized { detail: Message, invalid_token: bool },
     /// A known caller whose role does not allow this (403).
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Message),
     /// Unknown, or another municipality's (404): never say which.
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Message),
     /// The path exists with other methods (405).
     #[error("method not allowed")]
     MethodNotAllowed { allow: Vec<String> },
@@ -117,13 +118,13 @@ pub enum ApiError {
     PreconditionRequired,
     /// A state change the lifecycle does not allow from here, or a rule refuses (409).
     #[error("{detail}")]
-    TransitionRefused { detail: String, rule: Option<&'static str>, allowed: Vec<String>, lacking: Vec<FieldError> },
+    TransitionRefused { detail: Message, rule: Option<&'static str>, allowed: Vec<String>, lacking: Vec<FieldError> },
     /// Too many attempts (429, with `Retry-After` in seconds).
     #[error("too many attempts; retry in {retry_after_secs} seconds")]
     TooManyRequests { retry_after_secs: u64 },
     /// An OAuth 2.0 token-endpoint error (RFC 6749 §5.2): 400, or 401 for `invalid_client`.
     #[error("{description}")]
-    OAuth { error: &'static str, description: String, choices: Vec<String> },
+    OAuth { error: &'static str, description: Message, choices: Vec<String> },
     /// The database does not answer (503).
     #[error("the database is unavailable")]
     Unavailable,
@@ -132,7 +133,7 @@ pub enum ApiError {
     Internal(String),
     /// Another component's error status, re-rendered as a problem.
     #[error("{1}")]
-    Other(StatusCode, String),
+    Other(StatusCode, Message),
 }
 
 /// A kind of problem: its status, type URI and titles.
@@ -143,29 +144,34 @@ struct Kind {
 }
 
 impl ApiError {
-    pub fn malformed(detail: impl Into<String>, errors: Vec<FieldProblem>) -> Self {
-        ApiError::Malformed { detail: detail.into(), errors }
+    pub fn malformed(detail: Message, errors: Vec<FieldError>) -> Self {
+        ApiError::Malformed { detail, errors }
     }
 
     /// 400 for one invalid query or path parameter.
-    pub fn bad_parameter(
-        field: &str,
-        code: impl implication_domain::error::ErrorCode,
-        message: impl Into<String>,
-    ) -> Self {
-        let message = message.into();
-        ApiError::Malformed {
-            detail: format!("the parameter {field} is invalid: {message}"),
-            errors: vec![FieldProblem { field: field.to_owned(), code: code.code().to_owned(), message }],
-        }
+    pub fn bad_parameter(field: &str, code: impl implication_domain::error::ErrorCode, message: Message) -> Self {
+        let detail = Message::new(
+            format!("the parameter {field} is invalid: {}", message.get(Language::En)),
+            format!("le paramètre {field} est invalide : {}", message.get(Language::Fr)),
+        );
+        ApiError::Malformed { detail, errors: vec![FieldError::new(field, code, message)] }
     }
 
-    pub fn unauthorized(detail: &str, invalid_token: bool) -> Self {
-        ApiError::Unauthorized { detail: detail.to_owned(), invalid_token }
+    pub fn unauthorized(detail: Message, invalid_token: bool) -> Self {
+        ApiError::Unauthorized { detail, invalid_token }
     }
 
-    pub fn oauth(error: &'static str, description: impl Into<String>) -> Self {
-        ApiError::OAuth { error, description: description.into(), choices: Vec::new() }
+    pub fn oauth(error: &'static str, description: Message) -> Self {
+        ApiError::OAuth { error, description, choices: Vec::new() }
+    }
+
+    /// 404, for anything this caller cannot see (never saying whether it exists elsewhere).
+    pub fn not_found(en: &'static str, fr: &'static str) -> Self {
+        ApiError::NotFound(Message::new(en, fr))
+    }
+
+    pub fn forbidden(en: &'static str, fr: &'static str) -> Self {
+        ApiError::Forbidden(Message::new(en, fr))
     }
 
     pub fn too_many(retry_after: std::time::Duration) -> Self {
@@ -211,27 +217,71 @@ impl ApiError {
         Kind { slug, fr, en }
     }
 
-    fn detail(&self) -> String {
+    /// What happened, in both languages.
+    fn detail(&self) -> Message {
         match self {
-            ApiError::Invalid(errors) if errors.0.len() == 1 => "1 field is invalid".to_owned(),
-            ApiError::Invalid(errors) => format!("{} fields are invalid", errors.0.len()),
-            ApiError::MethodNotAllowed { allow } => format!("this path answers {}", allow.join(", ")),
-            ApiError::Unavailable => "the database does not answer; retry shortly".to_owned(),
-            ApiError::Internal(_) => "an unexpected error occurred; quote the request id when reporting it".to_owned(),
-            other => other.to_string(),
+            ApiError::Malformed { detail, .. }
+            | ApiError::Unauthorized { detail, .. }
+            | ApiError::TransitionRefused { detail, .. }
+            | ApiError::OAuth { description: detail, .. }
+            | ApiError::Forbidden(detail)
+            | ApiError::NotFound(detail)
+            | ApiError::Other(_, detail) => detail.clone(),
+            ApiError::Invalid(errors) if errors.0.len() == 1 => {
+                Message::new("1 field is invalid", "1 champ est invalide")
+            }
+            ApiError::Invalid(errors) => Message::new(
+                format!("{} fields are invalid", errors.0.len()),
+                format!("{} champs sont invalides", errors.0.len()),
+            ),
+            ApiError::MethodNotAllowed { allow } => Message::new(
+                format!("this path answers {}", allow.join(", ")),
+                format!("cette adresse répond à {}", allow.join(", ")),
+            ),
+            ApiError::PayloadTooLarge { limit } => Message::new(
+                format!("the body is larger than {limit} bytes"),
+                format!("le corps dépasse {limit} octets"),
+            ),
+            ApiError::UnsupportedMediaType { expected } => Message::new(
+                format!("expected a body of type {expected}"),
+                format!("un corps de type {expected} est attendu"),
+            ),
+            ApiError::Duplicate { field } => {
+                Message::new(format!("{field} is already taken"), format!("{field} est déjà pris"))
+            }
+            ApiError::PreconditionFailed => Message::new(
+                "the resource changed since you read it: get it again, then retry with its new ETag",
+                "la ressource a changé depuis votre lecture : relisez-la, puis réessayez avec son nouvel ETag",
+            ),
+            ApiError::PreconditionRequired => Message::new(
+                "this change needs an If-Match header with the resource's ETag",
+                "ce changement demande un en-tête If-Match portant l'ETag de la ressource",
+            ),
+            ApiError::TooManyRequests { retry_after_secs } => Message::new(
+                format!("too many attempts; retry in {retry_after_secs} seconds"),
+                format!("trop de tentatives ; réessayez dans {retry_after_secs} secondes"),
+            ),
+            ApiError::Unavailable => Message::new(
+                "the database does not answer; retry shortly (a write retried with the same Idempotency-Key is done once)",
+                "la base de données ne répond pas ; réessayez bientôt (une écriture rejouée avec la même Idempotency-Key n'est faite qu'une fois)",
+            ),
+            ApiError::Internal(_) => Message::new(
+                "an unexpected error occurred; quote the request id when reporting it",
+                "une erreur inattendue s'est produite ; citez l'identifiant de la requête en la signalant",
+            ),
         }
     }
 
-    fn field_problems(&self) -> Vec<FieldProblem> {
+    fn field_errors(&self) -> Vec<FieldError> {
         match self {
             ApiError::Malformed { errors, .. } => errors.clone(),
-            ApiError::Invalid(errors) => errors.0.iter().cloned().map(FieldProblem::from).collect(),
-            ApiError::TransitionRefused { lacking, .. } => lacking.iter().cloned().map(FieldProblem::from).collect(),
-            ApiError::Duplicate { field } => vec![FieldProblem {
-                field: (*field).to_owned(),
-                code: implication_domain::error::Code::Taken.code().to_owned(),
-                message: format!("this {field} is already taken"),
-            }],
+            ApiError::Invalid(errors) => errors.0.clone(),
+            ApiError::TransitionRefused { lacking, .. } => lacking.clone(),
+            ApiError::Duplicate { field } => vec![FieldError::new(
+                *field,
+                implication_domain::error::Code::Taken,
+                Message::new(format!("this {field} is already taken"), format!("ce {field} est déjà pris")),
+            )],
             _ => Vec::new(),
         }
     }
@@ -248,10 +298,10 @@ impl ApiError {
             }
             .to_owned(),
             status: self.status_code().as_u16(),
-            detail: self.detail(),
+            detail: self.detail().get(language).to_owned(),
             instance: context.map(|c| c.path.clone()),
             request_id: context.map(|c| c.request_id.clone()),
-            errors: self.field_problems(),
+            errors: self.field_errors().iter().map(|e| FieldProblem::of(e, language)).collect(),
             error: match self {
                 ApiError::OAuth { error, .. } => Some((*error).to_owned()),
                 ApiError::Unauthorized { invalid_token: true, .. } => Some("invalid_token".to_owned()),
@@ -302,7 +352,9 @@ impl ResponseError for ApiError {
         }
         let context = crate::context::current_context();
         let mut response = HttpResponse::build(self.status_code());
+        let language = context.as_ref().map_or(Language::default(), |c| c.language);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        response.insert_header((header::CONTENT_LANGUAGE, language.code()));
         match self {
             ApiError::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.join(", ")));
@@ -347,17 +399,24 @@ impl From<StorageError> for ApiError {
 impl From<UseCaseError> for ApiError {
     fn from(err: UseCaseError) -> Self {
         match err {
-            UseCaseError::NotFound(what) => ApiError::NotFound(format!("no such {what} here")),
+            UseCaseError::NotFound(what) => ApiError::NotFound(what.not_found()),
             UseCaseError::Stale => ApiError::PreconditionFailed,
             UseCaseError::Invalid(errors) => ApiError::Invalid(errors),
             UseCaseError::Refused(refusal) => transition_refused(refusal),
-            UseCaseError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
-            UseCaseError::UnknownClient => ApiError::unauthorized("unknown client", true),
-            UseCaseError::UnknownAccount => ApiError::unauthorized("unknown account", true),
+            UseCaseError::Forbidden(why) => ApiError::Forbidden(why),
+            UseCaseError::UnknownClient => {
+                ApiError::unauthorized(Message::new("unknown client", "client inconnu"), true)
+            }
+            UseCaseError::UnknownAccount => {
+                ApiError::unauthorized(Message::new("unknown account", "compte inconnu"), true)
+            }
             UseCaseError::KeyReused => ApiError::Invalid(ValidationErrors(vec![FieldError::new(
                 crate::context::IDEMPOTENCY_KEY,
                 implication_domain::error::Code::KeyReused,
-                "this key was already used for a different request: use a new key for a new request",
+                Message::new(
+                    "this key was already used for a different request: use a new key for a new request",
+                    "cette clé a déjà servi pour une autre demande : prenez une nouvelle clé pour une nouvelle demande",
+                ),
             )])),
             UseCaseError::Internal(cause) => ApiError::Internal(cause),
             UseCaseError::Storage(err) => err.into(),
@@ -371,17 +430,17 @@ fn transition_refused(refused: TransitionRefusal) -> ApiError {
     let codes = |allowed: &[RequestStatus]| allowed.iter().map(|s| s.code().to_owned()).collect();
     match refused {
         TransitionRefusal::NotAllowed { from, to, allowed } => ApiError::TransitionRefused {
-            detail: format!("a request in {from} cannot move to {to}"),
+            detail: Message::new(
+                format!("a request in {from} cannot move to {to}"),
+                format!("une demande en {from} ne peut pas passer à {to}"),
+            ),
             rule: None,
             allowed: codes(&allowed),
             lacking: Vec::new(),
         },
-        TransitionRefusal::Guard { rule, message, allowed, lacking } => ApiError::TransitionRefused {
-            detail: message.to_owned(),
-            rule: Some(rule.code()),
-            allowed: codes(&allowed),
-            lacking,
-        },
+        TransitionRefusal::Guard { rule, message, allowed, lacking } => {
+            ApiError::TransitionRefused { detail: message, rule: Some(rule.code()), allowed: codes(&allowed), lacking }
+        }
         TransitionRefusal::Invalid(errors) => ApiError::Invalid(errors),
     }
 }

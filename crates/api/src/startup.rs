@@ -16,6 +16,7 @@ use actix_web::error::UrlencodedError;
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use implication_domain::Message;
 use implication_storage::{Database, PoolOptions};
 use std::net::TcpListener;
 use utoipa_actix_web::AppExt;
@@ -90,7 +91,14 @@ impl Application {
                 .app_data(web::PayloadConfig::default().limit(max_body_bytes))
                 .app_data(web::FormConfig::default().limit(max_body_bytes).error_handler(form_error))
                 .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                    ApiError::malformed(format!("the query string is invalid: {err}"), Vec::new()).into()
+                    ApiError::malformed(
+                        Message::new(
+                            format!("the query string is invalid: {err}"),
+                            format!("la chaîne de requête est invalide : {err}"),
+                        ),
+                        Vec::new(),
+                    )
+                    .into()
                 }))
                 .service(web::resource("/openapi.json").get(get_contract))
                 .service(web::resource("/docs").get(redirect_to_docs))
@@ -124,7 +132,10 @@ fn form_error(err: UrlencodedError, _: &HttpRequest) -> actix_web::Error {
             ApiError::UnsupportedMediaType { expected: "application/x-www-form-urlencoded" }
         }
         UrlencodedError::Overflow { limit, .. } => ApiError::PayloadTooLarge { limit },
-        other => ApiError::oauth("invalid_request", format!("the form is invalid: {other}")),
+        other => ApiError::oauth(
+            "invalid_request",
+            Message::new(format!("the form is invalid: {other}"), format!("le formulaire est invalide : {other}")),
+        ),
     }
     .into()
 }
@@ -141,7 +152,7 @@ async fn redirect_to_docs() -> HttpResponse {
 async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
     Err(match routes.allowed_methods(req.path()) {
         Some(allow) => ApiError::MethodNotAllowed { allow },
-        None => ApiError::NotFound("no resource at this address".to_owned()),
+        None => ApiError::NotFound(Message::new("no resource at this address", "aucune ressource à cette adresse")),
     })
 }
 

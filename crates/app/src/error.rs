@@ -1,14 +1,14 @@
 //! What a use case can fail with; the HTTP layer maps each to a status and a problem type.
 
-use implication_domain::ValidationErrors;
 use implication_domain::requests::lifecycle::TransitionRefusal;
+use implication_domain::{Message, ValidationErrors};
 use implication_storage::StorageError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum UseCaseError {
     /// No such resource for this caller (another municipality's included).
-    #[error("no such {0} here")]
-    NotFound(&'static str),
+    #[error("{}", .0.not_found())]
+    NotFound(Resource),
     /// The resource changed since the version the caller read.
     #[error("the resource changed since it was read")]
     Stale,
@@ -20,7 +20,7 @@ pub enum UseCaseError {
     Refused(TransitionRefusal),
     /// A known caller whom a rule does not allow this.
     #[error("{0}")]
-    Forbidden(&'static str),
+    Forbidden(Message),
     /// A partner's tool its municipality no longer knows.
     #[error("unknown client")]
     UnknownClient,
@@ -35,6 +35,35 @@ pub enum UseCaseError {
     Internal(String),
     #[error(transparent)]
     Storage(StorageError),
+}
+
+/// What a use case may not find.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Account,
+    Client,
+    Delegation,
+    Municipality,
+    Request,
+    Service,
+    Theme,
+}
+
+impl Resource {
+    /// The 404's message: the same whether the resource does not exist or is another
+    /// municipality's, so that a caller learns nothing of what it may not see.
+    pub fn not_found(self) -> Message {
+        let (en, fr) = match self {
+            Resource::Account => ("no such account here", "aucun compte de cet identifiant ici"),
+            Resource::Client => ("no such client here", "aucun client de cet identifiant ici"),
+            Resource::Delegation => ("no such delegation here", "aucune délégation de ce code ici"),
+            Resource::Municipality => ("no such municipality", "aucune commune de ce nom"),
+            Resource::Request => ("no such request here", "aucune demande de cet identifiant ici"),
+            Resource::Service => ("no such service here", "aucun service de ce code ici"),
+            Resource::Theme => ("no such theme here", "aucun thème de ce code ici"),
+        };
+        Message::new(en, fr)
+    }
 }
 
 impl From<StorageError> for UseCaseError {

@@ -14,7 +14,7 @@ pub mod identity;
 pub mod requests;
 
 pub use common::{error, ids, slug, time, version, vocabulary};
-pub use error::{FieldError, ValidationErrors};
+pub use error::{FieldError, Message, ValidationErrors};
 pub use identity::municipality::{
     InseeCode, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, Population,
 };

@@ -56,6 +56,16 @@ fn unavailable_code(err: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
     }
 }
 
+/// Maps a unique-constraint violation to the first of `fields` its message names.
+pub(crate) fn duplicate_of(err: DbErr, fields: &[&'static str]) -> StorageError {
+    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err()
+        && let Some(field) = fields.iter().find(|f| message.contains(*f))
+    {
+        return StorageError::Duplicate(field);
+    }
+    err.into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,14 +77,4 @@ mod tests {
         let decoding = DbErr::Query(RuntimeErr::SqlxError(sea_orm::sqlx::Error::RowNotFound.into()));
         assert!(!is_unavailable(&decoding));
     }
-}
-
-/// Maps a unique-constraint violation to the first of `fields` its message names.
-pub(crate) fn duplicate_of(err: DbErr, fields: &[&'static str]) -> StorageError {
-    if let Some(SqlErr::UniqueConstraintViolation(message)) = err.sql_err()
-        && let Some(field) = fields.iter().find(|f| message.contains(*f))
-    {
-        return StorageError::Duplicate(field);
-    }
-    err.into()
 }

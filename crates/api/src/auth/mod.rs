@@ -20,6 +20,7 @@ use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use implication_domain::Message;
 use implication_domain::Municipality;
 use implication_domain::identity::{Decision, Principal, Requirement, Scope, Standing, decide, is_platform_admin};
 use implication_storage::{
@@ -105,11 +106,22 @@ impl FromRequest for Caller {
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
                 .filter(|t| !t.is_empty())
-                .ok_or_else(|| ApiError::unauthorized("the Authorization header must be `Bearer <token>`", true))?;
+                .ok_or_else(|| {
+                    ApiError::unauthorized(
+                        Message::new(
+                            "the Authorization header must be `Bearer <token>`",
+                            "l'en-tête Authorization doit être `Bearer <jeton>`",
+                        ),
+                        true,
+                    )
+                })?;
             let (state, db) = (state?, db?);
             let principal = jwt::verify(&state.keys, &state.settings, &token).map_err(|e| {
                 tracing::info!(reason = %e, "token refused");
-                ApiError::unauthorized("the token is invalid or expired", true)
+                ApiError::unauthorized(
+                    Message::new("the token is invalid or expired", "le jeton est invalide ou expiré"),
+                    true,
+                )
             })?;
             let active = match &principal {
                 Principal::Person { account, municipality, .. } => {
@@ -119,7 +131,13 @@ impl FromRequest for Caller {
             };
             if !active {
                 tracing::info!("token of a suspended or removed account or client");
-                return Err(ApiError::unauthorized("the token's account or client is suspended", true));
+                return Err(ApiError::unauthorized(
+                    Message::new(
+                        "the token's account or client is suspended",
+                        "le compte ou le client du jeton est suspendu",
+                    ),
+                    true,
+                ));
             }
             Ok(Caller(Some(principal)))
         })
@@ -139,7 +157,10 @@ impl FromRequest for Authenticated {
         Box::pin(async move {
             match caller.await?.0 {
                 Some(principal) => Ok(Authenticated(principal)),
-                None => Err(ApiError::unauthorized("this operation needs a bearer token", false)),
+                None => Err(ApiError::unauthorized(
+                    Message::new("this operation needs a bearer token", "cette opération demande un jeton (bearer)"),
+                    false,
+                )),
             }
         })
     }
@@ -160,7 +181,10 @@ impl FromRequest for PlatformAdmin {
             if is_platform_admin(&principal) {
                 Ok(PlatformAdmin(principal))
             } else {
-                Err(ApiError::Forbidden("only a platform admin may do this".to_owned()))
+                Err(ApiError::Forbidden(Message::new(
+                    "only a platform admin may do this",
+                    "seul un administrateur de la plateforme peut faire cela",
+                )))
             }
         })
     }
@@ -238,13 +262,18 @@ impl<R: Need + 'static> FromRequest for InMunicipality<R> {
         Box::pin(async move {
             let Authenticated(principal) = authenticated.await?;
             let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
-            let not_found = || ApiError::NotFound(format!("no municipality {slug}"));
+            let not_found = || {
+                ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
+            };
             let db = db?;
             let municipality = municipalities::find_by_slug(&db, &slug).await?.ok_or_else(not_found)?;
             match decide(&principal, &municipality.slug, R::REQUIREMENT) {
                 Decision::Allowed => Ok(InMunicipality { principal, municipality, need: PhantomData }),
                 Decision::Hidden => Err(not_found()),
-                Decision::Forbidden => Err(ApiError::Forbidden("your role does not allow this here".to_owned())),
+                Decision::Forbidden => Err(ApiError::Forbidden(Message::new(
+                    "your role does not allow this here",
+                    "votre rôle ne le permet pas ici",
+                ))),
             }
         })
     }
@@ -270,9 +299,9 @@ impl FromRequest for Visitor {
             let Caller(principal) = caller.await?;
             let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
             let db = db?;
-            let municipality = municipalities::find_by_slug(&db, &slug)
-                .await?
-                .ok_or_else(|| ApiError::NotFound(format!("no municipality {slug}")))?;
+            let municipality = municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| {
+                ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
+            })?;
             Ok(Visitor { standing: Standing::of(principal.as_ref(), &municipality.slug), municipality })
         })
     }

@@ -4,6 +4,8 @@
 use super::blocking;
 use super::secrets::{hash_password, verify_password};
 use crate::UseCaseError;
+use crate::error::Resource;
+use implication_domain::Message;
 use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{
@@ -52,7 +54,10 @@ fn role(field: &str, code: &str) -> Result<Role, FieldError> {
         FieldError::new(
             field,
             implication_domain::identity::Code::UnknownRole,
-            "must be inhabitant, agent, elected or admin",
+            Message::new(
+                "must be inhabitant, agent, elected or admin",
+                "doit être inhabitant, agent, elected ou admin",
+            ),
         )
     })
 }
@@ -78,7 +83,7 @@ async fn service_ids(
             None => errors.push(FieldError::new(
                 format!("services[{i}]"),
                 implication_domain::identity::Code::UnknownService,
-                "no such service here",
+                Message::new("no such service here", "aucun service de ce code ici"),
             )),
         }
     }
@@ -114,7 +119,10 @@ pub async fn add_member(
             errors.push(FieldError::new(
                 "password",
                 implication_domain::error::Code::Required,
-                "a new account needs a first password",
+                Message::new(
+                    "a new account needs a first password",
+                    "un nouveau compte a besoin d'un premier mot de passe",
+                ),
             ));
             None
         }
@@ -173,15 +181,21 @@ pub async fn update_member(
         return Err(UseCaseError::Invalid(ValidationErrors(vec![FieldError::new(
             "role",
             implication_domain::identity::Code::SelfLockout,
-            "an admin cannot suspend or demote themselves",
+            Message::new(
+                "an admin cannot suspend or demote themselves",
+                "un administrateur ne peut ni se suspendre ni se rétrograder lui-même",
+            ),
         )])));
     }
-    let current = store::find_member(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound("account"))?;
+    let current =
+        store::find_member(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound(Resource::Account))?;
     let mayor = mayor_after_change(current.role, current.mayor, role, update.mayor)
         .map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))?;
     let changes =
         MemberChanges { role, active: update.active, display_name: display_name.flatten().map(Some), services, mayor };
-    store::update_member(db, municipality.id, id, &expected, changes).await?.ok_or(UseCaseError::NotFound("account"))
+    store::update_member(db, municipality.id, id, &expected, changes)
+        .await?
+        .ok_or(UseCaseError::NotFound(Resource::Account))
 }
 
 /// Registers an inhabitant of a municipality (returned with the account). An existing account
@@ -199,7 +213,7 @@ pub async fn register(
         errors.push(FieldError::new(
             "municipality",
             implication_domain::identity::Code::UnknownMunicipality,
-            "no such municipality",
+            Message::new("no such municipality", "aucune commune de ce nom"),
         ));
     }
     let (Some(email), Some(password), Some(display_name), Some(town)) = (email, password, display_name, town) else {
@@ -249,7 +263,10 @@ pub async fn make_platform_admin(
         let missing = FieldError::new(
             "password",
             implication_domain::error::Code::Required,
-            "a new account needs a first password",
+            Message::new(
+                "a new account needs a first password",
+                "un nouveau compte a besoin d'un premier mot de passe",
+            ),
         );
         return Err(UseCaseError::Invalid(ValidationErrors(vec![missing])));
     };
@@ -273,7 +290,7 @@ pub async fn change_password(
         return Err(UseCaseError::Invalid(ValidationErrors(vec![FieldError::new(
             "current_password",
             implication_domain::identity::Code::WrongPassword,
-            "is not the current password",
+            Message::new("is not the current password", "n'est pas le mot de passe actuel"),
         )])));
     }
     let new_hash = hash(&new_password).await?;

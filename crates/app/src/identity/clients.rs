@@ -2,6 +2,8 @@
 
 use super::secrets::{random_secret, sha256_hex};
 use crate::UseCaseError;
+use crate::error::Resource;
+use implication_domain::Message;
 use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{MachineClient, Scope};
@@ -22,7 +24,11 @@ pub struct ClientDraft {
 /// Scopes by code, at least one, each once.
 pub fn parse_scopes(codes: &[String], errors: &mut ValidationErrors) -> Option<Vec<Scope>> {
     if codes.is_empty() {
-        errors.push(FieldError::new("scopes", implication_domain::error::Code::Required, "give at least one scope"));
+        errors.push(FieldError::new(
+            "scopes",
+            implication_domain::error::Code::Required,
+            Message::new("give at least one scope", "donnez au moins une portée (scope)"),
+        ));
         return None;
     }
     let mut scopes = Vec::new();
@@ -32,7 +38,10 @@ pub fn parse_scopes(codes: &[String], errors: &mut ValidationErrors) -> Option<V
             None => errors.push(FieldError::new(
                 format!("scopes[{i}]"),
                 implication_domain::identity::Code::UnknownScope,
-                "must be requests:read, requests:write, projects:read or webhooks:manage",
+                Message::new(
+                    "must be requests:read, requests:write, projects:read or webhooks:manage",
+                    "doit être requests:read, requests:write, projects:read ou webhooks:manage",
+                ),
             )),
         }
     }
@@ -77,7 +86,10 @@ pub async fn create_with_secret(
             FieldError::new(
                 "client_id",
                 implication_domain::error::Code::Required,
-                "give a client_id: none can be derived from the name",
+                Message::new(
+                    "give a client_id: none can be derived from the name",
+                    "donnez un client_id : aucun ne peut être tiré du nom",
+                ),
             )
         })),
     };
@@ -118,7 +130,7 @@ pub async fn update(
     let scopes = update.scopes.as_deref().and_then(|codes| parse_scopes(codes, &mut errors));
     errors.into_result()?;
     let changes = ClientChanges { name, association, scopes, active: update.active, secret_hash: None };
-    store::update(db, municipality.id, id, &expected, changes).await?.ok_or(UseCaseError::NotFound("client"))
+    store::update(db, municipality.id, id, &expected, changes).await?.ok_or(UseCaseError::NotFound(Resource::Client))
 }
 
 /// Gives client `id` a new secret, returned with it (shown only now); the old one stops working.
@@ -131,6 +143,6 @@ pub async fn rotate_secret(
     let changes = ClientChanges { secret_hash: Some(secret_hash), ..ClientChanges::default() };
     let client = store::update(db, municipality.id, id, &Precondition::Any, changes)
         .await?
-        .ok_or(UseCaseError::NotFound("client"))?;
+        .ok_or(UseCaseError::NotFound(Resource::Client))?;
     Ok((client, secret))
 }

@@ -1,6 +1,7 @@
 //! Creating a municipality, with its neighbourhoods (and, by storage, its default themes).
 
 use crate::UseCaseError;
+use crate::error::Resource;
 use implication_domain::Precondition;
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::{
@@ -72,5 +73,7 @@ pub async fn update(
     };
     errors.into_result()?;
     let changes = MunicipalityChanges { name, population, settings };
-    store::update(db, current.slug.as_str(), &expected, changes).await?.ok_or(UseCaseError::NotFound("municipality"))
+    store::update(db, current.slug.as_str(), &expected, changes)
+        .await?
+        .ok_or(UseCaseError::NotFound(Resource::Municipality))
 }

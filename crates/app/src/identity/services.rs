@@ -1,6 +1,8 @@
 //! A municipality's services and delegations.
 
 use crate::UseCaseError;
+use crate::error::Resource;
+use implication_domain::Message;
 use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{Delegation, Service, may_hold_delegation};
@@ -40,7 +42,7 @@ pub async fn check_holder(db: &Database, municipality: &Municipality, holder: Ac
         _ => Err(UseCaseError::Invalid(ValidationErrors(vec![FieldError::new(
             "holder",
             implication_domain::identity::Code::NotElected,
-            "must be an elected official of this municipality",
+            Message::new("must be an elected official of this municipality", "doit être un élu de cette commune"),
         )]))),
     }
 }
@@ -60,7 +62,7 @@ pub async fn rename_service(
     let new_name = name("name", new_name)?;
     store::rename_service(db, municipality.id, code, &expected, &new_name)
         .await?
-        .ok_or(UseCaseError::NotFound("service"))
+        .ok_or(UseCaseError::NotFound(Resource::Service))
 }
 
 /// Renames delegation `code` and/or changes its holder (`Some(None)`: nobody), read at version
@@ -79,5 +81,5 @@ pub async fn update_delegation(
     }
     store::update_delegation(db, municipality.id, code, &expected, new_name.as_deref(), holder)
         .await?
-        .ok_or(UseCaseError::NotFound("delegation"))
+        .ok_or(UseCaseError::NotFound(Resource::Delegation))
 }

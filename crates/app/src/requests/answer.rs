@@ -2,6 +2,7 @@
 
 use super::load;
 use crate::UseCaseError;
+use implication_domain::Message;
 use implication_domain::requests::{Actor, Answer, AnswerDraft, AnswerRefusal};
 use implication_domain::{Municipality, RequestId, time};
 use implication_storage::Database;
@@ -26,7 +27,10 @@ pub async fn answer(
 
 pub(super) fn refused(refusal: AnswerRefusal) -> UseCaseError {
     match refusal {
-        AnswerRefusal::NotAPerson => UseCaseError::Forbidden("only staff answer requests"),
+        AnswerRefusal::NotAPerson => UseCaseError::Forbidden(Message::new(
+            "only staff answer requests",
+            "seuls les agents répondent aux demandes",
+        )),
         AnswerRefusal::Invalid(errors) => UseCaseError::Invalid(errors),
     }
 }

@@ -19,6 +19,7 @@ pub use reindex::reindex;
 pub use transition::transition;
 
 use crate::UseCaseError;
+use crate::error::Resource;
 use implication_domain::Precondition;
 use implication_domain::requests::{Catalogue, Request};
 use implication_domain::{Municipality, RequestId};
@@ -28,7 +29,7 @@ use implication_storage::requests::{self as store, themes as theme_store};
 
 /// The request `id` of this municipality.
 pub async fn load(db: &Database, municipality: &Municipality, id: RequestId) -> Result<Request, UseCaseError> {
-    store::find(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound("request"))
+    store::find(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound(Resource::Request))
 }
 
 /// The request `id`, if it is still at a version the caller's condition admits (the write is

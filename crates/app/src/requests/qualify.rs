@@ -2,6 +2,7 @@
 
 use super::{Codes, load_at};
 use crate::UseCaseError;
+use implication_domain::Message;
 use implication_domain::Precondition;
 use implication_domain::identity::{Delegation, Service};
 use implication_domain::requests::qualification::{MAX_PREVIOUS, Qualification, QualificationDraft, Routing};
@@ -59,7 +60,10 @@ impl Offices {
                 errors.push(FieldError::new(
                     "routing.delegation",
                     implication_domain::identity::Code::UnknownDelegation,
-                    format!("no delegation {code:?} in this municipality"),
+                    Message::new(
+                        format!("no delegation {code:?} in this municipality"),
+                        format!("aucune délégation {code:?} dans cette commune"),
+                    ),
                 ));
             }
             found
@@ -71,7 +75,10 @@ impl Offices {
                 None => errors.push(FieldError::new(
                     format!("routing.services[{i}]"),
                     implication_domain::identity::Code::UnknownService,
-                    format!("no service {code:?} in this municipality"),
+                    Message::new(
+                        format!("no service {code:?} in this municipality"),
+                        format!("aucun service {code:?} dans cette commune"),
+                    ),
                 )),
             }
         }
@@ -123,7 +130,10 @@ pub async fn qualify(
             errors.push(FieldError::new(
                 format!("previously_handled[{i}]"),
                 implication_domain::requests::Code::UnknownRequest,
-                "no such request in this municipality",
+                Message::new(
+                    "no such request in this municipality",
+                    "aucune demande de cet identifiant dans cette commune",
+                ),
             ));
         }
     }

@@ -5,6 +5,7 @@
 use crate::UseCaseError;
 use crate::identity::secrets::sha256_hex;
 use crate::requests::Codes;
+use implication_domain::Message;
 use implication_domain::identity::Standing;
 use implication_domain::requests::{NewRequest, Request, RequestDraft, Submitter, SubmitterRefusal, TrackingCode};
 use implication_domain::{Municipality, time};
@@ -45,7 +46,10 @@ pub async fn submitter(
         _ => None,
     };
     Submitter::of(standing, association.as_deref()).map_err(|refusal| match refusal {
-        SubmitterRefusal::MissingScope => UseCaseError::Forbidden("submitting requests needs the scope requests:write"),
+        SubmitterRefusal::MissingScope => UseCaseError::Forbidden(Message::new(
+            "submitting requests needs the scope requests:write",
+            "déposer des demandes demande la portée requests:write",
+        )),
         SubmitterRefusal::UnknownClient => UseCaseError::UnknownClient,
     })
 }

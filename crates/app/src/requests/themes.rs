@@ -1,6 +1,7 @@
 //! The themes catalogue requests are filed under, managed by the town's admin.
 
 use crate::UseCaseError;
+use crate::error::Resource;
 use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::requests::theme::Theme;
@@ -27,5 +28,5 @@ pub async fn rename(
     name: &str,
 ) -> Result<Theme, UseCaseError> {
     let name = parse_name("name", name, 120)?;
-    store::rename(db, municipality.id, code, &expected, &name).await?.ok_or(UseCaseError::NotFound("theme"))
+    store::rename(db, municipality.id, code, &expected, &name).await?.ok_or(UseCaseError::NotFound(Resource::Theme))
 }

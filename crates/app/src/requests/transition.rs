@@ -3,6 +3,7 @@
 use super::answer::refused;
 use super::load_at;
 use crate::UseCaseError;
+use implication_domain::Message;
 use implication_domain::Precondition;
 use implication_domain::requests::lifecycle::{self, TransitionAsk};
 use implication_domain::requests::qualification::Qualification;
@@ -34,7 +35,10 @@ pub async fn transition(
             UseCaseError::Invalid(ValidationErrors(vec![FieldError::new(
                 "into",
                 implication_domain::requests::Code::UnknownRequest,
-                "no such request in this municipality",
+                Message::new(
+                    "no such request in this municipality",
+                    "aucune demande de cet identifiant dans cette commune",
+                ),
             )]))
         })?;
         lifecycle::may_receive_merge(target.status).map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))?;

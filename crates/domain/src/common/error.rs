@@ -1,21 +1,58 @@
-//! Validation errors that name every invalid field at once.
+//! Validation errors that name every invalid field at once, and the messages that explain them,
+//! in each language the API speaks.
 
+use crate::vocabulary::Language;
+use std::borrow::Cow;
 use std::fmt;
 
+/// A sentence for people, in French (the default) and in English: what `Accept-Language` picks.
+/// Written where the rule is, so that no message exists in one language only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    en: Cow<'static, str>,
+    fr: Cow<'static, str>,
+}
+
+impl Message {
+    pub fn new(en: impl Into<Cow<'static, str>>, fr: impl Into<Cow<'static, str>>) -> Self {
+        Self { en: en.into(), fr: fr.into() }
+    }
+
+    /// The message in `language`.
+    pub fn get(&self, language: Language) -> &str {
+        match language {
+            Language::Fr => &self.fr,
+            Language::En => &self.en,
+        }
+    }
+
+    /// The English message, for logs and command-line output.
+    pub fn en(&self) -> &str {
+        &self.en
+    }
+}
+
+/// Logs and the command line speak English.
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 /// One invalid field: its path in the input (`settings.answer_delay_days`), a stable
-/// snake_case code clients can switch on, and an English message for humans.
+/// snake_case code clients can switch on, and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
     pub code: &'static str,
-    pub message: String,
+    pub message: Message,
 }
 
 impl FieldError {
     /// `code` comes from one of the contexts' enumerations ([`Code`], `identity::Code`,
     /// `requests::Code`): the contract lists them all, so clients can switch on them.
-    pub fn new(field: impl Into<String>, code: impl ErrorCode, message: impl Into<String>) -> Self {
-        Self { field: field.into(), code: code.code(), message: message.into() }
+    pub fn new(field: impl Into<String>, code: impl ErrorCode, message: Message) -> Self {
+        Self { field: field.into(), code: code.code(), message }
     }
 }
 

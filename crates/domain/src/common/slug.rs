@@ -1,6 +1,6 @@
 //! Slugs: the stable, readable identifiers used in paths (`loos-en-gohelle`, `quartier-ouest`).
 
-use crate::error::FieldError;
+use crate::error::{FieldError, Message};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -28,7 +28,11 @@ impl Slug {
 
     /// Parses a field of an input, naming it in the error.
     pub fn parse_field(field: &str, value: &str) -> Result<Self, FieldError> {
-        Self::parse(value).map_err(|message| FieldError::new(field, crate::error::Code::InvalidSlug, message))
+        Self::parse(value).map_err(|message| {
+            let fr =
+                "doit compter de 1 à 63 lettres minuscules, chiffres et tirets simples, par exemple loos-en-gohelle";
+            FieldError::new(field, crate::error::Code::InvalidSlug, Message::new(message, fr))
+        })
     }
 
     /// Derives a slug from a French name: accents dropped, anything else becomes a hyphen

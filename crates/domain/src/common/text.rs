@@ -2,6 +2,7 @@
 //! (they may carry personal data).
 
 use crate::error::FieldError;
+use crate::error::Message;
 use crate::identity::municipality::parse_name;
 
 /// Trims, then requires 1..=max characters; line breaks and tabs are allowed, other control
@@ -9,16 +10,24 @@ use crate::identity::municipality::parse_name;
 pub fn parse_text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(field, crate::error::Code::Required, "must not be empty"));
+        return Err(FieldError::new(
+            field,
+            crate::error::Code::Required,
+            Message::new("must not be empty", "ne doit pas être vide"),
+        ));
     }
     if trimmed.chars().count() > max {
-        return Err(FieldError::new(field, crate::error::Code::TooLong, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            crate::error::Code::TooLong,
+            Message::new(format!("must be at most {max} characters"), format!("{max} caractères au plus")),
+        ));
     }
     if trimmed.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(FieldError::new(
             field,
             crate::error::Code::InvalidCharacters,
-            "must not contain control characters",
+            Message::new("must not contain control characters", "ne doit pas contenir de caractères de contrôle"),
         ));
     }
     Ok(trimmed.to_owned())

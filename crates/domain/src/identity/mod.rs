@@ -25,6 +25,7 @@ crate::error_codes!(
 );
 
 use crate::error::FieldError;
+use crate::error::Message;
 use crate::ids::{AccountId, DelegationId, MachineClientId, ServiceId};
 use crate::slug::Slug;
 use crate::vocabulary::Role;
@@ -56,7 +57,10 @@ impl Email {
             Err(FieldError::new(
                 field,
                 crate::identity::Code::InvalidEmail,
-                "must be an email address such as agent@loos-en-gohelle.fr",
+                Message::new(
+                    "must be an email address such as agent@loos-en-gohelle.fr",
+                    "doit être une adresse électronique comme agent@loos-en-gohelle.fr",
+                ),
             ))
         }
     }
@@ -87,14 +91,20 @@ impl Password {
             return Err(FieldError::new(
                 field,
                 crate::error::Code::TooShort,
-                format!("must be at least {} characters", Self::MIN_LEN),
+                Message::new(
+                    format!("must be at least {} characters", Self::MIN_LEN),
+                    format!("{} caractères au moins", Self::MIN_LEN),
+                ),
             ));
         }
         if length > Self::MAX_LEN {
             return Err(FieldError::new(
                 field,
                 crate::error::Code::TooLong,
-                format!("must be at most {} characters", Self::MAX_LEN),
+                Message::new(
+                    format!("must be at most {} characters", Self::MAX_LEN),
+                    format!("{} caractères au plus", Self::MAX_LEN),
+                ),
             ));
         }
         Ok(Self(value.to_owned()))
@@ -141,10 +151,11 @@ impl Scope {
     }
 
     /// Parses a space-separated scope list (RFC 6749 §3.3), sorted and without repeats.
+    /// The scopes of a space-separated list; `Err` names the first unknown one.
     pub fn parse_list(value: &str) -> Result<Vec<Scope>, String> {
         let mut scopes = Vec::new();
         for code in value.split_whitespace() {
-            let scope = Self::from_code(code).ok_or_else(|| format!("unknown scope {code}"))?;
+            let scope = Self::from_code(code).ok_or_else(|| code.to_owned())?;
             scopes.push(scope);
         }
         scopes.sort();
@@ -430,7 +441,7 @@ pub fn mayor_after_change(
         (false, Some(true)) => Err(FieldError::new(
             "mayor",
             crate::identity::Code::NotElected,
-            "only an elected official can be the mayor",
+            Message::new("only an elected official can be the mayor", "seul un élu peut être le maire"),
         )),
         (true, asked) => Ok(asked),
         (false, _) => Ok(Some(false).filter(|_| currently_mayor)),

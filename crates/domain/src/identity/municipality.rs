@@ -1,5 +1,6 @@
 //! Municipalities: the tenants. Every other object belongs to exactly one.
 
+use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::MunicipalityId;
 use crate::slug::Slug;
@@ -26,16 +27,24 @@ impl MunicipalityName {
 pub fn parse_name(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
-        return Err(FieldError::new(field, crate::error::Code::Required, "must not be empty"));
+        return Err(FieldError::new(
+            field,
+            crate::error::Code::Required,
+            Message::new("must not be empty", "ne doit pas être vide"),
+        ));
     }
     if trimmed.chars().count() > max {
-        return Err(FieldError::new(field, crate::error::Code::TooLong, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            crate::error::Code::TooLong,
+            Message::new(format!("must be at most {max} characters"), format!("{max} caractères au plus")),
+        ));
     }
     if trimmed.chars().any(char::is_control) {
         return Err(FieldError::new(
             field,
             crate::error::Code::InvalidCharacters,
-            "must not contain control characters",
+            Message::new("must not contain control characters", "ne doit pas contenir de caractères de contrôle"),
         ));
     }
     Ok(trimmed.to_owned())
@@ -67,7 +76,10 @@ impl InseeCode {
             Err(FieldError::new(
                 field,
                 crate::identity::Code::InvalidInseeCode,
-                "must be a 5-character INSEE commune code: a department (01–95, 2A, 2B, 97, 98) then 3 digits, e.g. 62528",
+                Message::new(
+                    "must be a 5-character INSEE commune code: a department (01–95, 2A, 2B, 97, 98) then 3 digits, e.g. 62528",
+                    "doit être un code commune INSEE de 5 caractères : un département (01–95, 2A, 2B, 97, 98) puis 3 chiffres, par exemple 62528",
+                ),
             ))
         }
     }
@@ -86,7 +98,14 @@ impl Population {
 
     pub fn parse(field: &str, value: i64) -> Result<Self, FieldError> {
         u32::try_from(value).ok().filter(|v| i64::from(*v) <= Self::MAX).map(Self).ok_or_else(|| {
-            FieldError::new(field, crate::error::Code::OutOfRange, format!("must be between 0 and {}", Self::MAX))
+            FieldError::new(
+                field,
+                crate::error::Code::OutOfRange,
+                Message::new(
+                    format!("must be between 0 and {}", Self::MAX),
+                    format!("doit être compris entre 0 et {}", Self::MAX),
+                ),
+            )
         })
     }
 
@@ -134,7 +153,14 @@ impl MunicipalitySettings {
 fn parse_days(field: &str, value: Option<i64>, default: u16, (min, max): (u16, u16)) -> Result<u16, FieldError> {
     let Some(value) = value else { return Ok(default) };
     u16::try_from(value).ok().filter(|v| (min..=max).contains(v)).ok_or_else(|| {
-        FieldError::new(field, crate::error::Code::OutOfRange, format!("must be between {min} and {max} days"))
+        FieldError::new(
+            field,
+            crate::error::Code::OutOfRange,
+            Message::new(
+                format!("must be between {min} and {max} days"),
+                format!("doit être compris entre {min} et {max} jours"),
+            ),
+        )
     })
 }
 

@@ -1,5 +1,6 @@
 //! Neighbourhoods: a municipality's named areas, used to see who is heard least.
 
+use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
 use crate::identity::municipality::parse_name;
 use crate::ids::{MunicipalityId, NeighbourhoodId};
@@ -40,7 +41,10 @@ impl NewNeighbourhood {
                 FieldError::new(
                     "name",
                     crate::identity::Code::NoCode,
-                    "give a code: none can be derived from this name",
+                    Message::new(
+                        "give a code: none can be derived from this name",
+                        "donnez un code : aucun ne peut être tiré de ce nom",
+                    ),
                 )
             })),
             None => None,

@@ -1,6 +1,7 @@
 //! The town's answers to a requester: written by a person of the town, never by a tool.
 
 use super::{Actor, AnswerText, Request, RequestEvent, RequestEventKind};
+use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{AccountId, AnswerId, RequestId};
 use chrono::{DateTime, Utc};
@@ -46,7 +47,11 @@ impl AnswerDraft {
         let author = author_of(by)?;
         let text = match self.text.as_deref() {
             Some(text) => AnswerText::parse("text", text),
-            None => Err(FieldError::new("text", crate::error::Code::Required, "write the answer")),
+            None => Err(FieldError::new(
+                "text",
+                crate::error::Code::Required,
+                Message::new("write the answer", "écrivez la réponse"),
+            )),
         }
         .map_err(|e| AnswerRefusal::Invalid(ValidationErrors(vec![e])))?;
         Ok((author, text))

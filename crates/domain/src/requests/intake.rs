@@ -3,6 +3,7 @@
 
 use super::{Actor, Description, Title};
 use crate::common::text::{Address, PersonName};
+use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
 use crate::identity::{Email, Scope, Standing};
 use crate::ids::{AccountId, MachineClientId};
@@ -36,7 +37,10 @@ impl Phone {
             Err(FieldError::new(
                 field,
                 crate::requests::Code::InvalidPhone,
-                "must be a phone number such as 03 21 69 88 77 or +33 3 21 69 88 77",
+                Message::new(
+                    "must be a phone number such as 03 21 69 88 77 or +33 3 21 69 88 77",
+                    "doit être un numéro de téléphone comme 03 21 69 88 77 ou +33 3 21 69 88 77",
+                ),
             ))
         }
     }
@@ -66,14 +70,14 @@ impl Point {
             errors.push(FieldError::new(
                 format!("{field}.latitude"),
                 crate::error::Code::OutOfRange,
-                "must be between -90 and 90",
+                Message::new("must be between -90 and 90", "doit être compris entre -90 et 90"),
             ));
         }
         if !(-180.0..=180.0).contains(&longitude) {
             errors.push(FieldError::new(
                 format!("{field}.longitude"),
                 crate::error::Code::OutOfRange,
-                "must be between -180 and 180",
+                Message::new("must be between -180 and 180", "doit être compris entre -180 et 180"),
             ));
         }
         errors.into_result().map(|()| Self { latitude, longitude })
@@ -113,7 +117,10 @@ impl Location {
             errors.push(FieldError::new(
                 field,
                 crate::error::Code::Empty,
-                "give an address, a point, or both (or no location)",
+                Message::new(
+                    "give an address, a point, or both (or no location)",
+                    "donnez une adresse, un point, ou les deux (ou aucun lieu)",
+                ),
             ));
         }
         Some(Self { address, point })
@@ -172,7 +179,10 @@ impl Requester {
             errors.push(FieldError::new(
                 "requester.kind",
                 crate::error::Code::Required,
-                "say who the requester is: individual, association, informal_group, school, business or farm",
+                Message::new(
+                    "say who the requester is: individual, association, informal_group, school, business or farm",
+                    "dites qui est le demandeur : individual, association, informal_group, school, business ou farm",
+                ),
             ));
         }
         let name = draft.name.as_deref().and_then(|v| errors.collect(PersonName::parse("requester.name", v)));
@@ -255,7 +265,11 @@ pub struct Catalogue<'a> {
 impl Catalogue<'_> {
     pub(crate) fn check_themes(&self, field: &str, codes: &[String], errors: &mut ValidationErrors) -> Vec<Slug> {
         if codes.len() > MAX_THEMES {
-            errors.push(FieldError::new(field, crate::error::Code::TooMany, format!("at most {MAX_THEMES} themes")));
+            errors.push(FieldError::new(
+                field,
+                crate::error::Code::TooMany,
+                Message::new(format!("at most {MAX_THEMES} themes"), format!("{MAX_THEMES} thèmes au plus")),
+            ));
         }
         let mut themes: Vec<Slug> = Vec::new();
         for (i, code) in codes.iter().enumerate() {
@@ -263,7 +277,10 @@ impl Catalogue<'_> {
                 errors.push(FieldError::new(
                     format!("{field}[{i}]"),
                     crate::requests::Code::UnknownTheme,
-                    format!("no theme {code:?} in this municipality's catalogue"),
+                    Message::new(
+                        format!("no theme {code:?} in this municipality's catalogue"),
+                        format!("aucun thème {code:?} au catalogue de cette commune"),
+                    ),
                 ));
             } else if let Some(slug) = errors.collect(Slug::parse_field(&format!("{field}[{i}]"), code))
                 && !themes.contains(&slug)
@@ -281,7 +298,10 @@ impl Catalogue<'_> {
             errors.push(FieldError::new(
                 field,
                 crate::requests::Code::UnknownNeighbourhood,
-                format!("no neighbourhood {code:?} in this municipality"),
+                Message::new(
+                    format!("no neighbourhood {code:?} in this municipality"),
+                    format!("aucun quartier {code:?} dans cette commune"),
+                ),
             ));
             None
         }
@@ -334,8 +354,15 @@ impl NewRequest {
         today: NaiveDate,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let kind =
-            required(&mut errors, "kind", draft.kind, "say what it is: idea, need, complaint, petition or question");
+        let kind = required(
+            &mut errors,
+            "kind",
+            draft.kind,
+            Message::new(
+                "say what it is: idea, need, complaint, petition or question",
+                "dites ce que c'est : idea, need, complaint, petition ou question",
+            ),
+        );
         let title = required_text(&mut errors, "title", draft.title.as_deref(), Title::parse);
         let description = required_text(&mut errors, "description", draft.description.as_deref(), Description::parse);
         let channel = intake_channel(&mut errors, submitter, draft.channel);
@@ -369,12 +396,16 @@ impl NewRequest {
                 received_on,
             }),
             // Every missing value was recorded as an error above.
-            _ => Err(ValidationErrors(vec![FieldError::new("", crate::error::Code::Invalid, "invalid request")])),
+            _ => Err(ValidationErrors(vec![FieldError::new(
+                "",
+                crate::error::Code::Invalid,
+                Message::new("invalid request", "demande invalide"),
+            )])),
         }
     }
 }
 
-fn required<T: Copy>(errors: &mut ValidationErrors, field: &str, value: Option<T>, message: &str) -> Option<T> {
+fn required<T: Copy>(errors: &mut ValidationErrors, field: &str, value: Option<T>, message: Message) -> Option<T> {
     if value.is_none() {
         errors.push(FieldError::new(field, crate::error::Code::Required, message));
     }
@@ -390,7 +421,11 @@ fn required_text<T>(
     match value {
         Some(value) => errors.collect(parse(field, value)),
         None => {
-            errors.push(FieldError::new(field, crate::error::Code::Required, "must be given"));
+            errors.push(FieldError::new(
+                field,
+                crate::error::Code::Required,
+                Message::new("must be given", "doit être donné"),
+            ));
             None
         }
     }
@@ -403,7 +438,10 @@ fn intake_channel(errors: &mut ValidationErrors, submitter: &Submitter, asked: O
                 errors,
                 "channel",
                 asked,
-                "say how the request reached the town (letter, appointment, phone…)",
+                Message::new(
+                    "say how the request reached the town (letter, appointment, phone…)",
+                    "dites comment la demande est arrivée en mairie (letter, appointment, phone…)",
+                ),
             );
         }
         Submitter::Public | Submitter::Inhabitant(_) => Channel::Website,
@@ -414,7 +452,10 @@ fn intake_channel(errors: &mut ValidationErrors, submitter: &Submitter, asked: O
             errors.push(FieldError::new(
                 "channel",
                 crate::requests::Code::NotAllowed,
-                format!("only staff set the channel: this submission's channel is {imposed}"),
+                Message::new(
+                    format!("only staff set the channel: this submission's channel is {imposed}"),
+                    format!("seuls les agents fixent le canal : celui de ce dépôt est {imposed}"),
+                ),
             ));
             None
         }
@@ -434,7 +475,10 @@ pub(super) fn intake_date(
             errors.push(FieldError::new(
                 "received_on",
                 crate::requests::Code::InTheFuture,
-                "a request cannot be received after today",
+                Message::new(
+                    "a request cannot be received after today",
+                    "une demande ne peut pas être reçue après aujourd'hui",
+                ),
             ));
             today
         }
@@ -444,7 +488,10 @@ pub(super) fn intake_date(
             errors.push(FieldError::new(
                 "received_on",
                 crate::requests::Code::NotAllowed,
-                "only staff date a request: it is received today",
+                Message::new(
+                    "only staff date a request: it is received today",
+                    "seuls les agents datent une demande : elle est reçue aujourd'hui",
+                ),
             ));
             today
         }
@@ -457,7 +504,7 @@ pub(super) fn check_consent(errors: &mut ValidationErrors, gives_personal_data: 
         errors.push(FieldError::new(
             "personal_data_consent",
             crate::requests::Code::ConsentRequired,
-            "the requester's name or contact details are kept only with their consent: set personal_data_consent to true, or leave them out",
+            Message::new("the requester's name or contact details are kept only with their consent: set personal_data_consent to true, or leave them out", "le nom et les coordonnées du demandeur ne sont gardés qu'avec son accord : mettez personal_data_consent à true, ou ne les donnez pas"),
         ));
     }
 }

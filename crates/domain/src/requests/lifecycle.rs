@@ -12,8 +12,10 @@
 //! without a qualification has the facts of an empty one (incomplete, not eligible).
 
 use super::{Actor, AnswerText, Reason, RequestEvent, RequestEventKind};
+use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{AnswerId, RequestId};
+use crate::vocabulary::Language;
 use crate::vocabulary::{Competence, FiftyFiftyPrerequisite, RequestStatus, Resolution};
 use chrono::{DateTime, Utc};
 
@@ -171,7 +173,7 @@ pub enum TransitionRefusal {
     NotAllowed { from: RequestStatus, to: RequestStatus, allowed: Vec<RequestStatus> },
     /// The arrow exists but a rule on the request refuses it (409, naming the rule and, field by
     /// field, what the qualification lacks).
-    Guard { rule: Rule, message: &'static str, allowed: Vec<RequestStatus>, lacking: Vec<FieldError> },
+    Guard { rule: Rule, message: Message, allowed: Vec<RequestStatus>, lacking: Vec<FieldError> },
     /// The ask itself is incomplete or inconsistent (422, naming the fields).
     Invalid(ValidationErrors),
 }
@@ -194,7 +196,11 @@ pub fn transition(
 ) -> Result<Transition, TransitionRefusal> {
     let mut errors = ValidationErrors::default();
     let Some(to) = ask.to else {
-        errors.push(FieldError::new("to", crate::error::Code::Required, "name the status to move to"));
+        errors.push(FieldError::new(
+            "to",
+            crate::error::Code::Required,
+            Message::new("name the status to move to", "nommez le statut visé"),
+        ));
         return Err(TransitionRefusal::Invalid(errors));
     };
     let allowed = allowed_targets(from);
@@ -208,7 +214,7 @@ pub fn transition(
             errors.push(FieldError::new(
                 "reason",
                 crate::error::Code::Required,
-                format!("moving to {to} needs a reason"),
+                Message::new(format!("moving to {to} needs a reason"), format!("passer à {to} demande une raison")),
             ));
             None
         }
@@ -220,7 +226,10 @@ pub fn transition(
             errors.push(FieldError::new(
                 "resolution",
                 crate::error::Code::Required,
-                "closing needs a resolution: done, status_quo, abandoned or taken_over_by_services",
+                Message::new(
+                    "closing needs a resolution: done, status_quo, abandoned or taken_over_by_services",
+                    "clore demande une issue : done, status_quo, abandoned ou taken_over_by_services",
+                ),
             ));
             None
         }
@@ -228,7 +237,7 @@ pub fn transition(
             errors.push(FieldError::new(
                 "resolution",
                 crate::requests::Code::NotApplicable,
-                "a resolution is given only when closing",
+                Message::new("a resolution is given only when closing", "une issue ne se donne qu'à la clôture"),
             ));
             None
         }
@@ -239,7 +248,10 @@ pub fn transition(
             errors.push(FieldError::new(
                 "into",
                 crate::requests::Code::SameRequest,
-                "a request cannot be merged into itself",
+                Message::new(
+                    "a request cannot be merged into itself",
+                    "une demande ne peut pas être fusionnée avec elle-même",
+                ),
             ));
             None
         }
@@ -248,7 +260,10 @@ pub fn transition(
             errors.push(FieldError::new(
                 "into",
                 crate::error::Code::Required,
-                "name the request this one is merged into",
+                Message::new(
+                    "name the request this one is merged into",
+                    "nommez la demande avec laquelle celle-ci est fusionnée",
+                ),
             ));
             None
         }
@@ -256,7 +271,7 @@ pub fn transition(
             errors.push(FieldError::new(
                 "into",
                 crate::requests::Code::NotApplicable,
-                "`into` is given only when merging",
+                Message::new("`into` is given only when merging", "`into` ne se donne que pour une fusion"),
             ));
             None
         }
@@ -305,29 +320,47 @@ fn check_guards(
 }
 
 /// What the qualification lacks for a request to enter `to`: the rule, why, and field by field.
-fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(Rule, &'static str, Vec<FieldError>)> {
+fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(Rule, Message, Vec<FieldError>)> {
     match to {
         Qualified if !facts.complete() => Some((
             Rule::QualificationIncomplete,
-            "a request is qualified only when its restated need, competence and recommended level are recorded",
+            Message::new(
+                "a request is qualified only when its restated need, competence and recommended level are recorded",
+                "une demande n'est qualifiée qu'une fois son besoin reformulé, sa compétence et son niveau recommandé inscrits",
+            ),
             facts
                 .missing
                 .iter()
-                .map(|field| FieldError::new(*field, crate::error::Code::Missing, "record it in the qualification"))
+                .map(|field| {
+                    FieldError::new(
+                        *field,
+                        crate::error::Code::Missing,
+                        Message::new("record it in the qualification", "inscrivez-le dans la qualification"),
+                    )
+                })
                 .collect(),
         )),
         Redirected if facts.other_authority().is_none() => Some((
             Rule::CompetenceIsMunicipal,
-            "a request is redirected only when its qualification names another competent authority",
+            Message::new(
+                "a request is redirected only when its qualification names another competent authority",
+                "une demande n'est réorientée que si sa qualification nomme une autre autorité compétente",
+            ),
             vec![FieldError::new(
                 "competence",
                 crate::requests::Code::NotAnotherAuthority,
-                "record the competence of another authority (intercommunality, department, region, state, other) and name it",
+                Message::new(
+                    "record the competence of another authority (intercommunality, department, region, state, other) and name it",
+                    "inscrivez la compétence d'une autre autorité (intercommunality, department, region, state, other) et nommez-la",
+                ),
             )],
         )),
         InFiftyFifty if !facts.eligible() => Some((
             Rule::NotEligibleForFiftyFifty,
-            "a request goes to a fifty-fifty project only when all four prerequisites hold",
+            Message::new(
+                "a request goes to a fifty-fifty project only when all four prerequisites hold",
+                "une demande ne devient un projet fifty-fifty que si les quatre prérequis sont remplis",
+            ),
             facts
                 .unmet
                 .iter()
@@ -335,7 +368,10 @@ fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(Rule, &
                     FieldError::new(
                         format!("fifty_fifty_eligibility.{}", p.code()),
                         crate::requests::Code::Unmet,
-                        format!("the prerequisite \"{}\" does not hold, or was not answered", p.label().en),
+                        Message::new(
+                            format!("the prerequisite \"{}\" does not hold, or was not answered", p.label().en),
+                            format!("le prérequis « {} » n'est pas rempli, ou sans réponse", p.label().fr),
+                        ),
                     )
                 })
                 .collect(),
@@ -356,7 +392,13 @@ pub fn check_qualification_kept(status: RequestStatus, facts: &QualificationFact
         let applies = if needed == Qualified { past_qualification } else { status == needed };
         if let Some((_, _, lacking)) = applies.then(|| lacking_for(needed, facts)).flatten() {
             for e in lacking {
-                let message = format!("the request is {status}: its qualification must keep this ({})", e.message);
+                let message = Message::new(
+                    format!("the request is {status}: its qualification must keep this ({})", e.message.en()),
+                    format!(
+                        "la demande est {status} : sa qualification doit garder ceci ({})",
+                        e.message.get(Language::Fr)
+                    ),
+                );
                 errors.push(FieldError { field: e.field, code: e.code, message });
             }
         }
@@ -370,7 +412,10 @@ pub fn may_receive_merge(target: RequestStatus) -> Result<(), FieldError> {
         Err(FieldError::new(
             "into",
             crate::requests::Code::MergedTarget,
-            "that request was itself merged: merge into the one it went to",
+            Message::new(
+                "that request was itself merged: merge into the one it went to",
+                "cette demande a elle-même été fusionnée : fusionnez avec celle qui l'a reçue",
+            ),
         ))
     } else {
         Ok(())

@@ -3,6 +3,7 @@
 //! fifty-fifty eligibility are computed here, never set by a client; they feed the lifecycle's
 //! guards through [`QualificationFacts`].
 
+use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{DelegationId, RequestId, ServiceId};
 use crate::requests::lifecycle::QualificationFacts;
@@ -208,7 +209,10 @@ impl Qualification {
             errors.push(FieldError::new(
                 "stakeholders",
                 crate::error::Code::TooMany,
-                format!("at most {MAX_STAKEHOLDERS} stakeholders"),
+                Message::new(
+                    format!("at most {MAX_STAKEHOLDERS} stakeholders"),
+                    format!("{MAX_STAKEHOLDERS} parties prenantes au plus"),
+                ),
             ));
         }
         let mut stakeholders = Vec::new();
@@ -220,7 +224,7 @@ impl Qualification {
                     errors.push(FieldError::new(
                         field("name"),
                         crate::error::Code::Required,
-                        "name the person or the organisation",
+                        Message::new("name the person or the organisation", "nommez la personne ou l'organisation"),
                     ));
                     None
                 }
@@ -229,7 +233,7 @@ impl Qualification {
                 errors.push(FieldError::new(
                     field("role"),
                     crate::error::Code::Required,
-                    "give the stakeholder's role",
+                    Message::new("give the stakeholder's role", "donnez le rôle de la partie prenante"),
                 ));
             }
             let interest = text(&mut errors, &field("interest"), s.interest.as_deref(), TEXT_MAX);
@@ -244,7 +248,10 @@ impl Qualification {
                 errors.push(FieldError::new(
                     "competent_authority",
                     crate::error::Code::Required,
-                    "name the competent authority when the subject is not the municipality's",
+                    Message::new(
+                        "name the competent authority when the subject is not the municipality's",
+                        "nommez l'autorité compétente quand le sujet n'est pas de la compétence de la commune",
+                    ),
                 ));
                 None
             }
@@ -252,7 +259,10 @@ impl Qualification {
                 errors.push(FieldError::new(
                     "competent_authority",
                     crate::requests::Code::NotApplicable,
-                    "the subject is the municipality's: no other authority to name",
+                    Message::new(
+                        "the subject is the municipality's: no other authority to name",
+                        "le sujet est de la compétence de la commune : pas d'autre autorité à nommer",
+                    ),
                 ));
                 None
             }
@@ -260,7 +270,10 @@ impl Qualification {
                 errors.push(FieldError::new(
                     "competent_authority",
                     crate::requests::Code::NotApplicable,
-                    "say first whose competence it is (competence), then name the authority",
+                    Message::new(
+                        "say first whose competence it is (competence), then name the authority",
+                        "dites d'abord de qui relève le sujet (competence), puis nommez l'autorité",
+                    ),
                 ));
                 None
             }
@@ -274,14 +287,14 @@ impl Qualification {
             errors.push(FieldError::new(
                 "previously_handled",
                 crate::error::Code::TooMany,
-                format!("at most {MAX_PREVIOUS} requests"),
+                Message::new(format!("at most {MAX_PREVIOUS} requests"), format!("{MAX_PREVIOUS} demandes au plus")),
             ));
         }
         if draft.previously_handled.contains(&request) {
             errors.push(FieldError::new(
                 "previously_handled",
                 crate::requests::Code::SameRequest,
-                "a request cannot precede itself",
+                Message::new("a request cannot precede itself", "une demande ne peut pas se précéder elle-même"),
             ));
         }
         let mut previously_handled: Vec<RequestId> = Vec::new();
@@ -298,7 +311,7 @@ impl Qualification {
             errors.push(FieldError::new(
                 "routing.services",
                 crate::error::Code::TooMany,
-                format!("at most {MAX_SERVICES} services"),
+                Message::new(format!("at most {MAX_SERVICES} services"), format!("{MAX_SERVICES} services au plus")),
             ));
         }
         let mut routing = draft.routing.clone();
@@ -313,13 +326,17 @@ impl Qualification {
                 errors.push(FieldError::new(
                     field("holds"),
                     crate::error::Code::Required,
-                    "answer yes (true) or no (false)",
+                    Message::new("answer yes (true) or no (false)", "répondez oui (true) ou non (false)"),
                 ));
             }
             let justification = match answer.justification.as_deref() {
                 Some(text) => errors.collect(parse_text(&field("justification"), text, TEXT_MAX)),
                 None => {
-                    errors.push(FieldError::new(field("justification"), crate::error::Code::Required, "say why"));
+                    errors.push(FieldError::new(
+                        field("justification"),
+                        crate::error::Code::Required,
+                        Message::new("say why", "dites pourquoi"),
+                    ));
                     None
                 }
             };
@@ -328,14 +345,17 @@ impl Qualification {
                 errors.push(FieldError::new(
                     field("aims"),
                     crate::requests::Code::NotApplicable,
-                    "aims belong to the living environment only",
+                    Message::new(
+                        "aims belong to the living environment only",
+                        "les objectifs ne concernent que le cadre de vie",
+                    ),
                 ));
             }
             if living && holds == Some(true) && answer.aims.is_empty() {
                 errors.push(FieldError::new(
                     field("aims"),
                     crate::error::Code::Required,
-                    "name at least one aim: embellishment, safety, environmental_quality, cleanliness, upkeep or conviviality",
+                    Message::new("name at least one aim: embellishment, safety, environmental_quality, cleanliness, upkeep or conviviality", "nommez au moins un objectif : embellishment, safety, environmental_quality, cleanliness, upkeep ou conviviality"),
                 ));
             }
             if let (Some(holds), Some(justification)) = (holds, justification) {

@@ -147,7 +147,8 @@ fn to_client(row: machine_client::Model) -> Result<MachineClient, StorageError> 
         client_id: row.client_id,
         name: row.name,
         association: row.association,
-        scopes: Scope::parse_list(&row.scopes).map_err(StorageError::Corrupt)?,
+        scopes: Scope::parse_list(&row.scopes)
+            .map_err(|code| StorageError::Corrupt(format!("unknown scope {code}")))?,
         active: row.active,
         version: row.version,
         created_at: row.created_at,

@@ -67,9 +67,9 @@ pub(crate) fn to_domain(row: municipality::Model) -> Result<Municipality, Storag
     Ok(Municipality {
         id: MunicipalityId::from_uuid(row.id),
         slug: Slug::parse(&row.slug).map_err(corrupt)?,
-        name: MunicipalityName::parse("name", &row.name).map_err(|e| corrupt(&e.message))?,
-        insee_code: InseeCode::parse("insee_code", &row.insee_code).map_err(|e| corrupt(&e.message))?,
-        population: Population::parse("population", row.population).map_err(|e| corrupt(&e.message))?,
+        name: MunicipalityName::parse("name", &row.name).map_err(|e| corrupt(e.message.en()))?,
+        insee_code: InseeCode::parse("insee_code", &row.insee_code).map_err(|e| corrupt(e.message.en()))?,
+        population: Population::parse("population", row.population).map_err(|e| corrupt(e.message.en()))?,
         settings,
         version: row.version,
         created_at: row.created_at,

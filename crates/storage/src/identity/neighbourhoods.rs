@@ -60,7 +60,7 @@ fn to_domain(row: neighbourhood::Model) -> Result<Neighbourhood, StorageError> {
         id: NeighbourhoodId::from_uuid(row.id),
         municipality_id: MunicipalityId::from_uuid(row.municipality_id),
         code: Slug::parse(&row.code).map_err(corrupt)?,
-        name: NeighbourhoodName::parse("name", &row.name).map_err(|e| corrupt(&e.message))?,
+        name: NeighbourhoodName::parse("name", &row.name).map_err(|e| corrupt(e.message.en()))?,
         created_at: row.created_at,
     })
 }

@@ -53,7 +53,7 @@ fn answer_to_domain(row: request_answer::Model) -> Result<Answer, StorageError> 
     Ok(Answer {
         id: AnswerId::from_uuid(row.id),
         request: RequestId::from_uuid(row.request_id),
-        text: AnswerText::parse("text", &row.text).map_err(|e| corrupt(row.id, e.message))?,
+        text: AnswerText::parse("text", &row.text).map_err(|e| corrupt(row.id, e.message.to_string()))?,
         public: row.public,
         author: AccountId::from_uuid(row.author_account_id),
         created_at: row.created_at,

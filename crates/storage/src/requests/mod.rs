@@ -159,7 +159,7 @@ fn optional<T, E: std::fmt::Display>(
 
 pub(crate) fn to_domain(row: request::Model) -> Result<Request, StorageError> {
     let id = row.id;
-    let field = |e: implication_domain::FieldError| e.message;
+    let field = |e: implication_domain::FieldError| e.message.to_string();
     let requester = match row.requester_kind.as_deref() {
         None => None,
         Some(kind) => Some(Requester {
@@ -186,8 +186,9 @@ pub(crate) fn to_domain(row: request::Model) -> Result<Request, StorageError> {
         municipality: MunicipalityId::from_uuid(row.municipality_id),
         registration_number: RegistrationNumber { year: row.year, sequence: row.sequence },
         kind: code(id, "kind", &row.kind, RequestKind::from_code)?,
-        title: Title::parse("title", &row.title).map_err(|e| corrupt(id, e.message))?,
-        description: Description::parse("description", &row.description).map_err(|e| corrupt(id, e.message))?,
+        title: Title::parse("title", &row.title).map_err(|e| corrupt(id, e.message.to_string()))?,
+        description: Description::parse("description", &row.description)
+            .map_err(|e| corrupt(id, e.message.to_string()))?,
         channel: code(id, "channel", &row.channel, Channel::from_code)?,
         themes,
         neighbourhood: optional(id, row.neighbourhood_code.as_deref(), Slug::parse)?,

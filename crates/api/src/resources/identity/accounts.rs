@@ -16,6 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::accounts::{self as usecases, MemberDraft, MemberUpdate};
 use implication_domain::AccountId;
+use implication_domain::Message;
 use implication_domain::identity::MunicipalAccount;
 use implication_storage::{Database, identity::accounts};
 use serde::{Deserialize, Serialize};
@@ -295,5 +296,5 @@ fn parse_account_id(raw: &str) -> Result<AccountId, ApiError> {
 }
 
 fn no_account() -> ApiError {
-    ApiError::NotFound("no such account here".to_owned())
+    ApiError::NotFound(Message::new("no such account here", "aucun compte de cet identifiant ici"))
 }

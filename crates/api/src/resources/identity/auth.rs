@@ -9,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use implication_domain::Message;
 use implication_domain::identity::{Email, Scope, SubjectError, TokenSubject, choose_subject};
 use implication_domain::{Slug, time};
 use implication_storage::identity::tokens::Rotation;
@@ -124,7 +125,12 @@ pub async fn create_token(
         other => {
             return Err(ApiError::oauth(
                 "unsupported_grant_type",
-                format!("grant_type {other} is not supported: use password, refresh_token or client_credentials"),
+                Message::new(
+                    format!("grant_type {other} is not supported: use password, refresh_token or client_credentials"),
+                    format!(
+                        "grant_type {other} n'est pas pris en charge : utilisez password, refresh_token ou client_credentials"
+                    ),
+                ),
             ));
         }
     };
@@ -135,7 +141,12 @@ pub async fn create_token(
 }
 
 fn required(value: Option<String>, name: &str) -> Result<String, ApiError> {
-    value.filter(|v| !v.is_empty()).ok_or_else(|| ApiError::oauth("invalid_request", format!("{name} is required")))
+    value.filter(|v| !v.is_empty()).ok_or_else(|| {
+        ApiError::oauth(
+            "invalid_request",
+            Message::new(format!("{name} is required"), format!("{name} est obligatoire")),
+        )
+    })
 }
 
 async fn password_grant(
@@ -150,10 +161,23 @@ async fn password_grant(
         .municipality
         .as_deref()
         .map(|m| {
-            Slug::parse(m).map_err(|_| ApiError::oauth("invalid_request", "municipality must be a municipality's slug"))
+            Slug::parse(m).map_err(|_| {
+                ApiError::oauth(
+                    "invalid_request",
+                    Message::new(
+                        "municipality must be a municipality's slug",
+                        "municipality doit être l'identifiant (slug) d'une commune",
+                    ),
+                )
+            })
         })
         .transpose()?;
-    let wrong = || ApiError::oauth("invalid_grant", "the email or password is wrong");
+    let wrong = || {
+        ApiError::oauth(
+            "invalid_grant",
+            Message::new("the email or password is wrong", "l'adresse électronique ou le mot de passe est erroné"),
+        )
+    };
     let account_key = username.trim().to_lowercase();
     auth.failures_by_account.check(&account_key).map_err(ApiError::too_many)?;
     auth.failures_by_address.check(address).map_err(ApiError::too_many)?;
@@ -185,11 +209,19 @@ fn subject_error(error: SubjectError) -> ApiError {
     match error {
         SubjectError::Ambiguous(choices) => ApiError::OAuth {
             error: "invalid_request",
-            description: "you hold roles in several municipalities: name one with the municipality parameter"
-                .to_owned(),
+            description: Message::new(
+                "you hold roles in several municipalities: name one with the municipality parameter",
+                "vous avez des rôles dans plusieurs communes : nommez-en une avec le paramètre municipality",
+            ),
             choices: choices.iter().map(ToString::to_string).collect(),
         },
-        SubjectError::NoRole => ApiError::oauth("invalid_grant", "you hold no active role in this municipality"),
+        SubjectError::NoRole => ApiError::oauth(
+            "invalid_grant",
+            Message::new(
+                "you hold no active role in this municipality",
+                "vous n'avez aucun rôle actif dans cette commune",
+            ),
+        ),
     }
 }
 
@@ -238,11 +270,27 @@ async fn refresh_grant(db: &Database, auth: &AuthState, form: TokenForm) -> Resu
         Rotation::Rotated(grant) => grant,
         Rotation::Reused => {
             tracing::warn!("a used refresh token was presented again: its family is revoked");
-            return Err(ApiError::oauth("invalid_grant", "this refresh token was already used: sign in again"));
+            return Err(ApiError::oauth(
+                "invalid_grant",
+                Message::new(
+                    "this refresh token was already used: sign in again",
+                    "ce jeton de renouvellement a déjà servi : reconnectez-vous",
+                ),
+            ));
         }
-        Rotation::Invalid => return Err(ApiError::oauth("invalid_grant", "unknown or expired refresh token")),
+        Rotation::Invalid => {
+            return Err(ApiError::oauth(
+                "invalid_grant",
+                Message::new("unknown or expired refresh token", "jeton de renouvellement inconnu ou expiré"),
+            ));
+        }
     };
-    let gone = || ApiError::oauth("invalid_grant", "the account can no longer sign in here");
+    let gone = || {
+        ApiError::oauth(
+            "invalid_grant",
+            Message::new("the account can no longer sign in here", "ce compte ne peut plus se connecter ici"),
+        )
+    };
     let account = accounts::find(db, grant.account).await?.filter(|a| a.active).ok_or_else(gone)?;
     let subject = match &grant.municipality {
         None if account.platform_admin => TokenSubject::Platform { municipality: None },
@@ -276,7 +324,12 @@ async fn client_grant(
     form: TokenForm,
 ) -> Result<TokenResponse, ApiError> {
     auth.failures_by_address.check(address).map_err(ApiError::too_many)?;
-    let refused = || ApiError::oauth("invalid_client", "unknown client or wrong secret");
+    let refused = || {
+        ApiError::oauth(
+            "invalid_client",
+            Message::new("unknown client or wrong secret", "client inconnu ou secret erroné"),
+        )
+    };
     let (client_id, secret) = client_credentials(req, &form).ok_or_else(refused)?;
     // No client id we issue has a control character (and PostgreSQL's text refuses NUL).
     if client_id.chars().any(char::is_control) {
@@ -296,9 +349,20 @@ async fn client_grant(
     let scopes = match form.scope.as_deref().filter(|s| !s.trim().is_empty()) {
         None => client.scopes.clone(),
         Some(asked) => {
-            let asked = Scope::parse_list(asked).map_err(|e| ApiError::oauth("invalid_scope", e))?;
+            let asked = Scope::parse_list(asked).map_err(|unknown| {
+                ApiError::oauth(
+                    "invalid_scope",
+                    Message::new(format!("unknown scope {unknown}"), format!("portée inconnue : {unknown}")),
+                )
+            })?;
             if let Some(extra) = asked.iter().find(|s| !client.scopes.contains(s)) {
-                return Err(ApiError::oauth("invalid_scope", format!("this client may not have {}", extra.code())));
+                return Err(ApiError::oauth(
+                    "invalid_scope",
+                    Message::new(
+                        format!("this client may not have {}", extra.code()),
+                        format!("ce client ne peut pas avoir {}", extra.code()),
+                    ),
+                ));
             }
             asked
         }

@@ -17,6 +17,7 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::services as usecases;
 use implication_domain::AccountId;
+use implication_domain::Message;
 use implication_domain::identity::Delegation;
 use implication_storage::{Database, identity::services};
 use serde::{Deserialize, Serialize};
@@ -224,5 +225,5 @@ pub async fn update_delegation(
 }
 
 fn no_delegation() -> ApiError {
-    ApiError::NotFound("no such delegation here".to_owned())
+    ApiError::NotFound(Message::new("no such delegation here", "aucune délégation de ce code ici"))
 }

@@ -9,6 +9,7 @@ use crate::responses::{
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use implication_app::identity::accounts::RegistrationDraft;
+use implication_domain::Message;
 use implication_domain::identity::Principal;
 use implication_storage::{
     Database,
@@ -89,8 +90,9 @@ pub struct MeView {
 pub async fn get_me(db: web::Data<Database>, caller: Authenticated) -> Result<HttpResponse, ApiError> {
     let view = match caller.0 {
         Principal::Person { account, municipality, role, platform_admin } => {
-            let found =
-                accounts::find(&db, account).await?.ok_or_else(|| ApiError::unauthorized("unknown account", true))?;
+            let found = accounts::find(&db, account)
+                .await?
+                .ok_or_else(|| ApiError::unauthorized(Message::new("unknown account", "compte inconnu"), true))?;
             let memberships = accounts::memberships(&db, account).await?;
             MeView {
                 kind: "person",
@@ -119,12 +121,12 @@ pub async fn get_me(db: web::Data<Database>, caller: Authenticated) -> Result<Ht
             }
         }
         Principal::Client { client, municipality, scopes } => {
-            let town = municipalities::find_by_slug(&db, municipality.as_str())
-                .await?
-                .ok_or_else(|| ApiError::unauthorized("unknown municipality", true))?;
+            let town = municipalities::find_by_slug(&db, municipality.as_str()).await?.ok_or_else(|| {
+                ApiError::unauthorized(Message::new("unknown municipality", "commune inconnue"), true)
+            })?;
             let found = clients::find(&db, town.id, client.as_uuid())
                 .await?
-                .ok_or_else(|| ApiError::unauthorized("unknown client", true))?;
+                .ok_or_else(|| ApiError::unauthorized(Message::new("unknown client", "client inconnu"), true))?;
             MeView {
                 kind: "client",
                 id: client.as_uuid(),
@@ -268,7 +270,10 @@ pub async fn change_my_password(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let Principal::Person { account, .. } = caller.0 else {
-        return Err(ApiError::Forbidden("a machine client has no password: rotate its secret instead".to_owned()));
+        return Err(ApiError::Forbidden(Message::new(
+            "a machine client has no password: rotate its secret instead",
+            "un client machine n'a pas de mot de passe : renouvelez plutôt son secret",
+        )));
     };
     implication_app::identity::accounts::change_password(&db, account, &body.current_password, &body.new_password)
         .await?;

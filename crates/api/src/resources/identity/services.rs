@@ -15,6 +15,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::services as usecases;
+use implication_domain::Message;
 use implication_domain::identity::Service;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::{Slug, ValidationErrors};
@@ -97,7 +98,10 @@ pub(crate) fn name_and_code(name: &str, code: Option<&str>) -> Result<(String, S
             implication_domain::FieldError::new(
                 "code",
                 implication_domain::error::Code::Required,
-                "give a code: none can be derived from this name",
+                Message::new(
+                    "give a code: none can be derived from this name",
+                    "donnez un code : aucun ne peut être tiré de ce nom",
+                ),
             )
         })),
     };
@@ -228,5 +232,5 @@ pub async fn update_service(
 }
 
 fn no_service() -> ApiError {
-    ApiError::NotFound("no such service here".to_owned())
+    ApiError::NotFound(Message::new("no such service here", "aucun service de ce code ici"))
 }

@@ -36,7 +36,7 @@ use crate::etag;
 use crate::extract::{IfMatch, JsonBody};
 use crate::idempotency::IdempotencyKey;
 use crate::pagination::{PageParams, encode_cursor, field_problem, page_response};
-use crate::problem::{ApiError, FieldProblem};
+use crate::problem::ApiError;
 use crate::resources::with_location;
 use crate::responses::{
     BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
@@ -46,6 +46,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::NaiveDate;
 use implication_app::requests::{self as usecases, Idempotent};
+use implication_domain::FieldError;
+use implication_domain::Message;
 use implication_domain::Precondition;
 use implication_domain::identity::{self, Standing};
 use implication_domain::requests::lifecycle::TransitionAsk;
@@ -67,7 +69,7 @@ use views::{
 };
 
 pub(crate) fn no_request() -> ApiError {
-    ApiError::NotFound("no such request here".to_owned())
+    ApiError::NotFound(Message::new("no such request here", "aucune demande de cet identifiant ici"))
 }
 
 /// The id in a path; 404 for one that is not an id (it names no request).
@@ -218,7 +220,7 @@ fn codes<T>(
     raw: Option<&str>,
     parse: fn(&str) -> Option<T>,
     all: &[&str],
-    errors: &mut Vec<FieldProblem>,
+    errors: &mut Vec<FieldError>,
 ) -> Vec<T> {
     let Some(raw) = raw else { return Vec::new() };
     let mut found = Vec::new();
@@ -228,44 +230,52 @@ fn codes<T>(
             None => errors.push(field_problem(
                 field,
                 implication_domain::error::Code::UnknownValue,
-                format!("{code:?} is not one of {}", all.join(", ")),
+                Message::new(
+                    format!("{code:?} is not one of {}", all.join(", ")),
+                    format!("{code:?} n'est pas l'une des valeurs {}", all.join(", ")),
+                ),
             )),
         }
     }
     found
 }
 
-fn boolean(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<bool> {
+fn boolean(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<bool> {
     match raw {
         None => None,
         Some("true") => Some(true),
         Some("false") => Some(false),
         Some(_) => {
-            errors.push(field_problem(field, implication_domain::error::Code::NotABoolean, "must be true or false"));
+            errors.push(field_problem(
+                field,
+                implication_domain::error::Code::NotABoolean,
+                Message::new("must be true or false", "doit être true ou false"),
+            ));
             None
         }
     }
 }
 
-fn date(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<NaiveDate> {
+fn date(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     raw.and_then(|raw| match raw.parse() {
         Ok(date) => Some(date),
         Err(_) => {
             errors.push(field_problem(
                 field,
                 implication_domain::error::Code::NotADate,
-                "must be a date such as 2026-01-31",
+                Message::new("must be a date such as 2026-01-31", "doit être une date comme 2026-01-31"),
             ));
             None
         }
     })
 }
 
-fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldProblem>) -> Option<implication_domain::Slug> {
+fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<implication_domain::Slug> {
     raw.and_then(|raw| match implication_domain::Slug::parse(raw) {
         Ok(slug) => Some(slug),
         Err(message) => {
-            errors.push(field_problem(field, implication_domain::error::Code::InvalidCode, message));
+            let fr = "doit compter de 1 à 63 lettres minuscules, chiffres et tirets simples, par exemple cite-5";
+            errors.push(field_problem(field, implication_domain::error::Code::InvalidCode, Message::new(message, fr)));
             None
         }
     })
@@ -286,7 +296,7 @@ impl RequestListParams {
                 errors.push(field_problem(
                     "q",
                     implication_domain::error::Code::OutOfRange,
-                    "must be 1 to 100 characters",
+                    Message::new("must be 1 to 100 characters", "doit compter de 1 à 100 caractères"),
                 ));
                 None
             }
@@ -298,7 +308,10 @@ impl RequestListParams {
                 errors.push(field_problem(
                     "sort",
                     implication_domain::error::Code::UnknownSort,
-                    format!("must be one of {}", Sort::CODES.join(", ")),
+                    Message::new(
+                        format!("must be one of {}", Sort::CODES.join(", ")),
+                        format!("doit être l'une des valeurs {}", Sort::CODES.join(", ")),
+                    ),
                 ));
                 None
             }),
@@ -321,7 +334,10 @@ impl RequestListParams {
         };
         match sort {
             Some(sort) if errors.is_empty() => Ok((filter, sort)),
-            _ => Err(ApiError::malformed("invalid list parameters", errors)),
+            _ => Err(ApiError::malformed(
+                Message::new("invalid list parameters", "paramètres de liste invalides"),
+                errors,
+            )),
         }
     }
 }
@@ -342,18 +358,27 @@ async fn with_routing(
     let account = match standing.staff_account() {
         Some(account) => account,
         None if req.headers().contains_key(header::AUTHORIZATION) => {
-            return Err(ApiError::Forbidden(
-                "assigned_to, routed_service and routed_delegation are for the municipality's staff".to_owned(),
+            return Err(ApiError::Forbidden(Message::new(
+                "assigned_to, routed_service and routed_delegation are for the municipality's staff",
+                "assigned_to, routed_service et routed_delegation sont réservés aux agents de la commune",
+            )));
+        }
+        None => {
+            return Err(ApiError::unauthorized(
+                Message::new(
+                    "sign in as staff to filter by routing",
+                    "connectez-vous comme agent pour filtrer sur l'orientation",
+                ),
+                false,
             ));
         }
-        None => return Err(ApiError::unauthorized("sign in as staff to filter by routing", false)),
     };
     let mut errors = Vec::new();
     if params.assigned_to.as_deref().is_some_and(|who| who != "me") {
         errors.push(field_problem(
             "assigned_to",
             implication_domain::error::Code::UnknownValue,
-            "only `me` is supported",
+            Message::new("only `me` is supported", "seul `me` est pris en charge"),
         ));
     }
     if let Some(code) = params.routed_service.as_deref() {
@@ -362,7 +387,7 @@ async fn with_routing(
             None => errors.push(field_problem(
                 "routed_service",
                 implication_domain::identity::Code::UnknownService,
-                "no such service here",
+                Message::new("no such service here", "aucun service de ce code ici"),
             )),
         }
     }
@@ -372,12 +397,15 @@ async fn with_routing(
             None => errors.push(field_problem(
                 "routed_delegation",
                 implication_domain::identity::Code::UnknownDelegation,
-                "no such delegation here",
+                Message::new("no such delegation here", "aucune délégation de ce code ici"),
             )),
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::malformed("invalid list parameters", errors));
+        return Err(ApiError::malformed(
+            Message::new("invalid list parameters", "paramètres de liste invalides"),
+            errors,
+        ));
     }
     if params.assigned_to.is_some() {
         // A platform admin has no membership here: nothing is assigned to them.
@@ -425,7 +453,7 @@ pub async fn list_requests(
         ApiError::bad_parameter(
             "cursor",
             implication_domain::error::Code::InvalidCursor,
-            "is not a cursor of this list and sort",
+            Message::new("is not a cursor of this list and sort", "n'est pas un curseur de cette liste et de ce tri"),
         )
     };
     let after = match page.after {

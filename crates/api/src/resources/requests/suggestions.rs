@@ -9,6 +9,7 @@ use crate::responses::{BadRequest, Forbidden, InternalError, NotFound, ServiceUn
 use crate::wire;
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
+use implication_domain::Message;
 use implication_domain::requests::Request;
 use implication_domain::requests::similarity::{self, Similarity};
 use implication_storage::{Database, requests};
@@ -113,11 +114,14 @@ pub async fn list_request_suggestions(
         None => DEFAULT_LIMIT,
         Some(raw) => raw.parse::<usize>().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
             ApiError::malformed(
-                "invalid parameters",
+                Message::new("invalid parameters", "paramètres invalides"),
                 vec![field_problem(
                     "limit",
                     implication_domain::error::Code::OutOfRange,
-                    format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                    Message::new(
+                        format!("must be a whole number from 1 to {MAX_LIMIT}"),
+                        format!("doit être un nombre entier de 1 à {MAX_LIMIT}"),
+                    ),
                 )],
             )
         })?,

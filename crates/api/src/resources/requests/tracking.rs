@@ -6,6 +6,7 @@ use crate::problem::ApiError;
 use crate::resources::requests::views::RequesterRequestView;
 use crate::responses::{InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use actix_web::{HttpResponse, get, web};
+use implication_domain::Message;
 use implication_domain::requests::TrackingCode;
 use implication_domain::time;
 use implication_storage::{Database, requests as store};
@@ -33,7 +34,12 @@ pub async fn get_tracking(
     visitor: Visitor,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let not_found = || ApiError::NotFound("no request follows this tracking code here".to_owned());
+    let not_found = || {
+        ApiError::NotFound(Message::new(
+            "no request follows this tracking code here",
+            "aucune demande ne suit ce code de suivi ici",
+        ))
+    };
     let code = TrackingCode::parse(&path.1).ok_or_else(not_found)?;
     let municipality = &visitor.municipality;
     let request =
