@@ -9,7 +9,7 @@ pub mod services;
 
 use crate::UseCaseError;
 
-/// Runs a CPU-heavy hash (argon2) off the async threads.
+/// Runs a CPU-heavy hash (argon2) off the async threads, as [`secrets::hashing`] bounds them.
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, UseCaseError> {
-    tokio::task::spawn_blocking(work).await.map_err(|e| UseCaseError::Internal(format!("a hashing task failed: {e}")))
+    secrets::hashing(work).await.map_err(|e| UseCaseError::Internal(format!("a hashing task failed: {e}")))
 }

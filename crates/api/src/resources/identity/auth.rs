@@ -1,7 +1,7 @@
 //! The token endpoint (OAuth 2.0 shapes, RFC 6749), revocation (RFC 7009) and the public keys.
 
 use crate::auth::jwt::{self, Subject};
-use crate::auth::secrets::{constant_time_eq, dummy_hash, random_secret, sha256_hex, verify_password};
+use crate::auth::secrets::{constant_time_eq, dummy_hash, hashing, random_secret, sha256_hex, verify_password};
 use crate::auth::{AuthState, keys::Jwks};
 use crate::problem::ApiError;
 use crate::responses::{InternalError, ServiceUnavailable, TooManyRequests};
@@ -187,7 +187,7 @@ async fn password_grant(
         Err(_) => None,
     };
     let hash = found.as_ref().map_or_else(|| dummy_hash().to_owned(), |(_, hash)| hash.clone());
-    let matches = web::block(move || verify_password(&password, &hash))
+    let matches = hashing(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
     let account = match found {
