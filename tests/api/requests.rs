@@ -783,3 +783,44 @@ async fn the_admin_adds_and_renames_themes_but_never_recodes_them() {
     .await;
     problem(app.get(&neighbour.at("/themes/patrimoine-minier")).await, 404).await;
 }
+
+/// A client that lists and then acts needs no other read: each item carries the version its
+/// `ETag` names, for requests and for the resources of the identity and themes catalogues.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_items_carry_the_version_their_etag_names_so_a_client_can_act_on_them_directly() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let admin = town.admin().await;
+    let created = town.request().title("Un banc place de la mairie").submitted().await;
+    let moved = town.transition(&agent, &created.id, json!({ "to": "qualifying" })).await;
+    assert_eq!(moved.status(), 200);
+    for (token, list, item) in [
+        (&agent, "/requests", format!("/requests/{}", created.id)),
+        (&admin, "/services", "/services/services-techniques".to_owned()),
+        (&admin, "/delegations", "/delegations/travaux-et-urbanisme".to_owned()),
+        (&admin, "/themes", "/themes/culture".to_owned()),
+        (&admin, "/accounts", String::new()),
+        (&admin, "/clients", String::new()),
+    ] {
+        let page = json(app.authed(Method::GET, &town.at(list), token).send().await.unwrap()).await;
+        let items = page["items"].as_array().unwrap();
+        assert!(items.iter().all(|i| i["version"].as_i64().is_some_and(|v| v >= 1)), "{list}: {page}");
+        if item.is_empty() {
+            continue;
+        }
+        let single = app.authed(Method::GET, &town.at(&item), token).send().await.unwrap();
+        let etag = single.headers()["etag"].to_str().unwrap().to_owned();
+        let body = json(single).await;
+        let listed = items.iter().find(|i| i["id"] == body["id"]).unwrap();
+        assert_eq!(etag, format!("\"{}\"", listed["version"]), "{list}");
+    }
+    // Acting on the listed version, with no read in between.
+    let page = json(app.authed(Method::GET, &town.at("/requests"), &agent).send().await.unwrap()).await;
+    let version = page["items"][0]["version"].clone();
+    assert_eq!(version, 2);
+    let publish = app.authed(Method::POST, &town.at(&format!("/requests/{}/publish", created.id)), &agent);
+    assert_eq!(publish.header("If-Match", format!("\"{version}\"")).send().await.unwrap().status(), 200);
+    let public = json(app.get(&town.at("/requests")).await).await;
+    assert_eq!(public["items"][0]["version"], 3, "the public view carries it too: {public}");
+}

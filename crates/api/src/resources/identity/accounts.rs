@@ -26,12 +26,16 @@ use uuid::Uuid;
 /// An account of the municipality, as its admin sees it.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "email": "agent@loos-en-gohelle.demo", "display_name": "Agent de démonstration",
+    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "email": "agent@loos-en-gohelle.demo", "display_name": "Agent de démonstration",
     "role": "agent", "active": true, "services": ["services-techniques"], "email_verified": false,
     "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z"
 }))]
 pub struct AccountView {
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     pub email: String,
     pub display_name: Option<String>,
     /// `inhabitant`, `agent`, `elected` or `admin`.
@@ -51,6 +55,7 @@ impl From<&MunicipalAccount> for AccountView {
     fn from(m: &MunicipalAccount) -> Self {
         Self {
             id: m.account.id.as_uuid(),
+            version: m.version,
             email: m.account.email.as_str().to_owned(),
             display_name: m.account.display_name.clone(),
             role: m.role.code().to_owned(),

@@ -23,11 +23,15 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "client_id": "demo-partner", "name": "Outil de l'association",
+#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "client_id": "demo-partner", "name": "Outil de l'association",
     "association": "Association des jardins partagés", "scopes": ["requests:read", "requests:write"], "active": true,
     "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
 pub struct ClientView {
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     /// What the tool sends as `client_id`.
     pub client_id: String,
     pub name: String,
@@ -44,6 +48,7 @@ impl From<&MachineClient> for ClientView {
     fn from(c: &MachineClient) -> Self {
         Self {
             id: c.id.as_uuid(),
+            version: c.version,
             client_id: c.client_id.clone(),
             name: c.name.clone(),
             association: c.association.clone(),

@@ -25,10 +25,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "code": "travaux-et-urbanisme", "name": "Travaux et urbanisme",
+#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "code": "travaux-et-urbanisme", "name": "Travaux et urbanisme",
     "holder": "0193a5f2-7c1f-7000-8000-000000000001", "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
 pub struct DelegationView {
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub code: String,
     pub name: String,
@@ -42,6 +46,7 @@ impl From<&Delegation> for DelegationView {
     fn from(d: &Delegation) -> Self {
         Self {
             id: d.id.as_uuid(),
+            version: d.version,
             code: d.code.to_string(),
             name: d.name.clone(),
             holder: d.holder.map(|h| h.as_uuid()),

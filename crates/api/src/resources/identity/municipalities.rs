@@ -25,7 +25,7 @@ use uuid::Uuid;
 /// A municipality, as anyone may see it.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e",
+    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3,
     "slug": "loos-en-gohelle",
     "name": "Loos-en-Gohelle",
     "insee_code": "62528",
@@ -36,6 +36,10 @@ use uuid::Uuid;
 }))]
 pub struct MunicipalityView {
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     /// Its identifier in paths.
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub slug: String,
@@ -70,6 +74,7 @@ impl From<&Municipality> for MunicipalityView {
     fn from(m: &Municipality) -> Self {
         Self {
             id: m.id.as_uuid(),
+            version: m.version,
             slug: m.slug.to_string(),
             name: m.name.as_str().to_owned(),
             insee_code: m.insee_code.as_str().to_owned(),

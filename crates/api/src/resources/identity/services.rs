@@ -25,10 +25,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "code": "services-techniques", "name": "Services techniques",
+#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "code": "services-techniques", "name": "Services techniques",
     "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
 pub struct ServiceView {
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub code: String,
     pub name: String,
@@ -40,6 +44,7 @@ impl From<&Service> for ServiceView {
     fn from(s: &Service) -> Self {
         Self {
             id: s.id.as_uuid(),
+            version: s.version,
             code: s.code.to_string(),
             name: s.name.clone(),
             created_at: s.created_at,

@@ -26,10 +26,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "code": "roads-and-traffic",
+#[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "code": "roads-and-traffic",
     "name": "Voirie et circulation", "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
 pub struct ThemeView {
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     /// Stable: filters and requests use it.
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub code: String,
@@ -42,6 +46,7 @@ impl From<&Theme> for ThemeView {
     fn from(t: &Theme) -> Self {
         Self {
             id: t.id.as_uuid(),
+            version: t.version,
             code: t.code.to_string(),
             name: t.name.clone(),
             created_at: t.created_at,

@@ -83,7 +83,7 @@ impl From<Actor> for ActorView {
 /// A request as staff see it: everything.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "view": "staff", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00042",
+    "view": "staff", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "registration_number": "2026-00042",
     "kind": "complaint", "title": "Les voitures roulent trop vite dans la cité 5",
     "description": "Le soir, des voitures traversent la cité à toute allure. Les enfants jouent dehors.",
     "channel": "letter", "themes": ["roads-and-traffic"], "neighbourhood": "cite-5",
@@ -98,6 +98,10 @@ impl From<Actor> for ActorView {
 pub struct RequestView {
     pub view: StaffAudience,
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     /// Unique in the municipality and year, without gaps: `2026-00042`.
     #[schema(example = "2026-00042", pattern = "^[0-9]{4}-[0-9]{5,}$")]
     pub registration_number: String,
@@ -142,6 +146,7 @@ impl RequestView {
         Self {
             view: StaffAudience::Staff,
             id: r.id.as_uuid(),
+            version: r.version,
             registration_number: r.registration_number.to_string(),
             kind: r.kind.into(),
             title: r.title.as_str().to_owned(),
@@ -179,7 +184,7 @@ impl RequestView {
 /// A published request as anyone sees it: no requester name, contact or internal note.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
-    "view": "public", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00042",
+    "view": "public", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "registration_number": "2026-00042",
     "kind": "complaint", "title": "Les voitures roulent trop vite dans la cité 5",
     "description": "Le soir, des voitures traversent la cité à toute allure. Les enfants jouent dehors.",
     "channel": "letter", "requester_kind": "informal_group", "themes": ["roads-and-traffic"], "neighbourhood": "cite-5",
@@ -190,6 +195,10 @@ impl RequestView {
 pub struct PublicRequestView {
     pub view: PublicAudience,
     pub id: Uuid,
+    /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
+    /// client that lists and then acts needs no other read.
+    #[schema(minimum = 1, example = 3)]
+    pub version: i32,
     #[schema(example = "2026-00042", pattern = "^[0-9]{4}-[0-9]{5,}$")]
     pub registration_number: String,
     pub kind: wire::RequestKind,
@@ -216,6 +225,7 @@ impl PublicRequestView {
         Self {
             view: PublicAudience::Public,
             id: r.id.as_uuid(),
+            version: r.version,
             registration_number: r.registration_number.to_string(),
             kind: r.kind.into(),
             title: r.title.as_str().to_owned(),
