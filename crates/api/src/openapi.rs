@@ -27,6 +27,8 @@ come from `GET /v1/vocabulary`, in French (default) or English (`Accept-Language
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
         contact(name = "Implication contributors", url = "https://github.com/implication-civic/implication")
     ),
+    servers((url = "/", description = "This deployment: the origin that serves this contract. Clients give the \
+origin of the deployment they call (a town's own, or a peer city's): every path of the contract starts with `/`.")),
     tags(
         (name = "municipalities", description = "The towns this deployment serves, and their neighbourhoods."),
         (name = "auth", description = "Tokens (OAuth 2.0 shapes) and the public keys that verify them."),

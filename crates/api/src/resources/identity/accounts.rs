@@ -27,7 +27,7 @@ use uuid::Uuid;
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "email": "agent@loos-en-gohelle.demo", "display_name": "Agent de démonstration",
-    "role": "agent", "active": true, "services": ["services-techniques"], "email_verified": false,
+    "role": "agent", "active": true, "services": ["services-techniques"], "mayor": false, "email_verified": false,
     "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z"
 }))]
 pub struct AccountView {
