@@ -174,11 +174,15 @@ fn security_header_problems(row: &Row, authenticated: bool, response: &reqwest::
     problems
 }
 
+/// The committed contract.
+fn committed_contract() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("the committed contract")).expect("JSON")
+}
+
 /// The operations of the committed contract, as `METHOD /template`.
 fn contract_operations() -> Vec<(String, String)> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
-    let contract: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("the committed contract")).expect("JSON");
+    let contract = committed_contract();
     let mut operations = Vec::new();
     for (template, item) in contract["paths"].as_object().expect("paths") {
         for method in item.as_object().expect("a path item").keys() {
@@ -272,6 +276,100 @@ async fn tokens(app: &TestApp) -> Vec<Option<String>> {
         Some(app.client_login(CLIENT_ID, CLIENT_SECRET).await),
         Some(unscoped),
     ]
+}
+
+/// The status `row` answers with `token`.
+async fn send(app: &TestApp, row: &Row, token: Option<&str>) -> u16 {
+    let mut request = app.client.request(row.method.clone(), app.url(&row.path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request = match &row.body {
+        Body::None => request,
+        Body::Json(body) => request.json(body),
+        Body::Form(form) => request.form(form),
+    };
+    if row.if_match {
+        request = request.header("If-Match", "\"0\"");
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+/// What an operation's `security` says of tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Security {
+    /// `[]`: never looked at.
+    None,
+    /// `[{"bearer": []}]`: required.
+    Bearer,
+    /// `[{}, {"bearer": []}]`: optional, and it changes the answer.
+    Optional,
+}
+
+fn security_of(operation: &serde_json::Value) -> Option<Security> {
+    let bearer = json!({ "bearer": [] });
+    match operation["security"].as_array()?.as_slice() {
+        [] => Some(Security::None),
+        [only] if *only == bearer => Some(Security::Bearer),
+        [anonymous, token] if *anonymous == json!({}) && *token == bearer => Some(Security::Optional),
+        _ => None,
+    }
+}
+
+/// The `security` each operation declares is what its rows of the matrix show, and what a
+/// token that is no token at all gets: `[]`, every caller gets the same answer and the bad token
+/// is not looked at; `[{bearer}]`, the anonymous caller gets 401; `[{}, {bearer}]`, the anonymous
+/// caller is answered on some row (a token changes that answer), and a bad token is a 401.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_operation_declares_the_security_its_rows_show() {
+    let app = spawn_demo_app().await;
+    let contract = committed_contract();
+    let templates: Vec<String> = contract["paths"].as_object().expect("paths").keys().cloned().collect();
+    let placeholder = "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e".to_owned();
+    let ids = Ids {
+        agent: placeholder.clone(),
+        client: placeholder.clone(),
+        rotated_client: placeholder.clone(),
+        request: placeholder,
+        tracking_code: "a".repeat(26),
+    };
+    let mut answered_anonymously: Vec<String> = Vec::new();
+    let mut mismatches = Vec::new();
+    for row in rows(&ids) {
+        let template = template_of(&templates, &row.path).expect("every row is an operation").clone();
+        let method = row.method.as_str().to_lowercase();
+        let at = format!("{} {template}", row.method);
+        let Some(security) = security_of(&contract["paths"][&template][&method]) else {
+            mismatches.push(format!("{at}: `security` is none of [], [{{bearer}}], [{{}}, {{bearer}}]"));
+            continue;
+        };
+        let anonymous = row.expected[0];
+        match security {
+            Security::None if row.expected.iter().any(|status| *status != anonymous) => {
+                mismatches.push(format!("{at}: `security: []`, but callers get {:?}", row.expected));
+            }
+            Security::Bearer if anonymous != 401 => {
+                mismatches.push(format!("{at}: a token is required, but anonymous callers get {anonymous}"));
+            }
+            _ => {}
+        }
+        if anonymous != 401 {
+            answered_anonymously.push(at.clone());
+        }
+        let status = send(&app, &row, Some("not.a.token")).await;
+        let expected = if security == Security::None { send(&app, &row, None).await } else { 401 };
+        if status != expected {
+            mismatches.push(format!("{at} with a bad token: {status}, expected {expected}"));
+        }
+    }
+    for (method, template) in contract_operations() {
+        let at = format!("{method} {template}");
+        let security = security_of(&contract["paths"][&template][method.to_lowercase()]);
+        if security == Some(Security::Optional) && !answered_anonymously.contains(&at) {
+            mismatches.push(format!("{at}: a token is optional, but anonymous callers are refused on every row"));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

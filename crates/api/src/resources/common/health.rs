@@ -24,7 +24,7 @@ pub struct HealthView {
 #[utoipa::path(
     operation_id = "get_liveness",
     tag = "operations",
-    security(()),
+    security(),
     responses((status = 200, description = "The process is alive.", body = HealthView, example = json!({ "status": "ok" })))
 )]
 #[get("/health/live")]
@@ -38,7 +38,7 @@ pub async fn get_liveness() -> HttpResponse {
 #[utoipa::path(
     operation_id = "get_readiness",
     tag = "operations",
-    security(()),
+    security(),
     responses(
         (status = 200, description = "Ready to serve.", body = HealthView, example = json!({ "status": "ok" })),
         (status = 503, response = ServiceUnavailable),
@@ -65,7 +65,7 @@ pub async fn get_readiness(db: web::Data<Database>) -> Result<HttpResponse, ApiE
 #[utoipa::path(
     operation_id = "get_metrics",
     tag = "operations",
-    security(()),
+    security(),
     responses(
         (status = 200, description = "Prometheus metrics.", body = String, content_type = "text/plain; version=0.0.4",
             example = "# TYPE http_requests_total counter\nhttp_requests_total{method=\"GET\",route=\"/v1/municipalities\",status=\"200\"} 3\n"),

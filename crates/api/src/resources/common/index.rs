@@ -24,7 +24,7 @@ pub struct IndexView {
 #[utoipa::path(
     operation_id = "get_index",
     tag = "operations",
-    security(()),
+    security(),
     responses((status = 200, description = "About this API.", body = IndexView))
 )]
 #[get("/")]

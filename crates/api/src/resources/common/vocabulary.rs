@@ -47,7 +47,7 @@ pub struct ValueView {
     params(
         ("Accept-Language" = Option<String>, Header, description = "`fr` (default) or `en`, with the usual quality values.", example = "en")
     ),
-    security(()),
+    security(),
     responses(
         (status = 200, description = "The vocabulary.", body = VocabularyView,
             headers(("Content-Language" = String, description = "`fr` or `en`.")),

@@ -88,7 +88,7 @@ pub struct TokenResponse {
     tag = "auth",
     request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded",
         example = json!({ "grant_type": "password", "username": "agent@loos-en-gohelle.demo", "password": "implication-demo" })),
-    security(()),
+    security(),
     responses(
         (status = 200, description = "Tokens.", body = TokenResponse,
             headers(("Cache-Control" = String, description = "`no-store`")),
@@ -403,7 +403,7 @@ pub struct RevokeForm {
     tag = "auth",
     request_body(content = RevokeForm, content_type = "application/x-www-form-urlencoded",
         example = json!({ "token": "3q2-7wE…", "token_type_hint": "refresh_token" })),
-    security(()),
+    security(),
     responses(
         (status = 200, description = "Revoked (or unknown)."),
         (status = 400, response = crate::responses::BadRequest),
@@ -436,7 +436,7 @@ pub async fn revoke_token(
 #[utoipa::path(
     operation_id = "get_jwks",
     tag = "auth",
-    security(()),
+    security(),
     responses((status = 200, description = "The key set.", body = Jwks))
 )]
 #[get("/.well-known/jwks.json")]

@@ -191,7 +191,7 @@ pub struct RegistrationView {
     tag = "accounts",
     request_body(content = RegistrationInput, example = json!({
         "email": "habitant@example.org", "password": "un mot de passe assez long", "municipality": "loos-en-gohelle", "display_name": "Camille" })),
-    security(()),
+    security(),
     responses(
         (status = 201, description = "Registered.", body = RegistrationView,
             headers(("Location" = String, description = "`/v1/me`"))),

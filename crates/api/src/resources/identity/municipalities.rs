@@ -111,7 +111,7 @@ pub(crate) async fn find_municipality(db: &Database, slug: &str) -> Result<Munic
     operation_id = "list_municipalities",
     tag = "municipalities",
     params(PageParams),
-    security(()),
+    security(),
     responses(
         (status = 200, description = "A page of municipalities.", body = MunicipalityPage,
             headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows.")),
@@ -152,7 +152,7 @@ pub async fn list_municipalities(
             pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("If-None-Match" = Option<String>, Header, description = "An `ETag` received earlier.")
     ),
-    security(()),
+    security(),
     responses(
         (status = 200, description = "The municipality.", body = MunicipalityView,
             headers(("ETag" = String, description = "The version of this representation."))),

@@ -64,7 +64,7 @@ pub struct NeighbourhoodPage {
             pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         PageParams
     ),
-    security(()),
+    security(),
     responses(
         (status = 200, description = "A page of neighbourhoods.", body = NeighbourhoodPage,
             headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows.")),

@@ -3,11 +3,12 @@
 //! catalogue will double as the Open311 service list), so a theme is renamed, never recoded,
 //! and not removed while requests may name it.
 
-use crate::auth::{AdminOf, InMunicipality, Visitor};
+use crate::auth::{AdminOf, InMunicipality};
 use crate::etag;
 use crate::extract::{IfMatch, JsonBody};
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
+use crate::resources::identity::municipalities::find_municipality;
 use crate::resources::identity::services::name_and_code;
 use crate::resources::with_location;
 use crate::responses::{
@@ -91,16 +92,17 @@ pub struct ThemePage {
 
 /// List themes
 ///
-/// The municipality's themes, by code: what a request's `themes` may name. Public.
+/// The municipality's themes, by code: what a request's `themes` may name. Public: a token is
+/// not looked at.
 #[utoipa::path(
     operation_id = "list_themes", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), PageParams),
-    security((), ("bearer" = [])),
+    security(),
     responses(
         (status = 200, description = "A page of themes.", body = ThemePage,
             headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
-        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 400, response = BadRequest), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
 )]
@@ -108,11 +110,12 @@ pub struct ThemePage {
 pub async fn list_themes(
     req: HttpRequest,
     db: web::Data<Database>,
-    visitor: Visitor,
+    path: web::Path<String>,
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = paging.parse::<String>()?;
-    let found = themes::list(&db, visitor.municipality.id, page.limit, page.after.as_deref()).await?;
+    let municipality = find_municipality(&db, &path).await?;
+    let found = themes::list(&db, municipality.id, page.limit, page.after.as_deref()).await?;
     let next_cursor =
         found.has_more.then(|| found.items.last()).flatten().and_then(|t| encode_cursor(&t.code.as_str()));
     let body = ThemePage { items: found.items.iter().map(ThemeView::from).collect(), next_cursor };
@@ -131,26 +134,23 @@ fn no_theme() -> ApiError {
 
 /// Get a theme
 ///
-/// Public.
+/// Public: a token is not looked at.
 #[utoipa::path(
     operation_id = "get_theme", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("theme" = String, Path, description = "The theme's code.", example = "roads-and-traffic")),
-    security((), ("bearer" = [])),
+    security(),
     responses(
         (status = 200, description = "The theme.", body = ThemeView, headers(("ETag" = String, description = "Its version."))),
-        (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/v1/municipalities/{municipality}/themes/{theme}")]
-pub async fn get_theme(
-    db: web::Data<Database>,
-    visitor: Visitor,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, ApiError> {
-    let theme = themes::find(&db, visitor.municipality.id, &path.1).await?.ok_or_else(no_theme)?;
+pub async fn get_theme(db: web::Data<Database>, path: web::Path<(String, String)>) -> Result<HttpResponse, ApiError> {
+    let municipality = find_municipality(&db, &path.0).await?;
+    let theme = themes::find(&db, municipality.id, &path.1).await?.ok_or_else(no_theme)?;
     Ok(respond(&theme, StatusCode::OK))
 }
 

@@ -1,10 +1,10 @@
 //! Following a request with its tracking code, without an account.
 
-use crate::auth::Visitor;
 use crate::auth::secrets::sha256_hex;
 use crate::problem::ApiError;
+use crate::resources::identity::municipalities::find_municipality;
 use crate::resources::requests::views::RequesterRequestView;
-use crate::responses::{InternalError, NotFound, ServiceUnavailable, Unauthorized};
+use crate::responses::{InternalError, NotFound, ServiceUnavailable};
 use actix_web::{HttpResponse, get, web};
 use implication_domain::Message;
 use implication_domain::requests::TrackingCode;
@@ -14,24 +14,24 @@ use implication_storage::{Database, requests as store};
 /// Follow a request
 ///
 /// With the tracking code given at submission: the request, its status, its public history and
-/// the town's answers, and nothing else. Anyone holding the code may call it, without an account.
+/// the town's answers, and nothing else. Anyone holding the code may call it, without an account
+/// (a token is not looked at).
 #[utoipa::path(
     operation_id = "get_tracking", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("tracking_code" = String, Path, description = "The code returned at submission.",
             example = "k3v7q2mzx5d4a6w2r7t3y5u2pq", pattern = "^[a-z2-7]{26}$")),
-    security((), ("bearer" = [])),
+    security(),
     responses(
         (status = 200, description = "The request as its requester follows it.", body = RequesterRequestView),
-        (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/v1/municipalities/{municipality}/tracking/{tracking_code}")]
 pub async fn get_tracking(
     db: web::Data<Database>,
-    visitor: Visitor,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let not_found = || {
@@ -41,7 +41,7 @@ pub async fn get_tracking(
         ))
     };
     let code = TrackingCode::parse(&path.1).ok_or_else(not_found)?;
-    let municipality = &visitor.municipality;
+    let municipality = &find_municipality(&db, &path.0).await?;
     let request =
         store::find_by_tracking_hash(&db, municipality.id, &sha256_hex(code.expose())).await?.ok_or_else(not_found)?;
     let history = store::history(&db, request.id, true, 1_000, None).await?.items;
