@@ -157,18 +157,24 @@ pub async fn create_request(
     with_location(HttpResponse::Created().json(RequestReceipt::new(&registered, &municipality)), &location)
 }
 
-/// Filters, sort and paging of the request list.
+/// Filters, sort and paging of the request list. The filters that take several values are
+/// lists in the contract (`style: form, explode: false`: `status=received,qualifying`); the
+/// exploded form (`status=received&status=qualifying`), which many generated clients send
+/// whatever the contract says, is read alike ([`RequestListParams::from_query`]).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RequestListParams {
-    /// Statuses, comma-separated (`received,qualifying`).
-    #[param(example = "received,qualifying", pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    /// Any of these statuses: `status=received,qualifying` (or repeated: `status=received&status=qualifying`).
+    #[param(value_type = Option<Vec<crate::wire::RequestStatus>>, style = Form, explode = false,
+        example = json!(["received", "qualifying"]))]
     pub status: Option<String>,
-    /// Kinds, comma-separated.
-    #[param(example = "complaint", pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    /// Any of these kinds: `kind=complaint,need` (or repeated: `kind=complaint&kind=need`).
+    #[param(value_type = Option<Vec<crate::wire::RequestKind>>, style = Form, explode = false,
+        example = json!(["complaint"]))]
     pub kind: Option<String>,
-    /// Channels, comma-separated.
-    #[param(example = "letter,website", pattern = "^[a-z_]+(,[a-z_]+)*$")]
+    /// Any of these channels: `channel=letter,website` (or repeated: `channel=letter&channel=website`).
+    #[param(value_type = Option<Vec<crate::wire::Channel>>, style = Form, explode = false,
+        example = json!(["letter", "website"]))]
     pub channel: Option<String>,
     /// A theme code.
     #[param(example = "roads-and-traffic", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 63)]
@@ -282,6 +288,33 @@ fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> O
 }
 
 impl RequestListParams {
+    /// The parameters that take several values.
+    const LISTS: [&'static str; 3] = ["status", "kind", "channel"];
+
+    /// From a query string, the values of a list parameter that is repeated (`status=a&status=b`)
+    /// joined as the contract writes them (`status=a,b`); other parameters must not be repeated.
+    fn from_query(query: &str) -> Result<Self, ApiError> {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match pairs.iter_mut().find(|(seen, _)| *seen == key && Self::LISTS.contains(&key)) {
+                Some((_, values)) => {
+                    values.push(',');
+                    values.push_str(value);
+                }
+                None => pairs.push((key, value.to_owned())),
+            }
+        }
+        let joined: Vec<String> = pairs.iter().map(|(key, value)| format!("{key}={value}")).collect();
+        web::Query::<Self>::from_query(&joined.join("&")).map(web::Query::into_inner).map_err(|err| {
+            let detail = Message::new(
+                format!("the query string is invalid: {err}"),
+                format!("la chaîne de requête est invalide : {err}"),
+            );
+            ApiError::malformed(detail, Vec::new())
+        })
+    }
+
     /// The storage filter and sort, reporting every invalid parameter at once.
     fn parse(&self, municipality: &Municipality, standing: &Standing) -> Result<(Filter, Sort), ApiError> {
         let mut errors = Vec::new();
@@ -441,10 +474,10 @@ pub async fn list_requests(
     req: HttpRequest,
     db: web::Data<Database>,
     visitor: Visitor,
-    params: web::Query<RequestListParams>,
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
+    let params = RequestListParams::from_query(req.query_string())?;
     let audience = listing_audience(&standing);
     let (filter, sort) = params.parse(&municipality, &standing)?;
     let filter = with_routing(&req, &db, &standing, &municipality, &params, filter).await?;
