@@ -1,9 +1,121 @@
-//! What the contract's consumers rely on beyond each operation: list filters that clients send
+//! What the contract's consumers rely on beyond each operation: the server it names, the links
+//! from what an operation creates to what can be done with it, and list filters that clients send
 //! in either of the two forms an array parameter takes.
 
 use crate::helpers::{json, problem, spawn_demo_app};
 use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName};
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
+
+fn contract() -> Value {
+    serde_json::from_str(&implication_api::openapi::document_json().unwrap()).unwrap()
+}
+
+/// Every operation, as (path, method, operation).
+fn operations(contract: &Value) -> Vec<(&str, &str, &Value)> {
+    let mut found = Vec::new();
+    for (path, item) in contract["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            found.push((path.as_str(), method.as_str(), operation));
+        }
+    }
+    found
+}
+
+/// A schema with its `$ref`s and `allOf` resolved into (properties, required).
+fn fields(contract: &Value, schema: &Value) -> (serde_json::Map<String, Value>, BTreeSet<String>) {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.strip_prefix("#/components/schemas/").expect("a local schema");
+        return fields(contract, &contract["components"]["schemas"][name]);
+    }
+    let mut properties = schema["properties"].as_object().cloned().unwrap_or_default();
+    let mut required: BTreeSet<String> =
+        schema["required"].as_array().into_iter().flatten().filter_map(|r| r.as_str().map(str::to_owned)).collect();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        let (more, also) = fields(contract, part);
+        properties.extend(more);
+        required.extend(also);
+    }
+    (properties, required)
+}
+
+#[test]
+fn the_contract_names_its_server_relative_to_where_it_is_served() {
+    let servers = contract()["servers"].clone();
+    assert_eq!(servers.as_array().map(Vec::len), Some(1), "{servers}");
+    assert_eq!(servers[0]["url"], "/", "a relative server: clients and the docs call the origin they read it from");
+    assert!(servers[0]["description"].is_string());
+}
+
+/// Each link names an operation of the contract, gives every path parameter it takes and only
+/// parameters it has, with runtime expressions that resolve: a path parameter of the request, a
+/// required property of the response body, or a header the response declares. Every creating
+/// operation (a 201) has links.
+#[test]
+fn every_link_leads_to_an_operation_with_values_the_response_carries() {
+    let contract = contract();
+    let operations = operations(&contract);
+    let mut problems = Vec::new();
+    let mut links_seen = 0;
+    for (path, method, operation) in &operations {
+        let source_path_params: Vec<&str> = operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["in"] == "path")
+            .filter_map(|p| p["name"].as_str())
+            .collect();
+        for (status, response) in operation["responses"].as_object().unwrap() {
+            let at = format!("{} {path} {status}", method.to_uppercase());
+            let links = response["links"].as_object().cloned().unwrap_or_default();
+            if status == "201" && links.is_empty() {
+                problems.push(format!("{at}: creates something, but links to nothing"));
+            }
+            let (properties, required) = fields(&contract, &response["content"]["application/json"]["schema"]);
+            for (name, link) in &links {
+                links_seen += 1;
+                let at = format!("{at} link {name}");
+                let Some((_, _, target)) =
+                    operations.iter().find(|(_, _, candidate)| candidate["operationId"] == link["operationId"])
+                else {
+                    problems.push(format!("{at}: no operation {}", link["operationId"]));
+                    continue;
+                };
+                let target_params: Vec<&Value> = target["parameters"].as_array().into_iter().flatten().collect();
+                let given = link["parameters"].as_object().cloned().unwrap_or_default();
+                for param in target_params.iter().filter(|p| p["in"] == "path") {
+                    if !given.contains_key(param["name"].as_str().unwrap()) {
+                        problems.push(format!("{at}: the path parameter {} is not given", param["name"]));
+                    }
+                }
+                for (param, expression) in &given {
+                    let bare = param.split_once('.').map_or(param.as_str(), |(_, name)| name);
+                    if !target_params.iter().any(|p| p["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(bare))) {
+                        problems.push(format!("{at}: {} has no parameter {param}", link["operationId"]));
+                    }
+                    let expression = expression.as_str().unwrap_or_default();
+                    let resolves = if let Some(name) = expression.strip_prefix("$request.path.") {
+                        source_path_params.contains(&name)
+                    } else if let Some(pointer) = expression.strip_prefix("$response.body#/") {
+                        properties.contains_key(pointer) && required.contains(pointer)
+                    } else if let Some(header) = expression.strip_prefix("$response.header.") {
+                        response["headers"]
+                            .as_object()
+                            .is_some_and(|headers| headers.keys().any(|h| h.eq_ignore_ascii_case(header)))
+                    } else {
+                        false
+                    };
+                    if !resolves {
+                        problems.push(format!("{at}: {param} = {expression:?} names nothing this answer carries"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(links_seen >= 20, "the creating operations' links are all there ({links_seen})");
+}
 
 /// The ids and statuses of the requests listed with `query`, as the agent of Loos.
 async fn listed(app: &crate::helpers::TestApp, token: &str, query: &str) -> Vec<(String, String)> {
@@ -52,4 +164,116 @@ async fn a_list_filter_takes_its_values_comma_separated_or_repeated() {
         .await
         .unwrap();
     problem(twice, 400).await;
+}
+
+/// The value of a link's runtime expression after a call to `path_values` that answered `body`
+/// with `headers`.
+fn evaluate(expression: &str, path_values: &[(&str, String)], body: &Value, headers: &HeaderMap) -> Option<String> {
+    if let Some(name) = expression.strip_prefix("$request.path.") {
+        return path_values.iter().find(|(param, _)| *param == name).map(|(_, value)| value.clone());
+    }
+    if let Some(pointer) = expression.strip_prefix("$response.body#") {
+        return body.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
+    }
+    let header = expression.strip_prefix("$response.header.")?;
+    headers.get(header).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
+/// Every creating operation, called with its request example from the contract (with another
+/// name where the demo already has the example's), then every link of its 201 followed as the
+/// platform admin: a read answers 200; a change is not a 404 (what it names exists), and when the
+/// link gives `If-Match`, it is neither 412 nor 428 (the ETag it names is the current one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_links_of_what_an_operation_created_lead_to_it() {
+    let app = spawn_demo_app().await;
+    let platform = app.login("platform@implication.demo").await;
+    let contract = contract();
+    let all = operations(&contract);
+    let mut creating: Vec<(&str, &str, &Value)> =
+        all.iter().copied().filter(|(_, _, operation)| operation["responses"]["201"].is_object()).collect();
+    creating.sort_by_key(|(path, _, _)| (path.matches('{').count(), *path));
+    let overrides = [
+        ("/v1/municipalities", json!({ "slug": "liens", "name": "Liens", "insee_code": "62999" })),
+        ("/v1/municipalities/{municipality}/delegations", json!({ "name": "Chemins et liens" })),
+        ("/v1/municipalities/{municipality}/services", json!({ "name": "Service des liens" })),
+    ];
+    let mut path_values = vec![("municipality", "loos-en-gohelle".to_owned())];
+    let (mut followed, mut problems) = (0, Vec::new());
+    for (path, method, operation) in creating {
+        let mut body = operation["requestBody"]["content"]["application/json"]["example"].clone();
+        for (_, changes) in overrides.iter().filter(|(overridden, _)| *overridden == path) {
+            for (key, value) in changes.as_object().unwrap() {
+                body[key] = value.clone();
+            }
+        }
+        let concrete = path_values
+            .iter()
+            .fold(path.to_owned(), |path, (param, value)| path.replace(&format!("{{{param}}}"), value));
+        let mut call =
+            app.client.request(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(), app.url(&concrete));
+        // Anyone submits a request (staff would have to give its channel).
+        if !path.ends_with("/requests") {
+            call = call.bearer_auth(&platform);
+        }
+        let response = call.json(&body).send().await.unwrap();
+        let (status, headers) = (response.status(), response.headers().clone());
+        let created = json(response).await;
+        assert_eq!(status, 201, "{method} {concrete}: {created}");
+        if path.ends_with("/requests") {
+            path_values.push(("request", created["id"].as_str().unwrap().to_owned()));
+        }
+        // The links that name the version just created first: another link may change it.
+        let mut links: Vec<(&String, &Value)> =
+            operation["responses"]["201"]["links"].as_object().unwrap().iter().collect();
+        links.sort_by_key(|(_, link)| link["parameters"].get("If-Match").is_none());
+        for (name, link) in links {
+            let at = format!("{method} {path} link {name}");
+            let (target_path, target_method, target) =
+                all.iter().find(|(_, _, candidate)| candidate["operationId"] == link["operationId"]).unwrap();
+            let mut url = (*target_path).to_owned();
+            let mut request_headers = HeaderMap::new();
+            let given: Vec<(&String, &Value)> = link["parameters"].as_object().unwrap().iter().collect();
+            for (param, expression) in &given {
+                let Some(value) = evaluate(expression.as_str().unwrap(), &path_values, &created, &headers) else {
+                    problems.push(format!("{at}: {param} = {expression} has no value"));
+                    continue;
+                };
+                let declared = target["parameters"].as_array().unwrap().iter().find(|p| p["name"] == **param).unwrap();
+                match declared["in"].as_str() {
+                    Some("path") => url = url.replace(&format!("{{{param}}}"), &value),
+                    Some("header") => {
+                        request_headers
+                            .insert(HeaderName::from_bytes(param.as_bytes()).unwrap(), value.parse().unwrap());
+                    }
+                    other => problems.push(format!("{at}: {param} is in {other:?}")),
+                }
+            }
+            let if_match_given = request_headers.contains_key("if-match");
+            let takes_if_match = target["parameters"].as_array().unwrap().iter().any(|p| p["name"] == "If-Match");
+            if takes_if_match && !if_match_given {
+                request_headers.insert("if-match", "\"0\"".parse().unwrap());
+            }
+            let target_method = Method::from_bytes(target_method.to_uppercase().as_bytes()).unwrap();
+            let mut request = app
+                .client
+                .request(target_method.clone(), app.url(&url))
+                .bearer_auth(&platform)
+                .headers(request_headers);
+            if target_method != Method::GET {
+                request = request.json(&json!({}));
+            }
+            let answered = request.send().await.unwrap().status().as_u16();
+            let fine = if target_method == Method::GET {
+                answered == 200
+            } else {
+                answered != 404 && answered != 405 && !(if_match_given && (answered == 412 || answered == 428))
+            };
+            if !fine {
+                problems.push(format!("{at}: {target_method} {url} answered {answered}"));
+            }
+            followed += 1;
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(followed >= 30, "every creating operation's links were followed ({followed})");
 }

@@ -181,7 +181,18 @@ pub async fn list_accounts(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created.", body = AccountView,
-            headers(("Location" = String, description = "The account's address."), ("ETag" = String, description = "Its version."))),
+            headers(("Location" = String, description = "The account's address."), ("ETag" = String, description = "Its version.")),
+            links(
+                ("GetAccount" = (operation_id = "get_account", description = "The account created.",
+                    parameters(("municipality" = "$request.path.municipality"), ("account" = "$response.body#/id")))),
+                ("UpdateAccount" = (operation_id = "update_account",
+                    description = "Change it, with the version just created.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("account" = "$response.body#/id"),
+                        ("If-Match" = "$response.header.ETag")
+                    )))
+            )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),

@@ -171,7 +171,20 @@ pub async fn list_clients(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created, with its secret.", body = ClientWithSecret,
-            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version."))),
+            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version.")),
+            links(
+                ("GetClient" = (operation_id = "get_client", description = "The client created.",
+                    parameters(("municipality" = "$request.path.municipality"), ("client" = "$response.body#/id")))),
+                ("UpdateClient" = (operation_id = "update_client",
+                    description = "Change it, with the version just created.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("client" = "$response.body#/id"),
+                        ("If-Match" = "$response.header.ETag")
+                    ))),
+                ("RotateClientSecret" = (operation_id = "rotate_client_secret", description = "Give it a new secret.",
+                    parameters(("municipality" = "$request.path.municipality"), ("client" = "$response.body#/id"))))
+            )),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 409, response = Conflict),
         (status = 413, response = crate::responses::PayloadTooLarge), (status = 415, response = crate::responses::UnsupportedMediaType),

@@ -146,7 +146,21 @@ pub async fn list_delegations(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created.", body = DelegationView,
-            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version."))),
+            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version.")),
+            links(
+                ("GetDelegation" = (operation_id = "get_delegation", description = "The delegation created.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("delegation" = "$response.body#/code")
+                    ))),
+                ("UpdateDelegation" = (operation_id = "update_delegation",
+                    description = "Change it, with the version just created.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("delegation" = "$response.body#/code"),
+                        ("If-Match" = "$response.header.ETag")
+                    )))
+            )),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 409, response = Conflict),
         (status = 413, response = crate::responses::PayloadTooLarge), (status = 415, response = crate::responses::UnsupportedMediaType),

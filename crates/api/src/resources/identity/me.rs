@@ -194,7 +194,15 @@ pub struct RegistrationView {
     security(),
     responses(
         (status = 201, description = "Registered.", body = RegistrationView,
-            headers(("Location" = String, description = "`/v1/me`"))),
+            headers(("Location" = String, description = "`/v1/me`")),
+            links(
+                ("GetAccount" = (operation_id = "get_account",
+                    description = "The new account, as the municipality's admins see it.",
+                    parameters(
+                        ("municipality" = "$response.body#/municipality"),
+                        ("account" = "$response.body#/id")
+                    )))
+            )),
         (status = 400, response = crate::responses::BadRequest),
         (status = 409, response = Conflict),
         (status = 413, response = crate::responses::PayloadTooLarge),

@@ -247,7 +247,32 @@ fn with_etag(municipality: &Municipality, status: actix_web::http::StatusCode) -
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created.", body = MunicipalityView,
-            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version."))),
+            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version.")),
+            links(
+                ("GetMunicipality" = (operation_id = "get_municipality", description = "The municipality created.",
+                    parameters(("municipality" = "$response.body#/slug")))),
+                ("UpdateMunicipality" = (operation_id = "update_municipality",
+                    description = "Change it, with the version just created.",
+                    parameters(
+                        ("municipality" = "$response.body#/slug"),
+                        ("If-Match" = "$response.header.ETag")
+                    ))),
+                ("ListNeighbourhoods" = (operation_id = "list_neighbourhoods", description = "Its neighbourhoods.",
+                    parameters(("municipality" = "$response.body#/slug")))),
+                ("CreateAccount" = (operation_id = "create_account", description = "Its first admin, and its staff.",
+                    parameters(("municipality" = "$response.body#/slug")))),
+                ("CreateService" = (operation_id = "create_service", description = "Its services.",
+                    parameters(("municipality" = "$response.body#/slug")))),
+                ("CreateDelegation" = (operation_id = "create_delegation",
+                    description = "Its elected officials' delegations.",
+                    parameters(
+                        ("municipality" = "$response.body#/slug")
+                    ))),
+                ("CreateTheme" = (operation_id = "create_theme", description = "Its themes.",
+                    parameters(("municipality" = "$response.body#/slug")))),
+                ("CreateRequest" = (operation_id = "create_request", description = "Submit a request there.",
+                    parameters(("municipality" = "$response.body#/slug"))))
+            )),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),

@@ -157,7 +157,18 @@ pub async fn list_services(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Created.", body = ServiceView,
-            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version."))),
+            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version.")),
+            links(
+                ("GetService" = (operation_id = "get_service", description = "The service created.",
+                    parameters(("municipality" = "$request.path.municipality"), ("service" = "$response.body#/code")))),
+                ("UpdateService" = (operation_id = "update_service",
+                    description = "Rename it, with the version just created.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("service" = "$response.body#/code"),
+                        ("If-Match" = "$response.header.ETag")
+                    )))
+            )),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 409, response = Conflict),
         (status = 413, response = crate::responses::PayloadTooLarge), (status = 415, response = crate::responses::UnsupportedMediaType),

@@ -60,7 +60,20 @@ pub async fn list_answers(
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Sent.", body = AnswerView,
-            headers(("Location" = String, description = "The request's answers."))),
+            headers(("Location" = String, description = "The request's answers.")),
+            links(
+                ("ListAnswers" = (operation_id = "list_answers",
+                    description = "The request's answers, this one included.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$request.path.request")
+                    ))),
+                ("GetRequest" = (operation_id = "get_request", description = "The request answered.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$request.path.request")
+                    )))
+            )),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),

@@ -125,7 +125,63 @@ fn respond_staff(request: &Request, municipality: &Municipality) -> HttpResponse
     security((), ("bearer" = [])),
     responses(
         (status = 201, description = "Registered.", body = RequestReceipt,
-            headers(("Location" = String, description = "The request's address (staff, or its submitter)."))),
+            headers(("Location" = String, description = "The request's address (staff, or its submitter).")),
+            links(
+                ("GetRequest" = (operation_id = "get_request",
+                    description = "The request registered (staff, or its submitter).",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$response.body#/id")
+                    ))),
+                ("GetTracking" = (operation_id = "get_tracking",
+                    description = "Follow it with its tracking code, without an account.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("tracking_code" = "$response.body#/tracking_code")
+                    ))),
+                ("UpdateRequest" = (operation_id = "update_request",
+                    description = "Correct it (staff; `If-Match` from `GetRequest`).",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$response.body#/id")
+                    ))),
+                ("TransitionRequest" = (operation_id = "transition_request",
+                    description = "Move it along its lifecycle (staff; `If-Match` from `GetRequest`).",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$response.body#/id")
+                    ))),
+                ("PublishRequest" = (operation_id = "publish_request",
+                    description = "Publish it (staff; `If-Match` from `GetRequest`).",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$response.body#/id")
+                    ))),
+                ("GetQualification" = (operation_id = "get_request_qualification",
+                    description = "Its qualification (staff).",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$response.body#/id")
+                    ))),
+                ("PutQualification" = (operation_id = "put_request_qualification",
+                    description = "Qualify it (staff; `If-Match` from `GetQualification`).",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$response.body#/id")
+                    ))),
+                ("ListSuggestions" = (operation_id = "list_request_suggestions",
+                    description = "Requests on the same subject (staff).",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("request" = "$response.body#/id")
+                    ))),
+                ("ListHistory" = (operation_id = "list_request_history", description = "Its history (staff).",
+                    parameters(("municipality" = "$request.path.municipality"), ("request" = "$response.body#/id")))),
+                ("ListAnswers" = (operation_id = "list_answers", description = "The town's answers to it.",
+                    parameters(("municipality" = "$request.path.municipality"), ("request" = "$response.body#/id")))),
+                ("CreateAnswer" = (operation_id = "create_answer", description = "Answer it (staff).",
+                    parameters(("municipality" = "$request.path.municipality"), ("request" = "$response.body#/id"))))
+            )),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),

@@ -166,7 +166,18 @@ pub async fn get_theme(db: web::Data<Database>, path: web::Path<(String, String)
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Added.", body = ThemeView,
-            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version."))),
+            headers(("Location" = String, description = "Its address."), ("ETag" = String, description = "Its version.")),
+            links(
+                ("GetTheme" = (operation_id = "get_theme", description = "The theme added.",
+                    parameters(("municipality" = "$request.path.municipality"), ("theme" = "$response.body#/code")))),
+                ("UpdateTheme" = (operation_id = "update_theme",
+                    description = "Rename it, with the version just created.",
+                    parameters(
+                        ("municipality" = "$request.path.municipality"),
+                        ("theme" = "$response.body#/code"),
+                        ("If-Match" = "$response.header.ETag")
+                    )))
+            )),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 409, response = Conflict),
         (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
