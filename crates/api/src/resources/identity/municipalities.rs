@@ -116,8 +116,8 @@ pub(crate) async fn find_municipality(db: &Database, slug: &str) -> Result<Munic
         (status = 200, description = "A page of municipalities.", body = MunicipalityPage,
             headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows.")),
             example = json!({ "items": [{
-                "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "slug": "loos-en-gohelle", "name": "Loos-en-Gohelle",
-                "insee_code": "62528", "population": 6500,
+                "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 1, "slug": "loos-en-gohelle",
+                "name": "Loos-en-Gohelle", "insee_code": "62528", "population": 6500,
                 "settings": { "answer_delay_days": 30, "minutes_delay_days": 15 },
                 "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z"
             }], "next_cursor": null })),
