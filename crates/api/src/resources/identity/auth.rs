@@ -186,10 +186,14 @@ async fn password_grant(
         Ok(email) => accounts::find_with_password_by_email(db, &email).await?,
         Err(_) => None,
     };
-    let hash = found.as_ref().map_or_else(|| dummy_hash().to_owned(), |(_, hash)| hash.clone());
-    let matches = hashing(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
+    // Without an account, a hash of nothing is checked (on the hashing threads, like any other).
+    let stored = found.as_ref().map(|(_, hash)| hash.clone());
+    let matches = hashing(move || match &stored {
+        Some(hash) => verify_password(&password, hash),
+        None => verify_password(&password, dummy_hash()),
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("password check: {e}")))?;
     let account = match found {
         Some((account, _)) if matches && account.active => account,
         _ => {
