@@ -9,6 +9,7 @@ mod consumers;
 mod contract;
 mod databases;
 mod errors;
+mod first_hour;
 mod fixtures;
 mod hardening;
 mod helpers;
