@@ -1,12 +1,14 @@
-//! What a new user meets in their first hour: `serve` failing early and clearly, and
-//! `--demo --fresh` starting over.
+//! What a new user meets in their first hour: `serve` failing early and clearly, `--demo --fresh`
+//! starting over, and 404s that do not tell another town's resources from missing ones.
 
+use crate::helpers::{TestApp, json, problem, spawn_demo_app};
 use implication_api::Config;
 use implication_api::startup::{self, Demo};
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_domain::{NewMunicipality, Slug};
 use implication_storage::Database;
 use implication_storage::identity::municipalities;
+use reqwest::Method;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -100,4 +102,70 @@ async fn demo_fresh_is_refused_on_postgresql_before_anything_else() {
         start_error(&config(&address, "postgres://implication:secret@127.0.0.1:1/implication"), Demo::Fresh).await;
     assert!(error.starts_with("--fresh deletes a SQLite database file"), "{error}");
     assert!(!error.contains("secret"), "{error}");
+}
+
+/// The 404 of `method path` as `token` sees it, in `language`; a write sends a valid body.
+async fn not_found_detail(app: &TestApp, token: &str, method: Method, path: &str, language: &str) -> String {
+    let mut request = app.authed(method.clone(), path, token).header("Accept-Language", language);
+    if method == Method::POST {
+        request = request.header("If-Match", "\"1\"").json(&serde_json::json!({"to": "qualified"}));
+    } else if method == Method::PATCH {
+        request = request.header("If-Match", "\"1\"").json(&serde_json::json!({"name": "Voirie"}));
+    }
+    let body = problem(request.send().await.expect("sent"), 404).await;
+    body["detail"].as_str().expect("a detail").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_towns_resources_answer_like_unknown_ones_of_ones_own() {
+    let app = spawn_demo_app().await;
+    // Unpublished, so that even its public operations show nothing of it to another town.
+    let submitted = app.client.post(app.url("/v1/municipalities/grenay/requests")).json(&serde_json::json!({
+        "kind": "complaint", "title": "Un lampadaire éteint", "description": "Rue Pasteur, depuis une semaine.",
+        "requester": {"kind": "individual", "name": "Camille Dupont", "email": "camille@example.org"},
+        "personal_data_consent": true}));
+    let submitted = submitted.send().await.expect("sent");
+    assert_eq!(submitted.status(), 201);
+    let request = json(submitted).await["id"].as_str().expect("an id").to_owned();
+    let grenay_admin = app.login("admin@grenay.demo").await;
+    let accounts = app.authed(Method::GET, "/v1/municipalities/grenay/accounts", &grenay_admin).send();
+    let account = json(accounts.await.expect("sent")).await["items"][0]["id"].as_str().expect("an id").to_owned();
+    let made_up = "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e";
+
+    // Grenay's own resources, and made-up ones of Loos, as a Loos admin (staff too).
+    let cases: Vec<(Method, String, String, &str)> = [
+        ("", "request"),
+        ("/qualification", "request"),
+        ("/history", "request"),
+        ("/suggestions", "request"),
+        ("/answers", "request"),
+    ]
+    .iter()
+    .map(|(tail, what)| (Method::GET, format!("requests/{request}{tail}"), format!("requests/{made_up}{tail}"), *what))
+    .chain([
+        (Method::POST, format!("requests/{request}/transitions"), format!("requests/{made_up}/transitions"), "request"),
+        (Method::GET, format!("accounts/{account}"), format!("accounts/{made_up}"), "account"),
+        (Method::GET, format!("clients/{made_up}"), format!("clients/{made_up}"), "client"),
+        (Method::GET, "services/services-techniques".into(), "services/no-such-service".into(), "service"),
+        (Method::GET, "delegations/travaux-et-cadre-de-vie".into(), "delegations/no-such-one".into(), "delegation"),
+        (Method::PATCH, "themes/roads-and-traffic".into(), "themes/no-such-theme".into(), "theme"),
+    ])
+    .collect();
+    let loos_admin = app.login("admin@loos-en-gohelle.demo").await;
+    for (method, theirs, ours, what) in cases {
+        for language in ["en", "fr"] {
+            let hidden = format!("/v1/municipalities/grenay/{theirs}");
+            let unknown = format!("/v1/municipalities/loos-en-gohelle/{ours}");
+            let hidden = not_found_detail(&app, &loos_admin, method.clone(), &hidden, language).await;
+            let unknown = not_found_detail(&app, &loos_admin, method.clone(), &unknown, language).await;
+            assert_eq!(hidden, unknown, "{method} …/{theirs} in {language}");
+            if language == "en" {
+                assert_eq!(hidden, format!("no such {what} here"), "{method} …/{theirs}");
+            }
+        }
+    }
+
+    // A municipality that does not exist still says so.
+    let nowhere = format!("/v1/municipalities/atlantis/requests/{made_up}/history");
+    assert_eq!(not_found_detail(&app, &loos_admin, Method::GET, &nowhere, "en").await, "no municipality atlantis");
 }
