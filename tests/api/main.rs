@@ -19,5 +19,6 @@ mod municipalities;
 mod operations;
 mod people;
 mod qualification;
+mod repository;
 mod requests;
 mod vocabulary;
