@@ -2,7 +2,8 @@
 //! municipalities and platform admins, rebuild the term index.
 
 use clap::{Parser, Subcommand};
-use implication_api::{Application, Config, demo, openapi, prepare_database, telemetry};
+use implication_api::startup::{self, Demo};
+use implication_api::{Config, openapi, prepare_database, telemetry};
 use implication_app::UseCaseError;
 use implication_app::identity::accounts::PlatformAdmin;
 use implication_domain::identity::municipality::MunicipalityDraft;
@@ -21,9 +22,13 @@ struct Cli {
 enum Command {
     /// Serve the API (configuration from the environment: see the README).
     Serve {
-        /// Load the demo municipalities and their data (idempotent).
+        /// Load the demo municipalities and their data (idempotent: keeps what the database holds).
         #[arg(long)]
         demo: bool,
+        /// With --demo: delete the SQLite database file (and its -wal, -shm and -journal files)
+        /// first, so that the demo starts as documented. SQLite only: refused on PostgreSQL.
+        #[arg(long, requires = "demo")]
+        fresh: bool,
     },
     /// Manage the database schema.
     Migrate {
@@ -132,7 +137,14 @@ fn fail(message: &str) -> ExitCode {
 
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Serve { demo } => serve(config, demo).await,
+        Command::Serve { demo, fresh } => {
+            let demo = match (demo, fresh) {
+                (false, _) => Demo::None,
+                (true, false) => Demo::Load,
+                (true, true) => Demo::Fresh,
+            };
+            serve(config, demo).await
+        }
         Command::Migrate { action } => migrate(config, action).await,
         Command::Municipality { action } => municipality(config, action).await,
         Command::Admin { action: AdminAction::Create { email, name } } => create_admin(config, email, name).await,
@@ -149,18 +161,16 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
-    let db = prepare_database(&config).await?;
-    if with_demo {
-        let created = demo::load(&db).await?;
-        tracing::info!(created = ?created, "demo data loaded");
+async fn serve(config: Config, demo: Demo) -> anyhow::Result<()> {
+    let startup::Started { app, db, demo_created } = startup::start(&config, demo).await?;
+    if demo != Demo::None {
+        tracing::info!(created = ?demo_created, "demo data loaded");
     }
-    let app = Application::build(&config, db.clone()).await?;
     let base = format!("http://{}:{}", config.bind_addr.ip(), app.port());
     println!("Implication is serving on {base} (database: {})", config.database_url.redacted());
     println!("  interactive documentation: {base}/docs/");
     println!("  OpenAPI contract:          {base}/openapi.json");
-    if with_demo {
+    if demo != Demo::None {
         println!("  demo municipalities:       {base}/v1/municipalities (loos-en-gohelle, grenay)");
     }
     println!("Stop with Ctrl-C: requests in flight are finished first.");

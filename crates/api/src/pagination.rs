@@ -1,4 +1,4 @@
-//! Cursor pagination, as `API-CONVENTIONS.md` says: `?limit=&cursor=`, a body
+//! Cursor pagination, as `docs/API-CONVENTIONS.md` says: `?limit=&cursor=`, a body
 //! `{ "items": […], "next_cursor": … }` and a `Link: <…>; rel="next"` header.
 //!
 //! A cursor is the sort key of the last item of a page, as base64url JSON: opaque to clients,

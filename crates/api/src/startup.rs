@@ -18,7 +18,8 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use implication_domain::Message;
 use implication_storage::{Database, PoolOptions};
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -38,6 +39,81 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Database> {
     Ok(db)
 }
 
+/// Listens on `addr` (port 0 picks a free port); the error names the address.
+pub fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))
+}
+
+/// The demo data `implication serve` loads, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demo {
+    None,
+    /// `--demo`: what is missing of the demo data is added to the database as it is.
+    Load,
+    /// `--demo --fresh`: the SQLite database is deleted first, so the demo starts as documented.
+    Fresh,
+}
+
+/// What `implication serve` has ready before it serves.
+pub struct Started {
+    pub app: Application,
+    pub db: Database,
+    /// The slugs of the demo towns this start created.
+    pub demo_created: Vec<&'static str>,
+}
+
+/// `implication serve` up to serving: binds first, so that a busy address fails at once (and
+/// before anything is deleted or migrated), then (for `--fresh`) deletes the SQLite database,
+/// migrates, loads the demo and assembles the app. Connections that arrive meanwhile wait in
+/// the listen queue.
+pub async fn start(config: &Config, demo: Demo) -> anyhow::Result<Started> {
+    let fresh_file = match demo {
+        Demo::Fresh => fresh_target(config)?,
+        Demo::None | Demo::Load => None,
+    };
+    let listener = bind(config.bind_addr)?;
+    if let Some(file) = fresh_file {
+        delete_sqlite_database(&file)?;
+    }
+    let db = prepare_database(config).await?;
+    let demo_created = match demo {
+        Demo::None => Vec::new(),
+        Demo::Load | Demo::Fresh => implication_app::demo::load(&db).await?,
+    };
+    let app = Application::on(listener, config, db.clone()).await?;
+    Ok(Started { app, db, demo_created })
+}
+
+/// The SQLite file `--fresh` deletes (`None` for an in-memory database). Refused on PostgreSQL:
+/// a server database may hold anything, and dropping it is for its administrator to decide.
+fn fresh_target(config: &Config) -> anyhow::Result<Option<PathBuf>> {
+    let url = config.database_url.expose();
+    anyhow::ensure!(
+        config.database_url.is_sqlite(),
+        "--fresh deletes a SQLite database file, and {} is not one: start from an empty PostgreSQL \
+         database instead (dropdb and createdb), then `serve --demo`",
+        config.database_url.redacted()
+    );
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let in_memory = path.is_empty() || path == ":memory:" || query.split('&').any(|p| p == "mode=memory");
+    Ok((!in_memory).then(|| PathBuf::from(path)))
+}
+
+/// Deletes a SQLite database with its journal files; a missing file is already fresh.
+fn delete_sqlite_database(file: &std::path::Path) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = file.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(&name) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => anyhow::bail!("--fresh cannot delete {}: {e}", PathBuf::from(name).display()),
+        }
+    }
+    Ok(())
+}
+
 /// The contract served at `/openapi.json`, byte for byte the committed file.
 struct OpenApiJson(String);
 
@@ -50,6 +126,11 @@ pub struct Application {
 impl Application {
     /// Binds `config.bind_addr` (port 0 picks a free port) and assembles the app on `db`.
     pub async fn build(config: &Config, db: Database) -> anyhow::Result<Self> {
+        Self::on(bind(config.bind_addr)?, config, db).await
+    }
+
+    /// Assembles the app on `db`, to serve on a bound `listener`.
+    pub async fn on(listener: TcpListener, config: &Config, db: Database) -> anyhow::Result<Self> {
         let key_sources = KeySources {
             signing_pem: config.jwt.signing_key_pem.clone(),
             previous_pems: config.jwt.previous_key_pems.clone(),
@@ -75,7 +156,6 @@ impl Application {
         let cors_origins = config.cors_allowed_origins.clone();
         let max_body_bytes = config.max_body_bytes;
 
-        let listener = TcpListener::bind(config.bind_addr)?;
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             App::new()

@@ -258,24 +258,43 @@ impl<R: Need + 'static> FromRequest for InMunicipality<R> {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let authenticated = Authenticated::from_request(req, payload);
         let slug = req.match_info().get("municipality").map(str::to_owned);
+        let hidden = hidden_detail(req.match_pattern().as_deref());
         let db = app_data::<Database>(req);
         Box::pin(async move {
             let Authenticated(principal) = authenticated.await?;
             let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
-            let not_found = || {
-                ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
-            };
             let db = db?;
-            let municipality = municipalities::find_by_slug(&db, &slug).await?.ok_or_else(not_found)?;
+            let municipality = municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| {
+                ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
+            })?;
             match decide(&principal, &municipality.slug, R::REQUIREMENT) {
                 Decision::Allowed => Ok(InMunicipality { principal, municipality, need: PhantomData }),
-                Decision::Hidden => Err(not_found()),
+                Decision::Hidden => Err(ApiError::NotFound(hidden)),
                 Decision::Forbidden => Err(ApiError::Forbidden(Message::new(
                     "your role does not allow this here",
                     "votre rôle ne le permet pas ici",
                 ))),
             }
         })
+    }
+}
+
+/// The 404 of another municipality's resource, in the words of an unknown one of the caller's
+/// own (after the route's last parameter): municipalities are public, and "no municipality …"
+/// would say that the town, not the resource, is what is missing. (The same words as each
+/// resource's own 404: `tests/api/first_hour.rs` compares them.)
+fn hidden_detail(pattern: Option<&str>) -> Message {
+    let resource = pattern.and_then(|p| {
+        p.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).rfind(|n| *n != "municipality")
+    });
+    match resource {
+        Some("request") => Message::new("no such request here", "aucune demande de cet identifiant ici"),
+        Some("account") => Message::new("no such account here", "aucun compte de cet identifiant ici"),
+        Some("client") => Message::new("no such client here", "aucun client de cet identifiant ici"),
+        Some("service") => Message::new("no such service here", "aucun service de ce code ici"),
+        Some("delegation") => Message::new("no such delegation here", "aucune délégation de ce code ici"),
+        Some("theme") => Message::new("no such theme here", "aucun thème de ce code ici"),
+        _ => Message::new("no resource at this address", "aucune ressource à cette adresse"),
     }
 }
 
