@@ -129,8 +129,10 @@ fn security_headers(headers: &mut HeaderMap, personal: bool) {
 }
 
 /// Same-origin everything, no inline script, no framing; images may be `data:` URIs (the docs
-/// viewer's icons).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+/// viewer's icons), and the one inline style the vendored Swagger UI 5.32.6 applies is allowed by
+/// its hash (headless Chromium reported it as the page's only violation).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
+    style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; object-src 'none'; \
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Any error response that is not already a problem document (actix's own, or the docs

@@ -54,9 +54,9 @@ shared_response!(
         "malformed-request",
         "Requête mal formée",
         400,
-        "invalid paging parameters",
+        "paramètres de pagination invalides",
         json!([
-            { "field": "limit", "code": "out_of_range", "message": "must be a whole number from 1 to 200" }
+            { "field": "limit", "code": "out_of_range", "message": "doit être un nombre entier de 1 à 200" }
         ])
     )
 );
@@ -67,7 +67,7 @@ shared_response!(
         "unauthorized",
         "Authentification requise",
         401,
-        "the token is invalid or expired",
+        "le jeton est invalide ou expiré",
         serde_json::Value::Null
     ),
     ("WWW-Authenticate", "`Bearer realm=\"implication\"`, with `error=\"invalid_token\"` when a token was refused.")
@@ -87,7 +87,7 @@ shared_response!(
             "transition-not-allowed",
             "Changement de statut impossible",
             409,
-            "a request in received cannot move to closed",
+            "une demande en received ne peut pas passer à closed",
             serde_json::Value::Null,
         );
         if let Some(map) = example.as_object_mut() {
@@ -103,9 +103,9 @@ shared_response!(
         "duplicate",
         "Déjà existant",
         409,
-        "email is already taken",
+        "email est déjà pris",
         json!([
-            { "field": "email", "code": "taken", "message": "this email is already taken" }
+            { "field": "email", "code": "taken", "message": "ce email est déjà pris" }
         ])
     )
 );
@@ -116,7 +116,7 @@ shared_response!(
         "precondition-failed",
         "Version périmée",
         412,
-        "the resource changed since you read it: get it again, then retry with its new ETag",
+        "la ressource a changé depuis votre lecture : relisez-la, puis réessayez avec son nouvel ETag",
         serde_json::Value::Null
     )
 );
@@ -127,7 +127,7 @@ shared_response!(
         "payload-too-large",
         "Corps de requête trop volumineux",
         413,
-        "the body is larger than 262144 bytes",
+        "le corps dépasse 262144 octets",
         serde_json::Value::Null
     )
 );
@@ -138,7 +138,7 @@ shared_response!(
         "unsupported-media-type",
         "Type de contenu non pris en charge",
         415,
-        "expected a body of type application/json",
+        "un corps de type application/json est attendu",
         serde_json::Value::Null
     )
 );
@@ -149,9 +149,9 @@ shared_response!(
         "invalid-input",
         "Données invalides",
         422,
-        "1 field is invalid",
+        "1 champ est invalide",
         json!([
-            { "field": "email", "code": "invalid_email", "message": "must be an email address such as agent@loos-en-gohelle.fr" }
+            { "field": "email", "code": "invalid_email", "message": "doit être une adresse électronique comme agent@loos-en-gohelle.fr" }
         ])
     )
 );
@@ -162,7 +162,7 @@ shared_response!(
         "precondition-required",
         "En-tête If-Match requis",
         428,
-        "this change needs an If-Match header with the resource's ETag",
+        "ce changement demande un en-tête If-Match portant l'ETag de la ressource",
         serde_json::Value::Null
     )
 );
@@ -173,7 +173,7 @@ shared_response!(
         "too-many-requests",
         "Trop de tentatives",
         429,
-        "too many attempts; retry in 60 seconds",
+        "trop de tentatives ; réessayez dans 60 secondes",
         serde_json::Value::Null
     ),
     ("Retry-After", "Seconds to wait before retrying.")
@@ -181,16 +181,18 @@ shared_response!(
 shared_response!(
     NotFound,
     "Nothing here, or nothing this caller may know of (another municipality's data answers the same).",
-    example("not-found", "Ressource introuvable", 404, "no municipality loos-en-gohelle", serde_json::Value::Null)
+    example("not-found", "Ressource introuvable", 404, "aucune commune loos-en-gohelle", serde_json::Value::Null)
 );
 shared_response!(
     ServiceUnavailable,
-    "The database does not answer; retry after the delay given.",
+    "The database does not answer, or it cut the request off (it is shutting down, restarting or \
+    busy): retry after the delay given. A write's outcome is then unknown; retrying it with the \
+    same `Idempotency-Key` never does it twice.",
     example(
         "service-unavailable",
         "Service momentanément indisponible",
         503,
-        "the database does not answer; retry shortly",
+        "la base de données ne répond pas ; réessayez bientôt (une écriture rejouée avec la même Idempotency-Key n'est faite qu'une fois)",
         serde_json::Value::Null
     ),
     ("Retry-After", "Seconds to wait before retrying.")
@@ -202,7 +204,7 @@ shared_response!(
         "internal-error",
         "Erreur interne",
         500,
-        "an unexpected error occurred; quote the request id when reporting it",
+        "une erreur inattendue s'est produite ; citez l'identifiant de la requête en la signalant",
         serde_json::Value::Null
     )
 );
