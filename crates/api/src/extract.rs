@@ -102,7 +102,14 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 Vec::new(),
             ))
         }
-        Err(_) => Err(ApiError::Invalid(implication_domain::ValidationErrors(every_misfit::<T>(bytes)))),
+        Err(error) => {
+            let mut misfits = every_misfit::<T>(bytes);
+            if misfits.is_empty() {
+                // The bytes do not fit but their `Value` does (a key given twice): serde's own word.
+                misfits.push(misfit(&error.path().to_string(), &strip_position(&error.inner().to_string())));
+            }
+            Err(ApiError::Invalid(implication_domain::ValidationErrors(misfits)))
+        }
     }
 }
 
@@ -115,27 +122,32 @@ fn every_misfit<T: DeserializeOwned>(bytes: &[u8]) -> Vec<implication_domain::Fi
     for _ in 0..32 {
         let Err(error) = serde_path_to_error::deserialize::<_, T>(&value) else { break };
         let path: Vec<serde_path_to_error::Segment> = error.path().iter().cloned().collect();
-        let at = error.path().to_string();
         let message = strip_position(&error.inner().to_string());
-        let field = match (missing_field(&message), at.as_str()) {
-            (Some(missing), ".") => missing,
-            (Some(missing), parent) => format!("{parent}.{missing}"),
-            (None, _) => at,
-        };
-        if errors.iter().any(|e| e.field == field) {
+        let found = misfit(&error.path().to_string(), &message);
+        if errors.iter().any(|e| e.field == found.field) {
             break;
         }
         let mended = missing_field(&message).is_none() && mend(&mut value, &path, &message);
-        errors.push(implication_domain::FieldError::new(
-            field,
-            implication_domain::error::Code::InvalidType,
-            Message::new(message.clone(), serde_message_in_french(&message)),
-        ));
+        errors.push(found);
         if !mended {
             break;
         }
     }
     errors
+}
+
+/// The field error of serde's `message` at path `at` (a missing field is named by its own path).
+fn misfit(at: &str, message: &str) -> implication_domain::FieldError {
+    let field = match (missing_field(message), at) {
+        (Some(missing), ".") => missing,
+        (Some(missing), parent) => format!("{parent}.{missing}"),
+        (None, _) => at.to_owned(),
+    };
+    implication_domain::FieldError::new(
+        field,
+        implication_domain::error::Code::InvalidType,
+        Message::new(message.to_owned(), serde_message_in_french(message)),
+    )
 }
 
 /// Replaces the value at `path` by one of the type serde expected; `false` when there is none.
@@ -259,7 +271,11 @@ fn parse_if_match(value: &str) -> Option<Precondition> {
     }
     let versions = value
         .split(',')
-        .filter_map(|tag| tag.trim().strip_prefix('"')?.strip_suffix('"')?.parse::<i32>().ok())
+        .filter_map(|tag| {
+            // Strong comparison: the tag must be ours character for character (`"03"` is not `"3"`).
+            let inner = tag.trim().strip_prefix('"')?.strip_suffix('"')?;
+            inner.parse::<i32>().ok().filter(|version| version.to_string() == inner)
+        })
         .collect();
     Precondition::one_of(versions)
 }
@@ -308,12 +324,21 @@ mod tests {
     }
 
     #[test]
+    fn a_key_given_twice_is_named_even_though_its_value_fits() {
+        let body = br#"{"kind": "idea", "kind": "idea", "count": 1, "themes": []}"#;
+        let Err(ApiError::Invalid(errors)) = parse_json::<Submission>(body) else { panic!("refused") };
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
+        assert!(errors.0[0].message.en().contains("duplicate field"), "{errors:?}");
+    }
+
+    #[test]
     fn if_match_takes_a_star_a_tag_or_a_list_and_ignores_weak_and_foreign_tags() {
         assert_eq!(parse_if_match("*"), Some(Precondition::Any));
         assert_eq!(parse_if_match("\"3\""), Some(Precondition::at(3)));
         assert_eq!(parse_if_match("\"3\", W/\"4\", \"x\",\"5\""), Precondition::one_of(vec![3, 5]));
         assert_eq!(parse_if_match("W/\"3\""), None);
         assert_eq!(parse_if_match("3"), None);
+        assert_eq!(parse_if_match("\"03\", \"+3\""), None);
     }
     use serde::Deserialize;
 

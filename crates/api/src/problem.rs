@@ -247,7 +247,7 @@ impl ApiError {
                 format!("un corps de type {expected} est attendu"),
             ),
             ApiError::Duplicate { field } => {
-                Message::new(format!("{field} is already taken"), format!("{field} est déjà pris"))
+                Message::new(format!("{field} is already taken"), format!("« {field} » est déjà pris"))
             }
             ApiError::PreconditionFailed => Message::new(
                 "the resource changed since you read it: get it again, then retry with its new ETag",
@@ -262,8 +262,8 @@ impl ApiError {
                 format!("trop de tentatives ; réessayez dans {retry_after_secs} secondes"),
             ),
             ApiError::Unavailable => Message::new(
-                "the database does not answer; retry shortly (a write retried with the same Idempotency-Key is done once)",
-                "la base de données ne répond pas ; réessayez bientôt (une écriture rejouée avec la même Idempotency-Key n'est faite qu'une fois)",
+                "the database does not answer; retry shortly (a submission retried with the same Idempotency-Key is done once)",
+                "la base de données ne répond pas ; réessayez bientôt (un dépôt rejoué avec la même Idempotency-Key n'est fait qu'une fois)",
             ),
             ApiError::Internal(_) => Message::new(
                 "an unexpected error occurred; quote the request id when reporting it",
@@ -280,7 +280,7 @@ impl ApiError {
             ApiError::Duplicate { field } => vec![FieldError::new(
                 *field,
                 implication_domain::error::Code::Taken,
-                Message::new(format!("this {field} is already taken"), format!("ce {field} est déjà pris")),
+                Message::new(format!("this {field} is already taken"), format!("« {field} » est déjà pris")),
             )],
             _ => Vec::new(),
         }

@@ -103,9 +103,9 @@ shared_response!(
         "duplicate",
         "Déjà existant",
         409,
-        "email est déjà pris",
+        "« email » est déjà pris",
         json!([
-            { "field": "email", "code": "taken", "message": "ce email est déjà pris" }
+            { "field": "email", "code": "taken", "message": "« email » est déjà pris" }
         ])
     )
 );
@@ -186,13 +186,13 @@ shared_response!(
 shared_response!(
     ServiceUnavailable,
     "The database does not answer, or it cut the request off (it is shutting down, restarting or \
-    busy): retry after the delay given. A write's outcome is then unknown; retrying it with the \
-    same `Idempotency-Key` never does it twice.",
+    busy): retry after the delay given. A write's outcome is then unknown: an operation that takes an \
+    `Idempotency-Key` (a request's submission) retried with the same key is never done twice.",
     example(
         "service-unavailable",
         "Service momentanément indisponible",
         503,
-        "la base de données ne répond pas ; réessayez bientôt (une écriture rejouée avec la même Idempotency-Key n'est faite qu'une fois)",
+        "la base de données ne répond pas ; réessayez bientôt (un dépôt rejoué avec la même Idempotency-Key n'est fait qu'une fois)",
         serde_json::Value::Null
     ),
     ("Retry-After", "Seconds to wait before retrying.")

@@ -57,7 +57,7 @@ impl Resource {
             Resource::Account => ("no such account here", "aucun compte de cet identifiant ici"),
             Resource::Client => ("no such client here", "aucun client de cet identifiant ici"),
             Resource::Delegation => ("no such delegation here", "aucune délégation de ce code ici"),
-            Resource::Municipality => ("no such municipality", "aucune commune de ce nom"),
+            Resource::Municipality => ("no such municipality", "aucune commune de cet identifiant"),
             Resource::Request => ("no such request here", "aucune demande de cet identifiant ici"),
             Resource::Service => ("no such service here", "aucun service de ce code ici"),
             Resource::Theme => ("no such theme here", "aucun thème de ce code ici"),

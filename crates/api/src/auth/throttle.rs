@@ -63,18 +63,29 @@ impl Throttle {
         entry.1 += 1;
     }
 
-    /// Forgets finished windows; when that is not enough, the oldest tenth of the running ones
-    /// (the nearest to their end), so that a new key always has room.
+    /// Forgets finished windows; when that leaves more than nine tenths of the capacity, the
+    /// running windows with the fewest events down to nine tenths: a flood of made-up keys (one
+    /// event each) goes first, and an account under attack (many events) keeps its count. The
+    /// next sweep is at least a tenth of the capacity away, so sweeping costs a constant per event.
     fn sweep(&self, counts: &mut Counts, now: Instant) {
         counts.by_key.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        if counts.by_key.len() >= self.capacity {
-            let mut starts: Vec<Instant> = counts.by_key.values().map(|(start, _)| *start).collect();
-            let cut = starts.len() / 10;
-            let (_, oldest_kept, _) = starts.select_nth_unstable(cut);
-            let oldest_kept = *oldest_kept;
-            counts.by_key.retain(|_, (start, _)| *start >= oldest_kept);
+        let keep = self.capacity - self.capacity / 10;
+        if counts.by_key.len() > keep {
+            let mut events: Vec<u32> = counts.by_key.values().map(|(_, count)| *count).collect();
+            let cut = events.len() - keep;
+            let (_, fewest_kept, _) = events.select_nth_unstable(cut);
+            let fewest_kept = *fewest_kept;
+            let mut to_drop = cut;
+            counts.by_key.retain(|_, (_, count)| {
+                let drop = to_drop > 0 && *count <= fewest_kept;
+                to_drop -= usize::from(drop);
+                !drop
+            });
         }
         counts.sweep_at = (counts.by_key.len() * 2).clamp(1_000.min(self.capacity), self.capacity);
+        if counts.sweep_at - counts.by_key.len() < self.capacity / 10 {
+            counts.sweep_at = self.capacity;
+        }
     }
 
     /// Checks then counts: for limits on every attempt (not only failures).
@@ -126,6 +137,9 @@ mod tests {
         for _ in 0..5 {
             throttle.record("victim");
         }
-        assert!(throttle.check("victim").is_err(), "a running window is still enforced");
+        for i in 50_000..100_000 {
+            throttle.record(&format!("made-up-{i}@example.org"));
+        }
+        assert!(throttle.check("victim").is_err(), "a flood of new keys does not reset an account under attack");
     }
 }

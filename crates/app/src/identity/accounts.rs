@@ -189,11 +189,16 @@ pub async fn update_member(
     }
     let current =
         store::find_member(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound(Resource::Account))?;
+    // The mayor rule is decided on what was loaded: the write is guarded by that version, so that
+    // a condition admitting several (`*`, a list) cannot apply it to another state.
+    if !expected.admits(current.version) {
+        return Err(UseCaseError::Stale);
+    }
     let mayor = mayor_after_change(current.role, current.mayor, role, update.mayor)
         .map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))?;
     let changes =
         MemberChanges { role, active: update.active, display_name: display_name.flatten().map(Some), services, mayor };
-    store::update_member(db, municipality.id, id, &expected, changes)
+    store::update_member(db, municipality.id, id, &Precondition::at(current.version), changes)
         .await?
         .ok_or(UseCaseError::NotFound(Resource::Account))
 }
@@ -213,7 +218,7 @@ pub async fn register(
         errors.push(FieldError::new(
             "municipality",
             implication_domain::identity::Code::UnknownMunicipality,
-            Message::new("no such municipality", "aucune commune de ce nom"),
+            Message::new("no such municipality", "aucune commune de cet identifiant"),
         ));
     }
     let (Some(email), Some(password), Some(display_name), Some(town)) = (email, password, display_name, town) else {

@@ -72,8 +72,13 @@ pub async fn update(
         None
     };
     errors.into_result()?;
+    // The settings left out are `current`'s: the write is guarded by its version, so that a
+    // condition admitting several (`*`, a list) cannot revert a concurrent change to them.
+    if !expected.admits(current.version) {
+        return Err(UseCaseError::Stale);
+    }
     let changes = MunicipalityChanges { name, population, settings };
-    store::update(db, current.slug.as_str(), &expected, changes)
+    store::update(db, current.slug.as_str(), &Precondition::at(current.version), changes)
         .await?
         .ok_or(UseCaseError::NotFound(Resource::Municipality))
 }

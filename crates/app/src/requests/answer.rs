@@ -29,7 +29,7 @@ pub(super) fn refused(refusal: AnswerRefusal) -> UseCaseError {
     match refusal {
         AnswerRefusal::NotAPerson => UseCaseError::Forbidden(Message::new(
             "only staff answer requests",
-            "seuls les agents répondent aux demandes",
+            "seul le personnel de la commune répond aux demandes",
         )),
         AnswerRefusal::Invalid(errors) => UseCaseError::Invalid(errors),
     }

@@ -454,7 +454,7 @@ fn intake_channel(errors: &mut ValidationErrors, submitter: &Submitter, asked: O
                 crate::requests::Code::NotAllowed,
                 Message::new(
                     format!("only staff set the channel: this submission's channel is {imposed}"),
-                    format!("seuls les agents fixent le canal : celui de ce dépôt est {imposed}"),
+                    format!("seul le personnel fixe le canal : celui de ce dépôt est {imposed}"),
                 ),
             ));
             None
@@ -490,7 +490,7 @@ pub(super) fn intake_date(
                 crate::requests::Code::NotAllowed,
                 Message::new(
                     "only staff date a request: it is received today",
-                    "seuls les agents datent une demande : elle est reçue aujourd'hui",
+                    "seul le personnel date une demande : elle est reçue aujourd'hui",
                 ),
             ));
             today

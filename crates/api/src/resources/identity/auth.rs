@@ -178,8 +178,13 @@ async fn password_grant(
             Message::new("the email or password is wrong", "l'adresse électronique ou le mot de passe est erroné"),
         )
     };
+    // Counted by account only for what can be an account (an email: at most 254 bytes), so that
+    // a made-up username of any length is not kept; the address's own limit still counts it.
     let account_key = username.trim().to_lowercase();
-    auth.failures_by_account.check(&account_key).map_err(ApiError::too_many)?;
+    let account_key = Email::parse("username", &account_key).is_ok().then_some(account_key);
+    if let Some(key) = &account_key {
+        auth.failures_by_account.check(key).map_err(ApiError::too_many)?;
+    }
     auth.failures_by_address.check(address).map_err(ApiError::too_many)?;
 
     let found = match Email::parse("username", &username) {
@@ -197,12 +202,16 @@ async fn password_grant(
     let account = match found {
         Some((account, _)) if matches && account.active => account,
         _ => {
-            auth.failures_by_account.record(&account_key);
+            if let Some(key) = &account_key {
+                auth.failures_by_account.record(key);
+            }
             auth.failures_by_address.record(address);
             return Err(wrong());
         }
     };
-    auth.failures_by_account.reset(&account_key);
+    if let Some(key) = &account_key {
+        auth.failures_by_account.reset(key);
+    }
 
     let memberships = accounts::memberships(db, account.id).await?;
     let subject = choose_subject(&memberships, account.platform_admin, asked.as_ref()).map_err(subject_error)?;

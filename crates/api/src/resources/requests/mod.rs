@@ -449,14 +449,14 @@ async fn with_routing(
         None if req.headers().contains_key(header::AUTHORIZATION) => {
             return Err(ApiError::Forbidden(Message::new(
                 "assigned_to, routed_service and routed_delegation are for the municipality's staff",
-                "assigned_to, routed_service et routed_delegation sont réservés aux agents de la commune",
+                "assigned_to, routed_service et routed_delegation sont réservés au personnel de la commune",
             )));
         }
         None => {
             return Err(ApiError::unauthorized(
                 Message::new(
                     "sign in as staff to filter by routing",
-                    "connectez-vous comme agent pour filtrer sur l'orientation",
+                    "connectez-vous comme membre du personnel pour filtrer sur l'orientation",
                 ),
                 false,
             ));
