@@ -94,6 +94,19 @@ async fn demo_fresh_starts_over_where_demo_keeps_what_the_database_holds() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_fresh_deletes_the_file_sqlx_opens_even_when_its_url_is_percent_encoded() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}/my%20demo.db", dir.path().display());
+    let config = config("127.0.0.1:0", &url);
+    let started = startup::start(&config, Demo::Load).await.expect("serve --demo starts");
+    started.db.close().await;
+    assert!(dir.path().join("my demo.db").exists(), "sqlx decodes the path");
+    let fresh = startup::start(&config, Demo::Fresh).await.expect("serve --demo --fresh starts");
+    assert_eq!(fresh.demo_created, ["loos-en-gohelle", "grenay"], "--fresh deleted the database first");
+    fresh.db.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_fresh_is_refused_on_postgresql_before_anything_else() {
     // Even with a busy address: the refusal comes first, and no connection is tried.
     let busy = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");

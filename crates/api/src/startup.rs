@@ -97,7 +97,14 @@ fn fresh_target(config: &Config) -> anyhow::Result<Option<PathBuf>> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     let in_memory = path.is_empty() || path == ":memory:" || query.split('&').any(|p| p == "mode=memory");
-    Ok((!in_memory).then(|| PathBuf::from(path)))
+    if in_memory {
+        return Ok(None);
+    }
+    // The file sqlx opens: it percent-decodes the path (`my%20db.db` is `my db.db`).
+    let options =
+        <implication_storage::sea_orm::sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(url)
+            .map_err(|e| anyhow::anyhow!("{} is not a SQLite database URL: {e}", config.database_url.redacted()))?;
+    Ok(Some(options.get_filename().to_path_buf()))
 }
 
 /// Deletes a SQLite database with its journal files; a missing file is already fresh.

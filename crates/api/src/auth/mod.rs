@@ -77,9 +77,20 @@ impl AuthState {
     pub fn client_address(&self, req: &HttpRequest) -> String {
         let info = req.connection_info();
         let address = if self.trust_forwarded_for { info.realip_remote_addr() } else { info.peer_addr() };
-        // Without the port: one machine is one address.
-        address.map(|a| a.rsplit_once(':').map_or(a, |(host, _)| host).to_owned()).unwrap_or_default()
+        address.map(without_port).unwrap_or_default()
     }
+}
+
+/// An address without its port, so that one machine is one key: `203.0.113.7:5000`,
+/// `[2001:db8::1]:5000` and a bare `2001:db8::1` (as `X-Forwarded-For` gives it) all name the host.
+fn without_port(address: &str) -> String {
+    if let Ok(ip) = address.parse::<std::net::IpAddr>() {
+        return ip.to_string();
+    }
+    if let Ok(socket) = address.parse::<std::net::SocketAddr>() {
+        return socket.ip().to_string();
+    }
+    address.rsplit_once(':').map_or(address, |(host, _)| host).to_owned()
 }
 
 type Boxed<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
@@ -323,5 +334,20 @@ impl FromRequest for Visitor {
             })?;
             Ok(Visitor { standing: Standing::of(principal.as_ref(), &municipality.slug), municipality })
         })
+    }
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::without_port;
+
+    #[test]
+    fn one_host_is_one_key_with_or_without_a_port_in_ipv4_and_ipv6() {
+        assert_eq!(without_port("203.0.113.7:5000"), "203.0.113.7");
+        assert_eq!(without_port("203.0.113.7"), "203.0.113.7");
+        assert_eq!(without_port("[2001:db8::1]:5000"), "2001:db8::1");
+        assert_eq!(without_port("2001:db8::1"), "2001:db8::1");
+        assert_ne!(without_port("2001:db8::1"), without_port("2001:db8::2"));
+        assert_eq!(without_port("proxy.example:80"), "proxy.example");
     }
 }
