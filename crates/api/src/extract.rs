@@ -68,6 +68,47 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
+/// An object, and only an object: serde's derive also reads a struct from an array (its fields
+/// in order, so `"settings": [30, 15]`, or `[]` as every field absent), which the contract
+/// refuses. The object's own fields go through as they would (their paths are kept).
+#[derive(Debug)]
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Only<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Only<T> {
+            type Value = Object<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Object)
+            }
+        }
+        deserializer.deserialize_any(Only(std::marker::PhantomData))
+    }
+}
+
+/// `#[serde(default, deserialize_with = "object")]` for an `Option` of an object.
+pub fn object<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
+    Option::<Object<T>>::deserialize(deserializer).map(|found| found.map(|Object(value)| value))
+}
+
+/// `#[serde(default, deserialize_with = "object_or_default")]` for an object that may be absent.
+pub fn object_or_default<'de, D: serde::Deserializer<'de>, T: Deserialize<'de> + Default>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    object(deserializer).map(Option::unwrap_or_default)
+}
+
+/// `#[serde(default, deserialize_with = "objects")]` for a list of objects.
+pub fn objects<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+    Vec::<Object<T>>::deserialize(deserializer).map(|items| items.into_iter().map(|Object(value)| value).collect())
+}
+
 /// The configured body limit, for error messages.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);
@@ -90,8 +131,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     }
     let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize(deserializer) {
-        Ok(parsed) => Ok(parsed),
+    // Every body of this API is an object.
+    match serde_path_to_error::deserialize::<_, Object<T>>(deserializer) {
+        Ok(Object(parsed)) => Ok(parsed),
         Err(error) if error.inner().is_syntax() || error.inner().is_eof() => {
             let inner = error.into_inner();
             Err(ApiError::malformed(
@@ -120,7 +162,7 @@ fn every_misfit<T: DeserializeOwned>(bytes: &[u8]) -> Vec<implication_domain::Fi
     let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(bytes) else { return Vec::new() };
     let mut errors: Vec<implication_domain::FieldError> = Vec::new();
     for _ in 0..32 {
-        let Err(error) = serde_path_to_error::deserialize::<_, T>(&value) else { break };
+        let Err(error) = serde_path_to_error::deserialize::<_, Object<T>>(&value) else { break };
         let path: Vec<serde_path_to_error::Segment> = error.path().iter().cloned().collect();
         let message = strip_position(&error.inner().to_string());
         let found = misfit(&error.path().to_string(), &message);
@@ -321,6 +363,28 @@ mod tests {
         fields.sort_unstable();
         assert_eq!(fields, ["themes[1]", "title"]);
         assert!(parse_json::<serde_json::Value>(br#"{"note": "\\u0000 is text"}"#).is_ok());
+    }
+
+    #[test]
+    fn an_array_is_no_object_at_the_top_nor_in_a_field() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Settings {
+            days: Option<u16>,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Body {
+            #[serde(default, deserialize_with = "object")]
+            settings: Option<Settings>,
+        }
+        assert!(parse_json::<Body>(br#"{"settings": {"days": 3}}"#).is_ok_and(|b| b.settings.is_some()));
+        assert!(parse_json::<Body>(br#"{"settings": null}"#).is_ok_and(|b| b.settings.is_none()));
+        let Err(ApiError::Invalid(errors)) = parse_json::<Body>(br#"{"settings": [3]}"#) else { panic!("refused") };
+        assert_eq!(errors.0[0].field, "settings");
+        let Err(ApiError::Invalid(errors)) = parse_json::<Body>(br#"{"settings": {"days": "x"}}"#) else { panic!() };
+        assert_eq!(errors.0[0].field, "settings.days", "the object's own fields keep their path");
+        assert!(matches!(parse_json::<Body>(b"[]"), Err(ApiError::Invalid(_))), "a body is an object");
     }
 
     #[test]

@@ -206,6 +206,7 @@ pub struct MunicipalityInput {
     #[schema(example = 6900, minimum = 0, maximum = 100_000_000)]
     #[serde(deserialize_with = "whole_number")]
     pub population: i64,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub settings: Option<SettingsInput>,
     /// Names of its neighbourhoods.
     #[schema(example = json!(["Centre-ville", "Quartier Nord"]), max_items = 200)]
@@ -226,6 +227,7 @@ pub struct MunicipalityUpdate {
     #[schema(minimum = 0, maximum = 100_000_000)]
     #[serde(default, deserialize_with = "optional_whole_number")]
     pub population: Option<i64>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub settings: Option<SettingsInput>,
 }
 

@@ -14,6 +14,13 @@ fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> R
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// [`present`], for an object (see [`crate::extract::Object`]).
+fn present_object<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    crate::extract::object(deserializer).map(Some)
+}
+
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PointInput {
@@ -34,6 +41,7 @@ pub struct LocationInput {
         pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$"
     )]
     pub address: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub point: Option<PointInput>,
 }
 
@@ -104,7 +112,9 @@ pub struct RequestInput {
     /// A neighbourhood code of the municipality.
     #[schema(example = "cite-5", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub neighbourhood: Option<String>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub location: Option<LocationInput>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub requester: Option<RequesterInput>,
     /// The requester's consent to the processing of their personal data: required (true) when
     /// a name or contact is given.
@@ -154,10 +164,10 @@ pub struct RequestPatch {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub neighbourhood: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     #[schema(value_type = Option<LocationInput>)]
     pub location: Option<Option<LocationInput>>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "present_object")]
     #[schema(value_type = Option<RequesterInput>)]
     pub requester: Option<Option<RequesterInput>>,
     /// Consent given (true) or withdrawn (false: then remove the requester's personal data too).

@@ -69,9 +69,13 @@ pub struct PrerequisiteInput {
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EligibilityInput {
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub general_interest: Option<PrerequisiteInput>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub public_domain: Option<PrerequisiteInput>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub living_environment: Option<PrerequisiteInput>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
     pub citizen_delivery: Option<PrerequisiteInput>,
 }
 
@@ -108,7 +112,7 @@ pub struct QualificationDocument {
     )]
     pub requester_interest: Option<String>,
     /// At most 50.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::objects")]
     #[schema(max_items = 50)]
     pub stakeholders: Vec<StakeholderInput>,
     pub competence: Option<wire::Competence>,
@@ -131,10 +135,10 @@ pub struct QualificationDocument {
     /// A neighbourhood code: it becomes the request's neighbourhood.
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub neighbourhood: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::object_or_default")]
     pub routing: RoutingInput,
     pub recommended_level: Option<wire::ParticipationLevel>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::object_or_default")]
     pub fifty_fifty_eligibility: EligibilityInput,
 }
 
