@@ -380,3 +380,78 @@ async fn an_array_where_the_contract_wants_an_object_is_refused_and_nothing_is_c
     let whole = app.authed(Method::POST, "/v1/municipalities", &platform).json(&json!([])).send().await.unwrap();
     problem(whole, 422).await;
 }
+
+/// Every field the contract types as an object (at any depth, and the items of a list of
+/// objects), in every JSON body: given an array instead, never accepted. A new input struct that
+/// forgets `extract::object` fails here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_object_field_of_the_contract_accepts_an_array() {
+    let app = spawn_demo_app().await;
+    let platform = app.login("platform@implication.demo").await;
+    let contract: Value = serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap();
+    let real = real_path_values(&app, &platform).await;
+    let mut accepted = Vec::new();
+    let mut tried = 0;
+    for (template, item) in contract["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(media) = operation["requestBody"]["content"].get("application/json") else { continue };
+            let mut path = template.clone();
+            for (name, value) in &real {
+                path = path.replace(&format!("{{{name}}}"), value);
+            }
+            for (field, is_list) in object_fields(&contract, &media["schema"], &mut Vec::new()) {
+                let mut body = media["example"].clone();
+                let mut at = &mut body;
+                for key in &field {
+                    at = at.as_object_mut().unwrap().entry(key.clone()).or_insert(json!({}));
+                    if !at.is_object() {
+                        *at = json!({});
+                    }
+                }
+                *at = if is_list { json!([[]]) } else { json!([]) };
+                let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let sent = app.authed(method.clone(), &path, &platform).header("If-Match", "*").json(&body);
+                let status = sent.send().await.unwrap().status();
+                tried += 1;
+                if status.is_success() {
+                    accepted.push(format!("{method} {template}: {} = an array, answered {status}", field.join(".")));
+                }
+            }
+        }
+    }
+    assert!(tried >= 10, "only {tried} object fields found");
+    assert!(accepted.is_empty(), "{}", accepted.join("\n"));
+}
+
+/// The schema's fields that hold an object (`true`: a list of objects), depth first.
+fn object_fields(contract: &Value, schema: &Value, at: &mut Vec<String>) -> Vec<(Vec<String>, bool)> {
+    let resolve = |schema: &Value| -> Value {
+        let mut schema = schema.clone();
+        for _ in 0..4 {
+            if let Some(reference) = schema["$ref"].as_str() {
+                schema = contract.pointer(reference.trim_start_matches('#')).cloned().unwrap_or_default();
+            } else if let Some(member) = ["oneOf", "anyOf"]
+                .iter()
+                .find_map(|k| schema[*k].as_array().and_then(|all| all.iter().find(|m| m["type"] != "null")).cloned())
+            {
+                schema = member;
+            } else {
+                break;
+            }
+        }
+        schema
+    };
+    let mut found = Vec::new();
+    for (name, property) in resolve(schema)["properties"].as_object().into_iter().flatten() {
+        let property = resolve(property);
+        at.push(name.clone());
+        if property["properties"].is_object() {
+            found.push((at.clone(), false));
+            found.extend(object_fields(contract, &property, at));
+        } else if resolve(&property["items"])["properties"].is_object() {
+            found.push((at.clone(), true));
+        }
+        at.pop();
+    }
+    found
+}
