@@ -280,6 +280,11 @@ async fn tokens(app: &TestApp) -> Vec<Option<String>> {
 
 /// The status `row` answers with `token`.
 async fn send(app: &TestApp, row: &Row, token: Option<&str>) -> u16 {
+    request(app, row, token).send().await.unwrap().status().as_u16()
+}
+
+/// What `row` sends, with `token`.
+fn request(app: &TestApp, row: &Row, token: Option<&str>) -> reqwest::RequestBuilder {
     let mut request = app.client.request(row.method.clone(), app.url(&row.path));
     if let Some(token) = token {
         request = request.bearer_auth(token);
@@ -292,7 +297,7 @@ async fn send(app: &TestApp, row: &Row, token: Option<&str>) -> u16 {
     if row.if_match {
         request = request.header("If-Match", "\"0\"");
     }
-    request.send().await.unwrap().status().as_u16()
+    request
 }
 
 /// What an operation's `security` says of tokens.
@@ -412,19 +417,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let mut mismatches = Vec::new();
     for row in &rows {
         for (i, token) in tokens.iter().enumerate() {
-            let mut request = app.client.request(row.method.clone(), app.url(&row.path));
-            if let Some(token) = token {
-                request = request.bearer_auth(token);
-            }
-            request = match &row.body {
-                Body::None => request,
-                Body::Json(body) => request.json(body),
-                Body::Form(form) => request.form(form),
-            };
-            if row.if_match {
-                request = request.header("If-Match", "\"0\"");
-            }
-            let response = request.send().await.unwrap();
+            let response = request(&app, row, token.as_deref()).send().await.unwrap();
             mismatches.extend(security_header_problems(row, token.is_some(), &response, CALLERS[i]));
             let status = response.status().as_u16();
             if status != row.expected[i] {

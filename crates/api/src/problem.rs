@@ -4,7 +4,7 @@
 use crate::context::RequestContext;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
-use implication_app::UseCaseError;
+use implication_app::{Resource, UseCaseError};
 use implication_domain::requests::lifecycle::TransitionRefusal;
 use implication_domain::vocabulary::RequestStatus;
 use implication_domain::{FieldError, Language, Message, ValidationErrors};
@@ -165,13 +165,15 @@ impl ApiError {
         ApiError::OAuth { error, description, choices: Vec::new() }
     }
 
-    /// 404, for anything this caller cannot see (never saying whether it exists elsewhere).
-    pub fn not_found(en: &'static str, fr: &'static str) -> Self {
-        ApiError::NotFound(Message::new(en, fr))
+    /// 404 for `resource`, in the words of the use cases' own (`Resource::not_found`): the same
+    /// whether it does not exist or is another municipality's.
+    pub fn no(resource: Resource) -> Self {
+        ApiError::NotFound(resource.not_found())
     }
 
-    pub fn forbidden(en: &'static str, fr: &'static str) -> Self {
-        ApiError::Forbidden(Message::new(en, fr))
+    /// 404 for a municipality slug that names none (municipalities are public: it may say so).
+    pub fn no_municipality(slug: &str) -> Self {
+        ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
     }
 
     pub fn too_many(retry_after: std::time::Duration) -> Self {
@@ -399,7 +401,7 @@ impl From<StorageError> for ApiError {
 impl From<UseCaseError> for ApiError {
     fn from(err: UseCaseError) -> Self {
         match err {
-            UseCaseError::NotFound(what) => ApiError::NotFound(what.not_found()),
+            UseCaseError::NotFound(what) => ApiError::no(what),
             UseCaseError::Stale => ApiError::PreconditionFailed,
             UseCaseError::Invalid(errors) => ApiError::Invalid(errors),
             UseCaseError::Refused(refusal) => transition_refused(refusal),

@@ -17,4 +17,4 @@ mod error;
 pub mod identity;
 pub mod requests;
 
-pub use error::UseCaseError;
+pub use error::{Resource, UseCaseError};

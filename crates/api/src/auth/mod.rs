@@ -20,6 +20,7 @@ use crate::problem::ApiError;
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
+use implication_app::Resource;
 use implication_domain::Message;
 use implication_domain::Municipality;
 use implication_domain::identity::{Decision, Principal, Requirement, Scope, Standing, decide, is_platform_admin};
@@ -275,9 +276,8 @@ impl<R: Need + 'static> FromRequest for InMunicipality<R> {
             let Authenticated(principal) = authenticated.await?;
             let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
             let db = db?;
-            let municipality = municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| {
-                ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
-            })?;
+            let municipality =
+                municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| ApiError::no_municipality(&slug))?;
             match decide(&principal, &municipality.slug, R::REQUIREMENT) {
                 Decision::Allowed => Ok(InMunicipality { principal, municipality, need: PhantomData }),
                 Decision::Hidden => Err(ApiError::NotFound(hidden)),
@@ -292,21 +292,22 @@ impl<R: Need + 'static> FromRequest for InMunicipality<R> {
 
 /// The 404 of another municipality's resource, in the words of an unknown one of the caller's
 /// own (after the route's last parameter): municipalities are public, and "no municipality …"
-/// would say that the town, not the resource, is what is missing. (The same words as each
-/// resource's own 404: `tests/api/first_hour.rs` compares them.)
+/// would say that the town, not the resource, is what is missing. (`Resource::not_found` is every
+/// resource's own 404 too: `tests/api/first_hour.rs` compares them.)
 fn hidden_detail(pattern: Option<&str>) -> Message {
     let resource = pattern.and_then(|p| {
         p.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).rfind(|n| *n != "municipality")
     });
-    match resource {
-        Some("request") => Message::new("no such request here", "aucune demande de cet identifiant ici"),
-        Some("account") => Message::new("no such account here", "aucun compte de cet identifiant ici"),
-        Some("client") => Message::new("no such client here", "aucun client de cet identifiant ici"),
-        Some("service") => Message::new("no such service here", "aucun service de ce code ici"),
-        Some("delegation") => Message::new("no such delegation here", "aucune délégation de ce code ici"),
-        Some("theme") => Message::new("no such theme here", "aucun thème de ce code ici"),
-        _ => Message::new("no resource at this address", "aucune ressource à cette adresse"),
-    }
+    let resource = match resource {
+        Some("request") => Resource::Request,
+        Some("account") => Resource::Account,
+        Some("client") => Resource::Client,
+        Some("service") => Resource::Service,
+        Some("delegation") => Resource::Delegation,
+        Some("theme") => Resource::Theme,
+        _ => return Message::new("no resource at this address", "aucune ressource à cette adresse"),
+    };
+    resource.not_found()
 }
 
 /// Anyone, in the municipality of the path (404 when there is none), with what they are there:
@@ -329,9 +330,8 @@ impl FromRequest for Visitor {
             let Caller(principal) = caller.await?;
             let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
             let db = db?;
-            let municipality = municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| {
-                ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
-            })?;
+            let municipality =
+                municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| ApiError::no_municipality(&slug))?;
             Ok(Visitor { standing: Standing::of(principal.as_ref(), &municipality.slug), municipality })
         })
     }

@@ -218,7 +218,7 @@ pub async fn register(
         errors.push(FieldError::new(
             "municipality",
             implication_domain::identity::Code::UnknownMunicipality,
-            Message::new("no such municipality", "aucune commune de cet identifiant"),
+            Resource::Municipality.not_found(),
         ));
     }
     let (Some(email), Some(password), Some(display_name), Some(town)) = (email, password, display_name, town) else {

@@ -16,7 +16,6 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::accounts::{self as usecases, MemberDraft, MemberUpdate};
 use implication_domain::AccountId;
-use implication_domain::Message;
 use implication_domain::identity::MunicipalAccount;
 use implication_storage::{Database, identity::accounts};
 use serde::{Deserialize, Serialize};
@@ -312,5 +311,5 @@ fn parse_account_id(raw: &str) -> Result<AccountId, ApiError> {
 }
 
 fn no_account() -> ApiError {
-    ApiError::NotFound(Message::new("no such account here", "aucun compte de cet identifiant ici"))
+    ApiError::no(implication_app::Resource::Account)
 }

@@ -15,7 +15,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::clients::{self as usecases, ClientDraft, ClientUpdate as ClientUpdateDraft};
-use implication_domain::Message;
 use implication_domain::identity::MachineClient;
 use implication_storage::{Database, identity::clients};
 use serde::{Deserialize, Serialize};
@@ -307,5 +306,5 @@ pub async fn rotate_client_secret(
 }
 
 fn no_client() -> ApiError {
-    ApiError::NotFound(Message::new("no such client here", "aucun client de cet identifiant ici"))
+    ApiError::no(implication_app::Resource::Client)
 }

@@ -17,7 +17,6 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::services as usecases;
 use implication_domain::AccountId;
-use implication_domain::Message;
 use implication_domain::identity::Delegation;
 use implication_storage::{Database, identity::services};
 use serde::{Deserialize, Serialize};
@@ -244,5 +243,5 @@ pub async fn update_delegation(
 }
 
 fn no_delegation() -> ApiError {
-    ApiError::NotFound(Message::new("no such delegation here", "aucune délégation de ce code ici"))
+    ApiError::no(implication_app::Resource::Delegation)
 }

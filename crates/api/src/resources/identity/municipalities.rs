@@ -14,7 +14,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::municipalities::{self as usecases, MunicipalityUpdate as UpdateDraft};
-use implication_domain::Message;
 use implication_domain::Municipality;
 use implication_domain::identity::municipality::MunicipalityDraft;
 use implication_storage::{Database, identity::municipalities};
@@ -99,9 +98,7 @@ pub struct MunicipalityPage {
 
 /// The municipality named by a path, or 404.
 pub(crate) async fn find_municipality(db: &Database, slug: &str) -> Result<Municipality, ApiError> {
-    municipalities::find_by_slug(db, slug).await?.ok_or_else(|| {
-        ApiError::NotFound(Message::new(format!("no municipality {slug}"), format!("aucune commune {slug}")))
-    })
+    municipalities::find_by_slug(db, slug).await?.ok_or_else(|| ApiError::no_municipality(slug))
 }
 
 /// List municipalities

@@ -248,5 +248,5 @@ pub async fn update_service(
 }
 
 fn no_service() -> ApiError {
-    ApiError::NotFound(Message::new("no such service here", "aucun service de ce code ici"))
+    ApiError::no(implication_app::Resource::Service)
 }

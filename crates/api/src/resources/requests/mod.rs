@@ -69,7 +69,7 @@ use views::{
 };
 
 pub(crate) fn no_request() -> ApiError {
-    ApiError::NotFound(Message::new("no such request here", "aucune demande de cet identifiant ici"))
+    ApiError::no(implication_app::Resource::Request)
 }
 
 /// The id in a path; 404 for one that is not an id (it names no request).

@@ -19,7 +19,6 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::requests::themes as usecases;
-use implication_domain::Message;
 use implication_domain::requests::theme::Theme;
 use implication_storage::{Database, requests::themes};
 use serde::{Deserialize, Serialize};
@@ -129,7 +128,7 @@ fn respond(theme: &Theme, status: StatusCode) -> HttpResponse {
 }
 
 fn no_theme() -> ApiError {
-    ApiError::NotFound(Message::new("no such theme here", "aucun thème de ce code ici"))
+    ApiError::no(implication_app::Resource::Theme)
 }
 
 /// Get a theme
