@@ -120,13 +120,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let fields =
             serde_json::from_slice::<serde_json::Value>(bytes).map(|v| fields_with_nul(&v, "")).unwrap_or_default();
         if !fields.is_empty() {
-            let errors = fields.into_iter().map(|field| {
-                implication_domain::FieldError::new(
-                    field,
-                    implication_domain::error::Code::InvalidCharacters,
-                    Message::new("must not contain a NUL character", "ne doit pas contenir de caractère NUL"),
-                )
-            });
+            let errors = fields.into_iter().map(holds_nul);
             return Err(ApiError::Invalid(implication_domain::ValidationErrors(errors.collect())));
         }
     }
@@ -248,6 +242,15 @@ fn serde_message_in_french(message: &str) -> String {
             .replace(" or ", " ou "),
         None => format!("valeur invalide ({message})"),
     }
+}
+
+/// The field error of a value holding a NUL character, wherever it was found.
+pub(crate) fn holds_nul(field: impl Into<String>) -> implication_domain::FieldError {
+    implication_domain::FieldError::new(
+        field,
+        implication_domain::error::Code::InvalidCharacters,
+        Message::new("must not contain a NUL character", "ne doit pas contenir de caractère NUL"),
+    )
 }
 
 /// The paths (`requester.name`, `themes[0]`) of the strings, and object keys, holding a NUL.

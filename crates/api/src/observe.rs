@@ -78,10 +78,7 @@ pub async fn observe(
 /// is then no resource (404); a query names the parameter (400).
 fn refused_input(req: &ServiceRequest) -> Option<ApiError> {
     if req.uri().path().contains("%00") {
-        return Some(ApiError::NotFound(Message::new(
-            "no resource at this address",
-            "aucune ressource à cette adresse",
-        )));
+        return Some(ApiError::nowhere());
     }
     if !req.query_string().contains("%00") {
         return None;
@@ -90,13 +87,7 @@ fn refused_input(req: &ServiceRequest) -> Option<ApiError> {
     let errors: Vec<FieldError> = pairs
         .iter()
         .filter(|(name, value)| name.contains('\0') || value.contains('\0'))
-        .map(|(name, _)| {
-            FieldError::new(
-                name.replace('\0', "\u{fffd}"),
-                implication_domain::error::Code::InvalidCharacters,
-                Message::new("must not contain a NUL character", "ne doit pas contenir de caractère NUL"),
-            )
-        })
+        .map(|(name, _)| crate::extract::holds_nul(name.replace('\0', "\u{fffd}")))
         .collect();
     (!errors.is_empty()).then(|| {
         ApiError::malformed(
@@ -150,7 +141,7 @@ fn as_problem_if_error(response: ServiceResponse<BoxBody>) -> ServiceResponse<Bo
         .filter_map(|name| response.headers().get(&name).map(|v| (name, v.clone())))
         .collect();
     let problem = match status.as_u16() {
-        404 => ApiError::NotFound(Message::new("no resource at this address", "aucune ressource à cette adresse")),
+        404 => ApiError::nowhere(),
         _ => ApiError::Other(status, Message::new(detail, format!("erreur HTTP {}", status.as_u16()))),
     };
     let mut replaced = problem.error_response();

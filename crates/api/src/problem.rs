@@ -136,6 +136,11 @@ pub enum ApiError {
     Other(StatusCode, Message),
 }
 
+/// The words of [`ApiError::nowhere`].
+pub(crate) fn nothing_here() -> Message {
+    Message::new("no resource at this address", "aucune ressource à cette adresse")
+}
+
 /// A kind of problem: its status, type URI and titles.
 struct Kind {
     slug: &'static str,
@@ -169,6 +174,11 @@ impl ApiError {
     /// whether it does not exist or is another municipality's.
     pub fn no(resource: Resource) -> Self {
         ApiError::NotFound(resource.not_found())
+    }
+
+    /// 404 for an address no route serves, or that no resource's name can have.
+    pub fn nowhere() -> Self {
+        ApiError::NotFound(nothing_here())
     }
 
     /// 404 for a municipality slug that names none (municipalities are public: it may say so).

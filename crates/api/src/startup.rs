@@ -239,7 +239,7 @@ async fn redirect_to_docs() -> HttpResponse {
 async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
     Err(match routes.allowed_methods(req.path()) {
         Some(allow) => ApiError::MethodNotAllowed { allow },
-        None => ApiError::NotFound(Message::new("no resource at this address", "aucune ressource à cette adresse")),
+        None => ApiError::nowhere(),
     })
 }
 

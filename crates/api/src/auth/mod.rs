@@ -305,7 +305,7 @@ fn hidden_detail(pattern: Option<&str>) -> Message {
         Some("service") => Resource::Service,
         Some("delegation") => Resource::Delegation,
         Some("theme") => Resource::Theme,
-        _ => return Message::new("no resource at this address", "aucune ressource à cette adresse"),
+        _ => return crate::problem::nothing_here(),
     };
     resource.not_found()
 }
