@@ -35,7 +35,7 @@ use crate::auth::{AuthState, InMunicipality, StaffOf, Visitor};
 use crate::etag;
 use crate::extract::{IfMatch, JsonBody};
 use crate::idempotency::IdempotencyKey;
-use crate::pagination::{PageParams, encode_cursor, field_problem, page_response};
+use crate::pagination::{PageParams, encode_cursor, field_problem, page_response, page_response_from};
 use crate::problem::ApiError;
 use crate::resources::with_location;
 use crate::responses::{
@@ -52,7 +52,8 @@ use implication_domain::Precondition;
 use implication_domain::identity::{self, Standing};
 use implication_domain::requests::lifecycle::TransitionAsk;
 use implication_domain::requests::{
-    Audience, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication, listing_audience,
+    Audience, PublishedRequest, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication,
+    listing_audience,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{Municipality, RequestId, time};
@@ -550,21 +551,40 @@ pub async fn list_requests(
         Some(cursor) => Some(After { key: cursor.k, id: RequestId::from_uuid(cursor.i) }),
         None => None,
     };
+    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    let cursor_of =
+        |key: String, id: RequestId| encode_cursor(&ListCursor { s: sort.code().to_owned(), k: key, i: id.as_uuid() });
+    if audience == Audience::Public {
+        // The public reads only the columns of its view, and may revalidate with If-None-Match.
+        let found = store::list_published(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
+            .await?
+            .ok_or_else(invalid_cursor)?;
+        let next_cursor = found
+            .has_more
+            .then(|| found.items.last())
+            .flatten()
+            .and_then(|last| cursor_of(sort.key_of_published(last), last.id));
+        let tag = etag::of_public_page(
+            found.items.iter().map(|r| (r.id.as_uuid(), r.version, r.is_late(delay, today))),
+            next_cursor.as_deref(),
+        );
+        let respond = |ok| {
+            let items = found
+                .items
+                .into_iter()
+                .map(|r| RequestListItem::Public(PublicRequestView::new(r, delay, today)))
+                .collect();
+            let body = RequestPage { items, next_cursor };
+            page_response_from(ok, &req, body.next_cursor.as_deref(), &body)
+        };
+        return Ok(etag::public_read(&req, tag, respond));
+    }
     let found = store::list(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
         .await?
         .ok_or_else(invalid_cursor)?;
-    let next_cursor = found.has_more.then(|| found.items.last()).flatten().and_then(|last| {
-        encode_cursor(&ListCursor { s: sort.code().to_owned(), k: sort.key_of(last), i: last.id.as_uuid() })
-    });
-    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
-    let items = found
-        .items
-        .iter()
-        .map(|r| match audience {
-            Audience::Staff => RequestListItem::Staff(RequestView::new(r, delay, today)),
-            Audience::Requester | Audience::Public => RequestListItem::Public(PublicRequestView::new(r, delay, today)),
-        })
-        .collect();
+    let next_cursor =
+        found.has_more.then(|| found.items.last()).flatten().and_then(|last| cursor_of(sort.key_of(last), last.id));
+    let items = found.items.iter().map(|r| RequestListItem::Staff(RequestView::new(r, delay, today))).collect();
     let body = RequestPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
@@ -589,13 +609,20 @@ pub async fn list_requests(
 )]
 #[get("/v1/municipalities/{municipality}/requests/{request}")]
 pub async fn get_request(
+    req: HttpRequest,
     db: web::Data<Database>,
     visitor: Visitor,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let request = load(&db, &municipality, &path.1).await?;
     let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    if standing.is_public() {
+        // Anyone without a token sees a published request only: one read of its public columns.
+        let published =
+            store::find_published(&db, municipality.id, request_id(&path.1)?).await?.ok_or_else(no_request)?;
+        return Ok(public_view(&req, published, delay, today));
+    }
+    let request = load(&db, &municipality, &path.1).await?;
     let document = match request.audience(&standing).ok_or_else(no_request)? {
         Audience::Staff => return Ok(respond_staff(&request, &municipality)),
         Audience::Requester => {
@@ -603,9 +630,20 @@ pub async fn get_request(
             let answers = store::answers(&db, request.id, false).await?;
             RequestDocument::Requester(RequesterRequestView::new(&request, &history, &answers, delay, today))
         }
-        Audience::Public => RequestDocument::Public(PublicRequestView::new(&request, delay, today)),
+        Audience::Public => {
+            let published = PublishedRequest::of(&request).ok_or_else(no_request)?;
+            RequestDocument::Public(PublicRequestView::new(published, delay, today))
+        }
     };
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(request.version))).json(document))
+}
+
+/// The public view of a request, to a caller without a token: revalidated with `If-None-Match`.
+fn public_view(req: &HttpRequest, published: PublishedRequest, delay: u16, today: NaiveDate) -> HttpResponse {
+    let tag = etag::of_public_view(published.version, published.is_late(delay, today));
+    etag::public_read(req, tag, |mut ok| {
+        ok.json(RequestDocument::Public(PublicRequestView::new(published, delay, today)))
+    })
 }
 
 /// Correct a request
