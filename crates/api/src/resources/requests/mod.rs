@@ -11,13 +11,14 @@ pub mod tracking;
 pub mod views;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(themes::list_themes)
+    // The most called first (see `routes`).
+    cfg.service(get_request)
+        .service(list_requests)
+        .service(create_request)
+        .service(themes::list_themes)
         .service(themes::create_theme)
         .service(themes::get_theme)
         .service(themes::update_theme)
-        .service(create_request)
-        .service(list_requests)
-        .service(get_request)
         .service(update_request)
         .service(transition_request)
         .service(publish_request)
@@ -513,14 +514,30 @@ async fn with_routing(
 /// ones (public view, without personal data). Filters combine; the cursor is stable under
 /// concurrent submissions. Staff also filter on routing: `assigned_to=me` (requests routed to
 /// one of their services, or to a delegation they hold), `routed_service`, `routed_delegation`.
+///
+/// A public page carries a weak `ETag`: send it back in `If-None-Match` to get a `304` while
+/// nothing it shows has changed. Without a token it may be kept 30 seconds by a shared cache (a
+/// town's CDN or reverse proxy).
 #[utoipa::path(
     operation_id = "list_requests", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), RequestListParams, PageParams),
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), RequestListParams, PageParams,
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a public page received earlier.",
+            example = "W/\"5f1c0e9a2b7d4c3e8a6b1d2f\"")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of requests.", body = RequestPage,
-            headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
+            headers(
+                ("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."),
+                ("ETag" = String, description = "Public pages only: a weak tag of what the page shows (each item's \
+                    version and lateness, the next cursor)."),
+                ("Cache-Control" = String, description = "`public, max-age=30` to a caller without a token; \
+                    `no-store` to a token."),
+                ("Vary" = String, description = "`Authorization`, on a public page to a caller without a token.")
+            )),
+        (status = 304, description = "Public pages only: the page has not changed since the `ETag` given in \
+            `If-None-Match` (no body).",
+            headers(("ETag" = String, description = "The same tag."), ("Cache-Control" = String, description = "As the 200's."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
@@ -594,15 +611,29 @@ pub async fn list_requests(
 /// Staff get the staff view; the account or partner tool that submitted it gets the requester's
 /// view (status, public history, answers); anyone gets the public view of a published request.
 /// Otherwise, 404.
+///
+/// The public view carries a weak `ETag`: send it back in `If-None-Match` to get a `304` while it
+/// has not changed. Without a token it may be kept 30 seconds by a shared cache.
 #[utoipa::path(
     operation_id = "get_request", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
-        ("request" = Uuid, Path, description = "The request's id.")),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the public view received earlier.",
+            example = "W/\"3\"")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The request, in the caller's view.", body = RequestDocument,
-            headers(("ETag" = String, description = "Its version."))),
+            headers(
+                ("ETag" = String, description = "Staff and requester views: its version (`\"3\"`, for `If-Match`). \
+                    The public view: a weak tag of its version and lateness (`W/\"3\"`, `W/\"3-late\"`)."),
+                ("Cache-Control" = String, description = "The public view to a caller without a token: \
+                    `public, max-age=30`; anything answered to a token: `no-store`."),
+                ("Vary" = String, description = "`Authorization`, on the public view to a caller without a token.")
+            )),
+        (status = 304, description = "The public view has not changed since the `ETag` given in `If-None-Match` \
+            (no body).",
+            headers(("ETag" = String, description = "The same tag."), ("Cache-Control" = String, description = "As the 200's."))),
         (status = 401, response = Unauthorized), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
