@@ -9,8 +9,8 @@ use implication_domain::requests::lifecycle::{self};
 use implication_domain::requests::{PublishedRequest, Request};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{DelegationId, MunicipalityId, RequestId, ServiceId, Slug};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Order, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// How a list is ordered; every order ends with the id, so that keys are unique.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,16 @@ impl Sort {
             Sort::ReceivedOnAsc => "received_on",
             Sort::CreatedAtDesc => "-created_at",
             Sort::CreatedAtAsc => "created_at",
+        }
+    }
+
+    /// The column it sorts on, and whether newest first.
+    fn column(self) -> (request::Column, bool) {
+        match self {
+            Sort::ReceivedOnDesc => (request::Column::ReceivedOn, true),
+            Sort::ReceivedOnAsc => (request::Column::ReceivedOn, false),
+            Sort::CreatedAtDesc => (request::Column::CreatedAt, true),
+            Sort::CreatedAtAsc => (request::Column::CreatedAt, false),
         }
     }
 
@@ -151,8 +161,12 @@ pub async fn list_published(
 ) -> Result<Option<Page<PublishedRequest>>, StorageError> {
     let filter = Filter { published: Some(true), ..filter.clone() };
     let Some(condition) = condition(municipality, &filter, sort, after) else { return Ok(None) };
-    let query = ordered(super::published::select().filter(condition), sort).limit(limit + 1);
-    let rows = db.conn().query_all(&query.into_query()).await?;
+    let mut query = super::published::select();
+    query.cond_where(condition).limit(limit + 1);
+    let (column, descending) = sort.column();
+    let order = if descending { Order::Desc } else { Order::Asc };
+    query.order_by(column, order.clone()).order_by(request::Column::Id, order);
+    let rows = db.conn().query_all(&query).await?;
     let items = rows.iter().map(super::published::from_row).collect::<Result<_, _>>()?;
     Ok(Some(Page::from_overfetch(items, limit)))
 }
@@ -160,12 +174,7 @@ pub async fn list_published(
 /// Orders by the sort's key, then the id.
 fn ordered<E: EntityTrait>(query: sea_orm::Select<E>, sort: Sort) -> sea_orm::Select<E> {
     use request::Column;
-    let (column, descending) = match sort {
-        Sort::ReceivedOnDesc => (Column::ReceivedOn, true),
-        Sort::ReceivedOnAsc => (Column::ReceivedOn, false),
-        Sort::CreatedAtDesc => (Column::CreatedAt, true),
-        Sort::CreatedAtAsc => (Column::CreatedAt, false),
-    };
+    let (column, descending) = sort.column();
     if descending {
         query.order_by_desc(column).order_by_desc(Column::Id)
     } else {
