@@ -29,9 +29,9 @@ case "$BACKEND" in
 esac
 if [ -z "${BINARY:-}" ]; then
   cargo build -q --release -p implication-api --bin implication -p implication-bench --bin bench-data
-  BINARY=target/release/implication
+  BINARY="${CARGO_TARGET_DIR:-target}/release/implication"
 fi
-export BENCH_IDS="$OUT/ids.txt" BENCH_TOWN=bench-town-0
+export BENCH_IDS="${IDS_FILE:-$OUT/ids-$BACKEND-$REQUESTS.txt}" BENCH_TOWN=bench-town-0
 
 DATABASE_URL="$DATABASE_URL" BIND_ADDR="127.0.0.1:$PORT" WORKERS="$WORKERS" RUST_LOG=warn \
   ANONYMOUS_INTAKE_PER_HOUR=1000000 DATABASE_MAX_CONNECTIONS="$POOL" "$BINARY" serve > "$OUT/profile-server.log" 2>&1 &

@@ -7,13 +7,14 @@
 # (from PostgreSQL's statement log), and the CPU each process used (in % of one core).
 #
 #   bench/run.sh sqlite 1000000        # SQLite file under target/bench/ (no ceiling: no pgbench)
-#   bench/run.sh postgres 1000000      # database implication_bench on $PG_SERVER_URL
+#   bench/run.sh postgres 1000000      # database implication_bench ($PG_DATABASE) on $PG_SERVER_URL
 #
 # Settings (environment): DURATION (s, default 20), CONNECTIONS (default 32), WORKERS (API
 # workers, default 2), POOL (the API's connections, default 16), SKIP_GENERATE=1 to reuse the data
 # of a previous run, ONLY=<regex> to run only the scenarios whose name matches, BINARY (another
 # build to measure, e.g. an older release, instead of building this checkout's), NO_CEILING=1 to
-# skip pgbench.
+# skip pgbench, PG_DATABASE (implication_bench), IDS_FILE (the ids the load picks from, written by
+# the generator: target/bench/ids-<backend>-<requests>.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,8 +26,11 @@ WORKERS="${WORKERS:-2}"
 POOL="${POOL:-16}"
 PORT="${PORT:-8097}"
 PG_SERVER_URL="${PG_SERVER_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+PG_DATABASE="${PG_DATABASE:-implication_bench}"
 OUT=target/bench
 mkdir -p "$OUT"
+IDS_FILE="${IDS_FILE:-$OUT/ids-$BACKEND-$REQUESTS.txt}"
+BUILT="${CARGO_TARGET_DIR:-target}/release"
 HZ=$(getconf CLK_TCK)
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 2; }
@@ -34,21 +38,21 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 2
 case "$BACKEND" in
   sqlite) DATABASE_URL="sqlite://$PWD/$OUT/bench-$REQUESTS.db" ;;
   postgres)
-    DATABASE_URL="${PG_SERVER_URL%/*}/implication_bench"
+    DATABASE_URL="${PG_SERVER_URL%/*}/$PG_DATABASE"
     if [ -z "${SKIP_GENERATE:-}" ]; then
-      psql "$PG_SERVER_URL" -qc "DROP DATABASE IF EXISTS implication_bench WITH (FORCE)"
-      psql "$PG_SERVER_URL" -qc "CREATE DATABASE implication_bench"
+      psql "$PG_SERVER_URL" -qc "DROP DATABASE IF EXISTS $PG_DATABASE WITH (FORCE)"
+      psql "$PG_SERVER_URL" -qc "CREATE DATABASE $PG_DATABASE"
     fi ;;
   *) echo "usage: bench/run.sh sqlite|postgres [requests]"; exit 2 ;;
 esac
 
 # Both in one build: built apart, their shared dependencies would be built twice (other features).
 cargo build -q --release -p implication-api --bin implication -p implication-bench --bin bench-data
-BINARY="${BINARY:-target/release/implication}"
+BINARY="${BINARY:-$BUILT/implication}"
 if [ -z "${SKIP_GENERATE:-}" ]; then
   [ "$BACKEND" = sqlite ] && rm -f "$OUT/bench-$REQUESTS.db"*
   echo "::: generating $REQUESTS requests ($BACKEND)"
-  target/release/bench-data --database-url "$DATABASE_URL" --requests "$REQUESTS" --ids-file "$OUT/ids.txt"
+  "$BUILT/bench-data" --database-url "$DATABASE_URL" --requests "$REQUESTS" --ids-file "$IDS_FILE"
   if [ "$BACKEND" = postgres ]; then
     psql -q "$DATABASE_URL" -c "CREATE TABLE bench_generated AS SELECT now() AS at"
   fi
@@ -93,7 +97,7 @@ if [ "$BACKEND" = postgres ]; then
   psql -q "$DATABASE_URL" <<SQL
 DROP TABLE IF EXISTS bench_ids, bench_towns;
 CREATE TABLE bench_ids (n serial PRIMARY KEY, id uuid NOT NULL);
-\copy bench_ids (id) FROM '$OUT/ids.txt'
+\copy bench_ids (id) FROM '$IDS_FILE'
 CREATE TABLE bench_towns (n int PRIMARY KEY, id uuid NOT NULL);
 INSERT INTO bench_towns SELECT substr(slug, 12)::int, id FROM municipalities WHERE slug LIKE 'bench-town-%';
 VACUUM ANALYZE;
@@ -117,7 +121,7 @@ start_api() {
 stop_api() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; }
 cleanup() {
   stop_api
-  [ "$BACKEND" = postgres ] && psql -q "$PG_SERVER_URL" -c "ALTER DATABASE implication_bench RESET log_statement" || true
+  [ "$BACKEND" = postgres ] && psql -q "$PG_SERVER_URL" -c "ALTER DATABASE $PG_DATABASE RESET log_statement" || true
 }
 trap cleanup EXIT
 
@@ -125,7 +129,7 @@ BASE="http://127.0.0.1:$PORT"
 TOWN=bench-town-0
 FOUR="$BASE/v1/municipalities/$TOWN/requests?status=qualifying,qualified&theme=roads-and-traffic&neighbourhood=cite-5"
 NEWEST="$BASE/v1/municipalities/$TOWN/requests"
-ONE="$BASE/v1/municipalities/$TOWN/requests/$(head -1 "$OUT/ids.txt")"
+ONE="$BASE/v1/municipalities/$TOWN/requests/$(head -1 "$IDS_FILE")"
 SUBMIT=(-X POST -H 'Content-Type: application/json' -d '{"kind":"complaint","title":"Nids-de-poule","description":"Devant le 3.","themes":["roads-and-traffic"],"neighbourhood":"cite-5"}')
 
 # The statements one call sends, counted in PostgreSQL's log by an API started with
@@ -143,7 +147,7 @@ count_statements() {
   STATEMENTS[$name]=$(tail -n +"$((before + 1))" "$PG_LOG" | grep -cE 'LOG:  (execute|statement)' || true)
 }
 if [ "$BACKEND" = postgres ] && [ -n "$PG_LOG" ] && [ -r "$PG_LOG" ]; then
-  psql -q "$PG_SERVER_URL" -c "ALTER DATABASE implication_bench SET log_statement = 'all'"
+  psql -q "$PG_SERVER_URL" -c "ALTER DATABASE $PG_DATABASE SET log_statement = 'all'"
   start_api
   count_statements newest "$NEWEST"
   count_statements theme "$NEWEST?theme=youth-and-sport"
@@ -151,14 +155,14 @@ if [ "$BACKEND" = postgres ] && [ -n "$PG_LOG" ] && [ -r "$PG_LOG" ]; then
   count_statements one "$ONE"
   count_statements create "${SUBMIT[@]}" "$NEWEST"
   stop_api
-  psql -q "$PG_SERVER_URL" -c "ALTER DATABASE implication_bench RESET log_statement"
+  psql -q "$PG_SERVER_URL" -c "ALTER DATABASE $PG_DATABASE RESET log_statement"
 fi
 
 echo "::: starting the API (release, $WORKERS workers, pool $POOL)"
 start_api
 BENCH_TOKEN=$(curl -sf -X POST "$BASE/v1/auth/token" -d grant_type=password -d username=bench@implication.test \
   -d password=bench-password-not-secret | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
-export BENCH_IDS="$OUT/ids.txt" BENCH_TOWN="$TOWN" BENCH_TOKEN
+export BENCH_IDS="$IDS_FILE" BENCH_TOWN="$TOWN" BENCH_TOKEN
 
 ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # Every PostgreSQL process, and the backends that exited (counted in the postmaster's children).

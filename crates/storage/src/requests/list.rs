@@ -10,7 +10,7 @@ use implication_domain::requests::{PublishedRequest, Request};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{DelegationId, MunicipalityId, RequestId, ServiceId, Slug};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Order, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// How a list is ordered; every order ends with the id, so that keys are unique.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,8 +166,7 @@ pub async fn list_published(
     let (column, descending) = sort.column();
     let order = if descending { Order::Desc } else { Order::Asc };
     query.order_by(column, order.clone()).order_by(request::Column::Id, order);
-    let rows = db.conn().query_all(&query).await?;
-    let items = rows.iter().map(super::published::from_row).collect::<Result<_, _>>()?;
+    let items = super::published::fetch_all(db, &query).await?;
     Ok(Some(Page::from_overfetch(items, limit)))
 }
 

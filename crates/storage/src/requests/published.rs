@@ -16,8 +16,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use implication_domain::requests::{Point, PublishedRequest, RegistrationNumber};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, RequesterKind, Resolution};
 use implication_domain::{MunicipalityId, RequestId};
-use sea_orm::sea_query::{Query, SelectStatement};
-use sea_orm::{ColumnTrait, DbBackend, QueryResult, sqlx};
+use sea_orm::sea_query::{PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder};
+use sea_orm::{ColumnTrait, DbBackend, sqlx};
+use sea_query_sqlx::SqlxBinder;
 use std::sync::OnceLock;
 use uuid::Uuid;
 
@@ -84,6 +85,28 @@ pub async fn find_published(
     }
 }
 
+/// The rows of a select of [`select`] (a list: its filter, order and limit added), run with sqlx
+/// itself.
+pub(super) async fn fetch_all(db: &Database, query: &SelectStatement) -> Result<Vec<PublishedRequest>, StorageError> {
+    match db.backend() {
+        Backend::Postgres => {
+            let (sql, values) = query.build_sqlx(PostgresQueryBuilder);
+            // SeaQuery's text, every value bound: safe.
+            let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), values)
+                .fetch_all(db.conn().get_postgres_connection_pool())
+                .await?;
+            rows.iter().map(from_sqlx_row).collect()
+        }
+        Backend::Sqlite => {
+            let (sql, values) = query.build_sqlx(SqliteQueryBuilder);
+            let rows = sqlx::query_with(sqlx::AssertSqlSafe(sql), values)
+                .fetch_all(db.conn().get_sqlite_connection_pool())
+                .await?;
+            rows.iter().map(from_sqlx_row).collect()
+        }
+    }
+}
+
 static FIND_POSTGRES: OnceLock<String> = OnceLock::new();
 static FIND_SQLITE: OnceLock<String> = OnceLock::new();
 
@@ -99,7 +122,7 @@ fn find_statement(backend: DbBackend) -> String {
     backend.build(&query).sql
 }
 
-/// A row of [`COLUMNS`], as sqlx reads it (either backend).
+/// A row of [`COLUMNS`], as sqlx reads it (either backend), by position.
 fn from_sqlx_row<'r, R>(row: &'r R) -> Result<PublishedRequest, StorageError>
 where
     R: sqlx::Row,
@@ -140,40 +163,5 @@ where
             .ok_or_else(|| corrupt(id, "a public read of an unpublished request"))?,
         created_at: row.try_get(19)?,
         updated_at: row.try_get(20)?,
-    })
-}
-
-/// A row of [`COLUMNS`].
-pub(super) fn from_row(row: &QueryResult) -> Result<PublishedRequest, StorageError> {
-    let id: Uuid = row.try_get_by_index(0)?;
-    let text = |i: usize| row.try_get_by_index::<String>(i);
-    let optional = |i: usize| row.try_get_by_index::<Option<String>>(i);
-    let themes = text(9)?;
-    let point = match (row.try_get_by_index::<Option<f64>>(12)?, row.try_get_by_index::<Option<f64>>(13)?) {
-        (Some(latitude), Some(longitude)) => Some(Point { latitude, longitude }),
-        _ => None,
-    };
-    Ok(PublishedRequest {
-        id: RequestId::from_uuid(id),
-        version: row.try_get_by_index(1)?,
-        registration_number: RegistrationNumber { year: row.try_get_by_index(2)?, sequence: row.try_get_by_index(3)? },
-        kind: code(id, "kind", &text(4)?, RequestKind::from_code)?,
-        title: text(5)?,
-        description: text(6)?,
-        channel: code(id, "channel", &text(7)?, Channel::from_code)?,
-        requester_kind: optional(8)?.map(|k| code(id, "requester_kind", &k, RequesterKind::from_code)).transpose()?,
-        themes: serde_json::from_str(&themes).map_err(|e| corrupt(id, e))?,
-        neighbourhood: optional(10)?,
-        location_address: optional(11)?,
-        location_point: point,
-        received_on: row.try_get_by_index(14)?,
-        status: code(id, "status", &text(15)?, RequestStatus::from_code)?,
-        resolution: optional(16)?.map(|r| code(id, "resolution", &r, Resolution::from_code)).transpose()?,
-        merged_into: row.try_get_by_index::<Option<Uuid>>(17)?.map(RequestId::from_uuid),
-        published_at: row
-            .try_get_by_index::<Option<chrono::DateTime<chrono::Utc>>>(18)?
-            .ok_or_else(|| corrupt(id, "a public read of an unpublished request"))?,
-        created_at: row.try_get_by_index(19)?,
-        updated_at: row.try_get_by_index(20)?,
     })
 }

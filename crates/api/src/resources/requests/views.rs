@@ -121,6 +121,7 @@ pub struct RequestView {
     pub association: Option<String>,
     pub submitted_by: ActorView,
     /// The day the town received it (for a letter, not the day it was typed in).
+    #[serde(serialize_with = "crate::timestamps::date")]
     pub received_on: NaiveDate,
     pub status: wire::RequestStatus,
     /// How it ended, once `closed`.
@@ -128,16 +129,20 @@ pub struct RequestView {
     /// The request it was merged into, once `merged`.
     pub merged_into: Option<Uuid>,
     pub published: bool,
+    #[serde(serialize_with = "crate::timestamps::optional_timestamp")]
     pub published_at: Option<DateTime<Utc>>,
     /// Still `received` or `qualifying` past the municipality's answer delay.
     pub late: bool,
     /// The day by which it should have had an answer.
+    #[serde(serialize_with = "crate::timestamps::date")]
     pub answer_due_on: NaiveDate,
     /// For staff only: never shown to the public nor to the requester.
     pub internal_note: Option<String>,
     /// The statuses it may move to from here.
     pub allowed_transitions: Vec<wire::RequestStatus>,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -210,13 +215,17 @@ pub struct PublicRequestView {
     pub themes: Vec<String>,
     pub neighbourhood: Option<String>,
     pub location: Option<LocationView>,
+    #[serde(serialize_with = "crate::timestamps::date")]
     pub received_on: NaiveDate,
     pub status: wire::RequestStatus,
     pub resolution: Option<wire::Resolution>,
     pub merged_into: Option<Uuid>,
+    #[serde(serialize_with = "crate::timestamps::optional_timestamp")]
     pub published_at: Option<DateTime<Utc>>,
     pub late: bool,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
