@@ -1,5 +1,7 @@
--- Anonymous submissions, each with its own Idempotency-Key (as a website's form would send).
+-- Anonymous submissions, each with its own Idempotency-Key (as a website's form would send), to
+-- one town (BENCH_TOWN) or, with BENCH_TOWNS=N, to bench-town-0 … bench-town-(N-1) at random.
 local town = os.getenv("BENCH_TOWN") or "bench-town-0"
+local towns = tonumber(os.getenv("BENCH_TOWNS") or "1")
 local counter = 0
 local thread_tag = ""
 setup = function(thread)
@@ -15,5 +17,7 @@ request = function()
     ["Content-Type"] = "application/json",
     ["Idempotency-Key"] = "bench-" .. thread_tag .. "-" .. counter,
   }
-  return wrk.format("POST", "/v1/municipalities/" .. town .. "/requests", headers, body)
+  local to = town
+  if towns > 1 then to = "bench-town-" .. (math.random(towns) - 1) end
+  return wrk.format("POST", "/v1/municipalities/" .. to .. "/requests", headers, body)
 end

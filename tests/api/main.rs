@@ -5,6 +5,7 @@
 
 mod auth;
 mod authorization;
+mod caching;
 mod consumers;
 mod contract;
 mod databases;

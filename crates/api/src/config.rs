@@ -12,6 +12,9 @@ pub struct Config {
     pub database_url: DatabaseUrl,
     pub database_max_connections: u32,
     pub database_acquire_timeout: Duration,
+    /// How long a municipality read is reused (`CACHE_TTL_SECS`; 0 turns the cache off): another
+    /// instance's change to a municipality's settings shows within this time.
+    pub cache_ttl: Duration,
     pub log_format: LogFormat,
     pub log_filter: String,
     pub cors_allowed_origins: CorsOrigins,
@@ -135,6 +138,7 @@ impl Config {
                 1,
                 300,
             )?),
+            cache_ttl: Duration::from_secs(ranged("CACHE_TTL_SECS", get("CACHE_TTL_SECS"), 5, 0, 3600)?),
             log_format: match get("LOG_FORMAT").as_deref() {
                 None | Some("text") => LogFormat::Text,
                 Some("json") => LogFormat::Json,

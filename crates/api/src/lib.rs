@@ -20,6 +20,7 @@ mod responses;
 mod routes;
 pub mod startup;
 pub mod telemetry;
+mod timestamps;
 mod wire;
 
 pub use config::Config;

@@ -108,7 +108,16 @@ fn decode_cursor<K: DeserializeOwned>(raw: &str) -> Option<K> {
 
 /// A 200 with `body`, and the `Link` header to the next page when there is one.
 pub fn page_response<T: Serialize>(req: &HttpRequest, next_cursor: Option<&str>, body: &T) -> HttpResponse {
-    let mut response = HttpResponse::Ok();
+    page_response_from(HttpResponse::Ok(), req, next_cursor, body)
+}
+
+/// The same, from a response the caller began (with its own headers).
+pub fn page_response_from<T: Serialize>(
+    mut response: actix_web::HttpResponseBuilder,
+    req: &HttpRequest,
+    next_cursor: Option<&str>,
+    body: &T,
+) -> HttpResponse {
     if let Some(cursor) = next_cursor {
         response.insert_header((header::LINK, format!("<{}>; rel=\"next\"", next_page_url(req, cursor))));
     }

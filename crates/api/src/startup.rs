@@ -34,7 +34,8 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Database> {
     };
     let db = Database::connect(config.database_url.expose(), pool)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", config.database_url.redacted()))?;
+        .map_err(|e| anyhow::anyhow!("cannot connect to {}: {e}", config.database_url.redacted()))?
+        .with_cache_ttl(config.cache_ttl);
     db.migrate_up().await.map_err(|e| anyhow::anyhow!("migrating {} failed: {e}", config.database_url.redacted()))?;
     Ok(db)
 }

@@ -1,9 +1,14 @@
 //! The connection pool, and the schema migrations run through it.
 
+use crate::cache::TtlCache;
 use crate::error::StorageError;
+use crate::requests::themes::CatalogueCodes;
+use implication_domain::Municipality;
 use implication_migration::{MigrationStatus, Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, DatabaseConnection, DbBackend};
+use std::sync::Arc;
 use std::time::Duration;
+use uuid::Uuid;
 
 /// Which database the pool talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +38,32 @@ pub struct MigrationState {
     pub applied: bool,
 }
 
-/// A handle on the database; cheap to clone (the pool is shared).
+/// A handle on the database; cheap to clone (the pool and the caches are shared).
 #[derive(Debug, Clone)]
 pub struct Database {
     conn: DatabaseConnection,
+    caches: Arc<Caches>,
+}
+
+/// How long an instance may serve a municipality (slug, id, settings) it read, before reading it
+/// again: another instance's change to a municipality's settings shows here within this time.
+pub const DEFAULT_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// What is read on almost every call and rarely changes (see `cache`).
+#[derive(Debug)]
+pub(crate) struct Caches {
+    /// Municipalities by slug.
+    pub(crate) municipalities: TtlCache<String, Municipality>,
+    /// The theme and neighbourhood codes of a municipality, by its id.
+    pub(crate) codes: TtlCache<Uuid, Arc<CatalogueCodes>>,
+}
+
+impl Caches {
+    fn new(ttl: Duration) -> Self {
+        // Far above the number of municipalities one deployment serves (France has about 35,000).
+        const CAPACITY: usize = 100_000;
+        Self { municipalities: TtlCache::new(ttl, CAPACITY), codes: TtlCache::new(ttl, CAPACITY) }
+    }
 }
 
 impl Database {
@@ -51,7 +78,16 @@ impl Database {
             // Statements are traced by our own spans; sqlx's logger would print every query.
             .sqlx_logging(false);
         let conn = sea_orm::Database::connect(options).await?;
-        Ok(Self { conn })
+        Ok(Self { conn, caches: Arc::new(Caches::new(DEFAULT_CACHE_TTL)) })
+    }
+
+    /// The same pool, with caches that keep entries for `ttl` (zero: no cache).
+    pub fn with_cache_ttl(self, ttl: Duration) -> Self {
+        Self { conn: self.conn, caches: Arc::new(Caches::new(ttl)) }
+    }
+
+    pub(crate) fn caches(&self) -> &Caches {
+        &self.caches
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

@@ -26,6 +26,17 @@ impl From<DbErr> for StorageError {
     }
 }
 
+/// From a statement run with sqlx itself (the hot reads that skip SeaORM), classified alike.
+impl From<sea_orm::sqlx::Error> for StorageError {
+    fn from(err: sea_orm::sqlx::Error) -> Self {
+        let err = match err {
+            sea_orm::sqlx::Error::PoolTimedOut => DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout),
+            other => DbErr::Query(RuntimeErr::SqlxError(other.into())),
+        };
+        err.into()
+    }
+}
+
 fn is_unavailable(err: &DbErr) -> bool {
     use sea_orm::sqlx::Error;
     match err {

@@ -7,6 +7,7 @@
 //! this crate. A stored value
 //! that no longer parses as its domain type is reported as [`StorageError::Corrupt`], not hidden.
 
+mod cache;
 mod database;
 mod entities;
 mod error;
@@ -14,7 +15,7 @@ pub mod identity;
 pub mod requests;
 mod versioned;
 
-pub use database::{Backend, Database, MigrationState, PoolOptions};
+pub use database::{Backend, DEFAULT_CACHE_TTL, Database, MigrationState, PoolOptions};
 pub use error::StorageError;
 /// Re-exported for tools that need raw SQL (test fixtures, benchmarks).
 pub use sea_orm;

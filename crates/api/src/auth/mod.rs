@@ -277,7 +277,7 @@ impl<R: Need + 'static> FromRequest for InMunicipality<R> {
             let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
             let db = db?;
             let municipality =
-                municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| ApiError::no_municipality(&slug))?;
+                municipalities::resolve(&db, &slug).await?.ok_or_else(|| ApiError::no_municipality(&slug))?;
             match decide(&principal, &municipality.slug, R::REQUIREMENT) {
                 Decision::Allowed => Ok(InMunicipality { principal, municipality, need: PhantomData }),
                 Decision::Hidden => Err(ApiError::NotFound(hidden)),
@@ -331,7 +331,7 @@ impl FromRequest for Visitor {
             let slug = slug.ok_or_else(|| ApiError::Internal("route without {municipality}".to_owned()))?;
             let db = db?;
             let municipality =
-                municipalities::find_by_slug(&db, &slug).await?.ok_or_else(|| ApiError::no_municipality(&slug))?;
+                municipalities::resolve(&db, &slug).await?.ok_or_else(|| ApiError::no_municipality(&slug))?;
             Ok(Visitor { standing: Standing::of(principal.as_ref(), &municipality.slug), municipality })
         })
     }

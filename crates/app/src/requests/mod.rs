@@ -24,8 +24,9 @@ use implication_domain::Precondition;
 use implication_domain::requests::{Catalogue, Request};
 use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
-use implication_storage::identity::neighbourhoods;
+use implication_storage::requests::themes::CatalogueCodes;
 use implication_storage::requests::{self as store, themes as theme_store};
+use std::sync::Arc;
 
 /// The request `id` of this municipality.
 pub async fn load(db: &Database, municipality: &Municipality, id: RequestId) -> Result<Request, UseCaseError> {
@@ -47,19 +48,23 @@ async fn load_at(
 /// The municipality's theme and neighbourhood codes, to check those a request names.
 #[derive(Debug, Clone)]
 pub struct Codes {
-    themes: Vec<String>,
-    neighbourhoods: Vec<String>,
+    codes: Arc<CatalogueCodes>,
 }
 
 impl Codes {
+    /// The codes as the database holds them now.
     pub async fn load(db: &Database, municipality: &Municipality) -> Result<Self, UseCaseError> {
-        Ok(Self {
-            themes: theme_store::codes(db, municipality.id).await?,
-            neighbourhoods: neighbourhoods::codes(db, municipality.id).await?,
-        })
+        Ok(Self { codes: theme_store::catalogue_codes_fresh(db, municipality.id).await? })
+    }
+
+    /// The codes, from the cache when it holds them: they may lack one added within the cache's
+    /// time to live, never hold one that is gone (codes are never removed). Check against these,
+    /// and against [`Codes::load`] before refusing a code.
+    pub async fn cached(db: &Database, municipality: &Municipality) -> Result<Self, UseCaseError> {
+        Ok(Self { codes: theme_store::catalogue_codes(db, municipality.id).await? })
     }
 
     pub fn catalogue(&self) -> Catalogue<'_> {
-        Catalogue { themes: &self.themes, neighbourhoods: &self.neighbourhoods }
+        Catalogue { themes: &self.codes.themes, neighbourhoods: &self.codes.neighbourhoods }
     }
 }

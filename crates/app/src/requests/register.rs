@@ -63,8 +63,13 @@ pub async fn register(
     draft: &RequestDraft,
     idempotent: Option<Idempotent<'_>>,
 ) -> Result<Registered, UseCaseError> {
-    let codes = Codes::load(db, municipality).await?;
-    let new = NewRequest::parse(draft, codes.catalogue(), submitter, time::today())?;
+    let today = time::today();
+    let codes = Codes::cached(db, municipality).await?;
+    let new = match NewRequest::parse(draft, codes.catalogue(), submitter, today) {
+        // A code may have been added since the cache read them: refuse only on fresh codes.
+        Err(_) => NewRequest::parse(draft, Codes::load(db, municipality).await?.catalogue(), submitter, today)?,
+        parsed => parsed?,
+    };
     let tracking_code = new_tracking_code()?;
     let record = idempotent.map(|i| record(standing, i, Some(tracking_code.expose())));
     let created =

@@ -17,7 +17,7 @@ use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{AnswerId, RequestId};
 use crate::vocabulary::Language;
 use crate::vocabulary::{Competence, FiftyFiftyPrerequisite, RequestStatus, Resolution};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use RequestStatus::*;
 
@@ -42,6 +42,12 @@ pub fn is_open(status: RequestStatus) -> bool {
 /// it is late.
 pub fn awaits_answer(status: RequestStatus) -> bool {
     matches!(status, Received | Qualifying)
+}
+
+/// Whether a request in `status`, received on `received_on`, is late on `today`: it still awaits
+/// its first answer more than `answer_delay_days` after it was received.
+pub fn is_late(status: RequestStatus, received_on: NaiveDate, answer_delay_days: u16, today: NaiveDate) -> bool {
+    awaits_answer(status) && received_on < super::late_before(today, answer_delay_days)
 }
 
 /// Every status that [`awaits_answer`], for queries that filter on it.

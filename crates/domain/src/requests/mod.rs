@@ -9,6 +9,7 @@ mod edit;
 mod history;
 mod intake;
 pub mod lifecycle;
+mod published;
 pub mod qualification;
 mod search;
 pub mod similarity;
@@ -44,6 +45,7 @@ pub use intake::{
     Catalogue, Location, LocationDraft, MAX_THEMES, NewRequest, Phone, Point, RegistrationNumber, RequestDraft,
     Requester, RequesterDraft, Submitter, SubmitterRefusal,
 };
+pub use published::PublishedRequest;
 pub use search::{fold_for_search, search_text};
 pub use tracking::TrackingCode;
 
@@ -145,7 +147,7 @@ impl Request {
     /// Whether it is late: still awaiting its first answer more than `answer_delay_days` after it
     /// was received.
     pub fn is_late(&self, answer_delay_days: u16, today: NaiveDate) -> bool {
-        lifecycle::awaits_answer(self.status) && self.received_on < late_before(today, answer_delay_days)
+        lifecycle::is_late(self.status, self.received_on, answer_delay_days, today)
     }
 
     /// The day by which it should have had an answer.

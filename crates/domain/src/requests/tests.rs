@@ -261,6 +261,40 @@ fn a_request_awaiting_an_answer_past_the_delay_is_late() {
 }
 
 #[test]
+fn only_a_published_request_has_a_public_read_and_it_holds_nothing_personal() {
+    let mut request = stored(RequestStatus::Received, today());
+    request.requester = Some(Requester {
+        kind: RequesterKind::Individual,
+        name: Some(PersonName::parse("name", "Camille Dupont").unwrap_or_else(|e| panic!("{e:?}"))),
+        email: Some(Email::parse("email", "camille@example.org").unwrap_or_else(|e| panic!("{e:?}"))),
+        phone: None,
+        postal_address: None,
+    });
+    request.internal_note = Some(InternalNote("Voisine de l'adjoint".to_owned()));
+    assert_eq!(PublishedRequest::of(&request), None, "unpublished: nothing for the public");
+    request.published_at = Some(Utc::now());
+    let public = PublishedRequest::of(&request).unwrap_or_else(|| panic!("published"));
+    assert_eq!(public.requester_kind, Some(RequesterKind::Individual));
+    let shown = format!("{public:?}");
+    for secret in ["Camille", "camille@example.org", "adjoint"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+}
+
+#[test]
+fn a_public_read_is_late_exactly_when_its_request_is() {
+    let day = |d| NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or_default();
+    for (status, received) in
+        [(RequestStatus::Received, 22), (RequestStatus::Received, 23), (RequestStatus::Answered, 1)]
+    {
+        let mut request = stored(status, day(received));
+        request.published_at = Some(Utc::now());
+        let public = PublishedRequest::of(&request).unwrap_or_else(|| panic!("published"));
+        assert_eq!(public.is_late(30, today()), request.is_late(30, today()), "{status} received on the {received}");
+    }
+}
+
+#[test]
 fn an_edit_names_the_fields_it_changed_and_keeps_the_others() {
     let current = stored(RequestStatus::Received, today());
     let (themes, neighbourhoods) = catalogue_codes();

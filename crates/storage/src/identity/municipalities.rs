@@ -23,6 +23,21 @@ pub async fn list(db: &Database, limit: u64, after: Option<&str>) -> Result<Page
     Ok(Page::from_overfetch(items, limit))
 }
 
+/// The municipality of `slug`, from the cache when it holds it (see `cache`: another instance's
+/// change to its settings shows within the cache's time to live). For the calls that only need
+/// to know which municipality a path names, and its settings.
+pub async fn resolve(db: &Database, slug: &str) -> Result<Option<Municipality>, StorageError> {
+    if let Some(found) = db.caches().municipalities.get(slug) {
+        return Ok(Some(found));
+    }
+    let found = find_by_slug(db, slug).await?;
+    if let Some(municipality) = &found {
+        db.caches().municipalities.put(slug.to_owned(), municipality.clone());
+    }
+    Ok(found)
+}
+
+/// The municipality of `slug`, as the database holds it now.
 #[tracing::instrument(skip(db))]
 pub async fn find_by_slug(db: &Database, slug: &str) -> Result<Option<Municipality>, StorageError> {
     let row = municipality::Entity::find().filter(municipality::Column::Slug.eq(slug)).one(db.conn()).await?;
@@ -107,7 +122,11 @@ pub async fn update(
             .col_expr(municipality::Column::AnswerDelayDays, Expr::value(i32::from(settings.answer_delay_days)))
             .col_expr(municipality::Column::MinutesDelayDays, Expr::value(i32::from(settings.minutes_delay_days)));
     }
-    match versioned::update(db, update, municipality::Column::Version, expected).await? {
+    db.caches().municipalities.evict(slug);
+    let updated = versioned::update(db, update, municipality::Column::Version, expected).await;
+    // Again after the write: a concurrent read may have cached the old row in between.
+    db.caches().municipalities.evict(slug);
+    match updated? {
         Some(row) => to_domain(row).map(Some),
         None => stale_or_missing(find_by_slug(db, slug).await?),
     }

@@ -14,8 +14,14 @@ pub(super) async fn insert(
     municipality: MunicipalityId,
     event: &RequestEvent,
 ) -> Result<(), StorageError> {
+    request_event::Entity::insert(row(municipality, event)).exec(txn).await?;
+    Ok(())
+}
+
+/// The row of an entry.
+pub(super) fn row(municipality: MunicipalityId, event: &RequestEvent) -> request_event::ActiveModel {
     let fields = (!event.fields.is_empty()).then(|| serde_json::to_string(&event.fields).unwrap_or_default());
-    request_event::Entity::insert(request_event::ActiveModel {
+    request_event::ActiveModel {
         id: Set(event.id.as_uuid()),
         request_id: Set(event.request.as_uuid()),
         municipality_id: Set(municipality.as_uuid()),
@@ -30,10 +36,7 @@ pub(super) async fn insert(
         answer_id: Set(event.answer.map(|a| a.as_uuid())),
         fields: Set(fields),
         at: Set(event.at),
-    })
-    .exec(txn)
-    .await?;
-    Ok(())
+    }
 }
 
 /// A page of a request's history, oldest first, after the entry `after`; only the kinds the

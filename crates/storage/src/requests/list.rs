@@ -5,11 +5,11 @@ use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, NaiveDate, Utc};
 use implication_domain::identity::Assignment;
-use implication_domain::requests::Request;
 use implication_domain::requests::lifecycle::{self};
+use implication_domain::requests::{PublishedRequest, Request};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{DelegationId, MunicipalityId, RequestId, ServiceId, Slug};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, LikeExpr, Order, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// How a list is ordered; every order ends with the id, so that keys are unique.
@@ -43,8 +43,26 @@ impl Sort {
         }
     }
 
+    /// The column it sorts on, and whether newest first.
+    fn column(self) -> (request::Column, bool) {
+        match self {
+            Sort::ReceivedOnDesc => (request::Column::ReceivedOn, true),
+            Sort::ReceivedOnAsc => (request::Column::ReceivedOn, false),
+            Sort::CreatedAtDesc => (request::Column::CreatedAt, true),
+            Sort::CreatedAtAsc => (request::Column::CreatedAt, false),
+        }
+    }
+
     /// The sort key of a request, as a cursor holds it.
     pub fn key_of(self, request: &Request) -> String {
+        match self {
+            Sort::ReceivedOnDesc | Sort::ReceivedOnAsc => request.received_on.to_string(),
+            Sort::CreatedAtDesc | Sort::CreatedAtAsc => request.created_at.to_rfc3339(),
+        }
+    }
+
+    /// The same, of a public read.
+    pub fn key_of_published(self, request: &PublishedRequest) -> String {
         match self {
             Sort::ReceivedOnDesc | Sort::ReceivedOnAsc => request.received_on.to_string(),
             Sort::CreatedAtDesc | Sort::CreatedAtAsc => request.created_at.to_rfc3339(),
@@ -124,6 +142,47 @@ pub async fn list(
     limit: u64,
     after: Option<&After>,
 ) -> Result<Option<Page<Request>>, StorageError> {
+    let Some(condition) = condition(municipality, filter, sort, after) else { return Ok(None) };
+    let query = ordered(request::Entity::find().filter(condition), sort).limit(limit + 1);
+    let items = query.all(db.conn()).await?.into_iter().map(super::to_domain).collect::<Result<_, _>>()?;
+    Ok(Some(Page::from_overfetch(items, limit)))
+}
+
+/// A page of a municipality's published requests, with only the columns of the public view (see
+/// [`super::published`]). `None` from a bad cursor key.
+#[tracing::instrument(skip(db, filter))]
+pub async fn list_published(
+    db: &Database,
+    municipality: MunicipalityId,
+    filter: &Filter,
+    sort: Sort,
+    limit: u64,
+    after: Option<&After>,
+) -> Result<Option<Page<PublishedRequest>>, StorageError> {
+    let filter = Filter { published: Some(true), ..filter.clone() };
+    let Some(condition) = condition(municipality, &filter, sort, after) else { return Ok(None) };
+    let mut query = super::published::select();
+    query.cond_where(condition).limit(limit + 1);
+    let (column, descending) = sort.column();
+    let order = if descending { Order::Desc } else { Order::Asc };
+    query.order_by(column, order.clone()).order_by(request::Column::Id, order);
+    let items = super::published::fetch_all(db, &query).await?;
+    Ok(Some(Page::from_overfetch(items, limit)))
+}
+
+/// Orders by the sort's key, then the id.
+fn ordered<E: EntityTrait>(query: sea_orm::Select<E>, sort: Sort) -> sea_orm::Select<E> {
+    use request::Column;
+    let (column, descending) = sort.column();
+    if descending {
+        query.order_by_desc(column).order_by_desc(Column::Id)
+    } else {
+        query.order_by_asc(column).order_by_asc(Column::Id)
+    }
+}
+
+/// The rows a filter keeps, after the cursor. `None` from a bad cursor key.
+fn condition(municipality: MunicipalityId, filter: &Filter, sort: Sort, after: Option<&After>) -> Option<Condition> {
     use request::Column;
     let mut condition = Condition::all().add(Column::MunicipalityId.eq(municipality.as_uuid()));
     if !filter.statuses.is_empty() {
@@ -185,23 +244,9 @@ pub async fn list(
         condition = condition.add(mine);
     }
     if let Some(after) = after {
-        let Some(keyset) = keyset(sort, after) else { return Ok(None) };
-        condition = condition.add(keyset);
+        condition = condition.add(keyset(sort, after)?);
     }
-    let (column, descending) = match sort {
-        Sort::ReceivedOnDesc => (Column::ReceivedOn, true),
-        Sort::ReceivedOnAsc => (Column::ReceivedOn, false),
-        Sort::CreatedAtDesc => (Column::CreatedAt, true),
-        Sort::CreatedAtAsc => (Column::CreatedAt, false),
-    };
-    let query = request::Entity::find().filter(condition).limit(limit + 1);
-    let query = if descending {
-        query.order_by_desc(column).order_by_desc(Column::Id)
-    } else {
-        query.order_by_asc(column).order_by_asc(Column::Id)
-    };
-    let items = query.all(db.conn()).await?.into_iter().map(super::to_domain).collect::<Result<_, _>>()?;
-    Ok(Some(Page::from_overfetch(items, limit)))
+    Some(condition)
 }
 
 /// Rows strictly after the cursor in the sort's order: `(key, id)` beyond the cursor's.

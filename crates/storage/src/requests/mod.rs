@@ -8,6 +8,7 @@
 mod answers;
 mod history;
 mod list;
+mod published;
 pub mod qualifications;
 mod register;
 mod terms;
@@ -16,7 +17,8 @@ mod write;
 
 pub use answers::{add_answer, answers};
 pub use history::history;
-pub use list::{After, Filter, Sort, list};
+pub use list::{After, Filter, Sort, list, list_published};
+pub use published::find_published;
 pub use register::{Created, IdempotencyRecord, create};
 pub use terms::{requests_after, rewrite_terms, similar_candidates};
 pub use write::{RequestWrite, write};

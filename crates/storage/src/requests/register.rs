@@ -1,8 +1,8 @@
 //! Registration: the next number of the year without gaps, and idempotent submissions.
 
-use crate::Database;
-use crate::entities::{idempotency_key, request, request_counter};
+use crate::entities::{idempotency_key, request, request_counter, request_event};
 use crate::error::{StorageError, duplicate_of};
+use crate::{Backend, Database};
 use chrono::Datelike;
 use implication_domain::requests::similarity;
 use implication_domain::requests::{NewRequest, RegistrationNumber, Request, RequestEvent, RequestEventKind};
@@ -13,6 +13,8 @@ use sea_orm::{
     TransactionTrait,
 };
 use uuid::Uuid;
+
+mod one_statement;
 
 /// The `Idempotency-Key` of a submission: a retry with the same key (in the same scope) and the
 /// same body gets the first answer; with another body, [`Created::KeyReused`].
@@ -41,7 +43,9 @@ pub enum Created {
 }
 
 /// Registers a request: its number is the next of its municipality and year, allocated in the
-/// same transaction as the insert, so that a failed insert leaves no gap.
+/// same transaction as the insert, so that a failed insert leaves no gap. With an idempotency
+/// record, the key is taken in that transaction too: a retry (even a concurrent one) finds it
+/// and gets the first answer again ([`Created::Replay`]).
 #[tracing::instrument(skip_all, fields(municipality = %municipality))]
 pub async fn create(
     db: &Database,
@@ -50,53 +54,94 @@ pub async fn create(
     tracking_hash: &str,
     idempotency: Option<&IdempotencyRecord>,
 ) -> Result<Created, StorageError> {
-    if let Some(record) = idempotency
-        && let Some(found) = replay(db, municipality, record).await?
-    {
-        return Ok(found);
-    }
-    let id = RequestId::new();
     let now = time::now();
+    let year = time::today().year();
+    // The number is set by the write; nothing else of the request depends on it.
+    let unnumbered =
+        Request::registered(new, RequestId::new(), municipality, RegistrationNumber { year, sequence: 0 }, now);
+    let created = RequestEvent {
+        to: Some(unnumbered.status),
+        ..RequestEvent::new(unnumbered.id, RequestEventKind::Created, new.submitted_by, now)
+    };
+    let rows = Rows {
+        municipality,
+        year,
+        key: idempotency.map(|record| key_row(municipality, record, unnumbered.id, now)),
+        request: request::ActiveModel { tracking_hash: Set(tracking_hash.to_owned()), ..super::row(&unnumbered) },
+        request_id: unnumbered.id,
+        terms: similarity::indexed_terms(&unnumbered),
+        event: super::history::row(municipality, &created),
+    };
+    let sequence = match db.backend() {
+        Backend::Postgres => one_statement::register(db, rows).await?,
+        Backend::Sqlite => in_a_transaction(db, rows).await?,
+    };
+    match (sequence, idempotency) {
+        (Some(sequence), _) => {
+            Ok(Created::New(Request { registration_number: RegistrationNumber { year, sequence }, ..unnumbered }))
+        }
+        (None, Some(record)) => replay(db, municipality, record)
+            .await?
+            .ok_or_else(|| StorageError::Corrupt("idempotency key vanished".to_owned())),
+        (None, None) => Err(StorageError::Corrupt("a registration without a key wrote nothing".to_owned())),
+    }
+}
+
+/// What a registration writes, but for the request's number (the `sequence` column is replaced).
+struct Rows {
+    municipality: MunicipalityId,
+    year: i32,
+    key: Option<idempotency_key::ActiveModel>,
+    request: request::ActiveModel,
+    request_id: RequestId,
+    terms: Vec<String>,
+    event: request_event::ActiveModel,
+}
+
+fn key_row(
+    municipality: MunicipalityId,
+    record: &IdempotencyRecord,
+    resource: RequestId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> idempotency_key::ActiveModel {
+    idempotency_key::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        municipality_id: Set(municipality.as_uuid()),
+        scope: Set(record.scope.clone()),
+        key: Set(record.key.clone()),
+        operation: Set(record.operation.to_owned()),
+        body_hash: Set(record.body_hash.clone()),
+        resource_id: Set(resource.as_uuid()),
+        masked_secret: Set(record.masked_secret.clone()),
+        created_at: Set(now),
+    }
+}
+
+/// SQLite (one writer at a time, in process: round trips cost little): the key first, so that a
+/// concurrent retry waits for this transaction, then finds the key taken; then the number, the
+/// request, its terms and its history. `None` when the key was taken.
+async fn in_a_transaction(db: &Database, rows: Rows) -> Result<Option<i32>, StorageError> {
     let txn = db.conn().begin().await?;
-    if let Some(record) = idempotency {
-        // First write of the transaction: a concurrent retry with the same key waits here, then
-        // finds the key taken and replays this answer.
-        let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            municipality_id: Set(municipality.as_uuid()),
-            scope: Set(record.scope.clone()),
-            key: Set(record.key.clone()),
-            operation: Set(record.operation.to_owned()),
-            body_hash: Set(record.body_hash.clone()),
-            resource_id: Set(id.as_uuid()),
-            masked_secret: Set(record.masked_secret.clone()),
-            created_at: Set(now),
-        })
-        .exec(&txn)
-        .await;
+    if let Some(key) = rows.key {
+        let inserted = idempotency_key::Entity::insert(key).exec(&txn).await;
         if let Err(err) = inserted {
             txn.rollback().await?;
             if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
-                return replay(db, municipality, record)
-                    .await?
-                    .ok_or_else(|| StorageError::Corrupt("idempotency key vanished".to_owned()));
+                return Ok(None);
             }
             return Err(err.into());
         }
     }
-    let year = time::today().year();
-    let sequence = next_sequence(&txn, municipality, year).await?;
-    let request = Request::registered(new, id, municipality, RegistrationNumber { year, sequence }, now);
-    let row = request::ActiveModel { tracking_hash: Set(tracking_hash.to_owned()), ..super::row(&request) };
-    request::Entity::insert(row).exec(&txn).await.map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
-    super::terms::insert(&txn, &request, &similarity::indexed_terms(&request)).await?;
-    let created = RequestEvent {
-        to: Some(request.status),
-        ..RequestEvent::new(id, RequestEventKind::Created, new.submitted_by, now)
-    };
-    super::history::insert(&txn, municipality, &created).await?;
+    let sequence = next_sequence(&txn, rows.municipality, rows.year).await?;
+    let request = request::ActiveModel { sequence: Set(sequence), ..rows.request };
+    request::Entity::insert(request)
+        .exec(&txn)
+        .await
+        .map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
+    super::terms::insert_rows(&txn, rows.municipality, rows.request_id, &rows.terms).await?;
+    request_event::Entity::insert(rows.event).exec(&txn).await?;
     txn.commit().await?;
-    Ok(Created::New(request))
+    Ok(Some(sequence))
 }
 
 /// Takes the next number of the year, creating the year's counter at 1.

@@ -5,10 +5,10 @@ use super::to_domain;
 use crate::Database;
 use crate::entities::{request, request_term};
 use crate::error::StorageError;
-use implication_domain::RequestId;
 use implication_domain::requests::Request;
 use implication_domain::requests::similarity;
 use implication_domain::vocabulary::RequestStatus;
+use implication_domain::{MunicipalityId, RequestId};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait,
@@ -49,12 +49,22 @@ pub async fn rewrite_terms(db: &Database, entries: &[(Request, Vec<String>)]) ->
 
 /// Adds `terms` to the index for a request that has none yet.
 pub(super) async fn insert(txn: &DatabaseTransaction, request: &Request, terms: &[String]) -> Result<(), StorageError> {
+    insert_rows(txn, request.municipality, request.id, terms).await
+}
+
+/// The same, by ids.
+pub(super) async fn insert_rows(
+    txn: &DatabaseTransaction,
+    municipality: MunicipalityId,
+    request: RequestId,
+    terms: &[String],
+) -> Result<(), StorageError> {
     let rows: Vec<request_term::ActiveModel> = terms
         .iter()
         .map(|term| request_term::ActiveModel {
-            municipality_id: Set(request.municipality.as_uuid()),
+            municipality_id: Set(municipality.as_uuid()),
             term: Set(term.clone()),
-            request_id: Set(request.id.as_uuid()),
+            request_id: Set(request.as_uuid()),
         })
         .collect();
     if !rows.is_empty() {

@@ -11,6 +11,7 @@ use implication_domain::time;
 use implication_domain::{MunicipalityId, Slug, ThemeId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::sync::Arc;
 
 /// Gives a new municipality the default catalogue (inside its creation's transaction).
 pub(crate) async fn insert_defaults(
@@ -50,6 +51,7 @@ pub async fn create(
     };
     let row =
         theme::Entity::insert(row).exec_with_returning(db.conn()).await.map_err(|e| duplicate_of(e, &["code"]))?;
+    db.caches().codes.evict(&municipality.as_uuid());
     to_domain(row)
 }
 
@@ -109,6 +111,36 @@ pub async fn codes(db: &Database, municipality: MunicipalityId) -> Result<Vec<St
         .into_tuple::<String>()
         .all(db.conn())
         .await?)
+}
+
+/// The theme and neighbourhood codes a request of a municipality may name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogueCodes {
+    pub themes: Vec<String>,
+    pub neighbourhoods: Vec<String>,
+}
+
+/// The codes, from the cache when it holds them (see `cache`). Codes are only ever added, never
+/// removed nor changed: a cached list may lack a code another instance just added, never hold
+/// one that is gone. A caller that finds a code missing reads [`catalogue_codes_fresh`].
+pub async fn catalogue_codes(db: &Database, municipality: MunicipalityId) -> Result<Arc<CatalogueCodes>, StorageError> {
+    match db.caches().codes.get(&municipality.as_uuid()) {
+        Some(codes) => Ok(codes),
+        None => catalogue_codes_fresh(db, municipality).await,
+    }
+}
+
+/// The codes as the database holds them now (and into the cache).
+pub async fn catalogue_codes_fresh(
+    db: &Database,
+    municipality: MunicipalityId,
+) -> Result<Arc<CatalogueCodes>, StorageError> {
+    let codes = Arc::new(CatalogueCodes {
+        themes: codes(db, municipality).await?,
+        neighbourhoods: crate::identity::neighbourhoods::codes(db, municipality).await?,
+    });
+    db.caches().codes.put(municipality.as_uuid(), codes.clone());
+    Ok(codes)
 }
 
 fn to_domain(row: theme::Model) -> Result<Theme, StorageError> {

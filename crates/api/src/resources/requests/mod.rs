@@ -11,13 +11,14 @@ pub mod tracking;
 pub mod views;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(themes::list_themes)
+    // The most called first (see `routes`).
+    cfg.service(get_request)
+        .service(list_requests)
+        .service(create_request)
+        .service(themes::list_themes)
         .service(themes::create_theme)
         .service(themes::get_theme)
         .service(themes::update_theme)
-        .service(create_request)
-        .service(list_requests)
-        .service(get_request)
         .service(update_request)
         .service(transition_request)
         .service(publish_request)
@@ -35,7 +36,7 @@ use crate::auth::{AuthState, InMunicipality, StaffOf, Visitor};
 use crate::etag;
 use crate::extract::{IfMatch, JsonBody};
 use crate::idempotency::IdempotencyKey;
-use crate::pagination::{PageParams, encode_cursor, field_problem, page_response};
+use crate::pagination::{PageParams, encode_cursor, field_problem, page_response, page_response_from};
 use crate::problem::ApiError;
 use crate::resources::with_location;
 use crate::responses::{
@@ -52,7 +53,8 @@ use implication_domain::Precondition;
 use implication_domain::identity::{self, Standing};
 use implication_domain::requests::lifecycle::TransitionAsk;
 use implication_domain::requests::{
-    Audience, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication, listing_audience,
+    Audience, PublishedRequest, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication,
+    listing_audience,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{Municipality, RequestId, time};
@@ -512,14 +514,30 @@ async fn with_routing(
 /// ones (public view, without personal data). Filters combine; the cursor is stable under
 /// concurrent submissions. Staff also filter on routing: `assigned_to=me` (requests routed to
 /// one of their services, or to a delegation they hold), `routed_service`, `routed_delegation`.
+///
+/// A public page carries a weak `ETag`: send it back in `If-None-Match` to get a `304` while
+/// nothing it shows has changed. Without a token it may be kept 30 seconds by a shared cache (a
+/// town's CDN or reverse proxy).
 #[utoipa::path(
     operation_id = "list_requests", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), RequestListParams, PageParams),
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), RequestListParams, PageParams,
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a public page received earlier.",
+            example = "W/\"5f1c0e9a2b7d4c3e8a6b1d2f\"")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of requests.", body = RequestPage,
-            headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
+            headers(
+                ("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."),
+                ("ETag" = String, description = "Public pages only: a weak tag of what the page shows (each item's \
+                    version and lateness, the next cursor)."),
+                ("Cache-Control" = String, description = "`public, max-age=30` to a caller without a token; \
+                    `no-store` to a token."),
+                ("Vary" = String, description = "`Authorization`, on a public page to a caller without a token.")
+            )),
+        (status = 304, description = "Public pages only: the page has not changed since the `ETag` given in \
+            `If-None-Match` (no body).",
+            headers(("ETag" = String, description = "The same tag."), ("Cache-Control" = String, description = "As the 200's."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
@@ -550,21 +568,40 @@ pub async fn list_requests(
         Some(cursor) => Some(After { key: cursor.k, id: RequestId::from_uuid(cursor.i) }),
         None => None,
     };
+    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    let cursor_of =
+        |key: String, id: RequestId| encode_cursor(&ListCursor { s: sort.code().to_owned(), k: key, i: id.as_uuid() });
+    if audience == Audience::Public {
+        // The public reads only the columns of its view, and may revalidate with If-None-Match.
+        let found = store::list_published(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
+            .await?
+            .ok_or_else(invalid_cursor)?;
+        let next_cursor = found
+            .has_more
+            .then(|| found.items.last())
+            .flatten()
+            .and_then(|last| cursor_of(sort.key_of_published(last), last.id));
+        let tag = etag::of_public_page(
+            found.items.iter().map(|r| (r.id.as_uuid(), r.version, r.is_late(delay, today))),
+            next_cursor.as_deref(),
+        );
+        let respond = |ok| {
+            let items = found
+                .items
+                .into_iter()
+                .map(|r| RequestListItem::Public(PublicRequestView::new(r, delay, today)))
+                .collect();
+            let body = RequestPage { items, next_cursor };
+            page_response_from(ok, &req, body.next_cursor.as_deref(), &body)
+        };
+        return Ok(etag::public_read(&req, tag, respond));
+    }
     let found = store::list(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
         .await?
         .ok_or_else(invalid_cursor)?;
-    let next_cursor = found.has_more.then(|| found.items.last()).flatten().and_then(|last| {
-        encode_cursor(&ListCursor { s: sort.code().to_owned(), k: sort.key_of(last), i: last.id.as_uuid() })
-    });
-    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
-    let items = found
-        .items
-        .iter()
-        .map(|r| match audience {
-            Audience::Staff => RequestListItem::Staff(RequestView::new(r, delay, today)),
-            Audience::Requester | Audience::Public => RequestListItem::Public(PublicRequestView::new(r, delay, today)),
-        })
-        .collect();
+    let next_cursor =
+        found.has_more.then(|| found.items.last()).flatten().and_then(|last| cursor_of(sort.key_of(last), last.id));
+    let items = found.items.iter().map(|r| RequestListItem::Staff(RequestView::new(r, delay, today))).collect();
     let body = RequestPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
@@ -574,28 +611,49 @@ pub async fn list_requests(
 /// Staff get the staff view; the account or partner tool that submitted it gets the requester's
 /// view (status, public history, answers); anyone gets the public view of a published request.
 /// Otherwise, 404.
+///
+/// The public view carries a weak `ETag`: send it back in `If-None-Match` to get a `304` while it
+/// has not changed. Without a token it may be kept 30 seconds by a shared cache.
 #[utoipa::path(
     operation_id = "get_request", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
-        ("request" = Uuid, Path, description = "The request's id.")),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the public view received earlier.",
+            example = "W/\"3\"")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The request, in the caller's view.", body = RequestDocument,
-            headers(("ETag" = String, description = "Its version."))),
+            headers(
+                ("ETag" = String, description = "Staff and requester views: its version (`\"3\"`, for `If-Match`). \
+                    The public view: a weak tag of its version and lateness (`W/\"3\"`, `W/\"3-late\"`)."),
+                ("Cache-Control" = String, description = "The public view to a caller without a token: \
+                    `public, max-age=30`; anything answered to a token: `no-store`."),
+                ("Vary" = String, description = "`Authorization`, on the public view to a caller without a token.")
+            )),
+        (status = 304, description = "The public view has not changed since the `ETag` given in `If-None-Match` \
+            (no body).",
+            headers(("ETag" = String, description = "The same tag."), ("Cache-Control" = String, description = "As the 200's."))),
         (status = 401, response = Unauthorized), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
 )]
 #[get("/v1/municipalities/{municipality}/requests/{request}")]
 pub async fn get_request(
+    req: HttpRequest,
     db: web::Data<Database>,
     visitor: Visitor,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let request = load(&db, &municipality, &path.1).await?;
     let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    if standing.is_public() {
+        // Anyone without a token sees a published request only: one read of its public columns.
+        let published =
+            store::find_published(&db, municipality.id, request_id(&path.1)?).await?.ok_or_else(no_request)?;
+        return Ok(public_view(&req, published, delay, today));
+    }
+    let request = load(&db, &municipality, &path.1).await?;
     let document = match request.audience(&standing).ok_or_else(no_request)? {
         Audience::Staff => return Ok(respond_staff(&request, &municipality)),
         Audience::Requester => {
@@ -603,9 +661,20 @@ pub async fn get_request(
             let answers = store::answers(&db, request.id, false).await?;
             RequestDocument::Requester(RequesterRequestView::new(&request, &history, &answers, delay, today))
         }
-        Audience::Public => RequestDocument::Public(PublicRequestView::new(&request, delay, today)),
+        Audience::Public => {
+            let published = PublishedRequest::of(&request).ok_or_else(no_request)?;
+            RequestDocument::Public(PublicRequestView::new(published, delay, today))
+        }
     };
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(request.version))).json(document))
+}
+
+/// The public view of a request, to a caller without a token: revalidated with `If-None-Match`.
+fn public_view(req: &HttpRequest, published: PublishedRequest, delay: u16, today: NaiveDate) -> HttpResponse {
+    let tag = etag::of_public_view(published.version, published.is_late(delay, today));
+    etag::public_read(req, tag, |mut ok| {
+        ok.json(RequestDocument::Public(PublicRequestView::new(published, delay, today)))
+    })
 }
 
 /// Correct a request

@@ -6,7 +6,7 @@
 use crate::wire;
 use chrono::{DateTime, NaiveDate, Utc};
 use implication_domain::requests::lifecycle::allowed_targets;
-use implication_domain::requests::{Actor, Answer, Location, Request, RequestEvent};
+use implication_domain::requests::{Actor, Answer, Location, PublishedRequest, Request, RequestEvent};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -121,6 +121,7 @@ pub struct RequestView {
     pub association: Option<String>,
     pub submitted_by: ActorView,
     /// The day the town received it (for a letter, not the day it was typed in).
+    #[serde(serialize_with = "crate::timestamps::date")]
     pub received_on: NaiveDate,
     pub status: wire::RequestStatus,
     /// How it ended, once `closed`.
@@ -128,16 +129,20 @@ pub struct RequestView {
     /// The request it was merged into, once `merged`.
     pub merged_into: Option<Uuid>,
     pub published: bool,
+    #[serde(serialize_with = "crate::timestamps::optional_timestamp")]
     pub published_at: Option<DateTime<Utc>>,
     /// Still `received` or `qualifying` past the municipality's answer delay.
     pub late: bool,
     /// The day by which it should have had an answer.
+    #[serde(serialize_with = "crate::timestamps::date")]
     pub answer_due_on: NaiveDate,
     /// For staff only: never shown to the public nor to the requester.
     pub internal_note: Option<String>,
     /// The statuses it may move to from here.
     pub allowed_transitions: Vec<wire::RequestStatus>,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -210,37 +215,46 @@ pub struct PublicRequestView {
     pub themes: Vec<String>,
     pub neighbourhood: Option<String>,
     pub location: Option<LocationView>,
+    #[serde(serialize_with = "crate::timestamps::date")]
     pub received_on: NaiveDate,
     pub status: wire::RequestStatus,
     pub resolution: Option<wire::Resolution>,
     pub merged_into: Option<Uuid>,
+    #[serde(serialize_with = "crate::timestamps::optional_timestamp")]
     pub published_at: Option<DateTime<Utc>>,
     pub late: bool,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::timestamps::timestamp")]
     pub updated_at: DateTime<Utc>,
 }
 
 impl PublicRequestView {
-    pub fn new(r: &Request, answer_delay_days: u16, today: NaiveDate) -> Self {
+    pub fn new(r: PublishedRequest, answer_delay_days: u16, today: NaiveDate) -> Self {
+        let late = r.is_late(answer_delay_days, today);
+        let location = (r.location_address.is_some() || r.location_point.is_some()).then(|| LocationView {
+            address: r.location_address,
+            point: r.location_point.map(|p| PointView { latitude: p.latitude, longitude: p.longitude }),
+        });
         Self {
             view: PublicAudience::Public,
             id: r.id.as_uuid(),
             version: r.version,
             registration_number: r.registration_number.to_string(),
             kind: r.kind.into(),
-            title: r.title.as_str().to_owned(),
-            description: r.description.as_str().to_owned(),
+            title: r.title,
+            description: r.description,
             channel: r.channel.into(),
-            requester_kind: r.requester.as_ref().map(|q| q.kind.into()),
-            themes: r.themes.iter().map(ToString::to_string).collect(),
-            neighbourhood: r.neighbourhood.as_ref().map(ToString::to_string),
-            location: r.location.as_ref().map(LocationView::from),
+            requester_kind: r.requester_kind.map(Into::into),
+            themes: r.themes,
+            neighbourhood: r.neighbourhood,
+            location,
             received_on: r.received_on,
             status: r.status.into(),
             resolution: r.resolution.map(Into::into),
             merged_into: r.merged_into.map(|m| m.as_uuid()),
-            published_at: r.published_at,
-            late: r.is_late(answer_delay_days, today),
+            published_at: Some(r.published_at),
+            late,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
