@@ -241,8 +241,9 @@ scenario "get one (public view)" one bench/sql/get-one.sql 1 -s bench/get-one.lu
 scenario "anonymous create, one town" create bench/sql/create.sql 1 -s bench/create.lua "$BASE"
 BENCH_TOWNS=20 scenario "anonymous create, 20 towns" create bench/sql/create.sql 20 -s bench/create.lua "$BASE"
 # Revalidation: the client (or a CDN) holds the current page or request and asks with its ETag.
-TAG_LIST=$(curl -sI "$NEWEST" | awk -F': ' 'tolower($1) == "etag" { print $2 }' | tr -d '\r')
-TAG_ONE=$(curl -sI "$ONE" | awk -F': ' 'tolower($1) == "etag" { print $2 }' | tr -d '\r')
+tag_of() { curl -s -D - -o /dev/null "$1" | awk -F': ' 'tolower($1) == "etag" { print $2 }' | tr -d '\r'; }
+TAG_LIST=$(tag_of "$NEWEST")
+TAG_ONE=$(tag_of "$ONE")
 if [ -n "$TAG_LIST" ]; then
   scenario "public list, newest, 304" - - 1 -H "If-None-Match: $TAG_LIST" "$NEWEST"
   scenario "get one, 304" - - 1 -H "If-None-Match: $TAG_ONE" "$ONE"
