@@ -26,6 +26,8 @@ cargo build -q --release -p implication-api --bin implication -p implication-ben
 
 ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n *= 1; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
 rows=()
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; true' EXIT
 for size in $SIZES; do
   db="implication_growth_$size"
   url="${PG_SERVER_URL%/*}/$db"

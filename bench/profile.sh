@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 BACKEND="$1"; REQUESTS="$2"; shift 2
 DURATION="${DURATION:-20}"
+[ "$DURATION" -ge 8 ] || { echo "DURATION must be at least 8 seconds"; exit 2; }
 CONNECTIONS="${CONNECTIONS:-32}"
 WORKERS="${WORKERS:-2}"
 POOL="${POOL:-16}"
@@ -24,7 +25,7 @@ OUT=target/bench
 command -v perf >/dev/null || { echo "perf is needed: apt-get install linux-perf"; exit 2; }
 case "$BACKEND" in
   sqlite) DATABASE_URL="sqlite://$PWD/$OUT/bench-$REQUESTS.db" ;;
-  postgres) DATABASE_URL="${PG_SERVER_URL%/*}/implication_bench" ;;
+  postgres) DATABASE_URL="${PG_SERVER_URL%/*}/${PG_DATABASE:-implication_bench}" ;;
   *) echo "usage: bench/profile.sh sqlite|postgres REQUESTS WRK-ARGS…"; exit 2 ;;
 esac
 if [ -z "${BINARY:-}" ]; then

@@ -1,5 +1,6 @@
-//! Entity tags from a resource's version: every change bumps the version, so a stale `If-Match`
-//! is detected and a client can revalidate with `If-None-Match`.
+//! Entity tags. A resource's tag is its version: every change bumps it, so a stale `If-Match` is
+//! detected. Public reads carry weak tags of what their body shows (a view's version and
+//! lateness, a page's digest), for revalidation with `If-None-Match`.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder};
@@ -26,9 +27,10 @@ pub fn is_fresh(req: &HttpRequest, etag: &str) -> bool {
 pub const PUBLIC_CACHE_CONTROL: &str = "public, max-age=30";
 
 /// The weak tag of a public view of a request: its version, and whether it is late (which turns
-/// without a change to the request, when its answer delay runs out).
+/// without a change to the request, when its answer delay runs out). `p` keeps it apart from the
+/// staff view's `"3"` of the same address, which a weak comparison would otherwise match.
 pub fn of_public_view(version: i32, late: bool) -> String {
-    if late { format!("W/\"{version}-late\"") } else { format!("W/\"{version}\"") }
+    if late { format!("W/\"p{version}-late\"") } else { format!("W/\"p{version}\"") }
 }
 
 /// The weak tag of a page of a public list: a digest of what its body is made of (each item's id,
@@ -80,9 +82,11 @@ mod tests {
 
     #[test]
     fn a_weak_tag_matches_its_strong_form_and_the_reverse() {
-        let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"7\"")).to_http_request();
+        let req = TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"p7\"")).to_http_request();
         assert!(is_fresh(&req, &of_public_view(7, false)));
         assert!(!is_fresh(&req, &of_public_view(7, true)));
+        let staff = TestRequest::get().insert_header((header::IF_NONE_MATCH, "\"7\"")).to_http_request();
+        assert!(!is_fresh(&staff, &of_public_view(7, false)), "the staff view's tag is another body");
     }
 
     #[test]

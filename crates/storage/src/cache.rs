@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::RwLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug)]
@@ -14,11 +15,33 @@ pub(crate) struct TtlCache<K, V> {
     ttl: Duration,
     capacity: usize,
     entries: RwLock<HashMap<K, (V, Instant)>>,
+    /// Counts evictions: a value read from the database before an eviction (a write) may be
+    /// older than that write, and is not kept (see [`TtlCache::put_if_current`]).
+    evictions: AtomicU64,
 }
+
+/// When a value was read, as far as evictions go: from [`TtlCache::generation`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Generation(u64);
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     pub(crate) fn new(ttl: Duration, capacity: usize) -> Self {
-        Self { ttl, capacity, entries: RwLock::new(HashMap::new()) }
+        Self { ttl, capacity, entries: RwLock::new(HashMap::new()), evictions: AtomicU64::new(0) }
+    }
+
+    /// Take before reading a value from the database, give to [`TtlCache::put_if_current`].
+    pub(crate) fn generation(&self) -> Generation {
+        Generation(self.evictions.load(Ordering::Acquire))
+    }
+
+    /// Keeps `value` unless an eviction happened since `read_at`: a reader that missed the cache,
+    /// read the row, then lost the race to a writer's commit and eviction, would otherwise keep
+    /// the old row for a whole time to live.
+    pub(crate) fn put_if_current(&self, key: K, value: V, read_at: Generation) {
+        let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.evictions.load(Ordering::Acquire) == read_at.0 {
+            Self::insert(&mut entries, self.ttl, self.capacity, key, value);
+        }
     }
 
     /// The value under `key`, if it was read less than the time to live ago.
@@ -34,17 +57,21 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         entries.get(key).filter(|(_, at)| at.elapsed() < self.ttl).map(|(value, _)| value.clone())
     }
 
+    #[cfg(test)]
     pub(crate) fn put(&self, key: K, value: V) {
-        if self.ttl.is_zero() {
+        let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Self::insert(&mut entries, self.ttl, self.capacity, key, value);
+    }
+
+    fn insert(entries: &mut HashMap<K, (V, Instant)>, ttl: Duration, capacity: usize, key: K, value: V) {
+        if ttl.is_zero() {
             return;
         }
-        let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+        if entries.len() >= capacity && !entries.contains_key(&key) {
             // Expired entries go first; if none has, the cache starts over (rare: the capacity is
             // far above the number of municipalities a deployment serves).
-            let ttl = self.ttl;
             entries.retain(|_, (_, at)| at.elapsed() < ttl);
-            if entries.len() >= self.capacity {
+            if entries.len() >= capacity {
                 entries.clear();
             }
         }
@@ -56,7 +83,9 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: Eq + Hash + ?Sized,
     {
-        self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner).remove(key);
+        let mut entries = self.entries.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.evictions.fetch_add(1, Ordering::AcqRel);
+        entries.remove(key);
     }
 }
 
@@ -75,6 +104,17 @@ mod tests {
         let off = TtlCache::new(Duration::ZERO, 2);
         off.put("a".to_owned(), 1);
         assert_eq!(off.get("a"), None);
+    }
+
+    #[test]
+    fn a_value_read_before_an_eviction_is_not_kept() {
+        let cache = TtlCache::new(Duration::from_secs(60), 2);
+        let read_at = cache.generation();
+        cache.evict("a");
+        cache.put_if_current("a".to_owned(), "old", read_at);
+        assert_eq!(cache.get("a"), None, "read before the write: not kept");
+        cache.put_if_current("a".to_owned(), "new", cache.generation());
+        assert_eq!(cache.get("a"), Some("new"));
     }
 
     #[test]

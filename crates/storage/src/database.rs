@@ -45,6 +45,8 @@ pub struct Database {
     caches: Arc<Caches>,
     /// SQLite: registrations take turns here (see [`Database::sqlite_write_turn`]).
     sqlite_writes: Arc<tokio::sync::Mutex<()>>,
+    /// How long a turn, like a connection, is waited for before the database counts as unavailable.
+    acquire_timeout: Duration,
 }
 
 /// How long an instance may serve a municipality (slug, id, settings) it read, before reading it
@@ -84,6 +86,7 @@ impl Database {
             conn,
             caches: Arc::new(Caches::new(DEFAULT_CACHE_TTL)),
             sqlite_writes: Arc::new(tokio::sync::Mutex::new(())),
+            acquire_timeout: pool.acquire_timeout,
         })
     }
 
@@ -97,10 +100,15 @@ impl Database {
     /// seconds (p99 1.4 s at 32 connections, some past the 5 s timeout: a 503). Queued here
     /// first, they go one after the other without polling. (`None` on PostgreSQL, where rows,
     /// not the database, are locked.)
-    pub(crate) async fn sqlite_write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    /// A turn not given within the pool's acquire timeout is a 503, as a connection would be.
+    pub(crate) async fn sqlite_write_turn(&self) -> Result<Option<tokio::sync::MutexGuard<'_, ()>>, StorageError> {
         match self.backend() {
-            Backend::Sqlite => Some(self.sqlite_writes.lock().await),
-            Backend::Postgres => None,
+            Backend::Sqlite => {
+                tokio::time::timeout(self.acquire_timeout, self.sqlite_writes.lock()).await.map(Some).map_err(|_| {
+                    StorageError::Unavailable(sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))
+                })
+            }
+            Backend::Postgres => Ok(None),
         }
     }
 

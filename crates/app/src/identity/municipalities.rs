@@ -51,13 +51,18 @@ pub struct MunicipalityUpdate {
     pub settings: bool,
 }
 
-/// Changes `current`, read at a version `expected` admits, naming every invalid field at once.
+/// Changes `municipality`, read again here at a version `expected` admits, naming every invalid
+/// field at once. (The caller's copy may come from the cache, a few seconds old: the version
+/// checked and the settings kept must be the database's.)
 pub async fn update(
     db: &Database,
-    current: &Municipality,
+    municipality: &Municipality,
     expected: Precondition,
     update: &MunicipalityUpdate,
 ) -> Result<Municipality, UseCaseError> {
+    let current = store::find_by_slug(db, municipality.slug.as_str())
+        .await?
+        .ok_or(UseCaseError::NotFound(Resource::Municipality))?;
     let mut errors = ValidationErrors::default();
     let name = update.name.as_deref().and_then(|n| errors.collect(MunicipalityName::parse("name", n)));
     let population = update.population.and_then(|p| errors.collect(Population::parse("population", p)));

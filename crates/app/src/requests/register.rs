@@ -66,8 +66,10 @@ pub async fn register(
     let today = time::today();
     let codes = Codes::cached(db, municipality).await?;
     let new = match NewRequest::parse(draft, codes.catalogue(), submitter, today) {
-        // A code may have been added since the cache read them: refuse only on fresh codes.
-        Err(_) => NewRequest::parse(draft, Codes::load(db, municipality).await?.catalogue(), submitter, today)?,
+        // A code may have been added since the cache read them: refuse one only on fresh codes.
+        Err(errors) if errors.0.iter().any(|e| e.field.starts_with("themes") || e.field == "neighbourhood") => {
+            NewRequest::parse(draft, Codes::load(db, municipality).await?.catalogue(), submitter, today)?
+        }
         parsed => parsed?,
     };
     let tracking_code = new_tracking_code()?;

@@ -30,9 +30,10 @@ pub async fn resolve(db: &Database, slug: &str) -> Result<Option<Municipality>, 
     if let Some(found) = db.caches().municipalities.get(slug) {
         return Ok(Some(found));
     }
+    let read_at = db.caches().municipalities.generation();
     let found = find_by_slug(db, slug).await?;
     if let Some(municipality) = &found {
-        db.caches().municipalities.put(slug.to_owned(), municipality.clone());
+        db.caches().municipalities.put_if_current(slug.to_owned(), municipality.clone(), read_at);
     }
     Ok(found)
 }
@@ -122,9 +123,8 @@ pub async fn update(
             .col_expr(municipality::Column::AnswerDelayDays, Expr::value(i32::from(settings.answer_delay_days)))
             .col_expr(municipality::Column::MinutesDelayDays, Expr::value(i32::from(settings.minutes_delay_days)));
     }
-    db.caches().municipalities.evict(slug);
     let updated = versioned::update(db, update, municipality::Column::Version, expected).await;
-    // Again after the write: a concurrent read may have cached the old row in between.
+    // After the commit: a read that began before it is not kept (see `TtlCache::put_if_current`).
     db.caches().municipalities.evict(slug);
     match updated? {
         Some(row) => to_domain(row).map(Some),

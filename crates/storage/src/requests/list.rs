@@ -55,17 +55,18 @@ impl Sort {
 
     /// The sort key of a request, as a cursor holds it.
     pub fn key_of(self, request: &Request) -> String {
-        match self {
-            Sort::ReceivedOnDesc | Sort::ReceivedOnAsc => request.received_on.to_string(),
-            Sort::CreatedAtDesc | Sort::CreatedAtAsc => request.created_at.to_rfc3339(),
-        }
+        self.key(request.received_on, request.created_at)
     }
 
     /// The same, of a public read.
     pub fn key_of_published(self, request: &PublishedRequest) -> String {
+        self.key(request.received_on, request.created_at)
+    }
+
+    fn key(self, received_on: NaiveDate, created_at: DateTime<Utc>) -> String {
         match self {
-            Sort::ReceivedOnDesc | Sort::ReceivedOnAsc => request.received_on.to_string(),
-            Sort::CreatedAtDesc | Sort::CreatedAtAsc => request.created_at.to_rfc3339(),
+            Sort::ReceivedOnDesc | Sort::ReceivedOnAsc => received_on.to_string(),
+            Sort::CreatedAtDesc | Sort::CreatedAtAsc => created_at.to_rfc3339(),
         }
     }
 }

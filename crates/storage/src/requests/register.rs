@@ -121,7 +121,7 @@ fn key_row(
 /// concurrent retry waits for this transaction, then finds the key taken; then the number, the
 /// request, its terms and its history. `None` when the key was taken.
 async fn in_a_transaction(db: &Database, rows: Rows) -> Result<Option<i32>, StorageError> {
-    let _turn = db.sqlite_write_turn().await;
+    let _turn = db.sqlite_write_turn().await?;
     let txn = db.conn().begin().await?;
     if let Some(key) = rows.key {
         let inserted = idempotency_key::Entity::insert(key).exec(&txn).await;

@@ -135,11 +135,12 @@ pub async fn catalogue_codes_fresh(
     db: &Database,
     municipality: MunicipalityId,
 ) -> Result<Arc<CatalogueCodes>, StorageError> {
+    let read_at = db.caches().codes.generation();
     let codes = Arc::new(CatalogueCodes {
         themes: codes(db, municipality).await?,
         neighbourhoods: crate::identity::neighbourhoods::codes(db, municipality).await?,
     });
-    db.caches().codes.put(municipality.as_uuid(), codes.clone());
+    db.caches().codes.put_if_current(municipality.as_uuid(), codes.clone(), read_at);
     Ok(codes)
 }
 

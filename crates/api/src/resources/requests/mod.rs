@@ -601,6 +601,10 @@ pub async fn list_requests(
         .ok_or_else(invalid_cursor)?;
     let next_cursor =
         found.has_more.then(|| found.items.last()).flatten().and_then(|last| cursor_of(sort.key_of(last), last.id));
+    if audience != Audience::Staff {
+        // `listing_audience` gives Staff or Public: anything else must not see the staff view.
+        return Err(ApiError::Internal(format!("no list view for {audience:?}")));
+    }
     let items = found.items.iter().map(|r| RequestListItem::Staff(RequestView::new(r, delay, today))).collect();
     let body = RequestPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
@@ -620,13 +624,13 @@ pub async fn list_requests(
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("request" = Uuid, Path, description = "The request's id."),
         ("If-None-Match" = Option<String>, Header, description = "The `ETag` of the public view received earlier.",
-            example = "W/\"3\"")),
+            example = "W/\"p3\"")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The request, in the caller's view.", body = RequestDocument,
             headers(
                 ("ETag" = String, description = "Staff and requester views: its version (`\"3\"`, for `If-Match`). \
-                    The public view: a weak tag of its version and lateness (`W/\"3\"`, `W/\"3-late\"`)."),
+                    The public view: a weak tag of its version and lateness (`W/\"p3\"`, `W/\"p3-late\"`)."),
                 ("Cache-Control" = String, description = "The public view to a caller without a token: \
                     `public, max-age=30`; anything answered to a token: `no-store`."),
                 ("Vary" = String, description = "`Authorization`, on the public view to a caller without a token.")

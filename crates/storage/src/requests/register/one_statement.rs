@@ -10,7 +10,7 @@
 //!                  ON CONFLICT (municipality_id, year) DO UPDATE SET last_sequence = … + 1
 //!                  RETURNING last_sequence),
 //!      request AS (INSERT INTO requests (…, sequence) SELECT …, last_sequence FROM counter RETURNING id),
-//!      terms AS (INSERT INTO request_terms … SELECT … FROM request, (VALUES …) AS t(term)),
+//!      terms AS (INSERT INTO request_terms … SELECT … FROM request, json_array_elements_text($n::json) AS t(term)),
 //!      event AS (INSERT INTO request_events … SELECT … FROM request)
 //! SELECT last_sequence FROM counter
 //! ```
@@ -91,13 +91,14 @@ pub(super) async fn register(db: &Database, rows: Rows) -> Result<Option<i32>, S
          event AS ({event})"
     );
     if !rows.terms.is_empty() {
+        // One parameter whatever their number: one statement text, prepared once per connection.
         let municipality = sql.bind(rows.municipality.as_uuid().into());
-        let terms: Vec<String> = rows.terms.iter().map(|t| format!("({})", sql.bind(t.clone().into()))).collect();
+        let terms = serde_json::to_string(&rows.terms).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let terms = sql.bind(terms.into());
         let table = request_term::Entity.table_name();
         text.push_str(&format!(
             ", terms AS (INSERT INTO \"{table}\" (municipality_id, term, request_id) \
-             SELECT {municipality}, t.term, request.id FROM request, (VALUES {}) AS t(term))",
-            terms.join(", ")
+             SELECT {municipality}, t.term, request.id FROM request, json_array_elements_text({terms}::json) AS t(term))"
         ));
     }
     text.push_str(" SELECT last_sequence FROM counter");
