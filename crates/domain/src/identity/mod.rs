@@ -332,12 +332,6 @@ impl Standing {
         matches!(self, Standing::Staff(_))
     }
 
-    /// Whether the caller is nobody in particular here (no token, or another town's): it sees
-    /// what is published and nothing else.
-    pub fn is_public(&self) -> bool {
-        matches!(self, Standing::Public)
-    }
-
     /// The account of a staff member: "my work" and the routing filters are theirs only.
     pub fn staff_account(&self) -> Option<AccountId> {
         match self {

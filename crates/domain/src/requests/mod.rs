@@ -229,6 +229,13 @@ pub fn listing_audience(standing: &Standing) -> Audience {
     if standing.is_staff() { Audience::Staff } else { Audience::Public }
 }
 
+/// Whether this caller can see a request only once it is published, whoever submitted it: the
+/// public (no token, or another town's), for whom [`Request::audience`] is the public view of a
+/// published request or nothing. Such a read needs no more than the public columns.
+pub fn sees_only_published(standing: &Standing) -> bool {
+    matches!(standing, Standing::Public)
+}
+
 /// Which requests a caller's list shows by publication: staff choose (`asked`, or all when
 /// `None`); everyone else only ever sees what staff published, whatever they ask.
 pub fn listed_publication(standing: &Standing, asked: Option<bool>) -> Option<bool> {

@@ -282,6 +282,17 @@ fn only_a_published_request_has_a_public_read_and_it_holds_nothing_personal() {
 }
 
 #[test]
+fn who_sees_only_published_requests_gets_the_public_view_of_those_and_nothing_else() {
+    assert!(sees_only_published(&Standing::Public));
+    let mut request = stored(RequestStatus::Received, today());
+    assert_eq!(request.audience(&Standing::Public), None);
+    request.published_at = Some(Utc::now());
+    assert_eq!(request.audience(&Standing::Public), Some(Audience::Public));
+    assert!(!sees_only_published(&Standing::Staff(AccountId::new())));
+    assert!(!sees_only_published(&Standing::Inhabitant(AccountId::new())), "may see what it submitted");
+}
+
+#[test]
 fn a_public_read_is_late_exactly_when_its_request_is() {
     let day = |d| NaiveDate::from_ymd_opt(2026, 10, d).unwrap_or_default();
     for (status, received) in

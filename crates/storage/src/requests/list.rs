@@ -43,14 +43,15 @@ impl Sort {
         }
     }
 
-    /// The column it sorts on, and whether newest first.
-    fn column(self) -> (request::Column, bool) {
-        match self {
-            Sort::ReceivedOnDesc => (request::Column::ReceivedOn, true),
-            Sort::ReceivedOnAsc => (request::Column::ReceivedOn, false),
-            Sort::CreatedAtDesc => (request::Column::CreatedAt, true),
-            Sort::CreatedAtAsc => (request::Column::CreatedAt, false),
-        }
+    /// The order of the rows: the sort's column, then the id (both ways alike).
+    fn order(self) -> [(request::Column, Order); 2] {
+        let (column, order) = match self {
+            Sort::ReceivedOnDesc => (request::Column::ReceivedOn, Order::Desc),
+            Sort::ReceivedOnAsc => (request::Column::ReceivedOn, Order::Asc),
+            Sort::CreatedAtDesc => (request::Column::CreatedAt, Order::Desc),
+            Sort::CreatedAtAsc => (request::Column::CreatedAt, Order::Asc),
+        };
+        [(column, order.clone()), (request::Column::Id, order)]
     }
 
     /// The sort key of a request, as a cursor holds it.
@@ -144,7 +145,10 @@ pub async fn list(
     after: Option<&After>,
 ) -> Result<Option<Page<Request>>, StorageError> {
     let Some(condition) = condition(municipality, filter, sort, after) else { return Ok(None) };
-    let query = ordered(request::Entity::find().filter(condition), sort).limit(limit + 1);
+    let mut query = request::Entity::find().filter(condition).limit(limit + 1);
+    for (column, order) in sort.order() {
+        query = QueryOrder::order_by(query, column, order);
+    }
     let items = query.all(db.conn()).await?.into_iter().map(super::to_domain).collect::<Result<_, _>>()?;
     Ok(Some(Page::from_overfetch(items, limit)))
 }
@@ -164,22 +168,11 @@ pub async fn list_published(
     let Some(condition) = condition(municipality, &filter, sort, after) else { return Ok(None) };
     let mut query = super::published::select();
     query.cond_where(condition).limit(limit + 1);
-    let (column, descending) = sort.column();
-    let order = if descending { Order::Desc } else { Order::Asc };
-    query.order_by(column, order.clone()).order_by(request::Column::Id, order);
+    for (column, order) in sort.order() {
+        query.order_by(column, order);
+    }
     let items = super::published::fetch_all(db, &query).await?;
     Ok(Some(Page::from_overfetch(items, limit)))
-}
-
-/// Orders by the sort's key, then the id.
-fn ordered<E: EntityTrait>(query: sea_orm::Select<E>, sort: Sort) -> sea_orm::Select<E> {
-    use request::Column;
-    let (column, descending) = sort.column();
-    if descending {
-        query.order_by_desc(column).order_by_desc(Column::Id)
-    } else {
-        query.order_by_asc(column).order_by_asc(Column::Id)
-    }
 }
 
 /// The rows a filter keeps, after the cursor. `None` from a bad cursor key.

@@ -54,7 +54,7 @@ use implication_domain::identity::{self, Standing};
 use implication_domain::requests::lifecycle::TransitionAsk;
 use implication_domain::requests::{
     Audience, PublishedRequest, Request, RequestDraft, RequestEdit, fold_for_search, late_before, listed_publication,
-    listing_audience,
+    listing_audience, sees_only_published,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
 use implication_domain::{Municipality, RequestId, time};
@@ -571,43 +571,47 @@ pub async fn list_requests(
     let (delay, today) = (municipality.settings.answer_delay_days, time::today());
     let cursor_of =
         |key: String, id: RequestId| encode_cursor(&ListCursor { s: sort.code().to_owned(), k: key, i: id.as_uuid() });
-    if audience == Audience::Public {
-        // The public reads only the columns of its view, and may revalidate with If-None-Match.
-        let found = store::list_published(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
-            .await?
-            .ok_or_else(invalid_cursor)?;
-        let next_cursor = found
-            .has_more
-            .then(|| found.items.last())
-            .flatten()
-            .and_then(|last| cursor_of(sort.key_of_published(last), last.id));
-        let tag = etag::of_public_page(
-            found.items.iter().map(|r| (r.id.as_uuid(), r.version, r.is_late(delay, today))),
-            next_cursor.as_deref(),
-        );
-        let respond = |ok| {
-            let items = found
-                .items
-                .into_iter()
-                .map(|r| RequestListItem::Public(PublicRequestView::new(r, delay, today)))
-                .collect();
+    match audience {
+        Audience::Public => {
+            // The public reads only the columns of its view, and may revalidate with If-None-Match.
+            let found = store::list_published(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
+                .await?
+                .ok_or_else(invalid_cursor)?;
+            let next_cursor = found
+                .has_more
+                .then(|| found.items.last())
+                .flatten()
+                .and_then(|last| cursor_of(sort.key_of_published(last), last.id));
+            let tag = etag::of_public_page(
+                found.items.iter().map(|r| (r.id.as_uuid(), r.version, r.is_late(delay, today))),
+                next_cursor.as_deref(),
+            );
+            Ok(etag::public_read(&req, tag, |ok| {
+                let items = found
+                    .items
+                    .into_iter()
+                    .map(|r| RequestListItem::Public(PublicRequestView::new(r, delay, today)))
+                    .collect();
+                let body = RequestPage { items, next_cursor };
+                page_response_from(ok, &req, body.next_cursor.as_deref(), &body)
+            }))
+        }
+        Audience::Staff => {
+            let found = store::list(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
+                .await?
+                .ok_or_else(invalid_cursor)?;
+            let next_cursor = found
+                .has_more
+                .then(|| found.items.last())
+                .flatten()
+                .and_then(|last| cursor_of(sort.key_of(last), last.id));
+            let items = found.items.iter().map(|r| RequestListItem::Staff(RequestView::new(r, delay, today))).collect();
             let body = RequestPage { items, next_cursor };
-            page_response_from(ok, &req, body.next_cursor.as_deref(), &body)
-        };
-        return Ok(etag::public_read(&req, tag, respond));
+            Ok(page_response(&req, body.next_cursor.as_deref(), &body))
+        }
+        // `listing_audience` gives Staff or Public: a requester has no list view.
+        Audience::Requester => Err(ApiError::Internal("no list view for a requester".to_owned())),
     }
-    let found = store::list(&db, municipality.id, &filter, sort, page.limit, after.as_ref())
-        .await?
-        .ok_or_else(invalid_cursor)?;
-    let next_cursor =
-        found.has_more.then(|| found.items.last()).flatten().and_then(|last| cursor_of(sort.key_of(last), last.id));
-    if audience != Audience::Staff {
-        // `listing_audience` gives Staff or Public: anything else must not see the staff view.
-        return Err(ApiError::Internal(format!("no list view for {audience:?}")));
-    }
-    let items = found.items.iter().map(|r| RequestListItem::Staff(RequestView::new(r, delay, today))).collect();
-    let body = RequestPage { items, next_cursor };
-    Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
 
 /// Get a request
@@ -651,8 +655,8 @@ pub async fn get_request(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let (delay, today) = (municipality.settings.answer_delay_days, time::today());
-    if standing.is_public() {
-        // Anyone without a token sees a published request only: one read of its public columns.
+    if sees_only_published(&standing) {
+        // One read of the public columns of a published request.
         let published =
             store::find_published(&db, municipality.id, request_id(&path.1)?).await?.ok_or_else(no_request)?;
         return Ok(public_view(&req, published, delay, today));
