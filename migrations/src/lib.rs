@@ -8,6 +8,7 @@ mod m20261122_000001_create_municipalities;
 mod m20261122_000002_create_identity;
 mod m20261122_000003_create_requests;
 mod m20261122_000004_create_qualifications;
+mod m20261206_000005_create_participation;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_identity::Migration),
             Box::new(m20261122_000003_create_requests::Migration),
             Box::new(m20261122_000004_create_qualifications::Migration),
+            Box::new(m20261206_000005_create_participation::Migration),
         ]
     }
 }

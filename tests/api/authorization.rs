@@ -55,6 +55,8 @@ struct Ids {
     rotated_client: String,
     request: String,
     tracking_code: String,
+    /// A process opened to the public.
+    process: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -62,8 +64,9 @@ struct Ids {
 /// of its own.
 fn rows(ids: &Ids) -> Vec<Row> {
     let loos = "/v1/municipalities/loos-en-gohelle";
-    let Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code } = ids;
+    let Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code, process } = ids;
     let request = format!("{loos}/requests/{request_id}");
+    let process = format!("{loos}/processes/{process}");
 
     //                                      anon inh  agent elect admin platf grenay cl+  cl-
     let public = [200, 200, 200, 200, 200, 200, 200, 200, 200];
@@ -74,6 +77,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
     let staff_stale = [401, 403, 412, 412, 412, 412, 404, 403, 403];
     let staff_write = [401, 403, 422, 422, 422, 422, 404, 403, 403];
     let staff_or_nothing = [404, 404, 200, 200, 200, 200, 404, 404, 404];
+    let elected_stale = [401, 403, 403, 412, 412, 412, 404, 403, 403];
     vec![
         // Operations and the token endpoints answer everyone alike (a bearer token is not looked at).
         row(Method::GET, "/", public),
@@ -152,6 +156,15 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{request}/suggestions"), staff_only),
         row(Method::GET, &format!("{loos}/requests?assigned_to=me"), [401, 403, 200, 200, 200, 200, 403, 403, 403]),
         row(Method::GET, &format!("/v1/municipalities/grenay/tracking/{tracking_code}"), [404; 9]),
+        // Participation: anyone reads an opened process; staff run it; elected officials decide.
+        row(Method::GET, &format!("{loos}/processes"), public),
+        write(Method::POST, &format!("{loos}/processes"), false, staff_write),
+        row(Method::GET, &process, public),
+        row(Method::GET, &format!("{process}/history"), public),
+        write(Method::POST, &format!("{process}/transitions"), true, staff_stale),
+        write(Method::POST, &format!("{process}/level"), true, staff_stale),
+        write(Method::POST, &format!("{process}/requests"), true, staff_stale),
+        write(Method::PUT, &format!("{process}/decision"), true, elected_stale),
     ]
 }
 
@@ -230,8 +243,9 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         agent: placeholder.clone(),
         client: placeholder.clone(),
         rotated_client: placeholder.clone(),
-        request: placeholder,
+        request: placeholder.clone(),
         tracking_code: "A".repeat(26),
+        process: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -335,8 +349,9 @@ async fn each_operation_declares_the_security_its_rows_show() {
         agent: placeholder.clone(),
         client: placeholder.clone(),
         rotated_client: placeholder.clone(),
-        request: placeholder,
+        request: placeholder.clone(),
         tracking_code: "a".repeat(26),
+        process: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -411,7 +426,9 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let submitted = app.client.post(app.url(&format!("{loos}/requests"))).json(&anonymous).send().await.unwrap();
     assert_eq!(submitted.status(), 201);
     let tracking_code = json(submitted).await["tracking_code"].as_str().unwrap().to_owned();
-    let ids = Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code };
+    let processes = json(app.get(&format!("{loos}/processes")).await).await;
+    let process = processes["items"][0]["id"].as_str().unwrap().to_owned();
+    let ids = Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code, process };
     let rows = rows(&ids);
 
     let mut mismatches = Vec::new();

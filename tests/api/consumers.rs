@@ -196,6 +196,8 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         ("/v1/municipalities", json!({ "slug": "liens", "name": "Liens", "insee_code": "62999" })),
         ("/v1/municipalities/{municipality}/delegations", json!({ "name": "Chemins et liens" })),
         ("/v1/municipalities/{municipality}/services", json!({ "name": "Service des liens" })),
+        // The example's request is not one of the demo's: the town's initiative.
+        ("/v1/municipalities/{municipality}/processes", json!({ "requests": [] })),
     ];
     let mut path_values = vec![("municipality", "loos-en-gohelle".to_owned())];
     let (mut followed, mut problems) = (0, Vec::new());

@@ -19,6 +19,7 @@ mod logs;
 mod municipalities;
 mod operations;
 mod people;
+mod processes;
 mod qualification;
 mod repository;
 mod requests;

@@ -415,6 +415,7 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Stale => ApiError::PreconditionFailed,
             UseCaseError::Invalid(errors) => ApiError::Invalid(errors),
             UseCaseError::Refused(refusal) => transition_refused(refusal),
+            UseCaseError::ProcessRefused(refusal) => process_refused(refusal),
             UseCaseError::Forbidden(why) => ApiError::Forbidden(why),
             UseCaseError::UnknownClient => {
                 ApiError::unauthorized(Message::new("unknown client", "client inconnu"), true)
@@ -454,5 +455,31 @@ fn transition_refused(refused: TransitionRefusal) -> ApiError {
             ApiError::TransitionRefused { detail: message, rule: Some(rule.code()), allowed: codes(&allowed), lacking }
         }
         TransitionRefusal::Invalid(errors) => ApiError::Invalid(errors),
+    }
+}
+
+/// A refused change of a process: 409 with the statuses allowed from here and, when a rule
+/// refused it, the rule; 422 when the ask itself is invalid.
+fn process_refused(refused: implication_domain::participation::Refusal) -> ApiError {
+    use implication_domain::participation::Refusal;
+    use implication_domain::vocabulary::ProcessStatus;
+    let codes = |allowed: &[ProcessStatus]| allowed.iter().map(|s| s.code().to_owned()).collect();
+    match refused {
+        Refusal::NotAllowed { from, to, allowed } => ApiError::TransitionRefused {
+            detail: Message::new(
+                format!("a process in {from} cannot move to {to}"),
+                format!("une démarche en {from} ne peut pas passer à {to}"),
+            ),
+            rule: None,
+            allowed: codes(&allowed),
+            lacking: Vec::new(),
+        },
+        Refusal::Guard { rule, message, allowed } => ApiError::TransitionRefused {
+            detail: message,
+            rule: Some(rule.code()),
+            allowed: codes(&allowed),
+            lacking: Vec::new(),
+        },
+        Refusal::Invalid(errors) => ApiError::Invalid(errors),
     }
 }

@@ -5,11 +5,12 @@
 //! one matches: the public reads and the intake, by far the most called, come first (no two
 //! routes match the same path, so the order changes nothing else).
 
-use crate::resources::{common, identity, requests};
+use crate::resources::{common, identity, participation, requests};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     requests::configure(cfg);
     common::configure(cfg);
     identity::configure(cfg);
+    participation::configure(cfg);
 }

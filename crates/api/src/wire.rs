@@ -49,6 +49,11 @@ wire_enum!(
     ParticipationLevel,
     FiftyFiftyPrerequisite,
     LivingEnvironmentAim,
+    PerimeterKind,
+    ProcessStatus,
+    ProcessOrigin,
+    ProcessEventKind,
+    DecisionMaker,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of
@@ -62,10 +67,18 @@ impl utoipa::PartialSchema for FieldErrorCode {
         let codes = Code::ALL.iter().map(|c| c.code());
         let codes = codes.chain(implication_domain::identity::Code::ALL.iter().map(|c| c.code()));
         let codes = codes.chain(implication_domain::requests::Code::ALL.iter().map(|c| c.code()));
+        let codes = codes.chain(implication_domain::participation::Code::ALL.iter().map(|c| c.code()));
+        // Contexts share some codes (`not_applicable`): each is listed once.
+        let mut unique: Vec<&str> = Vec::new();
+        for code in codes {
+            if !unique.contains(&code) {
+                unique.push(code);
+            }
+        }
         ObjectBuilder::new()
             .schema_type(Type::String)
             .description(Some("A stable code of what is wrong with the field; new codes may be added."))
-            .enum_values(Some(codes))
+            .enum_values(Some(unique))
             .into()
     }
 }
@@ -78,11 +91,13 @@ pub struct TransitionRule;
 
 impl utoipa::PartialSchema for TransitionRule {
     fn schema() -> RefOr<Schema> {
+        use implication_domain::participation::Rule as ProcessRule;
         use implication_domain::requests::lifecycle::Rule;
+        let requests = Rule::ALL.iter().map(|r| r.code());
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .description(Some("The lifecycle's rule that refused the transition."))
-            .enum_values(Some(Rule::ALL.iter().map(|r| r.code())))
+            .description(Some("The rule that refused the change (of a request's or a process's lifecycle)."))
+            .enum_values(Some(requests.chain(ProcessRule::ALL.iter().map(|r| r.code()))))
             .into()
     }
 }

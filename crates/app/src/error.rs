@@ -18,6 +18,9 @@ pub enum UseCaseError {
     /// A transition the lifecycle or one of its rules refuses.
     #[error("transition refused: {0:?}")]
     Refused(TransitionRefusal),
+    /// A change of a process that its lifecycle or one of its rules refuses.
+    #[error("process change refused: {0:?}")]
+    ProcessRefused(implication_domain::participation::Refusal),
     /// A known caller whom a rule does not allow this.
     #[error("{0}")]
     Forbidden(Message),
@@ -44,6 +47,7 @@ pub enum Resource {
     Client,
     Delegation,
     Municipality,
+    Process,
     Request,
     Service,
     Theme,
@@ -58,6 +62,7 @@ impl Resource {
             Resource::Client => ("no such client here", "aucun client de cet identifiant ici"),
             Resource::Delegation => ("no such delegation here", "aucune délégation de ce code ici"),
             Resource::Municipality => ("no such municipality", "aucune commune de cet identifiant"),
+            Resource::Process => ("no such process here", "aucune démarche de cet identifiant ici"),
             Resource::Request => ("no such request here", "aucune demande de cet identifiant ici"),
             Resource::Service => ("no such service here", "aucun service de ce code ici"),
             Resource::Theme => ("no such theme here", "aucun thème de ce code ici"),

@@ -15,6 +15,7 @@
 pub mod demo;
 mod error;
 pub mod identity;
+pub mod participation;
 pub mod requests;
 
 pub use error::{Resource, UseCaseError};

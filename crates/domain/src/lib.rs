@@ -7,10 +7,12 @@
 //! A folder per bounded context, with the same names in the storage and API crates:
 //! `identity` (municipalities, neighbourhoods, accounts, roles, services, delegations, machine
 //! clients), `requests` (intake, lifecycle, qualification, similarity, answers, tracking,
-//! themes), and `common` for what they all use.
+//! themes), `participation` (processes, their levels, decisions and what they do to the requests
+//! they gather), and `common` for what they all use.
 
 pub mod common;
 pub mod identity;
+pub mod participation;
 pub mod requests;
 
 pub use common::{error, ids, slug, time, version, vocabulary};
@@ -20,8 +22,8 @@ pub use identity::municipality::{
 };
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
-    AccountId, AnswerId, DelegationId, MachineClientId, MunicipalityId, NeighbourhoodId, RequestEventId, RequestId,
-    ServiceId, ThemeId,
+    AccountId, AnswerId, DelegationId, MachineClientId, MunicipalityId, NeighbourhoodId, ProcessEventId, ProcessId,
+    RequestEventId, RequestId, ServiceId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

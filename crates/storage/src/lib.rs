@@ -2,9 +2,9 @@
 //!
 //! A folder per bounded context, named as in the domain and API crates: `identity`
 //! (municipalities, neighbourhoods, accounts, services, delegations, clients, tokens, signing
-//! keys) and `requests` (registration, lists, the versioned write, answers, history, terms,
-//! qualifications, themes). Functions here take and return domain types; entities never leave
-//! this crate. A stored value
+//! keys), `requests` (registration, lists, the versioned write, answers, history, terms,
+//! qualifications, themes) and `participation` (processes, their history and requests).
+//! Functions here take and return domain types; entities never leave this crate. A stored value
 //! that no longer parses as its domain type is reported as [`StorageError::Corrupt`], not hidden.
 
 mod cache;
@@ -12,6 +12,7 @@ mod database;
 mod entities;
 mod error;
 pub mod identity;
+pub mod participation;
 pub mod requests;
 mod versioned;
 

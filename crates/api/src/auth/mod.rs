@@ -213,6 +213,9 @@ pub struct MemberOf;
 /// An agent, an elected official or an admin of the municipality.
 #[derive(Debug)]
 pub struct StaffOf;
+/// An elected official or the municipality's admin.
+#[derive(Debug)]
+pub struct ElectedOf;
 /// The municipality's admin.
 #[derive(Debug)]
 pub struct AdminOf;
@@ -222,6 +225,9 @@ impl Need for MemberOf {
 }
 impl Need for StaffOf {
     const REQUIREMENT: Requirement = Requirement::Staff;
+}
+impl Need for ElectedOf {
+    const REQUIREMENT: Requirement = Requirement::Elected;
 }
 impl Need for AdminOf {
     const REQUIREMENT: Requirement = Requirement::Admin;
@@ -305,6 +311,7 @@ fn hidden_detail(pattern: Option<&str>) -> Message {
         Some("service") => Resource::Service,
         Some("delegation") => Resource::Delegation,
         Some("theme") => Resource::Theme,
+        Some("process") => Resource::Process,
         _ => return crate::problem::nothing_here(),
     };
     resource.not_found()

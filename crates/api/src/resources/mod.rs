@@ -4,6 +4,7 @@
 
 pub mod common;
 pub mod identity;
+pub mod participation;
 pub mod requests;
 
 use crate::problem::ApiError;

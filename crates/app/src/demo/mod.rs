@@ -3,6 +3,7 @@
 //! already exists is left as it is. Every demo password is `implication-demo`. Everything is
 //! written through the use cases, so that demo data obeys every rule the API enforces.
 
+mod participation;
 mod qualifications;
 mod requests;
 
@@ -78,6 +79,7 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
         };
         let agent = load_people(db, town, &municipality).await?;
         requests::load(db, &municipality, agent).await?;
+        participation::load(db, &municipality, agent).await?;
     }
     let platform = Email::parse("email", PLATFORM_ADMIN).map_err(|e| anyhow::anyhow!(e.message))?;
     if accounts::find_with_password_by_email(db, &platform).await?.is_none() {

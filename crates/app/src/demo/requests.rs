@@ -115,21 +115,10 @@ jouent dehors, c'est dangereux. Un stop ou un dos d'âne ?",
         neighbourhood: Some("quartier-ouest"),
         requester: Some((RequesterKind::InformalGroup, "Riverains du lotissement des Tilleuls")),
         days_ago: 300,
-        steps: &[
-            Step::To(Qualifying, None),
-            Step::To(Qualified, None),
-            Step::To(InProcess, Some("Deux options étudiées avec un bureau d'études, présentées en réunion publique.")),
-            Step::Close(
-                Resolution::StatusQuo,
-                "Après délibération, les riverains n'ont retenu ni le stop ni le dos d'âne, par crainte du bruit : \
-ils ont choisi la tranquillité et le statu quo.",
-            ),
-        ],
+        // Then a consultation: `demo::participation`.
+        steps: &[Step::To(Qualifying, None), Step::To(Qualified, None)],
         published: true,
-        answer: Some((
-            "Merci à tous les riverains venus à la réunion publique : la décision collective est de ne rien changer.",
-            true,
-        )),
+        answer: None,
     },
     Demo {
         kind: Complaint,

@@ -53,7 +53,7 @@ impl Offices {
     }
 
     /// The ids of the codes, naming each unknown one.
-    fn resolve(&self, codes: &RoutingCodes, errors: &mut ValidationErrors) -> Routing {
+    pub(crate) fn resolve(&self, codes: &RoutingCodes, errors: &mut ValidationErrors) -> Routing {
         let delegation = codes.delegation.as_deref().and_then(|code| {
             let found = self.delegations.iter().find(|d| d.code.as_str() == code).map(|d| d.id);
             if found.is_none() {

@@ -80,6 +80,14 @@ typed_id!(
     /// A theme of a municipality's catalogue.
     ThemeId
 );
+typed_id!(
+    /// A participation process (démarche participative).
+    ProcessId
+);
+typed_id!(
+    /// An entry of a process's history.
+    ProcessEventId
+);
 
 #[cfg(test)]
 mod tests {

@@ -273,6 +273,7 @@ vocabulary!(
         SocialMedia = "social_media": "Réseaux sociaux" / "Social media",
         DisplayPanel = "display_panel": "Panneaux d'affichage" / "Display panels",
         PublicMeeting = "public_meeting": "Réunion publique" / "Public meeting",
+        LetterboxDrop = "letterbox_drop": "Distribution en boîtes aux lettres" / "Letterbox drop",
     }
 );
 
@@ -281,6 +282,7 @@ vocabulary!(
     MeetingKind = "meeting_kind", "Type de réunion" / "Kind of meeting" {
         PublicMeeting = "public_meeting": "Réunion publique" / "Public meeting",
         Workshop = "workshop": "Atelier" / "Workshop",
+        SiteVisit = "site_visit": "Visite de terrain" / "Site visit",
     }
 );
 
@@ -297,8 +299,42 @@ vocabulary!(
     /// Who took a decision.
     DecisionMaker = "decision_maker", "Auteur de la décision" / "Decision maker" {
         ElectedOfficials = "elected_officials": "Les élus" / "The elected officials",
+        MunicipalCouncil = "municipal_council": "Le conseil municipal (délibération)" / "The municipal council (deliberation)",
         Participants = "participants": "Les participants ensemble" / "The participants together",
         OtherAuthority = "other_authority": "Une autre autorité" / "Another authority",
+    }
+);
+
+vocabulary!(
+    /// Where a participation process stands in its lifecycle.
+    ProcessStatus = "process_status", "Statut de la démarche" / "Process status" {
+        Preparing = "preparing": "En préparation" / "Being prepared",
+        Open = "open": "Ouverte" / "Open",
+        Deciding = "deciding": "En décision" / "Being decided",
+        Decided = "decided": "Décidée" / "Decided",
+        Closed = "closed": "Close" / "Closed",
+        Abandoned = "abandoned": "Abandonnée" / "Abandoned",
+    }
+);
+
+vocabulary!(
+    /// Where a participation process came from.
+    ProcessOrigin = "process_origin", "Origine de la démarche" / "Process origin" {
+        Requests = "requests": "Des demandes d'habitants" / "Inhabitants' requests",
+        TownInitiative = "town_initiative": "L'initiative de la commune" / "The town's initiative",
+    }
+);
+
+vocabulary!(
+    /// What an entry of a process's history records.
+    ProcessEventKind = "process_event_kind", "Événement de la démarche" / "Process event" {
+        Created = "created": "Démarche ouverte en préparation" / "Process created",
+        Edited = "edited": "Démarche corrigée" / "Process corrected",
+        Transitioned = "transitioned": "Changement de statut" / "Status changed",
+        LevelChanged = "level_changed": "Changement de niveau de participation" / "Participation level changed",
+        RequestLinked = "request_linked": "Demande rattachée" / "Request linked",
+        Decided = "decided": "Décision enregistrée" / "Decision recorded",
+        DecisionAmended = "decision_amended": "Décision corrigée" / "Decision amended",
     }
 );
 
@@ -408,6 +444,9 @@ pub fn catalogue() -> Vec<Enumeration> {
         MeetingKind::enumeration(),
         MeetingStage::enumeration(),
         DecisionMaker::enumeration(),
+        ProcessStatus::enumeration(),
+        ProcessOrigin::enumeration(),
+        ProcessEventKind::enumeration(),
         ProjectWeight::enumeration(),
         ProjectRisk::enumeration(),
         ProjectOutcome::enumeration(),

@@ -249,6 +249,8 @@ pub enum Requirement {
     Member,
     /// Staff: an agent, an elected official or an admin.
     Staff,
+    /// An elected official (or the admin, who may act for one): records decisions.
+    Elected,
     /// The municipality's admin.
     Admin,
     /// Staff, or a machine client of the municipality holding this scope.
@@ -276,6 +278,7 @@ pub fn decide(principal: &Principal, municipality: &Slug, requirement: Requireme
             let allowed = match requirement {
                 Requirement::Member => true,
                 Requirement::Staff | Requirement::StaffOrScope(_) => *role >= Role::Agent,
+                Requirement::Elected => *role >= Role::Elected,
                 Requirement::Admin => *role == Role::Admin,
             };
             if allowed { Decision::Allowed } else { Decision::Forbidden }

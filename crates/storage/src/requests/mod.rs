@@ -21,6 +21,7 @@ pub use list::{After, Filter, Sort, list, list_published};
 pub use published::find_published;
 pub use register::{Created, IdempotencyRecord, create};
 pub use terms::{requests_after, rewrite_terms, similar_candidates};
+pub(crate) use write::write_in;
 pub use write::{RequestWrite, write};
 
 use crate::Database;
@@ -134,7 +135,7 @@ pub async fn find_by_tracking_hash(
 }
 
 /// Who did something, as stored: a kind and, but for the public, an id.
-pub(super) fn actor(row: Uuid, kind: &str, id: Option<Uuid>) -> Result<Actor, StorageError> {
+pub(crate) fn actor(row: Uuid, kind: &str, id: Option<Uuid>) -> Result<Actor, StorageError> {
     match (kind, id) {
         ("public", _) => Ok(Actor::Public),
         ("account", Some(account)) => Ok(Actor::Account(AccountId::from_uuid(account))),

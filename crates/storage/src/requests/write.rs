@@ -8,7 +8,7 @@ use crate::error::StorageError;
 use implication_domain::requests::qualification::Qualification;
 use implication_domain::requests::{Answer, Request, RequestEvent};
 use sea_orm::ActiveValue::NotSet;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
 /// A change of one request, decided by the domain on the version the caller read.
 #[derive(Debug)]
@@ -34,32 +34,45 @@ pub struct RequestWrite<'a> {
 /// change and hand out its ETag with this body.
 #[tracing::instrument(skip_all, fields(request = %change.request.id))]
 pub async fn write(db: &Database, change: RequestWrite<'_>) -> Result<Request, StorageError> {
+    let txn = db.conn().begin().await?;
+    match write_in(&txn, change).await {
+        Ok(written) => {
+            txn.commit().await?;
+            Ok(written)
+        }
+        Err(err) => {
+            txn.rollback().await?;
+            Err(err)
+        }
+    }
+}
+
+/// [`write`] inside a transaction the caller commits (a process closing its requests writes
+/// them with its own change).
+pub(crate) async fn write_in(txn: &DatabaseTransaction, change: RequestWrite<'_>) -> Result<Request, StorageError> {
     let RequestWrite { expected_version, request, events, terms, answers, qualification } = change;
     let written = Request { version: expected_version + 1, ..request.clone() };
-    let txn = db.conn().begin().await?;
     let updated = request::Entity::update_many()
         .set(request::ActiveModel { id: NotSet, ..row(&written) })
         .filter(request::Column::Id.eq(written.id.as_uuid()))
         .filter(request::Column::MunicipalityId.eq(written.municipality.as_uuid()))
         .filter(request::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected == 0 {
-        txn.rollback().await?;
         return Err(StorageError::Stale);
     }
     for answer in &answers {
-        answers::insert(&txn, written.municipality, answer).await?;
+        answers::insert(txn, written.municipality, answer).await?;
     }
     for event in &events {
-        history::insert(&txn, written.municipality, event).await?;
+        history::insert(txn, written.municipality, event).await?;
     }
     if let Some(terms) = &terms {
-        terms::replace(&txn, &written, terms).await?;
+        terms::replace(txn, &written, terms).await?;
     }
     if let Some(qualification) = qualification {
-        qualifications::insert_or_replace(&txn, &written, qualification).await?;
+        qualifications::insert_or_replace(txn, &written, qualification).await?;
     }
-    txn.commit().await?;
     Ok(written)
 }

@@ -279,7 +279,7 @@ struct ListCursor {
     i: Uuid,
 }
 
-fn codes<T>(
+pub(crate) fn codes<T>(
     field: &str,
     raw: Option<&str>,
     parse: fn(&str) -> Option<T>,
@@ -304,7 +304,7 @@ fn codes<T>(
     found
 }
 
-fn boolean(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<bool> {
+pub(crate) fn boolean(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<bool> {
     match raw {
         None => None,
         Some("true") => Some(true),
@@ -334,7 +334,11 @@ fn date(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<
     })
 }
 
-fn slug_param(field: &str, raw: Option<&str>, errors: &mut Vec<FieldError>) -> Option<implication_domain::Slug> {
+pub(crate) fn slug_param(
+    field: &str,
+    raw: Option<&str>,
+    errors: &mut Vec<FieldError>,
+) -> Option<implication_domain::Slug> {
     raw.and_then(|raw| match implication_domain::Slug::parse(raw) {
         Ok(slug) => Some(slug),
         Err(message) => {
@@ -667,7 +671,10 @@ pub async fn get_request(
         Audience::Requester => {
             let history = store::history(&db, request.id, true, 1_000, None).await?.items;
             let answers = store::answers(&db, request.id, false).await?;
-            RequestDocument::Requester(RequesterRequestView::new(&request, &history, &answers, delay, today))
+            let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
+            RequestDocument::Requester(RequesterRequestView::new(
+                &request, &history, &answers, &processes, delay, today,
+            ))
         }
         Audience::Public => {
             let published = PublishedRequest::of(&request).ok_or_else(no_request)?;

@@ -13,8 +13,9 @@ use implication_storage::{Database, requests as store};
 
 /// Follow a request
 ///
-/// With the tracking code given at submission: the request, its status, its public history and
-/// the town's answers, and nothing else. Anyone holding the code may call it, without an account
+/// With the tracking code given at submission: the request, its status, its public history, the
+/// town's answers and the participation processes it joined (their level, status and decision),
+/// and nothing else. Anyone holding the code may call it, without an account
 /// (a token is not looked at).
 #[utoipa::path(
     operation_id = "get_tracking", tag = "requests",
@@ -46,7 +47,8 @@ pub async fn get_tracking(
         store::find_by_tracking_hash(&db, municipality.id, &sha256_hex(code.expose())).await?.ok_or_else(not_found)?;
     let history = store::history(&db, request.id, true, 1_000, None).await?.items;
     let answers = store::answers(&db, request.id, false).await?;
-    let view =
-        RequesterRequestView::new(&request, &history, &answers, municipality.settings.answer_delay_days, time::today());
+    let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
+    let delay = municipality.settings.answer_delay_days;
+    let view = RequesterRequestView::new(&request, &history, &answers, &processes, delay, time::today());
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(view))
 }

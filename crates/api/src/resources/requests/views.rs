@@ -3,8 +3,10 @@
 //! the town's answers; the public sees published requests only, without personal data. Each
 //! view carries `view` so that clients (and the contract's `oneOf`) tell them apart.
 
+use crate::resources::participation::views::FollowedProcessView;
 use crate::wire;
 use chrono::{DateTime, NaiveDate, Utc};
+use implication_domain::participation::Process;
 use implication_domain::requests::lifecycle::allowed_targets;
 use implication_domain::requests::{Actor, Answer, Location, PublishedRequest, Request, RequestEvent};
 use serde::Serialize;
@@ -370,6 +372,9 @@ pub struct RequesterRequestView {
     pub answer_due_on: NaiveDate,
     pub history: Vec<PublicEventView>,
     pub answers: Vec<AnswerView>,
+    /// The participation processes it joined (once opened to the public), the latest first: their
+    /// level, status and decision.
+    pub processes: Vec<FollowedProcessView>,
 }
 
 impl RequesterRequestView {
@@ -377,6 +382,7 @@ impl RequesterRequestView {
         r: &Request,
         history: &[RequestEvent],
         answers: &[Answer],
+        processes: &[Process],
         answer_delay_days: u16,
         today: NaiveDate,
     ) -> Self {
@@ -396,6 +402,7 @@ impl RequesterRequestView {
             answer_due_on: r.answer_due_on(answer_delay_days),
             history: history.iter().filter(|e| e.kind.is_public()).map(PublicEventView::from).collect(),
             answers: answers.iter().map(AnswerView::from).collect(),
+            processes: processes.iter().filter(|p| p.is_public()).map(FollowedProcessView::from).collect(),
         }
     }
 }

@@ -1,0 +1,159 @@
+//! Demo processes (§5.5): the speeding complaint of the Tilleuls estate, taken to a consultation
+//! of the residents — two scenarios, a stop sign or a speed bump — whose collective decision was
+//! neither: the request closes `status_quo` with the process. And the school-hours reform, the
+//! town's initiative, decided by the education authority. Written through the use cases; loaded
+//! once (a town that has processes is left as it is).
+
+use crate::UseCaseError;
+use crate::participation::{self, ProcessInput};
+use crate::requests::{self, RoutingCodes};
+use chrono::Days;
+use implication_domain::identity::Email;
+use implication_domain::participation::lifecycle::TransitionAsk;
+use implication_domain::participation::{DecisionDraft, PerimeterDraft, Process, ProcessDraft};
+use implication_domain::requests::{Actor, AnswerDraft};
+use implication_domain::vocabulary::{DecisionMaker, ParticipationLevel, PerimeterKind, ProcessStatus, Resolution};
+use implication_domain::{AccountId, Municipality, Precondition, time};
+use implication_storage::Database;
+// Reads only: every write goes through the use cases.
+use implication_storage::identity::accounts;
+use implication_storage::participation::{self as store, Filter};
+use implication_storage::requests::{self as request_store, Sort};
+
+const SPEEDING: &str = "Vitesse excessive dans le lotissement des Tilleuls";
+
+pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) -> anyhow::Result<()> {
+    if municipality.slug.as_str() != "loos-en-gohelle" {
+        return Ok(());
+    }
+    let existing = store::list(db, municipality.id, &Filter::default(), 1, None).await?;
+    if !existing.items.is_empty() {
+        return Ok(());
+    }
+    let elected = Email::parse("email", "elected@loos-en-gohelle.demo").map_err(|e| anyhow::anyhow!(e.message))?;
+    let elected = accounts::find_with_password_by_email(db, &elected)
+        .await?
+        .map(|(account, _)| Actor::Account(account.id))
+        .ok_or_else(|| anyhow::anyhow!("the demo elected official of Loos is missing"))?;
+    let agent = Actor::Account(agent);
+    speeding(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo speeding process: {e}"))?;
+    school_hours(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo school hours: {e}"))?;
+    Ok(())
+}
+
+async fn speeding(
+    db: &Database,
+    municipality: &Municipality,
+    agent: Actor,
+    elected: Actor,
+) -> Result<(), UseCaseError> {
+    let page = request_store::list(db, municipality.id, &Default::default(), Sort::CreatedAtAsc, 200, None).await?;
+    let Some(request) = page.into_iter().flat_map(|p| p.items).find(|r| r.title.as_str() == SPEEDING) else {
+        return Ok(());
+    };
+    let input = ProcessInput {
+        draft: ProcessDraft {
+            subject: Some("La vitesse dans le lotissement des Tilleuls".to_owned()),
+            description: Some(
+                "Des familles du lotissement demandent de faire ralentir les voitures dans la longue ligne droite. \
+Un bureau d'études a étudié deux scénarios : un stop au carrefour, ou un dos d'âne au milieu de la ligne droite. \
+Les riverains sont consultés en réunion publique."
+                    .to_owned(),
+            ),
+            perimeter: Some(PerimeterDraft {
+                kind: Some(PerimeterKind::Neighbourhoods),
+                neighbourhoods: vec!["quartier-ouest".to_owned()],
+                streets: Vec::new(),
+            }),
+            level: Some(ParticipationLevel::Consultation),
+            requests: vec![request.id],
+        },
+        routing: RoutingCodes {
+            delegation: Some("travaux-et-urbanisme".to_owned()),
+            services: vec!["services-techniques".to_owned()],
+        },
+    };
+    let process = participation::create(db, agent, municipality, &input).await?;
+    let process = step(db, municipality, agent, process, ProcessStatus::Open).await?;
+    let process = step(db, municipality, agent, process, ProcessStatus::Deciding).await?;
+    let decision = DecisionDraft {
+        outcome: Some(
+            "Ni stop ni dos d'âne : la ligne droite reste telle quelle. Les riverains se retrouveront dans un an \
+pour en reparler."
+                .to_owned(),
+        ),
+        decided_by: Some(DecisionMaker::Participants),
+        decided_on: time::today().checked_sub_days(Days::new(200)),
+        rationale: Some(
+            "Les riverains présents ont craint le bruit d'un dos d'âne et des voitures qui freinent puis \
+réaccélèrent ; un stop aurait déplacé le problème. Ils ont choisi ensemble la tranquillité et le statu quo."
+                .to_owned(),
+        ),
+        resolution: Some(Resolution::StatusQuo),
+        ..DecisionDraft::default()
+    };
+    let process = participation::decide(db, elected, municipality, process.id, at(&process), &decision).await?;
+    step(db, municipality, agent, process, ProcessStatus::Closed).await?;
+    let answer = AnswerDraft {
+        text: Some(
+            "Merci à tous les riverains venus à la réunion publique : la décision collective est de ne rien changer."
+                .to_owned(),
+        ),
+        public: true,
+    };
+    requests::answer(db, agent, municipality, request.id, &answer).await?;
+    Ok(())
+}
+
+async fn school_hours(
+    db: &Database,
+    municipality: &Municipality,
+    agent: Actor,
+    elected: Actor,
+) -> Result<(), UseCaseError> {
+    let input = ProcessInput {
+        draft: ProcessDraft {
+            subject: Some("Les nouveaux rythmes scolaires".to_owned()),
+            description: Some(
+                "La réforme des rythmes scolaires laisse le choix de l'organisation de la semaine. Six scénarios \
+ont été préparés avec les enseignants et les parents ; les familles sont consultées."
+                    .to_owned(),
+            ),
+            perimeter: None,
+            level: Some(ParticipationLevel::Consultation),
+            requests: Vec::new(),
+        },
+        routing: RoutingCodes { delegation: Some("enfance-jeunesse-et-sport".to_owned()), services: Vec::new() },
+    };
+    let process = participation::create(db, agent, municipality, &input).await?;
+    let process = step(db, municipality, agent, process, ProcessStatus::Open).await?;
+    let process = step(db, municipality, agent, process, ProcessStatus::Deciding).await?;
+    let decision = DecisionDraft {
+        outcome: Some("L'organisation de la semaine retenue est celle du scénario 3.".to_owned()),
+        decided_by: Some(DecisionMaker::OtherAuthority),
+        authority: Some("Direction académique du Pas-de-Calais (Éducation nationale)".to_owned()),
+        decided_on: time::today().checked_sub_days(Days::new(90)),
+        rationale: Some(
+            "Les horaires de l'école relèvent de l'Éducation nationale, qui a suivi l'avis des familles.".to_owned(),
+        ),
+        resolution: Some(Resolution::Done),
+        ..DecisionDraft::default()
+    };
+    participation::decide(db, elected, municipality, process.id, at(&process), &decision).await?;
+    Ok(())
+}
+
+fn at(process: &Process) -> Precondition {
+    Precondition::at(process.version)
+}
+
+async fn step(
+    db: &Database,
+    municipality: &Municipality,
+    actor: Actor,
+    process: Process,
+    to: ProcessStatus,
+) -> Result<Process, UseCaseError> {
+    let ask = TransitionAsk { to: Some(to), reason: None };
+    Ok(participation::transition(db, actor, municipality, process.id, at(&process), &ask).await?.0)
+}

@@ -1,0 +1,38 @@
+//! Recording (or amending) a process's decision.
+
+use super::{load_at, refused};
+use crate::UseCaseError;
+use implication_domain::participation::{DecisionDraft, Process, decision};
+use implication_domain::requests::Actor;
+use implication_domain::{Municipality, Precondition, ProcessId, time};
+use implication_storage::Database;
+use implication_storage::participation::{self as store, ProcessWrite};
+
+/// Records `draft` as the decision of process `id`, read at a version `expected` admits: a
+/// process `deciding` becomes `decided`; a decided one has its decision amended.
+pub async fn decide(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ProcessId,
+    expected: Precondition,
+    draft: &DecisionDraft,
+) -> Result<Process, UseCaseError> {
+    let current = load_at(db, municipality, id, &expected).await?;
+    let parsed = draft.parse(time::today())?;
+    let now = time::now();
+    let (next, event) = decision::record(&current, parsed, actor, now).map_err(refused)?;
+    let (written, _) = store::write(
+        db,
+        ProcessWrite {
+            expected_version: Some(current.version),
+            process: &next,
+            events: vec![event],
+            linked: Vec::new(),
+            requests: Vec::new(),
+        },
+    )
+    .await?;
+    tracing::info!(process = %written.id, "process decision recorded");
+    Ok(written)
+}

@@ -1,0 +1,122 @@
+//! The writes of the participation context: creating a process, moving it along its lifecycle,
+//! changing its level, linking requests to it and recording its decision. Each file holds one
+//! use case; the requests a process takes or closes are written in its transaction.
+
+mod create;
+mod decide;
+mod level;
+mod link;
+mod transition;
+
+pub use create::{ProcessInput, create};
+pub use decide::decide;
+pub use level::change_level;
+pub use link::link;
+pub use transition::transition;
+
+use crate::UseCaseError;
+use crate::error::Resource;
+use chrono::{DateTime, Utc};
+use implication_domain::participation::lifecycle::{self, Refusal};
+use implication_domain::participation::{Process, ProcessEvent};
+use implication_domain::requests::lifecycle::{self as requests_lifecycle, QualificationFacts, TransitionAsk};
+use implication_domain::requests::{Actor, Request, RequestEvent};
+use implication_domain::vocabulary::RequestStatus;
+use implication_domain::{FieldError, Message, Municipality, Precondition, ProcessId, RequestId, ValidationErrors};
+use implication_storage::Database;
+use implication_storage::participation as store;
+use implication_storage::requests::{self as request_store, RequestWrite};
+
+/// The process `id` of this municipality.
+pub async fn load(db: &Database, municipality: &Municipality, id: ProcessId) -> Result<Process, UseCaseError> {
+    store::find(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound(Resource::Process))
+}
+
+/// The process `id`, if it is still at a version `expected` admits.
+async fn load_at(
+    db: &Database,
+    municipality: &Municipality,
+    id: ProcessId,
+    expected: &Precondition,
+) -> Result<Process, UseCaseError> {
+    let process = load(db, municipality, id).await?;
+    if expected.admits(process.version) { Ok(process) } else { Err(UseCaseError::Stale) }
+}
+
+fn refused(refusal: Refusal) -> UseCaseError {
+    match refusal {
+        Refusal::Invalid(errors) => UseCaseError::Invalid(errors),
+        other => UseCaseError::ProcessRefused(other),
+    }
+}
+
+/// A request moved by a process's change, with its history entries, to be written with it.
+struct Moved {
+    request: Request,
+    expected_version: i32,
+    events: Vec<RequestEvent>,
+}
+
+impl Moved {
+    /// Moves `request` as `ask` says (the request lifecycle's own checks apply).
+    fn new(request: Request, ask: TransitionAsk, actor: Actor, now: DateTime<Utc>) -> Result<Self, UseCaseError> {
+        let change = requests_lifecycle::transition(request.id, request.status, ask, &QualificationFacts::default())
+            .map_err(UseCaseError::Refused)?;
+        let events = change.events(request.id, actor, now, None);
+        Ok(Moved { expected_version: request.version, request: request.moved(&change, now), events })
+    }
+
+    fn write(&self) -> RequestWrite<'_> {
+        RequestWrite {
+            expected_version: self.expected_version,
+            request: &self.request,
+            events: self.events.clone(),
+            terms: None,
+            answers: Vec::new(),
+            qualification: None,
+        }
+    }
+}
+
+/// Requests `ids` joining `process`, each moved to `in_process`, and the entries saying so in
+/// the process's history. Each must be a request of the municipality (else 422 naming the
+/// field) and qualified (else 409 naming the rule).
+async fn joining(
+    db: &Database,
+    municipality: &Municipality,
+    process: &Process,
+    field: impl Fn(usize) -> String,
+    ids: &[RequestId],
+    actor: Actor,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Moved>, Vec<ProcessEvent>), UseCaseError> {
+    let mut found = Vec::with_capacity(ids.len());
+    let mut errors = ValidationErrors::default();
+    for (i, id) in ids.iter().enumerate() {
+        match request_store::find(db, municipality.id, *id).await? {
+            Some(request) => found.push(request),
+            None => errors.push(FieldError::new(
+                field(i),
+                implication_domain::participation::Code::UnknownRequest,
+                Message::new(
+                    "no such request in this municipality",
+                    "aucune demande de cet identifiant dans cette commune",
+                ),
+            )),
+        }
+    }
+    errors.into_result()?;
+    let mut moved = Vec::with_capacity(found.len());
+    let mut events = Vec::with_capacity(found.len());
+    for request in found {
+        lifecycle::may_join(request.id, request.status, process).map_err(refused)?;
+        let ask = TransitionAsk {
+            to: Some(RequestStatus::InProcess),
+            reason: Some(format!("Rattachée à la démarche participative « {} ».", process.subject.as_str())),
+            ..TransitionAsk::default()
+        };
+        events.push(lifecycle::linked_event(process, request.id, actor, now));
+        moved.push(Moved::new(request, ask, actor, now)?);
+    }
+    Ok((moved, events))
+}

@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "process_requests")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub municipality_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub process_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub request_id: Uuid,
+    pub linked_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
