@@ -9,6 +9,7 @@ mod m20261122_000002_create_identity;
 mod m20261122_000003_create_requests;
 mod m20261122_000004_create_qualifications;
 mod m20261206_000005_create_participation;
+mod m20261206_000006_create_meetings;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_requests::Migration),
             Box::new(m20261122_000004_create_qualifications::Migration),
             Box::new(m20261206_000005_create_participation::Migration),
+            Box::new(m20261206_000006_create_meetings::Migration),
         ]
     }
 }

@@ -57,6 +57,8 @@ struct Ids {
     tracking_code: String,
     /// A process opened to the public.
     process: String,
+    /// A meeting of a process opened to the public.
+    meeting: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -64,9 +66,18 @@ struct Ids {
 /// of its own.
 fn rows(ids: &Ids) -> Vec<Row> {
     let loos = "/v1/municipalities/loos-en-gohelle";
-    let Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code, process } = ids;
+    let Ids {
+        agent: agent_id,
+        client: client_id,
+        rotated_client,
+        request: request_id,
+        tracking_code,
+        process,
+        meeting,
+    } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
+    let meeting = format!("{loos}/meetings/{meeting}");
 
     //                                      anon inh  agent elect admin platf grenay cl+  cl-
     let public = [200, 200, 200, 200, 200, 200, 200, 200, 200];
@@ -165,6 +176,12 @@ fn rows(ids: &Ids) -> Vec<Row> {
         write(Method::POST, &format!("{process}/level"), true, staff_stale),
         write(Method::POST, &format!("{process}/requests"), true, staff_stale),
         write(Method::PUT, &format!("{process}/decision"), true, elected_stale),
+        write(Method::POST, &format!("{process}/meetings"), false, staff_write),
+        row(Method::GET, &format!("{loos}/meetings"), public),
+        row(Method::GET, &format!("{loos}/meetings.ics"), public),
+        row(Method::GET, &meeting, public),
+        write(Method::PATCH, &meeting, true, staff_stale),
+        write(Method::PUT, &format!("{meeting}/minutes"), true, staff_stale),
     ]
 }
 
@@ -177,8 +194,9 @@ fn security_header_problems(row: &Row, authenticated: bool, response: &reqwest::
     if header("x-content-type-options") != "nosniff" {
         problems.push(format!("{} {} as {caller}: no X-Content-Type-Options: nosniff", row.method, row.path));
     }
-    // The published keys are the same for everyone (a token is not looked at): cacheable.
-    let same_for_everyone = row.path.starts_with("/.well-known/");
+    // The published keys and the calendar feed are the same for everyone (a token is not looked
+    // at): cacheable.
+    let same_for_everyone = row.path.starts_with("/.well-known/") || row.path.ends_with("/meetings.ics");
     let tracking = row.path.contains("/tracking/") && response.status().is_success();
     let personal = (authenticated && !same_for_everyone) || row.method != Method::GET || tracking;
     if personal && !header("cache-control").contains("no-store") {
@@ -245,7 +263,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         rotated_client: placeholder.clone(),
         request: placeholder.clone(),
         tracking_code: "A".repeat(26),
-        process: placeholder,
+        process: placeholder.clone(),
+        meeting: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -351,7 +370,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         rotated_client: placeholder.clone(),
         request: placeholder.clone(),
         tracking_code: "a".repeat(26),
-        process: placeholder,
+        process: placeholder.clone(),
+        meeting: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -428,7 +448,17 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let tracking_code = json(submitted).await["tracking_code"].as_str().unwrap().to_owned();
     let processes = json(app.get(&format!("{loos}/processes")).await).await;
     let process = processes["items"][0]["id"].as_str().unwrap().to_owned();
-    let ids = Ids { agent: agent_id, client: client_id, rotated_client, request: request_id, tracking_code, process };
+    let meetings = json(app.get(&format!("{loos}/meetings")).await).await;
+    let meeting = meetings["items"][0]["id"].as_str().unwrap().to_owned();
+    let ids = Ids {
+        agent: agent_id,
+        client: client_id,
+        rotated_client,
+        request: request_id,
+        tracking_code,
+        process,
+        meeting,
+    };
     let rows = rows(&ids);
 
     let mut mismatches = Vec::new();

@@ -184,7 +184,7 @@ async fn another_instances_change_to_a_municipality_shows_here_within_the_cache_
 
     let other = another_instance(app.database_url()).await;
     let current = municipalities::find_by_slug(&other, &town.slug).await.unwrap().unwrap();
-    let settings = implication_domain::MunicipalitySettings::parse(Some(60), None).unwrap();
+    let settings = implication_domain::MunicipalitySettings::parse(Some(60), None, None).unwrap();
     let changes = MunicipalityChanges { settings: Some(settings), ..MunicipalityChanges::default() };
     municipalities::update(&other, &town.slug, &Precondition::at(current.version), changes).await.unwrap().unwrap();
 

@@ -228,6 +228,7 @@ async fn real_path_values(
         ("municipality", "loos-en-gohelle".to_owned()),
         ("request", first_id(format!("{loos}/requests")).await),
         ("process", first_id(format!("{loos}/processes")).await),
+        ("meeting", first_id(format!("{loos}/meetings")).await),
         ("account", first_id(format!("{loos}/accounts")).await),
         ("client", first_id(format!("{loos}/clients")).await),
         ("service", "services-techniques".to_owned()),

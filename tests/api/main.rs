@@ -16,6 +16,7 @@ mod hardening;
 mod helpers;
 mod lifecycle;
 mod logs;
+mod meetings;
 mod municipalities;
 mod operations;
 mod people;

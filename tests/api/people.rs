@@ -349,7 +349,10 @@ async fn a_platform_admin_creates_a_municipality_and_its_admin_edits_its_setting
         .unwrap();
     assert_eq!(updated.headers()["etag"], "\"2\"");
     let body = json(updated).await;
-    assert_eq!(body["settings"], json!({ "answer_delay_days": 21, "minutes_delay_days": 15 }));
+    assert_eq!(
+        body["settings"],
+        json!({ "answer_delay_days": 21, "minutes_delay_days": 15, "time_zone": "Europe/Paris" })
+    );
     let invalid = app
         .authed(Method::PATCH, "/v1/municipalities/lens", token)
         .header("If-Match", "\"2\"")

@@ -114,9 +114,13 @@ async fn a_process_created_from_qualified_requests_moves_them_in_process_and_the
     assert_eq!(statuses, [&json!("in_process"), &json!("in_process")]);
     assert_eq!(town.request_status(&first.id).await, json!(["in_process", null]));
 
-    // Its requester sees nothing of it while it is prepared, then follows it once opened.
+    // Its requester sees nothing of it while it is prepared (not even its subject in the
+    // request's history), then follows it once opened.
     let tracking = town.at(&format!("/tracking/{}", first.receipt["tracking_code"].as_str().unwrap()));
-    assert_eq!(json(app.get(&tracking).await).await["processes"], json!([]));
+    let prepared = json(app.get(&tracking).await).await;
+    assert_eq!(prepared["processes"], json!([]));
+    assert_eq!(prepared["status"], "in_process");
+    assert!(!prepared.to_string().contains("La vitesse dans la cité 5"), "{prepared}");
     let id = view["id"].as_str().unwrap();
     town.process_ok(Method::POST, &agent, id, "/transitions", &etag, &json!({ "to": "open" })).await;
     let followed = json(app.get(&tracking).await).await;
@@ -125,7 +129,7 @@ async fn a_process_created_from_qualified_requests_moves_them_in_process_and_the
     assert_eq!(followed["processes"][0]["status"], "open");
     let entry = followed["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(entry["to"], "in_process");
-    assert!(entry["reason"].as_str().unwrap().contains("La vitesse dans la cité 5"), "{entry}");
+    assert_eq!(entry["reason"], "Rattachée à une démarche participative en préparation.");
 }
 
 #[tokio::test]
@@ -380,8 +384,28 @@ async fn a_decision_names_its_author_as_its_kind_needs_and_every_invalid_field_a
         "deliberation": { "number": "2026-045", "date": "2026-11-30" }, "decided_on": "2026-11-30",
         "rationale": "72 % des réponses.", "resolution": "done"
     });
-    let (view, _) = town.process_ok(Method::PUT, &elected, id, "/decision", &etag, &council).await;
+    let (view, etag) = town.process_ok(Method::PUT, &elected, id, "/decision", &etag, &council).await;
     assert_eq!(view["decision"]["deliberation"], json!({ "number": "2026-045", "date": "2026-11-30" }));
+    // Amended, the decision in force changes; the history keeps both.
+    let amended = json!({ "outcome": "Option 3, à la rentrée suivante.", "decided_by": "elected_officials",
+        "decided_on": "2026-12-01", "rationale": "Le temps de prévenir les familles.", "resolution": "done" });
+    let (view, _) = town.process_ok(Method::PUT, &elected, id, "/decision", &etag, &amended).await;
+    assert_eq!(view["decision"]["decided_by"], "elected_officials");
+    let history = json(app.get(&town.at(&format!("/processes/{id}/history"))).await).await;
+    let decisions: Vec<(&str, &str)> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["decision"].is_null())
+        .map(|e| (e["kind"].as_str().unwrap(), e["decision"]["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            ("decided", "Les nouveaux rythmes scolaires : option 3."),
+            ("decision_amended", "Option 3, à la rentrée suivante.")
+        ]
+    );
     let garbled = town.process_call(Method::PUT, &elected, id, "/decision", "*", &json!({ "outcome": 3 })).await;
     problem(garbled, 422).await;
     let unknown = town.process_call(Method::PUT, &elected, id, "/decision", "*", &json!({ "verdict": "oui" })).await;
@@ -592,11 +616,63 @@ async fn a_closing_whose_request_changed_meanwhile_writes_nothing_at_all() {
         linked: Vec::new(),
         requests,
     };
-    assert!(matches!(store::write(&app.db, write).await, Err(implication_storage::StorageError::Stale)));
+    let second_id = RequestId::from_uuid(second.id.parse().unwrap());
+    assert!(matches!(
+        store::write(&app.db, write).await,
+        Err(implication_storage::StorageError::StaleRequest(id)) if id == second_id
+    ));
     let agent = town.agent().await;
     let after =
         json(app.authed(Method::GET, &town.at(&format!("/processes/{id}")), &agent).send().await.unwrap()).await;
     assert_eq!(after["status"], "decided");
     assert_eq!(town.request_status(&first.id).await, json!(["in_process", null]));
     assert_eq!(town.request_status(&second.id).await, json!(["in_process", null]));
+}
+
+/// Processes created at the same time from the same requests, listed in opposite orders: each
+/// request joins one of them, the others are refused by name, and nothing deadlocks into a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_processes_over_the_same_requests_take_each_request_once() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    for round in 0..3 {
+        let mut ids = Vec::new();
+        for i in 0..4 {
+            ids.push(town.request().title(&format!("Demande {round}-{i}")).in_status("qualified").await.id);
+        }
+        let forward: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let backward: Vec<&str> = ids.iter().rev().map(String::as_str).collect();
+        let send = |requests: Vec<&str>| {
+            let body = process_body("En même temps", &requests);
+            town.app.authed(Method::POST, &town.at("/processes"), &agent).json(&body).send()
+        };
+        let (a, b) = tokio::join!(send(forward), send(backward));
+        let mut statuses = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+        statuses.sort_unstable();
+        assert!(matches!(statuses, [201, 201] | [201, 409] | [201, 503]), "round {round}: {statuses:?}");
+        let created = statuses.iter().filter(|s| **s == 201).count();
+        for id in &ids {
+            assert_eq!(town.request_status(id).await, json!(["in_process", null]));
+            let (view, _) = town.staff_get(&agent, id).await;
+            assert_eq!(view["status"], "in_process");
+        }
+        let list =
+            json(town.app.authed(Method::GET, &town.at("/processes?limit=200"), &agent).send().await.unwrap()).await;
+        let linked: usize = {
+            let mut total = 0;
+            for item in list["items"].as_array().unwrap() {
+                let path = town.at(&format!("/processes/{}", item["id"].as_str().unwrap()));
+                let view = json(town.app.authed(Method::GET, &path, &agent).send().await.unwrap()).await;
+                total += view["requests"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|r| ids.contains(&r["id"].as_str().unwrap().to_owned()))
+                    .count();
+            }
+            total
+        };
+        assert_eq!(linked, ids.len(), "round {round}: each request in one process ({created} created)");
+    }
 }

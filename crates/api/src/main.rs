@@ -98,6 +98,9 @@ enum MunicipalityAction {
         /// Days after a meeting by which its minutes are due (default 15).
         #[arg(long)]
         minutes_delay_days: Option<i64>,
+        /// Its IANA time zone (default Europe/Paris).
+        #[arg(long)]
+        time_zone: Option<String>,
         /// A neighbourhood's name; repeat for each.
         #[arg(long = "neighbourhood")]
         neighbourhoods: Vec<String>,
@@ -206,9 +209,11 @@ async fn municipality(config: Config, action: MunicipalityAction) -> anyhow::Res
         population,
         answer_delay_days,
         minutes_delay_days,
+        time_zone,
         neighbourhoods,
     } = action;
-    let draft = MunicipalityDraft { slug, name, insee_code, population, answer_delay_days, minutes_delay_days };
+    let draft =
+        MunicipalityDraft { slug, name, insee_code, population, answer_delay_days, minutes_delay_days, time_zone };
     let db = prepare_database(&config).await?;
     let created = match implication_app::identity::municipalities::create(&db, &draft, &neighbourhoods).await {
         Ok(created) => created,

@@ -54,6 +54,8 @@ wire_enum!(
     ProcessOrigin,
     ProcessEventKind,
     DecisionMaker,
+    MeetingKind,
+    MeetingStage,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of

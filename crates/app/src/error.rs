@@ -46,6 +46,7 @@ pub enum Resource {
     Account,
     Client,
     Delegation,
+    Meeting,
     Municipality,
     Process,
     Request,
@@ -61,6 +62,7 @@ impl Resource {
             Resource::Account => ("no such account here", "aucun compte de cet identifiant ici"),
             Resource::Client => ("no such client here", "aucun client de cet identifiant ici"),
             Resource::Delegation => ("no such delegation here", "aucune délégation de ce code ici"),
+            Resource::Meeting => ("no such meeting here", "aucune réunion de cet identifiant ici"),
             Resource::Municipality => ("no such municipality", "aucune commune de cet identifiant"),
             Resource::Process => ("no such process here", "aucune démarche de cet identifiant ici"),
             Resource::Request => ("no such request here", "aucune demande de cet identifiant ici"),
@@ -75,6 +77,16 @@ impl From<StorageError> for UseCaseError {
     fn from(err: StorageError) -> Self {
         match err {
             StorageError::Stale => UseCaseError::Stale,
+            StorageError::StaleRequest(id) => {
+                UseCaseError::ProcessRefused(implication_domain::participation::Refusal::Guard {
+                    rule: implication_domain::participation::Rule::RequestChanged,
+                    message: implication_domain::Message::new(
+                        format!("request {id} changed while this was being written: nothing was written, try again"),
+                        format!("la demande {id} a changé pendant l'écriture : rien n'a été écrit, réessayez"),
+                    ),
+                    allowed: Vec::new(),
+                })
+            }
             other => UseCaseError::Storage(other),
         }
     }

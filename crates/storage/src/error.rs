@@ -13,6 +13,10 @@ pub enum StorageError {
     /// The row changed since the version the caller read (a stale `If-Match`).
     #[error("the resource changed since it was read")]
     Stale,
+    /// Another resource a write carries along (a request a process takes or closes) changed
+    /// since it was read: the caller's own version was right, the write may be tried again.
+    #[error("request {0} changed meanwhile")]
+    StaleRequest(implication_domain::RequestId),
     /// A stored row no longer satisfies the domain's rules: a bug or a manual edit.
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
@@ -62,8 +66,9 @@ fn unavailable_code(err: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
     } else {
         // PostgreSQL: class 08 (connection exception), the server shutting down or starting
         // (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now), and too many
-        // connections (53300).
-        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+        // connections (53300); and a transaction the server chose to abort, to be retried: a
+        // deadlock (40P01) or a serialization failure (40001).
+        code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300" | "40P01" | "40001")
     }
 }
 

@@ -312,6 +312,7 @@ fn hidden_detail(pattern: Option<&str>) -> Message {
         Some("delegation") => Resource::Delegation,
         Some("theme") => Resource::Theme,
         Some("process") => Resource::Process,
+        Some("meeting") => Resource::Meeting,
         _ => return crate::problem::nothing_here(),
     };
     resource.not_found()

@@ -1,18 +1,25 @@
 //! Demo processes (§5.5): the speeding complaint of the Tilleuls estate, taken to a consultation
-//! of the residents — two scenarios, a stop sign or a speed bump — whose collective decision was
-//! neither: the request closes `status_quo` with the process. And the school-hours reform, the
-//! town's initiative, decided by the education authority. Written through the use cases; loaded
-//! once (a town that has processes is left as it is).
+//! of the residents — two scenarios, a stop sign or a speed bump, presented at a public meeting
+//! whose minutes were published on time — whose collective decision was neither: the request
+//! closes `status_quo` with the process. The school-hours reform, the town's initiative, decided
+//! by the education authority. And the square of the town centre, being consulted on: a workshop
+//! whose minutes are overdue, and a public meeting next week (in the calendar feed). Written
+//! through the use cases; loaded once (a town that has processes is left as it is).
 
 use crate::UseCaseError;
-use crate::participation::{self, ProcessInput};
+use crate::participation::{self, ProcessInput, meetings};
 use crate::requests::{self, RoutingCodes};
 use chrono::Days;
 use implication_domain::identity::Email;
 use implication_domain::participation::lifecycle::TransitionAsk;
-use implication_domain::participation::{DecisionDraft, PerimeterDraft, Process, ProcessDraft};
+use implication_domain::participation::{
+    DecisionDraft, MeetingDraft, MinutesDraft, PerimeterDraft, Process, ProcessDraft,
+};
 use implication_domain::requests::{Actor, AnswerDraft};
-use implication_domain::vocabulary::{DecisionMaker, ParticipationLevel, PerimeterKind, ProcessStatus, Resolution};
+use implication_domain::vocabulary::{
+    DecisionMaker, MeetingKind, MeetingStage, ParticipationLevel, PerimeterKind, ProcessStatus, RequestStatus,
+    Resolution,
+};
 use implication_domain::{AccountId, Municipality, Precondition, time};
 use implication_storage::Database;
 // Reads only: every write goes through the use cases.
@@ -38,6 +45,7 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
     let agent = Actor::Account(agent);
     speeding(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo speeding process: {e}"))?;
     school_hours(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo school hours: {e}"))?;
+    square(db, municipality, agent).await.map_err(|e| anyhow::anyhow!("demo square: {e}"))?;
     Ok(())
 }
 
@@ -48,7 +56,9 @@ async fn speeding(
     elected: Actor,
 ) -> Result<(), UseCaseError> {
     let page = request_store::list(db, municipality.id, &Default::default(), Sort::CreatedAtAsc, 200, None).await?;
-    let Some(request) = page.into_iter().flat_map(|p| p.items).find(|r| r.title.as_str() == SPEEDING) else {
+    // A database the demo of an earlier version loaded holds the request closed already.
+    let found = page.into_iter().flat_map(|p| p.items).find(|r| r.title.as_str() == SPEEDING);
+    let Some(request) = found.filter(|r| r.status == RequestStatus::Qualified) else {
         return Ok(());
     };
     let input = ProcessInput {
@@ -75,6 +85,29 @@ Les riverains sont consultés en réunion publique."
     };
     let process = participation::create(db, agent, municipality, &input).await?;
     let process = step(db, municipality, agent, process, ProcessStatus::Open).await?;
+    let meeting = MeetingDraft {
+        kind: Some(MeetingKind::PublicMeeting),
+        place: Some("Salle des fêtes, rue des Tilleuls".to_owned()),
+        date: days_ago(10),
+        agenda: Some("Les deux scénarios du bureau d'études : un stop au carrefour, ou un dos d'âne.".to_owned()),
+        facilitator: Some("Service démocratie participative".to_owned()),
+        stage: Some(MeetingStage::Scenarios),
+        attendance: Some(42),
+        ..MeetingDraft::default()
+    };
+    let meeting = meetings::schedule(db, agent, municipality, process.id, &meeting).await?;
+    let minutes = MinutesDraft {
+        text: Some(
+            "Quarante-deux riverains présents. Le bureau d'études a présenté le stop et le dos d'âne, leurs coûts et \
+leurs effets sur le bruit. Beaucoup craignent que le dos d'âne fasse freiner puis réaccélérer les voitures."
+                .to_owned(),
+        ),
+        decisions: Some(
+            "Les riverains se donnent une semaine pour en parler entre voisins, puis décideront ensemble.".to_owned(),
+        ),
+        actions: Some("Un comptage des véhicules a été fait avant la réunion.".to_owned()),
+    };
+    meetings::publish_minutes(db, agent, municipality, meeting.id, Precondition::at(meeting.version), &minutes).await?;
     let process = step(db, municipality, agent, process, ProcessStatus::Deciding).await?;
     let decision = DecisionDraft {
         outcome: Some(
@@ -83,7 +116,7 @@ pour en reparler."
                 .to_owned(),
         ),
         decided_by: Some(DecisionMaker::Participants),
-        decided_on: time::today().checked_sub_days(Days::new(200)),
+        decided_on: days_ago(3),
         rationale: Some(
             "Les riverains présents ont craint le bruit d'un dos d'âne et des voitures qui freinent puis \
 réaccélèrent ; un stop aurait déplacé le problème. Ils ont choisi ensemble la tranquillité et le statu quo."
@@ -141,6 +174,56 @@ ont été préparés avec les enseignants et les parents ; les familles sont con
     };
     participation::decide(db, elected, municipality, process.id, at(&process), &decision).await?;
     Ok(())
+}
+
+/// The square of the town centre, being consulted on: a workshop held three weeks ago whose
+/// minutes are overdue, and a public meeting next week.
+async fn square(db: &Database, municipality: &Municipality, agent: Actor) -> Result<(), UseCaseError> {
+    let input = ProcessInput {
+        draft: ProcessDraft {
+            subject: Some("Le réaménagement de la place du centre".to_owned()),
+            description: Some(
+                "La place doit être refaite. Avant tout plan, la commune demande aux habitants comment ils \
+l'utilisent et ce qu'ils en attendent : marché, stationnement, jeux, ombre."
+                    .to_owned(),
+            ),
+            perimeter: Some(PerimeterDraft {
+                kind: Some(PerimeterKind::Neighbourhoods),
+                neighbourhoods: vec!["centre-ville".to_owned()],
+                streets: Vec::new(),
+            }),
+            level: Some(ParticipationLevel::Consultation),
+            requests: Vec::new(),
+        },
+        routing: RoutingCodes { delegation: Some("travaux-et-urbanisme".to_owned()), services: Vec::new() },
+    };
+    let process = participation::create(db, agent, municipality, &input).await?;
+    let process = step(db, municipality, agent, process, ProcessStatus::Open).await?;
+    let workshop = MeetingDraft {
+        kind: Some(MeetingKind::Workshop),
+        place: Some("Médiathèque, salle du premier étage".to_owned()),
+        date: days_ago(21),
+        agenda: Some("Comment utilisez-vous la place aujourd'hui ?".to_owned()),
+        stage: Some(MeetingStage::Discover),
+        attendance: Some(17),
+        ..MeetingDraft::default()
+    };
+    meetings::schedule(db, agent, municipality, process.id, &workshop).await?;
+    let meeting = MeetingDraft {
+        kind: Some(MeetingKind::PublicMeeting),
+        place: Some("Salle Jacques-Brel".to_owned()),
+        date: time::today().checked_add_days(Days::new(7)),
+        agenda: Some("Ce que l'atelier a appris, et trois esquisses à discuter.".to_owned()),
+        facilitator: Some("Service démocratie participative".to_owned()),
+        stage: Some(MeetingStage::Scenarios),
+        ..MeetingDraft::default()
+    };
+    meetings::schedule(db, agent, municipality, process.id, &meeting).await?;
+    Ok(())
+}
+
+fn days_ago(days: u64) -> Option<chrono::NaiveDate> {
+    time::today().checked_sub_days(Days::new(days))
 }
 
 fn at(process: &Process) -> Precondition {

@@ -47,6 +47,7 @@ pub struct MunicipalityUpdate {
     pub population: Option<i64>,
     pub answer_delay_days: Option<i64>,
     pub minutes_delay_days: Option<i64>,
+    pub time_zone: Option<String>,
     /// Whether settings were given at all.
     pub settings: bool,
 }
@@ -70,6 +71,7 @@ pub async fn update(
         MunicipalitySettings::parse(
             Some(update.answer_delay_days.unwrap_or(current.settings.answer_delay_days.into())),
             Some(update.minutes_delay_days.unwrap_or(current.settings.minutes_delay_days.into())),
+            Some(update.time_zone.as_deref().unwrap_or(current.settings.time_zone.name())),
         )
         .map_err(|e| errors.0.extend(e.0))
         .ok()

@@ -1,11 +1,12 @@
 //! The writes of the participation context: creating a process, moving it along its lifecycle,
-//! changing its level, linking requests to it and recording its decision. Each file holds one
+//! changing its level, linking requests to it, recording its decision, and its meetings. Each file holds one
 //! use case; the requests a process takes or closes are written in its transaction.
 
 mod create;
 mod decide;
 mod level;
 mod link;
+pub mod meetings;
 mod transition;
 
 pub use create::{ProcessInput, create};
@@ -112,7 +113,7 @@ async fn joining(
         lifecycle::may_join(request.id, request.status, process).map_err(refused)?;
         let ask = TransitionAsk {
             to: Some(RequestStatus::InProcess),
-            reason: Some(format!("Rattachée à la démarche participative « {} ».", process.subject.as_str())),
+            reason: Some(lifecycle::joined_reason(process)),
             ..TransitionAsk::default()
         };
         events.push(lifecycle::linked_event(process, request.id, actor, now));

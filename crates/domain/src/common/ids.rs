@@ -88,6 +88,10 @@ typed_id!(
     /// An entry of a process's history.
     ProcessEventId
 );
+typed_id!(
+    /// A meeting of a process (public meeting, workshop, site visit).
+    MeetingId
+);
 
 #[cfg(test)]
 mod tests {

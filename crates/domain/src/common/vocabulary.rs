@@ -335,6 +335,9 @@ vocabulary!(
         RequestLinked = "request_linked": "Demande rattachée" / "Request linked",
         Decided = "decided": "Décision enregistrée" / "Decision recorded",
         DecisionAmended = "decision_amended": "Décision corrigée" / "Decision amended",
+        MeetingScheduled = "meeting_scheduled": "Réunion programmée" / "Meeting scheduled",
+        MeetingChanged = "meeting_changed": "Réunion modifiée" / "Meeting changed",
+        MinutesPublished = "minutes_published": "Compte rendu publié" / "Minutes published",
     }
 );
 

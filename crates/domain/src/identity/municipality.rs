@@ -121,6 +121,8 @@ pub struct MunicipalitySettings {
     pub answer_delay_days: u16,
     /// Days after a meeting by which its minutes are due (annex A1: 15 days).
     pub minutes_delay_days: u16,
+    /// Where its clocks are: meetings are set and shown in this time zone (IANA: `Europe/Paris`).
+    pub time_zone: chrono_tz::Tz,
 }
 
 impl MunicipalitySettings {
@@ -128,7 +130,11 @@ impl MunicipalitySettings {
     pub const MINUTES_DELAY_RANGE: (u16, u16) = (1, 90);
 
     /// Parses optional values, falling back to the defaults; every invalid one is reported.
-    pub fn parse(answer_delay_days: Option<i64>, minutes_delay_days: Option<i64>) -> Result<Self, ValidationErrors> {
+    pub fn parse(
+        answer_delay_days: Option<i64>,
+        minutes_delay_days: Option<i64>,
+        time_zone: Option<&str>,
+    ) -> Result<Self, ValidationErrors> {
         let defaults = Self::default();
         let mut errors = ValidationErrors::default();
         let answer = errors.collect(parse_days(
@@ -143,11 +149,31 @@ impl MunicipalitySettings {
             defaults.minutes_delay_days,
             Self::MINUTES_DELAY_RANGE,
         ));
-        match (answer, minutes) {
-            (Some(answer_delay_days), Some(minutes_delay_days)) => Ok(Self { answer_delay_days, minutes_delay_days }),
+        let time_zone = match time_zone {
+            None => Some(defaults.time_zone),
+            Some(name) => errors.collect(parse_time_zone("settings.time_zone", name)),
+        };
+        match (answer, minutes, time_zone) {
+            (Some(answer_delay_days), Some(minutes_delay_days), Some(time_zone)) => {
+                Ok(Self { answer_delay_days, minutes_delay_days, time_zone })
+            }
             _ => Err(errors),
         }
     }
+}
+
+/// An IANA time zone name (`Europe/Paris`, `America/Cayenne`, `Indian/Reunion`).
+pub fn parse_time_zone(field: &str, name: &str) -> Result<chrono_tz::Tz, FieldError> {
+    name.parse::<chrono_tz::Tz>().map_err(|_| {
+        FieldError::new(
+            field,
+            crate::error::Code::UnknownValue,
+            Message::new(
+                format!("{name:?} is not an IANA time zone such as Europe/Paris"),
+                format!("{name:?} n'est pas un fuseau horaire IANA comme Europe/Paris"),
+            ),
+        )
+    })
 }
 
 fn parse_days(field: &str, value: Option<i64>, default: u16, (min, max): (u16, u16)) -> Result<u16, FieldError> {
@@ -166,7 +192,7 @@ fn parse_days(field: &str, value: Option<i64>, default: u16, (min, max): (u16, u
 
 impl Default for MunicipalitySettings {
     fn default() -> Self {
-        Self { answer_delay_days: 30, minutes_delay_days: 15 }
+        Self { answer_delay_days: 30, minutes_delay_days: 15, time_zone: chrono_tz::Europe::Paris }
     }
 }
 
@@ -189,6 +215,7 @@ pub struct MunicipalityDraft {
     pub population: i64,
     pub answer_delay_days: Option<i64>,
     pub minutes_delay_days: Option<i64>,
+    pub time_zone: Option<String>,
 }
 
 impl NewMunicipality {
@@ -199,7 +226,11 @@ impl NewMunicipality {
         let name = errors.collect(MunicipalityName::parse("name", &draft.name));
         let insee_code = errors.collect(InseeCode::parse("insee_code", &draft.insee_code));
         let population = errors.collect(Population::parse("population", draft.population));
-        let settings = match MunicipalitySettings::parse(draft.answer_delay_days, draft.minutes_delay_days) {
+        let settings = match MunicipalitySettings::parse(
+            draft.answer_delay_days,
+            draft.minutes_delay_days,
+            draft.time_zone.as_deref(),
+        ) {
             Ok(settings) => Some(settings),
             Err(more) => {
                 errors.0.extend(more.0);
@@ -246,9 +277,12 @@ mod tests {
     #[test]
     fn a_valid_draft_gets_the_default_settings() {
         let parsed = NewMunicipality::parse(&loos());
-        assert!(
-            parsed.is_ok_and(|m| m.settings == MunicipalitySettings { answer_delay_days: 30, minutes_delay_days: 15 })
-        );
+        assert!(parsed.is_ok_and(|m| m.settings
+            == MunicipalitySettings {
+                answer_delay_days: 30,
+                minutes_delay_days: 15,
+                time_zone: chrono_tz::Europe::Paris
+            }));
     }
 
     #[test]
@@ -260,12 +294,21 @@ mod tests {
             population: -1,
             answer_delay_days: Some(0),
             minutes_delay_days: Some(91),
+            time_zone: Some("Europe/Loos".into()),
         };
         let errors = NewMunicipality::parse(&draft).err().map(|e| e.0).unwrap_or_default();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["slug", "name", "insee_code", "population", "settings.answer_delay_days", "settings.minutes_delay_days"]
+            [
+                "slug",
+                "name",
+                "insee_code",
+                "population",
+                "settings.answer_delay_days",
+                "settings.minutes_delay_days",
+                "settings.time_zone"
+            ]
         );
     }
 
@@ -296,8 +339,16 @@ mod tests {
 
     #[test]
     fn settings_ranges_are_inclusive() {
-        assert!(MunicipalitySettings::parse(Some(1), Some(1)).is_ok());
-        assert!(MunicipalitySettings::parse(Some(365), Some(90)).is_ok());
-        assert!(MunicipalitySettings::parse(Some(366), None).is_err());
+        assert!(MunicipalitySettings::parse(Some(1), Some(1), None).is_ok());
+        assert!(MunicipalitySettings::parse(Some(365), Some(90), None).is_ok());
+        assert!(MunicipalitySettings::parse(Some(366), None, None).is_err());
+    }
+
+    #[test]
+    fn a_time_zone_is_an_iana_name() {
+        let reunion = MunicipalitySettings::parse(None, None, Some("Indian/Reunion")).map(|s| s.time_zone);
+        assert_eq!(reunion, Ok(chrono_tz::Indian::Reunion));
+        assert!(MunicipalitySettings::parse(None, None, Some("CET+1")).is_err());
+        assert!(MunicipalitySettings::parse(None, None, Some("")).is_err());
     }
 }

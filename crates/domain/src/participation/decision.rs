@@ -196,6 +196,7 @@ pub fn record(
         from: Some(process.status),
         to: Some(ProcessStatus::Decided),
         resolution: Some(decision.resolution),
+        decision: Some(decision.clone()),
         ..ProcessEvent::new(process.id, kind, actor, now)
     };
     let decided =

@@ -1,7 +1,7 @@
 //! A process's history: entries only ever added, each naming its actor.
 
 use crate::common::actor::Actor;
-use crate::ids::{ProcessEventId, ProcessId, RequestId};
+use crate::ids::{MeetingId, ProcessEventId, ProcessId, RequestId};
 use crate::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus, Resolution};
 use chrono::{DateTime, Utc};
 
@@ -21,6 +21,10 @@ pub struct ProcessEvent {
     pub resolution: Option<Resolution>,
     /// The request linked.
     pub related_request: Option<RequestId>,
+    /// The meeting scheduled, moved or given its minutes.
+    pub meeting: Option<MeetingId>,
+    /// The decision recorded (or as amended): an amendment keeps the earlier one in history.
+    pub decision: Option<super::Decision>,
 }
 
 impl ProcessEvent {
@@ -39,6 +43,8 @@ impl ProcessEvent {
             reason: None,
             resolution: None,
             related_request: None,
+            meeting: None,
+            decision: None,
         }
     }
 }

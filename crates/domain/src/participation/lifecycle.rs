@@ -52,6 +52,10 @@ pub enum Rule {
     ProcessDecided,
     /// Only a qualified request joins a process.
     RequestNotQualified,
+    /// A meeting's minutes come once it has ended.
+    MeetingNotHeld,
+    /// A request the change carries along changed meanwhile: nothing was written (try again).
+    RequestChanged,
 }
 
 impl Rule {
@@ -61,6 +65,8 @@ impl Rule {
         Rule::ProcessFinished,
         Rule::ProcessDecided,
         Rule::RequestNotQualified,
+        Rule::MeetingNotHeld,
+        Rule::RequestChanged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -70,6 +76,8 @@ impl Rule {
             Rule::ProcessFinished => "process_finished",
             Rule::ProcessDecided => "process_decided",
             Rule::RequestNotQualified => "request_not_qualified",
+            Rule::MeetingNotHeld => "meeting_not_held",
+            Rule::RequestChanged => "request_changed",
         }
     }
 }
@@ -173,9 +181,13 @@ impl Transition {
         }
     }
 
-    /// The reason the requests closed with the process read in their history.
+    /// The reason the requests closed with the process read in their history (public: a process
+    /// never opened is not named, nor why it was abandoned).
     pub fn request_reason(&self, process: &Process) -> Option<String> {
         let subject = process.subject.as_str();
+        if !process.is_public() {
+            return Some("La démarche participative à laquelle elle était rattachée a été abandonnée.".to_owned());
+        }
         match (self.to, &self.reason) {
             (Abandoned, Some(reason)) => {
                 Some(format!("Démarche « {subject} » abandonnée : {}", excerpt(reason.as_str())))
@@ -188,6 +200,16 @@ impl Transition {
             }),
             _ => None,
         }
+    }
+}
+
+/// The reason a request joining `process` reads in its history: the process is named once it
+/// is public (its requesters then follow it by tracking code), never before.
+pub fn joined_reason(process: &Process) -> String {
+    if process.is_public() {
+        format!("Rattachée à la démarche participative « {} ».", process.subject.as_str())
+    } else {
+        "Rattachée à une démarche participative en préparation.".to_owned()
     }
 }
 
@@ -286,6 +308,11 @@ fn finished(status: ProcessStatus) -> Refusal {
             format!("la démarche est {status} : elle ne change plus"),
         ),
     )
+}
+
+/// Whether `process` may have one more meeting (or notice): until it ends.
+pub fn may_take_activities(process: &Process) -> Result<(), Refusal> {
+    if is_finished(process.status) { Err(finished(process.status)) } else { Ok(()) }
 }
 
 /// Whether `process` may take one more request: until its decision.

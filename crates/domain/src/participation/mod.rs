@@ -10,12 +10,14 @@
 pub mod decision;
 pub mod history;
 pub mod lifecycle;
+pub mod meeting;
 #[cfg(test)]
 mod tests;
 
 pub use decision::{Decision, DecisionDraft, Deliberation};
 pub use history::ProcessEvent;
 pub use lifecycle::{LevelChange, Refusal, Rule};
+pub use meeting::{Meeting, MeetingDraft, Minutes, MinutesDraft};
 
 use crate::common::text::{parse_text, text_type};
 use crate::error::{FieldError, Message, ValidationErrors};

@@ -270,3 +270,133 @@ fn the_reason_a_closed_request_reads_fits_a_requests_reason_however_long_the_dec
     let abandon = lifecycle::transition(&deciding, &abandon).unwrap_or_else(|r| panic!("{r:?}"));
     assert!(crate::requests::Reason::parse("reason", &abandon.request_reason(&deciding).unwrap_or_default()).is_ok());
 }
+
+mod meetings {
+    use super::super::meeting::{self, Meeting, MeetingDraft, MinutesDraft, minutes_due_on};
+    use crate::identity::municipality::MunicipalitySettings;
+    use crate::ids::{MunicipalityId, ProcessId};
+    use crate::vocabulary::MeetingKind;
+    use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+
+    fn settings(zone: chrono_tz::Tz, delay: u16) -> MunicipalitySettings {
+        MunicipalitySettings { minutes_delay_days: delay, time_zone: zone, ..MunicipalitySettings::default() }
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0).single().unwrap_or_default()
+    }
+
+    fn draft(on: NaiveDate) -> MeetingDraft {
+        MeetingDraft {
+            kind: Some(MeetingKind::PublicMeeting),
+            place: Some("Salle Jacques-Brel".to_owned()),
+            date: Some(on),
+            ..MeetingDraft::default()
+        }
+    }
+
+    fn meeting(on: NaiveDate, settings: &MunicipalitySettings) -> Meeting {
+        draft(on)
+            .parse_new(MunicipalityId::new(), ProcessId::new(), settings, crate::time::now())
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_meeting_defaults_to_the_evening_18_00_to_19_30_where_the_town_is() {
+        let paris = meeting(date(2026, 1, 15), &settings(chrono_tz::Europe::Paris, 15));
+        assert_eq!((paris.starts_at, paris.ends_at), (utc(2026, 1, 15, 17, 0), utc(2026, 1, 15, 18, 30)));
+        let summer = meeting(date(2026, 7, 15), &settings(chrono_tz::Europe::Paris, 15));
+        assert_eq!(summer.starts_at, utc(2026, 7, 15, 16, 0));
+        let reunion = meeting(date(2026, 1, 15), &settings(chrono_tz::Indian::Reunion, 15));
+        assert_eq!(reunion.starts_at, utc(2026, 1, 15, 14, 0));
+    }
+
+    #[test]
+    fn minutes_are_due_fifteen_days_after_the_local_day_it_ends_across_month_and_year_ends() {
+        let paris = settings(chrono_tz::Europe::Paris, 15);
+        assert_eq!(minutes_due_on(utc(2026, 1, 20, 18, 30), &paris), date(2026, 2, 4));
+        assert_eq!(minutes_due_on(utc(2026, 12, 20, 18, 30), &paris), date(2027, 1, 4));
+        assert_eq!(minutes_due_on(utc(2028, 2, 14, 18, 30), &paris), date(2028, 2, 29));
+        // 23:30 UTC on 31 January is already 1 February in Paris, still 31 January in Cayenne.
+        assert_eq!(minutes_due_on(utc(2026, 1, 31, 23, 30), &paris), date(2026, 2, 16));
+        let cayenne = settings(chrono_tz::America::Cayenne, 15);
+        assert_eq!(minutes_due_on(utc(2026, 1, 31, 23, 30), &cayenne), date(2026, 2, 15));
+        assert_eq!(minutes_due_on(utc(2026, 1, 31, 23, 30), &settings(chrono_tz::Europe::Paris, 1)), date(2026, 2, 2));
+    }
+
+    #[test]
+    fn minutes_unpublished_after_their_due_day_are_overdue_and_published_late_show_as_late() {
+        let paris = settings(chrono_tz::Europe::Paris, 15);
+        let held = meeting(date(2026, 1, 20), &paris);
+        assert_eq!(held.minutes_due_on, date(2026, 2, 4));
+        assert!(!held.minutes_overdue(date(2026, 2, 4)));
+        assert!(held.minutes_overdue(date(2026, 2, 5)));
+        let minutes = MinutesDraft { text: Some("Compte rendu.".to_owned()), ..MinutesDraft::default() };
+        let on_time =
+            meeting::record_minutes(&held, &minutes, utc(2026, 2, 4, 22, 59)).unwrap_or_else(|r| panic!("{r:?}"));
+        assert!(!on_time.minutes_late(paris.time_zone) && !on_time.minutes_overdue(date(2026, 3, 1)));
+        let late = meeting::record_minutes(&held, &minutes, utc(2026, 2, 4, 23, 1)).unwrap_or_else(|r| panic!("{r:?}"));
+        assert!(late.minutes_late(paris.time_zone), "00:01 on 5 February in Paris is late");
+        // A correction keeps the first publication.
+        let corrected =
+            meeting::record_minutes(&on_time, &minutes, utc(2026, 3, 1, 10, 0)).unwrap_or_else(|r| panic!("{r:?}"));
+        assert!(!corrected.minutes_late(paris.time_zone));
+    }
+
+    #[test]
+    fn minutes_come_once_the_meeting_has_ended() {
+        let held = meeting(date(2026, 1, 20), &settings(chrono_tz::Europe::Paris, 15));
+        let minutes = MinutesDraft { text: Some("Trop tôt.".to_owned()), ..MinutesDraft::default() };
+        let early = meeting::record_minutes(&held, &minutes, utc(2026, 1, 20, 18, 0));
+        assert!(matches!(early, Err(super::Refusal::Guard { rule: super::Rule::MeetingNotHeld, .. })));
+        let empty = meeting::record_minutes(&held, &MinutesDraft::default(), utc(2026, 1, 21, 9, 0));
+        assert!(matches!(empty, Err(super::Refusal::Invalid(e)) if super::fields(&e) == ["text"]));
+    }
+
+    #[test]
+    fn a_time_the_clocks_skip_or_an_end_before_the_start_is_refused_by_name() {
+        let paris = settings(chrono_tz::Europe::Paris, 15);
+        let skipped = MeetingDraft {
+            start_time: NaiveTime::from_hms_opt(2, 30, 0),
+            end_time: NaiveTime::from_hms_opt(4, 0, 0),
+            ..draft(date(2026, 3, 29))
+        };
+        let errors = skipped
+            .parse_new(MunicipalityId::new(), ProcessId::new(), &paris, crate::time::now())
+            .err()
+            .unwrap_or_default();
+        assert_eq!(super::fields(&errors), ["start_time"]);
+        let backwards = MeetingDraft { start_time: NaiveTime::from_hms_opt(20, 0, 0), ..draft(date(2026, 3, 2)) };
+        let errors = backwards
+            .parse_new(MunicipalityId::new(), ProcessId::new(), &paris, crate::time::now())
+            .err()
+            .unwrap_or_default();
+        assert_eq!(super::fields(&errors), ["end_time"]);
+        let nothing = MeetingDraft { attendance: Some(-1), ..MeetingDraft::default() };
+        let errors = nothing
+            .parse_new(MunicipalityId::new(), ProcessId::new(), &paris, crate::time::now())
+            .err()
+            .unwrap_or_default();
+        assert_eq!(super::fields(&errors), ["kind", "place", "date", "attendance"]);
+    }
+
+    #[test]
+    fn moving_a_meeting_moves_its_minutes_due_day_and_keeps_what_is_not_given() {
+        let paris = settings(chrono_tz::Europe::Paris, 15);
+        let planned = meeting(date(2026, 1, 20), &paris);
+        let moved = MeetingDraft { date: Some(date(2026, 1, 27)), ..MeetingDraft::default() }
+            .apply(&planned, &paris, crate::time::now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(moved.starts_at, utc(2026, 1, 27, 17, 0));
+        assert_eq!(moved.minutes_due_on, date(2026, 2, 11));
+        assert_eq!(moved.place, planned.place);
+        let counted = MeetingDraft { attendance: Some(42), ..MeetingDraft::default() }
+            .apply(&planned, &settings(chrono_tz::Europe::Paris, 30), crate::time::now())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((counted.attendance, counted.minutes_due_on), (Some(42), planned.minutes_due_on));
+    }
+}

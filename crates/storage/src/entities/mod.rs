@@ -4,6 +4,7 @@ pub mod account;
 pub mod delegation;
 pub mod idempotency_key;
 pub mod machine_client;
+pub mod meeting;
 pub mod membership;
 pub mod municipality;
 pub mod neighbourhood;

@@ -13,6 +13,8 @@ pub struct Model {
     pub population: i64,
     pub answer_delay_days: i32,
     pub minutes_delay_days: i32,
+    /// An IANA time zone name.
+    pub time_zone: String,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

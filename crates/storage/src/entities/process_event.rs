@@ -17,6 +17,9 @@ pub struct Model {
     pub reason: Option<String>,
     pub resolution: Option<String>,
     pub related_request_id: Option<Uuid>,
+    pub related_meeting_id: Option<Uuid>,
+    /// The decision recorded, a JSON document.
+    pub decision: Option<String>,
     pub at: DateTimeUtc,
 }
 

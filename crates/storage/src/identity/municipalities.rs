@@ -63,6 +63,7 @@ pub async fn create(
         population: Set(i64::from(new.population.get())),
         answer_delay_days: Set(i32::from(new.settings.answer_delay_days)),
         minutes_delay_days: Set(i32::from(new.settings.minutes_delay_days)),
+        time_zone: Set(new.settings.time_zone.name().to_owned()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -78,8 +79,12 @@ pub async fn create(
 
 pub(crate) fn to_domain(row: municipality::Model) -> Result<Municipality, StorageError> {
     let corrupt = |what: &str| StorageError::Corrupt(format!("municipality {}: {what}", row.id));
-    let settings = MunicipalitySettings::parse(Some(row.answer_delay_days.into()), Some(row.minutes_delay_days.into()))
-        .map_err(|e| corrupt(&e.to_string()))?;
+    let settings = MunicipalitySettings::parse(
+        Some(row.answer_delay_days.into()),
+        Some(row.minutes_delay_days.into()),
+        Some(&row.time_zone),
+    )
+    .map_err(|e| corrupt(&e.to_string()))?;
     Ok(Municipality {
         id: MunicipalityId::from_uuid(row.id),
         slug: Slug::parse(&row.slug).map_err(corrupt)?,
@@ -121,7 +126,8 @@ pub async fn update(
     if let Some(settings) = changes.settings {
         update = update
             .col_expr(municipality::Column::AnswerDelayDays, Expr::value(i32::from(settings.answer_delay_days)))
-            .col_expr(municipality::Column::MinutesDelayDays, Expr::value(i32::from(settings.minutes_delay_days)));
+            .col_expr(municipality::Column::MinutesDelayDays, Expr::value(i32::from(settings.minutes_delay_days)))
+            .col_expr(municipality::Column::TimeZone, Expr::value(settings.time_zone.name()));
     }
     let updated = versioned::update(db, update, municipality::Column::Version, expected).await;
     // After the commit: a read that began before it is not kept (see `TtlCache::put_if_current`).

@@ -4,6 +4,7 @@
 
 mod history;
 mod list;
+pub mod meetings;
 
 pub use history::history;
 pub use list::{After, Filter, list};
@@ -112,9 +113,17 @@ async fn write_in_txn(
         .exec(txn)
         .await?;
     }
+    // Always in the same order (by id), so that two writes taking the same requests never lock
+    // them in opposite orders (a deadlock on PostgreSQL).
+    let mut requests = requests;
+    requests.sort_by_key(|change| change.request.id);
     let mut moved = Vec::with_capacity(requests.len());
     for change in requests {
-        moved.push(write_request(txn, change).await?);
+        let id = change.request.id;
+        moved.push(write_request(txn, change).await.map_err(|e| match e {
+            StorageError::Stale => StorageError::StaleRequest(id),
+            other => other,
+        })?);
     }
     Ok((written, moved))
 }
@@ -214,19 +223,22 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// A decision as its JSON document.
+pub(crate) fn decision_document(d: &Decision) -> String {
+    json(&DecisionDocument {
+        outcome: d.outcome.as_str().to_owned(),
+        decided_by: d.decided_by,
+        authority: d.authority.as_ref().map(|a| a.as_str().to_owned()),
+        deliberation_number: d.deliberation.as_ref().map(|x| x.number.as_str().to_owned()),
+        deliberation_date: d.deliberation.as_ref().map(|x| x.date),
+        decided_on: d.decided_on,
+        rationale: d.rationale.as_str().to_owned(),
+        resolution: d.resolution,
+    })
+}
+
 fn row(p: &Process) -> process::ActiveModel {
-    let decision = p.decision.as_ref().map(|d| {
-        json(&DecisionDocument {
-            outcome: d.outcome.as_str().to_owned(),
-            decided_by: d.decided_by,
-            authority: d.authority.as_ref().map(|a| a.as_str().to_owned()),
-            deliberation_number: d.deliberation.as_ref().map(|x| x.number.as_str().to_owned()),
-            deliberation_date: d.deliberation.as_ref().map(|x| x.date),
-            decided_on: d.decided_on,
-            rationale: d.rationale.as_str().to_owned(),
-            resolution: d.resolution,
-        })
-    });
+    let decision = p.decision.as_ref().map(decision_document);
     process::ActiveModel {
         id: Set(p.id.as_uuid()),
         municipality_id: Set(p.municipality.as_uuid()),
@@ -265,7 +277,7 @@ fn text<T>(
     parse(column, value).map_err(|e| corrupt(id, format!("{column}: {}", e.message)))
 }
 
-fn decision(id: Uuid, stored: &str) -> Result<Decision, StorageError> {
+pub(crate) fn decision(id: Uuid, stored: &str) -> Result<Decision, StorageError> {
     let doc: DecisionDocument = serde_json::from_str(stored).map_err(|e| corrupt(id, e))?;
     let deliberation = match (doc.deliberation_number, doc.deliberation_date) {
         (Some(number), Some(date)) => {

@@ -29,7 +29,7 @@ use uuid::Uuid;
     "name": "Loos-en-Gohelle",
     "insee_code": "62528",
     "population": 6500,
-    "settings": { "answer_delay_days": 30, "minutes_delay_days": 15 },
+    "settings": { "answer_delay_days": 30, "minutes_delay_days": 15, "time_zone": "Europe/Paris" },
     "created_at": "2026-11-22T09:00:00Z",
     "updated_at": "2026-11-22T09:00:00Z"
 }))]
@@ -67,6 +67,9 @@ pub struct SettingsView {
     /// Days after a meeting by which its minutes are due.
     #[schema(minimum = 1, maximum = 90, example = 15)]
     pub minutes_delay_days: u16,
+    /// Its time zone (IANA): meetings are set and shown in it.
+    #[schema(example = "Europe/Paris")]
+    pub time_zone: String,
 }
 
 impl From<&Municipality> for MunicipalityView {
@@ -81,6 +84,7 @@ impl From<&Municipality> for MunicipalityView {
             settings: SettingsView {
                 answer_delay_days: m.settings.answer_delay_days,
                 minutes_delay_days: m.settings.minutes_delay_days,
+                time_zone: m.settings.time_zone.name().to_owned(),
             },
             created_at: m.created_at,
             updated_at: m.updated_at,
@@ -115,7 +119,7 @@ pub(crate) async fn find_municipality(db: &Database, slug: &str) -> Result<Munic
             example = json!({ "items": [{
                 "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 1, "slug": "loos-en-gohelle",
                 "name": "Loos-en-Gohelle", "insee_code": "62528", "population": 6500,
-                "settings": { "answer_delay_days": 30, "minutes_delay_days": 15 },
+                "settings": { "answer_delay_days": 30, "minutes_delay_days": 15, "time_zone": "Europe/Paris" },
                 "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z"
             }], "next_cursor": null })),
         (status = 400, response = BadRequest),
@@ -183,6 +187,9 @@ pub struct SettingsInput {
     #[schema(minimum = 1, maximum = 90, example = 15)]
     #[serde(default, deserialize_with = "optional_whole_number")]
     pub minutes_delay_days: Option<i64>,
+    /// An IANA time zone (default `Europe/Paris`): `Indian/Reunion`, `America/Cayenne`…
+    #[schema(example = "Europe/Paris", min_length = 1, max_length = 64)]
+    pub time_zone: Option<String>,
 }
 
 /// A new municipality.
@@ -298,6 +305,7 @@ pub async fn create_municipality(
         population: input.population,
         answer_delay_days: settings.and_then(|s| s.answer_delay_days),
         minutes_delay_days: settings.and_then(|s| s.minutes_delay_days),
+        time_zone: settings.and_then(|s| s.time_zone.clone()),
     };
     let neighbourhoods: Vec<String> = input.neighbourhoods.into_iter().map(|n| n.0).collect();
     let created = implication_app::identity::municipalities::create(&db, &draft, &neighbourhoods).await?;
@@ -348,6 +356,7 @@ pub async fn update_municipality(
         population: input.population,
         answer_delay_days: settings.and_then(|s| s.answer_delay_days),
         minutes_delay_days: settings.and_then(|s| s.minutes_delay_days),
+        time_zone: settings.and_then(|s| s.time_zone.clone()),
         settings: settings.is_some(),
     };
     let updated = usecases::update(&db, &caller.municipality, if_match.precondition()?, &update).await?;

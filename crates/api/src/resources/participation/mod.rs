@@ -4,6 +4,7 @@
 //! the history.
 
 pub mod input;
+pub mod meetings;
 pub mod views;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -15,6 +16,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(link_process_request)
         .service(put_process_decision)
         .service(list_process_history);
+    meetings::configure(cfg);
 }
 
 use crate::auth::{ElectedOf, InMunicipality, StaffOf, Visitor};
@@ -48,12 +50,12 @@ use views::{
     ProcessDocument, ProcessEventPage, ProcessEventView, ProcessPage, ProcessSummary, ProcessView, PublicProcessView,
 };
 
-fn no_process() -> ApiError {
+pub(crate) fn no_process() -> ApiError {
     ApiError::no(Resource::Process)
 }
 
 /// The id in a path; 404 for one that is not an id (it names no process).
-fn process_id(raw: &str) -> Result<ProcessId, ApiError> {
+pub(crate) fn process_id(raw: &str) -> Result<ProcessId, ApiError> {
     Uuid::parse_str(raw).map(ProcessId::from_uuid).map_err(|_| no_process())
 }
 

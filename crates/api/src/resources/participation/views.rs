@@ -304,7 +304,7 @@ pub struct ProcessPage {
     "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e02", "kind": "level_changed", "at": "2026-11-28T19:30:00Z",
     "actor": { "kind": "account", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9f" },
     "from": null, "to": null, "from_level": "consultation", "to_level": "coproduction",
-    "reason": "La concertation est devenue coproduction.", "resolution": null, "request": null
+    "reason": "La concertation est devenue coproduction.", "resolution": null, "request": null, "meeting": null, "decision": null
 }))]
 pub struct ProcessEventView {
     pub id: Uuid,
@@ -321,6 +321,11 @@ pub struct ProcessEventView {
     pub resolution: Option<wire::Resolution>,
     /// The request a `request_linked` entry links (staff only).
     pub request: Option<Uuid>,
+    /// The meeting a `meeting_scheduled`, `meeting_changed` or `minutes_published` entry is about.
+    pub meeting: Option<Uuid>,
+    /// The decision a `decided` or `decision_amended` entry recorded (an amendment keeps the
+    /// earlier decision in its own entry).
+    pub decision: Option<DecisionView>,
 }
 
 impl ProcessEventView {
@@ -337,6 +342,8 @@ impl ProcessEventView {
             reason: e.reason.clone(),
             resolution: e.resolution.map(Into::into),
             request: if staff { e.related_request.map(|r| r.as_uuid()) } else { None },
+            meeting: e.meeting.map(|m| m.as_uuid()),
+            decision: e.decision.as_ref().map(DecisionView::from),
         }
     }
 }
