@@ -10,6 +10,7 @@ mod m20261122_000003_create_requests;
 mod m20261122_000004_create_qualifications;
 mod m20261206_000005_create_participation;
 mod m20261206_000006_create_meetings;
+mod m20261206_000007_create_notices;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_create_qualifications::Migration),
             Box::new(m20261206_000005_create_participation::Migration),
             Box::new(m20261206_000006_create_meetings::Migration),
+            Box::new(m20261206_000007_create_notices::Migration),
         ]
     }
 }

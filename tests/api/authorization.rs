@@ -59,6 +59,8 @@ struct Ids {
     process: String,
     /// A meeting of a process opened to the public.
     meeting: String,
+    /// A notice out, of a process opened to the public.
+    notice: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -74,6 +76,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         tracking_code,
         process,
         meeting,
+        notice,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -182,6 +185,9 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &meeting, public),
         write(Method::PATCH, &meeting, true, staff_stale),
         write(Method::PUT, &format!("{meeting}/minutes"), true, staff_stale),
+        write(Method::POST, &format!("{process}/notices"), false, staff_write),
+        row(Method::GET, &format!("{loos}/notices"), public),
+        row(Method::GET, &format!("{loos}/notices/{notice}"), public),
     ]
 }
 
@@ -264,7 +270,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         request: placeholder.clone(),
         tracking_code: "A".repeat(26),
         process: placeholder.clone(),
-        meeting: placeholder,
+        meeting: placeholder.clone(),
+        notice: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -371,7 +378,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         request: placeholder.clone(),
         tracking_code: "a".repeat(26),
         process: placeholder.clone(),
-        meeting: placeholder,
+        meeting: placeholder.clone(),
+        notice: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -450,6 +458,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let process = processes["items"][0]["id"].as_str().unwrap().to_owned();
     let meetings = json(app.get(&format!("{loos}/meetings")).await).await;
     let meeting = meetings["items"][0]["id"].as_str().unwrap().to_owned();
+    let notices = json(app.get(&format!("{loos}/notices")).await).await;
+    let notice = notices["items"][0]["id"].as_str().unwrap().to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -458,6 +468,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         tracking_code,
         process,
         meeting,
+        notice,
     };
     let rows = rows(&ids);
 

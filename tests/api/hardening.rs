@@ -229,6 +229,7 @@ async fn real_path_values(
         ("request", first_id(format!("{loos}/requests")).await),
         ("process", first_id(format!("{loos}/processes")).await),
         ("meeting", first_id(format!("{loos}/meetings")).await),
+        ("notice", first_id(format!("{loos}/notices")).await),
         ("account", first_id(format!("{loos}/accounts")).await),
         ("client", first_id(format!("{loos}/clients")).await),
         ("service", "services-techniques".to_owned()),

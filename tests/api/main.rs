@@ -18,6 +18,7 @@ mod lifecycle;
 mod logs;
 mod meetings;
 mod municipalities;
+mod notices;
 mod operations;
 mod people;
 mod processes;

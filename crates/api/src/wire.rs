@@ -56,6 +56,7 @@ wire_enum!(
     DecisionMaker,
     MeetingKind,
     MeetingStage,
+    NoticeMedium,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of

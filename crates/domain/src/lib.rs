@@ -22,8 +22,8 @@ pub use identity::municipality::{
 };
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
-    AccountId, AnswerId, DelegationId, MachineClientId, MeetingId, MunicipalityId, NeighbourhoodId, ProcessEventId,
-    ProcessId, RequestEventId, RequestId, ServiceId, ThemeId,
+    AccountId, AnswerId, DelegationId, MachineClientId, MeetingId, MunicipalityId, NeighbourhoodId, NoticeId,
+    ProcessEventId, ProcessId, RequestEventId, RequestId, ServiceId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

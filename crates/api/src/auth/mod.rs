@@ -313,6 +313,7 @@ fn hidden_detail(pattern: Option<&str>) -> Message {
         Some("theme") => Resource::Theme,
         Some("process") => Resource::Process,
         Some("meeting") => Resource::Meeting,
+        Some("notice") => Resource::Notice,
         _ => return crate::problem::nothing_here(),
     };
     resource.not_found()

@@ -7,18 +7,18 @@
 //! through the use cases; loaded once (a town that has processes is left as it is).
 
 use crate::UseCaseError;
-use crate::participation::{self, ProcessInput, meetings};
+use crate::participation::{self, ProcessInput, meetings, notices};
 use crate::requests::{self, RoutingCodes};
 use chrono::Days;
 use implication_domain::identity::Email;
 use implication_domain::participation::lifecycle::TransitionAsk;
 use implication_domain::participation::{
-    DecisionDraft, MeetingDraft, MinutesDraft, PerimeterDraft, Process, ProcessDraft,
+    DecisionDraft, MeetingDraft, MinutesDraft, NoticeDraft, PerimeterDraft, Process, ProcessDraft,
 };
 use implication_domain::requests::{Actor, AnswerDraft};
 use implication_domain::vocabulary::{
-    DecisionMaker, MeetingKind, MeetingStage, ParticipationLevel, PerimeterKind, ProcessStatus, RequestStatus,
-    Resolution,
+    DecisionMaker, MeetingKind, MeetingStage, NoticeMedium, ParticipationLevel, PerimeterKind, ProcessStatus,
+    RequestStatus, Resolution,
 };
 use implication_domain::{AccountId, Municipality, Precondition, time};
 use implication_storage::Database;
@@ -96,6 +96,21 @@ Les riverains sont consultés en réunion publique."
         ..MeetingDraft::default()
     };
     let meeting = meetings::schedule(db, agent, municipality, process.id, &meeting).await?;
+    let flyer = NoticeDraft {
+        channel: Some(NoticeMedium::LetterboxDrop),
+        perimeter: Some(PerimeterDraft {
+            kind: Some(PerimeterKind::Neighbourhoods),
+            neighbourhoods: vec!["quartier-ouest".to_owned()],
+            streets: Vec::new(),
+        }),
+        published_on: days_ago(17),
+        text: Some(
+            "Vitesse dans le lotissement : un stop ou un dos d'âne ? Venez en parler à la réunion publique, \
+salle des fêtes, à 18 h."
+                .to_owned(),
+        ),
+    };
+    notices::publish(db, agent, municipality, process.id, &flyer).await?;
     let minutes = MinutesDraft {
         text: Some(
             "Quarante-deux riverains présents. Le bureau d'études a présenté le stop et le dos d'âne, leurs coûts et \
@@ -219,6 +234,16 @@ l'utilisent et ce qu'ils en attendent : marché, stationnement, jeux, ombre."
         ..MeetingDraft::default()
     };
     meetings::schedule(db, agent, municipality, process.id, &meeting).await?;
+    let notice = NoticeDraft {
+        channel: Some(NoticeMedium::Website),
+        perimeter: None,
+        published_on: None,
+        text: Some(
+            "La place du centre sera refaite : venez dire ce que vous en attendez, réunion publique dans une semaine."
+                .to_owned(),
+        ),
+    };
+    notices::publish(db, agent, municipality, process.id, &notice).await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod decide;
 mod level;
 mod link;
 pub mod meetings;
+pub mod notices;
 mod transition;
 
 pub use create::{ProcessInput, create};

@@ -92,6 +92,10 @@ typed_id!(
     /// A meeting of a process (public meeting, workshop, site visit).
     MeetingId
 );
+typed_id!(
+    /// A notice of a process (information published on a medium, to a perimeter).
+    NoticeId
+);
 
 #[cfg(test)]
 mod tests {

@@ -338,6 +338,7 @@ vocabulary!(
         MeetingScheduled = "meeting_scheduled": "Réunion programmée" / "Meeting scheduled",
         MeetingChanged = "meeting_changed": "Réunion modifiée" / "Meeting changed",
         MinutesPublished = "minutes_published": "Compte rendu publié" / "Minutes published",
+        NoticeAdded = "notice_added": "Information publiée" / "Notice published",
     }
 );
 

@@ -1,7 +1,7 @@
 //! A process's history: entries only ever added, each naming its actor.
 
 use crate::common::actor::Actor;
-use crate::ids::{MeetingId, ProcessEventId, ProcessId, RequestId};
+use crate::ids::{MeetingId, NoticeId, ProcessEventId, ProcessId, RequestId};
 use crate::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus, Resolution};
 use chrono::{DateTime, Utc};
 
@@ -23,6 +23,8 @@ pub struct ProcessEvent {
     pub related_request: Option<RequestId>,
     /// The meeting scheduled, moved or given its minutes.
     pub meeting: Option<MeetingId>,
+    /// The notice published.
+    pub notice: Option<NoticeId>,
     /// The decision recorded (or as amended): an amendment keeps the earlier one in history.
     pub decision: Option<super::Decision>,
 }
@@ -44,6 +46,7 @@ impl ProcessEvent {
             resolution: None,
             related_request: None,
             meeting: None,
+            notice: None,
             decision: None,
         }
     }

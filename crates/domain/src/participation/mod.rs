@@ -11,6 +11,7 @@ pub mod decision;
 pub mod history;
 pub mod lifecycle;
 pub mod meeting;
+pub mod notice;
 #[cfg(test)]
 mod tests;
 
@@ -18,6 +19,7 @@ pub use decision::{Decision, DecisionDraft, Deliberation};
 pub use history::ProcessEvent;
 pub use lifecycle::{LevelChange, Refusal, Rule};
 pub use meeting::{Meeting, MeetingDraft, Minutes, MinutesDraft};
+pub use notice::{Notice, NoticeDraft};
 
 use crate::common::text::{parse_text, text_type};
 use crate::error::{FieldError, Message, ValidationErrors};

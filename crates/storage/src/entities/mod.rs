@@ -8,6 +8,7 @@ pub mod meeting;
 pub mod membership;
 pub mod municipality;
 pub mod neighbourhood;
+pub mod notice;
 pub mod process;
 pub mod process_event;
 pub mod process_request;

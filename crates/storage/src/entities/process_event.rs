@@ -18,6 +18,7 @@ pub struct Model {
     pub resolution: Option<String>,
     pub related_request_id: Option<Uuid>,
     pub related_meeting_id: Option<Uuid>,
+    pub related_notice_id: Option<Uuid>,
     /// The decision recorded, a JSON document.
     pub decision: Option<String>,
     pub at: DateTimeUtc,

@@ -7,7 +7,7 @@ use crate::requests::actor;
 use crate::{Database, Page};
 use implication_domain::participation::ProcessEvent;
 use implication_domain::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus, Resolution};
-use implication_domain::{MeetingId, MunicipalityId, ProcessEventId, ProcessId, RequestId};
+use implication_domain::{MeetingId, MunicipalityId, NoticeId, ProcessEventId, ProcessId, RequestId};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// The row of an entry.
@@ -28,6 +28,7 @@ pub(super) fn row(municipality: MunicipalityId, event: &ProcessEvent) -> process
         resolution: Set(code(event.resolution.map(Resolution::code))),
         related_request_id: Set(event.related_request.map(|r| r.as_uuid())),
         related_meeting_id: Set(event.meeting.map(|m| m.as_uuid())),
+        related_notice_id: Set(event.notice.map(|n| n.as_uuid())),
         decision: Set(event.decision.as_ref().map(super::decision_document)),
         at: Set(event.at),
     }
@@ -76,6 +77,7 @@ fn to_domain(row: process_event::Model) -> Result<ProcessEvent, StorageError> {
         resolution: row.resolution.as_deref().map(|r| code(id, "resolution", r, Resolution::from_code)).transpose()?,
         related_request: row.related_request_id.map(RequestId::from_uuid),
         meeting: row.related_meeting_id.map(MeetingId::from_uuid),
+        notice: row.related_notice_id.map(NoticeId::from_uuid),
         decision: row.decision.as_deref().map(|d| super::decision(id, d)).transpose()?,
     })
 }

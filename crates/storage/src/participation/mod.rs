@@ -5,6 +5,7 @@
 mod history;
 mod list;
 pub mod meetings;
+pub mod notices;
 
 pub use history::history;
 pub use list::{After, Filter, list};
@@ -223,6 +224,30 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".to_owned())
 }
 
+/// The neighbourhoods of a perimeter, as a JSON array of codes.
+pub(crate) fn neighbourhoods_json(perimeter: &Perimeter) -> String {
+    json(&perimeter.neighbourhoods.iter().map(Slug::as_str).collect::<Vec<_>>())
+}
+
+/// The streets of a perimeter, as a JSON array.
+pub(crate) fn streets_json(perimeter: &Perimeter) -> String {
+    json(&perimeter.streets.iter().map(Street::as_str).collect::<Vec<_>>())
+}
+
+/// A perimeter from its three columns.
+pub(crate) fn perimeter(id: Uuid, kind: &str, neighbourhoods: &str, streets: &str) -> Result<Perimeter, StorageError> {
+    let neighbourhoods: Vec<String> = serde_json::from_str(neighbourhoods).map_err(|e| corrupt(id, e))?;
+    let streets: Vec<String> = serde_json::from_str(streets).map_err(|e| corrupt(id, e))?;
+    Ok(Perimeter {
+        kind: code(id, "perimeter_kind", kind, PerimeterKind::from_code)?,
+        neighbourhoods: neighbourhoods
+            .iter()
+            .map(|n| Slug::parse(n).map_err(|e| corrupt(id, e)))
+            .collect::<Result<_, _>>()?,
+        streets: streets.iter().map(|s| text(id, "street", s, Street::parse)).collect::<Result<_, _>>()?,
+    })
+}
+
 /// A decision as its JSON document.
 pub(crate) fn decision_document(d: &Decision) -> String {
     json(&DecisionDocument {
@@ -245,8 +270,8 @@ fn row(p: &Process) -> process::ActiveModel {
         subject: Set(p.subject.as_str().to_owned()),
         description: Set(p.description.as_str().to_owned()),
         perimeter_kind: Set(p.perimeter.kind.code().to_owned()),
-        perimeter_neighbourhoods: Set(json(&p.perimeter.neighbourhoods.iter().map(Slug::as_str).collect::<Vec<_>>())),
-        perimeter_streets: Set(json(&p.perimeter.streets.iter().map(Street::as_str).collect::<Vec<_>>())),
+        perimeter_neighbourhoods: Set(neighbourhoods_json(&p.perimeter)),
+        perimeter_streets: Set(streets_json(&p.perimeter)),
         origin: Set(p.origin.code().to_owned()),
         routed_delegation_id: Set(p.routing.delegation.map(|d| d.as_uuid())),
         routed_services: Set(json(&p.routing.services.iter().map(ServiceId::as_uuid).collect::<Vec<_>>())),
@@ -298,23 +323,13 @@ pub(crate) fn decision(id: Uuid, stored: &str) -> Result<Decision, StorageError>
 
 pub(crate) fn to_domain(row: process::Model) -> Result<Process, StorageError> {
     let id = row.id;
-    let neighbourhoods: Vec<String> =
-        serde_json::from_str(&row.perimeter_neighbourhoods).map_err(|e| corrupt(id, e))?;
-    let streets: Vec<String> = serde_json::from_str(&row.perimeter_streets).map_err(|e| corrupt(id, e))?;
     let services: Vec<Uuid> = serde_json::from_str(&row.routed_services).map_err(|e| corrupt(id, e))?;
     Ok(Process {
         id: ProcessId::from_uuid(id),
         municipality: MunicipalityId::from_uuid(row.municipality_id),
         subject: text(id, "subject", &row.subject, Subject::parse)?,
         description: text(id, "description", &row.description, ProcessDescription::parse)?,
-        perimeter: Perimeter {
-            kind: code(id, "perimeter_kind", &row.perimeter_kind, PerimeterKind::from_code)?,
-            neighbourhoods: neighbourhoods
-                .iter()
-                .map(|n| Slug::parse(n).map_err(|e| corrupt(id, e)))
-                .collect::<Result<_, _>>()?,
-            streets: streets.iter().map(|s| text(id, "street", s, Street::parse)).collect::<Result<_, _>>()?,
-        },
+        perimeter: perimeter(id, &row.perimeter_kind, &row.perimeter_neighbourhoods, &row.perimeter_streets)?,
         origin: code(id, "origin", &row.origin, ProcessOrigin::from_code)?,
         routing: Routing {
             delegation: row.routed_delegation_id.map(DelegationId::from_uuid),

@@ -5,6 +5,7 @@
 
 pub mod input;
 pub mod meetings;
+pub mod notices;
 pub mod views;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -17,6 +18,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(put_process_decision)
         .service(list_process_history);
     meetings::configure(cfg);
+    notices::configure(cfg);
 }
 
 use crate::auth::{ElectedOf, InMunicipality, StaffOf, Visitor};

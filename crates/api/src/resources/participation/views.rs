@@ -6,7 +6,7 @@ use crate::wire;
 use chrono::{DateTime, NaiveDate, Utc};
 use implication_app::requests::RoutingCodes;
 use implication_domain::participation::lifecycle::allowed_targets;
-use implication_domain::participation::{Decision, Process, ProcessEvent};
+use implication_domain::participation::{Decision, Perimeter, Process, ProcessEvent};
 use implication_domain::requests::Request;
 use implication_domain::vocabulary::ProcessEventKind;
 use serde::Serialize;
@@ -95,12 +95,18 @@ impl From<&Request> for LinkedRequestView {
     }
 }
 
-fn perimeter(p: &Process) -> PerimeterView {
-    PerimeterView {
-        kind: p.perimeter.kind.into(),
-        neighbourhoods: p.perimeter.neighbourhoods.iter().map(|n| n.as_str().to_owned()).collect(),
-        streets: p.perimeter.streets.iter().map(|s| s.as_str().to_owned()).collect(),
+impl PerimeterView {
+    pub fn of(p: &Perimeter) -> Self {
+        Self {
+            kind: p.kind.into(),
+            neighbourhoods: p.neighbourhoods.iter().map(|n| n.as_str().to_owned()).collect(),
+            streets: p.streets.iter().map(|s| s.as_str().to_owned()).collect(),
+        }
     }
+}
+
+fn perimeter(p: &Process) -> PerimeterView {
+    PerimeterView::of(&p.perimeter)
 }
 
 /// The level the process started at and every change since, from its history.
@@ -304,7 +310,7 @@ pub struct ProcessPage {
     "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e02", "kind": "level_changed", "at": "2026-11-28T19:30:00Z",
     "actor": { "kind": "account", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9f" },
     "from": null, "to": null, "from_level": "consultation", "to_level": "coproduction",
-    "reason": "La concertation est devenue coproduction.", "resolution": null, "request": null, "meeting": null, "decision": null
+    "reason": "La concertation est devenue coproduction.", "resolution": null, "request": null, "meeting": null, "notice": null, "decision": null
 }))]
 pub struct ProcessEventView {
     pub id: Uuid,
@@ -323,6 +329,8 @@ pub struct ProcessEventView {
     pub request: Option<Uuid>,
     /// The meeting a `meeting_scheduled`, `meeting_changed` or `minutes_published` entry is about.
     pub meeting: Option<Uuid>,
+    /// The notice a `notice_added` entry published.
+    pub notice: Option<Uuid>,
     /// The decision a `decided` or `decision_amended` entry recorded (an amendment keeps the
     /// earlier decision in its own entry).
     pub decision: Option<DecisionView>,
@@ -343,6 +351,7 @@ impl ProcessEventView {
             resolution: e.resolution.map(Into::into),
             request: if staff { e.related_request.map(|r| r.as_uuid()) } else { None },
             meeting: e.meeting.map(|m| m.as_uuid()),
+            notice: e.notice.map(|n| n.as_uuid()),
             decision: e.decision.as_ref().map(DecisionView::from),
         }
     }
