@@ -11,6 +11,7 @@ mod m20261122_000004_create_qualifications;
 mod m20261206_000005_create_participation;
 mod m20261206_000006_create_meetings;
 mod m20261206_000007_create_notices;
+mod m20261206_000008_create_surveys;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000005_create_participation::Migration),
             Box::new(m20261206_000006_create_meetings::Migration),
             Box::new(m20261206_000007_create_notices::Migration),
+            Box::new(m20261206_000008_create_surveys::Migration),
         ]
     }
 }

@@ -61,6 +61,8 @@ struct Ids {
     meeting: String,
     /// A notice out, of a process opened to the public.
     notice: String,
+    /// A closed survey of a process opened to the public.
+    survey: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -77,6 +79,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         process,
         meeting,
         notice,
+        survey,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -188,6 +191,21 @@ fn rows(ids: &Ids) -> Vec<Row> {
         write(Method::POST, &format!("{process}/notices"), false, staff_write),
         row(Method::GET, &format!("{loos}/notices"), public),
         row(Method::GET, &format!("{loos}/notices/{notice}"), public),
+        write(Method::POST, &format!("{process}/surveys"), false, staff_write),
+        row(Method::GET, &format!("{loos}/surveys"), public),
+        row(Method::GET, &format!("{loos}/surveys/{survey}"), public),
+        // Anyone may answer (an empty ballot is invalid whoever sends it).
+        write(Method::POST, &format!("{loos}/surveys/{survey}/ballots"), false, [422; 9]),
+        write(Method::POST, &format!("{loos}/surveys/{survey}/codes"), false, staff_write),
+        write(Method::POST, &format!("{loos}/surveys/{survey}/paper-ballots"), false, staff_write),
+        // The demo's survey is closed already.
+        with_body(
+            Method::POST,
+            &format!("{loos}/surveys/{survey}/close"),
+            Body::None,
+            false,
+            [401, 403, 409, 409, 409, 409, 404, 403, 403],
+        ),
     ]
 }
 
@@ -271,7 +289,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         tracking_code: "A".repeat(26),
         process: placeholder.clone(),
         meeting: placeholder.clone(),
-        notice: placeholder,
+        notice: placeholder.clone(),
+        survey: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -379,7 +398,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         tracking_code: "a".repeat(26),
         process: placeholder.clone(),
         meeting: placeholder.clone(),
-        notice: placeholder,
+        notice: placeholder.clone(),
+        survey: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -460,6 +480,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let meeting = meetings["items"][0]["id"].as_str().unwrap().to_owned();
     let notices = json(app.get(&format!("{loos}/notices")).await).await;
     let notice = notices["items"][0]["id"].as_str().unwrap().to_owned();
+    let surveys = json(app.get(&format!("{loos}/surveys")).await).await;
+    let survey = surveys["items"][0]["id"].as_str().unwrap().to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -469,6 +491,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         process,
         meeting,
         notice,
+        survey,
     };
     let rows = rows(&ids);
 

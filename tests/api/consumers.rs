@@ -227,6 +227,9 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         if path.ends_with("/processes") {
             path_values.push(("process", created["id"].as_str().unwrap().to_owned()));
         }
+        if path.ends_with("/surveys") {
+            path_values.push(("survey", created["id"].as_str().unwrap().to_owned()));
+        }
         // The links that name the version just created first: another link may change it.
         let mut links: Vec<(&String, &Value)> =
             operation["responses"]["201"]["links"].as_object().unwrap().iter().collect();

@@ -230,6 +230,7 @@ async fn real_path_values(
         ("process", first_id(format!("{loos}/processes")).await),
         ("meeting", first_id(format!("{loos}/meetings")).await),
         ("notice", first_id(format!("{loos}/notices")).await),
+        ("survey", first_id(format!("{loos}/surveys")).await),
         ("account", first_id(format!("{loos}/accounts")).await),
         ("client", first_id(format!("{loos}/clients")).await),
         ("service", "services-techniques".to_owned()),

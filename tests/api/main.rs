@@ -25,4 +25,5 @@ mod processes;
 mod qualification;
 mod repository;
 mod requests;
+mod surveys;
 mod vocabulary;

@@ -57,6 +57,7 @@ wire_enum!(
     MeetingKind,
     MeetingStage,
     NoticeMedium,
+    EligibleUnit,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of

@@ -51,6 +51,7 @@ pub enum Resource {
     Notice,
     Process,
     Request,
+    Survey,
     Service,
     Theme,
 }
@@ -69,6 +70,7 @@ impl Resource {
             Resource::Process => ("no such process here", "aucune démarche de cet identifiant ici"),
             Resource::Request => ("no such request here", "aucune demande de cet identifiant ici"),
             Resource::Service => ("no such service here", "aucun service de ce code ici"),
+            Resource::Survey => ("no such survey here", "aucun sondage de cet identifiant ici"),
             Resource::Theme => ("no such theme here", "aucun thème de ce code ici"),
         };
         Message::new(en, fr)

@@ -23,7 +23,7 @@ pub use identity::municipality::{
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
     AccountId, AnswerId, DelegationId, MachineClientId, MeetingId, MunicipalityId, NeighbourhoodId, NoticeId,
-    ProcessEventId, ProcessId, RequestEventId, RequestId, ServiceId, ThemeId,
+    ProcessEventId, ProcessId, RequestEventId, RequestId, ServiceId, SurveyId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

@@ -51,6 +51,10 @@ pub struct AuthState {
     pub registrations: Throttle,
     /// Requests submitted without an account, per address.
     pub anonymous_intake: Throttle,
+    /// Wrong ballot codes, per address (codes are short enough to type: guessing is throttled).
+    pub ballot_code_failures_by_address: Throttle,
+    /// Wrong ballot codes, per survey (`municipality:survey`), whatever the address.
+    pub ballot_code_failures_by_survey: Throttle,
     /// Whether the client address may be read from `X-Forwarded-For` (behind a trusted proxy).
     pub trust_forwarded_for: bool,
 }
@@ -70,6 +74,8 @@ impl AuthState {
             token_requests: Throttle::new(60, Duration::from_secs(60)),
             registrations: Throttle::new(10, Duration::from_secs(60 * 60)),
             anonymous_intake: Throttle::new(anonymous_intake_per_hour, Duration::from_secs(60 * 60)),
+            ballot_code_failures_by_address: Throttle::new(10, Duration::from_secs(60 * 60)),
+            ballot_code_failures_by_survey: Throttle::new(200, Duration::from_secs(60 * 60)),
             trust_forwarded_for,
         }
     }
@@ -314,6 +320,7 @@ fn hidden_detail(pattern: Option<&str>) -> Message {
         Some("process") => Resource::Process,
         Some("meeting") => Resource::Meeting,
         Some("notice") => Resource::Notice,
+        Some("survey") => Resource::Survey,
         _ => return crate::problem::nothing_here(),
     };
     resource.not_found()

@@ -2,6 +2,7 @@
 
 use super::{load_at, refused};
 use crate::UseCaseError;
+use implication_domain::participation::meeting::local_today;
 use implication_domain::participation::{DecisionDraft, Process, decision};
 use implication_domain::requests::Actor;
 use implication_domain::{Municipality, Precondition, ProcessId, time};
@@ -19,7 +20,9 @@ pub async fn decide(
     draft: &DecisionDraft,
 ) -> Result<Process, UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
-    let parsed = draft.parse(time::today())?;
+    // Not ahead of today where the municipality is.
+    let today = local_today(time::now(), municipality.settings.time_zone);
+    let parsed = draft.parse(today)?;
     let now = time::now();
     let (next, event) = decision::record(&current, parsed, actor, now).map_err(refused)?;
     let (written, _) = store::write(

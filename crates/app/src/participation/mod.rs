@@ -8,6 +8,7 @@ mod level;
 mod link;
 pub mod meetings;
 pub mod notices;
+pub mod surveys;
 mod transition;
 
 pub use create::{ProcessInput, create};

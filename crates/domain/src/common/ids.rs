@@ -93,6 +93,10 @@ typed_id!(
     MeetingId
 );
 typed_id!(
+    /// A survey of a process.
+    SurveyId
+);
+typed_id!(
     /// A notice of a process (information published on a medium, to a perimeter).
     NoticeId
 );

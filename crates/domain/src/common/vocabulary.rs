@@ -296,6 +296,14 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What a survey's eligible population counts.
+    EligibleUnit = "eligible_unit", "Population consultée" / "Eligible population" {
+        People = "people": "Personnes" / "People",
+        Households = "households": "Foyers" / "Households",
+    }
+);
+
+vocabulary!(
     /// Who took a decision.
     DecisionMaker = "decision_maker", "Auteur de la décision" / "Decision maker" {
         ElectedOfficials = "elected_officials": "Les élus" / "The elected officials",
@@ -339,6 +347,8 @@ vocabulary!(
         MeetingChanged = "meeting_changed": "Réunion modifiée" / "Meeting changed",
         MinutesPublished = "minutes_published": "Compte rendu publié" / "Minutes published",
         NoticeAdded = "notice_added": "Information publiée" / "Notice published",
+        SurveyCreated = "survey_created": "Sondage préparé" / "Survey created",
+        PaperBallotsEntered = "paper_ballots": "Bulletins papier saisis" / "Paper ballots entered",
     }
 );
 
@@ -448,6 +458,7 @@ pub fn catalogue() -> Vec<Enumeration> {
         MeetingKind::enumeration(),
         MeetingStage::enumeration(),
         DecisionMaker::enumeration(),
+        EligibleUnit::enumeration(),
         ProcessStatus::enumeration(),
         ProcessOrigin::enumeration(),
         ProcessEventKind::enumeration(),

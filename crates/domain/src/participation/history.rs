@@ -1,7 +1,7 @@
 //! A process's history: entries only ever added, each naming its actor.
 
 use crate::common::actor::Actor;
-use crate::ids::{MeetingId, NoticeId, ProcessEventId, ProcessId, RequestId};
+use crate::ids::{MeetingId, NoticeId, ProcessEventId, ProcessId, RequestId, SurveyId};
 use crate::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus, Resolution};
 use chrono::{DateTime, Utc};
 
@@ -25,6 +25,8 @@ pub struct ProcessEvent {
     pub meeting: Option<MeetingId>,
     /// The notice published.
     pub notice: Option<NoticeId>,
+    /// The survey created, or whose paper ballots were entered.
+    pub survey: Option<SurveyId>,
     /// The decision recorded (or as amended): an amendment keeps the earlier one in history.
     pub decision: Option<super::Decision>,
 }
@@ -47,6 +49,7 @@ impl ProcessEvent {
             related_request: None,
             meeting: None,
             notice: None,
+            survey: None,
             decision: None,
         }
     }

@@ -56,6 +56,12 @@ pub enum Rule {
     MeetingNotHeld,
     /// A request the change carries along changed meanwhile: nothing was written (try again).
     RequestChanged,
+    /// A ballot is cast while the survey is open.
+    SurveyNotOpen,
+    /// No more codes once a survey has closed.
+    SurveyClosed,
+    /// One ballot per respondent.
+    AlreadyAnswered,
 }
 
 impl Rule {
@@ -67,6 +73,9 @@ impl Rule {
         Rule::RequestNotQualified,
         Rule::MeetingNotHeld,
         Rule::RequestChanged,
+        Rule::SurveyNotOpen,
+        Rule::SurveyClosed,
+        Rule::AlreadyAnswered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -78,6 +87,9 @@ impl Rule {
             Rule::RequestNotQualified => "request_not_qualified",
             Rule::MeetingNotHeld => "meeting_not_held",
             Rule::RequestChanged => "request_changed",
+            Rule::SurveyNotOpen => "survey_not_open",
+            Rule::SurveyClosed => "survey_closed",
+            Rule::AlreadyAnswered => "already_answered",
         }
     }
 }

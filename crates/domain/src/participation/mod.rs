@@ -12,6 +12,7 @@ pub mod history;
 pub mod lifecycle;
 pub mod meeting;
 pub mod notice;
+pub mod survey;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ pub use history::ProcessEvent;
 pub use lifecycle::{LevelChange, Refusal, Rule};
 pub use meeting::{Meeting, MeetingDraft, Minutes, MinutesDraft};
 pub use notice::{Notice, NoticeDraft};
+pub use survey::{Survey, SurveyDraft};
 
 use crate::common::text::{parse_text, text_type};
 use crate::error::{FieldError, Message, ValidationErrors};
@@ -40,6 +42,8 @@ crate::error_codes!(
         DuplicateRequest = "duplicate_request",
         UnknownRequest = "unknown_request",
         InTheFuture = "in_the_future",
+        CountMismatch = "count_mismatch",
+        InvalidBallotCode = "invalid_ballot_code",
     }
 );
 

@@ -400,3 +400,116 @@ mod meetings {
         assert_eq!((counted.attendance, counted.minutes_due_on), (Some(42), planned.minutes_due_on));
     }
 }
+
+mod surveys {
+    use super::super::survey::{self, BallotCode, OptionDraft, SurveyDraft, SurveyPhase, largest_remainder};
+    use crate::ids::{MunicipalityId, ProcessId, SurveyId};
+    use crate::vocabulary::EligibleUnit;
+    use chrono::{Duration, Utc};
+
+    fn school_hours(options: usize, eligible: i64) -> super::super::Survey {
+        let now = Utc::now();
+        let draft = SurveyDraft {
+            question: Some("Quelle organisation de la semaine préférez-vous ?".to_owned()),
+            options: (1..=options)
+                .map(|i| OptionDraft { title: Some(format!("Scénario {i}")), description: None })
+                .collect(),
+            eligible: Some(eligible),
+            eligible_unit: Some(EligibleUnit::Households),
+            opens_at: Some(now - Duration::days(10)),
+            closes_at: Some(now - Duration::days(1)),
+            live_results: false,
+        };
+        draft.parse(MunicipalityId::new(), ProcessId::new(), now).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_school_hours_survey_gives_the_seeds_figures_from_its_ballots() {
+        // §5.5.2: 386 responses, 57 % participation, option 3 chosen by 72 %; 677 households
+        // eligible reproduce the 57 %.
+        let survey = school_hours(6, 677);
+        let counts = [(1, 30), (2, 25), (3, 278), (4, 20), (5, 18), (6, 15)];
+        let results = survey::results(&survey, &counts);
+        assert_eq!(results.responses, 386);
+        assert_eq!(results.participation_permille, 570);
+        assert_eq!(results.options[2], (3, 278, 720));
+        assert_eq!(results.options.iter().map(|(_, _, s)| s).sum::<u64>(), 1000);
+    }
+
+    #[test]
+    fn shares_always_sum_to_a_hundred_percent_and_ties_go_to_the_earlier_option() {
+        assert_eq!(largest_remainder(&[1, 1, 1], 1000), [334, 333, 333]);
+        assert_eq!(largest_remainder(&[2, 1], 1000), [667, 333]);
+        assert_eq!(largest_remainder(&[0, 0, 0], 1000), [0, 0, 0]);
+        assert_eq!(largest_remainder(&[7], 1000), [1000]);
+        for counts in [[13u64, 29, 58, 1, 1, 1, 1], [1, 2, 3, 4, 5, 6, 7], [999, 1, 1, 1, 1, 1, 1]] {
+            assert_eq!(largest_remainder(&counts, 1000).iter().sum::<u64>(), 1000, "{counts:?}");
+        }
+        let results = survey::results(&school_hours(3, 3), &[]);
+        assert_eq!((results.responses, results.participation_permille), (0, 0));
+        // Half up: 1 of 8 is 12.5 %; 1 of 2000 is 0.05 %, shown 0.1 %.
+        assert_eq!(survey::results(&school_hours(2, 2000), &[(1, 1)]).participation_permille, 1);
+    }
+
+    #[test]
+    fn results_are_public_once_closed_or_all_along_when_live() {
+        let closed = school_hours(2, 10);
+        let now = Utc::now();
+        assert_eq!(closed.phase(now), SurveyPhase::Closed);
+        assert!(closed.results_public(now));
+        let running = super::super::Survey { closes_at: now + Duration::days(1), ..closed.clone() };
+        assert!(!running.results_public(now));
+        assert!(super::super::Survey { live_results: true, ..running.clone() }.results_public(now));
+        let upcoming = super::super::Survey { opens_at: now + Duration::hours(1), live_results: true, ..running };
+        assert_eq!(upcoming.phase(now), SurveyPhase::Upcoming);
+        assert!(!upcoming.results_public(now));
+    }
+
+    #[test]
+    fn a_survey_names_every_invalid_field() {
+        let now = Utc::now();
+        let draft = SurveyDraft {
+            options: vec![OptionDraft { title: Some(" ".to_owned()), description: None }],
+            eligible: Some(0),
+            opens_at: Some(now),
+            closes_at: Some(now),
+            ..SurveyDraft::default()
+        };
+        let errors = draft.parse(MunicipalityId::new(), ProcessId::new(), now).err().unwrap_or_default();
+        assert_eq!(
+            super::fields(&errors),
+            ["question", "options", "options[0].title", "eligible", "eligible_unit", "closes_at"]
+        );
+    }
+
+    #[test]
+    fn ballot_codes_are_typed_from_paper_whatever_the_case_and_dashes() {
+        let code =
+            BallotCode::from_random(&[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]).unwrap_or_else(|| panic!("a code"));
+        assert_eq!(code.printed(), "ACDEF-GHJKM");
+        assert_eq!(BallotCode::parse("acdef ghjkm"), Some(code.clone()));
+        assert_eq!(BallotCode::parse("ACDEF-GHJKM"), Some(code.clone()));
+        assert_eq!(BallotCode::parse("ACDEF-GHJK0"), None, "no zero: it reads as an O");
+        assert_eq!(BallotCode::parse("ACDEF"), None);
+        // Bytes past the last whole round of the alphabet are skipped, so that each letter is as likely.
+        assert!(BallotCode::from_random(&[255; 20]).is_none());
+        assert_ne!(code.hashed_material(SurveyId::new()), code.hashed_material(SurveyId::new()));
+    }
+
+    #[test]
+    fn paper_ballots_are_taken_only_when_their_counts_add_up_to_the_sheets_total() {
+        let survey = school_hours(3, 100);
+        assert_eq!(survey::check_paper(&survey, &[(1, 10), (3, 5)], Some(15)), Ok(vec![(1, 10), (3, 5)]));
+        let errors =
+            survey::check_paper(&survey, &[(1, 10), (4, 1), (1, 2), (2, -1)], Some(20)).err().unwrap_or_default();
+        assert_eq!(super::fields(&errors), ["counts[1].option", "counts[2].option", "counts[3].count", "total"]);
+    }
+}
+
+#[test]
+fn every_history_code_fits_its_column() {
+    // `process_events.kind`, `from_status`, `to_status`, `from_level`, `to_level` are 20 characters wide.
+    for code in ProcessEventKind::ALL.iter().map(|k| k.code()).chain(ProcessStatus::ALL.iter().map(|s| s.code())) {
+        assert!(code.len() <= 20, "{code}");
+    }
+}

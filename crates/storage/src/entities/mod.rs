@@ -23,4 +23,7 @@ pub mod request_term;
 pub mod service;
 pub mod service_member;
 pub mod signing_key;
+pub mod survey;
+pub mod survey_ballot;
+pub mod survey_code;
 pub mod theme;

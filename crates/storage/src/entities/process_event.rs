@@ -19,6 +19,7 @@ pub struct Model {
     pub related_request_id: Option<Uuid>,
     pub related_meeting_id: Option<Uuid>,
     pub related_notice_id: Option<Uuid>,
+    pub related_survey_id: Option<Uuid>,
     /// The decision recorded, a JSON document.
     pub decision: Option<String>,
     pub at: DateTimeUtc,

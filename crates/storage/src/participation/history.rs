@@ -7,7 +7,7 @@ use crate::requests::actor;
 use crate::{Database, Page};
 use implication_domain::participation::ProcessEvent;
 use implication_domain::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus, Resolution};
-use implication_domain::{MeetingId, MunicipalityId, NoticeId, ProcessEventId, ProcessId, RequestId};
+use implication_domain::{MeetingId, MunicipalityId, NoticeId, ProcessEventId, ProcessId, RequestId, SurveyId};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// The row of an entry.
@@ -29,6 +29,7 @@ pub(super) fn row(municipality: MunicipalityId, event: &ProcessEvent) -> process
         related_request_id: Set(event.related_request.map(|r| r.as_uuid())),
         related_meeting_id: Set(event.meeting.map(|m| m.as_uuid())),
         related_notice_id: Set(event.notice.map(|n| n.as_uuid())),
+        related_survey_id: Set(event.survey.map(|s| s.as_uuid())),
         decision: Set(event.decision.as_ref().map(super::decision_document)),
         at: Set(event.at),
     }
@@ -78,6 +79,7 @@ fn to_domain(row: process_event::Model) -> Result<ProcessEvent, StorageError> {
         related_request: row.related_request_id.map(RequestId::from_uuid),
         meeting: row.related_meeting_id.map(MeetingId::from_uuid),
         notice: row.related_notice_id.map(NoticeId::from_uuid),
+        survey: row.related_survey_id.map(SurveyId::from_uuid),
         decision: row.decision.as_deref().map(|d| super::decision(id, d)).transpose()?,
     })
 }

@@ -6,6 +6,7 @@ mod history;
 mod list;
 pub mod meetings;
 pub mod notices;
+pub mod surveys;
 
 pub use history::history;
 pub use list::{After, Filter, list};

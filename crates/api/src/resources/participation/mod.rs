@@ -6,6 +6,7 @@
 pub mod input;
 pub mod meetings;
 pub mod notices;
+pub mod surveys;
 pub mod views;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(list_process_history);
     meetings::configure(cfg);
     notices::configure(cfg);
+    surveys::configure(cfg);
 }
 
 use crate::auth::{ElectedOf, InMunicipality, StaffOf, Visitor};
