@@ -676,3 +676,55 @@ async fn concurrent_processes_over_the_same_requests_take_each_request_once() {
         assert_eq!(linked, ids.len(), "round {round}: each request in one process ({created} created)");
     }
 }
+
+#[tokio::test]
+async fn a_qualification_may_name_the_processes_that_handled_the_subject_before() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let other = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let (earlier, _) = town.open_process(&agent, &process_body("La vitesse, déjà en 2019", &[])).await;
+    let (elsewhere, _) = other.open_process(&other.agent().await, &process_body("Ailleurs", &[])).await;
+    let request = town.request().title("Encore la vitesse").in_status("qualifying").await;
+    let mut document = crate::fixtures::every_guard_passes();
+    document["previously_handled_processes"] = json!([elsewhere["id"], "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e"]);
+    let refused = town.put_qualification(&agent, &request.id, &document).await;
+    let errors = problem(refused, 422).await["errors"].clone();
+    let fields: Vec<&str> = errors.as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["previously_handled_processes[0]", "previously_handled_processes[1]"]);
+    assert_eq!(errors[0]["code"], "unknown_process");
+    document["previously_handled_processes"] = json!([earlier["id"]]);
+    let recorded = town.record_qualification(&agent, &request.id, &document).await;
+    assert_eq!(recorded["document"]["previously_handled_processes"], json!([earlier["id"]]));
+}
+
+#[tokio::test]
+async fn a_decision_cites_only_surveys_of_its_own_process() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (agent, elected) = (town.agent().await, town.elected().await);
+    let (view, etag) = town.deciding_process(&[]).await;
+    let id = view["id"].as_str().unwrap();
+    let now = chrono::Utc::now();
+    let survey = json!({ "question": "Oui ou non ?", "options": [{ "title": "Oui" }, { "title": "Non" }], "eligible": 10,
+        "eligible_unit": "people", "opens_at": now - chrono::Duration::hours(1), "closes_at": now + chrono::Duration::hours(1) });
+    let created = town
+        .app
+        .authed(Method::POST, &town.at(&format!("/processes/{id}/surveys")), &agent)
+        .json(&survey)
+        .send()
+        .await
+        .unwrap();
+    let survey_id = json(created).await["id"].as_str().unwrap().to_owned();
+    let (other, _) = town.deciding_process(&[]).await;
+    let path = town.at(&format!("/processes/{}/surveys", other["id"].as_str().unwrap()));
+    let foreign =
+        json(town.app.authed(Method::POST, &path, &agent).json(&survey).send().await.unwrap()).await["id"].clone();
+    let mut body = decision_body("done");
+    body["surveys"] = json!([foreign]);
+    let refused = town.process_call(Method::PUT, &elected, id, "/decision", &etag, &body).await;
+    assert_eq!(problem(refused, 422).await["errors"][0]["field"], "surveys[0]");
+    body["surveys"] = json!([survey_id]);
+    let (view, _) = town.process_ok(Method::PUT, &elected, id, "/decision", &etag, &body).await;
+    assert_eq!(view["decision"]["surveys"], json!([survey_id]));
+}

@@ -178,7 +178,7 @@ ont été préparés avec les enseignants et les parents ; les familles sont con
     };
     let process = participation::create(db, agent, municipality, &input).await?;
     let process = step(db, municipality, agent, process, ProcessStatus::Open).await?;
-    school_hours_survey(db, municipality, agent, &process).await?;
+    let survey = school_hours_survey(db, municipality, agent, &process).await?;
     let process = step(db, municipality, agent, process, ProcessStatus::Deciding).await?;
     let decision = DecisionDraft {
         outcome: Some(
@@ -191,6 +191,7 @@ ont été préparés avec les enseignants et les parents ; les familles sont con
             "Les horaires de l'école relèvent de l'Éducation nationale, qui a suivi l'avis des familles.".to_owned(),
         ),
         resolution: Some(Resolution::Done),
+        surveys: vec![survey],
         ..DecisionDraft::default()
     };
     participation::decide(db, elected, municipality, process.id, at(&process), &decision).await?;
@@ -207,7 +208,7 @@ async fn school_hours_survey(
     municipality: &Municipality,
     agent: Actor,
     process: &Process,
-) -> Result<(), UseCaseError> {
+) -> Result<implication_domain::SurveyId, UseCaseError> {
     let scenarios = [
         "Semaine de quatre jours",
         "Mercredi matin, après-midi libérés tôt",
@@ -248,7 +249,7 @@ async fn school_hours_survey(
     let paper = [(1, 25), (2, 21), (3, 235), (4, 17), (5, 15), (6, 13)];
     surveys::enter_paper(db, agent, municipality, survey.id, &paper, Some(326)).await?;
     surveys::close(db, municipality, survey.id).await?;
-    Ok(())
+    Ok(survey.id)
 }
 
 /// The square of the town centre, being consulted on: a workshop held three weeks ago whose

@@ -334,6 +334,7 @@ impl Spec {
             competence: Some(self.competence),
             competent_authority: self.authority.map(str::to_owned),
             previously_handled: Vec::new(),
+            previously_handled_processes: Vec::new(),
             themes: request.themes.iter().map(ToString::to_string).collect(),
             neighbourhood: request.neighbourhood.as_ref().map(ToString::to_string),
             routing: Routing::default(),

@@ -23,6 +23,21 @@ pub async fn decide(
     // Not ahead of today where the municipality is.
     let today = local_today(time::now(), municipality.settings.time_zone);
     let parsed = draft.parse(today)?;
+    let mut errors = implication_domain::ValidationErrors::default();
+    for (i, survey) in parsed.surveys.iter().enumerate() {
+        let found = implication_storage::participation::surveys::find(db, municipality.id, *survey).await?;
+        if found.is_none_or(|s| s.process != current.id) {
+            errors.push(implication_domain::FieldError::new(
+                format!("surveys[{i}]"),
+                implication_domain::participation::Code::UnknownSurvey,
+                implication_domain::Message::new(
+                    "no such survey in this process",
+                    "aucun sondage de cet identifiant dans cette démarche",
+                ),
+            ));
+        }
+    }
+    errors.into_result()?;
     let now = time::now();
     let (next, event) = decision::record(&current, parsed, actor, now).map_err(refused)?;
     let (written, _) = store::write(

@@ -137,6 +137,21 @@ pub async fn qualify(
             ));
         }
     }
+    let processes = &draft.previously_handled_processes;
+    if processes.len() <= MAX_PREVIOUS {
+        for (i, process) in processes.iter().enumerate() {
+            if implication_storage::participation::find(db, municipality.id, *process).await?.is_none() {
+                errors.push(FieldError::new(
+                    format!("previously_handled_processes[{i}]"),
+                    implication_domain::participation::Code::UnknownProcess,
+                    Message::new(
+                        "no such process in this municipality",
+                        "aucune démarche de cet identifiant dans cette commune",
+                    ),
+                ));
+            }
+        }
+    }
     let qualification = match parsed {
         Ok(q) if errors.is_empty() => q,
         Ok(_) => return Err(UseCaseError::Invalid(errors)),

@@ -8,6 +8,7 @@ use crate::common::actor::Actor;
 use crate::common::text::{parse_text, text_type};
 use crate::error::{FieldError, Message, ValidationErrors};
 use crate::identity::municipality::parse_name;
+use crate::ids::SurveyId;
 use crate::vocabulary::{DecisionMaker, ProcessEventKind, ProcessStatus, Resolution};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -48,6 +49,8 @@ pub struct Decision {
     pub rationale: Rationale,
     /// How the requests of the process end when it closes: done, status_quo or abandoned.
     pub resolution: Resolution,
+    /// The surveys of the process whose results it cites.
+    pub surveys: Vec<SurveyId>,
 }
 
 /// A decision as received.
@@ -61,7 +64,11 @@ pub struct DecisionDraft {
     pub decided_on: Option<NaiveDate>,
     pub rationale: Option<String>,
     pub resolution: Option<Resolution>,
+    pub surveys: Vec<SurveyId>,
 }
+
+/// How many surveys a decision cites at most.
+pub const MAX_CITED_SURVEYS: usize = 10;
 
 /// The resolutions a decision may give its requests (`taken_over_by_services` belongs to
 /// fifty-fifty projects).
@@ -144,6 +151,22 @@ impl DecisionDraft {
             (false, Some(_)) => not_applicable(&mut errors, "deliberation.date", "only when the council decided"),
             (false, None) => None,
         };
+        if self.surveys.len() > MAX_CITED_SURVEYS {
+            errors.push(FieldError::new(
+                "surveys",
+                crate::error::Code::TooMany,
+                Message::new(
+                    format!("at most {MAX_CITED_SURVEYS} surveys"),
+                    format!("{MAX_CITED_SURVEYS} sondages au plus"),
+                ),
+            ));
+        }
+        let mut surveys: Vec<SurveyId> = Vec::new();
+        for id in &self.surveys {
+            if !surveys.contains(id) {
+                surveys.push(*id);
+            }
+        }
         errors.into_result()?;
         match (outcome, decided_by, decided_on, rationale, resolution) {
             (Some(outcome), Some(decided_by), Some(decided_on), Some(rationale), Some(resolution)) => Ok(Decision {
@@ -154,6 +177,7 @@ impl DecisionDraft {
                 decided_on,
                 rationale,
                 resolution,
+                surveys,
             }),
             _ => Err(ValidationErrors::default()),
         }

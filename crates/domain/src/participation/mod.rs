@@ -41,6 +41,8 @@ crate::error_codes!(
         SameLevel = "same_level",
         DuplicateRequest = "duplicate_request",
         UnknownRequest = "unknown_request",
+        UnknownProcess = "unknown_process",
+        UnknownSurvey = "unknown_survey",
         InTheFuture = "in_the_future",
         CountMismatch = "count_mismatch",
         InvalidBallotCode = "invalid_ballot_code",

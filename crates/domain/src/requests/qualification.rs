@@ -5,7 +5,7 @@
 
 use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
-use crate::ids::{DelegationId, RequestId, ServiceId};
+use crate::ids::{DelegationId, ProcessId, RequestId, ServiceId};
 use crate::requests::lifecycle::QualificationFacts;
 use crate::requests::parse_text;
 use crate::slug::Slug;
@@ -59,6 +59,8 @@ pub struct Qualification {
     /// Named when the competence is not the municipality's (the agglomeration, the département…).
     pub competent_authority: Option<String>,
     pub previously_handled: Vec<RequestId>,
+    /// Participation processes that handled the subject before.
+    pub previously_handled_processes: Vec<ProcessId>,
     pub themes: Vec<Slug>,
     pub neighbourhood: Option<Slug>,
     pub routing: Routing,
@@ -134,6 +136,7 @@ impl Qualification {
             competence,
             competent_authority,
             previously_handled,
+            previously_handled_processes,
             themes,
             neighbourhood,
             routing,
@@ -147,6 +150,7 @@ impl Qualification {
             ("competence", *competence != before.competence),
             ("competent_authority", *competent_authority != before.competent_authority),
             ("previously_handled", *previously_handled != before.previously_handled),
+            ("previously_handled_processes", *previously_handled_processes != before.previously_handled_processes),
             ("themes", *themes != before.themes),
             ("neighbourhood", *neighbourhood != before.neighbourhood),
             ("routing", *routing != before.routing),
@@ -183,6 +187,7 @@ pub struct QualificationDraft {
     pub competence: Option<Competence>,
     pub competent_authority: Option<String>,
     pub previously_handled: Vec<RequestId>,
+    pub previously_handled_processes: Vec<ProcessId>,
     pub themes: Vec<String>,
     pub neighbourhood: Option<String>,
     /// Resolved by the caller from codes to ids; unknown codes are reported by the caller.
@@ -304,6 +309,20 @@ impl Qualification {
             }
         }
 
+        if draft.previously_handled_processes.len() > MAX_PREVIOUS {
+            errors.push(FieldError::new(
+                "previously_handled_processes",
+                crate::error::Code::TooMany,
+                Message::new(format!("at most {MAX_PREVIOUS} processes"), format!("{MAX_PREVIOUS} démarches au plus")),
+            ));
+        }
+        let mut previously_handled_processes: Vec<ProcessId> = Vec::new();
+        for id in &draft.previously_handled_processes {
+            if !previously_handled_processes.contains(id) {
+                previously_handled_processes.push(*id);
+            }
+        }
+
         let themes = catalogue.check_themes("themes", &draft.themes, &mut errors);
         let neighbourhood =
             draft.neighbourhood.as_deref().and_then(|c| catalogue.check_neighbourhood("neighbourhood", c, &mut errors));
@@ -375,6 +394,7 @@ impl Qualification {
             competence: draft.competence,
             competent_authority,
             previously_handled,
+            previously_handled_processes,
             themes,
             neighbourhood,
             routing,

@@ -25,7 +25,7 @@ use implication_domain::requests::qualification::Routing;
 use implication_domain::vocabulary::{
     DecisionMaker, ParticipationLevel, PerimeterKind, ProcessOrigin, ProcessStatus, Resolution,
 };
-use implication_domain::{DelegationId, MunicipalityId, ProcessId, RequestId, ServiceId, Slug};
+use implication_domain::{DelegationId, MunicipalityId, ProcessId, RequestId, ServiceId, Slug, SurveyId};
 use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::sea_query::{OnConflict, Query};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
@@ -219,6 +219,9 @@ struct DecisionDocument {
     decided_on: NaiveDate,
     rationale: String,
     resolution: Resolution,
+    /// The surveys it cites (absent from decisions recorded before surveys existed).
+    #[serde(default)]
+    surveys: Vec<Uuid>,
 }
 
 fn json<T: Serialize>(value: &T) -> String {
@@ -260,6 +263,7 @@ pub(crate) fn decision_document(d: &Decision) -> String {
         decided_on: d.decided_on,
         rationale: d.rationale.as_str().to_owned(),
         resolution: d.resolution,
+        surveys: d.surveys.iter().map(SurveyId::as_uuid).collect(),
     })
 }
 
@@ -319,6 +323,7 @@ pub(crate) fn decision(id: Uuid, stored: &str) -> Result<Decision, StorageError>
         decided_on: doc.decided_on,
         rationale: text(id, "rationale", &doc.rationale, Rationale::parse)?,
         resolution: doc.resolution,
+        surveys: doc.surveys.into_iter().map(SurveyId::from_uuid).collect(),
     })
 }
 

@@ -26,6 +26,9 @@ struct Stored {
     competence: Option<Competence>,
     competent_authority: Option<String>,
     previously_handled: Vec<Uuid>,
+    /// Absent from documents recorded before processes existed.
+    #[serde(default)]
+    previously_handled_processes: Vec<Uuid>,
     delegation: Option<Uuid>,
     services: Vec<Uuid>,
     recommended_level: Option<ParticipationLevel>,
@@ -79,6 +82,11 @@ pub async fn find_for(db: &Database, request: &Request) -> Result<Option<Recorde
         competence: stored.competence,
         competent_authority: stored.competent_authority,
         previously_handled: stored.previously_handled.into_iter().map(RequestId::from_uuid).collect(),
+        previously_handled_processes: stored
+            .previously_handled_processes
+            .into_iter()
+            .map(implication_domain::ProcessId::from_uuid)
+            .collect(),
         themes: request.themes.clone(),
         neighbourhood: request.neighbourhood.clone(),
         routing: Routing {
@@ -114,6 +122,7 @@ fn document(q: &Qualification) -> Result<String, StorageError> {
         competence: q.competence,
         competent_authority: q.competent_authority.clone(),
         previously_handled: q.previously_handled.iter().map(|r| r.as_uuid()).collect(),
+        previously_handled_processes: q.previously_handled_processes.iter().map(|p| p.as_uuid()).collect(),
         delegation: q.routing.delegation.map(|d| d.as_uuid()),
         services: q.routing.services.iter().map(|s| s.as_uuid()).collect(),
         recommended_level: q.recommended_level,

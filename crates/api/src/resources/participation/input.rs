@@ -146,6 +146,10 @@ pub struct DecisionInput {
     /// How the requests of the process end when it closes: `done`, `status_quo` or `abandoned`.
     #[schema(value_type = wire::Resolution, required = true)]
     pub resolution: Option<wire::Resolution>,
+    /// Surveys of this process whose results the decision cites (at most 10).
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub surveys: Vec<Uuid>,
 }
 
 impl From<&DecisionInput> for DecisionDraft {
@@ -159,6 +163,7 @@ impl From<&DecisionInput> for DecisionDraft {
             decided_on: input.decided_on,
             rationale: input.rationale.clone(),
             resolution: input.resolution.map(|r| r.0),
+            surveys: input.surveys.iter().copied().map(implication_domain::SurveyId::from_uuid).collect(),
         }
     }
 }

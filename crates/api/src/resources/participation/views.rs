@@ -54,6 +54,8 @@ pub struct DecisionView {
     pub rationale: String,
     /// How the requests of the process end when it closes.
     pub resolution: wire::Resolution,
+    /// The surveys whose results it cites (`GET …/surveys/{survey}`).
+    pub surveys: Vec<Uuid>,
 }
 
 impl From<&Decision> for DecisionView {
@@ -69,6 +71,7 @@ impl From<&Decision> for DecisionView {
             decided_on: d.decided_on,
             rationale: d.rationale.as_str().to_owned(),
             resolution: d.resolution.into(),
+            surveys: d.surveys.iter().map(|s| s.as_uuid()).collect(),
         }
     }
 }
@@ -205,7 +208,7 @@ impl ProcessView {
     "status": "decided", "opened_at": "2026-11-21T09:00:00Z",
     "decision": { "outcome": "Ni stop ni ralentisseur.", "decided_by": "participants", "authority": null,
         "deliberation": null, "decided_on": "2026-12-01", "rationale": "Les deux scénarios déplaçaient le problème.",
-        "resolution": "status_quo" },
+        "resolution": "status_quo", "surveys": [] },
     "requests": [],
     "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-12-01T20:00:00Z"
 }))]

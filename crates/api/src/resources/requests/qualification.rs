@@ -128,6 +128,10 @@ pub struct QualificationDocument {
     #[serde(default)]
     #[schema(max_items = 50)]
     pub previously_handled: Vec<Uuid>,
+    /// Earlier participation processes of this municipality on the same subject (at most 50).
+    #[serde(default)]
+    #[schema(max_items = 50)]
+    pub previously_handled_processes: Vec<Uuid>,
     /// Theme codes (at most 5): they become the request's themes.
     #[serde(default)]
     #[schema(max_items = 5)]
@@ -151,7 +155,7 @@ pub struct QualificationDocument {
         "requester_interest": "Des parents de la cité 12, pour la sécurité de leurs enfants.",
         "stakeholders": [{ "name": "Riverains de la rue Lamartine", "role": "affected_geographically",
             "interest": "Le bruit d'un ralentisseur", "conflicts_with_requester": true }],
-        "competence": "municipality", "competent_authority": null, "previously_handled": [],
+        "competence": "municipality", "competent_authority": null, "previously_handled": [], "previously_handled_processes": [],
         "themes": ["roads-and-traffic"], "neighbourhood": "cite-12",
         "routing": { "delegation": "travaux-et-urbanisme", "services": ["services-techniques"] },
         "recommended_level": "consultation",
@@ -225,6 +229,12 @@ impl QualificationDocument {
             competence: self.competence.map(|c| c.0),
             competent_authority: self.competent_authority.clone(),
             previously_handled: self.previously_handled.iter().copied().map(RequestId::from_uuid).collect(),
+            previously_handled_processes: self
+                .previously_handled_processes
+                .iter()
+                .copied()
+                .map(implication_domain::ProcessId::from_uuid)
+                .collect(),
             themes: self.themes.iter().map(|t| t.0.clone()).collect(),
             neighbourhood: self.neighbourhood.clone(),
             routing,
@@ -256,6 +266,7 @@ impl QualificationDocument {
             competence: q.competence.map(Into::into),
             competent_authority: q.competent_authority.clone(),
             previously_handled: q.previously_handled.iter().map(|r| r.as_uuid()).collect(),
+            previously_handled_processes: q.previously_handled_processes.iter().map(|p| p.as_uuid()).collect(),
             themes: q.themes.iter().map(|t| CodeItem(t.to_string())).collect(),
             neighbourhood: q.neighbourhood.as_ref().map(ToString::to_string),
             routing: routing_input(offices.codes(&q.routing)),
