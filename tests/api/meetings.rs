@@ -214,6 +214,34 @@ async fn moving_a_meeting_needs_its_etag_and_moves_its_minutes_due_day() {
     assert_eq!(problem(backwards, 422).await["errors"][0]["field"], "end_time");
     let missing = app.authed(Method::PATCH, &path, &agent).json(&json!({ "attendance": 99 })).send().await.unwrap();
     problem(missing, 428).await;
+    let ancient = app
+        .authed(Method::PATCH, &path, &agent)
+        .header("If-Match", "*")
+        .json(&json!({ "date": "0999-01-01" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(ancient, 422).await["errors"][0]["field"], "date");
+    // Once its minutes are out, a meeting was held: it moves no more.
+    let (held, held_etag) = town.meeting(&process, public_meeting(days_from_today(-3))).await;
+    let minutes_path = town.at(&format!("/meetings/{}/minutes", held["id"].as_str().unwrap()));
+    let minutes = app
+        .authed(Method::PUT, &minutes_path, &agent)
+        .header("If-Match", &held_etag)
+        .json(&json!({ "text": "Tenue." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minutes.status(), 200);
+    let held_path = town.at(&format!("/meetings/{}", held["id"].as_str().unwrap()));
+    let moved = app
+        .authed(Method::PATCH, &held_path, &agent)
+        .header("If-Match", "*")
+        .json(&json!({ "date": "2030-01-01" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(moved, 422).await["errors"][0]["field"], "date");
 }
 
 #[tokio::test]
@@ -292,6 +320,14 @@ async fn the_calendar_feed_holds_the_upcoming_public_meetings_as_rfc_5545_events
     town.meeting(&process, public_meeting(days_from_today(-5))).await;
     let prepared = town.process("Secrète", true).await;
     town.meeting(&prepared, public_meeting(days_from_today(6))).await;
+    // A process abandoned holds no more meetings: its upcoming one leaves the feed.
+    let abandoned = town.process("Abandonnée", false).await;
+    town.meeting(&abandoned, public_meeting(days_from_today(4))).await;
+    let agent = town.agent().await;
+    let path = town.at(&format!("/processes/{abandoned}/transitions"));
+    let body = json!({ "to": "abandoned", "reason": "Plus de porteur." });
+    let ended = app.authed(Method::POST, &path, &agent).header("If-Match", "*").json(&body).send().await.unwrap();
+    assert_eq!(ended.status(), 200);
 
     let response = app.get(&town.at("/meetings.ics")).await;
     assert_eq!(response.status(), 200);

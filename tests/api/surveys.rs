@@ -259,4 +259,23 @@ async fn a_survey_names_every_invalid_field_and_takes_no_ballot_before_it_opens(
     assert_eq!(problem(early, 409).await["rule"], "survey_not_open");
     let unknown_option = vote(&app, &town, &survey, Some(&town.inhabitant().await), json!({ "option": 7 })).await;
     assert_eq!(problem(unknown_option, 422).await["errors"][0]["field"], "option");
+    let ancient = json!({ "question": "Jadis ?", "options": [{ "title": "Oui" }, { "title": "Non" }], "eligible": 10,
+        "eligible_unit": "people", "opens_at": "0100-01-01T00:00:00Z", "closes_at": "0100-01-02T00:00:00Z" });
+    let refused = app.authed(Method::POST, &path, &agent).json(&ancient).send().await.unwrap();
+    let errors = problem(refused, 422).await["errors"].clone();
+    let fields: Vec<&str> = errors.as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["opens_at", "closes_at"]);
+
+    // A survey of a process still in preparation takes no ballot, and says nothing of itself.
+    let body = json!({ "subject": "En préparation", "description": "Pas encore.", "level": "consultation" });
+    let prepared =
+        json(app.authed(Method::POST, &town.at("/processes"), &agent).json(&body).send().await.unwrap()).await;
+    let now = Utc::now();
+    let hidden = json!({ "question": "Secret ?", "options": [{ "title": "Oui" }, { "title": "Non" }], "eligible": 10,
+        "eligible_unit": "people", "opens_at": now - Duration::minutes(1), "closes_at": now + Duration::hours(1) });
+    let path = town.at(&format!("/processes/{}/surveys", prepared["id"].as_str().unwrap()));
+    let hidden = json(app.authed(Method::POST, &path, &agent).json(&hidden).send().await.unwrap()).await;
+    let ballot =
+        vote(&app, &town, hidden["id"].as_str().unwrap(), Some(&town.inhabitant().await), json!({ "option": 1 })).await;
+    problem(ballot, 404).await;
 }

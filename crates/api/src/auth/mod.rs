@@ -75,7 +75,9 @@ impl AuthState {
             registrations: Throttle::new(10, Duration::from_secs(60 * 60)),
             anonymous_intake: Throttle::new(anonymous_intake_per_hour, Duration::from_secs(60 * 60)),
             ballot_code_failures_by_address: Throttle::new(10, Duration::from_secs(60 * 60)),
-            ballot_code_failures_by_survey: Throttle::new(200, Duration::from_secs(60 * 60)),
+            // High: with 25^10 codes this only brakes a mass guess, without letting a few
+            // addresses lock the real code holders out.
+            ballot_code_failures_by_survey: Throttle::new(5_000, Duration::from_secs(60 * 60)),
             trust_forwarded_for,
         }
     }

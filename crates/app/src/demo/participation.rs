@@ -246,9 +246,9 @@ async fn school_hours_survey(
         }
     }
     // The rest from paper: totals 30, 25, 278, 20, 18, 15 = 386.
-    let paper = [(1, 25), (2, 21), (3, 235), (4, 17), (5, 15), (6, 13)];
+    let paper = [(1, 25), (2, 21), (3, 235), (4, 17), (5, 15), (6, 13)].map(|(o, c)| (Some(o), Some(c)));
     surveys::enter_paper(db, agent, municipality, survey.id, &paper, Some(326)).await?;
-    surveys::close(db, municipality, survey.id).await?;
+    surveys::close(db, agent, municipality, survey.id).await?;
     Ok(survey.id)
 }
 

@@ -61,6 +61,8 @@ pub async fn change(
 ) -> Result<Meeting, UseCaseError> {
     let current = load_meeting_at(db, municipality, id, &expected).await?;
     let next = draft.apply(&current, &municipality.settings, time::now())?;
+    let process = load(db, municipality, current.process).await?;
+    lifecycle::may_take_activities(&process).map_err(refused)?;
     let event = entry(&next, ProcessEventKind::MeetingChanged, actor);
     Ok(store::write(db, Some(current.version), &next, &event).await?)
 }

@@ -99,6 +99,19 @@ pub async fn cast(
     option: Option<i64>,
 ) -> Result<(), UseCaseError> {
     let survey = load_survey(db, municipality, id).await?;
+    // A survey of a process not yet open to the public takes no ballot; it does not even exist
+    // for those who cannot see it.
+    let process = load(db, municipality, survey.process).await?;
+    if !process.is_public() {
+        if !standing.is_staff() {
+            return Err(UseCaseError::NotFound(Resource::Survey));
+        }
+        return Err(guard(
+            Rule::SurveyNotOpen,
+            "the survey's process is not open to the public yet".into(),
+            "la démarche du sondage n'est pas encore ouverte au public".into(),
+        ));
+    }
     let mut errors = ValidationErrors::default();
     let option = match option {
         Some(n) if survey.has_option(n) => u16::try_from(n).ok(),
@@ -159,8 +172,16 @@ pub async fn cast(
         (None, Some(account)) => Voter::Account(account.as_uuid()),
         (None, None) => return Err(ValidationErrors::default().into()),
     };
-    match store::cast(db, &survey, voter, option, now).await {
+    let not_open = || {
+        guard(
+            Rule::SurveyNotOpen,
+            format!("the survey is open from {} to {}", survey.opens_at, survey.closes_at),
+            format!("le sondage est ouvert du {} au {}", survey.opens_at, survey.closes_at),
+        )
+    };
+    match store::cast(db, &survey, voter, option).await {
         Ok(()) => Ok(()),
+        Err(BallotRefusal::NotOpen) => Err(not_open()),
         Err(BallotRefusal::InvalidCode) => Err(ValidationErrors(vec![invalid_code()]).into()),
         Err(BallotRefusal::AlreadyAnswered) => Err(guard(
             Rule::AlreadyAnswered,
@@ -173,10 +194,19 @@ pub async fn cast(
 
 /// Closes survey `id` now, before its closing time (the count is over): its results become
 /// public. Only an open survey closes.
-pub async fn close(db: &Database, municipality: &Municipality, id: SurveyId) -> Result<Survey, UseCaseError> {
+pub async fn close(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: SurveyId,
+) -> Result<Survey, UseCaseError> {
     let survey = load_survey(db, municipality, id).await?;
     let now = time::now();
-    if !store::close_now(db, &survey, now).await? {
+    let event = ProcessEvent {
+        survey: Some(survey.id),
+        ..ProcessEvent::new(survey.process, ProcessEventKind::SurveyClosed, actor, now)
+    };
+    if !store::close_now(db, &survey, now, &event).await? {
         return Err(guard(
             Rule::SurveyNotOpen,
             "only an open survey closes".into(),
@@ -206,7 +236,7 @@ pub async fn enter_paper(
     actor: Actor,
     municipality: &Municipality,
     id: SurveyId,
-    counts: &[(i64, i64)],
+    counts: &[(Option<i64>, Option<i64>)],
     total: Option<i64>,
 ) -> Result<u64, UseCaseError> {
     let survey = load_survey(db, municipality, id).await?;
@@ -221,7 +251,6 @@ pub async fn enter_paper(
     }
     let event = ProcessEvent {
         survey: Some(survey.id),
-        reason: Some(format!("{} bulletins papier", checked.iter().map(|(_, c)| u64::from(*c)).sum::<u64>())),
         ..ProcessEvent::new(survey.process, ProcessEventKind::PaperBallotsEntered, actor, now)
     };
     store::paper(db, &survey, &checked, &event).await?;

@@ -1,6 +1,32 @@
 //! The one clock the application reads.
 
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use crate::error::{FieldError, Message};
+use chrono::{DateTime, Datelike, NaiveDate, SubsecRound, Utc};
+
+/// The years a date given by a client may fall in: the databases store no earlier (PostgreSQL
+/// refuses dates before 4713 BC, SQLite sorts signed years wrong), and a town plans no later.
+pub const YEARS: (i32, i32) = (1900, 2999);
+
+/// `date`, if its year is within [`YEARS`]; otherwise an error naming `field`.
+pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, FieldError> {
+    if (YEARS.0..=YEARS.1).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(FieldError::new(
+            field,
+            crate::error::Code::OutOfRange,
+            Message::new(
+                format!("must fall in the years {} to {}", YEARS.0, YEARS.1),
+                format!("doit tomber entre les années {} et {}", YEARS.0, YEARS.1),
+            ),
+        ))
+    }
+}
+
+/// The same, for an instant.
+pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+    check_date(field, at.date_naive()).map(|_| at)
+}
 
 /// Now, truncated to microseconds: PostgreSQL keeps microseconds, so a timestamp written and read
 /// back compares equal on both databases.

@@ -348,6 +348,7 @@ vocabulary!(
         MinutesPublished = "minutes_published": "Compte rendu publié" / "Minutes published",
         NoticeAdded = "notice_added": "Information publiée" / "Notice published",
         SurveyCreated = "survey_created": "Sondage préparé" / "Survey created",
+        SurveyClosed = "survey_closed": "Sondage clos avant l'heure" / "Survey closed early",
         PaperBallotsEntered = "paper_ballots": "Bulletins papier saisis" / "Paper ballots entered",
     }
 );

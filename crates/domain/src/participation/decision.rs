@@ -88,7 +88,7 @@ impl DecisionDraft {
                 errors.push(in_the_future("decided_on"));
                 None
             }
-            Some(date) => Some(date),
+            Some(date) => errors.collect(crate::time::check_date("decided_on", date)),
         };
         let resolution = match self.resolution {
             None => required(
@@ -141,7 +141,7 @@ impl DecisionDraft {
                 errors.push(in_the_future("deliberation.date"));
                 None
             }
-            (true, Some(date)) => Some(date),
+            (true, Some(date)) => errors.collect(crate::time::check_date("deliberation.date", date)),
             (true, None) => required(
                 &mut errors,
                 "deliberation.date",

@@ -151,8 +151,12 @@ impl MeetingDraft {
                 None
             }
         };
-        let times = match self.date {
-            Some(date) => self.times(date, settings.time_zone, &mut errors),
+        let times = match self.date.map(|d| crate::time::check_date("date", d)) {
+            Some(Ok(date)) => self.times(date, settings.time_zone, &mut errors),
+            Some(Err(error)) => {
+                errors.push(error);
+                None
+            }
             None => {
                 errors.push(required("date", "its day, such as 2026-12-10"));
                 None
@@ -195,7 +199,20 @@ impl MeetingDraft {
         let place = self.place.as_deref().and_then(|p| errors.collect(Place::parse("place", p)));
         let tz = settings.time_zone;
         let moved = self.date.is_some() || self.start_time.is_some() || self.end_time.is_some();
-        let times = if moved {
+        if let Some(date) = self.date {
+            errors.collect(crate::time::check_date("date", date));
+        }
+        if moved && current.minutes.is_some() {
+            errors.push(FieldError::new(
+                "date",
+                super::Code::NotApplicable,
+                Message::new(
+                    "the meeting has its minutes: it was held, it moves no more",
+                    "la réunion a son compte rendu : elle a eu lieu, elle ne se déplace plus",
+                ),
+            ));
+        }
+        let times = if moved && errors.is_empty() {
             let date = self.date.unwrap_or_else(|| current.starts_at.with_timezone(&tz).date_naive());
             let start = self.start_time.unwrap_or_else(|| current.starts_at.with_timezone(&tz).time());
             let end = self.end_time.unwrap_or_else(|| current.ends_at.with_timezone(&tz).time());

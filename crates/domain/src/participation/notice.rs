@@ -67,6 +67,9 @@ impl NoticeDraft {
             ));
         }
         let perimeter = PerimeterDraft::parse(self.perimeter.as_ref(), catalogue, &mut errors);
+        if let Some(date) = self.published_on {
+            errors.collect(crate::time::check_date("published_on", date));
+        }
         let text = match self.text.as_deref() {
             Some(text) => errors.collect(NoticeText::parse("text", text)),
             None => {

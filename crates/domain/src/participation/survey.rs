@@ -32,6 +32,8 @@ pub const MIN_OPTIONS: usize = 2;
 pub const MAX_OPTIONS: usize = 20;
 /// The largest eligible population: a commune of France is smaller.
 pub const MAX_ELIGIBLE: i64 = 10_000_000;
+/// How many paper ballots one sheet enters at most.
+pub const MAX_PAPER_BALLOTS: u32 = 20_000;
 /// How many ballot codes one batch makes at most.
 pub const MAX_CODES_PER_BATCH: i64 = 5_000;
 
@@ -176,7 +178,12 @@ impl SurveyDraft {
         if self.eligible_unit.is_none() {
             errors.push(required("eligible_unit"));
         }
+        let opens_ok =
+            self.opens_at.is_none_or(|at| errors.collect(crate::time::check_instant("opens_at", at)).is_some());
+        let closes_ok =
+            self.closes_at.is_none_or(|at| errors.collect(crate::time::check_instant("closes_at", at)).is_some());
         match (self.opens_at, self.closes_at) {
+            _ if !(opens_ok && closes_ok) => {}
             (Some(opens), Some(closes)) if closes <= opens => errors.push(FieldError::new(
                 "closes_at",
                 crate::error::Code::OutOfRange,
@@ -315,12 +322,20 @@ pub fn largest_remainder(counts: &[u64], total: u64) -> Vec<u64> {
 /// which must agree.
 pub fn check_paper(
     survey: &Survey,
-    counts: &[(i64, i64)],
+    counts: &[(Option<i64>, Option<i64>)],
     total: Option<i64>,
 ) -> Result<Vec<(u16, u32)>, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let mut checked = Vec::new();
     for (i, (option, count)) in counts.iter().enumerate() {
+        let (Some(option), Some(count)) = (option, count) else {
+            for (field, given) in [("option", option.is_some()), ("count", count.is_some())] {
+                if !given {
+                    errors.push(required(format!("counts[{i}].{field}")));
+                }
+            }
+            continue;
+        };
         if !survey.has_option(*option) {
             errors.push(FieldError::new(
                 format!("counts[{i}].option"),
@@ -338,15 +353,29 @@ pub fn check_paper(
             ));
         }
         match (u16::try_from(*option), u32::try_from(*count)) {
-            (Ok(o), Ok(c)) if c <= 100_000 => checked.push((o, c)),
+            (Ok(o), Ok(c)) if c <= MAX_PAPER_BALLOTS => checked.push((o, c)),
+            (Err(_), _) => {}
             _ => errors.push(FieldError::new(
                 format!("counts[{i}].count"),
                 crate::error::Code::OutOfRange,
-                Message::new("must be from 0 to 100000", "doit être compris entre 0 et 100000"),
+                Message::new(
+                    format!("must be from 0 to {MAX_PAPER_BALLOTS}"),
+                    format!("doit être compris entre 0 et {MAX_PAPER_BALLOTS}"),
+                ),
             )),
         }
     }
     let sum: i64 = checked.iter().map(|(_, c)| i64::from(*c)).sum();
+    if sum > i64::from(MAX_PAPER_BALLOTS) {
+        errors.push(FieldError::new(
+            "counts",
+            crate::error::Code::OutOfRange,
+            Message::new(
+                format!("at most {MAX_PAPER_BALLOTS} ballots a sheet: enter a large count in several sheets"),
+                format!("{MAX_PAPER_BALLOTS} bulletins au plus par feuille : saisissez un grand compte en plusieurs feuilles"),
+            ),
+        ));
+    }
     match total {
         None => errors.push(required("total")),
         Some(total) if total != sum => errors.push(FieldError::new(

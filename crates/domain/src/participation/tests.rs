@@ -499,10 +499,16 @@ mod surveys {
     #[test]
     fn paper_ballots_are_taken_only_when_their_counts_add_up_to_the_sheets_total() {
         let survey = school_hours(3, 100);
-        assert_eq!(survey::check_paper(&survey, &[(1, 10), (3, 5)], Some(15)), Ok(vec![(1, 10), (3, 5)]));
-        let errors =
-            survey::check_paper(&survey, &[(1, 10), (4, 1), (1, 2), (2, -1)], Some(20)).err().unwrap_or_default();
-        assert_eq!(super::fields(&errors), ["counts[1].option", "counts[2].option", "counts[3].count", "total"]);
+        let some = |pairs: &[(i64, i64)]| pairs.iter().map(|(o, c)| (Some(*o), Some(*c))).collect::<Vec<_>>();
+        assert_eq!(survey::check_paper(&survey, &some(&[(1, 10), (3, 5)]), Some(15)), Ok(vec![(1, 10), (3, 5)]));
+        let wrong = some(&[(1, 10), (4, 1), (1, 2), (2, -1), (70_000, 1)]);
+        let errors = survey::check_paper(&survey, &wrong, Some(20)).err().unwrap_or_default();
+        assert_eq!(
+            super::fields(&errors),
+            ["counts[1].option", "counts[2].option", "counts[3].count", "counts[4].option", "total"]
+        );
+        let missing = survey::check_paper(&survey, &[(None, Some(1)), (Some(1), None)], None).err().unwrap_or_default();
+        assert_eq!(super::fields(&missing), ["counts[0].option", "counts[1].count", "total"]);
     }
 }
 

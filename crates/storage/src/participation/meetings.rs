@@ -67,6 +67,8 @@ pub struct MeetingFilter {
     pub process: Option<ProcessId>,
     /// Only the meetings of processes opened to the public.
     pub public_only: bool,
+    /// Only the meetings of processes still running (neither closed nor abandoned).
+    pub running_only: bool,
     /// Meetings whose minutes are overdue (`true`) or not (`false`) on this local day.
     pub minutes_overdue: Option<(bool, NaiveDate)>,
     /// Meetings that end at or after this instant.
@@ -102,6 +104,15 @@ pub async fn list(
             .and_where(process::Column::OpenedAt.is_not_null())
             .to_owned();
         condition = condition.add(Column::ProcessId.in_subquery(opened));
+    }
+    if filter.running_only {
+        let running = Query::select()
+            .column(process::Column::Id)
+            .from(process::Entity)
+            .and_where(process::Column::MunicipalityId.eq(municipality.as_uuid()))
+            .and_where(process::Column::Status.is_not_in(["closed", "abandoned"]))
+            .to_owned();
+        condition = condition.add(Column::ProcessId.in_subquery(running));
     }
     match filter.minutes_overdue {
         Some((true, today)) => {

@@ -116,17 +116,31 @@ pub async fn list(
     Ok(Page::from_overfetch(items, limit))
 }
 
-/// Closes an open survey now (its results become public); `false` if it was not open.
-pub async fn close_now(db: &Database, survey: &Survey, now: DateTime<Utc>) -> Result<bool, StorageError> {
+/// Closes an open survey now (its results become public), with its entry in the process's
+/// history; `false` if it was not open.
+pub async fn close_now(
+    db: &Database,
+    survey: &Survey,
+    now: DateTime<Utc>,
+    event: &ProcessEvent,
+) -> Result<bool, StorageError> {
+    let _turn = db.sqlite_write_turn().await?;
+    let txn = db.conn().begin().await?;
     let closed = survey::Entity::update_many()
         .col_expr(survey::Column::ClosesAt, Expr::value(now))
         .filter(survey::Column::Id.eq(survey.id.as_uuid()))
         .filter(survey::Column::MunicipalityId.eq(survey.municipality.as_uuid()))
         .filter(survey::Column::OpensAt.lte(now))
         .filter(survey::Column::ClosesAt.gt(now))
-        .exec(db.conn())
+        .exec(&txn)
         .await?;
-    Ok(closed.rows_affected == 1)
+    if closed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(false);
+    }
+    process_event::Entity::insert(history::row(survey.municipality, event)).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Stores a batch of ballot codes (their hashes).
@@ -163,6 +177,9 @@ pub enum BallotRefusal {
     /// No such unused code for this survey.
     #[error("no such unused code")]
     InvalidCode,
+    /// The survey closed (or is not open) when the ballot was written.
+    #[error("the survey is not open")]
+    NotOpen,
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -208,18 +225,22 @@ async fn insert_ballot(
     .map(|_| ())
 }
 
-/// Takes one ballot for `option`: at most one per account or code, a code used once. Committed
-/// before it returns.
-pub async fn cast(
-    db: &Database,
-    survey: &Survey,
-    voter: Voter<'_>,
-    option: u16,
-    at: DateTime<Utc>,
-) -> Result<(), BallotRefusal> {
+/// Takes one ballot for `option`: at most one per account or code, a code used once, and only
+/// while the survey is open when it is written (the survey's row is read under a shared lock,
+/// which closing the survey waits for). Committed before it returns.
+pub async fn cast(db: &Database, survey: &Survey, voter: Voter<'_>, option: u16) -> Result<(), BallotRefusal> {
     let _turn = db.sqlite_write_turn().await?;
     let txn = db.conn().begin().await.map_err(StorageError::from)?;
     let result = async {
+        let row = survey::Entity::find_by_id(survey.id.as_uuid())
+            .filter(survey::Column::MunicipalityId.eq(survey.municipality.as_uuid()))
+            .lock_shared()
+            .one(&txn)
+            .await?;
+        let at = implication_domain::time::now();
+        if !row.is_some_and(|r| r.opens_at <= at && at < r.closes_at) {
+            return Err(BallotRefusal::NotOpen);
+        }
         match voter {
             Voter::Account(account) => {
                 insert_ballot(&txn, survey, option, "account", Some(format!("account:{account}")), at).await?;

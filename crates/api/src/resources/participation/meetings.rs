@@ -340,6 +340,7 @@ pub async fn list_meetings(
         public_only: sees_only_public(&standing),
         minutes_overdue: overdue.map(|o| (o, local_today(now, municipality.settings.time_zone))),
         ending_after: upcoming.then_some(now),
+        running_only: false,
     };
     let found = store::list(&db, municipality.id, &filter, upcoming, page.limit, after.as_ref()).await?;
     let next_cursor = found
@@ -475,7 +476,8 @@ const FEED_SIZE: u64 = 200;
 
 /// Subscribe to the town's meetings (iCalendar)
 ///
-/// The meetings not yet ended of the processes opened to the public, as an RFC 5545 calendar
+/// The meetings not yet ended of the processes opened to the public and still running, as an
+/// RFC 5545 calendar
 /// (`text/calendar`) any calendar application subscribes to: each event with its stable `UID`,
 /// times in UTC, place, and the process's subject. A token is not looked at: the feed is the same
 /// for everyone. At most 200 meetings, the soonest first.
@@ -495,7 +497,9 @@ const FEED_SIZE: u64 = 200;
 pub async fn get_meetings_calendar(db: web::Data<Database>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let municipality = crate::resources::identity::municipalities::find_municipality(&db, &path).await?;
     let now = time::now();
-    let filter = MeetingFilter { public_only: true, ending_after: Some(now), ..MeetingFilter::default() };
+    // A process that ended holds no more meetings: its upcoming ones are left out.
+    let filter =
+        MeetingFilter { public_only: true, running_only: true, ending_after: Some(now), ..MeetingFilter::default() };
     let upcoming = store::list(&db, municipality.id, &filter, true, FEED_SIZE, None).await?.items;
     let mut subjects: Vec<(implication_domain::ProcessId, String)> = Vec::new();
     for meeting in &upcoming {

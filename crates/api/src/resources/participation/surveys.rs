@@ -508,7 +508,7 @@ pub struct PaperCountInput {
     #[schema(required = true, minimum = 1, maximum = 20)]
     #[serde(default, deserialize_with = "crate::extract::optional_whole_number")]
     pub option: Option<i64>,
-    #[schema(required = true, minimum = 0, maximum = 100000)]
+    #[schema(required = true, minimum = 0, maximum = 20000)]
     #[serde(default, deserialize_with = "crate::extract::optional_whole_number")]
     pub count: Option<i64>,
 }
@@ -556,7 +556,7 @@ pub async fn create_survey_paper_ballots(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
-    let counts: Vec<(i64, i64)> = input.counts.iter().map(|c| (c.option.unwrap_or(0), c.count.unwrap_or(-1))).collect();
+    let counts: Vec<(Option<i64>, Option<i64>)> = input.counts.iter().map(|c| (c.option, c.count)).collect();
     let id = survey_id(&path.1)?;
     surveys::enter_paper(&db, actor, municipality, id, &counts, input.total).await?;
     let survey = surveys::load_survey(&db, municipality, id).await?;
@@ -587,7 +587,7 @@ pub async fn close_survey(
     caller: InMunicipality<StaffOf>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let survey = surveys::close(&db, &caller.municipality, survey_id(&path.1)?).await?;
+    let survey = surveys::close(&db, caller.principal.actor(), &caller.municipality, survey_id(&path.1)?).await?;
     let results = surveys::results(&db, &survey).await?;
     Ok(HttpResponse::Ok().json(SurveyView::new(&survey, Some(&results), time::now())))
 }

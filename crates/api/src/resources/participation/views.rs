@@ -332,7 +332,7 @@ pub struct ProcessEventView {
     pub request: Option<Uuid>,
     /// The meeting a `meeting_scheduled`, `meeting_changed` or `minutes_published` entry is about.
     pub meeting: Option<Uuid>,
-    /// The notice a `notice_added` entry published.
+    /// The notice a `notice_added` entry published (staff only).
     pub notice: Option<Uuid>,
     /// The decision a `decided` or `decision_amended` entry recorded (an amendment keeps the
     /// earlier decision in its own entry).
@@ -354,7 +354,8 @@ impl ProcessEventView {
             resolution: e.resolution.map(Into::into),
             request: if staff { e.related_request.map(|r| r.as_uuid()) } else { None },
             meeting: e.meeting.map(|m| m.as_uuid()),
-            notice: e.notice.map(|n| n.as_uuid()),
+            // A notice dated ahead is not public yet: its id is staff's.
+            notice: if staff { e.notice.map(|n| n.as_uuid()) } else { None },
             decision: e.decision.as_ref().map(DecisionView::from),
         }
     }
