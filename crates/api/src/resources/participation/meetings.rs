@@ -41,25 +41,26 @@ fn meeting_id(raw: &str) -> Result<MeetingId, ApiError> {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingInput {
-    #[schema(value_type = wire::MeetingKind)]
+    /// Required to schedule.
+    #[schema(value_type = Option<wire::MeetingKind>)]
     pub kind: Option<wire::MeetingKind>,
     #[schema(min_length = 1, max_length = 300, example = "Salle Jacques-Brel, rue Lamartine")]
     pub place: Option<String>,
     /// The day, where the municipality is (its `settings.time_zone`). Required to schedule.
-    #[schema(value_type = NaiveDate)]
+    #[schema(value_type = Option<NaiveDate>)]
     pub date: Option<NaiveDate>,
     /// Local start time (`HH:MM`); default 18:00.
-    #[schema(value_type = String, example = "18:00", pattern = "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
+    #[schema(value_type = Option<String>, example = "18:00", pattern = "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
     pub start_time: Option<NaiveTime>,
     /// Local end time (`HH:MM`), after the start, the same day; default 19:30.
-    #[schema(value_type = String, example = "19:30", pattern = "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
+    #[schema(value_type = Option<String>, example = "19:30", pattern = "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$")]
     pub end_time: Option<NaiveTime>,
     #[schema(min_length = 1, max_length = 5000)]
     pub agenda: Option<String>,
     #[schema(min_length = 1, max_length = 200, example = "Service démocratie participative")]
     pub facilitator: Option<String>,
     /// Its place in the cycle.
-    #[schema(value_type = wire::MeetingStage)]
+    #[schema(value_type = Option<wire::MeetingStage>)]
     pub stage: Option<wire::MeetingStage>,
     /// How many people came.
     #[schema(minimum = 0, maximum = 100000)]
@@ -303,20 +304,7 @@ pub async fn list_meetings(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let mut errors = Vec::new();
-    let process = match params.process.as_deref() {
-        None => None,
-        Some(raw) => match Uuid::parse_str(raw) {
-            Ok(id) => Some(implication_domain::ProcessId::from_uuid(id)),
-            Err(_) => {
-                errors.push(crate::pagination::field_problem(
-                    "process",
-                    implication_domain::error::Code::Invalid,
-                    Message::new("must be a process id", "doit être un identifiant de démarche"),
-                ));
-                None
-            }
-        },
-    };
+    let process = super::process_param(params.process.as_deref(), &mut errors);
     let overdue = boolean("minutes_overdue", params.minutes_overdue.as_deref(), &mut errors);
     let upcoming = boolean("upcoming", params.upcoming.as_deref(), &mut errors).unwrap_or(false);
     if !errors.is_empty() {

@@ -63,6 +63,22 @@ pub(crate) fn process_id(raw: &str) -> Result<ProcessId, ApiError> {
     Uuid::parse_str(raw).map(ProcessId::from_uuid).map_err(|_| no_process())
 }
 
+/// The `process` filter of a list: an id, or a problem naming the parameter.
+pub(crate) fn process_param(raw: Option<&str>, errors: &mut Vec<implication_domain::FieldError>) -> Option<ProcessId> {
+    let raw = raw?;
+    match Uuid::parse_str(raw) {
+        Ok(id) => Some(ProcessId::from_uuid(id)),
+        Err(_) => {
+            errors.push(crate::pagination::field_problem(
+                "process",
+                implication_domain::error::Code::Invalid,
+                Message::new("must be a process id", "doit être un identifiant de démarche"),
+            ));
+            None
+        }
+    }
+}
+
 fn location_of(municipality: &Municipality, id: ProcessId) -> String {
     format!("/v1/municipalities/{}/processes/{id}", municipality.slug)
 }

@@ -22,7 +22,7 @@ use implication_app::participation::{self as usecases, notices};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::participation::{Notice, NoticeDraft, PerimeterDraft, sees_only_public};
 use implication_domain::vocabulary::NoticeMedium;
-use implication_domain::{Message, Municipality, NoticeId, ProcessId, time};
+use implication_domain::{Message, Municipality, NoticeId, time};
 use implication_storage::Database;
 use implication_storage::participation::notices::{self as store, NoticeAfter, NoticeFilter};
 use serde::{Deserialize, Serialize};
@@ -192,17 +192,7 @@ pub async fn list_notices(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let mut errors = Vec::new();
-    let process = params.process.as_deref().and_then(|raw| match Uuid::parse_str(raw) {
-        Ok(id) => Some(ProcessId::from_uuid(id)),
-        Err(_) => {
-            errors.push(crate::pagination::field_problem(
-                "process",
-                implication_domain::error::Code::Invalid,
-                Message::new("must be a process id", "doit être un identifiant de démarche"),
-            ));
-            None
-        }
-    });
+    let process = super::process_param(params.process.as_deref(), &mut errors);
     let channel_codes: Vec<&str> = NoticeMedium::ALL.iter().map(|c| c.code()).collect();
     let channels = codes("channel", params.channel.as_deref(), NoticeMedium::from_code, &channel_codes, &mut errors);
     let neighbourhood = slug_param("neighbourhood", params.neighbourhood.as_deref(), &mut errors);

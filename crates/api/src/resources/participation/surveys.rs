@@ -20,7 +20,7 @@ use implication_app::Resource;
 use implication_app::participation::{self as usecases, surveys};
 use implication_domain::participation::survey::{OptionDraft, Results, SurveyPhase};
 use implication_domain::participation::{Survey, SurveyDraft, sees_only_public};
-use implication_domain::{Message, Municipality, ProcessId, SurveyId, time};
+use implication_domain::{Message, Municipality, SurveyId, time};
 use implication_storage::Database;
 use implication_storage::participation::surveys::{self as store, SurveyAfter};
 use serde::{Deserialize, Serialize};
@@ -300,16 +300,11 @@ pub async fn list_surveys(
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let process = match params.process.as_deref() {
-        None => None,
-        Some(raw) => Some(Uuid::parse_str(raw).map(ProcessId::from_uuid).map_err(|_| {
-            ApiError::bad_parameter(
-                "process",
-                implication_domain::error::Code::Invalid,
-                Message::new("must be a process id", "doit être un identifiant de démarche"),
-            )
-        })?),
-    };
+    let mut errors = Vec::new();
+    let process = super::process_param(params.process.as_deref(), &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::malformed(Message::new("invalid filters", "filtres invalides"), errors));
+    }
     let page = paging.parse::<SurveyCursor>()?;
     let after = page.after.map(|c| SurveyAfter { opens_at: c.t, id: SurveyId::from_uuid(c.i) });
     let public = sees_only_public(&standing);

@@ -1,7 +1,7 @@
 //! What the API answers about processes: the staff view (everything, with its routing and every
 //! request it gathered) and the public view (no routing, only published requests, nobody named).
 
-use crate::resources::requests::views::ActorView;
+use crate::resources::requests::views::{ActorView, PublicAudience, StaffAudience};
 use crate::wire;
 use chrono::{DateTime, NaiveDate, Utc};
 use implication_app::requests::RoutingCodes;
@@ -145,9 +145,7 @@ pub fn level_history(events: &[ProcessEvent]) -> Vec<LevelChangeView> {
     "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-21T09:00:00Z"
 }))]
 pub struct ProcessView {
-    /// `staff`.
-    #[schema(example = "staff", pattern = "^staff$")]
-    pub view: &'static str,
+    pub view: StaffAudience,
     pub id: Uuid,
     /// The version `If-Match` names.
     pub version: i32,
@@ -174,7 +172,7 @@ pub struct ProcessView {
 impl ProcessView {
     pub fn new(p: &Process, routing: RoutingCodes, events: &[ProcessEvent], requests: &[Request]) -> Self {
         Self {
-            view: "staff",
+            view: StaffAudience::Staff,
             id: p.id.as_uuid(),
             version: p.version,
             subject: p.subject.as_str().to_owned(),
@@ -213,9 +211,7 @@ impl ProcessView {
     "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-12-01T20:00:00Z"
 }))]
 pub struct PublicProcessView {
-    /// `public`.
-    #[schema(example = "public", pattern = "^public$")]
-    pub view: &'static str,
+    pub view: PublicAudience,
     pub id: Uuid,
     pub subject: String,
     pub description: String,
@@ -236,7 +232,7 @@ impl PublicProcessView {
     /// `requests` are filtered here: only published ones show.
     pub fn new(p: &Process, events: &[ProcessEvent], requests: &[Request]) -> Self {
         Self {
-            view: "public",
+            view: PublicAudience::Public,
             id: p.id.as_uuid(),
             subject: p.subject.as_str().to_owned(),
             description: p.description.as_str().to_owned(),
