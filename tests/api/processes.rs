@@ -728,3 +728,55 @@ async fn a_decision_cites_only_surveys_of_its_own_process() {
     let (view, _) = town.process_ok(Method::PUT, &elected, id, "/decision", &etag, &body).await;
     assert_eq!(view["decision"]["surveys"], json!([survey_id]));
 }
+
+#[tokio::test]
+async fn a_partners_tool_with_processes_read_follows_the_processes_of_its_associations_requests() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (admin, agent) = (town.admin().await, town.agent().await);
+    let client = |association: &str, scopes: &[&str]| {
+        let body = json!({ "name": format!("Outil {association}"), "association": association, "scopes": scopes });
+        let path = town.at("/clients");
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let created = json(app.authed(Method::POST, &path, &admin).json(&body).send().await.unwrap()).await;
+            app.client_login(created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap()).await
+        }
+    };
+    let gardeners = client("Les Jardiniers", &["requests:write", "processes:read"]).await;
+    let others = client("Les Cyclistes", &["processes:read"]).await;
+    // A request the gardeners' tool submitted, qualified and taken into a process in preparation.
+    let submitted = town.request().by(&gardeners).submitted().await;
+    for step in [json!({ "to": "qualifying" })] {
+        assert_eq!(town.transition(&agent, &submitted.id, step).await.status(), 200);
+    }
+    town.record_qualification(&agent, &submitted.id, &crate::fixtures::every_guard_passes()).await;
+    assert_eq!(town.transition(&agent, &submitted.id, json!({ "to": "qualified" })).await.status(), 200);
+    let (view, _) = town.open_process(&agent, &process_body("Un verger partagé", &[&submitted.id])).await;
+    let id = view["id"].as_str().unwrap();
+
+    let read = |token: Option<String>, path: String| {
+        let app = &app;
+        async move {
+            let mut call = app.client.get(app.url(&path));
+            if let Some(token) = token {
+                call = call.bearer_auth(token);
+            }
+            call.send().await.unwrap()
+        }
+    };
+    let mine = read(Some(gardeners.clone()), town.at(&format!("/processes/{id}"))).await;
+    assert_eq!(mine.status(), 200);
+    let mine = json(mine).await;
+    assert_eq!(mine["view"], "public");
+    assert_eq!(mine["status"], "preparing");
+    assert!(mine.get("routing").is_none());
+    let listed = json(read(Some(gardeners.clone()), town.at("/processes")).await).await;
+    assert_eq!(listed["items"][0]["id"], json!(id));
+    assert_eq!(read(Some(gardeners), town.at(&format!("/processes/{id}/history"))).await.status(), 200);
+    for stranger in [Some(others), None] {
+        problem(read(stranger.clone(), town.at(&format!("/processes/{id}"))).await, 404).await;
+        assert!(json(read(stranger, town.at("/processes")).await).await["items"].as_array().unwrap().is_empty());
+    }
+}

@@ -39,8 +39,8 @@ pub fn parse_scopes(codes: &[String], errors: &mut ValidationErrors) -> Option<V
                 format!("scopes[{i}]"),
                 implication_domain::identity::Code::UnknownScope,
                 Message::new(
-                    "must be requests:read, requests:write, projects:read or webhooks:manage",
-                    "doit être requests:read, requests:write, projects:read ou webhooks:manage",
+                    "must be requests:read, requests:write, projects:read, processes:read or webhooks:manage",
+                    "doit être requests:read, requests:write, projects:read, processes:read ou webhooks:manage",
                 ),
             )),
         }

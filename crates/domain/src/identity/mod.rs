@@ -130,18 +130,23 @@ pub enum Scope {
     RequestsWrite,
     #[serde(rename = "projects:read")]
     ProjectsRead,
+    /// The processes that gathered a request of the client's association, even before they open.
+    #[serde(rename = "processes:read")]
+    ProcessesRead,
     #[serde(rename = "webhooks:manage")]
     WebhooksManage,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 4] = [Scope::RequestsRead, Scope::RequestsWrite, Scope::ProjectsRead, Scope::WebhooksManage];
+    pub const ALL: [Scope; 5] =
+        [Scope::RequestsRead, Scope::RequestsWrite, Scope::ProjectsRead, Scope::ProcessesRead, Scope::WebhooksManage];
 
     pub fn code(self) -> &'static str {
         match self {
             Scope::RequestsRead => "requests:read",
             Scope::RequestsWrite => "requests:write",
             Scope::ProjectsRead => "projects:read",
+            Scope::ProcessesRead => "processes:read",
             Scope::WebhooksManage => "webhooks:manage",
         }
     }

@@ -1,14 +1,14 @@
 //! Lists of processes, newest first, with keyset paging.
 
 use super::to_domain;
-use crate::entities::process;
+use crate::entities::{process, process_request, request};
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, Utc};
 use implication_domain::participation::Process;
 use implication_domain::vocabulary::{ParticipationLevel, ProcessStatus};
 use implication_domain::{MunicipalityId, ProcessId, Slug};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// What a list keeps.
@@ -18,8 +18,11 @@ pub struct Filter {
     pub levels: Vec<ParticipationLevel>,
     /// Processes whose perimeter names this neighbourhood.
     pub neighbourhood: Option<Slug>,
-    /// Only the processes opened to the public.
+    /// Only the processes opened to the public…
     pub public_only: bool,
+    /// …and, beside them, those that gathered a request of this association (a partner's tool
+    /// with `processes:read`).
+    pub association: Option<String>,
 }
 
 /// Where the previous page ended.
@@ -51,7 +54,23 @@ pub async fn list(
         condition = condition.add(Column::PerimeterNeighbourhoods.like(format!("%\"{neighbourhood}\"%")));
     }
     if filter.public_only {
-        condition = condition.add(Column::OpenedAt.is_not_null());
+        let mut visible = Condition::any().add(Column::OpenedAt.is_not_null());
+        if let Some(association) = &filter.association {
+            let theirs = Query::select()
+                .column(request::Column::Id)
+                .from(request::Entity)
+                .and_where(request::Column::MunicipalityId.eq(municipality.as_uuid()))
+                .and_where(request::Column::Association.eq(association.as_str()))
+                .to_owned();
+            let gathering = Query::select()
+                .column(process_request::Column::ProcessId)
+                .from(process_request::Entity)
+                .and_where(process_request::Column::MunicipalityId.eq(municipality.as_uuid()))
+                .and_where(process_request::Column::RequestId.in_subquery(theirs))
+                .to_owned();
+            visible = visible.add(Column::Id.in_subquery(gathering));
+        }
+        condition = condition.add(visible);
     }
     if let Some(after) = after {
         condition = condition.add(

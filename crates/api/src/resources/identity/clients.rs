@@ -92,7 +92,8 @@ pub struct ClientInput {
         pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
     )]
     pub association: String,
-    /// Among `requests:read`, `requests:write`, `projects:read`, `webhooks:manage`.
+    /// Among `requests:read`, `requests:write`, `projects:read`, `processes:read` (the processes
+    /// that gathered a request of its association, even before they open), `webhooks:manage`.
     #[schema(example = json!(["requests:read", "requests:write"]), min_items = 1, max_items = 4)]
     pub scopes: Vec<ScopeItem>,
     /// Its public id (default: derived from the name).

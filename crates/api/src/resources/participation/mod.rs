@@ -38,10 +38,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use implication_app::Resource;
-use implication_app::participation as usecases;
+use implication_app::participation::{self as usecases, Readers};
 use implication_app::requests::Offices;
 use implication_domain::participation::lifecycle::TransitionAsk;
-use implication_domain::participation::{DecisionDraft, Process, sees_only_public};
+use implication_domain::participation::{DecisionDraft, Process};
 use implication_domain::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus};
 use implication_domain::{Message, Municipality, ProcessEventId, ProcessId, RequestId};
 use implication_storage::Database;
@@ -123,7 +123,7 @@ pub struct ProcessListParams {
 }
 
 impl ProcessListParams {
-    fn parse(&self, public_only: bool) -> Result<Filter, ApiError> {
+    fn parse(&self, readers: &Readers) -> Result<Filter, ApiError> {
         let mut errors = Vec::new();
         let status_codes: Vec<&str> = ProcessStatus::ALL.iter().map(|s| s.code()).collect();
         let level_codes: Vec<&str> = ParticipationLevel::ALL.iter().map(|s| s.code()).collect();
@@ -131,7 +131,11 @@ impl ProcessListParams {
             statuses: codes("status", self.status.as_deref(), ProcessStatus::from_code, &status_codes, &mut errors),
             levels: codes("level", self.level.as_deref(), ParticipationLevel::from_code, &level_codes, &mut errors),
             neighbourhood: slug_param("neighbourhood", self.neighbourhood.as_deref(), &mut errors),
-            public_only,
+            public_only: *readers != Readers::All,
+            association: match readers {
+                Readers::PublicAnd { association } => Some(association.clone()),
+                _ => None,
+            },
         };
         if errors.is_empty() {
             Ok(filter)
@@ -151,7 +155,8 @@ struct ListCursor {
 /// List processes
 ///
 /// The municipality's participation processes, newest first. Everyone sees the processes opened
-/// to the public (whatever happened to them since); staff also see those in preparation.
+/// to the public (whatever happened to them since); staff also see those in preparation, and a
+/// partner's tool with `processes:read` those that gathered a request of its association.
 /// Filters combine; `next_cursor` (and `Link`) give the next page.
 #[utoipa::path(
     operation_id = "list_processes", tag = "participation",
@@ -175,7 +180,8 @@ pub async fn list_processes(
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let filter = params.parse(sees_only_public(&standing))?;
+    let readers = Readers::of(&db, &municipality, &standing).await?;
+    let filter = params.parse(&readers)?;
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| After { created_at: c.t, id: ProcessId::from_uuid(c.i) });
     let found = store::list(&db, municipality.id, &filter, page.limit, after.as_ref()).await?;
@@ -192,7 +198,9 @@ pub async fn list_processes(
 ///
 /// Staff get the staff view (routing, every request gathered, and the `ETag` that changes need);
 /// anyone gets the public view of a process once opened: its level and the history of its
-/// level changes, its status, its decision, and the published requests it gathered. Otherwise, 404.
+/// level changes, its status, its decision, and the published requests it gathered. A partner's
+/// tool with `processes:read` gets that view, too, of a process in preparation that gathered a
+/// request of its association. Otherwise, 404.
 #[utoipa::path(
     operation_id = "get_process", tag = "participation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -214,15 +222,16 @@ pub async fn get_process(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let process = usecases::load(&db, &municipality, process_id(&path.1)?).await?;
-    if !sees_only_public(&standing) {
+    let readers = Readers::of(&db, &municipality, &standing).await?;
+    if readers == Readers::All {
         return respond_staff(&db, &municipality, &process).await;
     }
-    if !process.is_public() {
+    let requests = store::requests_of(&db, municipality.id, process.id).await?;
+    if !readers.read(&process, &requests) {
         return Err(no_process());
     }
     let levels = [ProcessEventKind::Created, ProcessEventKind::LevelChanged];
     let events = store::history(&db, municipality.id, process.id, &levels, HISTORY_READ, None).await?.items;
-    let requests = store::requests_of(&db, municipality.id, process.id).await?;
     Ok(HttpResponse::Ok().json(ProcessDocument::Public(PublicProcessView::new(&process, &events, &requests))))
 }
 
@@ -502,9 +511,13 @@ pub async fn list_process_history(
     let Visitor { standing, municipality } = visitor;
     let page = paging.parse::<Uuid>()?;
     let process = usecases::load(&db, &municipality, process_id(&path.1)?).await?;
-    let staff = !sees_only_public(&standing);
+    let readers = Readers::of(&db, &municipality, &standing).await?;
+    let staff = readers == Readers::All;
     if !staff && !process.is_public() {
-        return Err(no_process());
+        let requests = store::requests_of(&db, municipality.id, process.id).await?;
+        if !readers.read(&process, &requests) {
+            return Err(no_process());
+        }
     }
     let after = page.after.map(ProcessEventId::from_uuid);
     let found = store::history(&db, municipality.id, process.id, &[], page.limit, after).await?;
