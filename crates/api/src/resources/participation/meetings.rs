@@ -378,8 +378,9 @@ pub async fn get_meeting(
 /// Change a meeting
 ///
 /// Move it (its day or local times: its minutes' due day moves with it), change its place,
-/// agenda, facilitator or stage, or record how many people came. Fields left out are kept.
-/// Staff only; needs `If-Match`.
+/// agenda, facilitator or stage, or record how many people came. Fields left out are kept. A
+/// meeting with minutes moves no more (422); once its process is closed or abandoned, nothing
+/// changes (409, `process_finished`). Staff only; needs `If-Match`.
 #[utoipa::path(
     operation_id = "update_meeting", tag = "participation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -392,7 +393,8 @@ pub async fn get_meeting(
         (status = 200, description = "Changed.", body = MeetingView,
             headers(("ETag" = String, description = "Its new version."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
-        (status = 404, response = NotFound), (status = 412, response = PreconditionFailed),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed),
         (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
         (status = 422, response = Unprocessable), (status = 428, response = PreconditionRequired),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
