@@ -101,7 +101,9 @@ async fn a_write_the_database_cuts_off_is_a_503_and_its_retry_with_the_same_key_
 async fn terminate_the_waiting_connection(lock: &implication_storage::sea_orm::DatabaseTransaction) {
     let waiting = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
         WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()";
-    for _ in 0..200 {
+    // Up to 20 s: on a loaded CI machine (the whole suite on two cores), the submission once took
+    // more than 5 s to reach the lock.
+    for _ in 0..800 {
         let terminated = lock.query_all_raw(implication_storage::sea_orm::Statement::from_string(
             implication_storage::sea_orm::DbBackend::Postgres,
             waiting,
