@@ -22,7 +22,7 @@ use crate::error::Resource;
 use chrono::{DateTime, Utc};
 use implication_domain::identity::{Scope, Standing};
 use implication_domain::participation::lifecycle::{self, Refusal};
-use implication_domain::participation::{Process, ProcessEvent};
+use implication_domain::participation::{Process, ProcessEvent, Readers};
 use implication_domain::requests::lifecycle::{self as requests_lifecycle, QualificationFacts, TransitionAsk};
 use implication_domain::requests::{Actor, Request, RequestEvent};
 use implication_domain::vocabulary::RequestStatus;
@@ -31,41 +31,17 @@ use implication_storage::Database;
 use implication_storage::participation as store;
 use implication_storage::requests::{self as request_store, RequestWrite};
 
-/// Which processes a caller reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Readers {
-    /// Staff: every process.
-    All,
-    /// The public: the processes opened.
-    Public,
-    /// A partner's tool with `processes:read`: those opened, and those that gathered a request
-    /// of its association, even in preparation.
-    PublicAnd { association: String },
-}
-
-impl Readers {
-    /// What `standing` reads in `municipality`.
-    pub async fn of(db: &Database, municipality: &Municipality, standing: &Standing) -> Result<Self, UseCaseError> {
-        match standing {
-            Standing::Staff(_) => Ok(Readers::All),
-            Standing::Client { client, scopes } if scopes.contains(&Scope::ProcessesRead) => {
-                let found = implication_storage::identity::clients::find(db, municipality.id, client.as_uuid()).await?;
-                let client = found.ok_or(UseCaseError::UnknownClient)?;
-                Ok(Readers::PublicAnd { association: client.association })
-            }
-            _ => Ok(Readers::Public),
+/// What `standing` reads of the municipality's processes (a partner's tool with
+/// `processes:read` is looked up for its association).
+pub async fn readers(db: &Database, municipality: &Municipality, standing: &Standing) -> Result<Readers, UseCaseError> {
+    match standing {
+        Standing::Staff(_) => Ok(Readers::All),
+        Standing::Client { client, scopes } if scopes.contains(&Scope::ProcessesRead) => {
+            let found = implication_storage::identity::clients::find(db, municipality.id, client.as_uuid()).await?;
+            let client = found.ok_or(UseCaseError::UnknownClient)?;
+            Ok(Readers::PublicAnd { association: client.association })
         }
-    }
-
-    /// Whether they read `process`, which gathered `requests`.
-    pub fn read(&self, process: &Process, requests: &[Request]) -> bool {
-        match self {
-            Readers::All => true,
-            Readers::Public => process.is_public(),
-            Readers::PublicAnd { association } => {
-                process.is_public() || requests.iter().any(|r| r.association.as_deref() == Some(association.as_str()))
-            }
-        }
+        _ => Ok(Readers::Public),
     }
 }
 

@@ -202,6 +202,31 @@ impl Process {
     }
 }
 
+/// Which processes a caller reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Readers {
+    /// Staff: every process.
+    All,
+    /// The public: the processes opened.
+    Public,
+    /// A partner's tool with `processes:read`: those opened, and those that gathered a request
+    /// of its association, even in preparation.
+    PublicAnd { association: String },
+}
+
+impl Readers {
+    /// Whether they read `process`, which gathered `requests`.
+    pub fn read(&self, process: &Process, requests: &[crate::requests::Request]) -> bool {
+        match self {
+            Readers::All => true,
+            Readers::Public => process.is_public(),
+            Readers::PublicAnd { association } => {
+                process.is_public() || requests.iter().any(|r| r.association.as_deref() == Some(association.as_str()))
+            }
+        }
+    }
+}
+
 /// Whether this caller reads only public processes (staff read them all).
 pub fn sees_only_public(standing: &Standing) -> bool {
     !standing.is_staff()

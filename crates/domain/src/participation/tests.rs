@@ -519,3 +519,14 @@ fn every_history_code_fits_its_column() {
         assert!(code.len() <= 20, "{code}");
     }
 }
+
+#[test]
+fn the_public_reads_opened_processes_and_a_partners_tool_also_those_of_its_associations_requests() {
+    let prepared = process();
+    let opened = moved(&prepared, ProcessStatus::Open);
+    assert!(Readers::All.read(&prepared, &[]));
+    assert!(!Readers::Public.read(&prepared, &[]) && Readers::Public.read(&opened, &[]));
+    let gardeners = Readers::PublicAnd { association: "Les Jardiniers".to_owned() };
+    assert!(!gardeners.read(&prepared, &[]));
+    assert!(gardeners.read(&opened, &[]));
+}

@@ -315,17 +315,6 @@ pub async fn counts(db: &Database, survey: &Survey) -> Result<Vec<(u16, u64)>, S
     Ok(rows.into_iter().map(|(o, c)| (u16::try_from(o).unwrap_or(0), u64::try_from(c).unwrap_or(0))).collect())
 }
 
-/// Whether this account has answered this survey already.
-pub async fn has_answered(db: &Database, survey: &Survey, account: Uuid) -> Result<bool, StorageError> {
-    let found = survey_ballot::Entity::find()
-        .filter(survey_ballot::Column::MunicipalityId.eq(survey.municipality.as_uuid()))
-        .filter(survey_ballot::Column::SurveyId.eq(survey.id.as_uuid()))
-        .filter(survey_ballot::Column::VoterKey.eq(format!("account:{account}")))
-        .one(db.conn())
-        .await?;
-    Ok(found.is_some())
-}
-
 fn to_domain(row: survey::Model) -> Result<Survey, StorageError> {
     let id = row.id;
     let options: Vec<OptionDocument> = serde_json::from_str(&row.options).map_err(|e| corrupt(id, e))?;

@@ -38,10 +38,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use implication_app::Resource;
-use implication_app::participation::{self as usecases, Readers};
+use implication_app::participation as usecases;
 use implication_app::requests::Offices;
 use implication_domain::participation::lifecycle::TransitionAsk;
-use implication_domain::participation::{DecisionDraft, Process};
+use implication_domain::participation::{DecisionDraft, Process, Readers};
 use implication_domain::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus};
 use implication_domain::{Message, Municipality, ProcessEventId, ProcessId, RequestId};
 use implication_storage::Database;
@@ -180,7 +180,7 @@ pub async fn list_processes(
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let readers = Readers::of(&db, &municipality, &standing).await?;
+    let readers = usecases::readers(&db, &municipality, &standing).await?;
     let filter = params.parse(&readers)?;
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| After { created_at: c.t, id: ProcessId::from_uuid(c.i) });
@@ -222,7 +222,7 @@ pub async fn get_process(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let process = usecases::load(&db, &municipality, process_id(&path.1)?).await?;
-    let readers = Readers::of(&db, &municipality, &standing).await?;
+    let readers = usecases::readers(&db, &municipality, &standing).await?;
     if readers == Readers::All {
         return respond_staff(&db, &municipality, &process).await;
     }
@@ -511,7 +511,7 @@ pub async fn list_process_history(
     let Visitor { standing, municipality } = visitor;
     let page = paging.parse::<Uuid>()?;
     let process = usecases::load(&db, &municipality, process_id(&path.1)?).await?;
-    let readers = Readers::of(&db, &municipality, &standing).await?;
+    let readers = usecases::readers(&db, &municipality, &standing).await?;
     let staff = readers == Readers::All;
     if !staff && !process.is_public() {
         let requests = store::requests_of(&db, municipality.id, process.id).await?;
