@@ -12,6 +12,9 @@ mod m20261206_000005_create_participation;
 mod m20261206_000006_create_meetings;
 mod m20261206_000007_create_notices;
 mod m20261206_000008_create_surveys;
+mod m20261207_000009_create_steps_and_promises;
+mod m20261207_000010_create_minutes_reach;
+mod m20261207_000011_create_bodies_and_draws;
 
 pub struct Migrator;
 
@@ -27,6 +30,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000006_create_meetings::Migration),
             Box::new(m20261206_000007_create_notices::Migration),
             Box::new(m20261206_000008_create_surveys::Migration),
+            Box::new(m20261207_000009_create_steps_and_promises::Migration),
+            Box::new(m20261207_000010_create_minutes_reach::Migration),
+            Box::new(m20261207_000011_create_bodies_and_draws::Migration),
         ]
     }
 }

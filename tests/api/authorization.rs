@@ -63,6 +63,14 @@ struct Ids {
     notice: String,
     /// A closed survey of a process opened to the public.
     survey: String,
+    /// A step ahead of a process opened to the public.
+    step: String,
+    /// A promise about a process opened to the public.
+    promise: String,
+    /// A standing body, one of its meetings, and a draw by lot.
+    body: String,
+    body_meeting: String,
+    draw: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -80,6 +88,11 @@ fn rows(ids: &Ids) -> Vec<Row> {
         meeting,
         notice,
         survey,
+        step,
+        promise,
+        body,
+        body_meeting,
+        draw,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -188,6 +201,10 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &meeting, public),
         write(Method::PATCH, &meeting, true, staff_stale),
         write(Method::PUT, &format!("{meeting}/minutes"), true, staff_stale),
+        // The meeting named has no minutes yet: nothing to deliver, nor to react to.
+        write(Method::POST, &format!("{meeting}/deliveries"), false, [401, 403, 409, 409, 409, 409, 404, 403, 403]),
+        write(Method::POST, &format!("{meeting}/reactions"), false, [409; 9]),
+        row(Method::GET, &format!("{meeting}/reactions"), staff_only),
         write(Method::POST, &format!("{process}/notices"), false, staff_write),
         row(Method::GET, &format!("{loos}/notices"), public),
         row(Method::GET, &format!("{loos}/notices/{notice}"), public),
@@ -206,6 +223,35 @@ fn rows(ids: &Ids) -> Vec<Row> {
             false,
             [401, 403, 409, 409, 409, 409, 404, 403, 403],
         ),
+        // Steps ahead and promises: staff record and follow them; anyone reads those of public things.
+        row(Method::GET, &format!("{loos}/steps"), public),
+        write(Method::POST, &format!("{loos}/steps"), false, staff_write),
+        row(Method::GET, &format!("{loos}/steps/{step}"), public),
+        write(Method::PATCH, &format!("{loos}/steps/{step}"), true, staff_stale),
+        row(Method::GET, &format!("{loos}/promises"), public),
+        write(Method::POST, &format!("{loos}/promises"), false, staff_write),
+        row(Method::GET, &format!("{loos}/promises/{promise}"), public),
+        write(Method::POST, &format!("{loos}/promises/{promise}/kept"), true, staff_stale),
+        write(Method::POST, &format!("{loos}/promises/{promise}/withdrawal"), true, staff_stale),
+        // Standing bodies: anyone reads a body and its meetings; only staff know its members.
+        row(Method::GET, &format!("{loos}/bodies"), public),
+        write(Method::POST, &format!("{loos}/bodies"), false, staff_write),
+        row(Method::GET, &format!("{loos}/bodies/{body}"), public),
+        row(Method::GET, &format!("{loos}/bodies/{body}/members"), staff_only),
+        write(Method::POST, &format!("{loos}/bodies/{body}/members"), false, staff_write),
+        // No such member: the staff's 404 (erasing changes nothing the other rows use).
+        row(
+            Method::DELETE,
+            &format!("{loos}/bodies/{body}/members/0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e"),
+            [401, 403, 404, 404, 404, 404, 404, 403, 403],
+        ),
+        row(Method::GET, &format!("{loos}/bodies/{body}/meetings"), public),
+        write(Method::POST, &format!("{loos}/bodies/{body}/meetings"), false, staff_write),
+        write(Method::PUT, &format!("{loos}/bodies/{body}/meetings/{body_meeting}/minutes"), true, staff_stale),
+        // Draws by lot are public acts; staff make them.
+        row(Method::GET, &format!("{loos}/draws"), public),
+        write(Method::POST, &format!("{loos}/draws"), false, staff_write),
+        row(Method::GET, &format!("{loos}/draws/{draw}"), public),
     ]
 }
 
@@ -290,7 +336,12 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         process: placeholder.clone(),
         meeting: placeholder.clone(),
         notice: placeholder.clone(),
-        survey: placeholder,
+        survey: placeholder.clone(),
+        step: placeholder.clone(),
+        promise: placeholder.clone(),
+        body: placeholder.clone(),
+        body_meeting: placeholder.clone(),
+        draw: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -399,7 +450,12 @@ async fn each_operation_declares_the_security_its_rows_show() {
         process: placeholder.clone(),
         meeting: placeholder.clone(),
         notice: placeholder.clone(),
-        survey: placeholder,
+        survey: placeholder.clone(),
+        step: placeholder.clone(),
+        promise: placeholder.clone(),
+        body: placeholder.clone(),
+        body_meeting: placeholder.clone(),
+        draw: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -482,6 +538,16 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let notice = notices["items"][0]["id"].as_str().unwrap().to_owned();
     let surveys = json(app.get(&format!("{loos}/surveys")).await).await;
     let survey = surveys["items"][0]["id"].as_str().unwrap().to_owned();
+    let steps = json(app.get(&format!("{loos}/steps")).await).await;
+    let step = steps["items"][0]["id"].as_str().unwrap().to_owned();
+    let promises = json(app.get(&format!("{loos}/promises")).await).await;
+    let promise = promises["items"][0]["id"].as_str().unwrap().to_owned();
+    let bodies = json(app.get(&format!("{loos}/bodies")).await).await;
+    let body = bodies["items"][0]["id"].as_str().unwrap().to_owned();
+    let body_meetings = json(app.get(&format!("{loos}/bodies/{body}/meetings")).await).await;
+    let body_meeting = body_meetings["items"][0]["id"].as_str().unwrap().to_owned();
+    let draws = json(app.get(&format!("{loos}/draws")).await).await;
+    let draw = draws["items"][0]["id"].as_str().unwrap().to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -492,6 +558,11 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         meeting,
         notice,
         survey,
+        step,
+        promise,
+        body,
+        body_meeting,
+        draw,
     };
     let rows = rows(&ids);
 

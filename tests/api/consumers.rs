@@ -199,7 +199,11 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         // The example's request is not one of the demo's: the town's initiative.
         ("/v1/municipalities/{municipality}/processes", json!({ "requests": [] })),
     ];
-    let mut path_values = vec![("municipality", "loos-en-gohelle".to_owned())];
+    // A meeting of the demo with its minutes: theirs are what is delivered and reacted to.
+    let meetings = json(app.get("/v1/municipalities/loos-en-gohelle/meetings").await).await;
+    let held = meetings["items"].as_array().unwrap().iter().find(|m| !m["minutes"].is_null()).unwrap();
+    let mut path_values =
+        vec![("municipality", "loos-en-gohelle".to_owned()), ("meeting", held["id"].as_str().unwrap().to_owned())];
     let (mut followed, mut problems) = (0, Vec::new());
     for (path, method, operation) in creating {
         let mut body = operation["requestBody"]["content"]["application/json"]["example"].clone();
@@ -207,6 +211,12 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
             for (key, value) in changes.as_object().unwrap() {
                 body[key] = value.clone();
             }
+        }
+        // Steps and promises are about something of the town: the process created above.
+        if path.ends_with("/steps") || path.ends_with("/promises") {
+            let process = path_values.iter().find(|(param, _)| *param == "process").unwrap().1.clone();
+            body.as_object_mut().unwrap().remove("request");
+            body["process"] = json!(process);
         }
         let concrete = path_values
             .iter()
@@ -229,6 +239,9 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         }
         if path.ends_with("/surveys") {
             path_values.push(("survey", created["id"].as_str().unwrap().to_owned()));
+        }
+        if path.ends_with("/bodies") {
+            path_values.push(("body", created["id"].as_str().unwrap().to_owned()));
         }
         // The links that name the version just created first: another link may change it.
         let mut links: Vec<(&String, &Value)> =

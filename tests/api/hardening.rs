@@ -226,8 +226,15 @@ async fn real_path_values(
         .json()
         .await
         .unwrap();
+    let body = first_id(format!("{loos}/bodies")).await;
+    let member = first_id(format!("{loos}/bodies/{body}/members")).await;
     std::collections::HashMap::from([
         ("municipality", "loos-en-gohelle".to_owned()),
+        ("step", first_id(format!("{loos}/steps")).await),
+        ("promise", first_id(format!("{loos}/promises")).await),
+        ("draw", first_id(format!("{loos}/draws")).await),
+        ("body", body),
+        ("member", member),
         ("request", first_id(format!("{loos}/requests")).await),
         ("process", first_id(format!("{loos}/processes")).await),
         ("meeting", first_id(format!("{loos}/meetings")).await),

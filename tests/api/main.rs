@@ -5,6 +5,7 @@
 
 mod auth;
 mod authorization;
+mod bodies;
 mod caching;
 mod consumers;
 mod contract;
@@ -12,6 +13,7 @@ mod databases;
 mod errors;
 mod first_hour;
 mod fixtures;
+mod follow_ups;
 mod hardening;
 mod helpers;
 mod lifecycle;

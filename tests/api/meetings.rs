@@ -350,3 +350,97 @@ async fn the_calendar_feed_holds_the_upcoming_public_meetings_as_rfc_5545_events
     assert!(event.iter().any(|l| l == "END:VEVENT"));
     problem(app.get("/v1/municipalities/nowhere/meetings.ics").await, 404).await;
 }
+
+#[tokio::test]
+async fn minutes_are_delivered_and_reacted_to_once_published_and_only_staff_read_the_reactions() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let process = town.process("Le city-stade", false).await;
+    let (meeting, etag) = town.meeting(&process, public_meeting(days_from_today(-3))).await;
+    let id = meeting["id"].as_str().unwrap();
+    let at = |suffix: &str| town.at(&format!("/meetings/{id}{suffix}"));
+    let letterboxes = json!({ "audience": "participants", "channel": "letterbox_drop", "copies": 42 });
+
+    // Before the minutes, nothing to deliver nor react to.
+    let early = app.authed(Method::POST, &at("/deliveries"), &agent).json(&letterboxes).send().await.unwrap();
+    assert_eq!(problem(early, 409).await["rule"], "minutes_not_published");
+    let reaction = json!({ "text": "Il manque le stationnement.", "name": "Camille Secrète", "email": "camille.secrete@example.org" });
+    let early = app.client.post(app.url(&at("/reactions"))).json(&reaction).send().await.unwrap();
+    assert_eq!(problem(early, 409).await["rule"], "minutes_not_published");
+
+    let minutes = app
+        .authed(Method::PUT, &at("/minutes"), &agent)
+        .header("If-Match", &etag)
+        .json(&json!({ "text": "Trente riverains présents." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minutes.status(), 200);
+    let delivered = app.authed(Method::POST, &at("/deliveries"), &agent).json(&letterboxes).send().await.unwrap();
+    assert_eq!(delivered.status(), 201);
+    let today = Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    assert_eq!(json(delivered).await["delivered_on"], json!(today));
+    let invalid = json!({ "audience": "whole_town", "neighbourhoods": ["cite-5", "atlantide"], "channel": "website",
+        "delivered_on": days_from_today(-10), "copies": -1 });
+    let errors =
+        problem(app.authed(Method::POST, &at("/deliveries"), &agent).json(&invalid).send().await.unwrap(), 422).await;
+    let fields: Vec<&str> = errors["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["neighbourhoods[1]", "neighbourhoods", "delivered_on", "copies"]);
+    let estate = json!({ "audience": "neighbourhoods", "neighbourhoods": ["cite-5"], "channel": "municipal_magazine" });
+    assert_eq!(app.authed(Method::POST, &at("/deliveries"), &agent).json(&estate).send().await.unwrap().status(), 201);
+    let inhabitant = town.inhabitant().await;
+    problem(app.authed(Method::POST, &at("/deliveries"), &inhabitant).json(&estate).send().await.unwrap(), 403).await;
+
+    // Anyone reacts; the public sees the deliveries and a count, never who reacted nor what they said.
+    let received = app.client.post(app.url(&at("/reactions"))).json(&reaction).send().await.unwrap();
+    assert_eq!(received.status(), 201);
+    let receipt = json(received).await;
+    assert!(!receipt.to_string().contains("Camille"));
+    let by_letter = json!({ "text": "Merci pour ce compte rendu.", "channel": "letter" });
+    assert_eq!(
+        app.authed(Method::POST, &at("/reactions"), &agent).json(&by_letter).send().await.unwrap().status(),
+        201
+    );
+    let empty =
+        app.client.post(app.url(&at("/reactions"))).json(&json!({ "email": "pas-un-email" })).send().await.unwrap();
+    let errors = problem(empty, 422).await;
+    let fields: Vec<&str> = errors["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["text", "email"]);
+    let public = json(app.get(&at("")).await).await;
+    let audiences: Vec<&str> =
+        public["deliveries"].as_array().unwrap().iter().map(|d| d["audience"].as_str().unwrap()).collect();
+    assert_eq!(audiences, ["participants", "neighbourhoods"]);
+    assert_eq!(public["reactions"], 2);
+    let listed = json(app.get(&town.at(&format!("/meetings?process={process}"))).await).await;
+    assert_eq!(listed["items"][0]["reactions"], 2);
+    let history = json(app.get(&town.at(&format!("/processes/{process}/history"))).await).await;
+    for text in [public.to_string(), listed.to_string(), history.to_string()] {
+        assert!(!text.contains("Camille") && !text.contains("stationnement"), "{text}");
+    }
+    let kinds: Vec<&str> = history["items"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "minutes_delivered").count(), 2);
+    problem(app.get(&at("/reactions")).await, 401).await;
+    problem(app.authed(Method::GET, &at("/reactions"), &inhabitant).send().await.unwrap(), 403).await;
+    let reactions = json(app.authed(Method::GET, &at("/reactions?limit=1"), &agent).send().await.unwrap()).await;
+    assert_eq!(reactions["items"][0]["channel"], "letter");
+    let next = reactions["next_cursor"].as_str().unwrap();
+    let older =
+        json(app.authed(Method::GET, &at(&format!("/reactions?limit=1&cursor={next}")), &agent).send().await.unwrap())
+            .await;
+    assert_eq!(older["items"][0]["email"], "camille.secrete@example.org");
+
+    // The meetings of a process in preparation take no reaction from the public.
+    let prepared = town.process("En préparation", true).await;
+    let (hidden, hidden_etag) = town.meeting(&prepared, public_meeting(days_from_today(-2))).await;
+    let hidden_at = |suffix: &str| town.at(&format!("/meetings/{}{suffix}", hidden["id"].as_str().unwrap()));
+    let minutes = app
+        .authed(Method::PUT, &hidden_at("/minutes"), &agent)
+        .header("If-Match", &hidden_etag)
+        .json(&json!({ "text": "Réunion interne." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(minutes.status(), 200);
+    problem(app.client.post(app.url(&hidden_at("/reactions"))).json(&by_letter).send().await.unwrap(), 404).await;
+}

@@ -493,7 +493,25 @@ async fn the_public_sees_opened_processes_only_and_no_personal_data_in_them() {
     let linked: Vec<&str> = public["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(linked, [published.id.as_str()]);
     let history = json(app.get(&town.at(&format!("/processes/{id}/history"))).await).await;
-    for text in [public.to_string(), history.to_string(), list.to_string()] {
+    // What is ahead of the private request, and promised about it, is not public either.
+    for (path, body) in [
+        ("/steps", json!({ "kind": "works", "description": "Les travaux", "expected_on": "2031-01-01" })),
+        (
+            "/promises",
+            json!({ "kind": "answer", "text": "Une réponse", "made_by": "Le maire", "due_on": "2031-01-01" }),
+        ),
+    ] {
+        for subject in [json!({ "request": private.id }), json!({ "process": id })] {
+            let mut body = body.clone();
+            body.as_object_mut().unwrap().extend(subject.as_object().unwrap().clone());
+            let made = town.app.authed(Method::POST, &town.at(path), &agent).json(&body).send().await.unwrap();
+            assert_eq!(made.status(), 201);
+        }
+    }
+    let steps = json(app.get(&town.at("/steps")).await).await;
+    let promises = json(app.get(&town.at("/promises")).await).await;
+    assert_eq!((steps["items"].as_array().unwrap().len(), promises["items"].as_array().unwrap().len()), (1, 1));
+    for text in [public.to_string(), history.to_string(), list.to_string(), steps.to_string(), promises.to_string()] {
         for secret in ["Camille", "camille.secrete", "0612345678", &private.id, "\"actor\""] {
             assert!(!text.contains(secret), "{secret} in {text}");
         }

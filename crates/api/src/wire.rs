@@ -58,6 +58,11 @@ wire_enum!(
     MeetingStage,
     NoticeMedium,
     EligibleUnit,
+    BodyKind,
+    MinutesAudience,
+    StepKind,
+    PromiseKind,
+    PromiseStatus,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of

@@ -22,8 +22,9 @@ pub use identity::municipality::{
 };
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
-    AccountId, AnswerId, DelegationId, MachineClientId, MeetingId, MunicipalityId, NeighbourhoodId, NoticeId,
-    ProcessEventId, ProcessId, RequestEventId, RequestId, ServiceId, SurveyId, ThemeId,
+    AccountId, AnswerId, BodyId, DelegationId, DeliveryId, DrawId, MachineClientId, MeetingId, MemberId,
+    MunicipalityId, NeighbourhoodId, NoticeId, ProcessEventId, ProcessId, PromiseId, ReactionId, RequestEventId,
+    RequestId, ServiceId, StepId, SurveyId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

@@ -323,6 +323,11 @@ fn hidden_detail(pattern: Option<&str>) -> Message {
         Some("meeting") => Resource::Meeting,
         Some("notice") => Resource::Notice,
         Some("survey") => Resource::Survey,
+        Some("step") => Resource::Step,
+        Some("promise") => Resource::Promise,
+        Some("body") => Resource::Body,
+        Some("member") => Resource::Member,
+        Some("draw") => Resource::Draw,
         _ => return crate::problem::nothing_here(),
     };
     resource.not_found()

@@ -4,11 +4,15 @@
 //! closes `status_quo` with the process. The school-hours reform, the town's initiative: a survey
 //! of six scenarios (386 responses, 57 % participation, option 3 at 72 %), decided by the
 //! education authority. And the square of the town centre, being consulted on: a workshop
-//! whose minutes are overdue, and a public meeting next week (in the calendar feed). Written
-//! through the use cases; loaded once (a town that has processes is left as it is).
+//! whose minutes are overdue, a public meeting next week (in the calendar feed), the steps still
+//! ahead of it (a study, the council — whose day slipped —, the works) and two promises, one of
+//! them overdue. The mayor's promise to the Tilleuls families was kept late. Written through the
+//! use cases; loaded once (a town that has processes is left as it is).
 
 use crate::UseCaseError;
+use crate::participation::follow_ups::{self, Settlement};
 use crate::participation::{self, ProcessInput, meetings, notices, surveys};
+use crate::participation::{bodies, draws};
 use crate::requests::{self, RoutingCodes};
 use chrono::Days;
 use implication_domain::identity::Email;
@@ -16,12 +20,13 @@ use implication_domain::identity::Standing;
 use implication_domain::participation::lifecycle::TransitionAsk;
 use implication_domain::participation::survey::OptionDraft;
 use implication_domain::participation::{
-    DecisionDraft, MeetingDraft, MinutesDraft, NoticeDraft, PerimeterDraft, Process, ProcessDraft, SurveyDraft,
+    About, BodyDraft, DecisionDraft, DrawDraft, MeetingDraft, MemberDraft, MinutesDraft, NoticeDraft, PerimeterDraft,
+    PoolDraft, Process, ProcessDraft, PromiseDraft, StepDraft, SurveyDraft,
 };
 use implication_domain::requests::{Actor, AnswerDraft};
 use implication_domain::vocabulary::{
-    DecisionMaker, EligibleUnit, MeetingKind, MeetingStage, NoticeMedium, ParticipationLevel, PerimeterKind,
-    ProcessStatus, RequestStatus, Resolution,
+    BodyKind, DecisionMaker, EligibleUnit, MeetingKind, MeetingStage, NoticeMedium, ParticipationLevel, PerimeterKind,
+    ProcessStatus, PromiseKind, RequestStatus, Resolution, StepKind,
 };
 use implication_domain::{AccountId, Municipality, Precondition, time};
 use implication_storage::Database;
@@ -49,6 +54,79 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
     speeding(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo speeding process: {e}"))?;
     school_hours(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo school hours: {e}"))?;
     square(db, municipality, agent).await.map_err(|e| anyhow::anyhow!("demo square: {e}"))?;
+    standing_bodies(db, municipality).await.map_err(|e| anyhow::anyhow!("demo standing bodies: {e}"))?;
+    workshop_draw(db, municipality).await.map_err(|e| anyhow::anyhow!("demo draw: {e}"))?;
+    Ok(())
+}
+
+/// The festivities commission with two members and its last meeting, a neighbourhood group and
+/// the yearly meeting with the farmers (§5.5, §6.1.1). The members are the demo's own inventions.
+async fn standing_bodies(db: &Database, municipality: &Municipality) -> Result<(), UseCaseError> {
+    let commission = BodyDraft {
+        name: Some("Commission fête et cérémonie".to_owned()),
+        kind: Some(BodyKind::Commission),
+        purpose: Some("Préparer avec les associations les fêtes et les cérémonies de la commune.".to_owned()),
+        neighbourhood: None,
+    };
+    let commission = bodies::create(db, municipality, &commission).await?;
+    for (name, role) in [("Dominique Exemple", "Présidente"), ("Camille Démo", "Représentant des associations")] {
+        let member = MemberDraft {
+            name: Some(name.to_owned()),
+            role: Some(role.to_owned()),
+            consent: Some(true),
+            consented_on: days_ago(200),
+            ..MemberDraft::default()
+        };
+        bodies::add_member(db, municipality, commission.id, &member).await?;
+    }
+    let meeting = MeetingDraft {
+        place: Some("Salle des fêtes".to_owned()),
+        date: days_ago(20),
+        agenda: Some("Le programme de la fête de la Saint-Éloi.".to_owned()),
+        attendance: Some(11),
+        ..MeetingDraft::default()
+    };
+    let meeting = bodies::schedule(db, municipality, commission.id, &meeting).await?;
+    let minutes = "Onze membres présents. Le défilé partira de la mairie ; les associations tiendront les stands.";
+    bodies::publish_minutes(
+        db,
+        municipality,
+        commission.id,
+        meeting.id,
+        Precondition::at(meeting.version),
+        Some(minutes),
+    )
+    .await?;
+    for (name, kind, neighbourhood) in [
+        ("Groupe de quartier de la cité 5", BodyKind::NeighbourhoodGroup, Some("cite-5")),
+        ("Rencontre annuelle avec les agriculteurs", BodyKind::YearlyMeeting, None),
+    ] {
+        let draft = BodyDraft {
+            name: Some(name.to_owned()),
+            kind: Some(kind),
+            purpose: None,
+            neighbourhood: neighbourhood.map(str::to_owned),
+        };
+        bodies::create(db, municipality, &draft).await?;
+    }
+    Ok(())
+}
+
+/// The draw of inhabitants invited to the 2011 local plan workshops (§5.3.2.2), from a seed
+/// anyone can check: the pools are the demo's.
+async fn workshop_draw(db: &Database, municipality: &Municipality) -> Result<(), UseCaseError> {
+    let pool = |code: &str, size, seats| PoolDraft {
+        neighbourhood: Some(code.to_owned()),
+        size: Some(size),
+        seats: Some(seats),
+        alternates: Some(3),
+    };
+    let draft = DrawDraft {
+        purpose: Some("Ateliers du plan local d'urbanisme : habitants invités par quartier".to_owned()),
+        seed: Some("Loto du 12 mars 2011 : 4 17 23 31 42".to_owned()),
+        pools: vec![pool("centre-ville", 1800, 8), pool("cite-5", 1000, 5), pool("quartier-ouest", 1200, 6)],
+    };
+    draws::draw(db, municipality, &draft).await?;
     Ok(())
 }
 
@@ -153,6 +231,18 @@ réaccélèrent ; un stop aurait déplacé le problème. Ils ont choisi ensemble
         public: true,
     };
     requests::answer(db, agent, municipality, request.id, &answer).await?;
+    // The mayor promised the families an answer within a fortnight; it came with the decision,
+    // eleven days late — and shows so.
+    let promise = PromiseDraft {
+        kind: Some(PromiseKind::Answer),
+        text: Some("Une réponse sur le stop ou le dos d'âne d'ici quinze jours.".to_owned()),
+        made_by: Some("Le maire".to_owned()),
+        made_on: days_ago(28),
+        due_on: days_ago(14),
+    };
+    let promise = follow_ups::make_promise(db, municipality, About::Request(request.id), &promise).await?;
+    let kept = Settlement::Kept(days_ago(3));
+    follow_ups::settle_promise(db, municipality, promise.id, Precondition::at(promise.version), &kept).await?;
     Ok(())
 }
 
@@ -305,7 +395,57 @@ l'utilisent et ce qu'ils en attendent : marché, stationnement, jeux, ombre."
         ),
     };
     notices::publish(db, agent, municipality, process.id, &notice).await?;
+    let about = About::Process(process.id);
+    let ahead = [
+        (StepKind::Study, "Relevé des usages de la place et étude du stationnement", 30),
+        (StepKind::Council, "Délibération du conseil municipal sur le budget des travaux", 60),
+        (StepKind::Works, "Les travaux de la place", 240),
+    ];
+    for (kind, description, days) in ahead {
+        let draft = StepDraft {
+            kind: Some(kind),
+            description: Some(description.to_owned()),
+            expected_on: days_ahead(days),
+            done_on: None,
+        };
+        let step = follow_ups::add_step(db, municipality, about, &draft).await?;
+        if kind == StepKind::Council {
+            // The budget moved to the next council: the first day given stays visible.
+            let slipped = StepDraft { expected_on: days_ahead(90), ..StepDraft::default() };
+            follow_ups::change_step(db, municipality, step.id, Precondition::at(step.version), &slipped).await?;
+        }
+    }
+    let promises = [
+        (
+            PromiseKind::Meeting,
+            "Une réunion publique de restitution avant tout plan.",
+            "L'adjoint aux travaux",
+            10,
+            45_i64,
+        ),
+        (
+            PromiseKind::Answer,
+            "Une réponse écrite aux commerçants sur le stationnement pendant les travaux.",
+            "Le maire",
+            30,
+            -5,
+        ),
+    ];
+    for (kind, text, by, made, due) in promises {
+        let draft = PromiseDraft {
+            kind: Some(kind),
+            text: Some(text.to_owned()),
+            made_by: Some(by.to_owned()),
+            made_on: days_ago(made),
+            due_on: if due < 0 { days_ago(due.unsigned_abs()) } else { days_ahead(due.unsigned_abs()) },
+        };
+        follow_ups::make_promise(db, municipality, about, &draft).await?;
+    }
     Ok(())
+}
+
+fn days_ahead(days: u64) -> Option<chrono::NaiveDate> {
+    time::today().checked_add_days(Days::new(days))
 }
 
 fn days_ago(days: u64) -> Option<chrono::NaiveDate> {

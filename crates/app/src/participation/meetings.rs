@@ -1,17 +1,20 @@
-//! Scheduling a process's meetings, changing them (moving one, counting who came) and publishing
-//! their minutes. Each write records an entry in the process's history in the same transaction.
+//! Scheduling a process's meetings, changing them (moving one, counting who came), publishing
+//! their minutes, recording to whom they were delivered, and readers' reactions. Each of the
+//! town's writes records an entry in the process's history in the same transaction.
 
 use super::{load, refused};
 use crate::UseCaseError;
 use crate::error::Resource;
+use crate::requests::Codes;
 use implication_domain::participation::lifecycle;
 use implication_domain::participation::meeting::{self, MeetingDraft, MinutesDraft};
-use implication_domain::participation::{Meeting, ProcessEvent};
+use implication_domain::participation::{Delivery, DeliveryDraft, Meeting, ProcessEvent, Reaction, ReactionDraft};
 use implication_domain::requests::Actor;
 use implication_domain::vocabulary::ProcessEventKind;
 use implication_domain::{MeetingId, Municipality, Precondition, ProcessId, time};
 use implication_storage::Database;
 use implication_storage::participation::meetings as store;
+use implication_storage::participation::reach;
 
 /// The meeting `id` of this municipality.
 pub async fn load_meeting(db: &Database, municipality: &Municipality, id: MeetingId) -> Result<Meeting, UseCaseError> {
@@ -83,4 +86,47 @@ pub async fn publish_minutes(
     let written = store::write(db, Some(current.version), &next, &event).await?;
     tracing::info!(meeting = %written.id, "minutes published");
     Ok(written)
+}
+
+/// Records a delivery of meeting `id`'s minutes (once published), with its entry in the
+/// process's history, in one transaction.
+pub async fn deliver_minutes(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: MeetingId,
+    draft: &DeliveryDraft,
+) -> Result<Delivery, UseCaseError> {
+    let meeting = load_meeting(db, municipality, id).await?;
+    let codes = Codes::load(db, municipality).await?;
+    let now = time::now();
+    let tz = municipality.settings.time_zone;
+    let delivery =
+        draft.parse(&meeting, &codes.catalogue(), tz, meeting::local_today(now, tz), now).map_err(refused)?;
+    let event = ProcessEvent {
+        meeting: Some(meeting.id),
+        ..ProcessEvent::new(meeting.process, ProcessEventKind::MinutesDelivered, actor, now)
+    };
+    reach::insert_delivery(db, &delivery, &event).await?;
+    tracing::info!(meeting = %meeting.id, audience = delivery.audience.code(), "minutes delivered");
+    Ok(delivery)
+}
+
+/// Records a reader's reaction to meeting `id`'s minutes (once published). Whoever is not staff
+/// reacts only to the meetings of processes opened to the public.
+pub async fn react(
+    db: &Database,
+    municipality: &Municipality,
+    id: MeetingId,
+    public_only: bool,
+    draft: &ReactionDraft,
+) -> Result<Reaction, UseCaseError> {
+    let meeting = load_meeting(db, municipality, id).await?;
+    if public_only && !load(db, municipality, meeting.process).await?.is_public() {
+        return Err(UseCaseError::NotFound(Resource::Meeting));
+    }
+    let reaction = draft.parse(&meeting, time::now()).map_err(refused)?;
+    reach::insert_reaction(db, &reaction).await?;
+    tracing::info!(meeting = %meeting.id, reaction = %reaction.id, "reaction to minutes received");
+    Ok(reaction)
 }

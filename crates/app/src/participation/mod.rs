@@ -2,8 +2,11 @@
 //! changing its level, linking requests to it, recording its decision, and its meetings. Each file holds one
 //! use case; the requests a process takes or closes are written in its transaction.
 
+pub mod bodies;
 mod create;
 mod decide;
+pub mod draws;
+pub mod follow_ups;
 mod level;
 mod link;
 pub mod meetings;

@@ -130,6 +130,12 @@ impl fmt::Display for ValidationErrors {
     }
 }
 
+impl From<FieldError> for ValidationErrors {
+    fn from(error: FieldError) -> Self {
+        Self(vec![error])
+    }
+}
+
 impl ValidationErrors {
     pub fn push(&mut self, error: FieldError) {
         self.0.push(error);

@@ -100,6 +100,34 @@ typed_id!(
     /// A notice of a process (information published on a medium, to a perimeter).
     NoticeId
 );
+typed_id!(
+    /// A step still ahead of a request or a process (a permit, the council, the works).
+    StepId
+);
+typed_id!(
+    /// A promise made to requesters.
+    PromiseId
+);
+typed_id!(
+    /// A delivery of a meeting's minutes (to whom, by which medium, on which day).
+    DeliveryId
+);
+typed_id!(
+    /// A reader's reaction to a meeting's minutes.
+    ReactionId
+);
+typed_id!(
+    /// A draw by lot of inhabitants to invite.
+    DrawId
+);
+typed_id!(
+    /// One of the town's standing bodies (a commission, a neighbourhood group, a yearly meeting).
+    BodyId
+);
+typed_id!(
+    /// A member of a standing body.
+    MemberId
+);
 
 #[cfg(test)]
 mod tests {

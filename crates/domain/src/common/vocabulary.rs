@@ -296,6 +296,57 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Kinds of standing body (§5.5, §4.3.1.3, §6.1.1).
+    BodyKind = "body_kind", "Type d'instance" / "Kind of standing body" {
+        Commission = "commission": "Commission (extra-)municipale" / "Commission",
+        NeighbourhoodGroup = "neighbourhood_group": "Groupe de quartier" / "Neighbourhood group",
+        YearlyMeeting = "yearly_meeting": "Rencontre annuelle (agriculteurs, enseignants, commerçants)" / "Yearly meeting (farmers, teachers, shopkeepers)",
+        Council = "council": "Conseil (des jeunes, des sages)" / "Council (youth, elders)",
+        Other = "other": "Autre" / "Other",
+    }
+);
+
+vocabulary!(
+    /// To whom a meeting's minutes were delivered (annex A1).
+    MinutesAudience = "minutes_audience", "Destinataires du compte rendu" / "Minutes audience" {
+        Participants = "participants": "Les participants (dans leur boîte aux lettres)" / "The participants (in their letterboxes)",
+        Neighbourhoods = "neighbourhoods": "Des quartiers" / "Neighbourhoods",
+        WholeTown = "whole_town": "Toute la commune" / "The whole town",
+    }
+);
+
+vocabulary!(
+    /// A step still ahead of a request or a process (§6.4.2).
+    StepKind = "step_kind", "Étape à venir" / "Step ahead" {
+        Permit = "permit": "Une autorisation (permis, déclaration)" / "A permit",
+        OtherAuthority = "other_authority": "La décision d'une autre autorité" / "Another authority's decision",
+        Council = "council": "Le conseil municipal" / "The municipal council",
+        Study = "study": "Une étude des services" / "A study by the services",
+        Works = "works": "Les travaux" / "The works",
+        Other = "other": "Autre" / "Other",
+    }
+);
+
+vocabulary!(
+    /// What was promised to requesters.
+    PromiseKind = "promise_kind", "Promesse" / "Promise" {
+        Answer = "answer": "Une réponse à une date" / "An answer by a date",
+        Meeting = "meeting": "Une réunion" / "A meeting",
+        Works = "works": "Des travaux" / "Works",
+        Other = "other": "Autre" / "Other",
+    }
+);
+
+vocabulary!(
+    /// Where a promise stands.
+    PromiseStatus = "promise_status", "Suivi de la promesse" / "Promise status" {
+        Pending = "pending": "En attente" / "Pending",
+        Kept = "kept": "Tenue" / "Kept",
+        Withdrawn = "withdrawn": "Retirée" / "Withdrawn",
+    }
+);
+
+vocabulary!(
     /// What a survey's eligible population counts.
     EligibleUnit = "eligible_unit", "Population consultée" / "Eligible population" {
         People = "people": "Personnes" / "People",
@@ -346,6 +397,7 @@ vocabulary!(
         MeetingScheduled = "meeting_scheduled": "Réunion programmée" / "Meeting scheduled",
         MeetingChanged = "meeting_changed": "Réunion modifiée" / "Meeting changed",
         MinutesPublished = "minutes_published": "Compte rendu publié" / "Minutes published",
+        MinutesDelivered = "minutes_delivered": "Compte rendu distribué" / "Minutes delivered",
         NoticeAdded = "notice_added": "Information publiée" / "Notice published",
         SurveyCreated = "survey_created": "Sondage préparé" / "Survey created",
         SurveyClosed = "survey_closed": "Sondage clos avant l'heure" / "Survey closed early",
@@ -460,6 +512,11 @@ pub fn catalogue() -> Vec<Enumeration> {
         MeetingStage::enumeration(),
         DecisionMaker::enumeration(),
         EligibleUnit::enumeration(),
+        BodyKind::enumeration(),
+        MinutesAudience::enumeration(),
+        StepKind::enumeration(),
+        PromiseKind::enumeration(),
+        PromiseStatus::enumeration(),
         ProcessStatus::enumeration(),
         ProcessOrigin::enumeration(),
         ProcessEventKind::enumeration(),

@@ -62,6 +62,10 @@ pub enum Rule {
     SurveyClosed,
     /// One ballot per respondent.
     AlreadyAnswered,
+    /// A promise kept or withdrawn is settled: it changes no more.
+    PromiseSettled,
+    /// Minutes are delivered, and reacted to, once published.
+    MinutesNotPublished,
 }
 
 impl Rule {
@@ -76,6 +80,8 @@ impl Rule {
         Rule::SurveyNotOpen,
         Rule::SurveyClosed,
         Rule::AlreadyAnswered,
+        Rule::PromiseSettled,
+        Rule::MinutesNotPublished,
     ];
 
     pub fn code(self) -> &'static str {
@@ -90,6 +96,8 @@ impl Rule {
             Rule::SurveyNotOpen => "survey_not_open",
             Rule::SurveyClosed => "survey_closed",
             Rule::AlreadyAnswered => "already_answered",
+            Rule::PromiseSettled => "promise_settled",
+            Rule::MinutesNotPublished => "minutes_not_published",
         }
     }
 }

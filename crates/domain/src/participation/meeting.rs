@@ -242,7 +242,12 @@ impl MeetingDraft {
         })
     }
 
-    fn times(&self, date: NaiveDate, tz: Tz, errors: &mut ValidationErrors) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    pub(crate) fn times(
+        &self,
+        date: NaiveDate,
+        tz: Tz,
+        errors: &mut ValidationErrors,
+    ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         let default = |(h, m): (u32, u32)| NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN);
         let start = self.start_time.unwrap_or_else(|| default(DEFAULT_START));
         let end = self.end_time.unwrap_or_else(|| default(DEFAULT_END));
@@ -262,7 +267,7 @@ impl MeetingDraft {
         starts_at.zip(ends_at)
     }
 
-    fn details(&self, errors: &mut ValidationErrors) -> (Option<Agenda>, Option<Facilitator>, Option<u32>) {
+    pub(crate) fn details(&self, errors: &mut ValidationErrors) -> (Option<Agenda>, Option<Facilitator>, Option<u32>) {
         let agenda = self.agenda.as_deref().and_then(|a| errors.collect(Agenda::parse("agenda", a)));
         let facilitator =
             self.facilitator.as_deref().and_then(|f| errors.collect(Facilitator::parse("facilitator", f)));

@@ -7,20 +7,30 @@
 //! This module holds what a process is and how one is created; [`lifecycle`] its statuses, level
 //! changes and the linking of requests; [`decision`] the decision; [`history`] its entries.
 
+pub mod body;
 pub mod decision;
+pub mod delivery;
+pub mod draw;
 pub mod history;
 pub mod lifecycle;
 pub mod meeting;
 pub mod notice;
+pub mod promise;
+pub mod step;
 pub mod survey;
 #[cfg(test)]
 mod tests;
 
+pub use body::{Body, BodyDraft, BodyMeeting, Member, MemberDraft};
 pub use decision::{Decision, DecisionDraft, Deliberation};
+pub use delivery::{Delivery, DeliveryDraft, Reaction, ReactionDraft};
+pub use draw::{Draw, DrawDraft, PoolDraft};
 pub use history::ProcessEvent;
 pub use lifecycle::{LevelChange, Refusal, Rule};
 pub use meeting::{Meeting, MeetingDraft, Minutes, MinutesDraft};
 pub use notice::{Notice, NoticeDraft};
+pub use promise::{Promise, PromiseDraft};
+pub use step::{Step, StepDraft};
 pub use survey::{Survey, SurveyDraft};
 
 use crate::common::text::{parse_text, text_type};
@@ -46,6 +56,8 @@ crate::error_codes!(
         InTheFuture = "in_the_future",
         CountMismatch = "count_mismatch",
         InvalidBallotCode = "invalid_ballot_code",
+        DuplicateNeighbourhood = "duplicate_neighbourhood",
+        ConsentRequired = "consent_required",
     }
 );
 
@@ -343,4 +355,16 @@ fn required<T>(
             None
         }
     }
+}
+
+/// A required field left out, with what to give.
+fn missing(field: &str, en: &'static str, fr: &'static str) -> FieldError {
+    FieldError::new(field, crate::error::Code::Required, Message::new(en, fr))
+}
+
+/// What a step ahead or a promise is about: a request, or a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum About {
+    Request(RequestId),
+    Process(ProcessId),
 }

@@ -530,3 +530,194 @@ fn the_public_reads_opened_processes_and_a_partners_tool_also_those_of_its_assoc
     assert!(!gardeners.read(&prepared, &[]));
     assert!(gardeners.read(&opened, &[]));
 }
+
+mod steps_and_promises {
+    use super::super::promise::{self, PromiseDraft};
+    use super::super::step::StepDraft;
+    use super::super::{About, Refusal, Rule};
+    use crate::ids::{MunicipalityId, RequestId};
+    use crate::vocabulary::{PromiseKind, PromiseStatus, StepKind};
+    use chrono::NaiveDate;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    fn promise_due(made: NaiveDate, due: NaiveDate) -> super::super::Promise {
+        let draft = PromiseDraft {
+            kind: Some(PromiseKind::Answer),
+            text: Some("Une réponse sur le ralentisseur".to_owned()),
+            made_by: Some("Le maire".to_owned()),
+            made_on: Some(made),
+            due_on: Some(due),
+        };
+        match draft.parse(MunicipalityId::new(), About::Request(RequestId::new()), made, crate::time::now()) {
+            Ok(p) => p,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn a_promise_not_kept_after_its_due_day_is_overdue_and_kept_later_shows_as_kept_late() {
+        let p = promise_due(date(2026, 11, 2), date(2026, 11, 30));
+        assert!(!p.overdue(date(2026, 11, 30)));
+        assert!(p.overdue(date(2026, 12, 1)));
+        let kept = promise::keep(&p, Some(date(2026, 12, 10)), date(2026, 12, 12), crate::time::now());
+        let kept = kept.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(kept.status, PromiseStatus::Kept);
+        assert!(kept.kept_late() && !kept.overdue(date(2026, 12, 12)));
+        let on_time = promise::keep(&p, Some(date(2026, 11, 30)), date(2026, 12, 12), crate::time::now());
+        assert!(on_time.is_ok_and(|k| !k.kept_late()));
+    }
+
+    #[test]
+    fn a_settled_promise_changes_no_more_and_a_withdrawal_needs_its_reason() {
+        let p = promise_due(date(2026, 11, 2), date(2026, 11, 30));
+        let today = date(2026, 11, 20);
+        let Err(Refusal::Invalid(errors)) = promise::withdraw(&p, None, today, crate::time::now()) else {
+            panic!("a withdrawal without a reason")
+        };
+        assert_eq!(errors.0[0].field, "reason");
+        let withdrawn = promise::withdraw(&p, Some("La DDTM a refusé le permis."), today, crate::time::now());
+        let withdrawn = withdrawn.unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((withdrawn.status, withdrawn.settled_on), (PromiseStatus::Withdrawn, Some(today)));
+        assert!(!withdrawn.overdue(date(2027, 1, 1)));
+        let again = promise::keep(&withdrawn, None, today, crate::time::now());
+        assert!(matches!(again, Err(Refusal::Guard { rule: Rule::PromiseSettled, .. })));
+    }
+
+    #[test]
+    fn a_promise_is_not_due_before_it_was_made_nor_made_or_kept_in_the_future() {
+        let draft = PromiseDraft {
+            made_on: Some(date(2026, 12, 20)),
+            due_on: Some(date(2026, 12, 1)),
+            ..PromiseDraft::default()
+        };
+        let Err(errors) =
+            draft.parse(MunicipalityId::new(), About::Request(RequestId::new()), date(2026, 12, 6), crate::time::now())
+        else {
+            panic!("refused")
+        };
+        let named: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, ["kind", "text", "made_by", "made_on"]);
+        let p = promise_due(date(2026, 11, 2), date(2026, 11, 30));
+        let future = promise::keep(&p, Some(date(2026, 12, 7)), date(2026, 12, 6), crate::time::now());
+        assert!(matches!(future, Err(Refusal::Invalid(e)) if e.0[0].field == "kept_on"));
+        let before = promise::keep(&p, Some(date(2026, 11, 1)), date(2026, 12, 6), crate::time::now());
+        assert!(matches!(before, Err(Refusal::Invalid(e)) if e.0[0].field == "kept_on"));
+        let draft = PromiseDraft { due_on: Some(date(2026, 11, 1)), ..PromiseDraft::default() };
+        let Err(errors) =
+            draft.parse(MunicipalityId::new(), About::Request(RequestId::new()), date(2026, 11, 2), crate::time::now())
+        else {
+            panic!("refused")
+        };
+        assert!(errors.0.iter().any(|e| e.field == "due_on"));
+    }
+
+    #[test]
+    fn a_step_that_slips_keeps_its_first_expected_day_and_once_done_is_no_longer_ahead() {
+        let draft = StepDraft {
+            kind: Some(StepKind::Council),
+            description: Some("Délibération du conseil municipal".to_owned()),
+            expected_on: Some(date(2027, 1, 15)),
+            done_on: None,
+        };
+        let today = date(2026, 12, 6);
+        let step = draft.parse_new(MunicipalityId::new(), About::Request(RequestId::new()), today, crate::time::now());
+        let step = step.unwrap_or_else(|e| panic!("{e}"));
+        assert!(step.is_ahead() && !step.overdue(today) && !step.slipped());
+        assert!(step.overdue(date(2027, 1, 16)));
+        let moved = StepDraft { expected_on: Some(date(2027, 2, 12)), ..StepDraft::default() };
+        let moved = moved.apply(&step, today, crate::time::now()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((moved.first_expected_on, moved.expected_on), (date(2027, 1, 15), date(2027, 2, 12)));
+        assert!(moved.slipped() && moved.description == step.description);
+        let done = StepDraft { done_on: Some(today), ..StepDraft::default() };
+        let done = done.apply(&moved, today, crate::time::now()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!done.is_ahead() && !done.overdue(date(2028, 1, 1)));
+        let future = StepDraft { done_on: Some(date(2026, 12, 7)), ..StepDraft::default() };
+        assert!(future.apply(&moved, today, crate::time::now()).is_err_and(|e| e.0[0].field == "done_on"));
+        let empty = StepDraft::default().parse_new(
+            MunicipalityId::new(),
+            About::Request(RequestId::new()),
+            today,
+            crate::time::now(),
+        );
+        let named: Vec<String> = empty.err().map(|e| e.0.into_iter().map(|f| f.field).collect()).unwrap_or_default();
+        assert_eq!(named, ["kind", "description", "expected_on"]);
+    }
+}
+
+mod draws {
+    use super::super::draw::{self, DrawDraft, PoolDraft, Seed};
+    use crate::ids::MunicipalityId;
+    use crate::requests::Catalogue;
+    use crate::slug::Slug;
+
+    fn slug(code: &str) -> Slug {
+        Slug::parse(code).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn the_rule_gives_what_its_python_one_liner_gives() {
+        // Computed with the rule's Python line (module documentation), not with this code.
+        let seed = Seed::parse("seed", "Loto du 12 mars 2011 : 4 17 23 31 42").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(draw::rank(&seed, &slug("cite-5"), 1000, 8), [882, 715, 965, 181, 642, 246, 220, 531]);
+        let seed = Seed::parse("seed", "x").unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(draw::rank(&seed, &slug("centre-ville"), 3, 3), [3, 1, 2]);
+        assert_eq!(draw::rank(&seed, &slug("centre-ville"), 3, 10), [3, 1, 2]);
+    }
+
+    #[test]
+    fn a_draw_invites_the_first_lines_and_keeps_the_next_as_alternates_the_same_each_time() {
+        let neighbourhoods = vec!["cite-5".to_owned(), "centre-ville".to_owned()];
+        let catalogue = Catalogue { themes: &[], neighbourhoods: &neighbourhoods };
+        let draft = DrawDraft {
+            purpose: Some("Ateliers du plan local d'urbanisme".to_owned()),
+            seed: Some("Loto du 12 mars 2011 : 4 17 23 31 42".to_owned()),
+            pools: vec![PoolDraft {
+                neighbourhood: Some("cite-5".to_owned()),
+                size: Some(1000),
+                seats: Some(5),
+                alternates: Some(3),
+            }],
+        };
+        let made = |d: &DrawDraft| d.draw(MunicipalityId::new(), &catalogue, || unreachable!(), crate::time::now());
+        let first = made(&draft).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(first.pools[0].drawn, [882, 715, 965, 181, 642]);
+        assert_eq!(first.pools[0].alternates_drawn, [246, 220, 531]);
+        assert_eq!(made(&draft).map(|d| d.pools).ok(), Some(first.pools.clone()));
+        let random = DrawDraft { seed: None, ..draft.clone() };
+        let random = random.draw(MunicipalityId::new(), &catalogue, || "tiré au hasard".to_owned(), crate::time::now());
+        assert_eq!(random.map(|d| d.seed.as_str().to_owned()).ok().as_deref(), Some("tiré au hasard"));
+    }
+
+    #[test]
+    fn a_draw_names_every_invalid_pool_field() {
+        let neighbourhoods = vec!["cite-5".to_owned()];
+        let catalogue = Catalogue { themes: &[], neighbourhoods: &neighbourhoods };
+        let pool = |code: &str, size, seats| PoolDraft {
+            neighbourhood: Some(code.to_owned()),
+            size: Some(size),
+            seats: Some(seats),
+            alternates: None,
+        };
+        let draft = DrawDraft {
+            purpose: None,
+            seed: Some("deux\nlignes".to_owned()),
+            pools: vec![pool("cite-5", 10, 11), pool("atlantide", 0, 1), pool("cite-5", 10, 1)],
+        };
+        let errors = draft.draw(MunicipalityId::new(), &catalogue, String::new, crate::time::now());
+        let fields: Vec<String> = errors.err().map(|e| e.0.into_iter().map(|f| f.field).collect()).unwrap_or_default();
+        assert_eq!(
+            fields,
+            [
+                "purpose",
+                "seed",
+                "pools[0].seats",
+                "pools[1].neighbourhood",
+                "pools[1].pool_size",
+                "pools[2].neighbourhood"
+            ]
+        );
+    }
+}

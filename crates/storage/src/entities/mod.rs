@@ -1,17 +1,24 @@
 //! SeaORM entities: the rows as stored. They never leave this crate.
 
 pub mod account;
+pub mod body;
+pub mod body_meeting;
+pub mod body_member;
 pub mod delegation;
+pub mod draw;
 pub mod idempotency_key;
 pub mod machine_client;
 pub mod meeting;
 pub mod membership;
+pub mod minutes_delivery;
+pub mod minutes_reaction;
 pub mod municipality;
 pub mod neighbourhood;
 pub mod notice;
 pub mod process;
 pub mod process_event;
 pub mod process_request;
+pub mod promise;
 pub mod refresh_token;
 pub mod request;
 pub mod request_answer;
@@ -23,6 +30,7 @@ pub mod request_term;
 pub mod service;
 pub mod service_member;
 pub mod signing_key;
+pub mod step;
 pub mod survey;
 pub mod survey_ballot;
 pub mod survey_code;

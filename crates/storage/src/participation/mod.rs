@@ -2,10 +2,14 @@
 //! (the process, its history, the requests it takes and those it closes, in one transaction),
 //! lists, history and the links between processes and requests.
 
+pub mod bodies;
+pub mod draws;
+pub mod follow_ups;
 mod history;
 mod list;
 pub mod meetings;
 pub mod notices;
+pub mod reach;
 pub mod surveys;
 
 pub use history::history;

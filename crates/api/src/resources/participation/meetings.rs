@@ -2,6 +2,7 @@
 //! came), publishing minutes, lists with `minutes_overdue`, and the iCalendar feed inhabitants
 //! subscribe to.
 
+use super::reach::DeliveryView;
 use super::{no_process, process_id};
 use crate::auth::{InMunicipality, StaffOf, Visitor};
 use crate::etag;
@@ -25,6 +26,7 @@ use implication_domain::participation::{Meeting, sees_only_public};
 use implication_domain::{MeetingId, Message, Municipality, time};
 use implication_storage::Database;
 use implication_storage::participation::meetings::{self as store, MeetingAfter, MeetingFilter};
+use implication_storage::participation::reach;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -117,7 +119,7 @@ pub struct MinutesView {
     "date": "2026-12-10", "start_time": "18:00", "end_time": "19:30",
     "agenda": "Les deux scénarios : un stop ou un dos d'âne.", "facilitator": "Service démocratie participative",
     "stage": "scenarios", "attendance": 42, "minutes": null,
-    "minutes_due_on": "2026-12-25", "minutes_overdue": false,
+    "minutes_due_on": "2026-12-25", "minutes_overdue": false, "deliveries": [], "reactions": 0,
     "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:00Z"
 }))]
 pub struct MeetingView {
@@ -145,6 +147,10 @@ pub struct MeetingView {
     pub minutes_due_on: NaiveDate,
     /// Its minutes are past due and unpublished.
     pub minutes_overdue: bool,
+    /// To whom its minutes were delivered, in the order of their days (at most 100).
+    pub deliveries: Vec<DeliveryView>,
+    /// How many reactions readers sent back (staff read them: `GET …/reactions`).
+    pub reactions: u64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -177,6 +183,8 @@ impl MeetingView {
             }),
             minutes_due_on: m.minutes_due_on,
             minutes_overdue: m.minutes_overdue(local_today(now, tz)),
+            deliveries: Vec::new(),
+            reactions: 0,
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -189,10 +197,32 @@ pub struct MeetingPage {
     pub next_cursor: Option<String>,
 }
 
-fn respond(meeting: &Meeting, municipality: &Municipality, status: actix_web::http::StatusCode) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((header::ETAG, etag::from_version(meeting.version)))
-        .json(MeetingView::new(meeting, municipality, time::now()))
+/// The views of `meetings`, with their deliveries and reaction counts (two statements for all).
+async fn views(db: &Database, municipality: &Municipality, meetings: &[Meeting]) -> Result<Vec<MeetingView>, ApiError> {
+    let now = time::now();
+    let ids: Vec<MeetingId> = meetings.iter().map(|m| m.id).collect();
+    let mut reach = reach::reach_of(db, municipality.id, &ids).await?;
+    Ok(meetings
+        .iter()
+        .map(|m| {
+            let mut view = MeetingView::new(m, municipality, now);
+            if let Some((deliveries, reactions)) = reach.remove(&m.id) {
+                view.deliveries = deliveries.iter().map(DeliveryView::from).collect();
+                view.reactions = reactions;
+            }
+            view
+        })
+        .collect())
+}
+
+async fn respond(
+    db: &Database,
+    meeting: &Meeting,
+    municipality: &Municipality,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, ApiError> {
+    let view = views(db, municipality, std::slice::from_ref(meeting)).await?.pop();
+    Ok(HttpResponse::build(status).insert_header((header::ETAG, etag::from_version(meeting.version))).json(view))
 }
 
 fn location_of(municipality: &Municipality, id: MeetingId) -> String {
@@ -249,7 +279,7 @@ pub async fn create_meeting(
     let draft = MeetingDraft::from(&input);
     let meeting = meetings::schedule(&db, actor, municipality, process_id(&path.1)?, &draft).await?;
     with_location(
-        respond(&meeting, municipality, actix_web::http::StatusCode::CREATED),
+        respond(&db, &meeting, municipality, actix_web::http::StatusCode::CREATED).await?,
         &location_of(municipality, meeting.id),
     )
 }
@@ -336,7 +366,7 @@ pub async fn list_meetings(
         .then(|| found.items.last())
         .flatten()
         .and_then(|last| encode_cursor(&MeetingCursor { t: last.starts_at, i: last.id.as_uuid(), u: upcoming }));
-    let items = found.items.iter().map(|m| MeetingView::new(m, &municipality, now)).collect();
+    let items = views(&db, &municipality, &found.items).await?;
     let body = MeetingPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
@@ -372,7 +402,7 @@ pub async fn get_meeting(
             return Err(no_meeting());
         }
     }
-    Ok(respond(&meeting, &municipality, actix_web::http::StatusCode::OK))
+    respond(&db, &meeting, &municipality, actix_web::http::StatusCode::OK).await
 }
 
 /// Change a meeting
@@ -413,7 +443,7 @@ pub async fn update_meeting(
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
     let draft = MeetingDraft::from(&input);
     let changed = meetings::change(&db, actor, municipality, meeting_id(&path.1)?, expected, &draft).await?;
-    Ok(respond(&changed, municipality, actix_web::http::StatusCode::OK))
+    respond(&db, &changed, municipality, actix_web::http::StatusCode::OK).await
 }
 
 /// Publish a meeting's minutes
@@ -458,7 +488,7 @@ pub async fn put_meeting_minutes(
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
     let draft = MinutesDraft { text: input.text, decisions: input.decisions, actions: input.actions };
     let published = meetings::publish_minutes(&db, actor, municipality, meeting_id(&path.1)?, expected, &draft).await?;
-    Ok(respond(&published, municipality, actix_web::http::StatusCode::OK))
+    respond(&db, &published, municipality, actix_web::http::StatusCode::OK).await
 }
 
 /// How many meetings the calendar feed holds at most.

@@ -3,9 +3,14 @@
 //! in the caller's view, creation, transitions, level changes, linking requests, the decision and
 //! the history.
 
+pub mod bodies;
+pub mod draws;
 pub mod input;
 pub mod meetings;
 pub mod notices;
+pub mod promises;
+pub mod reach;
+pub mod steps;
 pub mod surveys;
 pub mod views;
 
@@ -21,6 +26,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     meetings::configure(cfg);
     notices::configure(cfg);
     surveys::configure(cfg);
+    steps::configure(cfg);
+    promises::configure(cfg);
+    reach::configure(cfg);
+    bodies::configure(cfg);
+    draws::configure(cfg);
 }
 
 use crate::auth::{ElectedOf, InMunicipality, StaffOf, Visitor};
@@ -41,7 +51,7 @@ use implication_app::Resource;
 use implication_app::participation as usecases;
 use implication_app::requests::Offices;
 use implication_domain::participation::lifecycle::TransitionAsk;
-use implication_domain::participation::{DecisionDraft, Process, Readers};
+use implication_domain::participation::{About, DecisionDraft, Process, Readers};
 use implication_domain::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus};
 use implication_domain::{Message, Municipality, ProcessEventId, ProcessId, RequestId};
 use implication_storage::Database;
@@ -79,6 +89,47 @@ pub(crate) fn process_param(raw: Option<&str>, errors: &mut Vec<implication_doma
     }
 }
 
+/// The `request` filter of a list: an id, or a problem naming the parameter.
+pub(crate) fn request_param(raw: Option<&str>, errors: &mut Vec<implication_domain::FieldError>) -> Option<RequestId> {
+    let raw = raw?;
+    match Uuid::parse_str(raw) {
+        Ok(id) => Some(RequestId::from_uuid(id)),
+        Err(_) => {
+            errors.push(crate::pagination::field_problem(
+                "request",
+                implication_domain::error::Code::Invalid,
+                Message::new("must be a request id", "doit être un identifiant de demande"),
+            ));
+            None
+        }
+    }
+}
+
+/// The request and the process a step or a promise is about (one of them is set).
+pub(crate) fn about_ids(about: About) -> (Option<Uuid>, Option<Uuid>) {
+    match about {
+        About::Request(id) => (Some(id.as_uuid()), None),
+        About::Process(id) => (None, Some(id.as_uuid())),
+    }
+}
+
+/// 422 for a change that names what a step or a promise is about: that is fixed once recorded.
+pub(crate) fn subject_fixed() -> ApiError {
+    let message = || Message::new("is fixed once recorded", "est fixé une fois enregistré");
+    ApiError::Invalid(implication_domain::ValidationErrors(vec![
+        implication_domain::FieldError::new(
+            "request",
+            implication_domain::participation::Code::NotApplicable,
+            message(),
+        ),
+        implication_domain::FieldError::new(
+            "process",
+            implication_domain::participation::Code::NotApplicable,
+            message(),
+        ),
+    ]))
+}
+
 fn location_of(municipality: &Municipality, id: ProcessId) -> String {
     format!("/v1/municipalities/{}/processes/{id}", municipality.slug)
 }
@@ -91,7 +142,10 @@ async fn staff_view(db: &Database, municipality: &Municipality, process: &Proces
     let levels = [ProcessEventKind::Created, ProcessEventKind::LevelChanged];
     let events = store::history(db, municipality.id, process.id, &levels, HISTORY_READ, None).await?.items;
     let requests = store::requests_of(db, municipality.id, process.id).await?;
-    Ok(ProcessView::new(process, offices.codes(&process.routing), &events, &requests))
+    let mut view = ProcessView::new(process, offices.codes(&process.routing), &events, &requests);
+    view.steps_ahead = steps::ahead_of(db, municipality, &[], &[process.id]).await?;
+    view.promises = promises::about(db, municipality, &[], &[process.id]).await?;
+    Ok(view)
 }
 
 async fn respond_staff(
@@ -232,7 +286,10 @@ pub async fn get_process(
     }
     let levels = [ProcessEventKind::Created, ProcessEventKind::LevelChanged];
     let events = store::history(&db, municipality.id, process.id, &levels, HISTORY_READ, None).await?.items;
-    Ok(HttpResponse::Ok().json(ProcessDocument::Public(PublicProcessView::new(&process, &events, &requests))))
+    let mut view = PublicProcessView::new(&process, &events, &requests);
+    view.steps_ahead = steps::ahead_of(&db, &municipality, &[], &[process.id]).await?;
+    view.promises = promises::about(&db, &municipality, &[], &[process.id]).await?;
+    Ok(HttpResponse::Ok().json(ProcessDocument::Public(view)))
 }
 
 /// Open a process

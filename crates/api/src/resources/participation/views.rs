@@ -165,6 +165,10 @@ pub struct ProcessView {
     pub decision: Option<DecisionView>,
     /// Every request it gathered, oldest first.
     pub requests: Vec<LinkedRequestView>,
+    /// Its steps still ahead, the soonest expected first (at most 50; `GET …/steps?process=` for all).
+    pub steps_ahead: Vec<super::steps::StepView>,
+    /// The promises made about it, the soonest due first (at most 50; `GET …/promises?process=` for all).
+    pub promises: Vec<super::promises::PromiseView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -188,6 +192,8 @@ impl ProcessView {
             opened_at: p.opened_at,
             decision: p.decision.as_ref().map(DecisionView::from),
             requests: requests.iter().map(LinkedRequestView::from).collect(),
+            steps_ahead: Vec::new(),
+            promises: Vec::new(),
             created_at: p.created_at,
             updated_at: p.updated_at,
         }
@@ -207,7 +213,7 @@ impl ProcessView {
     "decision": { "outcome": "Ni stop ni ralentisseur.", "decided_by": "participants", "authority": null,
         "deliberation": null, "decided_on": "2026-12-01", "rationale": "Les deux scénarios déplaçaient le problème.",
         "resolution": "status_quo", "surveys": [] },
-    "requests": [],
+    "requests": [], "steps_ahead": [], "promises": [],
     "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-12-01T20:00:00Z"
 }))]
 pub struct PublicProcessView {
@@ -224,6 +230,10 @@ pub struct PublicProcessView {
     pub decision: Option<DecisionView>,
     /// The published requests it gathered.
     pub requests: Vec<LinkedRequestView>,
+    /// Its steps still ahead, the soonest expected first (at most 50).
+    pub steps_ahead: Vec<super::steps::StepView>,
+    /// The promises made about it, the soonest due first (at most 50).
+    pub promises: Vec<super::promises::PromiseView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -244,6 +254,8 @@ impl PublicProcessView {
             opened_at: p.opened_at,
             decision: p.decision.as_ref().map(DecisionView::from),
             requests: requests.iter().filter(|r| r.published_at.is_some()).map(LinkedRequestView::from).collect(),
+            steps_ahead: Vec::new(),
+            promises: Vec::new(),
             created_at: p.created_at,
             updated_at: p.updated_at,
         }

@@ -14,8 +14,8 @@ use implication_storage::{Database, requests as store};
 /// Follow a request
 ///
 /// With the tracking code given at submission: the request, its status, its public history, the
-/// town's answers and the participation processes it joined (their level, status and decision),
-/// and nothing else. Anyone holding the code may call it, without an account
+/// town's answers, the participation processes it joined (their level, status and decision), the
+/// steps still ahead and the promises made, and nothing else. Anyone holding the code may call it, without an account
 /// (a token is not looked at).
 #[utoipa::path(
     operation_id = "get_tracking", tag = "requests",
@@ -49,6 +49,8 @@ pub async fn get_tracking(
     let answers = store::answers(&db, request.id, false).await?;
     let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
     let delay = municipality.settings.answer_delay_days;
-    let view = RequesterRequestView::new(&request, &history, &answers, &processes, delay, time::today());
+    let view = RequesterRequestView::new(&request, &history, &answers, &processes, delay, time::today())
+        .with_follow_ups(&db, municipality, request.id, &processes)
+        .await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(view))
 }

@@ -375,9 +375,30 @@ pub struct RequesterRequestView {
     /// The participation processes it joined (once opened to the public), the latest first: their
     /// level, status and decision.
     pub processes: Vec<FollowedProcessView>,
+    /// The steps still ahead of it and of those processes, the soonest expected first.
+    pub steps_ahead: Vec<crate::resources::participation::steps::StepView>,
+    /// The promises made about it and about those processes, the soonest due first: pending,
+    /// kept (`kept_late` when after their due day) or withdrawn with the reason.
+    pub promises: Vec<crate::resources::participation::promises::PromiseView>,
 }
 
 impl RequesterRequestView {
+    /// Fills in the steps ahead and the promises of the request and of the public processes it
+    /// joined.
+    pub async fn with_follow_ups(
+        mut self,
+        db: &implication_storage::Database,
+        municipality: &implication_domain::Municipality,
+        request: implication_domain::RequestId,
+        processes: &[Process],
+    ) -> Result<Self, crate::problem::ApiError> {
+        use crate::resources::participation::{promises, steps};
+        let public: Vec<_> = processes.iter().filter(|p| p.is_public()).map(|p| p.id).collect();
+        self.steps_ahead = steps::ahead_of(db, municipality, &[request], &public).await?;
+        self.promises = promises::about(db, municipality, &[request], &public).await?;
+        Ok(self)
+    }
+
     pub fn new(
         r: &Request,
         history: &[RequestEvent],
@@ -403,6 +424,8 @@ impl RequesterRequestView {
             history: history.iter().filter(|e| e.kind.is_public()).map(PublicEventView::from).collect(),
             answers: answers.iter().map(AnswerView::from).collect(),
             processes: processes.iter().filter(|p| p.is_public()).map(FollowedProcessView::from).collect(),
+            steps_ahead: Vec::new(),
+            promises: Vec::new(),
         }
     }
 }
