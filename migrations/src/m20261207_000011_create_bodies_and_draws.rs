@@ -11,6 +11,26 @@ use sea_orm_migration::schema::*;
 pub struct Migration;
 
 #[derive(DeriveIden)]
+enum Municipalities {
+    Table,
+    Id,
+}
+
+/// The foreign key of a table's `municipality_id`: a town's rows go with it.
+fn of_municipality(
+    table: impl IntoIden + 'static,
+    column: impl IntoIden + 'static,
+    name: &str,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(table, column)
+        .to(Municipalities::Table, Municipalities::Id)
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+#[derive(DeriveIden)]
 enum Draws {
     Table,
     Id,
@@ -83,6 +103,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(Draws::Rule, 30))
                     .col(text(Draws::Pools))
                     .col(timestamp_with_time_zone(Draws::DrawnAt))
+                    .foreign_key(&mut of_municipality(Draws::Table, Draws::MunicipalityId, "fk_draws_municipality"))
                     .to_owned(),
             )
             .await?;
@@ -110,6 +131,7 @@ impl MigrationTrait for Migration {
                     .col(integer(Bodies::Version))
                     .col(timestamp_with_time_zone(Bodies::CreatedAt))
                     .col(timestamp_with_time_zone(Bodies::UpdatedAt))
+                    .foreign_key(&mut of_municipality(Bodies::Table, Bodies::MunicipalityId, "fk_bodies_municipality"))
                     .to_owned(),
             )
             .await?;

@@ -246,6 +246,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
             [401, 403, 404, 404, 404, 404, 404, 403, 403],
         ),
         row(Method::GET, &format!("{loos}/bodies/{body}/meetings"), public),
+        row(Method::GET, &format!("{loos}/bodies/{body}/meetings/{body_meeting}"), public),
         write(Method::POST, &format!("{loos}/bodies/{body}/meetings"), false, staff_write),
         write(Method::PUT, &format!("{loos}/bodies/{body}/meetings/{body_meeting}/minutes"), true, staff_stale),
         // Draws by lot are public acts; staff make them.

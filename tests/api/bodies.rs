@@ -4,6 +4,7 @@
 
 use crate::fixtures::TestTown;
 use crate::helpers::{json, problem, spawn_app};
+use base64::Engine;
 use chrono::{Days, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -66,6 +67,20 @@ async fn members_are_named_with_their_consent_seen_by_staff_only_and_erased_when
     assert_eq!(listed["items"][0]["email"], "camille.secrete@example.org");
     let bad = app.get(&town.at("/bodies?kind=club")).await;
     assert_eq!(fields(&problem(bad, 400).await), ["kind"]);
+    // Bodies page by name; a cursor names the last body seen, and one of nothing is refused.
+    for name in ["Atelier couture", "Zèbres du quartier"] {
+        let other = json!({ "name": name, "kind": "other" });
+        assert_eq!(post(&town, &agent, "/bodies", &other).await.status(), 201);
+    }
+    let first = json(app.get(&town.at("/bodies?limit=2")).await).await;
+    let names: Vec<&str> = first["items"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Atelier couture", "Commission fête et cérémonie"]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let next = json(app.get(&town.at(&format!("/bodies?limit=2&cursor={cursor}"))).await).await;
+    assert_eq!(next["items"][0]["name"], "Zèbres du quartier");
+    let unknown = json!({ "i": uuid::Uuid::now_v7() }).to_string();
+    let unknown = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(unknown);
+    problem(app.get(&town.at(&format!("/bodies?cursor={unknown}"))).await, 400).await;
 
     // Consent withdrawn: erased, nothing kept; erasing again finds nothing.
     let erase = town.at(&format!("/bodies/{id}/members/{}", member["id"].as_str().unwrap()));
@@ -137,6 +152,10 @@ async fn a_bodys_meetings_are_public_and_take_their_minutes_once_held() {
     let items = list["items"].as_array().unwrap();
     assert_eq!((items.len(), items[1]["minutes"]["text"].as_str()), (2, Some(text)));
     assert_eq!(items[0]["id"], ahead["id"]);
+    let one = app.get(&town.at(&format!("/bodies/{id}/meetings/{}", meeting["id"].as_str().unwrap()))).await;
+    assert_eq!(one.headers()["etag"], "\"2\"");
+    assert_eq!(json(one).await["minutes"]["text"], text);
+    problem(app.get(&town.at(&format!("/bodies/{id}/meetings/{}", uuid::Uuid::now_v7()))).await, 404).await;
 }
 
 /// The rule as its documentation gives it, written again here from that text.

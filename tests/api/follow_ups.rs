@@ -132,7 +132,10 @@ async fn a_promise_is_withdrawn_only_with_its_reason_and_is_never_due_before_it_
         "made_on": days_ahead(2), "due_on": days_ago(5) });
     let errors = problem(post(&town, &agent, "/promises", &invalid).await, 422).await["errors"].clone();
     let fields: Vec<&str> = errors.as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["request", "process"]);
+    assert_eq!(fields, ["process", "text", "made_by", "made_on"], "what it is about and the rest, at once");
+    let nothing = problem(post(&town, &agent, "/steps", &json!({})).await, 422).await["errors"].clone();
+    let fields: Vec<&str> = nothing.as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["request", "process", "kind", "description", "expected_on"]);
     let invalid = json!({ "request": request.id, "kind": "answer", "text": " ", "made_on": days_ahead(2),
         "due_on": days_ago(5) });
     let errors = problem(post(&town, &agent, "/promises", &invalid).await, 422).await["errors"].clone();

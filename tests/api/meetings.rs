@@ -398,6 +398,12 @@ async fn minutes_are_delivered_and_reacted_to_once_published_and_only_staff_read
     let receipt = json(received).await;
     assert!(!receipt.to_string().contains("Camille"));
     let by_letter = json!({ "text": "Merci pour ce compte rendu.", "channel": "letter" });
+    let forged = app.client.post(app.url(&at("/reactions"))).json(&by_letter).send().await.unwrap();
+    let forged = problem(forged, 422).await;
+    assert_eq!(
+        (forged["errors"][0]["field"].as_str(), forged["errors"][0]["code"].as_str()),
+        (Some("channel"), Some("not_allowed"))
+    );
     assert_eq!(
         app.authed(Method::POST, &at("/reactions"), &agent).json(&by_letter).send().await.unwrap().status(),
         201

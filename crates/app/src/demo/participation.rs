@@ -20,7 +20,7 @@ use implication_domain::identity::Standing;
 use implication_domain::participation::lifecycle::TransitionAsk;
 use implication_domain::participation::survey::OptionDraft;
 use implication_domain::participation::{
-    About, BodyDraft, DecisionDraft, DrawDraft, MeetingDraft, MemberDraft, MinutesDraft, NoticeDraft, PerimeterDraft,
+    BodyDraft, DecisionDraft, DrawDraft, MeetingDraft, MemberDraft, MinutesDraft, NoticeDraft, PerimeterDraft,
     PoolDraft, Process, ProcessDraft, PromiseDraft, StepDraft, SurveyDraft,
 };
 use implication_domain::requests::{Actor, AnswerDraft};
@@ -240,7 +240,7 @@ réaccélèrent ; un stop aurait déplacé le problème. Ils ont choisi ensemble
         made_on: days_ago(28),
         due_on: days_ago(14),
     };
-    let promise = follow_ups::make_promise(db, municipality, About::Request(request.id), &promise).await?;
+    let promise = follow_ups::make_promise(db, municipality, (Some(request.id), None), &promise).await?;
     let kept = Settlement::Kept(days_ago(3));
     follow_ups::settle_promise(db, municipality, promise.id, Precondition::at(promise.version), &kept).await?;
     Ok(())
@@ -395,7 +395,7 @@ l'utilisent et ce qu'ils en attendent : marché, stationnement, jeux, ombre."
         ),
     };
     notices::publish(db, agent, municipality, process.id, &notice).await?;
-    let about = About::Process(process.id);
+    let about = (None, Some(process.id));
     let ahead = [
         (StepKind::Study, "Relevé des usages de la place et étude du stationnement", 30),
         (StepKind::Council, "Délibération du conseil municipal sur le budget des travaux", 60),

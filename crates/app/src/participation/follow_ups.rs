@@ -15,48 +15,72 @@ use implication_storage::Database;
 use implication_storage::participation::follow_ups as store;
 
 /// What a new step or promise is about, as the caller named it: exactly one request or one
-/// process of the municipality (else 422 naming `request` or `process`).
-pub async fn about(
+/// process of the municipality. Otherwise, the fields naming it, with what is wrong.
+async fn about(
     db: &Database,
     municipality: &Municipality,
     request: Option<RequestId>,
     process: Option<ProcessId>,
-) -> Result<About, UseCaseError> {
-    let one_of = |field: &str| {
-        FieldError::new(
-            field,
-            implication_domain::error::Code::Required,
-            Message::new("name either a request or a process", "nommez soit une demande, soit une démarche"),
-        )
+) -> Result<Result<About, ValidationErrors>, UseCaseError> {
+    let field = |name: &str, code: Code, en: &'static str, fr: &'static str| {
+        Err(ValidationErrors(vec![FieldError::new(name, code, Message::new(en, fr))]))
     };
-    match (request, process) {
-        (Some(request), None) => {
-            implication_storage::requests::find(db, municipality.id, request).await?.ok_or_else(|| {
-                FieldError::new(
-                    "request",
-                    Code::UnknownRequest,
-                    Message::new(
-                        "no such request in this municipality",
-                        "aucune demande de cet identifiant dans cette commune",
-                    ),
-                )
-            })?;
-            Ok(About::Request(request))
+    Ok(match (request, process) {
+        (Some(request), None) => match implication_storage::requests::find(db, municipality.id, request).await? {
+            Some(_) => Ok(About::Request(request)),
+            None => field(
+                "request",
+                Code::UnknownRequest,
+                "no such request in this municipality",
+                "aucune demande de cet identifiant dans cette commune",
+            ),
+        },
+        (None, Some(process)) => match load(db, municipality, process).await {
+            Ok(_) => Ok(About::Process(process)),
+            Err(UseCaseError::NotFound(_)) => field(
+                "process",
+                Code::UnknownProcess,
+                "no such process in this municipality",
+                "aucune démarche de cet identifiant dans cette commune",
+            ),
+            Err(other) => return Err(other),
+        },
+        (Some(_), Some(_)) => field(
+            "process",
+            Code::NotApplicable,
+            "name a request or a process, not both",
+            "nommez une demande ou une démarche, pas les deux",
+        ),
+        (None, None) => Err(ValidationErrors(vec![
+            FieldError::new(
+                "request",
+                implication_domain::error::Code::Required,
+                Message::new("name the request (or the process)", "nommez la demande (ou la démarche)"),
+            ),
+            FieldError::new(
+                "process",
+                implication_domain::error::Code::Required,
+                Message::new("name the process (or the request)", "nommez la démarche (ou la demande)"),
+            ),
+        ])),
+    })
+}
+
+/// Parses a new step or promise about what `subject` resolved to: every invalid field of both
+/// named at once.
+fn with_subject<T>(
+    subject: Result<About, ValidationErrors>,
+    parse: impl FnOnce(About) -> Result<T, ValidationErrors>,
+) -> Result<T, UseCaseError> {
+    match subject {
+        Ok(about) => Ok(parse(about)?),
+        Err(mut errors) => {
+            // The draft's own errors too: a placeholder subject, never stored.
+            if let Err(more) = parse(About::Process(ProcessId::from_uuid(uuid::Uuid::nil()))) {
+                errors.0.extend(more.0);
+            }
+            Err(errors.into())
         }
-        (None, Some(process)) => {
-            load(db, municipality, process).await.map_err(|_| {
-                FieldError::new(
-                    "process",
-                    Code::UnknownProcess,
-                    Message::new(
-                        "no such process in this municipality",
-                        "aucune démarche de cet identifiant dans cette commune",
-                    ),
-                )
-            })?;
-            Ok(About::Process(process))
-        }
-        _ => Err(ValidationErrors(vec![one_of("request"), one_of("process")]).into()),
     }
 }
 
@@ -79,15 +103,17 @@ pub async fn load_promise(db: &Database, municipality: &Municipality, id: Promis
     store::find_promise(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound(Resource::Promise))
 }
 
-/// Records a step still ahead of `about`.
+/// Records a step still ahead of request `request` or process `process` (exactly one).
 pub async fn add_step(
     db: &Database,
     municipality: &Municipality,
-    about: About,
+    (request, process): (Option<RequestId>, Option<ProcessId>),
     draft: &StepDraft,
 ) -> Result<Step, UseCaseError> {
     let now = time::now();
-    let step = draft.parse_new(municipality.id, about, local_today(now, municipality.settings.time_zone), now)?;
+    let today = local_today(now, municipality.settings.time_zone);
+    let subject = about(db, municipality, request, process).await?;
+    let step = with_subject(subject, |about| draft.parse_new(municipality.id, about, today, now))?;
     let written = store::write_step(db, None, &step).await?;
     tracing::info!(step = %written.id, "step ahead recorded");
     Ok(written)
@@ -111,15 +137,18 @@ pub async fn change_step(
     Ok(store::write_step(db, Some(current.version), &next).await?)
 }
 
-/// Records a promise made to the requesters of `about`, pending until kept or withdrawn.
+/// Records a promise made to the requesters of request `request` or process `process` (exactly
+/// one), pending until kept or withdrawn.
 pub async fn make_promise(
     db: &Database,
     municipality: &Municipality,
-    about: About,
+    (request, process): (Option<RequestId>, Option<ProcessId>),
     draft: &PromiseDraft,
 ) -> Result<Promise, UseCaseError> {
     let now = time::now();
-    let promise = draft.parse(municipality.id, about, local_today(now, municipality.settings.time_zone), now)?;
+    let today = local_today(now, municipality.settings.time_zone);
+    let subject = about(db, municipality, request, process).await?;
+    let promise = with_subject(subject, |about| draft.parse(municipality.id, about, today, now))?;
     let written = store::write_promise(db, None, &promise).await?;
     tracing::info!(promise = %written.id, "promise recorded");
     Ok(written)

@@ -6,6 +6,7 @@ use super::{load, refused};
 use crate::UseCaseError;
 use crate::error::Resource;
 use crate::requests::Codes;
+use implication_domain::identity::Standing;
 use implication_domain::participation::lifecycle;
 use implication_domain::participation::meeting::{self, MeetingDraft, MinutesDraft};
 use implication_domain::participation::{Delivery, DeliveryDraft, Meeting, ProcessEvent, Reaction, ReactionDraft};
@@ -113,19 +114,20 @@ pub async fn deliver_minutes(
 }
 
 /// Records a reader's reaction to meeting `id`'s minutes (once published). Whoever is not staff
-/// reacts only to the meetings of processes opened to the public.
+/// reacts only to the meetings of processes opened to the public, and by the website.
 pub async fn react(
     db: &Database,
+    standing: &Standing,
     municipality: &Municipality,
     id: MeetingId,
-    public_only: bool,
     draft: &ReactionDraft,
 ) -> Result<Reaction, UseCaseError> {
     let meeting = load_meeting(db, municipality, id).await?;
-    if public_only && !load(db, municipality, meeting.process).await?.is_public() {
+    let by_staff = matches!(standing, Standing::Staff(_));
+    if !by_staff && !load(db, municipality, meeting.process).await?.is_public() {
         return Err(UseCaseError::NotFound(Resource::Meeting));
     }
-    let reaction = draft.parse(&meeting, time::now()).map_err(refused)?;
+    let reaction = draft.parse(&meeting, by_staff, time::now()).map_err(refused)?;
     reach::insert_reaction(db, &reaction).await?;
     tracing::info!(meeting = %meeting.id, reaction = %reaction.id, "reaction to minutes received");
     Ok(reaction)

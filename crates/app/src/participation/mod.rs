@@ -1,6 +1,8 @@
 //! The writes of the participation context: creating a process, moving it along its lifecycle,
-//! changing its level, linking requests to it, recording its decision, and its meetings. Each file holds one
-//! use case; the requests a process takes or closes are written in its transaction.
+//! changing its level, linking requests to it, recording its decision (one file each; the
+//! requests a process takes or closes are written in its transaction); and, a module each, its
+//! meetings (with their minutes' deliveries and readers' reactions), notices, surveys, the steps
+//! ahead and promises of requests and processes, the standing bodies and the draws by lot.
 
 pub mod bodies;
 mod create;

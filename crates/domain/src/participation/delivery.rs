@@ -211,10 +211,21 @@ pub struct ReactionDraft {
 }
 
 impl ReactionDraft {
-    /// A reaction to `meeting`'s minutes, once they are published.
-    pub fn parse(&self, meeting: &Meeting, now: DateTime<Utc>) -> Result<Reaction, Refusal> {
+    /// A reaction to `meeting`'s minutes, once they are published. Only staff (`by_staff`), who
+    /// type in what came by letter or by phone, set its channel: a reader's own is `website`.
+    pub fn parse(&self, meeting: &Meeting, by_staff: bool, now: DateTime<Utc>) -> Result<Reaction, Refusal> {
         minutes_published(meeting, "a reaction to them", "une réaction")?;
         let mut errors = ValidationErrors::default();
+        if !by_staff && self.channel.is_some_and(|c| c != Channel::Website) {
+            errors.push(FieldError::new(
+                "channel",
+                Code::NotAllowed,
+                Message::new(
+                    "only staff set the channel: a reader's reaction comes by the website",
+                    "seul le personnel fixe le canal : la réaction d'un lecteur arrive par le site",
+                ),
+            ));
+        }
         let text = match self.text.as_deref() {
             Some(text) => errors.collect(ReactionText::parse("text", text)),
             None => {

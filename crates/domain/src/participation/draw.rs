@@ -25,6 +25,10 @@ pub const RULE: &str = "sha256-rank-v1";
 pub const MAX_POOL: i64 = 100_000;
 /// How many pools a draw holds at most.
 pub const MAX_POOLS: usize = 30;
+/// How many lines a pool's seats and alternates draw at most (people invited, not a census).
+pub const MAX_DRAWN: i64 = 1_000;
+/// How many lines a draw's pools hold at most, together (each is hashed once).
+pub const MAX_LINES: u64 = 300_000;
 
 text_type!(
     /// What the draw is for ("Ateliers du plan local d'urbanisme"): 1 to 500 characters.
@@ -178,6 +182,7 @@ impl DrawDraft {
         }
         let mut pools: Vec<(Slug, u32, u32, u32)> = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
+        let mut lines: u64 = 0;
         for (i, pool) in self.pools.iter().enumerate().take(MAX_POOLS) {
             let at = |name: &str| format!("pools[{i}].{name}");
             let neighbourhood = match pool.neighbourhood.as_deref() {
@@ -187,19 +192,31 @@ impl DrawDraft {
                     None
                 }
             };
-            if let Some(slug) = &neighbourhood
-                && seen.replace(slug.clone()).is_some()
-            {
+            let duplicate = neighbourhood.as_ref().is_some_and(|slug| seen.replace(slug.clone()).is_some());
+            if duplicate {
                 errors.push(FieldError::new(
                     at("neighbourhood"),
                     Code::DuplicateNeighbourhood,
                     Message::new("this neighbourhood already has its pool", "ce quartier a déjà son tirage"),
                 ));
-                continue;
             }
             let size = count(at("pool_size"), pool.size, 1, MAX_POOL, &mut errors);
-            let seats = count(at("seats"), pool.seats, 1, MAX_POOL, &mut errors);
-            let alternates = count(at("alternates"), pool.alternates, 0, MAX_POOL, &mut errors);
+            let seats = count(at("seats"), pool.seats, 1, MAX_DRAWN, &mut errors);
+            let alternates = count(at("alternates"), pool.alternates, 0, MAX_DRAWN, &mut errors);
+            lines += size.map_or(0, u64::from);
+            if let (Some(seats), Some(alternates)) = (seats, alternates)
+                && i64::from(seats) + i64::from(alternates) > MAX_DRAWN
+            {
+                errors.push(FieldError::new(
+                    at("alternates"),
+                    Code::TooManyDrawn,
+                    Message::new(
+                        format!("seats and alternates draw at most {MAX_DRAWN} lines"),
+                        format!("les places et suppléants tirent {MAX_DRAWN} lignes au plus"),
+                    ),
+                ));
+                continue;
+            }
             if let (Some(size), Some(seats), Some(alternates)) = (size, seats, alternates)
                 && u64::from(seats) + u64::from(alternates) > u64::from(size)
             {
@@ -213,9 +230,21 @@ impl DrawDraft {
                 ));
                 continue;
             }
-            if let (Some(slug), Some(size), Some(seats), Some(alternates)) = (neighbourhood, size, seats, alternates) {
+            if let (false, Some(slug), Some(size), Some(seats), Some(alternates)) =
+                (duplicate, neighbourhood, size, seats, alternates)
+            {
                 pools.push((slug, size, seats, alternates));
             }
+        }
+        if lines > MAX_LINES {
+            errors.push(FieldError::new(
+                "pools",
+                crate::error::Code::OutOfRange,
+                Message::new(
+                    format!("the pools hold {lines} lines together: at most {MAX_LINES}"),
+                    format!("les viviers comptent {lines} lignes ensemble : {MAX_LINES} au plus"),
+                ),
+            ));
         }
         errors.into_result()?;
         let (Some(purpose), Some(seed)) = (purpose, seed) else { return Err(ValidationErrors::default()) };

@@ -58,6 +58,8 @@ crate::error_codes!(
         InvalidBallotCode = "invalid_ballot_code",
         DuplicateNeighbourhood = "duplicate_neighbourhood",
         ConsentRequired = "consent_required",
+        NotAllowed = "not_allowed",
+        TooManyDrawn = "too_many_drawn",
     }
 );
 

@@ -399,6 +399,50 @@ mod meetings {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((counted.attendance, counted.minutes_due_on), (Some(42), planned.minutes_due_on));
     }
+
+    #[test]
+    fn minutes_are_delivered_and_reacted_to_once_published_and_only_staff_set_a_reactions_channel() {
+        use super::super::delivery::{DeliveryDraft, ReactionDraft};
+        use super::super::{Refusal, Rule};
+        use crate::requests::Catalogue;
+        use crate::vocabulary::{Channel, MinutesAudience, NoticeMedium};
+        let paris = settings(chrono_tz::Europe::Paris, 15);
+        let held = meeting(date(2026, 11, 10), &paris);
+        let now = utc(2026, 11, 20, 9, 0);
+        let neighbourhoods = vec!["cite-5".to_owned()];
+        let catalogue = Catalogue { themes: &[], neighbourhoods: &neighbourhoods };
+        let letterboxes = DeliveryDraft {
+            audience: Some(MinutesAudience::Participants),
+            channel: Some(NoticeMedium::LetterboxDrop),
+            ..DeliveryDraft::default()
+        };
+        let today = date(2026, 11, 20);
+        let early = letterboxes.parse(&held, &catalogue, chrono_tz::Europe::Paris, today, now);
+        assert!(matches!(early, Err(Refusal::Guard { rule: Rule::MinutesNotPublished, .. })));
+        let reaction = ReactionDraft { text: Some("Merci.".to_owned()), ..ReactionDraft::default() };
+        assert!(matches!(
+            reaction.parse(&held, false, now),
+            Err(Refusal::Guard { rule: Rule::MinutesNotPublished, .. })
+        ));
+
+        let minutes = MinutesDraft { text: Some("Vingt présents.".to_owned()), ..MinutesDraft::default() };
+        let published =
+            meeting::record_minutes(&held, &minutes, utc(2026, 11, 12, 8, 0)).unwrap_or_else(|e| panic!("{e:?}"));
+        let delivered = letterboxes.parse(&published, &catalogue, chrono_tz::Europe::Paris, today, now);
+        assert_eq!(delivered.map(|d| d.delivered_on).ok(), Some(today));
+        let before = DeliveryDraft { delivered_on: Some(date(2026, 11, 11)), ..letterboxes.clone() };
+        let missing = DeliveryDraft { audience: Some(MinutesAudience::Neighbourhoods), ..letterboxes.clone() };
+        for (draft, field) in [(before, "delivered_on"), (missing, "neighbourhoods")] {
+            let refused = draft.parse(&published, &catalogue, chrono_tz::Europe::Paris, today, now);
+            assert!(matches!(refused, Err(Refusal::Invalid(e)) if e.0[0].field == field), "{field}");
+        }
+        let by_letter = ReactionDraft { channel: Some(Channel::Letter), ..reaction.clone() };
+        assert!(
+            matches!(by_letter.parse(&published, false, now), Err(Refusal::Invalid(e)) if e.0[0].field == "channel")
+        );
+        assert_eq!(by_letter.parse(&published, true, now).map(|r| r.channel).ok(), Some(Channel::Letter));
+        assert_eq!(reaction.parse(&published, false, now).map(|r| r.channel).ok(), Some(Channel::Website));
+    }
 }
 
 mod surveys {
@@ -719,5 +763,25 @@ mod draws {
                 "pools[2].neighbourhood"
             ]
         );
+    }
+
+    #[test]
+    fn a_draw_invites_people_not_a_census_and_hashes_a_bounded_number_of_lines() {
+        let neighbourhoods: Vec<String> = (0..4).map(|i| format!("quartier-{i}")).collect();
+        let catalogue = Catalogue { themes: &[], neighbourhoods: &neighbourhoods };
+        let pool = |i: usize, seats, alternates| PoolDraft {
+            neighbourhood: Some(format!("quartier-{i}")),
+            size: Some(draw::MAX_POOL),
+            seats: Some(seats),
+            alternates: Some(alternates),
+        };
+        let draft = DrawDraft {
+            purpose: Some("Trop".to_owned()),
+            seed: Some("s".to_owned()),
+            pools: vec![pool(0, 900, 200), pool(1, 5, 0), pool(2, 5, 0), pool(3, 5, 0)],
+        };
+        let errors = draft.draw(MunicipalityId::new(), &catalogue, String::new, crate::time::now());
+        let fields: Vec<String> = errors.err().map(|e| e.0.into_iter().map(|f| f.field).collect()).unwrap_or_default();
+        assert_eq!(fields, ["pools[0].alternates", "pools"]);
     }
 }

@@ -104,6 +104,8 @@ fn delivery_to_domain(row: minutes_delivery::Model) -> Result<Delivery, StorageE
 }
 
 pub async fn insert_reaction(db: &Database, reaction: &Reaction) -> Result<(), StorageError> {
+    // Anyone may send one: on SQLite, bursts queue here rather than time out on the lock.
+    let _turn = db.sqlite_write_turn().await?;
     let row = minutes_reaction::ActiveModel {
         id: Set(reaction.id.as_uuid()),
         municipality_id: Set(reaction.municipality.as_uuid()),

@@ -148,9 +148,10 @@ pub struct BodyListParams {
     pub kind: Option<String>,
 }
 
+/// Only the id: the name it sorts by is read back (a name in the cursor would make it long,
+/// and put a client's string into SQL).
 #[derive(Debug, Serialize, Deserialize)]
 struct BodyCursor {
-    n: String,
     i: Uuid,
 }
 
@@ -186,7 +187,19 @@ pub async fn list_bodies(
         return Err(ApiError::malformed(Message::new("invalid filters", "filtres invalides"), errors));
     }
     let page = paging.parse::<BodyCursor>()?;
-    let after = page.after.map(|c| BodyAfter { name: c.n, id: BodyId::from_uuid(c.i) });
+    let after = match page.after {
+        None => None,
+        Some(c) => {
+            let last = store::find(&db, municipality.id, BodyId::from_uuid(c.i)).await?.ok_or_else(|| {
+                ApiError::bad_parameter(
+                    "cursor",
+                    implication_domain::error::Code::InvalidCursor,
+                    Message::new("is not a cursor of this list", "n'est pas un curseur de cette liste"),
+                )
+            })?;
+            Some(BodyAfter { name: last.name.as_str().to_owned(), id: last.id })
+        }
+    };
     let found = store::list(&db, municipality.id, &kinds, page.limit, after.as_ref()).await?;
     let ids: Vec<BodyId> = found.items.iter().map(|b| b.id).collect();
     let counts = store::member_counts(&db, municipality.id, &ids).await?;
@@ -194,7 +207,7 @@ pub async fn list_bodies(
         .has_more
         .then(|| found.items.last())
         .flatten()
-        .and_then(|last| encode_cursor(&BodyCursor { n: last.name.as_str().to_owned(), i: last.id.as_uuid() }));
+        .and_then(|last| encode_cursor(&BodyCursor { i: last.id.as_uuid() }));
     let items = found.items.iter().map(|b| BodyView::new(b, counts.get(&b.id).copied().unwrap_or(0))).collect();
     let body = BodyPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
@@ -515,7 +528,7 @@ fn respond_meeting(m: &BodyMeeting, municipality: &Municipality, status: StatusC
     security(("bearer" = [])),
     responses(
         (status = 201, description = "Scheduled.", body = BodyMeetingView,
-            headers(("Location" = String, description = "The body's meetings."),
+            headers(("Location" = String, description = "The meeting's address."),
                 ("ETag" = String, description = "Its version, for `If-Match`.")),
             links(("PutBodyMeetingMinutes" = (operation_id = "put_body_meeting_minutes",
                 description = "Publish its minutes once held (`If-Match`: this answer's `ETag`).",
@@ -546,7 +559,7 @@ pub async fn create_body_meeting(
         ..MeetingDraft::default()
     };
     let meeting = bodies::schedule(&db, municipality, body_id(&path.1)?, &draft).await?;
-    let location = format!("/v1/municipalities/{}/bodies/{}/meetings", municipality.slug, meeting.body);
+    let location = format!("/v1/municipalities/{}/bodies/{}/meetings/{}", municipality.slug, meeting.body, meeting.id);
     with_location(respond_meeting(&meeting, municipality, StatusCode::CREATED), &location)
 }
 
@@ -596,6 +609,33 @@ pub async fn list_body_meetings(
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
 
+/// Get a body's meeting
+///
+/// With its minutes once published. Anyone; the `ETag` is what publishing its minutes needs.
+#[utoipa::path(
+    operation_id = "get_body_meeting", tag = "participation",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("body" = Uuid, Path, description = "The body's id."), ("meeting" = Uuid, Path, description = "The meeting's id.")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The meeting.", body = BodyMeetingView,
+            headers(("ETag" = String, description = "Its version (`\"1\"`, for `If-Match`)."))),
+        (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/bodies/{body}/meetings/{meeting}")]
+pub async fn get_body_meeting(
+    db: web::Data<Database>,
+    visitor: Visitor,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let municipality = visitor.municipality;
+    let meeting = bodies::load_meeting(&db, &municipality, body_id(&path.1)?, meeting_id(&path.2)?).await?;
+    Ok(respond_meeting(&meeting, &municipality, StatusCode::OK))
+}
+
 /// Publish a body's meeting minutes
 ///
 /// Once the meeting has ended (409, rule `meeting_not_held`, before); sent again, they are
@@ -643,6 +683,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_body_member)
         .service(delete_body_member)
         .service(list_body_meetings)
+        .service(get_body_meeting)
         .service(create_body_meeting)
         .service(put_body_meeting_minutes);
 }

@@ -34,12 +34,12 @@ pub struct PoolInput {
     #[schema(required = true, minimum = 1, maximum = 100000, example = 1000)]
     #[serde(default, deserialize_with = "crate::extract::optional_whole_number")]
     pub pool_size: Option<i64>,
-    /// How many to invite (at least 1).
-    #[schema(required = true, minimum = 1, maximum = 100000, example = 5)]
+    /// How many to invite (at least 1; with the alternates, at most 1,000).
+    #[schema(required = true, minimum = 1, maximum = 1000, example = 5)]
     #[serde(default, deserialize_with = "crate::extract::optional_whole_number")]
     pub seats: Option<i64>,
     /// How many more to ask in turn if someone declines; default 0.
-    #[schema(minimum = 0, maximum = 100000, example = 3)]
+    #[schema(minimum = 0, maximum = 1000, example = 3)]
     #[serde(default, deserialize_with = "crate::extract::optional_whole_number")]
     pub alternates: Option<i64>,
 }
@@ -55,9 +55,9 @@ pub struct DrawInput {
     /// random seed is drawn here and published alike.
     #[schema(min_length = 1, max_length = 200, example = "Loto du 12 mars 2011 : 4 17 23 31 42")]
     pub seed: Option<String>,
-    /// One pool per neighbourhood (1 to 30).
+    /// One pool per neighbourhood (1 to 30; 300,000 lines together).
     #[schema(min_items = 1, max_items = 30)]
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::extract::objects")]
     pub pools: Vec<PoolInput>,
 }
 

@@ -113,23 +113,6 @@ pub(crate) fn about_ids(about: About) -> (Option<Uuid>, Option<Uuid>) {
     }
 }
 
-/// 422 for a change that names what a step or a promise is about: that is fixed once recorded.
-pub(crate) fn subject_fixed() -> ApiError {
-    let message = || Message::new("is fixed once recorded", "est fixé une fois enregistré");
-    ApiError::Invalid(implication_domain::ValidationErrors(vec![
-        implication_domain::FieldError::new(
-            "request",
-            implication_domain::participation::Code::NotApplicable,
-            message(),
-        ),
-        implication_domain::FieldError::new(
-            "process",
-            implication_domain::participation::Code::NotApplicable,
-            message(),
-        ),
-    ]))
-}
-
 fn location_of(municipality: &Municipality, id: ProcessId) -> String {
     format!("/v1/municipalities/{}/processes/{id}", municipality.slug)
 }
@@ -287,8 +270,12 @@ pub async fn get_process(
     let levels = [ProcessEventKind::Created, ProcessEventKind::LevelChanged];
     let events = store::history(&db, municipality.id, process.id, &levels, HISTORY_READ, None).await?.items;
     let mut view = PublicProcessView::new(&process, &events, &requests);
-    view.steps_ahead = steps::ahead_of(&db, &municipality, &[], &[process.id]).await?;
-    view.promises = promises::about(&db, &municipality, &[], &[process.id]).await?;
+    // What is ahead and promised is public once the process is (a partner's tool reads a
+    // process in preparation without them).
+    if process.is_public() {
+        view.steps_ahead = steps::ahead_of(&db, &municipality, &[], &[process.id]).await?;
+        view.promises = promises::about(&db, &municipality, &[], &[process.id]).await?;
+    }
     Ok(HttpResponse::Ok().json(ProcessDocument::Public(view)))
 }
 

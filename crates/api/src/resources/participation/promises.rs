@@ -200,13 +200,7 @@ pub async fn create_promise(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let municipality = &caller.municipality;
-    let about = follow_ups::about(
-        &db,
-        municipality,
-        input.request.map(RequestId::from_uuid),
-        input.process.map(ProcessId::from_uuid),
-    )
-    .await?;
+    let subject = (input.request.map(RequestId::from_uuid), input.process.map(ProcessId::from_uuid));
     let draft = PromiseDraft {
         kind: input.kind.map(|k| k.0),
         text: input.text,
@@ -214,7 +208,7 @@ pub async fn create_promise(
         made_on: input.made_on,
         due_on: input.due_on,
     };
-    let promise = follow_ups::make_promise(&db, municipality, about, &draft).await?;
+    let promise = follow_ups::make_promise(&db, municipality, subject, &draft).await?;
     let location = format!("/v1/municipalities/{}/promises/{}", municipality.slug, promise.id);
     with_location(respond(&promise, municipality, StatusCode::CREATED), &location)
 }
@@ -304,7 +298,7 @@ pub async fn list_promises(
 /// Get a promise
 ///
 /// Anyone, once what it is about is public (a published request, a process opened to the
-/// public); staff, always, with the `ETag` settling it needs.
+/// public); staff, always. The `ETag` is what settling it needs.
 #[utoipa::path(
     operation_id = "get_promise", tag = "participation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",

@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use implication_app::Resource;
 use implication_app::participation::meetings;
 use implication_domain::identity::Standing;
-use implication_domain::participation::{Delivery, DeliveryDraft, Reaction, ReactionDraft, sees_only_public};
+use implication_domain::participation::{Delivery, DeliveryDraft, Reaction, ReactionDraft};
 use implication_domain::{MeetingId, ReactionId};
 use implication_storage::Database;
 use implication_storage::participation::reach::{self as store, ReactionAfter};
@@ -141,7 +141,8 @@ pub struct ReactionInput {
         example = "Merci pour le compte rendu. Il manque la question du stationnement des riverains."
     )]
     pub text: Option<String>,
-    /// How it reached the town: staff type in a letter's or a call's; default `website`.
+    /// How it reached the town: only staff set it (typing in a letter's or a call's); default,
+    /// and the only one for anyone else, `website` (422 `not_allowed` otherwise).
     #[schema(value_type = Option<wire::Channel>)]
     pub channel: Option<wire::Channel>,
     /// A name, to be answered (only staff read it).
@@ -238,7 +239,7 @@ pub async fn create_minutes_reaction(
     let draft =
         ReactionDraft { text: input.text, channel: input.channel.map(|c| c.0), name: input.name, email: input.email };
     let id = meeting_id(&path.1)?;
-    let reaction = meetings::react(&db, &municipality, id, sees_only_public(&standing), &draft).await?;
+    let reaction = meetings::react(&db, &standing, &municipality, id, &draft).await?;
     let receipt = ReactionReceipt {
         id: reaction.id.as_uuid(),
         meeting: reaction.meeting.as_uuid(),

@@ -33,8 +33,7 @@ fn no_step() -> ApiError {
     ApiError::no(Resource::Step)
 }
 
-/// A step to record (about a request or a process: exactly one), or the changes to one (every
-/// field optional then; `request` and `process` are not changed).
+/// A step to record, about a request or a process (exactly one).
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepInput {
@@ -44,13 +43,33 @@ pub struct StepInput {
     /// The process it is ahead of (or `request`).
     #[schema(value_type = Option<Uuid>)]
     pub process: Option<Uuid>,
-    /// Required to record one.
+    #[schema(value_type = wire::StepKind, required = true)]
+    pub kind: Option<wire::StepKind>,
+    #[schema(
+        required = true,
+        min_length = 1,
+        max_length = 500,
+        example = "Délibération du conseil municipal sur le budget"
+    )]
+    pub description: Option<String>,
+    /// The day it is expected, where the municipality is.
+    #[schema(value_type = NaiveDate, required = true)]
+    pub expected_on: Option<NaiveDate>,
+    /// The day it was done already (not in the future), if it is recorded afterwards.
+    #[schema(value_type = Option<NaiveDate>)]
+    pub done_on: Option<NaiveDate>,
+}
+
+/// The changes to a step: every field optional; what it is about is fixed.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepChanges {
     #[schema(value_type = Option<wire::StepKind>)]
     pub kind: Option<wire::StepKind>,
-    #[schema(min_length = 1, max_length = 500, example = "Délibération du conseil municipal sur le budget")]
+    #[schema(min_length = 1, max_length = 500)]
     pub description: Option<String>,
-    /// The day it is expected, where the municipality is. Required to record one; moving it later
-    /// keeps the first one given (`first_expected_on`).
+    /// The day it is now expected: moving it later keeps the first one given
+    /// (`first_expected_on`), and `slipped` says so.
     #[schema(value_type = Option<NaiveDate>)]
     pub expected_on: Option<NaiveDate>,
     /// The day it was done (not in the future): it is no longer ahead. Not taken back.
@@ -60,6 +79,17 @@ pub struct StepInput {
 
 impl From<&StepInput> for StepDraft {
     fn from(i: &StepInput) -> Self {
+        Self {
+            kind: i.kind.map(|k| k.0),
+            description: i.description.clone(),
+            expected_on: i.expected_on,
+            done_on: i.done_on,
+        }
+    }
+}
+
+impl From<&StepChanges> for StepDraft {
+    fn from(i: &StepChanges) -> Self {
         Self {
             kind: i.kind.map(|k| k.0),
             description: i.description.clone(),
@@ -170,14 +200,8 @@ pub async fn create_step(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let municipality = &caller.municipality;
-    let about = follow_ups::about(
-        &db,
-        municipality,
-        input.request.map(RequestId::from_uuid),
-        input.process.map(ProcessId::from_uuid),
-    )
-    .await?;
-    let step = follow_ups::add_step(&db, municipality, about, &StepDraft::from(&input)).await?;
+    let subject = (input.request.map(RequestId::from_uuid), input.process.map(ProcessId::from_uuid));
+    let step = follow_ups::add_step(&db, municipality, subject, &StepDraft::from(&input)).await?;
     let location = format!("/v1/municipalities/{}/steps/{}", municipality.slug, step.id);
     with_location(respond(&step, municipality, StatusCode::CREATED), &location)
 }
@@ -269,7 +293,7 @@ fn step_id(raw: &str) -> Result<StepId, ApiError> {
 /// Get a step
 ///
 /// Anyone, once what it is about is public (a published request, a process opened to the
-/// public); staff, always, with the `ETag` changes need.
+/// public); staff, always. The `ETag` is what a change needs.
 #[utoipa::path(
     operation_id = "get_step", tag = "participation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -309,7 +333,7 @@ pub async fn get_step(
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("step" = Uuid, Path, description = "The step's id."),
         ("If-Match" = String, Header, description = "The step's ETag.", example = "\"1\"")),
-    request_body(content = StepInput, example = json!({ "expected_on": "2027-02-12" })),
+    request_body(content = StepChanges, example = json!({ "expected_on": "2027-02-12" })),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Changed.", body = StepView,
@@ -327,14 +351,11 @@ pub async fn update_step(
     caller: InMunicipality<StaffOf>,
     path: web::Path<(String, String)>,
     if_match: IfMatch,
-    body: JsonBody<StepInput>,
+    body: JsonBody<StepChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let expected = if_match.precondition()?;
     let municipality = &caller.municipality;
-    if input.request.is_some() || input.process.is_some() {
-        return Err(super::subject_fixed());
-    }
     let step =
         follow_ups::change_step(&db, municipality, step_id(&path.1)?, expected, &StepDraft::from(&input)).await?;
     Ok(respond(&step, municipality, StatusCode::OK))

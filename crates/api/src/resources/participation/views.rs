@@ -165,7 +165,7 @@ pub struct ProcessView {
     pub decision: Option<DecisionView>,
     /// Every request it gathered, oldest first.
     pub requests: Vec<LinkedRequestView>,
-    /// Its steps still ahead, the soonest expected first (at most 50; `GET …/steps?process=` for all).
+    /// Its steps still ahead, the soonest expected first (at most 50; `GET …/steps?process=…&ahead=true` for all).
     pub steps_ahead: Vec<super::steps::StepView>,
     /// The promises made about it, the soonest due first (at most 50; `GET …/promises?process=` for all).
     pub promises: Vec<super::promises::PromiseView>,
@@ -230,9 +230,9 @@ pub struct PublicProcessView {
     pub decision: Option<DecisionView>,
     /// The published requests it gathered.
     pub requests: Vec<LinkedRequestView>,
-    /// Its steps still ahead, the soonest expected first (at most 50).
+    /// Its steps still ahead, the soonest expected first (at most 50; none while it is prepared).
     pub steps_ahead: Vec<super::steps::StepView>,
-    /// The promises made about it, the soonest due first (at most 50).
+    /// The promises made about it, the soonest due first (at most 50; none while it is prepared).
     pub promises: Vec<super::promises::PromiseView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -338,7 +338,8 @@ pub struct ProcessEventView {
     pub resolution: Option<wire::Resolution>,
     /// The request a `request_linked` entry links (staff only).
     pub request: Option<Uuid>,
-    /// The meeting a `meeting_scheduled`, `meeting_changed` or `minutes_published` entry is about.
+    /// The meeting a `meeting_scheduled`, `meeting_changed`, `minutes_published` or
+    /// `minutes_delivered` entry is about.
     pub meeting: Option<Uuid>,
     /// The notice a `notice_added` entry published (staff only).
     pub notice: Option<Uuid>,
