@@ -298,13 +298,8 @@ pub async fn meetings(
     let mut condition =
         Condition::all().add(Column::MunicipalityId.eq(municipality.as_uuid())).add(Column::BodyId.eq(body.as_uuid()));
     if let Some(after) = after {
-        condition = condition.add(
-            Condition::any().add(Column::StartsAt.lt(after.starts_at)).add(
-                Condition::all()
-                    .add(Expr::col(Column::StartsAt).eq(after.starts_at))
-                    .add(Column::Id.lt(after.id.as_uuid())),
-            ),
-        );
+        condition =
+            condition.add(super::before_in_time(Column::StartsAt, Column::Id, after.starts_at, after.id.as_uuid()));
     }
     let rows = body_meeting::Entity::find()
         .filter(condition)

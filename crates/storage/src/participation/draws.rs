@@ -9,7 +9,7 @@ use implication_domain::participation::Draw;
 use implication_domain::participation::draw::{DrawPurpose, Pool, RULE, Seed};
 use implication_domain::{DrawId, MunicipalityId, Slug};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use sea_orm::sea_query::Condition;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 
@@ -76,9 +76,8 @@ pub async fn list(
     use draw::Column;
     let mut condition = Condition::all().add(Column::MunicipalityId.eq(municipality.as_uuid()));
     if let Some(after) = after {
-        condition = condition.add(Condition::any().add(Column::DrawnAt.lt(after.drawn_at)).add(
-            Condition::all().add(Expr::col(Column::DrawnAt).eq(after.drawn_at)).add(Column::Id.lt(after.id.as_uuid())),
-        ));
+        condition =
+            condition.add(super::before_in_time(Column::DrawnAt, Column::Id, after.drawn_at, after.id.as_uuid()));
     }
     let rows = draw::Entity::find()
         .filter(condition)

@@ -294,6 +294,19 @@ fn row(p: &Process) -> process::ActiveModel {
     }
 }
 
+/// The keyset condition of a page ordered by `(at, id)` descending, after the row `(after, id)`.
+fn before_in_time<C: sea_orm::ColumnTrait>(
+    at: C,
+    id_column: C,
+    after: chrono::DateTime<chrono::Utc>,
+    id: Uuid,
+) -> sea_orm::Condition {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    sea_orm::Condition::any()
+        .add(at.lt(after))
+        .add(sea_orm::Condition::all().add(Expr::col(at).eq(after)).add(id_column.lt(id)))
+}
+
 fn corrupt(id: Uuid, what: impl std::fmt::Display) -> StorageError {
     StorageError::Corrupt(format!("process {id}: {what}"))
 }

@@ -140,13 +140,8 @@ pub async fn reactions(
         .add(Column::MunicipalityId.eq(municipality.as_uuid()))
         .add(Column::MeetingId.eq(meeting.as_uuid()));
     if let Some(after) = after {
-        condition = condition.add(
-            Condition::any().add(Column::ReceivedAt.lt(after.received_at)).add(
-                Condition::all()
-                    .add(Expr::col(Column::ReceivedAt).eq(after.received_at))
-                    .add(Column::Id.lt(after.id.as_uuid())),
-            ),
-        );
+        condition =
+            condition.add(super::before_in_time(Column::ReceivedAt, Column::Id, after.received_at, after.id.as_uuid()));
     }
     let rows = minutes_reaction::Entity::find()
         .filter(condition)
