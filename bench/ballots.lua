@@ -6,8 +6,9 @@
 -- until the respondents run out.
 --
 -- Every request carries X-Request-Id "a:n:option" or "c:n:option", which the API echoes: each
--- thread writes to BENCH_LOG-<thread> a "sent <id> <lateness ms>" line per request and a
--- "<status> <id>" line per answer, for the SQL check that follows; then BENCH_LOG-<thread>.done
+-- thread writes to BENCH_LOG-<thread> a "sent <id> <lateness> <at>" line per request and a
+-- "<status> <id> <at>" line per answer (ms: after its slot, since the thread's first send), for
+-- the SQL check that follows; then BENCH_LOG-<thread>.done
 -- once it has sent all it will and every answer is in (bench/ballots.sh then stops wrk).
 --
 -- Environment: BENCH_RESPONDENTS, BENCH_LOG, BENCH_PATH (the ballots path), BENCH_OPTIONS,
@@ -107,7 +108,8 @@ function request()
   else
     body = '{"option":' .. option .. ',"code":"' .. who[3] .. '"}'
   end
-  log:write("sent ", id, " ", string.format("%.1f", now_ms() - (slot or now_ms())), "\n")
+  local now = now_ms()
+  log:write("sent ", id, " ", string.format("%.1f %.1f", now - (slot or now), now - start), "\n")
   return wrk.format("POST", path, headers, body)
 end
 
@@ -119,6 +121,6 @@ function response(status, headers, body)
     return
   end
   answered = answered + 1
-  log:write(status, " ", id, "\n")
+  log:write(status, " ", id, " ", string.format("%.1f", now_ms() - start), "\n")
   mark_if_done()
 end
