@@ -440,19 +440,13 @@ if [[ "$PARTS" == *B* ]]; then
     "$(wrk_ms "$OUT/wrk-results.txt" 99%)" "${errors:-all 200}" "$(percent $((api_after - api_before)) "$RESULTS_DURATION")" \
     "$(percent $((pg_after - pg_before)) "$RESULTS_DURATION")" "$(percent "$tool_ticks" "$RESULTS_DURATION")" "$REST_CPU")
   if [ -z "${NO_CEILING:-}" ]; then
-    ceiling "$CEILING_DURATION" results -D town="$TOWN_ID" -D survey="$SURVEY_B" -f bench/sql/survey-results.sql
+    ceiling "$CEILING_DURATION" results -D survey="$SURVEY_B" -f bench/sql/survey-results.sql
     line+=$(printf ' %s | %s | %s | PG %s, pgbench %s (rest %s) | **%s** |' "$TPS" "$P50" "$P99" "$PG_CPU" "$TOOL_CPU" \
       "$REST_CPU" "$(awk -v a="$rps" -v c="$TPS" 'BEGIN { printf "%.0f%%", 100 * a / c }')")
   else
     line+=' | | | | |'
   fi
   LINES+=("$line")
-  if [ -z "${NO_CEILING:-}" ]; then
-    # For comparison: the same counts from the index alone (not what the API sends).
-    ceiling "$CEILING_DURATION" results-index-only -D survey="$SURVEY_B" -f bench/sql/survey-results-index-only.sql
-    LINES+=("$(printf '| results, least SQL: COUNT(*) by survey only, from the index (pgbench only) | 1 | | | | | | | %s | %s | %s | PG %s, pgbench %s (rest %s) | |' \
-      "$TPS" "$P50" "$P99" "$PG_CPU" "$TOOL_CPU" "$REST_CPU")")
-  fi
   python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))["results"]
 print("::: results of B:", r["responses"], "responses;", ", ".join("option %d: %d (%.1f %%)" % (o["number"], o["ballots"], o["share"]) for o in r["options"]))' "$OUT/survey-b-closed.json"
