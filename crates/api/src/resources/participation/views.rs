@@ -142,6 +142,7 @@ pub fn level_history(events: &[ProcessEvent]) -> Vec<LevelChangeView> {
     "opened_at": "2026-11-21T09:00:00Z", "decision": null,
     "requests": [{ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00042",
         "title": "Les voitures roulent trop vite dans la cité 5", "status": "in_process", "resolution": null }],
+    "steps_ahead": [], "promises": [],
     "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-21T09:00:00Z"
 }))]
 pub struct ProcessView {
