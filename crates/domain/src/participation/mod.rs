@@ -370,3 +370,13 @@ pub enum About {
     Request(RequestId),
     Process(ProcessId),
 }
+
+impl About {
+    /// The request and the process it names (one of them is set).
+    pub fn ids(self) -> (Option<RequestId>, Option<ProcessId>) {
+        match self {
+            About::Request(id) => (Some(id), None),
+            About::Process(id) => (None, Some(id)),
+        }
+    }
+}

@@ -41,10 +41,8 @@ pub struct FollowUpAfter {
 }
 
 fn subjects(about: About) -> (Option<Uuid>, Option<Uuid>) {
-    match about {
-        About::Request(id) => (Some(id.as_uuid()), None),
-        About::Process(id) => (None, Some(id.as_uuid())),
-    }
+    let (request, process) = about.ids();
+    (request.map(|r| r.as_uuid()), process.map(|p| p.as_uuid()))
 }
 
 fn about(id: Uuid, request: Option<Uuid>, process: Option<Uuid>) -> Result<About, StorageError> {

@@ -33,9 +33,7 @@ fn body_id(raw: &str) -> Result<BodyId, ApiError> {
     Uuid::parse_str(raw).map(BodyId::from_uuid).map_err(|_| ApiError::no(Resource::Body))
 }
 
-fn meeting_id(raw: &str) -> Result<MeetingId, ApiError> {
-    Uuid::parse_str(raw).map(MeetingId::from_uuid).map_err(|_| ApiError::no(Resource::Meeting))
-}
+use super::meeting_id;
 
 /// A standing body to create.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

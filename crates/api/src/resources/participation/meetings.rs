@@ -35,9 +35,7 @@ fn no_meeting() -> ApiError {
     ApiError::no(Resource::Meeting)
 }
 
-fn meeting_id(raw: &str) -> Result<MeetingId, ApiError> {
-    Uuid::parse_str(raw).map(MeetingId::from_uuid).map_err(|_| no_meeting())
-}
+use super::meeting_id;
 
 /// A meeting to schedule, or the changes to one (every field optional then).
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

@@ -51,7 +51,7 @@ use implication_app::Resource;
 use implication_app::participation as usecases;
 use implication_app::requests::Offices;
 use implication_domain::participation::lifecycle::TransitionAsk;
-use implication_domain::participation::{About, DecisionDraft, Process, Readers};
+use implication_domain::participation::{DecisionDraft, Process, Readers};
 use implication_domain::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus};
 use implication_domain::{Message, Municipality, ProcessEventId, ProcessId, RequestId};
 use implication_storage::Database;
@@ -73,44 +73,38 @@ pub(crate) fn process_id(raw: &str) -> Result<ProcessId, ApiError> {
     Uuid::parse_str(raw).map(ProcessId::from_uuid).map_err(|_| no_process())
 }
 
-/// The `process` filter of a list: an id, or a problem naming the parameter.
+/// An id filter of a list (`process`, `request`): the id, or a problem naming the parameter.
+fn id_param<T>(
+    field: &str,
+    what: Message,
+    raw: Option<&str>,
+    id: fn(Uuid) -> T,
+    errors: &mut Vec<implication_domain::FieldError>,
+) -> Option<T> {
+    match Uuid::parse_str(raw?) {
+        Ok(uuid) => Some(id(uuid)),
+        Err(_) => {
+            errors.push(crate::pagination::field_problem(field, implication_domain::error::Code::Invalid, what));
+            None
+        }
+    }
+}
+
+/// The `process` filter of a list.
 pub(crate) fn process_param(raw: Option<&str>, errors: &mut Vec<implication_domain::FieldError>) -> Option<ProcessId> {
-    let raw = raw?;
-    match Uuid::parse_str(raw) {
-        Ok(id) => Some(ProcessId::from_uuid(id)),
-        Err(_) => {
-            errors.push(crate::pagination::field_problem(
-                "process",
-                implication_domain::error::Code::Invalid,
-                Message::new("must be a process id", "doit être un identifiant de démarche"),
-            ));
-            None
-        }
-    }
+    let what = Message::new("must be a process id", "doit être un identifiant de démarche");
+    id_param("process", what, raw, ProcessId::from_uuid, errors)
 }
 
-/// The `request` filter of a list: an id, or a problem naming the parameter.
+/// The `request` filter of a list.
 pub(crate) fn request_param(raw: Option<&str>, errors: &mut Vec<implication_domain::FieldError>) -> Option<RequestId> {
-    let raw = raw?;
-    match Uuid::parse_str(raw) {
-        Ok(id) => Some(RequestId::from_uuid(id)),
-        Err(_) => {
-            errors.push(crate::pagination::field_problem(
-                "request",
-                implication_domain::error::Code::Invalid,
-                Message::new("must be a request id", "doit être un identifiant de demande"),
-            ));
-            None
-        }
-    }
+    let what = Message::new("must be a request id", "doit être un identifiant de demande");
+    id_param("request", what, raw, RequestId::from_uuid, errors)
 }
 
-/// The request and the process a step or a promise is about (one of them is set).
-pub(crate) fn about_ids(about: About) -> (Option<Uuid>, Option<Uuid>) {
-    match about {
-        About::Request(id) => (Some(id.as_uuid()), None),
-        About::Process(id) => (None, Some(id.as_uuid())),
-    }
+/// The meeting id in a path; 404 for one that is not an id (it names no meeting).
+pub(crate) fn meeting_id(raw: &str) -> Result<implication_domain::MeetingId, ApiError> {
+    Uuid::parse_str(raw).map(implication_domain::MeetingId::from_uuid).map_err(|_| ApiError::no(Resource::Meeting))
 }
 
 fn location_of(municipality: &Municipality, id: ProcessId) -> String {

@@ -121,12 +121,12 @@ pub struct PromiseView {
 
 impl PromiseView {
     pub fn new(p: &Promise, today: NaiveDate) -> Self {
-        let (request, process) = super::about_ids(p.about);
+        let (request, process) = p.about.ids();
         let settled = |status| if p.status == status { p.settled_on } else { None };
         Self {
             id: p.id.as_uuid(),
-            request,
-            process,
+            request: request.map(|r| r.as_uuid()),
+            process: process.map(|p| p.as_uuid()),
             kind: p.kind.into(),
             text: p.text.as_str().to_owned(),
             made_by: p.made_by.as_str().to_owned(),

@@ -15,20 +15,17 @@ use crate::responses::{
 use crate::wire;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use implication_app::Resource;
 use implication_app::participation::meetings;
+use implication_domain::ReactionId;
 use implication_domain::identity::Standing;
 use implication_domain::participation::{Delivery, DeliveryDraft, Reaction, ReactionDraft};
-use implication_domain::{MeetingId, ReactionId};
 use implication_storage::Database;
 use implication_storage::participation::reach::{self as store, ReactionAfter};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-fn meeting_id(raw: &str) -> Result<MeetingId, ApiError> {
-    Uuid::parse_str(raw).map(MeetingId::from_uuid).map_err(|_| ApiError::no(Resource::Meeting))
-}
+use super::meeting_id;
 
 /// A delivery of the minutes to record.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]

@@ -132,11 +132,11 @@ pub struct StepView {
 
 impl StepView {
     pub fn new(s: &Step, today: NaiveDate) -> Self {
-        let (request, process) = super::about_ids(s.about);
+        let (request, process) = s.about.ids();
         Self {
             id: s.id.as_uuid(),
-            request,
-            process,
+            request: request.map(|r| r.as_uuid()),
+            process: process.map(|p| p.as_uuid()),
             kind: s.kind.into(),
             description: s.description.as_str().to_owned(),
             expected_on: s.expected_on,
