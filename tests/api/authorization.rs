@@ -71,6 +71,8 @@ struct Ids {
     body: String,
     body_meeting: String,
     draw: String,
+    /// A fifty-fifty project whose outcome is public.
+    project: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -93,6 +95,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         body,
         body_meeting,
         draw,
+        project,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -253,6 +256,13 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{loos}/draws"), public),
         write(Method::POST, &format!("{loos}/draws"), false, staff_write),
         row(Method::GET, &format!("{loos}/draws/{draw}"), public),
+        // Fifty-fifty projects: staff start, diagnose and move them; anyone reads the public ones.
+        row(Method::GET, &format!("{loos}/projects"), public),
+        write(Method::POST, &format!("{loos}/projects"), false, staff_write),
+        row(Method::GET, &format!("{loos}/projects/{project}"), public),
+        write(Method::PUT, &format!("{loos}/projects/{project}/diagnostic"), true, staff_stale),
+        write(Method::POST, &format!("{loos}/projects/{project}/transitions"), true, staff_stale),
+        row(Method::GET, &format!("{loos}/projects/{project}/history"), staff_only),
     ]
 }
 
@@ -342,7 +352,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         promise: placeholder.clone(),
         body: placeholder.clone(),
         body_meeting: placeholder.clone(),
-        draw: placeholder,
+        draw: placeholder.clone(),
+        project: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -456,7 +467,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         promise: placeholder.clone(),
         body: placeholder.clone(),
         body_meeting: placeholder.clone(),
-        draw: placeholder,
+        draw: placeholder.clone(),
+        project: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -549,6 +561,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let body_meeting = body_meetings["items"][0]["id"].as_str().unwrap().to_owned();
     let draws = json(app.get(&format!("{loos}/draws")).await).await;
     let draw = draws["items"][0]["id"].as_str().unwrap().to_owned();
+    let projects = json(app.get(&format!("{loos}/projects")).await).await;
+    let project = projects["items"][0]["id"].as_str().unwrap().to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -564,6 +578,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         body,
         body_meeting,
         draw,
+        project,
     };
     let rows = rows(&ids);
 

@@ -197,7 +197,10 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         ("/v1/municipalities/{municipality}/delegations", json!({ "name": "Chemins et liens" })),
         ("/v1/municipalities/{municipality}/services", json!({ "name": "Service des liens" })),
         // The example's request is not one of the demo's: the town's initiative.
-        ("/v1/municipalities/{municipality}/processes", json!({ "requests": [] })),
+        // (At the coproduction level, so that a fifty-fifty project may come from it.)
+        ("/v1/municipalities/{municipality}/processes", json!({ "requests": [], "level": "coproduction" })),
+        // The example's request is not one of the demo's: the project comes from the process above.
+        ("/v1/municipalities/{municipality}/projects", json!({ "requests": [] })),
     ];
     // A meeting of the demo with its minutes: theirs are what is delivered and reacted to.
     let meetings = json(app.get("/v1/municipalities/loos-en-gohelle/meetings").await).await;
@@ -211,6 +214,10 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
             for (key, value) in changes.as_object().unwrap() {
                 body[key] = value.clone();
             }
+        }
+        if path.ends_with("/projects") {
+            let process = path_values.iter().find(|(param, _)| *param == "process").unwrap().1.clone();
+            body["process"] = json!(process);
         }
         // Steps and promises are about something of the town: the process created above.
         if path.ends_with("/steps") || path.ends_with("/promises") {

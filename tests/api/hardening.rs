@@ -233,6 +233,7 @@ async fn real_path_values(
         ("step", first_id(format!("{loos}/steps")).await),
         ("promise", first_id(format!("{loos}/promises")).await),
         ("draw", first_id(format!("{loos}/draws")).await),
+        ("project", first_id(format!("{loos}/projects")).await),
         ("body", body),
         ("member", member),
         ("request", first_id(format!("{loos}/requests")).await),

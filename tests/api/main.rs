@@ -24,6 +24,7 @@ mod notices;
 mod operations;
 mod people;
 mod processes;
+mod projects;
 mod qualification;
 mod repository;
 mod requests;

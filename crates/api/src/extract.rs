@@ -109,6 +109,15 @@ pub fn objects<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializ
     Vec::<Object<T>>::deserialize(deserializer).map(|items| items.into_iter().map(|Object(value)| value).collect())
 }
 
+/// `#[serde(default, deserialize_with = "objects_or_none")]` for a list of objects that may be left
+/// out (or `null`): `None`, unlike an empty list.
+pub fn objects_or_none<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    Option::<Vec<Object<T>>>::deserialize(deserializer)
+        .map(|found| found.map(|items| items.into_iter().map(|Object(value)| value).collect()))
+}
+
 /// The configured body limit, for error messages.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyLimit(pub usize);

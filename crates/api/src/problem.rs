@@ -416,6 +416,7 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Invalid(errors) => ApiError::Invalid(errors),
             UseCaseError::Refused(refusal) => transition_refused(refusal),
             UseCaseError::ProcessRefused(refusal) => process_refused(refusal),
+            UseCaseError::ProjectRefused(refusal) => project_refused(refusal),
             UseCaseError::Forbidden(why) => ApiError::Forbidden(why),
             UseCaseError::UnknownClient => {
                 ApiError::unauthorized(Message::new("unknown client", "client inconnu"), true)
@@ -480,6 +481,27 @@ fn process_refused(refused: implication_domain::participation::Refusal) -> ApiEr
             allowed: codes(&allowed),
             lacking: Vec::new(),
         },
+        Refusal::Invalid(errors) => ApiError::Invalid(errors),
+    }
+}
+
+/// A refused change of a project: 409 with the statuses allowed from here, or the rule and what
+/// is lacking (the diagnostic's missing fields, each open risk); 422 when the ask is invalid.
+fn project_refused(refused: implication_domain::conventions::Refusal) -> ApiError {
+    use implication_domain::conventions::Refusal;
+    match refused {
+        Refusal::NotAllowed { from, to, allowed } => ApiError::TransitionRefused {
+            detail: Message::new(
+                format!("a project in {from} cannot move to {to}"),
+                format!("un projet en {from} ne peut pas passer à {to}"),
+            ),
+            rule: None,
+            allowed: allowed.iter().map(|s| s.code().to_owned()).collect(),
+            lacking: Vec::new(),
+        },
+        Refusal::Guard { rule, message, lacking } => {
+            ApiError::TransitionRefused { detail: message, rule: Some(rule.code()), allowed: Vec::new(), lacking }
+        }
         Refusal::Invalid(errors) => ApiError::Invalid(errors),
     }
 }

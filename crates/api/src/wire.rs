@@ -63,6 +63,11 @@ wire_enum!(
     StepKind,
     PromiseKind,
     PromiseStatus,
+    ProjectStatus,
+    ProjectEventKind,
+    ProjectWeight,
+    ProjectRisk,
+    ProjectOutcome,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of
@@ -77,6 +82,7 @@ impl utoipa::PartialSchema for FieldErrorCode {
         let codes = codes.chain(implication_domain::identity::Code::ALL.iter().map(|c| c.code()));
         let codes = codes.chain(implication_domain::requests::Code::ALL.iter().map(|c| c.code()));
         let codes = codes.chain(implication_domain::participation::Code::ALL.iter().map(|c| c.code()));
+        let codes = codes.chain(implication_domain::conventions::Code::ALL.iter().map(|c| c.code()));
         // Contexts share some codes (`not_applicable`): each is listed once.
         let mut unique: Vec<&str> = Vec::new();
         for code in codes {
@@ -100,13 +106,20 @@ pub struct TransitionRule;
 
 impl utoipa::PartialSchema for TransitionRule {
     fn schema() -> RefOr<Schema> {
+        use implication_domain::conventions::Rule as ProjectRule;
         use implication_domain::participation::Rule as ProcessRule;
         use implication_domain::requests::lifecycle::Rule;
         let requests = Rule::ALL.iter().map(|r| r.code());
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .description(Some("The rule that refused the change (of a request's or a process's lifecycle)."))
-            .enum_values(Some(requests.chain(ProcessRule::ALL.iter().map(|r| r.code()))))
+            .description(Some(
+                "The rule that refused the change (of a request's, a process's or a project's lifecycle).",
+            ))
+            .enum_values(Some(
+                requests
+                    .chain(ProcessRule::ALL.iter().map(|r| r.code()))
+                    .chain(ProjectRule::ALL.iter().map(|r| r.code())),
+            ))
             .into()
     }
 }

@@ -21,6 +21,9 @@ pub enum UseCaseError {
     /// A change of a process that its lifecycle or one of its rules refuses.
     #[error("process change refused: {0:?}")]
     ProcessRefused(implication_domain::participation::Refusal),
+    /// A change of a fifty-fifty project that its lifecycle or one of its rules refuses.
+    #[error("project change refused: {0:?}")]
+    ProjectRefused(implication_domain::conventions::Refusal),
     /// A known caller whom a rule does not allow this.
     #[error("{0}")]
     Forbidden(Message),
@@ -53,6 +56,7 @@ pub enum Resource {
     Municipality,
     Notice,
     Process,
+    Project,
     Promise,
     Request,
     Step,
@@ -76,6 +80,7 @@ impl Resource {
             Resource::Municipality => ("no such municipality", "aucune commune de cet identifiant"),
             Resource::Notice => ("no such notice here", "aucune information de cet identifiant ici"),
             Resource::Process => ("no such process here", "aucune démarche de cet identifiant ici"),
+            Resource::Project => ("no such project here", "aucun projet de cet identifiant ici"),
             Resource::Promise => ("no such promise here", "aucune promesse de cet identifiant ici"),
             Resource::Request => ("no such request here", "aucune demande de cet identifiant ici"),
             Resource::Step => ("no such step here", "aucune étape de cet identifiant ici"),

@@ -8,9 +8,11 @@
 //! `identity` (municipalities, neighbourhoods, accounts, roles, services, delegations, machine
 //! clients), `requests` (intake, lifecycle, qualification, similarity, answers, tracking,
 //! themes), `participation` (processes, their levels, decisions and what they do to the requests
-//! they gather), and `common` for what they all use.
+//! they gather), `conventions` (fifty-fifty projects: their diagnostic, their conventions and what
+//! becomes of them), and `common` for what they all use.
 
 pub mod common;
+pub mod conventions;
 pub mod identity;
 pub mod participation;
 pub mod requests;
@@ -23,8 +25,8 @@ pub use identity::municipality::{
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
     AccountId, AnswerId, BodyId, DelegationId, DeliveryId, DrawId, MachineClientId, MeetingId, MemberId,
-    MunicipalityId, NeighbourhoodId, NoticeId, ProcessEventId, ProcessId, PromiseId, ReactionId, RequestEventId,
-    RequestId, ServiceId, StepId, SurveyId, ThemeId,
+    MunicipalityId, NeighbourhoodId, NoticeId, ProcessEventId, ProcessId, ProjectEventId, ProjectId, PromiseId,
+    ReactionId, RequestEventId, RequestId, ServiceId, StepId, SurveyId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

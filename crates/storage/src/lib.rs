@@ -3,11 +3,13 @@
 //! A folder per bounded context, named as in the domain and API crates: `identity`
 //! (municipalities, neighbourhoods, accounts, services, delegations, clients, tokens, signing
 //! keys), `requests` (registration, lists, the versioned write, answers, history, terms,
-//! qualifications, themes) and `participation` (processes, their history and requests).
+//! qualifications, themes), `participation` (processes, their history and requests) and
+//! `conventions` (fifty-fifty projects, their requests and history).
 //! Functions here take and return domain types; entities never leave this crate. A stored value
 //! that no longer parses as its domain type is reported as [`StorageError::Corrupt`], not hidden.
 
 mod cache;
+pub mod conventions;
 mod database;
 mod entities;
 mod error;

@@ -3,6 +3,7 @@
 //! `routes.rs` calls.
 
 pub mod common;
+pub mod conventions;
 pub mod identity;
 pub mod participation;
 pub mod requests;

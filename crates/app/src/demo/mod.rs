@@ -3,6 +3,7 @@
 //! already exists is left as it is. Every demo password is `implication-demo`. Everything is
 //! written through the use cases, so that demo data obeys every rule the API enforces.
 
+mod conventions;
 mod participation;
 mod qualifications;
 mod requests;
@@ -80,6 +81,7 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
         let agent = load_people(db, town, &municipality).await?;
         requests::load(db, &municipality, agent).await?;
         participation::load(db, &municipality, agent).await?;
+        conventions::load(db, &municipality, implication_domain::requests::Actor::Account(agent)).await?;
     }
     let platform = Email::parse("email", PLATFORM_ADMIN).map_err(|e| anyhow::anyhow!(e.message))?;
     if accounts::find_with_password_by_email(db, &platform).await?.is_none() {

@@ -73,23 +73,42 @@ fn refused(refusal: Refusal) -> UseCaseError {
     }
 }
 
-/// A request moved by a process's change, with its history entries, to be written with it.
-struct Moved {
+/// A request moved by a process's (or a project's) change, with its history entries, to be
+/// written with it.
+pub(crate) struct Moved {
     request: Request,
     expected_version: i32,
     events: Vec<RequestEvent>,
 }
 
 impl Moved {
-    /// Moves `request` as `ask` says (the request lifecycle's own checks apply).
-    fn new(request: Request, ask: TransitionAsk, actor: Actor, now: DateTime<Utc>) -> Result<Self, UseCaseError> {
-        let change = requests_lifecycle::transition(request.id, request.status, ask, &QualificationFacts::default())
-            .map_err(UseCaseError::Refused)?;
+    /// Moves `request` as `ask` says (the request lifecycle's own checks apply; its guards see
+    /// no qualification: moves that need one use [`Moved::qualified`]).
+    pub(crate) fn new(
+        request: Request,
+        ask: TransitionAsk,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, UseCaseError> {
+        Self::qualified(request, ask, &QualificationFacts::default(), actor, now)
+    }
+
+    /// The same, the guards seeing the request's qualification `facts` (moving to
+    /// `in_fifty_fifty` needs its eligibility).
+    pub(crate) fn qualified(
+        request: Request,
+        ask: TransitionAsk,
+        facts: &QualificationFacts,
+        actor: Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Self, UseCaseError> {
+        let change =
+            requests_lifecycle::transition(request.id, request.status, ask, facts).map_err(UseCaseError::Refused)?;
         let events = change.events(request.id, actor, now, None);
         Ok(Moved { expected_version: request.version, request: request.moved(&change, now), events })
     }
 
-    fn write(&self) -> RequestWrite<'_> {
+    pub(crate) fn write(&self) -> RequestWrite<'_> {
         RequestWrite {
             expected_version: self.expected_version,
             request: &self.request,

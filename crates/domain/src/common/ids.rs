@@ -128,6 +128,14 @@ typed_id!(
     /// A member of a standing body.
     MemberId
 );
+typed_id!(
+    /// A fifty-fifty project.
+    ProjectId
+);
+typed_id!(
+    /// An entry of a fifty-fifty project's history.
+    ProjectEventId
+);
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,23 @@ pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, FieldError>
     }
 }
 
+/// `date`, if within [`YEARS`] and come already (not after `today`, the town's day); otherwise an
+/// error naming `field`.
+pub fn check_past_date(field: &str, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    let date = check_date(field, date)?;
+    if date > today {
+        return Err(FieldError::new(
+            field,
+            crate::error::Code::OutOfRange,
+            Message::new(
+                format!("must not be after today ({today})"),
+                format!("ne doit pas être postérieure à aujourd'hui ({today})"),
+            ),
+        ));
+    }
+    Ok(date)
+}
+
 /// The same, for an instant.
 pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
     check_date(field, at.date_naive()).map(|_| at)

@@ -424,6 +424,29 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Where a fifty-fifty project stands (§5.6.3).
+    ProjectStatus = "project_status", "Statut du projet fifty-fifty" / "Fifty-fifty project status" {
+        Diagnosing = "diagnosing": "En diagnostic" / "Being diagnosed",
+        Drafting = "drafting": "Convention en rédaction" / "Convention being drafted",
+        Signing = "signing": "Convention à la signature" / "Convention being signed",
+        Running = "running": "En cours" / "Running",
+        Completed = "completed": "Réalisé" / "Completed",
+        Abandoned = "abandoned": "Abandonné" / "Abandoned",
+        TakenOverByServices = "taken_over_by_services": "Repris par les services" / "Taken over by the services",
+    }
+);
+
+vocabulary!(
+    /// What an entry of a project's history records.
+    ProjectEventKind = "project_event_kind", "Événement du projet" / "Project event" {
+        Created = "created": "Projet lancé" / "Project started",
+        Diagnosed = "diagnosed": "Diagnostic enregistré" / "Diagnostic recorded",
+        Transitioned = "transitioned": "Changement de statut" / "Status changed",
+        RequestLinked = "request_linked": "Demande rattachée" / "Request linked",
+    }
+);
+
+vocabulary!(
     /// A fifty-fifty project's outcome.
     ProjectOutcome = "project_outcome", "Issue du projet" / "Project outcome" {
         Completed = "completed": "Réalisé" / "Completed",
@@ -520,6 +543,8 @@ pub fn catalogue() -> Vec<Enumeration> {
         ProcessStatus::enumeration(),
         ProcessOrigin::enumeration(),
         ProcessEventKind::enumeration(),
+        ProjectStatus::enumeration(),
+        ProjectEventKind::enumeration(),
         ProjectWeight::enumeration(),
         ProjectRisk::enumeration(),
         ProjectOutcome::enumeration(),

@@ -1,0 +1,225 @@
+//! A project's life: started from requests or a coproduction process, diagnosed, moved along.
+
+use super::{load_at, refused};
+use crate::UseCaseError;
+use crate::participation::Moved;
+use crate::requests::{Offices, RoutingCodes};
+use implication_domain::conventions::lifecycle::{self, Refusal, Rule, TransitionAsk};
+use implication_domain::conventions::project::carrier_of_association;
+use implication_domain::conventions::{DiagnosticDraft, NewProject, Project, ProjectDraft, history};
+use implication_domain::participation::meeting::local_today;
+use implication_domain::requests::Actor;
+use implication_domain::requests::lifecycle::TransitionAsk as RequestAsk;
+use implication_domain::requests::qualification::{Qualification, Routing};
+use implication_domain::vocabulary::{ParticipationLevel, RequestStatus, RequesterKind};
+use implication_domain::{FieldError, Message, Municipality, Precondition, ProjectId, ValidationErrors, time};
+use implication_storage::Database;
+use implication_storage::conventions::{self as store, ProjectWrite};
+use implication_storage::participation as processes;
+use implication_storage::requests as request_store;
+
+/// A project as received: its routing by codes (none: the process's, or its first request's).
+#[derive(Debug, Clone, Default)]
+pub struct ProjectInput {
+    pub draft: ProjectDraft,
+    pub routing: Option<RoutingCodes>,
+}
+
+/// Starts a project from `input`, naming every invalid field at once. Its requests must be
+/// qualified and eligible (they move to `in_fifty_fifty`, in the same transaction), or already
+/// `in_fifty_fifty` in no project; its process must be at the coproduction level.
+pub async fn create(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    input: &ProjectInput,
+) -> Result<Project, UseCaseError> {
+    let offices = Offices::load(db, municipality).await?;
+    let mut errors = ValidationErrors::default();
+    let given_routing = input.routing.as_ref().map(|codes| offices.resolve(codes, &mut errors));
+    let now = time::now();
+    let parsed = NewProject::parse(municipality.id, &input.draft, given_routing.clone().unwrap_or_default(), now);
+    let new = match parsed {
+        Ok(new) => Some(new),
+        Err(parse_errors) => {
+            errors.0.extend(parse_errors.0);
+            None
+        }
+    };
+    // The requests and the process, looked up before anything is refused, so that every unknown
+    // one is named at once.
+    let mut found = Vec::new();
+    for (i, id) in input.draft.requests.iter().enumerate() {
+        match request_store::find(db, municipality.id, *id).await? {
+            Some(request) => found.push(request),
+            None => errors.push(FieldError::new(
+                format!("requests[{i}]"),
+                implication_domain::conventions::Code::UnknownRequest,
+                Message::new(
+                    "no such request in this municipality",
+                    "aucune demande de cet identifiant dans cette commune",
+                ),
+            )),
+        }
+    }
+    let process = match input.draft.process {
+        Some(id) => {
+            let process = processes::find(db, municipality.id, id).await?;
+            if process.is_none() {
+                errors.push(FieldError::new(
+                    "process",
+                    implication_domain::conventions::Code::UnknownProcess,
+                    Message::new(
+                        "no such process in this municipality",
+                        "aucune démarche de cet identifiant dans cette commune",
+                    ),
+                ));
+            }
+            process
+        }
+        None => None,
+    };
+    errors.into_result()?;
+    let Some(new) = new else { return Err(ValidationErrors::default().into()) };
+    let mut project = new.project;
+    if let Some(process) = &process
+        && process.level != ParticipationLevel::Coproduction
+    {
+        return Err(refused(Refusal::guard(
+            Rule::NotCoproduction,
+            Message::new(
+                format!("the process is at the {} level: a project comes from a coproduction", process.level),
+                format!("la démarche est au niveau {} : un projet naît d'une coproduction", process.level),
+            ),
+            Vec::new(),
+        )));
+    }
+    let ids: Vec<_> = found.iter().map(|r| r.id).collect();
+    let taken = store::in_projects(db, municipality.id, &ids).await?;
+    let mut moved = Vec::new();
+    let mut events = vec![history::created(&project, actor)];
+    let mut first_routing: Option<Routing> = None;
+    for request in found {
+        lifecycle::may_start(request.id, request.status, taken.contains(&request.id)).map_err(refused)?;
+        let qualification = request_store::qualifications::find_for(db, &request)
+            .await?
+            .map(|recorded| recorded.qualification)
+            .unwrap_or_else(|| Qualification::unrecorded(&request));
+        first_routing.get_or_insert_with(|| qualification.routing.clone());
+        events.push(history::linked(&project, request.id, actor, now));
+        if !new.carriers_given
+            && let Some(requester) = &request.requester
+            && requester.kind != RequesterKind::Individual
+            && let Some(carrier) =
+                requester.name.as_ref().and_then(|n| carrier_of_association(requester.kind, n.as_str()))
+            && !project.carriers.contains(&carrier)
+        {
+            project.carriers.push(carrier);
+        }
+        if request.status == RequestStatus::Qualified {
+            let ask = RequestAsk {
+                to: Some(RequestStatus::InFiftyFifty),
+                reason: Some(lifecycle::started_reason(&project)),
+                ..RequestAsk::default()
+            };
+            moved.push(Moved::qualified(request, ask, &qualification.facts(), actor, now)?);
+        }
+    }
+    if given_routing.is_none() {
+        project.routing = match &process {
+            Some(process) => process.routing.clone(),
+            None => first_routing.unwrap_or_default(),
+        };
+    }
+    let written = store::write(
+        db,
+        ProjectWrite {
+            expected_version: None,
+            project: &project,
+            events,
+            linked: new.requests.clone(),
+            requests: moved.iter().map(Moved::write).collect(),
+        },
+    )
+    .await?;
+    tracing::info!(project = %written.id, requests = new.requests.len(), "fifty-fifty project started");
+    Ok(written)
+}
+
+/// Replaces the diagnostic of project `id`, read at a version `expected` admits, until it ends.
+pub async fn record_diagnostic(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ProjectId,
+    expected: Precondition,
+    draft: &DiagnosticDraft,
+) -> Result<Project, UseCaseError> {
+    let current = load_at(db, municipality, id, &expected).await?;
+    if lifecycle::is_finished(current.status) {
+        return Err(refused(lifecycle::finished(current.status)));
+    }
+    let now = time::now();
+    let diagnostic = draft.parse(local_today(now, municipality.settings.time_zone))?;
+    if diagnostic == current.diagnostic {
+        return Ok(current);
+    }
+    let next = Project { diagnostic, updated_at: now, ..current.clone() };
+    let written = store::write(
+        db,
+        ProjectWrite {
+            expected_version: Some(current.version),
+            project: &next,
+            events: vec![history::diagnosed(&current, actor, now)],
+            linked: Vec::new(),
+            requests: Vec::new(),
+        },
+    )
+    .await?;
+    tracing::info!(project = %written.id, "diagnostic recorded");
+    Ok(written)
+}
+
+/// Moves project `id`, read at a version `expected` admits, as `ask` says; ending it closes the
+/// requests still `in_fifty_fifty` in it with the matching resolution, in the same transaction.
+pub async fn transition(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ProjectId,
+    expected: Precondition,
+    ask: &TransitionAsk,
+) -> Result<Project, UseCaseError> {
+    let current = load_at(db, municipality, id, &expected).await?;
+    let change = lifecycle::transition(&current, ask).map_err(refused)?;
+    let now = time::now();
+    let next = change.apply(&current, now);
+    let mut moved = Vec::new();
+    if let Some(resolution) = change.closes_requests {
+        for request in store::requests_of(db, municipality.id, current.id).await? {
+            if request.status != RequestStatus::InFiftyFifty {
+                continue;
+            }
+            let ask = RequestAsk {
+                to: Some(RequestStatus::Closed),
+                reason: Some(change.request_reason(&current)),
+                resolution: Some(resolution),
+                into: None,
+            };
+            moved.push(Moved::new(request, ask, actor, now)?);
+        }
+    }
+    let written = store::write(
+        db,
+        ProjectWrite {
+            expected_version: Some(current.version),
+            project: &next,
+            events: vec![change.event(&current, actor, now)],
+            linked: Vec::new(),
+            requests: moved.iter().map(Moved::write).collect(),
+        },
+    )
+    .await?;
+    tracing::info!(project = %written.id, from = %change.from, to = %change.to, requests = moved.len(), "project moved");
+    Ok(written)
+}
