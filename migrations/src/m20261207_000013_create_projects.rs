@@ -192,10 +192,9 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
-                    .name("ix_project_events_project_at")
+                    .name("ix_project_events_project")
                     .table(ProjectEvents::Table)
                     .col(ProjectEvents::ProjectId)
-                    .col(ProjectEvents::At)
                     .col(ProjectEvents::Id)
                     .to_owned(),
             )

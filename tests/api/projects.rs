@@ -135,7 +135,8 @@ async fn a_request_whose_prerequisites_do_not_all_hold_starts_no_project_and_not
     assert_eq!(refused["rule"], "not_eligible_for_fifty_fifty", "{refused}");
     let lacking: Vec<&str> =
         refused["errors"].as_array().unwrap().iter().map(|l| l["field"].as_str().unwrap()).collect();
-    assert!(lacking.contains(&"fifty_fifty_eligibility.public_domain"), "{refused}");
+    assert!(lacking.contains(&"requests[1].fifty_fifty_eligibility.public_domain"), "{refused}");
+    assert_eq!(refused["allowed_transitions"], json!([]), "the request's own statuses are not the project's");
     // Neither request moved, and no project exists.
     assert_eq!(town.request_state(&eligible.id).await, json!(["qualified", null]));
     assert_eq!(town.request_state(&not_eligible).await, json!(["qualified", null]));
@@ -303,6 +304,11 @@ async fn drafting_needs_the_diagnostic_and_signing_follows_the_convention() {
         json!(["diagnosing", "abandoned", "taken_over_by_services"]),
         "{refused}"
     );
+    // While the convention is drafted, the diagnostic keeps its weight and tasks.
+    let undone = town.project_call(Method::PUT, id, "/diagnostic", &etag, &json!({ "weight": "light" })).await;
+    let refused = problem(undone, 409).await;
+    assert_eq!(refused["rule"], "diagnostic_incomplete", "{refused}");
+    assert_eq!(refused["errors"][0]["field"], "diagnostic.tasks");
     let (view, _) = town.project_ok(Method::POST, id, "/transitions", &etag, &json!({ "to": "diagnosing" })).await;
     assert_eq!(view["status"], "diagnosing");
 }
@@ -372,6 +378,16 @@ async fn abandoning_a_project_says_what_was_learnt_and_closes_its_requests_aband
     let (view, _) = town.project_ok(Method::POST, id, "/transitions", &etag, &full).await;
     assert_eq!(view["ending"]["learnt"], "S'être battus ensemble.");
     assert_eq!(town.request_state(&request.id).await, json!(["closed", "abandoned"]));
+
+    // Reopened and qualified again, the request starts another project: the ended one holds it no more.
+    for to in ["qualifying", "qualified"] {
+        let response = town
+            .transition(&agent, &request.id, json!({ "to": to, "reason": "Le club revient avec un autre projet." }))
+            .await;
+        assert_eq!(response.status(), 200, "{to}");
+    }
+    let (again, _) = town.start_project(&agent, &project_body("Club house, deuxième essai", &[&request.id])).await;
+    assert_eq!(again["requests"][0]["status"], "in_fifty_fifty");
 }
 
 #[tokio::test]
@@ -443,4 +459,24 @@ async fn the_project_list_filters_by_status_process_and_request() {
     let bad = app.authed(Method::GET, &town.at("/projects?status=nowhere&process=x"), &agent).send().await.unwrap();
     let refused = problem(bad, 400).await;
     assert_eq!(refused["errors"].as_array().unwrap().len(), 2, "{refused}");
+}
+
+#[tokio::test]
+async fn a_requesters_name_never_becomes_a_carrier_even_when_the_requester_is_an_association() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let personal = json!({
+        "kind": "idea", "title": "Des abris pour le club", "description": "Le club construirait des abris.",
+        "requester": { "kind": "association", "name": "Camille Secrète", "email": "camille.secrete@example.org" },
+        "personal_data_consent": true
+    });
+    let request = town.request().body(personal).in_status("qualified").await;
+    let (view, etag) = town.start_project(&agent, &project_body("Abris", &[&request.id])).await;
+    assert_eq!(view["carriers"], json!([]), "{view}");
+    let id = view["id"].as_str().unwrap();
+    let over = json!({ "to": "taken_over_by_services", "reason": "La commune construit les abris." });
+    town.project_ok(Method::POST, id, "/transitions", &etag, &over).await;
+    let public = json(app.get(&town.at(&format!("/projects/{id}"))).await).await.to_string();
+    assert!(!public.contains("Camille") && !public.contains("example.org"), "{public}");
 }

@@ -9,14 +9,15 @@ use implication_domain::conventions::project::carrier_of_association;
 use implication_domain::conventions::{DiagnosticDraft, NewProject, Project, ProjectDraft, history};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::requests::Actor;
-use implication_domain::requests::lifecycle::TransitionAsk as RequestAsk;
+use implication_domain::requests::Request;
+use implication_domain::requests::lifecycle::{TransitionAsk as RequestAsk, TransitionRefusal};
 use implication_domain::requests::qualification::{Qualification, Routing};
-use implication_domain::vocabulary::{ParticipationLevel, RequestStatus, RequesterKind};
+use implication_domain::vocabulary::{ParticipationLevel, RequestStatus};
 use implication_domain::{FieldError, Message, Municipality, Precondition, ProjectId, ValidationErrors, time};
 use implication_storage::Database;
 use implication_storage::conventions::{self as store, ProjectWrite};
 use implication_storage::participation as processes;
-use implication_storage::requests as request_store;
+use implication_storage::requests::{self as request_store, RequestWrite};
 
 /// A project as received: its routing by codes (none: the process's, or its first request's).
 #[derive(Debug, Clone, Default)]
@@ -95,11 +96,14 @@ pub async fn create(
         )));
     }
     let ids: Vec<_> = found.iter().map(|r| r.id).collect();
-    let taken = store::in_projects(db, municipality.id, &ids).await?;
+    let taken = store::in_open_projects(db, municipality.id, &ids, None).await?;
     let mut moved = Vec::new();
+    // Requests taken as they are (already `in_fifty_fifty`): written too, unchanged, so that their
+    // version guards against another project taking them at the same time.
+    let mut adopted = Vec::new();
     let mut events = vec![history::created(&project, actor)];
     let mut first_routing: Option<Routing> = None;
-    for request in found {
+    for (i, request) in found.into_iter().enumerate() {
         lifecycle::may_start(request.id, request.status, taken.contains(&request.id)).map_err(refused)?;
         let qualification = request_store::qualifications::find_for(db, &request)
             .await?
@@ -108,10 +112,7 @@ pub async fn create(
         first_routing.get_or_insert_with(|| qualification.routing.clone());
         events.push(history::linked(&project, request.id, actor, now));
         if !new.carriers_given
-            && let Some(requester) = &request.requester
-            && requester.kind != RequesterKind::Individual
-            && let Some(carrier) =
-                requester.name.as_ref().and_then(|n| carrier_of_association(requester.kind, n.as_str()))
+            && let Some(carrier) = request.association.as_deref().and_then(carrier_of_association)
             && !project.carriers.contains(&carrier)
         {
             project.carriers.push(carrier);
@@ -122,7 +123,11 @@ pub async fn create(
                 reason: Some(lifecycle::started_reason(&project)),
                 ..RequestAsk::default()
             };
-            moved.push(Moved::qualified(request, ask, &qualification.facts(), actor, now)?);
+            moved.push(
+                Moved::qualified(request, ask, &qualification.facts(), actor, now).map_err(|e| of_request(i, e))?,
+            );
+        } else {
+            adopted.push(Request { updated_at: now, ..request });
         }
     }
     if given_routing.is_none() {
@@ -138,7 +143,7 @@ pub async fn create(
             project: &project,
             events,
             linked: new.requests.clone(),
-            requests: moved.iter().map(Moved::write).collect(),
+            requests: moved.iter().map(Moved::write).chain(adopted.iter().map(unchanged)).collect(),
         },
     )
     .await?;
@@ -164,6 +169,7 @@ pub async fn record_diagnostic(
     if diagnostic == current.diagnostic {
         return Ok(current);
     }
+    lifecycle::may_record_diagnostic(current.status, &diagnostic).map_err(refused)?;
     let next = Project { diagnostic, updated_at: now, ..current.clone() };
     let written = store::write(
         db,
@@ -196,8 +202,12 @@ pub async fn transition(
     let next = change.apply(&current, now);
     let mut moved = Vec::new();
     if let Some(resolution) = change.closes_requests {
-        for request in store::requests_of(db, municipality.id, current.id).await? {
-            if request.status != RequestStatus::InFiftyFifty {
+        let linked = store::requests_of(db, municipality.id, current.id).await?;
+        let ids: Vec<_> = linked.iter().map(|r| r.id).collect();
+        // A request that left this project and started another follows the other.
+        let elsewhere = store::in_open_projects(db, municipality.id, &ids, Some(current.id)).await?;
+        for request in linked {
+            if request.status != RequestStatus::InFiftyFifty || elsewhere.contains(&request.id) {
                 continue;
             }
             let ask = RequestAsk {
@@ -222,4 +232,32 @@ pub async fn transition(
     .await?;
     tracing::info!(project = %written.id, from = %change.from, to = %change.to, requests = moved.len(), "project moved");
     Ok(written)
+}
+
+/// A request written unchanged but for its version, which guards it.
+fn unchanged(request: &Request) -> RequestWrite<'_> {
+    RequestWrite {
+        expected_version: request.version,
+        request,
+        events: Vec::new(),
+        terms: None,
+        answers: Vec::new(),
+        qualification: None,
+    }
+}
+
+/// A request's refusal, naming which request of the list (`requests[1].fifty_fifty_eligibility…`)
+/// and no statuses of its own (the 409 is about the project).
+fn of_request(i: usize, error: UseCaseError) -> UseCaseError {
+    match error {
+        UseCaseError::Refused(TransitionRefusal::Guard { rule, message, lacking, .. }) => {
+            let lacking =
+                lacking.into_iter().map(|e| FieldError { field: format!("requests[{i}].{}", e.field), ..e }).collect();
+            UseCaseError::Refused(TransitionRefusal::Guard { rule, message, allowed: Vec::new(), lacking })
+        }
+        UseCaseError::Refused(TransitionRefusal::NotAllowed { from, to, .. }) => {
+            UseCaseError::Refused(TransitionRefusal::NotAllowed { from, to, allowed: Vec::new() })
+        }
+        other => other,
+    }
 }

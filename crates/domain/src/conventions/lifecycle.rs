@@ -184,7 +184,7 @@ pub fn transition(project: &Project, ask: &TransitionAsk) -> Result<Transition, 
         Some(_) if to != Abandoned => {
             errors.push(FieldError::new(
                 "learnt",
-                crate::participation::Code::NotApplicable,
+                super::Code::NotApplicable,
                 Message::new(
                     "only an abandoned project says what was learnt",
                     "seul un projet abandonné dit ce qui a été appris",
@@ -249,6 +249,31 @@ impl Transition {
             Abandoned => format!("Projet fifty-fifty « {title} » abandonné."),
             _ => format!("Projet fifty-fifty « {title} » repris par les services de la commune."),
         }
+    }
+}
+
+/// Whether a project in `status` may take `diagnostic` as its new one: until it ends, and never
+/// one that undoes what its status needed — drafting keeps the weight and the tasks; from
+/// signature on, a heavy project keeps every risk resolved.
+pub fn may_record_diagnostic(status: ProjectStatus, diagnostic: &super::Diagnostic) -> Result<(), Refusal> {
+    match status {
+        Completed | Abandoned | TakenOverByServices => Err(finished(status)),
+        Diagnosing => Ok(()),
+        Drafting => {
+            let lacking = diagnostic.missing();
+            if lacking.is_empty() {
+                return Ok(());
+            }
+            Err(Refusal::guard(
+                Rule::DiagnosticIncomplete,
+                Message::new(
+                    "the convention is being drafted: the diagnostic keeps its weight and tasks",
+                    "la convention est en rédaction : le diagnostic garde son poids et ses tâches",
+                ),
+                lacking,
+            ))
+        }
+        Signing | Running => super::diagnostic::may_go_to_signature(diagnostic),
     }
 }
 

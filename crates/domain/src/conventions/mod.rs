@@ -29,6 +29,7 @@ crate::error_codes!(
         UnknownProcess = "unknown_process",
         DuplicateRequest = "duplicate_request",
         OpenRisk = "open_risk",
+        NotApplicable = "not_applicable",
     }
 );
 

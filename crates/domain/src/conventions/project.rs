@@ -157,7 +157,8 @@ pub struct ProjectDraft {
     pub requests: Vec<RequestId>,
     /// The coproduction process it comes from.
     pub process: Option<ProcessId>,
-    /// Who carries it; none given: the associations of its requests.
+    /// Who carries it; none given: the associations whose tools sent its requests (never a
+    /// requester's name, which is personal data).
     pub carriers: Option<Vec<CarrierDraft>>,
 }
 
@@ -243,7 +244,12 @@ fn distinct_requests(requests: &[RequestId], errors: &mut ValidationErrors) -> V
     distinct
 }
 
-/// A carrier drawn from a request's association (the default carriers), if its name parses.
-pub fn carrier_of_association(kind: RequesterKind, association: &str) -> Option<Carrier> {
-    CarrierName::parse("carriers", association).ok().map(|name| Carrier { kind, name, interest: None })
+/// A carrier drawn from the association whose tool sent a request (the default carriers), if its
+/// name parses.
+pub fn carrier_of_association(association: &str) -> Option<Carrier> {
+    CarrierName::parse("carriers", association).ok().map(|name| Carrier {
+        kind: RequesterKind::Association,
+        name,
+        interest: None,
+    })
 }

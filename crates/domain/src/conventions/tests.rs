@@ -280,6 +280,28 @@ fn a_resolution_is_dated_today_by_default() {
 }
 
 #[test]
+fn a_diagnostic_never_undoes_what_the_status_needed() {
+    let empty = project().diagnostic;
+    let heavy_open = diagnosed(ProjectWeight::Heavy, vec![risk(ProjectRisk::Heritage, false)]).diagnostic;
+    let heavy_resolved = diagnosed(ProjectWeight::Heavy, vec![risk(ProjectRisk::Heritage, true)]).diagnostic;
+    assert!(lifecycle::may_record_diagnostic(Diagnosing, &empty).is_ok());
+    let (rule, lacking) = rule_of(lifecycle::may_record_diagnostic(Drafting, &empty).unwrap_err());
+    assert_eq!((rule, lacking.len()), (Rule::DiagnosticIncomplete, 2));
+    assert!(lifecycle::may_record_diagnostic(Drafting, &heavy_open).is_ok(), "drafting may still weigh its risks");
+    for status in [Signing, Running] {
+        let (rule, lacking) = rule_of(lifecycle::may_record_diagnostic(status, &heavy_open).unwrap_err());
+        assert_eq!((rule, lacking), (Rule::OpenRisks, vec!["diagnostic.risks[0]".to_owned()]));
+        assert!(lifecycle::may_record_diagnostic(status, &heavy_resolved).is_ok());
+    }
+    for status in [Completed, Abandoned, TakenOverByServices] {
+        assert_eq!(
+            rule_of(lifecycle::may_record_diagnostic(status, &heavy_resolved).unwrap_err()).0,
+            Rule::ProjectFinished
+        );
+    }
+}
+
+#[test]
 fn a_project_is_public_from_signature_on_and_once_ended() {
     for status in ProjectStatus::ALL {
         let p = Project { status: *status, ..project() };

@@ -140,18 +140,31 @@ pub async fn requests_of(
     rows.into_iter().map(requests::to_domain).collect()
 }
 
-/// Of these requests, those some project started from.
-pub async fn in_projects(
+/// Of these requests, those in a project still under way (not completed, abandoned nor taken
+/// over), other than `except`.
+pub async fn in_open_projects(
     db: &Database,
     municipality: MunicipalityId,
     ids: &[RequestId],
+    except: Option<ProjectId>,
 ) -> Result<Vec<RequestId>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let ended = [ProjectStatus::Completed, ProjectStatus::Abandoned, ProjectStatus::TakenOverByServices];
+    let mut open = Query::select()
+        .column(project::Column::Id)
+        .from(project::Entity)
+        .and_where(project::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .and_where(project::Column::Status.is_not_in(ended.iter().map(|s| s.code())))
+        .to_owned();
+    if let Some(except) = except {
+        open.and_where(project::Column::Id.ne(except.as_uuid()));
+    }
     let links = project_request::Entity::find()
         .filter(project_request::Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(project_request::Column::RequestId.is_in(ids.iter().map(RequestId::as_uuid)))
+        .filter(project_request::Column::ProjectId.in_subquery(open))
         .all(db.conn())
         .await?;
     Ok(links.into_iter().map(|link| RequestId::from_uuid(link.request_id)).collect())

@@ -58,7 +58,8 @@ pub struct ProjectInput {
     pub requests: Vec<Uuid>,
     /// The coproduction process it comes from.
     pub process: Option<Uuid>,
-    /// Who carries it. Default: the organisations that sent its requests (never a person's name).
+    /// Who carries it. Default: the associations whose tools sent its requests (never a
+    /// requester's name).
     #[serde(default, deserialize_with = "crate::extract::objects_or_none")]
     #[schema(max_items = 30)]
     pub carriers: Option<Vec<CarrierInput>>,

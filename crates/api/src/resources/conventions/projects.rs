@@ -199,7 +199,8 @@ pub async fn get_project(
 /// is a 409 naming the rule `not_eligible_for_fifty_fifty` and each unmet prerequisite — or from a
 /// process at the coproduction level (else 409 `not_coproduction`), or both. A request already in
 /// another project, or not qualified, is a 409 `request_not_available`. Its carriers default to
-/// the organisations that sent its requests, its routing to its process's or its first request's.
+/// the associations whose tools sent its requests (a requester's name, personal data, is never
+/// copied), its routing to its process's or its first request's.
 /// Every invalid field is named at once.
 #[utoipa::path(
     operation_id = "create_project", tag = "conventions",

@@ -202,7 +202,7 @@ impl ProjectView {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "view": "public", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0f01",
-    "title": "Abris de touche du stade Mirabeau", "description": null, "process": null,
+    "title": "Abris de touche du stade Mirabeau", "description": null,
     "carriers": [{ "kind": "association", "name": "Club de football de la Rivelaine" }],
     "status": "taken_over_by_services", "weight": "heavy",
     "ending": { "outcome": "taken_over_by_services", "at": "2026-11-30T10:00:00Z",
@@ -214,7 +214,6 @@ pub struct PublicProjectView {
     pub id: Uuid,
     pub title: String,
     pub description: Option<String>,
-    pub process: Option<Uuid>,
     pub carriers: Vec<PublicCarrierView>,
     pub status: wire::ProjectStatus,
     pub weight: Option<wire::ProjectWeight>,
@@ -233,7 +232,6 @@ impl PublicProjectView {
             id: p.id.as_uuid(),
             title: p.title.as_str().to_owned(),
             description: p.description.as_ref().map(|d| d.as_str().to_owned()),
-            process: p.process.map(|id| id.as_uuid()),
             carriers: p
                 .carriers
                 .iter()
