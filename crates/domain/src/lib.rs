@@ -24,9 +24,9 @@ pub use identity::municipality::{
 };
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
-    AccountId, AnswerId, BodyId, DelegationId, DeliveryId, DrawId, MachineClientId, MeetingId, MemberId,
-    MunicipalityId, NeighbourhoodId, NoticeId, ProcessEventId, ProcessId, ProjectEventId, ProjectId, PromiseId,
-    ReactionId, RequestEventId, RequestId, ServiceId, StepId, SurveyId, ThemeId,
+    AccountId, AnswerId, BodyId, CommitmentId, ConventionId, DelegationId, DeliveryId, DrawId, MachineClientId,
+    MeetingId, MemberId, MunicipalityId, NeighbourhoodId, NoticeId, PartyId, ProcessEventId, ProcessId, ProjectEventId,
+    ProjectId, PromiseId, ReactionId, RequestEventId, RequestId, ServiceId, StepId, SurveyId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

@@ -136,6 +136,18 @@ typed_id!(
     /// An entry of a fifty-fifty project's history.
     ProjectEventId
 );
+typed_id!(
+    /// A fifty-fifty convention.
+    ConventionId
+);
+typed_id!(
+    /// A party to a convention, the same in every version of it.
+    PartyId
+);
+typed_id!(
+    /// One party's commitment in a convention.
+    CommitmentId
+);
 
 #[cfg(test)]
 mod tests {

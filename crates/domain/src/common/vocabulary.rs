@@ -443,6 +443,23 @@ vocabulary!(
         Diagnosed = "diagnosed": "Diagnostic enregistré" / "Diagnostic recorded",
         Transitioned = "transitioned": "Changement de statut" / "Status changed",
         RequestLinked = "request_linked": "Demande rattachée" / "Request linked",
+        ConventionDrafted = "convention_drafted": "Convention rédigée" / "Convention drafted",
+        ConventionChanged = "convention_changed": "Convention modifiée" / "Convention changed",
+        ConventionAmended = "convention_amended": "Avenant à la convention" / "Convention amended",
+        OpenedForSignature = "opened_for_signature": "Convention ouverte à la signature" / "Convention opened for signature",
+        InsuranceAttested = "insurance_attested": "Assurance attestée" / "Insurance attested",
+        Signed = "signed": "Signature d'une partie" / "Signed by a party",
+        ConventionSigned = "convention_signed": "Convention signée par toutes les parties" / "Convention signed by every party",
+    }
+);
+
+vocabulary!(
+    /// How often an upkeep commitment recurs.
+    UpkeepRecurrence = "upkeep_recurrence", "Fréquence de l'entretien" / "Upkeep recurrence" {
+        Weekly = "weekly": "Chaque semaine" / "Weekly",
+        Monthly = "monthly": "Chaque mois" / "Monthly",
+        Seasonal = "seasonal": "Chaque saison" / "Each season",
+        Yearly = "yearly": "Chaque année" / "Yearly",
     }
 );
 
@@ -551,6 +568,7 @@ pub fn catalogue() -> Vec<Enumeration> {
         ConventionStatus::enumeration(),
         PartyKind::enumeration(),
         CommitmentKind::enumeration(),
+        UpkeepRecurrence::enumeration(),
         CommitmentFulfilment::enumeration(),
         Role::enumeration(),
     ]

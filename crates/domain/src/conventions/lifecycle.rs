@@ -53,6 +53,28 @@ pub enum Rule {
     NotCoproduction,
     /// A project starts from qualified requests (or ones already in a fifty-fifty, in no project).
     RequestNotAvailable,
+    /// A project has one convention, drafted while the project is `drafting`.
+    ConventionExists,
+    /// A convention is drafted, opened and amended while its project is drafted or running.
+    ProjectNotDrafting,
+    /// Only a draft opens for signature.
+    NotADraft,
+    /// The text lacks what a convention needs before signature.
+    ConventionIncomplete,
+    /// Heavy work needs every volunteer's cover, parties or not, attested.
+    VolunteersNotCovered,
+    /// Heavy work by an association needs its statutes to allow it, attested.
+    StatutesNotAttested,
+    /// A completed, lapsed or terminated convention changes no more.
+    ConventionEnded,
+    /// Signatures are collected while the convention is open for signature.
+    NotOpenForSignature,
+    /// A signature names the hash of the version open for signature.
+    StaleHash,
+    /// One signature per party per version.
+    AlreadySigned,
+    /// A party attests its insurance (equipment, bodily injury, civil liability) before it signs.
+    InsuranceNotAttested,
 }
 
 impl Rule {
@@ -63,6 +85,17 @@ impl Rule {
         Rule::ProjectFinished,
         Rule::NotCoproduction,
         Rule::RequestNotAvailable,
+        Rule::ConventionExists,
+        Rule::ProjectNotDrafting,
+        Rule::NotADraft,
+        Rule::ConventionIncomplete,
+        Rule::VolunteersNotCovered,
+        Rule::StatutesNotAttested,
+        Rule::ConventionEnded,
+        Rule::NotOpenForSignature,
+        Rule::StaleHash,
+        Rule::AlreadySigned,
+        Rule::InsuranceNotAttested,
     ];
 
     pub fn code(self) -> &'static str {
@@ -73,6 +106,17 @@ impl Rule {
             Rule::ProjectFinished => "project_finished",
             Rule::NotCoproduction => "not_coproduction",
             Rule::RequestNotAvailable => "request_not_available",
+            Rule::ConventionExists => "convention_exists",
+            Rule::ProjectNotDrafting => "project_not_drafting",
+            Rule::NotADraft => "not_a_draft",
+            Rule::ConventionIncomplete => "convention_incomplete",
+            Rule::VolunteersNotCovered => "volunteers_not_covered",
+            Rule::StatutesNotAttested => "statutes_not_attested",
+            Rule::ConventionEnded => "convention_ended",
+            Rule::NotOpenForSignature => "not_open_for_signature",
+            Rule::StaleHash => "stale_hash",
+            Rule::AlreadySigned => "already_signed",
+            Rule::InsuranceNotAttested => "insurance_not_attested",
         }
     }
 }

@@ -6,15 +6,19 @@
 //!
 //! This module holds what a project is and how one starts ([`project`]); [`diagnostic`] its
 //! diagnostic and the risks that hold back a heavy project; [`lifecycle`] its statuses and how
-//! its requests close with it; [`history`] its entries.
+//! its requests close with it; [`history`] its entries; [`convention`] the convention's text, its
+//! versions and their hash; [`signature`] insurance attestations, opening for signature, signing.
 
+pub mod convention;
 pub mod diagnostic;
 pub mod history;
 pub mod lifecycle;
 pub mod project;
+pub mod signature;
 #[cfg(test)]
 mod tests;
 
+pub use convention::{Content, ContentDraft, Convention, Version};
 pub use diagnostic::{Diagnostic, DiagnosticDraft, Resolution as RiskResolution, Risk, RiskDraft, Task, TaskDraft};
 pub use history::ProjectEvent;
 pub use lifecycle::{Refusal, Rule, Transition, TransitionAsk};
@@ -30,6 +34,10 @@ crate::error_codes!(
         DuplicateRequest = "duplicate_request",
         OpenRisk = "open_risk",
         NotApplicable = "not_applicable",
+        MunicipalityParty = "municipality_party",
+        UnknownParty = "unknown_party",
+        UnknownCommitment = "unknown_commitment",
+        InvalidHash = "invalid_hash",
     }
 );
 

@@ -334,3 +334,335 @@ fn history_entries_name_their_actor_and_statuses() {
     assert_eq!((event.from, event.to), (Some(Diagnosing), Some(TakenOverByServices)));
     assert_eq!(event.resolution, Some(Resolution::TakenOverByServices));
 }
+
+mod conventions {
+    use super::super::convention::{
+        ClauseDraft, CommitmentDraft, ContentDraft, PartyDraft, RepresentativeDraft, content_hash, default_clauses,
+        draft,
+    };
+    use super::super::signature::{
+        Attestations, Insurance, NotTheirs, SignatureDraft, Signer, SigningState, change_text, fully_signed,
+        open_for_signature, sign, volunteers_cover,
+    };
+    use super::*;
+    use crate::ids::AccountId;
+    use crate::vocabulary::{CommitmentKind, ConventionStatus, PartyKind, UpkeepRecurrence};
+
+    fn commitment(kind: CommitmentKind, text: &str) -> CommitmentDraft {
+        CommitmentDraft { kind: Some(kind), description: Some(text.into()), ..CommitmentDraft::default() }
+    }
+
+    fn party(kind: PartyKind, name: &str, account: Option<AccountId>) -> PartyDraft {
+        PartyDraft {
+            kind: Some(kind),
+            name: Some(name.into()),
+            representative: (kind != PartyKind::Individual)
+                .then(|| RepresentativeDraft { name: Some("Jean Dupont".into()), capacity: Some("Président".into()) }),
+            account,
+            commitments: vec![commitment(CommitmentKind::Labour, "Transporter les déblais")],
+            ..PartyDraft::default()
+        }
+    }
+
+    /// The rural paths convention of annex A3, complete.
+    fn rural_paths(farmer: AccountId) -> ContentDraft {
+        let mut town = party(PartyKind::Municipality, "Commune de Loos-en-Gohelle", None);
+        town.commitments = vec![CommitmentDraft {
+            amount_cents: Some(1_250_000),
+            ..commitment(CommitmentKind::Funding, "Acquisition des matériaux")
+        }];
+        ContentDraft {
+            title: Some("Convention fifty-fifty tripartite pour la rénovation des chemins ruraux".into()),
+            context: Some("Les chemins agricoles se dégradent fortement.".into()),
+            purpose: Some("Rénover les chemins sur le principe du fifty-fifty.".into()),
+            works: Some("Reprise des fonds de forme et surfaçage gravillonné.".into()),
+            starts_on: Some(day("2018-06-04")),
+            ends_on: Some(day("2018-06-15")),
+            parties: vec![
+                town,
+                party(PartyKind::Association, "Association foncière de remembrement", None),
+                party(PartyKind::Farm, "EARL du Marais", Some(farmer)),
+            ],
+            clauses: None,
+        }
+    }
+
+    fn running_project(weight: ProjectWeight, risks: Vec<RiskDraft>) -> Project {
+        Project { status: Drafting, ..diagnosed(weight, risks) }
+    }
+
+    fn insured(content: &super::super::Content, statutes: bool) -> Attestations {
+        Attestations {
+            insurance: content
+                .parties
+                .iter()
+                .map(|p| Insurance {
+                    party: p.id,
+                    equipment: true,
+                    bodily_injury: true,
+                    civil_liability: true,
+                    insurer: "MAIF".into(),
+                    policy_number: "123".into(),
+                    attested_on: day("2018-05-01"),
+                    statutes_allow_work: (p.kind == PartyKind::Association).then_some(statutes),
+                })
+                .collect(),
+            volunteers: Some(
+                volunteers_cover(Some("Assurance accident des bénévoles par l'AFR"), None, day("2018-05-01")).unwrap(),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_content_takes_the_templates_without_clauses_and_names_what_signature_lacks() {
+        let content = ContentDraft { title: Some("Convention".into()), ..ContentDraft::default() }
+            .parse(None, &default_clauses())
+            .unwrap();
+        assert_eq!(content.clauses.len(), 4, "annex A3's articles 4 to 7");
+        assert_eq!(content.clauses[3].title, "Caducité de la convention");
+        let lacking: Vec<String> = content.missing().into_iter().map(|e| e.field).collect();
+        assert_eq!(lacking, ["context", "purpose", "works", "starts_on", "ends_on", "parties", "parties"]);
+        let full = rural_paths(AccountId::new()).parse(None, &default_clauses()).unwrap();
+        assert!(full.missing().is_empty(), "{:?}", full.missing());
+    }
+
+    #[test]
+    fn every_invalid_field_of_a_content_is_named_at_once() {
+        let bad = ContentDraft {
+            title: None,
+            starts_on: Some(day("2018-06-15")),
+            ends_on: Some(day("2018-06-04")),
+            parties: vec![
+                PartyDraft {
+                    kind: Some(PartyKind::Association),
+                    named_publicly: Some(true),
+                    commitments: vec![
+                        CommitmentDraft {
+                            kind: Some(CommitmentKind::Funding),
+                            ..commitment(CommitmentKind::Funding, "x")
+                        },
+                        CommitmentDraft {
+                            recurrence: Some(UpkeepRecurrence::Weekly),
+                            ..commitment(CommitmentKind::Labour, "y")
+                        },
+                        commitment(CommitmentKind::Upkeep, "Arroser"),
+                    ],
+                    ..PartyDraft::default()
+                },
+                party(PartyKind::Municipality, "Commune", None),
+                party(PartyKind::Municipality, "Commune bis", None),
+            ],
+            clauses: Some(vec![ClauseDraft { title: Some("Assurance".into()), text: None }]),
+            ..ContentDraft::default()
+        };
+        let errors = bad.parse(None, &default_clauses()).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "title",
+                "ends_on",
+                "parties[0].name",
+                "parties[0].named_publicly",
+                "parties[0].commitments[0].amount_cents",
+                "parties[0].commitments[1].recurrence",
+                "parties[0].commitments[2].recurrence",
+                "parties[2].kind",
+                "clauses[0].text"
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_of_parties_and_commitments_are_kept_across_versions_and_unknown_ones_refused() {
+        let first = rural_paths(AccountId::new()).parse(None, &default_clauses()).unwrap();
+        let mut again = rural_paths(AccountId::new());
+        again.parties[1].id = Some(first.parties[1].id);
+        again.parties[1].commitments[0].id = Some(first.parties[1].commitments[0].id);
+        let second = again.parse(Some(&first), &default_clauses()).unwrap();
+        assert_eq!(second.parties[1].id, first.parties[1].id);
+        assert_eq!(second.parties[1].commitments[0].id, first.parties[1].commitments[0].id);
+        assert_ne!(second.parties[0].id, first.parties[0].id, "no id given: a new party");
+        let mut unknown = rural_paths(AccountId::new());
+        unknown.parties[0].id = Some(crate::ids::PartyId::new());
+        let errors = unknown.parse(Some(&first), &default_clauses()).unwrap_err();
+        assert_eq!(errors.0[0].field, "parties[0].id");
+    }
+
+    #[test]
+    fn the_hash_is_canonical_and_changes_with_any_word() {
+        let content = rural_paths(AccountId::new()).parse(None, &default_clauses()).unwrap();
+        let hash = content_hash(&content);
+        assert_eq!(hash.len(), 64);
+        assert_eq!(hash, content_hash(&content.clone()));
+        let mut changed = content.clone();
+        changed.works = Some("Reprise des fonds de forme.".into());
+        assert_ne!(hash, content_hash(&changed));
+    }
+
+    fn opened(project: &Project) -> (super::super::Convention, super::super::Version, Attestations) {
+        let content = rural_paths(AccountId::new()).parse(None, &default_clauses()).unwrap();
+        let attestations = insured(&content, true);
+        let (convention, version) = draft(project.municipality, project.id, content, Utc::now());
+        let (convention, version) =
+            open_for_signature(&convention, &version, project, &attestations, Utc::now()).unwrap();
+        (convention, version, attestations)
+    }
+
+    #[test]
+    fn opening_freezes_the_text_and_a_change_afterwards_is_an_amendment() {
+        let project = running_project(ProjectWeight::Light, Vec::new());
+        let content = rural_paths(AccountId::new()).parse(None, &default_clauses()).unwrap();
+        let (convention, version) = draft(project.municipality, project.id, content.clone(), Utc::now());
+        let mut edited = content.clone();
+        edited.title = "Autre titre".into();
+        let (same, in_place) = change_text(&convention, &version, &project, edited.clone(), Utc::now()).unwrap();
+        assert_eq!((same.current_version, in_place.number), (1, 1), "a draft is edited in place");
+        let (open, frozen) =
+            open_for_signature(&same, &in_place, &project, &insured(&edited, true), Utc::now()).unwrap();
+        assert_eq!(open.status, ConventionStatus::OpenForSignature);
+        assert_eq!(frozen.content_hash.as_deref(), Some(content_hash(&edited).as_str()));
+        let (amended, second) = change_text(&open, &frozen, &project, content, Utc::now()).unwrap();
+        assert_eq!((amended.status, amended.current_version, second.number), (ConventionStatus::Draft, 2, 2));
+        assert!(!second.is_frozen());
+        let again = open_for_signature(&open, &frozen, &project, &insured(&edited, true), Utc::now()).unwrap_err();
+        assert_eq!(rule_of(again).0, Rule::NotADraft);
+    }
+
+    #[test]
+    fn opening_is_refused_for_an_incomplete_text_an_open_heavy_risk_uncovered_volunteers_or_unattested_statutes() {
+        let light = running_project(ProjectWeight::Light, Vec::new());
+        let incomplete = ContentDraft { title: Some("Convention".into()), ..ContentDraft::default() }
+            .parse(None, &default_clauses())
+            .unwrap();
+        let (convention, version) = draft(light.municipality, light.id, incomplete, Utc::now());
+        let refused =
+            open_for_signature(&convention, &version, &light, &Attestations::default(), Utc::now()).unwrap_err();
+        assert_eq!(rule_of(refused).0, Rule::ConventionIncomplete);
+
+        let content = rural_paths(AccountId::new()).parse(None, &default_clauses()).unwrap();
+        let heavy_open = running_project(ProjectWeight::Heavy, vec![risk(ProjectRisk::Heritage, false)]);
+        let (convention, version) = draft(heavy_open.municipality, heavy_open.id, content.clone(), Utc::now());
+        let refused =
+            open_for_signature(&convention, &version, &heavy_open, &insured(&content, true), Utc::now()).unwrap_err();
+        let (rule, lacking) = rule_of(refused);
+        assert_eq!((rule, lacking), (Rule::OpenRisks, vec!["diagnostic.risks[0]".to_owned()]));
+
+        let heavy = running_project(ProjectWeight::Heavy, vec![risk(ProjectRisk::Heritage, true)]);
+        let uncovered = Attestations { volunteers: None, ..insured(&content, true) };
+        let refused = open_for_signature(&convention, &version, &heavy, &uncovered, Utc::now()).unwrap_err();
+        assert_eq!(rule_of(refused).0, Rule::VolunteersNotCovered);
+        let refused =
+            open_for_signature(&convention, &version, &heavy, &insured(&content, false), Utc::now()).unwrap_err();
+        let (rule, lacking) = rule_of(refused);
+        assert_eq!(
+            (rule, lacking),
+            (Rule::StatutesNotAttested, vec!["parties[1].insurance.statutes_allow_work".to_owned()])
+        );
+        assert!(open_for_signature(&convention, &version, &heavy, &insured(&content, true), Utc::now()).is_ok());
+        assert!(
+            open_for_signature(&convention, &version, &light, &Attestations::default(), Utc::now()).is_ok(),
+            "light work: no volunteers' cover nor statutes needed to open"
+        );
+    }
+
+    fn signer(actor: Actor, staff: bool, municipal: bool) -> Signer {
+        Signer { actor, staff, municipal_signatory: municipal }
+    }
+
+    fn ask(party: crate::ids::PartyId, hash: &str, scan: Option<&str>) -> SignatureDraft {
+        SignatureDraft {
+            party: Some(party),
+            content_hash: Some(hash.into()),
+            scan_sha256: scan.map(str::to_owned),
+            ..SignatureDraft::default()
+        }
+    }
+
+    #[test]
+    fn signatures_follow_the_rules_and_the_last_one_signs_the_convention() {
+        let project = running_project(ProjectWeight::Light, Vec::new());
+        let (convention, version, attestations) = opened(&project);
+        let hash = version.content_hash.clone().unwrap();
+        let (town, afr, farm) =
+            (version.content.parties[0].id, version.content.parties[1].id, version.content.parties[2].id);
+        let farmer = Actor::Account(version.content.parties[2].account.unwrap());
+        let agent = Actor::Account(AccountId::new());
+        let today = day("2018-06-01");
+        let scan = "a".repeat(64);
+        let go = |signed: &[Signature], draft: &SignatureDraft, who: Signer, attestations: &Attestations| {
+            let state = SigningState { convention: &convention, current: &version, signed, attestations };
+            sign(&state, draft, who, today, Utc::now())
+        };
+        // A stale hash, an agent signing for the town, a paper signature without its scan.
+        let stale =
+            go(&[], &ask(farm, &"b".repeat(64), None), signer(farmer, false, false), &attestations).unwrap_err();
+        assert_eq!(rule_of(stale).0, Rule::StaleHash);
+        assert!(matches!(
+            go(&[], &ask(town, &hash, None), signer(agent, true, false), &attestations),
+            Ok(Err(NotTheirs(_)))
+        ));
+        assert!(matches!(
+            go(&[], &ask(afr, &hash, None), signer(agent, true, false), &attestations),
+            Ok(Err(NotTheirs(_)))
+        ));
+        // Insurance first.
+        let uninsured =
+            go(&[], &ask(farm, &hash, None), signer(farmer, false, false), &Attestations::default()).unwrap_err();
+        assert_eq!(rule_of(uninsured).0, Rule::InsuranceNotAttested);
+
+        let (first, all) =
+            go(&[], &ask(farm, &hash, None), signer(farmer, false, false), &attestations).unwrap().unwrap();
+        assert!(!all);
+        assert_eq!(first.signatory, "Jean Dupont", "the representative by default");
+        let twice =
+            go(std::slice::from_ref(&first), &ask(farm, &hash, None), signer(farmer, false, false), &attestations)
+                .unwrap_err();
+        assert_eq!(rule_of(twice).0, Rule::AlreadySigned);
+        let (second, all) =
+            go(std::slice::from_ref(&first), &ask(afr, &hash, Some(&scan)), signer(agent, true, false), &attestations)
+                .unwrap()
+                .unwrap();
+        assert!(!all && second.scan_sha256.is_some());
+        let mayor = Actor::Account(AccountId::new());
+        let (_, all) =
+            go(&[first, second], &ask(town, &hash, None), signer(mayor, true, true), &attestations).unwrap().unwrap();
+        assert!(all);
+        let signed = fully_signed(&convention, Utc::now());
+        assert_eq!((signed.status, signed.signed_version), (ConventionStatus::Signed, Some(1)));
+        assert!(signed.is_public());
+        assert_eq!(signed.shown_status(Some(day("2018-06-04")), day("2018-06-03")), ConventionStatus::Signed);
+        assert_eq!(signed.shown_status(Some(day("2018-06-04")), day("2018-06-04")), ConventionStatus::Active);
+    }
+
+    #[test]
+    fn a_signature_needs_the_convention_open_and_names_every_invalid_field() {
+        let project = running_project(ProjectWeight::Light, Vec::new());
+        let (convention, version, attestations) = opened(&project);
+        let bad = SignatureDraft {
+            party: None,
+            content_hash: Some("XYZ".into()),
+            scan_sha256: Some("1".into()),
+            ..SignatureDraft::default()
+        };
+        let who = signer(Actor::Public, false, false);
+        let state =
+            SigningState { convention: &convention, current: &version, signed: &[], attestations: &attestations };
+        match sign(&state, &bad, who, day("2018-06-01"), Utc::now()).unwrap_err() {
+            Refusal::Invalid(errors) => {
+                let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["party", "content_hash", "scan_sha256"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let draft_convention = super::super::Convention { status: ConventionStatus::Draft, ..convention };
+        let hash = version.content_hash.clone().unwrap();
+        let party = version.content.parties[2].id;
+        let state =
+            SigningState { convention: &draft_convention, current: &version, signed: &[], attestations: &attestations };
+        let refused = sign(&state, &ask(party, &hash, None), who, day("2018-06-01"), Utc::now()).unwrap_err();
+        assert_eq!(rule_of(refused).0, Rule::NotOpenForSignature);
+    }
+
+    use super::super::signature::Signature;
+}
