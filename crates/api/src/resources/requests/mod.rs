@@ -741,9 +741,9 @@ pub async fn update_request(
 /// status is a 409 listing the allowed ones. Some arrows also need the request's qualification
 /// (`…/qualification`): `qualified` its restated need, competence and recommended level;
 /// `redirected` another competent authority, named (the requester then gets an answer naming it,
-/// with the reason as what was sent on); `in_fifty_fifty` the four prerequisites. Such a refusal
-/// is a 409 naming the `rule`, with `errors` listing what the qualification lacks. Needs
-/// `If-Match`.
+/// with the reason as what was sent on); `in_fifty_fifty` its six prerequisites (the four of
+/// §5.6.1, an unmet need, no public service replaced nor paid work hidden). Such a refusal is a
+/// 409 naming the `rule`, with `errors` listing what the qualification lacks. Needs `If-Match`.
 #[utoipa::path(
     operation_id = "transition_request", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
