@@ -602,6 +602,9 @@ async fn the_demo_requests_come_qualified_in_several_ways() {
     let paths = demo_request(&app, &agent, "Rénover les chemins ruraux avec les agriculteurs").await;
     let (view, _) = demo_qualification(&app, &agent, &paths).await;
     assert_eq!(view["eligible"], true, "the six prerequisites hold");
+    let offer = view["offered"]["offer"].as_str().unwrap();
+    assert!(offer.contains("tracteurs") && offer.contains("association foncière"), "{offer}");
+    assert!(view["offered"]["proposed_solution"].is_string());
 
     let driveway = demo_request(&app, &agent, "Goudronner l'allée de ma propriété").await;
     assert_eq!(demo_qualification(&app, &agent, &driveway).await.0["eligible"], false);
@@ -707,6 +710,53 @@ async fn the_other_aim_is_named_in_words_and_only_with_it() {
     assert_eq!(view["eligible"], true);
     let (read, _) = get_qualification(&town, &agent, &id).await;
     assert_eq!(read["document"], view["document"], "stored with the answer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qualification_shows_what_the_requester_offered_and_the_document_read_puts_back_unchanged() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let mut body = personal_request();
+    body["proposed_solution"] = json!("Des chicanes fleuries.");
+    body["offer"] = json!("Les voisins planteront et arroseront les chicanes.");
+    let id = town.request().body(body).submitted().await.id;
+    let (view, etag) = get_qualification(&town, &agent, &id).await;
+    assert_eq!(
+        view["offered"],
+        json!({ "proposed_solution": "Des chicanes fleuries.",
+            "offer": "Les voisins planteront et arroseront les chicanes." })
+    );
+    assert_eq!(view["document"]["fifty_fifty_eligibility"]["citizen_delivery"], Value::Null, "not answered yet");
+
+    // What was read goes back as it is: the offer is beside the document, not in it.
+    let put = |document: Value, etag: String| {
+        let (app, path, agent) = (&app, qualification_path(&town, &id), agent.clone());
+        async move { app.authed(Method::PUT, &path, &agent).header("If-Match", etag).json(&document).send().await.unwrap() }
+    };
+    let first = put(view["document"].clone(), etag).await;
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let mut document = json(first).await["document"].clone();
+    document["fifty_fifty_eligibility"]["citizen_delivery"] =
+        json!({ "holds": true, "justification": "Les voisins planteront et arroseront les chicanes." });
+    let answered = put(document, etag).await;
+    assert_eq!(answered.status(), 200);
+    let etag = answered.headers()["etag"].to_str().unwrap().to_owned();
+    let (read, read_etag) = get_qualification(&town, &agent, &id).await;
+    assert_eq!(read_etag, etag);
+    assert_eq!(read["offered"], view["offered"], "still shown once answered");
+    let again = put(read["document"].clone(), etag.clone()).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag, "the same document again changes nothing");
+    let mut with_offered = read["document"].clone();
+    with_offered["offered"] = read["offered"].clone();
+    let refused = problem(put(with_offered, etag).await, 422).await;
+    assert_eq!(fields(&refused), ["offered"], "read-only: never part of the document");
+
+    let plain = town.request().title("Sans offre").submitted().await.id;
+    let (view, _) = get_qualification(&town, &agent, &plain).await;
+    assert_eq!(view["offered"], json!({ "proposed_solution": null, "offer": null }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -85,6 +85,8 @@ pub struct EligibilityInput {
     pub public_domain: Option<PrerequisiteInput>,
     #[serde(default, deserialize_with = "crate::extract::object")]
     pub living_environment: Option<PrerequisiteInput>,
+    /// Done and kept up by the inhabitants: its justification starts from what the requester
+    /// offered (`offered` in the view).
     #[serde(default, deserialize_with = "crate::extract::object")]
     pub citizen_delivery: Option<PrerequisiteInput>,
     /// It meets a need nothing meets today (§5.6.3.1).
@@ -93,6 +95,17 @@ pub struct EligibilityInput {
     /// It replaces no existing public service, nor hides paid work (§5.6.4.2).
     #[serde(default, deserialize_with = "crate::extract::object")]
     pub no_public_service_replaced: Option<PrerequisiteInput>,
+}
+
+/// What the requester proposed and offered to do themselves when the request was submitted
+/// (read-only, and not part of the document: `PUT` takes the `document` alone). The
+/// `citizen_delivery` answer starts from it: while that answer is `null`, this is its draft.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferedView {
+    /// The solution the requester proposed, if any.
+    pub proposed_solution: Option<String>,
+    /// What the requester offered to do themselves, if anything.
+    pub offer: Option<String>,
 }
 
 /// Who takes the request: an elected official's delegation and the services in charge, by code.
@@ -180,6 +193,8 @@ pub struct QualificationDocument {
     },
     "complete": true, "missing": [], "eligible": false,
     "unmet": ["general_interest", "public_domain", "living_environment", "citizen_delivery", "unmet_need", "no_public_service_replaced"],
+    "offered": { "proposed_solution": "Un ralentisseur devant l'aire de jeux.",
+        "offer": "Nous pouvons peindre les marquages avec les voisins." },
     "recorded": true, "updated_at": "2026-11-20T10:00:00Z"
 }))]
 pub struct QualificationView {
@@ -194,6 +209,8 @@ pub struct QualificationView {
     pub eligible: bool,
     /// The prerequisites that do not hold, or were not answered.
     pub unmet: Vec<wire::FiftyFiftyPrerequisite>,
+    /// What the requester proposed and offered at intake: where `citizen_delivery` starts from.
+    pub offered: OfferedView,
     /// Whether a qualification was ever recorded (an unrecorded one reads empty).
     pub recorded: bool,
     pub updated_at: Option<DateTime<Utc>>,
@@ -316,6 +333,10 @@ fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) ->
         missing: completeness.missing.iter().map(|m| (*m).to_owned()).collect(),
         eligible: eligibility.eligible,
         unmet: eligibility.unmet.iter().map(|p| (*p).into()).collect(),
+        offered: OfferedView {
+            proposed_solution: request.proposed_solution.as_ref().map(|v| v.as_str().to_owned()),
+            offer: request.offer.as_ref().map(|v| v.as_str().to_owned()),
+        },
         recorded: recorded.is_some(),
         updated_at: recorded.map(|r| r.updated_at),
     };
@@ -325,9 +346,11 @@ fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) ->
 /// Get a request's qualification
 ///
 /// The document with what the domain computes from it: `complete` (and what is `missing`) and
-/// `eligible` for a fifty-fifty (and which prerequisites are `unmet`). A request never qualified
-/// reads as an empty document. The ETag is the request's: a change of either moves it. Staff
-/// only: inhabitants and the public never see a qualification.
+/// `eligible` for a fifty-fifty (and which prerequisites are `unmet`), and, read-only, what the
+/// requester proposed and `offered` to do themselves at intake, where the `citizen_delivery`
+/// answer starts from. A request never qualified reads as an empty document. The ETag is the
+/// request's: a change of either moves it. Staff only: inhabitants and the public never see a
+/// qualification.
 #[utoipa::path(
     operation_id = "get_request_qualification", tag = "qualification",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
