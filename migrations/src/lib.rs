@@ -15,6 +15,7 @@ mod m20261206_000008_create_surveys;
 mod m20261207_000009_create_steps_and_promises;
 mod m20261207_000010_create_minutes_reach;
 mod m20261207_000011_create_bodies_and_draws;
+mod m20261207_000012_offers_and_prerequisites;
 mod m20261207_000013_create_projects;
 mod m20261207_000014_create_conventions;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000009_create_steps_and_promises::Migration),
             Box::new(m20261207_000010_create_minutes_reach::Migration),
             Box::new(m20261207_000011_create_bodies_and_draws::Migration),
+            Box::new(m20261207_000012_offers_and_prerequisites::Migration),
             Box::new(m20261207_000013_create_projects::Migration),
             Box::new(m20261207_000014_create_conventions::Migration),
         ]

@@ -230,7 +230,7 @@ impl<'a> TestTown<'a> {
 }
 
 /// A complete qualification document that lets every guard pass: another authority is competent
-/// (so the request may be redirected) and the four prerequisites hold (so it may be a
+/// (so the request may be redirected) and the six prerequisites hold (so it may be a
 /// fifty-fifty).
 pub fn every_guard_passes() -> Value {
     json!({
@@ -242,7 +242,9 @@ pub fn every_guard_passes() -> Value {
             "general_interest": { "holds": true, "justification": "Pour tous." },
             "public_domain": { "holds": true, "justification": "Terrain communal." },
             "living_environment": { "holds": true, "justification": "Plus beau.", "aims": ["embellishment"] },
-            "citizen_delivery": { "holds": true, "justification": "Les habitants le font." }
+            "citizen_delivery": { "holds": true, "justification": "Les habitants le font." },
+            "unmet_need": { "holds": true, "justification": "Rien de tel aujourd'hui." },
+            "no_public_service_replaced": { "holds": true, "justification": "Aucun service ne le fait." }
         }
     })
 }

@@ -69,7 +69,17 @@ async fn a_new_request_reads_as_an_empty_incomplete_ineligible_qualification() {
     assert_eq!(view["complete"], false);
     assert_eq!(view["missing"], json!(["restated_need", "competence", "recommended_level"]));
     assert_eq!(view["eligible"], false);
-    assert_eq!(view["unmet"], json!(["general_interest", "public_domain", "living_environment", "citizen_delivery"]));
+    assert_eq!(
+        view["unmet"],
+        json!([
+            "general_interest",
+            "public_domain",
+            "living_environment",
+            "citizen_delivery",
+            "unmet_need",
+            "no_public_service_replaced"
+        ])
+    );
     assert_eq!(view["document"]["themes"], json!(["roads-and-traffic"]), "the request's own themes");
     assert_eq!(view["document"]["neighbourhood"], "cite-5");
 }
@@ -149,10 +159,18 @@ async fn only_an_eligible_request_goes_to_a_fifty_fifty_and_the_unmet_prerequisi
     let id = qualified(&town, &document).await;
     let (view, _) = get_qualification(&town, &agent, &id).await;
     assert_eq!(view["eligible"], false);
-    assert_eq!(view["unmet"], json!(["public_domain", "citizen_delivery"]));
+    assert_eq!(view["unmet"], json!(["public_domain", "citizen_delivery", "unmet_need", "no_public_service_replaced"]));
     let refused = problem(town.transition(&agent, &id, json!({ "to": "in_fifty_fifty" })).await, 409).await;
     assert_eq!(refused["rule"], "not_eligible_for_fifty_fifty");
-    assert_eq!(fields(&refused), ["fifty_fifty_eligibility.public_domain", "fifty_fifty_eligibility.citizen_delivery"]);
+    assert_eq!(
+        fields(&refused),
+        [
+            "fifty_fifty_eligibility.public_domain",
+            "fifty_fifty_eligibility.citizen_delivery",
+            "fifty_fifty_eligibility.unmet_need",
+            "fifty_fifty_eligibility.no_public_service_replaced"
+        ]
+    );
 
     let view = town.record_qualification(&agent, &id, &every_guard_passes()).await;
     assert_eq!(view["eligible"], true);
@@ -171,7 +189,7 @@ async fn a_qualification_never_undoes_what_the_status_of_its_request_required() 
     let refused = problem(town.put_qualification(&agent, &id, &weaker).await, 422).await;
     assert_eq!(fields(&refused), ["fifty_fifty_eligibility.citizen_delivery"]);
     let emptied = problem(town.put_qualification(&agent, &id, &json!({})).await, 422).await;
-    assert_eq!(fields(&emptied).len(), 7, "the essentials and the four prerequisites");
+    assert_eq!(fields(&emptied).len(), 9, "the essentials and the six prerequisites");
     let mut routed = every_guard_passes();
     routed["routing"] = json!({ "services": ["service-environnement"] });
     assert_eq!(town.put_qualification(&agent, &id, &routed).await.status(), 200, "what keeps the rules may change");
@@ -581,6 +599,13 @@ async fn the_demo_requests_come_qualified_in_several_ways() {
     assert_eq!(view["eligible"], true);
     assert_eq!(demo_status(&app, &agent, &shelters).await, "qualified");
 
+    let paths = demo_request(&app, &agent, "Rénover les chemins ruraux avec les agriculteurs").await;
+    let (view, _) = demo_qualification(&app, &agent, &paths).await;
+    assert_eq!(view["eligible"], true, "the six prerequisites hold");
+    let offer = view["offered"]["offer"].as_str().unwrap();
+    assert!(offer.contains("tracteurs") && offer.contains("association foncière"), "{offer}");
+    assert!(view["offered"]["proposed_solution"].is_string());
+
     let driveway = demo_request(&app, &agent, "Goudronner l'allée de ma propriété").await;
     assert_eq!(demo_qualification(&app, &agent, &driveway).await.0["eligible"], false);
     let lamartine = demo_request(&app, &agent, "Ça roule trop vite rue Lamartine").await;
@@ -621,4 +646,185 @@ async fn reindexing_rebuilds_the_term_index_that_suggestions_read() {
     assert!(indexed >= 2, "every request is reindexed, {indexed} were");
     let after: Vec<String> = suggested().await;
     assert_eq!(after, [twin_id]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unmet_need_and_no_public_service_replaced_are_prerequisites_like_the_four_others() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    for prerequisite in ["unmet_need", "no_public_service_replaced"] {
+        let id = qualified(&town, &every_guard_passes()).await;
+        let field = format!("fifty_fifty_eligibility.{prerequisite}");
+        let mut unanswered = every_guard_passes();
+        unanswered["fifty_fifty_eligibility"].as_object_mut().unwrap().remove(prerequisite);
+        let mut unmet = every_guard_passes();
+        unmet["fifty_fifty_eligibility"][prerequisite] = json!({ "holds": false, "justification": "Non." });
+        for document in [&unanswered, &unmet] {
+            let view = town.record_qualification(&agent, &id, document).await;
+            assert_eq!(view["eligible"], false, "{prerequisite}");
+            assert_eq!(view["unmet"], json!([prerequisite]));
+            let refused = problem(town.transition(&agent, &id, json!({ "to": "in_fifty_fifty" })).await, 409).await;
+            assert_eq!(refused["rule"], "not_eligible_for_fifty_fifty");
+            assert_eq!(fields(&refused), [field.as_str()]);
+        }
+        let mut incomplete = every_guard_passes();
+        incomplete["fifty_fifty_eligibility"][prerequisite] = json!({ "holds": true });
+        let invalid = problem(town.put_qualification(&agent, &id, &incomplete).await, 422).await;
+        assert_eq!(fields(&invalid), [format!("{field}.justification")]);
+        let view = town.record_qualification(&agent, &id, &every_guard_passes()).await;
+        assert_eq!(view["eligible"], true);
+        assert_eq!(town.transition(&agent, &id, json!({ "to": "in_fifty_fifty" })).await.status(), 200);
+        // While in a fifty-fifty, the qualification keeps it.
+        let refused = problem(town.put_qualification(&agent, &id, &unmet).await, 422).await;
+        assert_eq!(fields(&refused), [field.as_str()]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_other_aim_is_named_in_words_and_only_with_it() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = qualifying(&town, "La mémoire de la fosse 11").await;
+    let field = "fifty_fifty_eligibility.living_environment.other_aim";
+    let mut document = every_guard_passes();
+    document["fifty_fifty_eligibility"]["living_environment"]["aims"] = json!(["embellishment", "other"]);
+    let missing = problem(town.put_qualification(&agent, &id, &document).await, 422).await;
+    assert_eq!(fields(&missing), [field]);
+    assert_eq!(missing["errors"][0]["code"], "required");
+    document["fifty_fifty_eligibility"]["living_environment"]["other_aim"] = json!("x".repeat(201));
+    assert_eq!(fields(&problem(town.put_qualification(&agent, &id, &document).await, 422).await), [field]);
+
+    let mut misplaced = every_guard_passes();
+    misplaced["fifty_fifty_eligibility"]["living_environment"]["other_aim"] = json!("La mémoire minière");
+    let refused = problem(town.put_qualification(&agent, &id, &misplaced).await, 422).await;
+    assert_eq!(fields(&refused), [field]);
+    assert_eq!(refused["errors"][0]["code"], "not_applicable");
+
+    document["fifty_fifty_eligibility"]["living_environment"]["other_aim"] = json!(" La mémoire minière ");
+    let view = town.record_qualification(&agent, &id, &document).await;
+    let living = &view["document"]["fifty_fifty_eligibility"]["living_environment"];
+    assert_eq!(living["aims"], json!(["embellishment", "other"]));
+    assert_eq!(living["other_aim"], "La mémoire minière");
+    assert_eq!(view["eligible"], true);
+    let (read, _) = get_qualification(&town, &agent, &id).await;
+    assert_eq!(read["document"], view["document"], "stored with the answer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_qualification_shows_what_the_requester_offered_and_the_document_read_puts_back_unchanged() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let mut body = personal_request();
+    body["proposed_solution"] = json!("Des chicanes fleuries.");
+    body["offer"] = json!("Les voisins planteront et arroseront les chicanes.");
+    let id = town.request().body(body).submitted().await.id;
+    let (view, etag) = get_qualification(&town, &agent, &id).await;
+    assert_eq!(
+        view["offered"],
+        json!({ "proposed_solution": "Des chicanes fleuries.",
+            "offer": "Les voisins planteront et arroseront les chicanes." })
+    );
+    assert_eq!(view["document"]["fifty_fifty_eligibility"]["citizen_delivery"], Value::Null, "not answered yet");
+
+    // What was read goes back as it is: the offer is beside the document, not in it.
+    let put = |document: Value, etag: String| {
+        let (app, path, agent) = (&app, qualification_path(&town, &id), agent.clone());
+        async move { app.authed(Method::PUT, &path, &agent).header("If-Match", etag).json(&document).send().await.unwrap() }
+    };
+    let first = put(view["document"].clone(), etag).await;
+    assert_eq!(first.status(), 200);
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let mut document = json(first).await["document"].clone();
+    document["fifty_fifty_eligibility"]["citizen_delivery"] =
+        json!({ "holds": true, "justification": "Les voisins planteront et arroseront les chicanes." });
+    let answered = put(document, etag).await;
+    assert_eq!(answered.status(), 200);
+    let etag = answered.headers()["etag"].to_str().unwrap().to_owned();
+    let (read, read_etag) = get_qualification(&town, &agent, &id).await;
+    assert_eq!(read_etag, etag);
+    assert_eq!(read["offered"], view["offered"], "still shown once answered");
+    let again = put(read["document"].clone(), etag.clone()).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.headers()["etag"].to_str().unwrap(), etag, "the same document again changes nothing");
+    let mut with_offered = read["document"].clone();
+    with_offered["offered"] = read["offered"].clone();
+    let refused = problem(put(with_offered, etag).await, 422).await;
+    assert_eq!(fields(&refused), ["offered"], "read-only: never part of the document");
+
+    let plain = town.request().title("Sans offre").submitted().await.id;
+    let (view, _) = get_qualification(&town, &agent, &plain).await;
+    assert_eq!(view["offered"], json!({ "proposed_solution": null, "offer": null }));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_qualification_recorded_before_the_new_prerequisites_carries_over_with_them_unmet() {
+    use implication_storage::sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let id = qualified(&town, &speeding()).await;
+
+    // Back to the schema before migration 000012 (and whatever came after it)…
+    let states = app.db.migration_states().await.unwrap();
+    let position = states.iter().position(|m| m.name == "m20261207_000012_offers_and_prerequisites").unwrap();
+    assert!(states[position..].iter().all(|m| m.applied));
+    let steps = u32::try_from(states.len() - position).unwrap();
+    app.db.migrate_down(steps).await.unwrap();
+    assert!(!app.db.migration_states().await.unwrap()[position].applied);
+    // …where this request went to a fifty-fifty on the four prerequisites of the time, with its
+    // qualification as that version stored it.
+    let four = r#"{"restated_need":"Faire ralentir les voitures rue Lamartine, le soir.","requester_interest":null,"stakeholders":[],"competence":"municipality","competent_authority":null,"previously_handled":[],"previously_handled_processes":[],"delegation":null,"services":[],"recommended_level":"coproduction","prerequisites":[{"prerequisite":"general_interest","holds":true,"justification":"Pour tous.","aims":[]},{"prerequisite":"public_domain","holds":true,"justification":"La rue est communale.","aims":[]},{"prerequisite":"living_environment","holds":true,"justification":"Plus sûr.","aims":["safety","conviviality"]},{"prerequisite":"citizen_delivery","holds":true,"justification":"Les parents peignent les marquages.","aims":[]}]}"#;
+    let conn = app.db.conn();
+    // The test's database holds this request and its qualification alone.
+    conn.execute_unprepared(&format!("UPDATE request_qualifications SET document = '{four}'")).await.unwrap();
+    conn.execute_unprepared("UPDATE requests SET status = 'in_fifty_fifty'").await.unwrap();
+    app.db.migrate_up().await.unwrap();
+    assert!(app.db.migration_states().await.unwrap().iter().all(|m| m.applied));
+
+    let (view, _) = get_qualification(&town, &agent, &id).await;
+    assert_eq!(view["recorded"], true);
+    let eligibility = &view["document"]["fifty_fifty_eligibility"];
+    assert_eq!(
+        eligibility["living_environment"],
+        json!({ "holds": true, "justification": "Plus sûr.", "aims": ["safety", "conviviality"], "other_aim": null })
+    );
+    for (prerequisite, justification) in [
+        ("general_interest", "Pour tous."),
+        ("public_domain", "La rue est communale."),
+        ("citizen_delivery", "Les parents peignent les marquages."),
+    ] {
+        assert_eq!(eligibility[prerequisite]["holds"], true, "{prerequisite}");
+        assert_eq!(eligibility[prerequisite]["justification"], justification);
+    }
+    assert_eq!(eligibility["unmet_need"], Value::Null);
+    assert_eq!(eligibility["no_public_service_replaced"], Value::Null);
+    assert_eq!(view["eligible"], false, "eligible then, not since");
+    assert_eq!(view["unmet"], json!(["unmet_need", "no_public_service_replaced"]));
+    assert_eq!(view["document"]["recommended_level"], "coproduction");
+    let (request, _) = town.staff_get(&agent, &id).await;
+    assert_eq!(request["status"], "in_fifty_fifty", "its status is kept");
+    assert_eq!((&request["proposed_solution"], &request["offer"]), (&Value::Null, &Value::Null));
+
+    // Its rule applies when the qualification is next written: the document read goes back
+    // unchanged, a change must answer the two.
+    let (_, etag) = town.staff_get(&agent, &id).await;
+    let unchanged = town.put_qualification(&agent, &id, &view["document"]).await;
+    assert_eq!(unchanged.status(), 200);
+    assert_eq!(unchanged.headers()["etag"].to_str().unwrap(), etag);
+    let mut changed = view["document"].clone();
+    changed["restated_need"] = json!("Faire ralentir les voitures rue Lamartine.");
+    let refused = problem(town.put_qualification(&agent, &id, &changed).await, 422).await;
+    assert_eq!(
+        fields(&refused),
+        ["fifty_fifty_eligibility.unmet_need", "fifty_fifty_eligibility.no_public_service_replaced"]
+    );
+    let mut answered = view["document"].clone();
+    answered["fifty_fifty_eligibility"]["unmet_need"] = json!({ "holds": true, "justification": "Rien ne ralentit." });
+    answered["fifty_fifty_eligibility"]["no_public_service_replaced"] =
+        json!({ "holds": true, "justification": "Des marquages que les services ne font pas." });
+    let view = town.record_qualification(&agent, &id, &answered).await;
+    assert_eq!(view["eligible"], true);
 }

@@ -824,3 +824,150 @@ async fn list_items_carry_the_version_their_etag_names_so_a_client_can_act_on_th
     let public = json(app.get(&town.at("/requests")).await).await;
     assert_eq!(public["items"][0]["version"], 3, "the public view carries it too: {public}");
 }
+
+const PROPOSED: &str = "Un ralentisseur devant le numéro 12, chez les Dupontel";
+const OFFER: &str = "Nous repeindrons les bandes avec les voisins du 14";
+
+/// Submits, anonymously, the personal request with a proposed solution and an offer (with
+/// spaces around, trimmed at intake); returns the receipt.
+async fn offered(town: &TestTown<'_>) -> Value {
+    let mut body = personal_request();
+    body["proposed_solution"] = json!(format!("  {PROPOSED}\n"));
+    body["offer"] = json!(format!(" {OFFER} "));
+    receipt(town, None, &body).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_offer_and_the_proposed_solution_are_recorded_at_intake_and_shown_to_staff_only() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let receipt = offered(&town).await;
+    let id = receipt["id"].as_str().unwrap();
+    let code = receipt["tracking_code"].as_str().unwrap();
+    let (staff, etag) = town.staff_get(&agent, id).await;
+    assert_eq!(staff["proposed_solution"], PROPOSED, "trimmed");
+    assert_eq!(staff["offer"], OFFER);
+    let listed = json(app.authed(Method::GET, &town.at("/requests"), &agent).send().await.unwrap()).await;
+    assert_eq!(listed["items"][0]["offer"], OFFER, "staff lists carry it too");
+    let published = app
+        .authed(Method::POST, &town.at(&format!("/requests/{id}/publish")), &agent)
+        .header("If-Match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 200);
+
+    let inhabitant = town.inhabitant().await;
+    let public_paths = [
+        town.at("/requests"),
+        town.at("/requests?q=allure"),
+        town.at(&format!("/requests/{id}")),
+        town.at(&format!("/tracking/{code}")),
+    ];
+    for path in &public_paths {
+        for token in [None, Some(inhabitant.as_str())] {
+            let mut request = app.client.get(app.url(path));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let text = response.text().await.unwrap();
+            assert!(text.contains(id), "{path} does not show the request: {text}");
+            assert!(!text.contains("\"offer\"") && !text.contains("\"proposed_solution\""), "{path}: {text}");
+            for secret in [PROPOSED, OFFER, "ralentisseur", "repeindrons"] {
+                assert!(!text.contains(secret), "{path} shows {secret}: {text}");
+            }
+        }
+    }
+    // The public search reads the title and description only.
+    assert!(town.list_ids(None, "q=repeindrons").await.is_empty());
+    assert_eq!(town.list_ids(Some(&agent), "").await, [id]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_and_partner_tools_record_an_offer_too_and_a_request_without_one_has_none() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let mut letter = simple_request("Courrier : des jardinières rue Bayard");
+    letter["channel"] = json!("letter");
+    letter["offer"] = json!("Les voisins arroseront.");
+    let typed_in = receipt(&town, Some(&agent), &letter).await;
+    let (request, _) = town.staff_get(&agent, typed_in["id"].as_str().unwrap()).await;
+    assert_eq!(request["offer"], "Les voisins arroseront.");
+    assert_eq!(request["proposed_solution"], Value::Null);
+
+    let admin = town.admin().await;
+    let created = app
+        .authed(Method::POST, &town.at("/clients"), &admin)
+        .json(&json!({ "name": "Outil", "association": "Les Bâtisseurs", "scopes": ["requests:write"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let created = json(created).await;
+    let client =
+        app.client_login(created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap()).await;
+    let mut tool = simple_request("Nettoyage du terril");
+    tool["proposed_solution"] = json!("Une journée de ramassage.");
+    tool["offer"] = json!("Nos bénévoles ramassent.");
+    let submitted = receipt(&town, Some(&client), &tool).await;
+    let (request, _) = town.staff_get(&agent, submitted["id"].as_str().unwrap()).await;
+    assert_eq!(request["proposed_solution"], "Une journée de ramassage.");
+    assert_eq!(request["offer"], "Nos bénévoles ramassent.");
+
+    let plain = receipt(&town, None, &simple_request("Sans offre")).await;
+    let (request, _) = town.staff_get(&agent, plain["id"].as_str().unwrap()).await;
+    assert_eq!((&request["proposed_solution"], &request["offer"]), (&Value::Null, &Value::Null));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_too_long_offer_is_named_with_the_other_invalid_fields_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let mut body = simple_request("Une idée");
+    body["title"] = json!("   ");
+    body["offer"] = json!("x".repeat(2_001));
+    body["proposed_solution"] = json!(" \n ");
+    let refused = problem(submit(&town, None, &body).await, 422).await;
+    let named: Vec<(&str, &str)> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(named, [("title", "required"), ("proposed_solution", "required"), ("offer", "too_long")]);
+    assert!(town.list_ids(Some(&agent), "").await.is_empty(), "nothing was written");
+    body["title"] = json!("Une idée");
+    body["offer"] = json!("x".repeat(2_000));
+    body["proposed_solution"] = json!("y".repeat(2_000));
+    receipt(&town, None, &body).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_correct_the_offer_and_the_history_names_it_without_its_words() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let receipt = offered(&town).await;
+    let id = receipt["id"].as_str().unwrap();
+    let path = town.at(&format!("/requests/{id}"));
+    let (_, etag) = town.staff_get(&agent, id).await;
+    let body = json!({ "proposed_solution": null, "offer": "Nous fournirons la peinture." });
+    let done = app.authed(Method::PATCH, &path, &agent).header("If-Match", &etag).json(&body).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    let corrected = json(done).await;
+    assert_eq!(corrected["proposed_solution"], Value::Null);
+    assert_eq!(corrected["offer"], "Nous fournirons la peinture.");
+    let history = json(app.authed(Method::GET, &format!("{path}/history"), &agent).send().await.unwrap()).await;
+    let edited = history["items"].as_array().unwrap().iter().find(|e| e["kind"] == "edited").unwrap();
+    assert_eq!(edited["fields"], json!(["proposed_solution", "offer"]));
+    assert!(!history.to_string().contains("peinture"), "the history keeps names, not values");
+    let (_, etag) = town.staff_get(&agent, id).await;
+    let too_long = json!({ "offer": "x".repeat(2_001) });
+    let refused = app.authed(Method::PATCH, &path, &agent).header("If-Match", &etag).json(&too_long).send().await;
+    assert_eq!(problem(refused.unwrap(), 422).await["errors"][0]["field"], "offer");
+}

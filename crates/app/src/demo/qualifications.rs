@@ -28,8 +28,8 @@ pub(super) struct Spec {
     level: ParticipationLevel,
     delegation: Option<&'static str>,
     services: &'static [&'static str],
-    /// Answers to the four prerequisites, in order; `aims` go with the living environment.
-    prerequisites: Option<[(bool, &'static str); 4]>,
+    /// Answers to the six prerequisites, in order; `aims` go with the living environment.
+    prerequisites: Option<[(bool, &'static str); 6]>,
     aims: &'static [LivingEnvironmentAim],
 }
 
@@ -38,13 +38,15 @@ const YOUTH: Option<&str> = Some("enfance-jeunesse-et-sport");
 const LIFE: Option<&str> = Some("democratie-participative-et-vie-associative");
 const TECHNICAL: &[&str] = &["services-techniques"];
 
-/// A project the inhabitants carry on public ground, for all: the four prerequisites hold.
-const fn eligible(public: &'static str, delivery: &'static str) -> Option<[(bool, &'static str); 4]> {
+/// A project the inhabitants carry on public ground, for all: the six prerequisites hold.
+const fn eligible(public: &'static str, delivery: &'static str) -> Option<[(bool, &'static str); 6]> {
     Some([
         (true, "Un projet ouvert à tous les habitants, pas à un intérêt particulier."),
         (true, public),
         (true, "Le cadre de vie du quartier en sort amélioré."),
         (true, delivery),
+        (true, "Rien ne répond aujourd'hui à ce besoin dans le quartier."),
+        (true, "Un travail que les services ne font pas et que personne n'est payé pour faire."),
     ])
 }
 
@@ -85,6 +87,8 @@ pub(super) const LOOS: &[Spec] = &[
             (true, "La voirie du lotissement est communale."),
             (true, "Moins de vitesse, plus de sécurité."),
             (false, "Des travaux de voirie : ni faits ni entretenus par des habitants."),
+            (true, "Rien ne ralentit aujourd'hui les voitures dans la ligne droite."),
+            (false, "Des travaux de voirie : le travail des services et des entreprises."),
         ]),
         aims: &[Safety],
     },
@@ -190,6 +194,8 @@ pub(super) const LOOS: &[Spec] = &[
             (false, "Une allée privée, hors du domaine public."),
             (false, "Un terrain privé."),
             (false, "Le demandeur attend des travaux de la commune."),
+            (false, "Un besoin privé, pas collectif."),
+            (false, "Ce serait le travail payé d'une entreprise."),
         ]),
         aims: &[],
     },
@@ -208,6 +214,8 @@ pub(super) const LOOS: &[Spec] = &[
             (true, "L'église est un bâtiment communal."),
             (true, "Une meilleure qualité environnementale."),
             (false, "Une pose sur toiture par des professionnels, pas par des habitants."),
+            (true, "Aucune énergie n'est produite aujourd'hui sur les bâtiments communaux."),
+            (true, "Aucun service public n'assure cette production."),
         ]),
         aims: &[EnvironmentalQuality],
     },
@@ -278,6 +286,8 @@ pub(super) const LOOS: &[Spec] = &[
             (true, "Des parterres communaux."),
             (true, "Des parterres fleuris."),
             (false, "Plus personne ne se propose pour l'entretien."),
+            (true, "Les parterres ne sont plus entretenus par personne."),
+            (true, "Les services n'ont jamais entretenu ces parterres."),
         ]),
         aims: &[Embellishment],
     },
@@ -313,7 +323,15 @@ impl Spec {
                     .zip(answers)
                     .map(|(p, (holds, why))| {
                         let aims = if *p == LivingEnvironment && holds { self.aims.to_vec() } else { Vec::new() };
-                        (*p, PrerequisiteDraft { holds: Some(holds), justification: Some(why.to_owned()), aims })
+                        (
+                            *p,
+                            PrerequisiteDraft {
+                                holds: Some(holds),
+                                justification: Some(why.to_owned()),
+                                aims,
+                                other_aim: None,
+                            },
+                        )
                     })
                     .collect()
             })

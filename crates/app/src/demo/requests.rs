@@ -45,6 +45,25 @@ struct Demo {
     answer: Option<(&'static str, bool)>,
 }
 
+/// What some requesters proposed and offered to do themselves (§6.4.2), by title: the
+/// qualification's `citizen_delivery` answer starts from it.
+const OFFERS: &[(&str, Option<&str>, &str)] = &[
+    (
+        "Rénover les chemins ruraux avec les agriculteurs",
+        Some(
+            "Remettre en état un kilomètre de chemin par an : reprofiler, empierrer avec des cailloux calcaires, \
+compacter.",
+        ),
+        "Les exploitants prêtent leurs tracteurs et leurs remorques et font les travaux ; l'association foncière \
+de remembrement cofinance les cailloux.",
+    ),
+    (
+        "Repeindre les vestiaires du stade",
+        None,
+        "Les joueurs repeignent les vestiaires, si la mairie fournit la peinture.",
+    ),
+];
+
 const QUALIFIED: &[Step] = &[Step::To(Qualifying, None), Step::To(Qualified, None)];
 
 const AGGLO: &str = "Nous avons transmis votre demande au service de collecte de l'agglomération, avec les \
@@ -484,6 +503,7 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
     let submitter = requests::submitter(db, &standing, municipality).await.map_err(|e| failed("", e))?;
     let mut ids = Vec::new();
     for demo in demos {
+        let offered = OFFERS.iter().find(|(title, _, _)| *title == demo.title);
         let draft = RequestDraft {
             kind: Some(demo.kind),
             title: Some(demo.title.to_owned()),
@@ -497,6 +517,8 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
                 name: Some(name.to_owned()),
                 ..RequesterDraft::default()
             }),
+            proposed_solution: offered.and_then(|(_, solution, _)| solution.map(str::to_owned)),
+            offer: offered.map(|(_, _, offer)| (*offer).to_owned()),
             personal_data_consent: Some(demo.requester.is_some()),
             received_on: today.checked_sub_days(Days::new(demo.days_ago)),
         };

@@ -234,17 +234,21 @@ vocabulary!(
 );
 
 vocabulary!(
-    /// The four prerequisites of a fifty-fifty project (§5.6.1).
+    /// The prerequisites of a fifty-fifty project: the four of §5.6.1, an unmet need (§5.6.3.1),
+    /// and no public service replaced nor paid work hidden (§5.6.4.2). All must hold.
     FiftyFiftyPrerequisite = "fifty_fifty_prerequisite", "Prérequis du fifty-fifty" / "Fifty-fifty prerequisite" {
         GeneralInterest = "general_interest": "Projet d'intérêt général" / "General interest",
         PublicDomain = "public_domain": "Domaine public ou patrimoine communal" / "Public domain or municipal heritage",
         LivingEnvironment = "living_environment": "Amélioration du cadre de vie" / "Improves the living environment",
         CitizenDelivery = "citizen_delivery": "Réalisation et entretien par les habitants" / "Done and kept up by the inhabitants",
+        UnmetNeed = "unmet_need": "Répond à un besoin non couvert" / "Meets an unmet need",
+        NoPublicServiceReplaced = "no_public_service_replaced": "Ne remplace aucun service public existant ni un travail rémunéré" / "Replaces no existing public service nor hides paid work",
     }
 );
 
 vocabulary!(
-    /// The aims that make a project improve the living environment.
+    /// The aims that make a project improve the living environment (§5.6.1; the list ends in
+    /// "etc.": `other` is named in words with the answer).
     LivingEnvironmentAim = "living_environment_aim", "Objectif d'amélioration du cadre de vie" / "Living-environment aim" {
         Embellishment = "embellishment": "Embellissement" / "Embellishment",
         Safety = "safety": "Sécurité" / "Safety",
@@ -252,6 +256,7 @@ vocabulary!(
         Cleanliness = "cleanliness": "Propreté" / "Cleanliness",
         Upkeep = "upkeep": "Entretien" / "Upkeep",
         Conviviality = "conviviality": "Convivialité" / "Conviviality",
+        Other = "other": "Autre" / "Other",
     }
 );
 

@@ -2,7 +2,8 @@
 
 use super::intake::{check_consent, intake_date};
 use super::{
-    Catalogue, Description, InternalNote, Location, LocationDraft, Request, Requester, RequesterDraft, Submitter, Title,
+    Catalogue, Description, InternalNote, Location, LocationDraft, Offer, ProposedSolution, Request, Requester,
+    RequesterDraft, Submitter, Title,
 };
 use crate::error::ValidationErrors;
 use crate::ids::AccountId;
@@ -20,6 +21,8 @@ pub struct RequestEdit {
     pub neighbourhood: Option<Option<String>>,
     pub location: Option<Option<LocationDraft>>,
     pub requester: Option<Option<RequesterDraft>>,
+    pub proposed_solution: Option<Option<String>>,
+    pub offer: Option<Option<String>>,
     pub personal_data_consent: Option<bool>,
     pub received_on: Option<NaiveDate>,
     pub internal_note: Option<Option<String>>,
@@ -45,6 +48,8 @@ pub fn apply_edit(
         neighbourhood,
         location,
         requester,
+        proposed_solution,
+        offer,
         personal_data_consent,
         received_on,
         internal_note,
@@ -79,6 +84,13 @@ pub fn apply_edit(
     }
     if let Some(requester) = requester {
         next.requester = requester.as_ref().and_then(|r| Requester::parse(r, &mut errors));
+    }
+    if let Some(solution) = proposed_solution {
+        next.proposed_solution =
+            solution.as_deref().and_then(|v| errors.collect(ProposedSolution::parse("proposed_solution", v)));
+    }
+    if let Some(offer) = offer {
+        next.offer = offer.as_deref().and_then(|v| errors.collect(Offer::parse("offer", v)));
     }
     match personal_data_consent {
         Some(true) if next.consent_at.is_none() => next.consent_at = Some(now),
@@ -120,6 +132,8 @@ fn changed_fields(before: &Request, after: &Request) -> Vec<&'static str> {
         neighbourhood,
         location,
         requester,
+        proposed_solution,
+        offer,
         consent_at,
         association: _,
         submitted_by: _,
@@ -142,6 +156,8 @@ fn changed_fields(before: &Request, after: &Request) -> Vec<&'static str> {
         ("neighbourhood", *neighbourhood != before.neighbourhood),
         ("location", *location != before.location),
         ("requester", *requester != before.requester),
+        ("proposed_solution", *proposed_solution != before.proposed_solution),
+        ("offer", *offer != before.offer),
         ("personal_data_consent", consent_at.is_some() != before.consent_at.is_some()),
         ("received_on", *received_on != before.received_on),
         ("internal_note", *internal_note != before.internal_note),

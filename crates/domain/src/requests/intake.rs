@@ -1,7 +1,7 @@
 //! Intake: a request as received from anyone, by any channel, parsed into what is registered.
 //! Who submits decides the channel and the received date.
 
-use super::{Actor, Description, Title};
+use super::{Actor, Description, Offer, ProposedSolution, Title};
 use crate::common::text::{Address, PersonName};
 use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
@@ -320,6 +320,10 @@ pub struct RequestDraft {
     pub neighbourhood: Option<String>,
     pub location: Option<LocationDraft>,
     pub requester: Option<RequesterDraft>,
+    /// The solution the requester proposes.
+    pub proposed_solution: Option<String>,
+    /// What the requester offers to do themselves.
+    pub offer: Option<String>,
     pub personal_data_consent: Option<bool>,
     pub received_on: Option<NaiveDate>,
 }
@@ -335,6 +339,8 @@ pub struct NewRequest {
     pub neighbourhood: Option<Slug>,
     pub location: Option<Location>,
     pub requester: Option<Requester>,
+    pub proposed_solution: Option<ProposedSolution>,
+    pub offer: Option<Offer>,
     /// Whether the requester consented to the processing of their personal data.
     pub consent: bool,
     /// The partner association a partner's tool submitted for.
@@ -372,6 +378,11 @@ impl NewRequest {
             draft.neighbourhood.as_deref().and_then(|c| catalogue.check_neighbourhood("neighbourhood", c, &mut errors));
         let location = draft.location.as_ref().and_then(|l| Location::parse("location", l, &mut errors));
         let requester = draft.requester.as_ref().and_then(|r| Requester::parse(r, &mut errors));
+        let proposed_solution = draft
+            .proposed_solution
+            .as_deref()
+            .and_then(|v| errors.collect(ProposedSolution::parse("proposed_solution", v)));
+        let offer = draft.offer.as_deref().and_then(|v| errors.collect(Offer::parse("offer", v)));
         let consent = draft.personal_data_consent.unwrap_or(false);
         // Given personal data needs consent, even when some of it is invalid.
         check_consent(&mut errors, draft.requester.as_ref().is_some_and(RequesterDraft::has_personal_data), consent);
@@ -390,6 +401,8 @@ impl NewRequest {
                 neighbourhood,
                 location,
                 requester,
+                proposed_solution,
+                offer,
                 consent,
                 association,
                 submitted_by: submitter.actor(),

@@ -155,7 +155,7 @@ pub enum Rule {
     QualificationIncomplete,
     /// `redirected` needs another competent authority, named.
     CompetenceIsMunicipal,
-    /// `in_fifty_fifty` needs the four prerequisites.
+    /// `in_fifty_fifty` needs every prerequisite (six).
     NotEligibleForFiftyFifty,
 }
 
@@ -364,8 +364,8 @@ fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(Rule, M
         InFiftyFifty if !facts.eligible() => Some((
             Rule::NotEligibleForFiftyFifty,
             Message::new(
-                "a request goes to a fifty-fifty project only when all four prerequisites hold",
-                "une demande ne devient un projet fifty-fifty que si les quatre prérequis sont remplis",
+                "a request goes to a fifty-fifty project only when all six prerequisites hold",
+                "une demande ne devient un projet fifty-fifty que si les six prérequis sont remplis",
             ),
             facts
                 .unmet
@@ -388,7 +388,7 @@ fn lacking_for(to: RequestStatus, facts: &QualificationFacts) -> Option<(Rule, M
 
 /// What a request in `status` needs its qualification to keep, so that changing the
 /// qualification never undoes what let the request get there: from `qualified` on, the
-/// essentials; while `redirected`, another competent authority; while `in_fifty_fifty`, the four
+/// essentials; while `redirected`, another competent authority; while `in_fifty_fifty`, the six
 /// prerequisites. (Reopening, back to `qualifying`, frees the document again.)
 pub fn check_qualification_kept(status: RequestStatus, facts: &QualificationFacts) -> Result<(), ValidationErrors> {
     let past_qualification =
@@ -621,6 +621,8 @@ mod tests {
                     "fifty_fifty_eligibility.public_domain",
                     "fifty_fifty_eligibility.living_environment",
                     "fifty_fifty_eligibility.citizen_delivery",
+                    "fifty_fifty_eligibility.unmet_need",
+                    "fifty_fifty_eligibility.no_public_service_replaced",
                 ],
             ),
         ];
@@ -655,7 +657,7 @@ mod tests {
             assert_eq!(fields(status), ["restated_need", "competence", "recommended_level"], "{status}");
         }
         assert_eq!(fields(Redirected), ["restated_need", "competence", "recommended_level", "competence"]);
-        assert_eq!(fields(InFiftyFifty).len(), 7);
+        assert_eq!(fields(InFiftyFifty).len(), 9, "the three essentials and the six prerequisites");
         for status in RequestStatus::ALL {
             assert!(check_qualification_kept(*status, &ready()).is_ok(), "{status}");
         }

@@ -77,6 +77,17 @@ text_type!(
     /// A note for staff only, never shown to the public nor to the requester.
     InternalNote, 5_000, parse_text
 );
+text_type!(
+    /// The solution the requester proposes, in their words: 1 to 2,000 characters. Staff only
+    /// (it may hold personal details): never in a public view.
+    ProposedSolution, 2_000, parse_text
+);
+text_type!(
+    /// What the requester offers to do themselves (§6.4.2: "participation without
+    /// responsibility" is a trap): 1 to 2,000 characters. Staff only, like the proposed solution;
+    /// the qualification's `citizen_delivery` answer starts from it.
+    Offer, 2_000, parse_text
+);
 
 /// A registered request, as stored.
 #[derive(Debug, Clone)]
@@ -92,6 +103,10 @@ pub struct Request {
     pub neighbourhood: Option<Slug>,
     pub location: Option<Location>,
     pub requester: Option<Requester>,
+    /// The solution the requester proposes, if they gave one (staff only).
+    pub proposed_solution: Option<ProposedSolution>,
+    /// What the requester offers to do themselves, if anything (staff only).
+    pub offer: Option<Offer>,
     /// When the requester consented to the processing of their personal data.
     pub consent_at: Option<DateTime<Utc>>,
     pub association: Option<String>,
@@ -129,6 +144,8 @@ impl Request {
             neighbourhood: new.neighbourhood.clone(),
             location: new.location.clone(),
             requester: new.requester.clone(),
+            proposed_solution: new.proposed_solution.clone(),
+            offer: new.offer.clone(),
             consent_at: new.consent.then_some(now),
             association: new.association.clone(),
             submitted_by: new.submitted_by,

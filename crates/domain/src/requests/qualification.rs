@@ -19,7 +19,7 @@ pub const MAX_PREVIOUS: usize = 50;
 pub const MAX_SERVICES: usize = 10;
 /// Long texts of a qualification (restated need, interests, justifications).
 pub const TEXT_MAX: usize = 2_000;
-/// Names (a stakeholder, a competent authority).
+/// Names (a stakeholder, a competent authority, an `other` aim).
 pub const NAME_MAX: usize = 200;
 
 /// One actor of the map (cartographie des acteurs).
@@ -40,6 +40,8 @@ pub struct PrerequisiteAnswer {
     pub justification: String,
     /// For the living environment only: what it improves.
     pub aims: Vec<LivingEnvironmentAim>,
+    /// What the `other` aim is, in words: given exactly when `aims` holds `other`.
+    pub other_aim: Option<String>,
 }
 
 /// Who takes the request: an elected official's delegation and the services in charge.
@@ -65,7 +67,8 @@ pub struct Qualification {
     pub neighbourhood: Option<Slug>,
     pub routing: Routing,
     pub recommended_level: Option<ParticipationLevel>,
-    /// The four prerequisites of §5.6.1; an unanswered one is unmet.
+    /// The prerequisites (the four of §5.6.1, §5.6.3.1's unmet need, §5.6.4.2's no public
+    /// service replaced); an unanswered one is unmet.
     pub prerequisites: Vec<(FiftyFiftyPrerequisite, PrerequisiteAnswer)>,
 }
 
@@ -176,6 +179,7 @@ pub struct PrerequisiteDraft {
     pub holds: Option<bool>,
     pub justification: Option<String>,
     pub aims: Vec<LivingEnvironmentAim>,
+    pub other_aim: Option<String>,
 }
 
 /// A qualification document as received (`PUT` replaces the whole document).
@@ -374,14 +378,43 @@ impl Qualification {
                 errors.push(FieldError::new(
                     field("aims"),
                     crate::error::Code::Required,
-                    Message::new("name at least one aim: embellishment, safety, environmental_quality, cleanliness, upkeep or conviviality", "nommez au moins un objectif : embellishment, safety, environmental_quality, cleanliness, upkeep ou conviviality"),
+                    Message::new("name at least one aim: embellishment, safety, environmental_quality, cleanliness, upkeep, conviviality or other (then say which in other_aim)", "nommez au moins un objectif : embellishment, safety, environmental_quality, cleanliness, upkeep, conviviality ou other (dites alors lequel dans other_aim)"),
                 ));
             }
+            let other = answer.aims.contains(&LivingEnvironmentAim::Other);
+            let other_aim = match (other, answer.other_aim.as_deref()) {
+                (true, Some(text)) => {
+                    errors.collect(crate::identity::municipality::parse_name(&field("other_aim"), text, NAME_MAX))
+                }
+                (true, None) => {
+                    errors.push(FieldError::new(
+                        field("other_aim"),
+                        crate::error::Code::Required,
+                        Message::new(
+                            "say what the other aim is (other_aim)",
+                            "dites quel est l'autre objectif (other_aim)",
+                        ),
+                    ));
+                    None
+                }
+                (false, Some(_)) => {
+                    errors.push(FieldError::new(
+                        field("other_aim"),
+                        crate::requests::Code::NotApplicable,
+                        Message::new(
+                            "other_aim names the aim other only: add other to the aims, or leave other_aim out",
+                            "other_aim ne nomme que l'objectif other : ajoutez other aux objectifs, ou retirez other_aim",
+                        ),
+                    ));
+                    None
+                }
+                (false, None) => None,
+            };
             if let (Some(holds), Some(justification)) = (holds, justification) {
                 let mut aims = answer.aims.clone();
                 aims.sort_unstable();
                 aims.dedup();
-                prerequisites.push((*prerequisite, PrerequisiteAnswer { holds, justification, aims }));
+                prerequisites.push((*prerequisite, PrerequisiteAnswer { holds, justification, aims, other_aim }));
             }
         }
 

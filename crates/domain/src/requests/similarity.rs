@@ -272,6 +272,8 @@ mod tests {
             neighbourhood: neighbourhood.map(|n| Slug::parse(n).unwrap_or_else(|e| panic!("{e}"))),
             location: None,
             requester: None,
+            proposed_solution: None,
+            offer: None,
             consent_at: None,
             association: None,
             submitted_by: Actor::Public,

@@ -122,6 +122,38 @@ fn sizes_are_bounded() {
 }
 
 #[test]
+fn what_the_requester_proposes_and_offers_is_optional_trimmed_and_bounded() {
+    let mut offered = draft();
+    offered.proposed_solution = Some("  Des bacs à fleurs devant chaque maison.  ".to_owned());
+    offered.offer = Some("Nous planterons et arroserons.".to_owned());
+    let parsed = parse(&offered, &Submitter::Public).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        parsed.proposed_solution.as_ref().map(ProposedSolution::as_str),
+        Some("Des bacs à fleurs devant chaque maison.")
+    );
+    assert_eq!(parsed.offer.as_ref().map(Offer::as_str), Some("Nous planterons et arroserons."));
+    assert!(parse(&draft(), &Submitter::Public).is_ok_and(|r| r.proposed_solution.is_none() && r.offer.is_none()));
+
+    let mut invalid = draft();
+    invalid.title = None;
+    invalid.proposed_solution = Some("   ".to_owned());
+    invalid.offer = Some("x".repeat(Offer::MAX_LEN + 1));
+    assert_eq!(
+        fields(parse(&invalid, &Submitter::Public)),
+        [
+            ("title".to_owned(), "required"),
+            ("proposed_solution".to_owned(), "required"),
+            ("offer".to_owned(), "too_long"),
+        ],
+        "named with the other fields, at once"
+    );
+    invalid.title = draft().title;
+    invalid.proposed_solution = Some("x".repeat(ProposedSolution::MAX_LEN));
+    invalid.offer = Some("x".repeat(Offer::MAX_LEN));
+    assert!(parse(&invalid, &Submitter::Public).is_ok(), "2,000 characters each");
+}
+
+#[test]
 fn personal_data_needs_consent() {
     let mut with_name = draft();
     with_name.requester = Some(RequesterDraft {
@@ -232,6 +264,8 @@ fn stored(status: RequestStatus, received_on: NaiveDate) -> Request {
         neighbourhood: None,
         location: None,
         requester: None,
+        proposed_solution: None,
+        offer: None,
         consent_at: None,
         association: None,
         submitted_by: Actor::Public,
@@ -271,12 +305,14 @@ fn only_a_published_request_has_a_public_read_and_it_holds_nothing_personal() {
         postal_address: None,
     });
     request.internal_note = Some(InternalNote("Voisine de l'adjoint".to_owned()));
+    request.proposed_solution = Some(ProposedSolution("Un dos d'âne devant le 12".to_owned()));
+    request.offer = Some(Offer("Je prête ma remorque".to_owned()));
     assert_eq!(PublishedRequest::of(&request), None, "unpublished: nothing for the public");
     request.published_at = Some(Utc::now());
     let public = PublishedRequest::of(&request).unwrap_or_else(|| panic!("published"));
     assert_eq!(public.requester_kind, Some(RequesterKind::Individual));
     let shown = format!("{public:?}");
-    for secret in ["Camille", "camille@example.org", "adjoint"] {
+    for secret in ["Camille", "camille@example.org", "adjoint", "dos d'âne", "remorque"] {
         assert!(!shown.contains(secret), "{secret} in {shown}");
     }
 }
@@ -324,6 +360,29 @@ fn an_edit_names_the_fields_it_changed_and_keeps_the_others() {
         apply_edit(&next, &cleared, catalogue, today(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
     assert!(after.internal_note.is_none());
     assert_eq!(changed, ["internal_note"]);
+}
+
+#[test]
+fn staff_correct_what_the_requester_proposes_and_offers() {
+    let current = stored(RequestStatus::Received, today());
+    let (themes, neighbourhoods) = catalogue_codes();
+    let catalogue = Catalogue { themes: &themes, neighbourhoods: &neighbourhoods };
+    let edit = RequestEdit {
+        proposed_solution: Some(Some("Un passage piéton.".to_owned())),
+        offer: Some(Some("Repeindre les bandes.".to_owned())),
+        ..RequestEdit::default()
+    };
+    let (next, changed) = apply_edit(&current, &edit, catalogue, today(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(changed, ["proposed_solution", "offer"]);
+    assert_eq!(next.offer.as_ref().map(Offer::as_str), Some("Repeindre les bandes."));
+    let cleared = RequestEdit { offer: Some(None), ..RequestEdit::default() };
+    let (after, changed) =
+        apply_edit(&next, &cleared, catalogue, today(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(after.offer.is_none() && after.proposed_solution.is_some());
+    assert_eq!(changed, ["offer"]);
+    let too_long = RequestEdit { offer: Some(Some("x".repeat(Offer::MAX_LEN + 1))), ..RequestEdit::default() };
+    let refused = apply_edit(&next, &too_long, catalogue, today(), Utc::now()).map(|_| ()).map_err(|e| e.0);
+    assert!(refused.is_err_and(|e| e.len() == 1 && e[0].field == "offer" && e[0].code == "too_long"));
 }
 
 #[test]

@@ -25,6 +25,9 @@ pub struct Model {
     pub requester_email: Option<String>,
     pub requester_phone: Option<String>,
     pub requester_postal_address: Option<String>,
+    /// What the requester proposes, and offers to do themselves (staff only).
+    pub proposed_solution: Option<String>,
+    pub offer: Option<String>,
     pub consent_at: Option<DateTimeUtc>,
     pub association: Option<String>,
     pub submitted_by_kind: String,

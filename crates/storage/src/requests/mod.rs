@@ -29,8 +29,8 @@ use crate::entities::request;
 use crate::error::StorageError;
 use implication_domain::identity::Email;
 use implication_domain::requests::{
-    Actor, Address, Description, InternalNote, Location, PersonName, Phone, Point, RegistrationNumber, Request,
-    Requester, Title, search_text,
+    Actor, Address, Description, InternalNote, Location, Offer, PersonName, Phone, Point, ProposedSolution,
+    RegistrationNumber, Request, Requester, Title, search_text,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, RequesterKind, Resolution};
 use implication_domain::{AccountId, MachineClientId, MunicipalityId, RequestId, Slug};
@@ -69,6 +69,8 @@ fn row(r: &Request) -> request::ActiveModel {
         requester_email: Set(text(requester.and_then(|q| q.email.as_ref()).map(Email::as_str))),
         requester_phone: Set(text(requester.and_then(|q| q.phone.as_ref()).map(Phone::as_str))),
         requester_postal_address: Set(text(requester.and_then(|q| q.postal_address.as_ref()).map(Address::as_str))),
+        proposed_solution: Set(text(r.proposed_solution.as_ref().map(ProposedSolution::as_str))),
+        offer: Set(text(r.offer.as_ref().map(Offer::as_str))),
         consent_at: Set(r.consent_at),
         association: Set(r.association.clone()),
         submitted_by_kind: Set(r.submitted_by.kind().code().to_owned()),
@@ -197,6 +199,10 @@ pub(crate) fn to_domain(row: request::Model) -> Result<Request, StorageError> {
         neighbourhood: optional(id, row.neighbourhood_code.as_deref(), Slug::parse)?,
         location,
         requester,
+        proposed_solution: optional(id, row.proposed_solution.as_deref(), |v| {
+            ProposedSolution::parse("proposed_solution", v).map_err(field)
+        })?,
+        offer: optional(id, row.offer.as_deref(), |v| Offer::parse("offer", v).map_err(field))?,
         consent_at: row.consent_at,
         association: row.association,
         submitted_by,

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// The stored form of a document. Themes and neighbourhood are the request's own columns.
+/// Documents recorded before a prerequisite existed simply lack its answer: it reads unanswered,
+/// so unmet (migration 000012 changes no document).
 #[derive(Debug, Serialize, Deserialize)]
 struct Stored {
     restated_need: Option<String>,
@@ -49,6 +51,9 @@ struct StoredPrerequisite {
     holds: bool,
     justification: String,
     aims: Vec<LivingEnvironmentAim>,
+    /// Absent from documents recorded before the `other` aim existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    other_aim: Option<String>,
 }
 
 /// A request's qualification as recorded, and when it last changed.
@@ -98,7 +103,13 @@ pub async fn find_for(db: &Database, request: &Request) -> Result<Option<Recorde
             .prerequisites
             .into_iter()
             .map(|p| {
-                (p.prerequisite, PrerequisiteAnswer { holds: p.holds, justification: p.justification, aims: p.aims })
+                let answer = PrerequisiteAnswer {
+                    holds: p.holds,
+                    justification: p.justification,
+                    aims: p.aims,
+                    other_aim: p.other_aim,
+                };
+                (p.prerequisite, answer)
             })
             .collect(),
     };
@@ -134,6 +145,7 @@ fn document(q: &Qualification) -> Result<String, StorageError> {
                 holds: a.holds,
                 justification: a.justification.clone(),
                 aims: a.aims.clone(),
+                other_aim: a.other_aim.clone(),
             })
             .collect(),
     };

@@ -116,6 +116,25 @@ pub struct RequestInput {
     pub location: Option<LocationInput>,
     #[serde(default, deserialize_with = "crate::extract::object")]
     pub requester: Option<RequesterInput>,
+    /// The solution the requester proposes, if any. Shown to staff, never publicly (it may hold
+    /// personal details).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+        example = "Un ralentisseur devant l'aire de jeux."
+    )]
+    pub proposed_solution: Option<String>,
+    /// What the requester offers to do themselves, if anything (§6.4.2: a request is also what
+    /// one is ready to do). Shown to staff, never publicly; a fifty-fifty's `citizen_delivery`
+    /// answer starts from it.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$",
+        example = "Nous pouvons peindre les marquages avec les voisins."
+    )]
+    pub offer: Option<String>,
     /// The requester's consent to the processing of their personal data: required (true) when
     /// a name or contact is given.
     pub personal_data_consent: Option<bool>,
@@ -135,6 +154,8 @@ impl From<&RequestInput> for RequestDraft {
             neighbourhood: input.neighbourhood.clone(),
             location: input.location.as_ref().map(LocationDraft::from),
             requester: input.requester.as_ref().map(RequesterDraft::from),
+            proposed_solution: input.proposed_solution.clone(),
+            offer: input.offer.clone(),
             personal_data_consent: input.personal_data_consent,
             received_on: input.received_on,
         }
@@ -170,6 +191,12 @@ pub struct RequestPatch {
     #[serde(default, deserialize_with = "present_object")]
     #[schema(value_type = Option<RequesterInput>)]
     pub requester: Option<Option<RequesterInput>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
+    pub proposed_solution: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 2000, pattern = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$")]
+    pub offer: Option<Option<String>>,
     /// Consent given (true) or withdrawn (false: then remove the requester's personal data too).
     pub personal_data_consent: Option<bool>,
     /// Not in the future.
@@ -191,6 +218,8 @@ impl From<&RequestPatch> for RequestEdit {
             neighbourhood: p.neighbourhood.clone(),
             location: p.location.as_ref().map(|l| l.as_ref().map(LocationDraft::from)),
             requester: p.requester.as_ref().map(|r| r.as_ref().map(RequesterDraft::from)),
+            proposed_solution: p.proposed_solution.clone(),
+            offer: p.offer.clone(),
             personal_data_consent: p.personal_data_consent,
             received_on: p.received_on,
             internal_note: p.internal_note.clone(),

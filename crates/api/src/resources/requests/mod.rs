@@ -105,7 +105,9 @@ fn respond_staff(request: &Request, municipality: &Municipality) -> HttpResponse
 /// Anonymous callers and inhabitants get the `website` channel and today's date; staff give the
 /// channel and may date a request received earlier (a letter); a partner's tool (scope
 /// `requests:write`) gets `partner_tool` and its association. Personal data (the requester's
-/// name and contact) needs `personal_data_consent: true`.
+/// name and contact) needs `personal_data_consent: true`. The requester may say what solution
+/// they propose (`proposed_solution`) and what they offer to do themselves (`offer`, §6.4.2):
+/// staff see both, the public never does.
 ///
 /// With an `Idempotency-Key`, retries (even concurrent ones) create one request and get the
 /// first answer again; the same key with another body is a 422. Anonymous submissions are
@@ -694,8 +696,9 @@ fn public_view(req: &HttpRequest, published: PublishedRequest, delay: u16, today
 /// Correct a request
 ///
 /// Staff correct what was typed in: kind, title, description, channel, themes, neighbourhood,
-/// location, requester, consent, received date, internal note. Absent fields are kept; `null`
-/// clears an optional one. Needs `If-Match`. The history records which fields changed.
+/// location, requester, proposed solution, offer, consent, received date, internal note. Absent
+/// fields are kept; `null` clears an optional one. Needs `If-Match`. The history records which
+/// fields changed.
 #[utoipa::path(
     operation_id = "update_request", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -738,9 +741,9 @@ pub async fn update_request(
 /// status is a 409 listing the allowed ones. Some arrows also need the request's qualification
 /// (`…/qualification`): `qualified` its restated need, competence and recommended level;
 /// `redirected` another competent authority, named (the requester then gets an answer naming it,
-/// with the reason as what was sent on); `in_fifty_fifty` the four prerequisites. Such a refusal
-/// is a 409 naming the `rule`, with `errors` listing what the qualification lacks. Needs
-/// `If-Match`.
+/// with the reason as what was sent on); `in_fifty_fifty` its six prerequisites (the four of
+/// §5.6.1, an unmet need, no public service replaced nor paid work hidden). Such a refusal is a
+/// 409 naming the `rule`, with `errors` listing what the qualification lacks. Needs `If-Match`.
 #[utoipa::path(
     operation_id = "transition_request", tag = "requests",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",

@@ -63,9 +63,19 @@ pub struct PrerequisiteInput {
     /// For `living_environment` only, and required there when it holds: what it improves.
     #[serde(default)]
     pub aims: Vec<wire::LivingEnvironmentAim>,
+    /// What the `other` aim is, in words: required when `aims` holds `other`, refused otherwise.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$",
+        example = "Mémoire du patrimoine minier"
+    )]
+    pub other_aim: Option<String>,
 }
 
-/// The four prerequisites of a fifty-fifty project (§5.6.1); an unanswered one is unmet.
+/// The prerequisites of a fifty-fifty project, all six needed: the four of §5.6.1, an unmet need
+/// (§5.6.3.1), and no existing public service replaced nor paid work hidden (§5.6.4.2). An
+/// unanswered one is unmet.
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EligibilityInput {
@@ -75,8 +85,27 @@ pub struct EligibilityInput {
     pub public_domain: Option<PrerequisiteInput>,
     #[serde(default, deserialize_with = "crate::extract::object")]
     pub living_environment: Option<PrerequisiteInput>,
+    /// Done and kept up by the inhabitants: its justification starts from what the requester
+    /// offered (`offered` in the view).
     #[serde(default, deserialize_with = "crate::extract::object")]
     pub citizen_delivery: Option<PrerequisiteInput>,
+    /// It meets a need nothing meets today (§5.6.3.1).
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    pub unmet_need: Option<PrerequisiteInput>,
+    /// It replaces no existing public service, nor hides paid work (§5.6.4.2).
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    pub no_public_service_replaced: Option<PrerequisiteInput>,
+}
+
+/// What the requester proposed and offered to do themselves when the request was submitted
+/// (read-only, and not part of the document: `PUT` takes the `document` alone). The
+/// `citizen_delivery` answer starts from it: while that answer is `null`, this is its draft.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferedView {
+    /// The solution the requester proposed, if any.
+    pub proposed_solution: Option<String>,
+    /// What the requester offered to do themselves, if anything.
+    pub offer: Option<String>,
 }
 
 /// Who takes the request: an elected official's delegation and the services in charge, by code.
@@ -159,10 +188,13 @@ pub struct QualificationDocument {
         "themes": ["roads-and-traffic"], "neighbourhood": "cite-12",
         "routing": { "delegation": "travaux-et-urbanisme", "services": ["services-techniques"] },
         "recommended_level": "consultation",
-        "fifty_fifty_eligibility": { "general_interest": null, "public_domain": null, "living_environment": null, "citizen_delivery": null }
+        "fifty_fifty_eligibility": { "general_interest": null, "public_domain": null, "living_environment": null,
+            "citizen_delivery": null, "unmet_need": null, "no_public_service_replaced": null }
     },
     "complete": true, "missing": [], "eligible": false,
-    "unmet": ["general_interest", "public_domain", "living_environment", "citizen_delivery"],
+    "unmet": ["general_interest", "public_domain", "living_environment", "citizen_delivery", "unmet_need", "no_public_service_replaced"],
+    "offered": { "proposed_solution": "Un ralentisseur devant l'aire de jeux.",
+        "offer": "Nous pouvons peindre les marquages avec les voisins." },
     "recorded": true, "updated_at": "2026-11-20T10:00:00Z"
 }))]
 pub struct QualificationView {
@@ -173,10 +205,12 @@ pub struct QualificationView {
     pub complete: bool,
     /// What is missing to be complete.
     pub missing: Vec<String>,
-    /// All four prerequisites hold: the request may go `in_fifty_fifty`.
+    /// All six prerequisites hold: the request may go `in_fifty_fifty`.
     pub eligible: bool,
     /// The prerequisites that do not hold, or were not answered.
     pub unmet: Vec<wire::FiftyFiftyPrerequisite>,
+    /// What the requester proposed and offered at intake: where `citizen_delivery` starts from.
+    pub offered: OfferedView,
     /// Whether a qualification was ever recorded (an unrecorded one reads empty).
     pub recorded: bool,
     pub updated_at: Option<DateTime<Utc>>,
@@ -192,6 +226,7 @@ fn prerequisite_draft(input: &PrerequisiteInput) -> PrerequisiteDraft {
         holds: input.holds,
         justification: input.justification.clone(),
         aims: input.aims.iter().map(|a| a.0).collect(),
+        other_aim: input.other_aim.clone(),
     }
 }
 
@@ -200,6 +235,7 @@ fn prerequisite_input(answer: &PrerequisiteAnswer) -> PrerequisiteInput {
         holds: Some(answer.holds),
         justification: Some(answer.justification.clone()),
         aims: answer.aims.iter().map(|a| (*a).into()).collect(),
+        other_aim: answer.other_aim.clone(),
     }
 }
 
@@ -212,6 +248,8 @@ impl QualificationDocument {
             (PublicDomain, &eligibility.public_domain),
             (LivingEnvironment, &eligibility.living_environment),
             (CitizenDelivery, &eligibility.citizen_delivery),
+            (UnmetNeed, &eligibility.unmet_need),
+            (NoPublicServiceReplaced, &eligibility.no_public_service_replaced),
         ];
         QualificationDraft {
             restated_need: self.restated_need.clone(),
@@ -276,6 +314,8 @@ impl QualificationDocument {
                 public_domain: answer(FiftyFiftyPrerequisite::PublicDomain),
                 living_environment: answer(FiftyFiftyPrerequisite::LivingEnvironment),
                 citizen_delivery: answer(FiftyFiftyPrerequisite::CitizenDelivery),
+                unmet_need: answer(FiftyFiftyPrerequisite::UnmetNeed),
+                no_public_service_replaced: answer(FiftyFiftyPrerequisite::NoPublicServiceReplaced),
             },
         }
     }
@@ -293,6 +333,10 @@ fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) ->
         missing: completeness.missing.iter().map(|m| (*m).to_owned()).collect(),
         eligible: eligibility.eligible,
         unmet: eligibility.unmet.iter().map(|p| (*p).into()).collect(),
+        offered: OfferedView {
+            proposed_solution: request.proposed_solution.as_ref().map(|v| v.as_str().to_owned()),
+            offer: request.offer.as_ref().map(|v| v.as_str().to_owned()),
+        },
         recorded: recorded.is_some(),
         updated_at: recorded.map(|r| r.updated_at),
     };
@@ -302,9 +346,11 @@ fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) ->
 /// Get a request's qualification
 ///
 /// The document with what the domain computes from it: `complete` (and what is `missing`) and
-/// `eligible` for a fifty-fifty (and which prerequisites are `unmet`). A request never qualified
-/// reads as an empty document. The ETag is the request's: a change of either moves it. Staff
-/// only: inhabitants and the public never see a qualification.
+/// `eligible` for a fifty-fifty (and which prerequisites are `unmet`), and, read-only, what the
+/// requester proposed and `offered` to do themselves at intake, where the `citizen_delivery`
+/// answer starts from. A request never qualified reads as an empty document. The ETag is the
+/// request's: a change of either moves it. Staff only: inhabitants and the public never see a
+/// qualification.
 #[utoipa::path(
     operation_id = "get_request_qualification", tag = "qualification",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -337,7 +383,7 @@ pub async fn get_request_qualification(
 /// appear in their "my work" lists (`GET …/requests?assigned_to=me`). Every invalid field is
 /// named at once. A document never undoes what the request's status required (422 naming the
 /// fields): from `qualified` on, the restated need, competence and recommended level; while
-/// `redirected`, another competent authority; while `in_fifty_fifty`, the four prerequisites
+/// `redirected`, another competent authority; while `in_fifty_fifty`, the six prerequisites
 /// (reopen the request to start over). Needs `If-Match` with the request's ETag; each change is
 /// recorded in the request's history (`qualification`, with the names of the fields that
 /// changed).
@@ -360,7 +406,9 @@ pub async fn get_request_qualification(
             "general_interest": { "holds": true, "justification": "La sécurité de tous les enfants du quartier." },
             "public_domain": { "holds": true, "justification": "La rue est communale." },
             "living_environment": { "holds": true, "justification": "Moins de vitesse.", "aims": ["safety"] },
-            "citizen_delivery": { "holds": false, "justification": "Des travaux de voirie, pas pour des habitants." }
+            "citizen_delivery": { "holds": false, "justification": "Des travaux de voirie, pas pour des habitants." },
+            "unmet_need": { "holds": true, "justification": "Rien ne ralentit les voitures aujourd'hui." },
+            "no_public_service_replaced": { "holds": false, "justification": "La voirie est le travail des services." }
         }
     })),
     security(("bearer" = [])),

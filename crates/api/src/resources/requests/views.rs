@@ -91,6 +91,7 @@ impl From<Actor> for ActorView {
     "channel": "letter", "themes": ["roads-and-traffic"], "neighbourhood": "cite-5",
     "location": { "address": "Rue Lamartine", "point": { "latitude": 50.4573, "longitude": 2.7925 } },
     "requester": { "kind": "informal_group", "name": "Habitants de la rue Lamartine", "email": null, "phone": "03 21 00 00 00", "postal_address": null },
+    "proposed_solution": "Un ralentisseur devant l'aire de jeux.", "offer": "Nous pouvons peindre les marquages avec les voisins.",
     "personal_data_consent": true, "association": null, "submitted_by": { "kind": "account", "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9f" },
     "received_on": "2026-11-16", "status": "qualifying", "resolution": null, "merged_into": null,
     "published": true, "published_at": "2026-11-20T10:00:00Z", "late": false, "answer_due_on": "2026-12-16",
@@ -116,7 +117,12 @@ pub struct RequestView {
     /// A neighbourhood code.
     pub neighbourhood: Option<String>,
     pub location: Option<LocationView>,
-    pub requester: Option<RequesterView>,
+    // Boxed, so that a staff view stays near the size of the public one it is listed beside.
+    pub requester: Option<Box<RequesterView>>,
+    /// The solution the requester proposed at intake (staff only: never shown publicly).
+    pub proposed_solution: Option<String>,
+    /// What the requester offered to do themselves (staff only: never shown publicly).
+    pub offer: Option<String>,
     /// Whether the requester consented to the processing of their personal data.
     pub personal_data_consent: bool,
     /// The partner association a partner's tool submitted for.
@@ -162,13 +168,17 @@ impl RequestView {
             themes: r.themes.iter().map(ToString::to_string).collect(),
             neighbourhood: r.neighbourhood.as_ref().map(ToString::to_string),
             location: r.location.as_ref().map(LocationView::from),
-            requester: r.requester.as_ref().map(|q| RequesterView {
-                kind: q.kind.into(),
-                name: q.name.as_ref().map(|v| v.as_str().to_owned()),
-                email: q.email.as_ref().map(|v| v.as_str().to_owned()),
-                phone: q.phone.as_ref().map(|v| v.as_str().to_owned()),
-                postal_address: q.postal_address.as_ref().map(|v| v.as_str().to_owned()),
+            requester: r.requester.as_ref().map(|q| {
+                Box::new(RequesterView {
+                    kind: q.kind.into(),
+                    name: q.name.as_ref().map(|v| v.as_str().to_owned()),
+                    email: q.email.as_ref().map(|v| v.as_str().to_owned()),
+                    phone: q.phone.as_ref().map(|v| v.as_str().to_owned()),
+                    postal_address: q.postal_address.as_ref().map(|v| v.as_str().to_owned()),
+                })
             }),
+            proposed_solution: r.proposed_solution.as_ref().map(|v| v.as_str().to_owned()),
+            offer: r.offer.as_ref().map(|v| v.as_str().to_owned()),
             personal_data_consent: r.consent_at.is_some(),
             association: r.association.clone(),
             submitted_by: r.submitted_by.into(),

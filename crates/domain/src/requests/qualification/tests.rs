@@ -23,11 +23,17 @@ fn yes(aims: &[LivingEnvironmentAim]) -> PrerequisiteDraft {
         holds: Some(true),
         justification: Some("Vu avec les riverains.".to_owned()),
         aims: aims.to_vec(),
+        other_aim: None,
     }
 }
 
 fn no() -> PrerequisiteDraft {
-    PrerequisiteDraft { holds: Some(false), justification: Some("Terrain privé.".to_owned()), aims: Vec::new() }
+    PrerequisiteDraft {
+        holds: Some(false),
+        justification: Some("Terrain privé.".to_owned()),
+        aims: Vec::new(),
+        other_aim: None,
+    }
 }
 
 /// The flower boxes of rue Bayard: complete and eligible.
@@ -50,6 +56,8 @@ fn flower_boxes() -> QualificationDraft {
             (PublicDomain, yes(&[])),
             (LivingEnvironment, yes(&[LivingEnvironmentAim::Embellishment, LivingEnvironmentAim::Conviviality])),
             (CitizenDelivery, yes(&[])),
+            (UnmetNeed, yes(&[])),
+            (NoPublicServiceReplaced, yes(&[])),
         ],
         ..QualificationDraft::default()
     }
@@ -95,9 +103,13 @@ fn completeness_names_each_missing_essential() {
 }
 
 #[test]
-fn eligibility_needs_all_four_prerequisites_and_names_the_unmet_ones() {
-    // Every combination of the four answered yes, no, or not answered.
-    for code in 0..81_u32 {
+fn eligibility_needs_all_six_prerequisites_and_names_the_unmet_ones() {
+    assert_eq!(
+        FiftyFiftyPrerequisite::ALL,
+        [GeneralInterest, PublicDomain, LivingEnvironment, CitizenDelivery, UnmetNeed, NoPublicServiceReplaced]
+    );
+    // Every combination of the six answered yes, no, or not answered.
+    for code in 0..3_u32.pow(6) {
         let mut draft = flower_boxes();
         let mut expected_unmet = Vec::new();
         draft.prerequisites = Vec::new();
@@ -138,6 +150,66 @@ fn an_improved_living_environment_names_at_least_one_aim() {
     assert!(parse(&draft).is_ok(), "a no needs no aim");
     draft.prerequisites[0] = (GeneralInterest, yes(&[LivingEnvironmentAim::Safety]));
     assert_eq!(fields(parse(&draft)), [("fifty_fifty_eligibility.general_interest.aims".to_owned(), "not_applicable")]);
+}
+
+#[test]
+fn an_unmet_need_and_no_public_service_replaced_count_like_the_four_others() {
+    // As recorded before they were asked: the four of §5.6.1 hold, the two new ones unanswered.
+    let mut four_only = flower_boxes();
+    four_only.prerequisites.truncate(4);
+    let eligibility = parse(&four_only).unwrap_or_else(|e| panic!("{e}")).eligibility();
+    assert_eq!(eligibility, Eligibility { eligible: false, unmet: vec![UnmetNeed, NoPublicServiceReplaced] });
+    for (i, prerequisite) in [(4, UnmetNeed), (5, NoPublicServiceReplaced)] {
+        let mut draft = flower_boxes();
+        draft.prerequisites[i] = (prerequisite, no());
+        let parsed = parse(&draft).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(parsed.eligibility().unmet, [prerequisite]);
+        assert!(!parsed.facts().eligible());
+        draft.prerequisites[i] = (prerequisite, PrerequisiteDraft::default());
+        assert_eq!(
+            fields(parse(&draft)),
+            [
+                (format!("fifty_fifty_eligibility.{prerequisite}.holds"), "required"),
+                (format!("fifty_fifty_eligibility.{prerequisite}.justification"), "required"),
+            ]
+        );
+        draft.prerequisites[i] = (prerequisite, yes(&[LivingEnvironmentAim::Safety]));
+        assert_eq!(fields(parse(&draft)), [(format!("fifty_fifty_eligibility.{prerequisite}.aims"), "not_applicable")]);
+    }
+}
+
+#[test]
+fn the_other_aim_is_named_in_words_and_only_with_it() {
+    use LivingEnvironmentAim::{Embellishment, Other};
+    let other_aim = "fifty_fifty_eligibility.living_environment.other_aim".to_owned();
+    let mut draft = flower_boxes();
+    draft.prerequisites[2] = (LivingEnvironment, yes(&[Embellishment, Other]));
+    assert_eq!(fields(parse(&draft)), [(other_aim.clone(), "required")]);
+
+    draft.prerequisites[2].1.other_aim = Some("  Mémoire du patrimoine minier  ".to_owned());
+    let parsed = parse(&draft).unwrap_or_else(|e| panic!("{e}"));
+    let (_, answer) = &parsed.prerequisites[2];
+    assert_eq!(answer.aims, [Embellishment, Other]);
+    assert_eq!(answer.other_aim.as_deref(), Some("Mémoire du patrimoine minier"));
+    assert!(parsed.eligibility().eligible);
+
+    draft.prerequisites[2].1.other_aim = Some("x".repeat(NAME_MAX + 1));
+    assert_eq!(fields(parse(&draft)), [(other_aim.clone(), "too_long")]);
+    draft.prerequisites[2].1.other_aim = Some("   ".to_owned());
+    assert_eq!(fields(parse(&draft)), [(other_aim.clone(), "required")]);
+
+    draft.prerequisites[2] = (LivingEnvironment, yes(&[Embellishment]));
+    draft.prerequisites[2].1.other_aim = Some("Mémoire du patrimoine minier".to_owned());
+    assert_eq!(fields(parse(&draft)), [(other_aim, "not_applicable")], "no other aim to name");
+    draft.prerequisites[0].1.other_aim = Some("Rien".to_owned());
+    assert_eq!(
+        fields(parse(&draft)),
+        [
+            ("fifty_fifty_eligibility.general_interest.other_aim".to_owned(), "not_applicable"),
+            ("fifty_fifty_eligibility.living_environment.other_aim".to_owned(), "not_applicable"),
+        ],
+        "every misplaced one is named at once"
+    );
 }
 
 #[test]
