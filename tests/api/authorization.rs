@@ -71,8 +71,11 @@ struct Ids {
     body: String,
     body_meeting: String,
     draw: String,
-    /// A fifty-fifty project whose outcome is public.
+    /// A fifty-fifty project that is public.
     project: String,
+    /// Its convention, signed, and one of its parties.
+    convention: String,
+    party: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -96,6 +99,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
         body_meeting,
         draw,
         project,
+        convention,
+        party,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -263,6 +268,21 @@ fn rows(ids: &Ids) -> Vec<Row> {
         write(Method::PUT, &format!("{loos}/projects/{project}/diagnostic"), true, staff_stale),
         write(Method::POST, &format!("{loos}/projects/{project}/transitions"), true, staff_stale),
         row(Method::GET, &format!("{loos}/projects/{project}/history"), staff_only),
+        // Conventions: staff draft, attest and open them; anyone reads the signed ones; the
+        // signatures come from the parties (by their own account) and from staff (paper originals).
+        write(Method::POST, &format!("{loos}/projects/{project}/convention"), true, staff_stale),
+        row(Method::GET, &format!("{loos}/conventions/{convention}"), public),
+        row(Method::GET, &format!("{loos}/conventions/{convention}/versions/1"), public),
+        write(Method::PUT, &format!("{loos}/conventions/{convention}"), true, staff_stale),
+        write(Method::POST, &format!("{loos}/conventions/{convention}/transitions"), true, staff_stale),
+        write(Method::PUT, &format!("{loos}/conventions/{convention}/parties/{party}/insurance"), true, staff_stale),
+        write(Method::PUT, &format!("{loos}/conventions/{convention}/volunteers-cover"), true, staff_stale),
+        write(
+            Method::POST,
+            &format!("{loos}/conventions/{convention}/signatures"),
+            true,
+            [401, 412, 412, 412, 412, 412, 404, 403, 403],
+        ),
     ]
 }
 
@@ -353,7 +373,9 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         body: placeholder.clone(),
         body_meeting: placeholder.clone(),
         draw: placeholder.clone(),
-        project: placeholder,
+        project: placeholder.clone(),
+        convention: placeholder.clone(),
+        party: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -468,7 +490,9 @@ async fn each_operation_declares_the_security_its_rows_show() {
         body: placeholder.clone(),
         body_meeting: placeholder.clone(),
         draw: placeholder.clone(),
-        project: placeholder,
+        project: placeholder.clone(),
+        convention: placeholder.clone(),
+        party: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -563,6 +587,10 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let draw = draws["items"][0]["id"].as_str().unwrap().to_owned();
     let projects = json(app.get(&format!("{loos}/projects")).await).await;
     let project = projects["items"][0]["id"].as_str().unwrap().to_owned();
+    let project_view = json(app.get(&format!("{loos}/projects/{project}")).await).await;
+    let convention = project_view["convention"].as_str().expect("the demo's signed convention").to_owned();
+    let convention_view = json(app.get(&format!("{loos}/conventions/{convention}")).await).await;
+    let party = convention_view["parties"][0]["id"].as_str().unwrap().to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -579,6 +607,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         body_meeting,
         draw,
         project,
+        convention,
+        party,
     };
     let rows = rows(&ids);
 

@@ -234,6 +234,21 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         if !path.ends_with("/requests") {
             call = call.bearer_auth(&platform);
         }
+        // A convention is drafted for a project brought to `drafting`, with its ETag.
+        if path.ends_with("/convention") {
+            let project = path_values.iter().find(|(param, _)| *param == "project").unwrap().1.clone();
+            let at = format!("/v1/municipalities/loos-en-gohelle/projects/{project}");
+            let read = app.authed(Method::GET, &at, &platform).send().await.unwrap();
+            let etag = read.headers()["etag"].to_str().unwrap().to_owned();
+            let diagnostic = json!({ "weight": "light", "tasks": [{ "text": "Surfaçage" }] });
+            let put = app.authed(Method::PUT, &format!("{at}/diagnostic"), &platform).header("If-Match", etag);
+            let put = put.json(&diagnostic).send().await.unwrap();
+            let etag = put.headers()["etag"].to_str().unwrap().to_owned();
+            let moved = app.authed(Method::POST, &format!("{at}/transitions"), &platform).header("If-Match", etag);
+            let moved = moved.json(&json!({ "to": "drafting" })).send().await.unwrap();
+            assert_eq!(moved.status(), 200);
+            call = call.header("If-Match", moved.headers()["etag"].to_str().unwrap());
+        }
         let response = call.json(&body).send().await.unwrap();
         let (status, headers) = (response.status(), response.headers().clone());
         let created = json(response).await;
@@ -243,6 +258,9 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         }
         if path.ends_with("/processes") {
             path_values.push(("process", created["id"].as_str().unwrap().to_owned()));
+        }
+        if path.ends_with("/projects") {
+            path_values.push(("project", created["id"].as_str().unwrap().to_owned()));
         }
         if path.ends_with("/surveys") {
             path_values.push(("survey", created["id"].as_str().unwrap().to_owned()));

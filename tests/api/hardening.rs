@@ -228,12 +228,34 @@ async fn real_path_values(
         .unwrap();
     let body = first_id(format!("{loos}/bodies")).await;
     let member = first_id(format!("{loos}/bodies/{body}/members")).await;
+    let project = first_id(format!("{loos}/projects")).await;
+    let found: Value = app
+        .authed(Method::GET, &format!("{loos}/projects/{project}"), platform)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let convention = found["convention"].as_str().unwrap().to_owned();
+    let found: Value = app
+        .authed(Method::GET, &format!("{loos}/conventions/{convention}"), platform)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let party = found["text"]["parties"][0]["id"].as_str().unwrap().to_owned();
     std::collections::HashMap::from([
         ("municipality", "loos-en-gohelle".to_owned()),
         ("step", first_id(format!("{loos}/steps")).await),
         ("promise", first_id(format!("{loos}/promises")).await),
         ("draw", first_id(format!("{loos}/draws")).await),
-        ("project", first_id(format!("{loos}/projects")).await),
+        ("project", project),
+        ("convention", convention),
+        ("party", party),
+        ("number", "1".to_owned()),
         ("body", body),
         ("member", member),
         ("request", first_id(format!("{loos}/requests")).await),

@@ -9,6 +9,7 @@ mod bodies;
 mod caching;
 mod consumers;
 mod contract;
+mod conventions;
 mod databases;
 mod errors;
 mod first_hour;

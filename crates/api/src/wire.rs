@@ -68,6 +68,10 @@ wire_enum!(
     ProjectWeight,
     ProjectRisk,
     ProjectOutcome,
+    ConventionStatus,
+    PartyKind,
+    CommitmentKind,
+    UpkeepRecurrence,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of

@@ -3,6 +3,7 @@
 //! its lifecycle (ending it closes its requests with the matching resolution, in the same
 //! transaction).
 
+pub mod convention;
 mod projects;
 
 pub use projects::{ProjectInput, create, record_diagnostic, transition};

@@ -1,19 +1,33 @@
-//! Demo fifty-fifty projects (§5.6.4.2, §6.3): the football shelters the club asked for — heavy
-//! (a concrete slab on a UNESCO-listed square), with the heritage architect's review, the club's
-//! statutes and the volunteers' safety still open — taken over by the services. Written through
-//! the use cases; loaded once (a town that has projects is left as it is).
+//! Demo fifty-fifty projects (§5.6.4, §6.3, annex A3): the rural paths renovated with the farmers
+//! (a coproduction process, a heavy project whose risks were resolved, annex A3's tripartite
+//! convention attested and signed by its three parties, 4 to 15 June 2018); and the football
+//! shelters the club asked for — heavy (a concrete slab on a UNESCO-listed square), with the
+//! heritage architect's review, the club's statutes and the volunteers' safety still open — taken
+//! over by the services. Written through the use cases; loaded once (a town that has projects is
+//! left as it is).
 
 use crate::UseCaseError;
+use crate::conventions::convention::{self, Attesting};
 use crate::conventions::{self, ProjectInput};
+use crate::participation::ProcessInput;
+use crate::requests::RoutingCodes;
+use chrono::NaiveDate;
+use implication_domain::AccountId;
 use implication_domain::Precondition;
+use implication_domain::conventions::convention::{CommitmentDraft, ContentDraft, PartyDraft, RepresentativeDraft};
 use implication_domain::conventions::diagnostic::ResolutionDraft;
+use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{
     CarrierDraft, DiagnosticDraft, ProjectDraft, RiskDraft, TaskDraft, TransitionAsk,
 };
+use implication_domain::identity::{Email, Standing};
+use implication_domain::participation::{PerimeterDraft, ProcessDraft};
 use implication_domain::requests::Actor;
+use implication_domain::vocabulary::{CommitmentKind, ParticipationLevel, PartyKind, PerimeterKind};
 use implication_domain::vocabulary::{ProjectRisk, ProjectStatus, ProjectWeight, RequestStatus, RequesterKind};
 use implication_domain::{Municipality, time};
 use implication_storage::Database;
+use implication_storage::identity::accounts;
 // Reads only: every write goes through the use cases.
 use implication_storage::conventions::{self as store, Filter};
 use implication_storage::requests::{self as request_store, Sort};
@@ -29,6 +43,252 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: Actor) -> a
         return Ok(());
     }
     football_shelters(db, municipality, agent).await.map_err(|e| anyhow::anyhow!("demo football shelters: {e}"))?;
+    let elected = Email::parse("email", "elected@loos-en-gohelle.demo").map_err(|e| anyhow::anyhow!(e.message))?;
+    let elected = accounts::find_with_password_by_email(db, &elected)
+        .await?
+        .map(|(account, _)| account.id)
+        .ok_or_else(|| anyhow::anyhow!("the demo elected official of Loos is missing"))?;
+    rural_paths(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo rural paths: {e}"))?;
+    Ok(())
+}
+
+fn party(kind: PartyKind, name: &str, representative: (&str, &str), commitments: Vec<CommitmentDraft>) -> PartyDraft {
+    PartyDraft {
+        kind: Some(kind),
+        name: text(name),
+        representative: Some(RepresentativeDraft { name: text(representative.0), capacity: text(representative.1) }),
+        commitments,
+        ..PartyDraft::default()
+    }
+}
+
+fn commitment(kind: CommitmentKind, description: &str, amount_cents: Option<i64>) -> CommitmentDraft {
+    CommitmentDraft { kind: Some(kind), description: text(description), amount_cents, ..CommitmentDraft::default() }
+}
+
+/// Annex A3's convention, as the town and its farmers signed it in May 2018.
+fn annex_a3() -> ContentDraft {
+    use CommitmentKind::*;
+    ContentDraft {
+        title: text(
+            "Convention fifty-fifty tripartite pour la rénovation des voies communales et des chemins de l'AFR à \
+usage agricole",
+        ),
+        context: text(
+            "Il est constaté que les chemins agricoles du domaine public ou du domaine privé de la Commune ou de \
+l'Association foncière de remembrement sur le territoire de la ville de Loos-en-Gohelle se dégradent fortement. Cette \
+dégradation est due essentiellement à l'usage des engins agricoles. Il est donc convenu d'un commun accord de rénover \
+ces chemins sur le principe du fifty-fifty instauré par la Ville de Loos-en-Gohelle.",
+        ),
+        purpose: text("La rénovation des voies communales et des chemins de l'AFR à usage agricole."),
+        works: text(
+            "Les travaux consistent à rénover les chemins agricoles dégradés par la reprise des fonds de forme et par \
+un surfaçage gravillonné et compacté. Les matériaux sont fournis par un négociant de Mazingarbe. L'exploitation agricole \
+est tenue de transporter les déblais et les remblais avec un matériel adapté, et éventuellement de mettre à disposition \
+un matériel de manutention ou autre.",
+        ),
+        starts_on: NaiveDate::from_ymd_opt(2018, 6, 4),
+        ends_on: NaiveDate::from_ymd_opt(2018, 6, 15),
+        parties: vec![
+            party(
+                PartyKind::Municipality,
+                "Commune de Loos-en-Gohelle",
+                ("Jean-François Caron", "Maire"),
+                vec![
+                    commitment(Funding, "Acquisition des matériaux", Some(1_250_000)),
+                    commitment(Equipment, "Location des engins de travaux avec ou sans chauffeur", None),
+                    commitment(
+                        StaffTime,
+                        "Mise à disposition de personnels communaux pour la coordination, la conduite d'engins de \
+location et d'éventuels menus travaux",
+                        None,
+                    ),
+                ],
+            ),
+            party(
+                PartyKind::Association,
+                "Association foncière de remembrement de Loos-en-Gohelle",
+                ("Le président de l'AFR", "Président"),
+                vec![
+                    commitment(Funding, "Acquisition des matériaux", Some(750_000)),
+                    commitment(Equipment, "Location des engins de travaux avec ou sans chauffeur", None),
+                ],
+            ),
+            party(
+                PartyKind::Farm,
+                "EARL du Marais",
+                ("L'exploitant de l'EARL du Marais", "Exploitant agricole"),
+                vec![
+                    commitment(EquipmentWithDriver, "Un tracteur et une benne avec chauffeur", None),
+                    commitment(Labour, "Transport des déblais et des remblais", None),
+                ],
+            ),
+        ],
+        clauses: None,
+    }
+}
+
+/// The rural paths, 2018: a coproduction with the farmers, a heavy project whose risks were
+/// resolved, annex A3's convention attested and signed by its three parties.
+async fn rural_paths(
+    db: &Database,
+    municipality: &Municipality,
+    agent: Actor,
+    elected: AccountId,
+) -> Result<(), UseCaseError> {
+    let process = ProcessInput {
+        draft: ProcessDraft {
+            subject: text("Les chemins ruraux avec les agriculteurs"),
+            description: text(
+                "Les chemins entre les champs sont défoncés ; leur rénovation en enrobé coûterait environ 100 000 € \
+les 500 m. Les agriculteurs et les services techniques cherchent ensemble une technique et une organisation.",
+            ),
+            perimeter: Some(PerimeterDraft {
+                kind: Some(PerimeterKind::Neighbourhoods),
+                neighbourhoods: vec!["secteur-rural".to_owned()],
+                streets: Vec::new(),
+            }),
+            level: Some(ParticipationLevel::Coproduction),
+            requests: Vec::new(),
+        },
+        routing: RoutingCodes {
+            delegation: Some("travaux-et-urbanisme".to_owned()),
+            services: vec!["services-techniques".to_owned()],
+        },
+    };
+    let process = crate::participation::create(db, agent, municipality, &process).await?;
+    let input = ProjectInput {
+        draft: ProjectDraft {
+            title: text("Rénovation des chemins ruraux 2018"),
+            description: text("Un kilomètre de chemins rénové chaque année, les agriculteurs choisissant l'ordre."),
+            requests: Vec::new(),
+            process: Some(process.id),
+            carriers: Some(vec![
+                CarrierDraft {
+                    kind: Some(RequesterKind::Association),
+                    name: text("Association foncière de remembrement de Loos-en-Gohelle"),
+                    interest: text("Des chemins praticables pour les engins agricoles."),
+                },
+                CarrierDraft { kind: Some(RequesterKind::Farm), name: text("EARL du Marais"), interest: None },
+            ]),
+        },
+        routing: None,
+    };
+    let project = conventions::create(db, agent, municipality, &input).await?;
+    let resolved = |how: &str, by: &str| {
+        Some(ResolutionDraft { how: text(how), by: text(by), on: NaiveDate::from_ymd_opt(2018, 5, 15) })
+    };
+    let diagnostic = DiagnosticDraft {
+        weight: Some(ProjectWeight::Heavy),
+        tasks: vec![
+            task("Choisir les chemins à rénover en priorité", "Les agriculteurs"),
+            task("Reprendre les fonds de forme et gravillonner", "Les agriculteurs et les services techniques"),
+            task("Fournir les matériaux et coordonner le chantier", "La commune"),
+        ],
+        estimated_cost_cents: Some(2_500_000),
+        risks: vec![
+            risk(
+                ProjectRisk::Insurance,
+                "Les agriculteurs manipulent des engins de chantier : qui est couvert en cas d'accident ?",
+                resolved(
+                    "Chaque partie assurée (article 4) ; les bénévoles couverts par l'assurance de l'AFR.",
+                    "Services techniques",
+                ),
+            ),
+            risk(
+                ProjectRisk::Conformity,
+                "La conformité d'un chemin rénové par des agriculteurs.",
+                resolved(
+                    "Technique de surfaçage validée et chantier coordonné par les services techniques.",
+                    "Services techniques",
+                ),
+            ),
+        ],
+        notes: None,
+    };
+    let project = conventions::record_diagnostic(
+        db,
+        agent,
+        municipality,
+        project.id,
+        Precondition::at(project.version),
+        &diagnostic,
+    )
+    .await?;
+    let drafting = TransitionAsk { to: Some(ProjectStatus::Drafting), reason: None, learnt: None };
+    let project =
+        conventions::transition(db, agent, municipality, project.id, Precondition::at(project.version), &drafting)
+            .await?;
+    let (convention, version) =
+        convention::draft(db, agent, municipality, project.id, Precondition::at(project.version), &annex_a3()).await?;
+    let mut current = convention;
+    let cover = Attesting::Volunteers {
+        how: text("Une assurance accident souscrite par l'AFR pour chaque bénévole du chantier, partie ou non."),
+        attested_on: NaiveDate::from_ymd_opt(2018, 5, 20),
+    };
+    current =
+        convention::attest(db, agent, municipality, current.id, Precondition::at(current.version), &cover).await?;
+    for (i, insurer) in ["SMACL Assurances", "Groupama Nord-Est", "Crédit Agricole Assurances"].iter().enumerate() {
+        let party = version.content.parties[i].id;
+        let draft = InsuranceDraft {
+            equipment: Some(true),
+            bodily_injury: Some(true),
+            civil_liability: Some(true),
+            insurer: text(insurer),
+            policy_number: text(&format!("DEMO-2018-{:03}", i + 1)),
+            attested_on: NaiveDate::from_ymd_opt(2018, 5, 20),
+            statutes_allow_work: (version.content.parties[i].kind == PartyKind::Association).then_some(true),
+        };
+        let attesting = Attesting::Insurance { party, draft };
+        current =
+            convention::attest(db, agent, municipality, current.id, Precondition::at(current.version), &attesting)
+                .await?;
+    }
+    let (opened, frozen) =
+        convention::open_for_signature(db, agent, municipality, current.id, Precondition::at(current.version)).await?;
+    current = opened;
+    let hash = frozen.content_hash.clone();
+    // The association and the farm signed on paper (their scans' hashes are the demo's own); the
+    // mayor signs by his account.
+    let agent_standing = match agent {
+        Actor::Account(id) => Standing::Staff(id),
+        _ => Standing::Public,
+    };
+    for (i, scan) in [(1, "a1"), (2, "b2")] {
+        let draft = SignatureDraft {
+            party: Some(frozen.content.parties[i].id),
+            content_hash: hash.clone(),
+            signed_on: NaiveDate::from_ymd_opt(2018, 5, 28),
+            scan_sha256: Some(scan.repeat(32)),
+            ..SignatureDraft::default()
+        };
+        current = convention::sign(
+            db,
+            agent,
+            &agent_standing,
+            municipality,
+            current.id,
+            Precondition::at(current.version),
+            &draft,
+        )
+        .await?;
+    }
+    let mayor = SignatureDraft {
+        party: Some(frozen.content.parties[0].id),
+        content_hash: hash,
+        signed_on: NaiveDate::from_ymd_opt(2018, 5, 30),
+        ..SignatureDraft::default()
+    };
+    convention::sign(
+        db,
+        Actor::Account(elected),
+        &Standing::Staff(elected),
+        municipality,
+        current.id,
+        Precondition::at(current.version),
+        &mayor,
+    )
+    .await?;
     Ok(())
 }
 

@@ -16,7 +16,7 @@ use crate::identity::municipality::parse_name;
 use crate::ids::{AccountId, CommitmentId, ConventionId, MunicipalityId, PartyId, ProjectId};
 use crate::vocabulary::{CommitmentKind, ConventionStatus, PartyKind, UpkeepRecurrence};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 text_type!(
@@ -55,14 +55,14 @@ pub const MAX_CLAUSES: usize = 20;
 pub const MAX_AMOUNT_CENTS: i64 = 1_000_000_000;
 
 /// Who signs for a party, and in which capacity ("représentée par son Maire").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Representative {
     pub name: String,
     pub capacity: String,
 }
 
 /// One thing a party commits to (article 1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Commitment {
     pub id: CommitmentId,
     pub kind: CommitmentKind,
@@ -76,7 +76,7 @@ pub struct Commitment {
 }
 
 /// A party to the convention, with its commitments.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     pub id: PartyId,
     pub kind: PartyKind,
@@ -98,7 +98,7 @@ impl Party {
 }
 
 /// A clause (articles 4 onwards).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Clause {
     pub title: String,
     pub text: String,
@@ -106,7 +106,7 @@ pub struct Clause {
 
 /// The text of a convention, as one version holds it. Parsed texts are kept as plain strings here
 /// so that the content serialises canonically (see [`content_hash`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Content {
     pub title: String,
     /// "Having set out the following" (the context).

@@ -21,6 +21,7 @@ use crate::identity::municipality::parse_name;
 use crate::ids::{ConventionId, PartyId};
 use crate::vocabulary::{ConventionStatus, PartyKind, ProjectStatus, ProjectWeight};
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 text_type!(
     /// An insurer's name, a policy number, a signatory's name or capacity: 1 to 200 characters.
@@ -32,7 +33,7 @@ text_type!(
 );
 
 /// A party's insurance, as attested (annex A3, article 4). Insurer and policy number: staff only.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Insurance {
     pub party: PartyId,
     pub equipment: bool,
@@ -127,7 +128,7 @@ impl InsuranceDraft {
 
 /// How every volunteer of a heavy project is covered, parties or not (an accident policy the
 /// town or an association took out for them), as attested.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VolunteersCover {
     pub how: String,
     pub attested_on: NaiveDate,
@@ -196,6 +197,28 @@ fn ended(status: ConventionStatus) -> Refusal {
 
 fn is_ended(status: ConventionStatus) -> bool {
     matches!(status, ConventionStatus::Completed | ConventionStatus::Lapsed | ConventionStatus::Terminated)
+}
+
+/// Checks the status a client asks a convention to move to: only `open_for_signature` is asked
+/// for; `signed` follows the last signature, and the others the follow-up.
+pub fn asked_transition(to: Option<ConventionStatus>) -> Result<(), ValidationErrors> {
+    match to {
+        Some(ConventionStatus::OpenForSignature) => Ok(()),
+        Some(_) => Err(ValidationErrors(vec![FieldError::new(
+            "to",
+            Code::NotApplicable,
+            Message::new(
+                "a convention is opened for signature here; it is signed by its parties' signatures",
+                "une convention s'ouvre ici à la signature ; elle est signée par les signatures de ses parties",
+            ),
+        )])),
+        None => Err(ValidationErrors(vec![missing("to", "name the status to move to", "nommez le statut visé")])),
+    }
+}
+
+/// Whether a convention still takes attestations: until it ends.
+pub fn may_attest(convention: &Convention) -> Result<(), Refusal> {
+    if is_ended(convention.status) { Err(ended(convention.status)) } else { Ok(()) }
 }
 
 /// Whether `project` may have its convention drafted: once, while it is `drafting`.

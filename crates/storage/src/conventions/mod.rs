@@ -3,6 +3,7 @@
 //! requests it starts from and those it closes, in one transaction), lists, history and the links
 //! between projects and requests.
 
+pub mod convention;
 mod history;
 mod list;
 
@@ -59,7 +60,7 @@ pub async fn write(db: &Database, change: ProjectWrite<'_>) -> Result<Project, S
     }
 }
 
-async fn write_in_txn(txn: &DatabaseTransaction, change: ProjectWrite<'_>) -> Result<Project, StorageError> {
+pub(crate) async fn write_in_txn(txn: &DatabaseTransaction, change: ProjectWrite<'_>) -> Result<Project, StorageError> {
     let ProjectWrite { expected_version, project: next, events, linked, requests } = change;
     let written = match expected_version {
         None => {

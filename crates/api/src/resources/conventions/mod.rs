@@ -3,10 +3,13 @@
 //! follow it and record how it ended. Lists, one project in the caller's view, creation, the
 //! diagnostic, transitions and the history.
 
+pub mod convention;
 pub mod input;
 pub mod projects;
+pub mod text;
 pub mod views;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     projects::configure(cfg);
+    convention::configure(cfg);
 }

@@ -56,7 +56,10 @@ fn location_of(municipality: &Municipality, id: ProjectId) -> String {
 async fn staff_view(db: &Database, municipality: &Municipality, project: &Project) -> Result<ProjectView, ApiError> {
     let offices = Offices::load(db, municipality).await?;
     let requests = store::requests_of(db, municipality.id, project.id).await?;
-    Ok(ProjectView::new(project, offices.codes(&project.routing), &requests))
+    let mut view = ProjectView::new(project, offices.codes(&project.routing), &requests);
+    let convention = implication_storage::conventions::convention::of_project(db, municipality.id, project.id).await?;
+    view.convention = convention.map(|c| c.convention.id.as_uuid());
+    Ok(view)
 }
 
 /// The staff view with its `ETag`, under `status`.
@@ -189,7 +192,10 @@ pub async fn get_project(
         return Err(no_project());
     }
     let requests = store::requests_of(&db, municipality.id, project.id).await?;
-    Ok(HttpResponse::Ok().json(ProjectDocument::Public(PublicProjectView::new(&project, &requests))))
+    let mut view = PublicProjectView::new(&project, &requests);
+    let convention = implication_storage::conventions::convention::of_project(&db, municipality.id, project.id).await?;
+    view.convention = convention.filter(|c| c.convention.is_public()).map(|c| c.convention.id.as_uuid());
+    Ok(HttpResponse::Ok().json(ProjectDocument::Public(view)))
 }
 
 /// Start a fifty-fifty project

@@ -145,7 +145,7 @@ impl From<&Ending> for EndingView {
         "risks": [{ "kind": "heritage", "description": "La place Mirabeau est classée au patrimoine mondial de l'UNESCO.",
             "open": true, "resolution": null }],
         "notes": null, "ready_for_signature": false },
-    "ending": null,
+    "ending": null, "convention": null,
     "requests": [{ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "registration_number": "2026-00042",
         "title": "Des abris pour les joueurs", "status": "in_fifty_fifty", "resolution": null }],
     "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-21T09:00:00Z"
@@ -168,6 +168,8 @@ pub struct ProjectView {
     pub public: bool,
     pub diagnostic: DiagnosticView,
     pub ending: Option<EndingView>,
+    /// Its convention, once drafted (`GET …/conventions/{id}`).
+    pub convention: Option<Uuid>,
     /// Every request it started from, oldest first.
     pub requests: Vec<LinkedRequestView>,
     pub created_at: DateTime<Utc>,
@@ -190,6 +192,7 @@ impl ProjectView {
             public: p.is_public(),
             diagnostic: DiagnosticView::from(&p.diagnostic),
             ending: p.ending.as_ref().map(EndingView::from),
+            convention: None,
             requests: requests.iter().map(LinkedRequestView::from).collect(),
             created_at: p.created_at,
             updated_at: p.updated_at,
@@ -207,7 +210,7 @@ impl ProjectView {
     "status": "taken_over_by_services", "weight": "heavy",
     "ending": { "outcome": "taken_over_by_services", "at": "2026-11-30T10:00:00Z",
         "reason": "Construire en dur sur un site classé demandait l'avis de l'architecte des bâtiments de France.", "learnt": null },
-    "requests": [], "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-30T10:00:00Z"
+    "convention": null, "requests": [], "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-30T10:00:00Z"
 }))]
 pub struct PublicProjectView {
     pub view: PublicAudience,
@@ -218,6 +221,8 @@ pub struct PublicProjectView {
     pub status: wire::ProjectStatus,
     pub weight: Option<wire::ProjectWeight>,
     pub ending: Option<EndingView>,
+    /// Its convention, once signed by every party (`GET …/conventions/{id}`).
+    pub convention: Option<Uuid>,
     /// The published requests it started from.
     pub requests: Vec<LinkedRequestView>,
     pub created_at: DateTime<Utc>,
@@ -243,6 +248,7 @@ impl PublicProjectView {
             status: p.status.into(),
             weight: p.diagnostic.weight.map(Into::into),
             ending: p.ending.as_ref().map(EndingView::from),
+            convention: None,
             requests: requests.iter().filter(|r| r.published_at.is_some()).map(LinkedRequestView::from).collect(),
             created_at: p.created_at,
             updated_at: p.updated_at,

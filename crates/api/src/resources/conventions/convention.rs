@@ -1,0 +1,585 @@
+//! The convention endpoints: draft one for a project, read it (and any version), change its text
+//! (an amendment once frozen), open it for signature, attest insurance, sign.
+
+use super::projects::project_id;
+use super::text::{ContentInput, ConventionDocument, ConventionView, PublicConventionView, TextView, VersionDocument};
+use crate::auth::{InMunicipality, MemberOf, StaffOf, Visitor};
+use crate::etag;
+use crate::extract::{IfMatch, JsonBody};
+use crate::problem::ApiError;
+use crate::resources::with_location;
+use crate::responses::{
+    BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, PreconditionFailed, PreconditionRequired,
+    ServiceUnavailable, TransitionConflict, Unauthorized, Unprocessable, UnsupportedMediaType,
+};
+use crate::wire;
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, get, post, put, web};
+use chrono::NaiveDate;
+use implication_app::Resource;
+use implication_app::conventions::convention::{self as usecases, Attesting};
+use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
+use implication_domain::conventions::{ContentDraft, Convention};
+use implication_domain::identity::Standing;
+use implication_domain::participation::meeting::local_today;
+use implication_domain::{ConventionId, Municipality, PartyId, time};
+use implication_storage::Database;
+use implication_storage::conventions::convention as store;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(draft_convention)
+        .service(get_convention)
+        .service(get_convention_version)
+        .service(put_convention_text)
+        .service(transition_convention)
+        .service(put_party_insurance)
+        .service(put_volunteers_cover)
+        .service(sign_convention);
+}
+
+fn no_convention() -> ApiError {
+    ApiError::no(Resource::Convention)
+}
+
+fn convention_id(raw: &str) -> Result<ConventionId, ApiError> {
+    Uuid::parse_str(raw).map(ConventionId::from_uuid).map_err(|_| no_convention())
+}
+
+fn location_of(municipality: &Municipality, id: ConventionId) -> String {
+    format!("/v1/municipalities/{}/conventions/{id}", municipality.slug)
+}
+
+fn today(municipality: &Municipality) -> NaiveDate {
+    local_today(time::now(), municipality.settings.time_zone)
+}
+
+/// The staff view of convention `id` with its `ETag`, under `status`.
+async fn respond_staff(
+    db: &Database,
+    municipality: &Municipality,
+    id: ConventionId,
+    status: StatusCode,
+) -> Result<HttpResponse, ApiError> {
+    let loaded = usecases::load(db, municipality, id).await?;
+    let signatures = store::signatures(db, municipality.id, id).await?;
+    let versions = store::versions(db, municipality.id, id).await?;
+    let convention = &loaded.stored.convention;
+    let view = ConventionView::new(
+        convention,
+        &loaded.current,
+        &loaded.stored.attestations,
+        &signatures,
+        &versions,
+        today(municipality),
+    );
+    Ok(HttpResponse::build(status)
+        .insert_header((header::ETAG, etag::from_version(convention.version)))
+        .json(ConventionDocument::Staff(Box::new(view))))
+}
+
+/// Draft a project's convention
+///
+/// Staff draft the convention of a project that is `drafting` (once: a second is a 409
+/// `convention_exists`): its parties — the municipality (one, represented by its mayor or the
+/// elected official holding the delegation), associations, farms, individuals, informal groups,
+/// schools, businesses, each with its representative — and what each commits to (funding with an
+/// amount, materials, equipment with or without driver, labour, staff time, upkeep with its
+/// recurrence), the context, the purpose, the works, the period, and the clauses (annex A3's
+/// articles 4 to 7 when none are given). A draft may be incomplete; what it gives must be valid.
+/// Needs `If-Match`: the project's ETag.
+#[utoipa::path(
+    operation_id = "draft_convention", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("project" = Uuid, Path, description = "The project's id."),
+        ("If-Match" = String, Header, description = "The project's ETag.", example = "\"3\"")),
+    request_body(content = ContentInput, example = json!({
+        "title": "Convention fifty-fifty tripartite pour la rénovation des voies communales et des chemins de l'AFR à usage agricole",
+        "context": "Il est constaté que les chemins agricoles du domaine public ou du domaine privé de la Commune ou de l'Association foncière de remembrement se dégradent fortement.",
+        "purpose": "Rénover ces chemins sur le principe du fifty-fifty.",
+        "works": "Reprise des fonds de forme et surfaçage gravillonné et compacté.",
+        "starts_on": "2018-06-04", "ends_on": "2018-06-15",
+        "parties": [
+            { "kind": "municipality", "name": "Commune de Loos-en-Gohelle",
+              "representative": { "name": "Jean-François Caron", "capacity": "Maire" },
+              "commitments": [{ "kind": "funding", "description": "Acquisition des matériaux", "amount_cents": 1_250_000 }] },
+            { "kind": "farm", "name": "EARL du Marais", "representative": { "name": "Paul Exemple", "capacity": "Exploitant" },
+              "commitments": [{ "kind": "equipment_with_driver", "description": "Un tracteur et une benne avec chauffeur" }] }
+        ]
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Drafted.", body = ConventionView,
+            headers(("Location" = String, description = "The convention's address."),
+                ("ETag" = String, description = "Its version, for `If-Match`.")),
+            links(
+                ("GetConvention" = (operation_id = "get_convention", description = "The convention drafted.",
+                    parameters(("municipality" = "$request.path.municipality"), ("convention" = "$response.body#/id")))),
+                ("ChangeText" = (operation_id = "put_convention_text",
+                    description = "Change its text (`If-Match`: this answer's `ETag`).",
+                    parameters(("municipality" = "$request.path.municipality"), ("convention" = "$response.body#/id"),
+                        ("If-Match" = "$response.header.ETag")))),
+                ("OpenForSignature" = (operation_id = "transition_convention", description = "Open it for signature.",
+                    parameters(("municipality" = "$request.path.municipality"), ("convention" = "$response.body#/id")))),
+                ("AttestVolunteers" = (operation_id = "put_volunteers_cover", description = "Attest the volunteers' cover.",
+                    parameters(("municipality" = "$request.path.municipality"), ("convention" = "$response.body#/id")))),
+                ("Sign" = (operation_id = "sign_convention", description = "Sign it, once open.",
+                    parameters(("municipality" = "$request.path.municipality"), ("convention" = "$response.body#/id"))))
+            )),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/projects/{project}/convention")]
+pub async fn draft_convention(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<ContentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let draft = ContentDraft::from(&input);
+    let (drafted, _) = usecases::draft(&db, actor, municipality, project_id(&path.1)?, expected, &draft).await?;
+    let response = respond_staff(&db, municipality, drafted.id, StatusCode::CREATED).await?;
+    with_location(response, &location_of(municipality, drafted.id))
+}
+
+/// Get a convention
+///
+/// Staff get the current version in full — parties with their accounts, commitments, insurance
+/// (insurer and policy number included), which party signed it —, the volunteers' cover, every
+/// signature and every version, with the `ETag` changes need. Anyone gets a signed convention:
+/// the version every party signed, its parties (an individual named only with their consent),
+/// commitments, clauses and signatures — no account, insurer nor policy number. Otherwise, 404.
+/// Its status reads `active` once signed and its period has begun.
+#[utoipa::path(
+    operation_id = "get_convention", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id.", example = "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0f11")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The convention, in the caller's view.", body = ConventionDocument,
+            headers(("ETag" = String, description = "Staff view: its version (for `If-Match`)."))),
+        (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/conventions/{convention}")]
+pub async fn get_convention(
+    db: web::Data<Database>,
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let Visitor { standing, municipality } = visitor;
+    let id = convention_id(&path.1)?;
+    if standing.is_staff() {
+        return respond_staff(&db, &municipality, id, StatusCode::OK).await;
+    }
+    let loaded = usecases::load(&db, &municipality, id).await?;
+    let view = public_view(&db, &municipality, &loaded.stored.convention, &loaded.stored.attestations).await?;
+    Ok(HttpResponse::Ok().json(ConventionDocument::Public(Box::new(view))))
+}
+
+async fn public_view(
+    db: &Database,
+    municipality: &Municipality,
+    convention: &Convention,
+    attestations: &implication_domain::conventions::signature::Attestations,
+) -> Result<PublicConventionView, ApiError> {
+    let Some(number) = convention.signed_version else { return Err(no_convention()) };
+    let signed = store::version(db, municipality.id, convention.id, number).await?.ok_or_else(no_convention)?;
+    let signatures = store::signatures(db, municipality.id, convention.id).await?;
+    Ok(PublicConventionView::new(convention, &signed, attestations, &signatures, today(municipality)))
+}
+
+/// Get a version of a convention's text
+///
+/// Every version stays readable: staff read any (with who signed it); anyone reads a version
+/// every party signed.
+#[utoipa::path(
+    operation_id = "get_convention_version", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("number" = i32, Path, description = "The version's number, from 1.", minimum = 1, example = 1)),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The version's text, in the caller's view.", body = VersionDocument),
+        (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/conventions/{convention}/versions/{number}")]
+pub async fn get_convention_version(
+    db: web::Data<Database>,
+    visitor: Visitor,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let Visitor { standing, municipality } = visitor;
+    let id = convention_id(&path.1)?;
+    let number: i32 = path.2.parse().map_err(|_| no_convention())?;
+    let loaded = usecases::load(&db, &municipality, id).await?;
+    let readable =
+        standing.is_staff() || loaded.stored.convention.signed_version.is_some_and(|signed| number <= signed);
+    let version = store::version(&db, municipality.id, id, number).await?;
+    let Some(version) = version.filter(|v| readable && (standing.is_staff() || v.is_frozen())) else {
+        return Err(no_convention());
+    };
+    let signatures = store::signatures(&db, municipality.id, id).await?;
+    let attestations = &loaded.stored.attestations;
+    let document = if standing.is_staff() {
+        VersionDocument::Staff(Box::new(TextView::new(&version, attestations, &signatures)))
+    } else {
+        let view = PublicConventionView::new(
+            &loaded.stored.convention,
+            &version,
+            attestations,
+            &signatures,
+            today(&municipality),
+        );
+        VersionDocument::Public(Box::new(view))
+    };
+    Ok(HttpResponse::Ok().json(document))
+}
+
+/// Change a convention's text
+///
+/// The whole text, replacing the one before (parties and commitments keep their ids when given
+/// back). While the current version is a draft, it is changed in place; once frozen — open for
+/// signature, or signed — the change is an **amendment**: a new version, in draft, that every
+/// party signs again (the signed version stays in force meanwhile; an amendment before every party
+/// signed sends the project back to `drafting`). A completed, lapsed or terminated convention
+/// changes no more (409 `convention_ended`). Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "put_convention_text", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"1\"")),
+    request_body(content = ContentInput, example = json!({
+        "title": "Convention fifty-fifty pour le fleurissement de la rue Bayard",
+        "parties": [{ "kind": "municipality", "name": "Commune de Loos-en-Gohelle",
+            "commitments": [{ "kind": "materials", "description": "Douze bacs à fleurs et le terreau" }] }]
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Changed (or amended: `current_version` moved on).", body = ConventionView,
+            headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/v1/municipalities/{municipality}/conventions/{convention}")]
+pub async fn put_convention_text(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<ContentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    usecases::change_text(&db, actor, municipality, id, expected, &ContentDraft::from(&input)).await?;
+    respond_staff(&db, municipality, id, StatusCode::OK).await
+}
+
+/// A change of a convention's status.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConventionTransitionInput {
+    /// `open_for_signature` (the others follow the signatures and the follow-up).
+    #[schema(value_type = wire::ConventionStatus, required = true)]
+    pub to: Option<wire::ConventionStatus>,
+}
+
+/// Open a convention for signature
+///
+/// `to: open_for_signature` freezes the current version and fixes its `content_hash`, which every
+/// signature names; the project goes to `signing`. Refused (409, naming the rule and what is
+/// lacking) when the text is incomplete (`convention_incomplete`), when the project's diagnostic
+/// holds it back (`diagnostic_incomplete`; `open_risks`: a heavy project with a risk open), and,
+/// for heavy work, until every volunteer's cover (`volunteers_not_covered`) and each
+/// association's statutes (`statutes_not_attested`) are attested; only a draft opens
+/// (`not_a_draft`). Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "transition_convention", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"4\"")),
+    request_body(content = ConventionTransitionInput, example = json!({ "to": "open_for_signature" })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Opened: the text is frozen.", body = ConventionView,
+            headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/conventions/{convention}/transitions")]
+pub async fn transition_convention(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<ConventionTransitionInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    usecases::transition(&db, actor, municipality, id, expected, input.to.map(|t| t.0)).await?;
+    respond_staff(&db, municipality, id, StatusCode::OK).await
+}
+
+/// A party's insurance, as attested.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsuranceInput {
+    #[schema(value_type = bool, required = true)]
+    pub equipment: Option<bool>,
+    #[schema(value_type = bool, required = true)]
+    pub bodily_injury: Option<bool>,
+    #[schema(value_type = bool, required = true)]
+    pub civil_liability: Option<bool>,
+    /// Staff only, never public.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Groupama Nord-Est")]
+    pub insurer: Option<String>,
+    /// Staff only, never public.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "AGR-2018-0042")]
+    pub policy_number: Option<String>,
+    /// Not after today. Default: today.
+    pub attested_on: Option<NaiveDate>,
+    /// An association's: whether its statutes allow the work (heavy work needs `true`).
+    pub statutes_allow_work: Option<bool>,
+}
+
+/// Attest a party's insurance
+///
+/// Annex A3's article 4: each party is insured for its equipment, bodily injury and civil
+/// liability, which it attests before it signs (409 `insurance_not_attested` otherwise); an
+/// association also attests whether its statutes allow the work (heavy work needs it before the
+/// text opens for signature). Replaces the party's earlier attestation. The insurer and policy
+/// number are never public. Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "put_party_insurance", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("party" = Uuid, Path, description = "The party's id (in the current version)."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"2\"")),
+    request_body(content = InsuranceInput, example = json!({
+        "equipment": true, "bodily_injury": true, "civil_liability": true,
+        "insurer": "Groupama Nord-Est", "policy_number": "AGR-2018-0042"
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Attested.", body = ConventionView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/v1/municipalities/{municipality}/conventions/{convention}/parties/{party}/insurance")]
+pub async fn put_party_insurance(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<InsuranceInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    let party = Uuid::parse_str(&path.2).map(PartyId::from_uuid).map_err(|_| no_convention())?;
+    let draft = InsuranceDraft {
+        equipment: input.equipment,
+        bodily_injury: input.bodily_injury,
+        civil_liability: input.civil_liability,
+        insurer: input.insurer,
+        policy_number: input.policy_number,
+        attested_on: input.attested_on,
+        statutes_allow_work: input.statutes_allow_work,
+    };
+    match usecases::attest(&db, actor, municipality, id, expected, &Attesting::Insurance { party, draft }).await {
+        // A party the current version does not have: it names nothing here.
+        Err(implication_app::UseCaseError::Invalid(errors)) if errors.0.iter().any(|e| e.field == "party") => {
+            return Err(no_convention());
+        }
+        other => other?,
+    };
+    respond_staff(&db, municipality, id, StatusCode::OK).await
+}
+
+/// How every volunteer is covered.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VolunteersCoverInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000,
+        example = "Une assurance accident souscrite par l'association foncière pour chaque bénévole du chantier, partie ou non.")]
+    pub how: Option<String>,
+    /// Not after today. Default: today.
+    pub attested_on: Option<NaiveDate>,
+}
+
+/// Attest the volunteers' cover
+///
+/// Heavy work needs every volunteer covered, parties or not — a volunteer's civil liability covers
+/// the harm done to others, not to themselves (§6.3) —, attested before the text opens for
+/// signature (409 `volunteers_not_covered` otherwise). Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "put_volunteers_cover", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"2\"")),
+    request_body(content = VolunteersCoverInput),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Attested.", body = ConventionView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/v1/municipalities/{municipality}/conventions/{convention}/volunteers-cover")]
+pub async fn put_volunteers_cover(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<VolunteersCoverInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    let attesting = Attesting::Volunteers { how: input.how, attested_on: input.attested_on };
+    usecases::attest(&db, actor, municipality, id, expected, &attesting).await?;
+    respond_staff(&db, municipality, id, StatusCode::OK).await
+}
+
+/// A signature.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureInput {
+    /// The party signing (its id in the version open for signature).
+    #[schema(value_type = Uuid, required = true)]
+    pub party: Option<Uuid>,
+    /// The `content_hash` of the version open for signature: what the signatory read.
+    #[schema(value_type = String, required = true, pattern = "^[0-9a-f]{64}$")]
+    pub content_hash: Option<String>,
+    /// Default: the party's representative (or its name).
+    #[schema(min_length = 1, max_length = 200)]
+    pub signatory: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    pub capacity: Option<String>,
+    /// Not after today. Default: today.
+    pub signed_on: Option<NaiveDate>,
+    /// Staff recording a paper original: the SHA-256 of its scan.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
+    pub scan_sha256: Option<String>,
+}
+
+/// Sign a convention
+///
+/// A party signs the version open for signature, naming its `content_hash` (another hash is a 409
+/// `stale_hash`: the text changed since it was read): by its own account (the account the party
+/// names), or recorded by staff from the paper original with the scan's SHA-256. The municipality
+/// signs only by the mayor or the elected official holding the project's delegation, by their own
+/// account. A party attests its insurance first (409 `insurance_not_attested`) and signs each
+/// version once (409 `already_signed`). The last signature signs the convention, and its project
+/// runs. Anyone else: 403. Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "sign_convention", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"5\"")),
+    request_body(content = SignatureInput, example = json!({
+        "party": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0f21",
+        "content_hash": "3b4c2f0e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c",
+        "signed_on": "2018-05-28",
+        "scan_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Signed (the convention's `status` reads `signed` once every party has).", body = ConventionDocument,
+            headers(("ETag" = String, description = "Its new version (staff)."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/conventions/{convention}/signatures")]
+pub async fn sign_convention(
+    db: web::Data<Database>,
+    caller: InMunicipality<MemberOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<SignatureInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let standing = Standing::of(Some(&caller.principal), &municipality.slug);
+    let id = convention_id(&path.1)?;
+    let draft = SignatureDraft {
+        party: input.party.map(PartyId::from_uuid),
+        content_hash: input.content_hash,
+        signatory: input.signatory,
+        capacity: input.capacity,
+        signed_on: input.signed_on,
+        scan_sha256: input.scan_sha256,
+    };
+    let signed = usecases::sign(&db, actor, &standing, municipality, id, expected, &draft).await?;
+    if standing.is_staff() {
+        return respond_staff(&db, municipality, id, StatusCode::OK).await;
+    }
+    // A party signing by its own account reads what it signed, and the ETag to go on with.
+    let loaded = usecases::load(&db, municipality, id).await?;
+    let signatures = store::signatures(&db, municipality.id, id).await?;
+    let versions = store::versions(&db, municipality.id, id).await?;
+    let view = ConventionView::new(
+        &signed,
+        &loaded.current,
+        &loaded.stored.attestations,
+        &signatures,
+        &versions,
+        today(municipality),
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag::from_version(signed.version)))
+        .json(ConventionDocument::Staff(Box::new(view))))
+}

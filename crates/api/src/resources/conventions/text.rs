@@ -1,0 +1,520 @@
+//! What clients send and read of a convention's text: its parties with their commitments, its
+//! parts, its clauses; and the views of a convention (staff: everything, attestations included;
+//! public: the signed version, people named only with their consent, no insurer nor policy).
+
+use crate::resources::requests::views::{PublicAudience, StaffAudience};
+use crate::wire;
+use chrono::{DateTime, NaiveDate, Utc};
+use implication_domain::conventions::convention::{
+    ClauseDraft, CommitmentDraft, Party, PartyDraft, RepresentativeDraft,
+};
+use implication_domain::conventions::signature::{Attestations, Signature};
+use implication_domain::conventions::{Content, ContentDraft, Convention, Version};
+use implication_domain::{AccountId, CommitmentId, PartyId};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Who signs for a party, and in which capacity.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepresentativeInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Jean-François Caron")]
+    pub name: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Maire")]
+    pub capacity: Option<String>,
+}
+
+/// One thing a party commits to (article 1).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitmentInput {
+    /// An existing commitment's id (kept across versions); leave it out for a new one.
+    pub id: Option<Uuid>,
+    #[schema(value_type = wire::CommitmentKind, required = true)]
+    pub kind: Option<wire::CommitmentKind>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000,
+        example = "Acquisition des matériaux (gravillons)")]
+    pub description: Option<String>,
+    #[schema(min_length = 1, max_length = 200, example = "un tracteur et une benne avec chauffeur")]
+    pub quantity: Option<String>,
+    /// In cents; required for funding.
+    #[schema(minimum = 0, maximum = 1_000_000_000, example = 1_250_000)]
+    pub amount_cents: Option<i64>,
+    pub due_on: Option<NaiveDate>,
+    /// Required for upkeep, refused otherwise.
+    pub recurrence: Option<wire::UpkeepRecurrence>,
+}
+
+/// A party to the convention, with its commitments.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyInput {
+    /// An existing party's id (kept across versions, and by its signatures); leave it out for a
+    /// new one.
+    pub id: Option<Uuid>,
+    #[schema(value_type = wire::PartyKind, required = true)]
+    pub kind: Option<wire::PartyKind>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200,
+        example = "Association foncière de remembrement de Loos-en-Gohelle")]
+    pub name: Option<String>,
+    /// Required (to sign) for all but an individual.
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    pub representative: Option<RepresentativeInput>,
+    /// The account that signs for it by itself (an inhabitant, an association's representative).
+    pub account: Option<Uuid>,
+    /// An individual's consent to be named in public views (organisations always are).
+    pub named_publicly: Option<bool>,
+    #[serde(default, deserialize_with = "crate::extract::objects")]
+    #[schema(max_items = 30)]
+    pub commitments: Vec<CommitmentInput>,
+}
+
+/// A clause (articles 4 onwards).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClauseInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Assurance")]
+    pub title: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 10000)]
+    pub text: Option<String>,
+}
+
+/// A convention's whole text, replacing the one before. Without `clauses`, annex A3's articles 4
+/// to 7 (insurance, accidents, equipment breakage, caducity).
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContentInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 300,
+        example = "Convention fifty-fifty tripartite pour la rénovation des voies communales et des chemins de l'AFR à usage agricole")]
+    pub title: Option<String>,
+    /// "Having set out the following": the context.
+    #[schema(min_length = 1, max_length = 10000)]
+    pub context: Option<String>,
+    #[schema(min_length = 1, max_length = 10000)]
+    pub purpose: Option<String>,
+    /// The works (article 3).
+    #[schema(min_length = 1, max_length = 10000)]
+    pub works: Option<String>,
+    /// The period (article 2).
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "crate::extract::objects")]
+    #[schema(max_items = 20)]
+    pub parties: Vec<PartyInput>,
+    #[serde(default, deserialize_with = "crate::extract::objects_or_none")]
+    #[schema(max_items = 20)]
+    pub clauses: Option<Vec<ClauseInput>>,
+}
+
+impl From<&ContentInput> for ContentDraft {
+    fn from(input: &ContentInput) -> Self {
+        Self {
+            title: input.title.clone(),
+            context: input.context.clone(),
+            purpose: input.purpose.clone(),
+            works: input.works.clone(),
+            starts_on: input.starts_on,
+            ends_on: input.ends_on,
+            parties: input
+                .parties
+                .iter()
+                .map(|p| PartyDraft {
+                    id: p.id.map(PartyId::from_uuid),
+                    kind: p.kind.map(|k| k.0),
+                    name: p.name.clone(),
+                    representative: p
+                        .representative
+                        .as_ref()
+                        .map(|r| RepresentativeDraft { name: r.name.clone(), capacity: r.capacity.clone() }),
+                    account: p.account.map(AccountId::from_uuid),
+                    named_publicly: p.named_publicly,
+                    commitments: p
+                        .commitments
+                        .iter()
+                        .map(|c| CommitmentDraft {
+                            id: c.id.map(CommitmentId::from_uuid),
+                            kind: c.kind.map(|k| k.0),
+                            description: c.description.clone(),
+                            quantity: c.quantity.clone(),
+                            amount_cents: c.amount_cents,
+                            due_on: c.due_on,
+                            recurrence: c.recurrence.map(|r| r.0),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            clauses: input.clauses.as_ref().map(|clauses| {
+                clauses.iter().map(|c| ClauseDraft { title: c.title.clone(), text: c.text.clone() }).collect()
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepresentativeView {
+    pub name: String,
+    pub capacity: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommitmentView {
+    pub id: Uuid,
+    pub kind: wire::CommitmentKind,
+    pub description: String,
+    pub quantity: Option<String>,
+    pub amount_cents: Option<i64>,
+    pub due_on: Option<NaiveDate>,
+    pub recurrence: Option<wire::UpkeepRecurrence>,
+}
+
+/// A party's insurance as attested (staff: with its insurer and policy number).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InsuranceView {
+    pub equipment: bool,
+    pub bodily_injury: bool,
+    pub civil_liability: bool,
+    pub insurer: String,
+    pub policy_number: String,
+    pub attested_on: NaiveDate,
+    pub statutes_allow_work: Option<bool>,
+}
+
+/// A party, as staff see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartyView {
+    pub id: Uuid,
+    pub kind: wire::PartyKind,
+    pub name: String,
+    pub representative: Option<RepresentativeView>,
+    pub account: Option<Uuid>,
+    pub named_publicly: bool,
+    pub commitments: Vec<CommitmentView>,
+    /// Its insurance, once attested.
+    pub insurance: Option<InsuranceView>,
+    /// Whether it signed the current version.
+    pub signed: bool,
+}
+
+/// A party, as the public sees it: an individual named only with their consent, no account, no
+/// insurer nor policy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicPartyView {
+    pub id: Uuid,
+    pub kind: wire::PartyKind,
+    /// `null` for an individual who did not consent to be named.
+    pub name: Option<String>,
+    pub representative: Option<RepresentativeView>,
+    pub commitments: Vec<CommitmentView>,
+    pub insured: bool,
+    pub signed: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClauseView {
+    pub title: String,
+    pub text: String,
+}
+
+fn commitments(party: &Party) -> Vec<CommitmentView> {
+    party
+        .commitments
+        .iter()
+        .map(|c| CommitmentView {
+            id: c.id.as_uuid(),
+            kind: c.kind.into(),
+            description: c.description.clone(),
+            quantity: c.quantity.clone(),
+            amount_cents: c.amount_cents,
+            due_on: c.due_on,
+            recurrence: c.recurrence.map(Into::into),
+        })
+        .collect()
+}
+
+fn representative(party: &Party) -> Option<RepresentativeView> {
+    party.representative.as_ref().map(|r| RepresentativeView { name: r.name.clone(), capacity: r.capacity.clone() })
+}
+
+fn clauses(content: &Content) -> Vec<ClauseView> {
+    content.clauses.iter().map(|c| ClauseView { title: c.title.clone(), text: c.text.clone() }).collect()
+}
+
+fn signed(signatures: &[Signature], version: i32, party: PartyId) -> bool {
+    signatures.iter().any(|s| s.version == version && s.party == party)
+}
+
+/// A signature, as staff see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignatureView {
+    pub version: i32,
+    pub party: Uuid,
+    pub signatory: String,
+    pub capacity: String,
+    pub signed_on: NaiveDate,
+    /// The hash of the version signed.
+    pub content_hash: String,
+    /// Recorded by staff from the paper original (with the scan's SHA-256), rather than signed by
+    /// the party's own account.
+    pub scan_sha256: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<&Signature> for SignatureView {
+    fn from(s: &Signature) -> Self {
+        Self {
+            version: s.version,
+            party: s.party.as_uuid(),
+            signatory: s.signatory.clone(),
+            capacity: s.capacity.clone(),
+            signed_on: s.signed_on,
+            content_hash: s.content_hash.clone(),
+            scan_sha256: s.scan_sha256.clone(),
+            recorded_at: s.recorded_at,
+        }
+    }
+}
+
+/// A version of the text: its number, and its hash once frozen for signature.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VersionSummary {
+    pub number: i32,
+    pub content_hash: Option<String>,
+    pub frozen_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Version> for VersionSummary {
+    fn from(v: &Version) -> Self {
+        Self {
+            number: v.number,
+            content_hash: v.content_hash.clone(),
+            frozen_at: v.frozen_at,
+            created_at: v.created_at,
+        }
+    }
+}
+
+/// How every volunteer is covered (heavy work).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VolunteersCoverView {
+    pub how: String,
+    pub attested_on: NaiveDate,
+}
+
+/// A version's text as staff read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TextView {
+    pub number: i32,
+    /// Set once frozen for signature: the hash a signature names (SHA-256 of the text's canonical
+    /// JSON: keys sorted, no whitespace, UTF-8).
+    pub content_hash: Option<String>,
+    pub frozen_at: Option<DateTime<Utc>>,
+    pub title: String,
+    pub context: Option<String>,
+    pub purpose: Option<String>,
+    pub works: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub parties: Vec<PartyView>,
+    pub clauses: Vec<ClauseView>,
+}
+
+impl TextView {
+    pub fn new(version: &Version, attestations: &Attestations, signatures: &[Signature]) -> Self {
+        let c = &version.content;
+        Self {
+            number: version.number,
+            content_hash: version.content_hash.clone(),
+            frozen_at: version.frozen_at,
+            title: c.title.clone(),
+            context: c.context.clone(),
+            purpose: c.purpose.clone(),
+            works: c.works.clone(),
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+            parties: c
+                .parties
+                .iter()
+                .map(|p| PartyView {
+                    id: p.id.as_uuid(),
+                    kind: p.kind.into(),
+                    name: p.name.clone(),
+                    representative: representative(p),
+                    account: p.account.map(|a| a.as_uuid()),
+                    named_publicly: p.named_publicly,
+                    commitments: commitments(p),
+                    insurance: attestations.of(p.id).map(|i| InsuranceView {
+                        equipment: i.equipment,
+                        bodily_injury: i.bodily_injury,
+                        civil_liability: i.civil_liability,
+                        insurer: i.insurer.clone(),
+                        policy_number: i.policy_number.clone(),
+                        attested_on: i.attested_on,
+                        statutes_allow_work: i.statutes_allow_work,
+                    }),
+                    signed: signed(signatures, version.number, p.id),
+                })
+                .collect(),
+            clauses: clauses(c),
+        }
+    }
+}
+
+/// A convention as staff see it: its current version in full, with attestations and signatures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConventionView {
+    pub view: StaffAudience,
+    pub id: Uuid,
+    /// The version `If-Match` names.
+    pub version: i32,
+    pub project: Uuid,
+    /// `active` once signed and its period has begun.
+    pub status: wire::ConventionStatus,
+    pub current_version: i32,
+    /// The latest version every party signed (in force while an amendment is drafted).
+    pub signed_version: Option<i32>,
+    /// The current version's text.
+    pub text: TextView,
+    pub volunteers_cover: Option<VolunteersCoverView>,
+    /// Every signature, of every version.
+    pub signatures: Vec<SignatureView>,
+    /// Every version (each stays readable: `GET …/versions/{number}`).
+    pub versions: Vec<VersionSummary>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ConventionView {
+    pub fn new(
+        convention: &Convention,
+        current: &Version,
+        attestations: &Attestations,
+        signatures: &[Signature],
+        versions: &[Version],
+        today: NaiveDate,
+    ) -> Self {
+        Self {
+            view: StaffAudience::Staff,
+            id: convention.id.as_uuid(),
+            version: convention.version,
+            project: convention.project.as_uuid(),
+            status: convention.shown_status(current.content.starts_on, today).into(),
+            current_version: convention.current_version,
+            signed_version: convention.signed_version,
+            text: TextView::new(current, attestations, signatures),
+            volunteers_cover: attestations
+                .volunteers
+                .as_ref()
+                .map(|v| VolunteersCoverView { how: v.how.clone(), attested_on: v.attested_on }),
+            signatures: signatures.iter().map(SignatureView::from).collect(),
+            versions: versions.iter().map(VersionSummary::from).collect(),
+            created_at: convention.created_at,
+            updated_at: convention.updated_at,
+        }
+    }
+}
+
+/// A signature as the public sees it: the signatory named when their party is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicSignatureView {
+    pub party: Uuid,
+    pub signatory: Option<String>,
+    pub capacity: String,
+    pub signed_on: NaiveDate,
+    pub content_hash: String,
+}
+
+/// A signed convention as the public sees it: the version every party signed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicConventionView {
+    pub view: PublicAudience,
+    pub id: Uuid,
+    pub project: Uuid,
+    pub status: wire::ConventionStatus,
+    /// The version shown: the latest every party signed.
+    pub number: i32,
+    pub content_hash: String,
+    pub title: String,
+    pub context: Option<String>,
+    pub purpose: Option<String>,
+    pub works: Option<String>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub parties: Vec<PublicPartyView>,
+    pub clauses: Vec<ClauseView>,
+    pub signatures: Vec<PublicSignatureView>,
+}
+
+impl PublicConventionView {
+    /// `signed` is the version every party signed (`convention.signed_version`).
+    pub fn new(
+        convention: &Convention,
+        signed: &Version,
+        attestations: &Attestations,
+        signatures: &[Signature],
+        today: NaiveDate,
+    ) -> Self {
+        let c = &signed.content;
+        let named = |party: PartyId| c.party(party).is_some_and(Party::is_named_publicly);
+        Self {
+            view: PublicAudience::Public,
+            id: convention.id.as_uuid(),
+            project: convention.project.as_uuid(),
+            status: convention.shown_status(c.starts_on, today).into(),
+            number: signed.number,
+            content_hash: signed.content_hash.clone().unwrap_or_default(),
+            title: c.title.clone(),
+            context: c.context.clone(),
+            purpose: c.purpose.clone(),
+            works: c.works.clone(),
+            starts_on: c.starts_on,
+            ends_on: c.ends_on,
+            parties: c
+                .parties
+                .iter()
+                .map(|p| PublicPartyView {
+                    id: p.id.as_uuid(),
+                    kind: p.kind.into(),
+                    name: p.is_named_publicly().then(|| p.name.clone()),
+                    representative: if p.is_named_publicly() { representative(p) } else { None },
+                    commitments: commitments(p),
+                    insured: attestations.of(p.id).is_some_and(|i| i.is_complete()),
+                    signed: signed_by(signatures, signed.number, p.id),
+                })
+                .collect(),
+            clauses: clauses(c),
+            signatures: signatures
+                .iter()
+                .filter(|s| s.version == signed.number)
+                .map(|s| PublicSignatureView {
+                    party: s.party.as_uuid(),
+                    signatory: named(s.party).then(|| s.signatory.clone()),
+                    capacity: s.capacity.clone(),
+                    signed_on: s.signed_on,
+                    content_hash: s.content_hash.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn signed_by(signatures: &[Signature], version: i32, party: PartyId) -> bool {
+    signed(signatures, version, party)
+}
+
+/// One convention, in the view the caller is entitled to.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ConventionDocument {
+    Staff(Box<ConventionView>),
+    Public(Box<PublicConventionView>),
+}
+
+/// One version of a convention's text, in the view the caller is entitled to.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum VersionDocument {
+    Staff(Box<TextView>),
+    Public(Box<PublicConventionView>),
+}

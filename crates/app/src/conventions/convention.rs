@@ -1,0 +1,355 @@
+//! A convention's life: drafted for a project, its text changed (in place while a draft, as an
+//! amendment once frozen), opened for signature, its parties' insurance attested, signed. Each
+//! change is written with what it does to the project (`signing` when opened, `running` once
+//! signed by all, back to `drafting` when an amendment replaces the text before it was signed)
+//! and with the project's history, in one transaction.
+
+use super::{load_at as load_project_at, refused};
+use crate::UseCaseError;
+use crate::error::Resource;
+use implication_domain::conventions::convention::{self as text, default_clauses};
+use implication_domain::conventions::signature::{
+    self, Attestations, InsuranceDraft, NotTheirs, SignatureDraft, Signer, SigningState,
+};
+use implication_domain::conventions::{ContentDraft, Convention, Project, ProjectEvent, Version};
+use implication_domain::identity::{Standing, holds_delegation};
+use implication_domain::participation::meeting::local_today;
+use implication_domain::requests::Actor;
+use implication_domain::vocabulary::{ConventionStatus, ProjectEventKind, ProjectStatus};
+use implication_domain::{ConventionId, Municipality, PartyId, Precondition, ProjectId, time};
+use implication_storage::Database;
+use implication_storage::conventions::ProjectWrite;
+use implication_storage::conventions::convention::{self as store, ConventionWrite, Stored};
+
+/// A convention as loaded: with its attestations, its current version and its project.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub stored: Stored,
+    pub current: Version,
+    pub project: Project,
+}
+
+/// The convention `id` of this municipality, its current version and its project.
+pub async fn load(db: &Database, municipality: &Municipality, id: ConventionId) -> Result<Loaded, UseCaseError> {
+    let stored = store::find(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound(Resource::Convention))?;
+    let current = store::version(db, municipality.id, id, stored.convention.current_version)
+        .await?
+        .ok_or_else(|| UseCaseError::Internal(format!("convention {id}: its current version is missing")))?;
+    let project = super::load(db, municipality, stored.convention.project).await?;
+    Ok(Loaded { stored, current, project })
+}
+
+async fn load_at(
+    db: &Database,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: &Precondition,
+) -> Result<Loaded, UseCaseError> {
+    let loaded = load(db, municipality, id).await?;
+    if expected.admits(loaded.stored.convention.version) { Ok(loaded) } else { Err(UseCaseError::Stale) }
+}
+
+/// The project as the convention's change leaves it, with the history entry saying what happened.
+fn project_write<'a>(project: &Project, next: &'a Project, events: Vec<ProjectEvent>) -> ProjectWrite<'a> {
+    ProjectWrite {
+        expected_version: Some(project.version),
+        project: next,
+        events,
+        linked: Vec::new(),
+        requests: Vec::new(),
+    }
+}
+
+fn event(project: &Project, kind: ProjectEventKind, actor: Actor, now: chrono::DateTime<chrono::Utc>) -> ProjectEvent {
+    ProjectEvent::new(project.id, kind, actor, now)
+}
+
+fn moved(project: &Project, to: ProjectStatus, now: chrono::DateTime<chrono::Utc>) -> Project {
+    Project { status: to, updated_at: now, ..project.clone() }
+}
+
+/// Drafts the convention of project `project`, read at a version `expected` admits (the project's
+/// ETag): once, while the project is `drafting`; without clauses, annex A3's articles 4 to 7.
+pub async fn draft(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    project: ProjectId,
+    expected: Precondition,
+    draft: &ContentDraft,
+) -> Result<(Convention, Version), UseCaseError> {
+    let project = load_project_at(db, municipality, project, &expected).await?;
+    let existing = store::of_project(db, municipality.id, project.id).await?;
+    signature::may_draft(&project, existing.is_some()).map_err(refused)?;
+    let content = draft.parse(None, &default_clauses())?;
+    let now = time::now();
+    let (convention, version) = text::draft(municipality.id, project.id, content, now);
+    let next = Project { updated_at: now, ..project.clone() };
+    let events = vec![ProjectEvent { ..event(&project, ProjectEventKind::ConventionDrafted, actor, now) }];
+    let attestations = Attestations::default();
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: None,
+            convention: &convention,
+            attestations: &attestations,
+            text: Some((&version, true)),
+            signature: None,
+            project: project_write(&project, &next, events),
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, project = %project.id, "convention drafted");
+    Ok((written, version))
+}
+
+/// Replaces the text of convention `id`, read at a version `expected` admits: in place while its
+/// current version is a draft; once frozen, as an amendment (a new version, signed again). An
+/// amendment before every party signed sends the project back to `drafting`.
+pub async fn change_text(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: Precondition,
+    draft: &ContentDraft,
+) -> Result<(Convention, Version), UseCaseError> {
+    let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
+    let content = draft.parse(Some(&current.content), &default_clauses())?;
+    if content == current.content {
+        return Ok((stored.convention, current));
+    }
+    let now = time::now();
+    let (next, version) =
+        signature::change_text(&stored.convention, &current, &project, content, now).map_err(refused)?;
+    let amended = version.number != current.number;
+    let kind = if amended { ProjectEventKind::ConventionAmended } else { ProjectEventKind::ConventionChanged };
+    let next_project = match project.status {
+        ProjectStatus::Signing if amended => moved(&project, ProjectStatus::Drafting, now),
+        _ => Project { updated_at: now, ..project.clone() },
+    };
+    let mut entry = event(&project, kind, actor, now);
+    if next_project.status != project.status {
+        entry.from = Some(project.status);
+        entry.to = Some(next_project.status);
+    }
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: Some(stored.convention.version),
+            convention: &next,
+            attestations: &stored.attestations,
+            text: Some((&version, amended)),
+            signature: None,
+            project: project_write(&project, &next_project, vec![entry]),
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, version = version.number, amended, "convention text changed");
+    Ok((written, version))
+}
+
+/// Moves convention `id`, read at a version `expected` admits, to `to`: only
+/// `open_for_signature` is asked for (the other statuses follow the signatures and the follow-up).
+pub async fn transition(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: Precondition,
+    to: Option<ConventionStatus>,
+) -> Result<(Convention, Version), UseCaseError> {
+    let loaded = load_at(db, municipality, id, &expected).await?;
+    signature::asked_transition(to)?;
+    open(db, actor, loaded).await
+}
+
+/// Opens convention `id` for signature, read at a version `expected` admits: its current version
+/// freezes with its hash, and a project `drafting` goes to `signing`.
+pub async fn open_for_signature(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: Precondition,
+) -> Result<(Convention, Version), UseCaseError> {
+    let loaded = load_at(db, municipality, id, &expected).await?;
+    open(db, actor, loaded).await
+}
+
+async fn open(db: &Database, actor: Actor, loaded: Loaded) -> Result<(Convention, Version), UseCaseError> {
+    let Loaded { stored, current, project } = loaded;
+    let now = time::now();
+    let (next, frozen) =
+        signature::open_for_signature(&stored.convention, &current, &project, &stored.attestations, now)
+            .map_err(refused)?;
+    let next_project = match project.status {
+        ProjectStatus::Drafting => moved(&project, ProjectStatus::Signing, now),
+        _ => Project { updated_at: now, ..project.clone() },
+    };
+    let mut entry = event(&project, ProjectEventKind::OpenedForSignature, actor, now);
+    if next_project.status != project.status {
+        entry.from = Some(project.status);
+        entry.to = Some(next_project.status);
+    }
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: Some(stored.convention.version),
+            convention: &next,
+            attestations: &stored.attestations,
+            text: Some((&frozen, false)),
+            signature: None,
+            project: project_write(&project, &next_project, vec![entry]),
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, version = frozen.number, "convention opened for signature");
+    Ok((written, frozen))
+}
+
+/// What an attestation is about: one party's insurance, or the volunteers' cover.
+#[derive(Debug, Clone)]
+pub enum Attesting {
+    Insurance { party: PartyId, draft: InsuranceDraft },
+    Volunteers { how: Option<String>, attested_on: Option<chrono::NaiveDate> },
+}
+
+/// Records an attestation on convention `id`, read at a version `expected` admits (a party's
+/// insurance replaces its earlier one), until the convention ends.
+pub async fn attest(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: Precondition,
+    attesting: &Attesting,
+) -> Result<Convention, UseCaseError> {
+    let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
+    let now = time::now();
+    let today = local_today(now, municipality.settings.time_zone);
+    let mut attestations = stored.attestations.clone();
+    match attesting {
+        Attesting::Insurance { party, draft } => {
+            let insurance = draft.parse(&current.content, *party, today)?;
+            attestations.insurance.retain(|i| i.party != *party);
+            attestations.insurance.push(insurance);
+        }
+        Attesting::Volunteers { how, attested_on } => {
+            attestations.volunteers = Some(signature::volunteers_cover(how.as_deref(), *attested_on, today)?);
+        }
+    }
+    signature::may_attest(&stored.convention).map_err(refused)?;
+    let next = Convention { updated_at: now, ..stored.convention.clone() };
+    let next_project = Project { updated_at: now, ..project.clone() };
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: Some(stored.convention.version),
+            convention: &next,
+            attestations: &attestations,
+            text: None,
+            signature: None,
+            project: project_write(
+                &project,
+                &next_project,
+                vec![event(&project, ProjectEventKind::InsuranceAttested, actor, now)],
+            ),
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, "insurance attested");
+    Ok(written)
+}
+
+/// Who `standing` signs as for `project`: staff may record paper originals; the municipality's
+/// signatory is the mayor or the elected official holding the project's delegation.
+pub async fn signer(
+    db: &Database,
+    municipality: &Municipality,
+    standing: &Standing,
+    actor: Actor,
+    project: &Project,
+) -> Result<Signer, UseCaseError> {
+    let (account, staff) = match standing {
+        Standing::Staff(account) => (Some(*account), true),
+        Standing::Inhabitant(account) => (Some(*account), false),
+        _ => (None, false),
+    };
+    let mut municipal_signatory = false;
+    if let Some(account) = account
+        && let Some(member) = implication_storage::identity::accounts::find_member(db, municipality.id, account).await?
+    {
+        let delegations = implication_storage::identity::services::all_delegations(db, municipality.id).await?;
+        let delegation = project.routing.delegation.and_then(|id| delegations.into_iter().find(|d| d.id == id));
+        municipal_signatory = member.active
+            && member.role == implication_domain::vocabulary::Role::Elected
+            && (member.mayor || delegation.is_some_and(|d| holds_delegation(&member, &d)));
+    }
+    Ok(Signer { actor, staff, municipal_signatory })
+}
+
+/// Signs convention `id`, read at a version `expected` admits, for a party (see
+/// [`signature::sign`]); the last signature signs the convention and a project `signing` runs.
+pub async fn sign(
+    db: &Database,
+    actor: Actor,
+    standing: &Standing,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: Precondition,
+    draft: &SignatureDraft,
+) -> Result<Convention, UseCaseError> {
+    let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
+    let signed = store::signatures(db, municipality.id, id).await?;
+    let who = signer(db, municipality, standing, actor, &project).await?;
+    let now = time::now();
+    let state = SigningState {
+        convention: &stored.convention,
+        current: &current,
+        signed: &signed,
+        attestations: &stored.attestations,
+    };
+    let (signature, all) =
+        match signature::sign(&state, draft, who, local_today(now, municipality.settings.time_zone), now)
+            .map_err(refused)?
+        {
+            Ok(done) => done,
+            Err(NotTheirs(why)) => return Err(UseCaseError::Forbidden(why)),
+        };
+    let next = if all {
+        signature::fully_signed(&stored.convention, now)
+    } else {
+        Convention { updated_at: now, ..stored.convention.clone() }
+    };
+    let next_project = match project.status {
+        ProjectStatus::Signing if all => moved(&project, ProjectStatus::Running, now),
+        _ => Project { updated_at: now, ..project.clone() },
+    };
+    let mut events = vec![ProjectEvent {
+        reason: Some(format!("{} ({})", signature.signatory, signature.capacity)),
+        ..event(&project, ProjectEventKind::Signed, actor, now)
+    }];
+    if all {
+        let mut entry = event(&project, ProjectEventKind::ConventionSigned, actor, now);
+        if next_project.status != project.status {
+            entry.from = Some(project.status);
+            entry.to = Some(next_project.status);
+        }
+        events.push(entry);
+    }
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: Some(stored.convention.version),
+            convention: &next,
+            attestations: &stored.attestations,
+            text: None,
+            signature: Some(&signature),
+            project: project_write(&project, &next_project, events),
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, party = %signature.party, all, "convention signed by a party");
+    Ok(written)
+}

@@ -1,0 +1,275 @@
+//! Conventions: a convention's row (with its attestations), its versions (the text as a JSON
+//! document, frozen with its hash once opened) and its signatures; the one write that stores a
+//! change of a convention with what it does to its project and the project's history, in one
+//! transaction.
+
+use super::{ProjectWrite, corrupt, write_in_txn as write_project};
+use crate::Database;
+use crate::entities::{convention, convention_signature, convention_version};
+use crate::error::StorageError;
+use crate::requests::actor;
+use implication_domain::conventions::signature::{Attestations, Insurance, Signature, VolunteersCover};
+use implication_domain::conventions::{Content, Convention, Version};
+use implication_domain::vocabulary::ConventionStatus;
+use implication_domain::{ConventionId, MunicipalityId, PartyId, ProjectId};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+
+/// A convention with its attestations.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub convention: Convention,
+    pub attestations: Attestations,
+}
+
+/// One change of a convention, written in one transaction with what it does to its project.
+pub struct ConventionWrite<'a> {
+    /// The version the change was decided on; `None` creates the convention.
+    pub expected_version: Option<i32>,
+    pub convention: &'a Convention,
+    pub attestations: &'a Attestations,
+    /// The text version written: inserted when new, else updated (only while not frozen — the
+    /// database refuses to change a frozen one).
+    pub text: Option<(&'a Version, bool)>,
+    pub signature: Option<&'a Signature>,
+    /// The project's change (its status following the convention) and the history entries.
+    pub project: ProjectWrite<'a>,
+}
+
+/// Writes `change` in one transaction; a stale version writes nothing.
+#[tracing::instrument(skip_all, fields(convention = %change.convention.id))]
+pub async fn write(db: &Database, change: ConventionWrite<'_>) -> Result<Convention, StorageError> {
+    let _turn = db.sqlite_write_turn().await?;
+    let txn = db.conn().begin().await?;
+    match write_in_txn(&txn, change).await {
+        Ok(written) => {
+            txn.commit().await?;
+            Ok(written)
+        }
+        Err(err) => {
+            txn.rollback().await?;
+            Err(err)
+        }
+    }
+}
+
+async fn write_in_txn(txn: &DatabaseTransaction, change: ConventionWrite<'_>) -> Result<Convention, StorageError> {
+    let ConventionWrite { expected_version, convention: next, attestations, text, signature, project } = change;
+    let written = match expected_version {
+        None => {
+            let written = Convention { version: 1, ..next.clone() };
+            convention::Entity::insert(row(&written, attestations)).exec(txn).await?;
+            written
+        }
+        Some(expected) => {
+            let written = Convention { version: expected + 1, ..next.clone() };
+            let updated = convention::Entity::update_many()
+                .set(convention::ActiveModel { id: NotSet, ..row(&written, attestations) })
+                .filter(convention::Column::Id.eq(written.id.as_uuid()))
+                .filter(convention::Column::MunicipalityId.eq(written.municipality.as_uuid()))
+                .filter(convention::Column::Version.eq(expected))
+                .exec(txn)
+                .await?;
+            if updated.rows_affected == 0 {
+                return Err(StorageError::Stale);
+            }
+            written
+        }
+    };
+    if let Some((version, new)) = text {
+        let model = version_row(written.municipality, version);
+        if new {
+            convention_version::Entity::insert(model).exec(txn).await?;
+        } else {
+            convention_version::Entity::update_many()
+                .set(convention_version::ActiveModel { convention_id: NotSet, number: NotSet, ..model })
+                .filter(convention_version::Column::ConventionId.eq(version.convention.as_uuid()))
+                .filter(convention_version::Column::Number.eq(version.number))
+                .exec(txn)
+                .await?;
+        }
+    }
+    if let Some(signature) = signature {
+        convention_signature::Entity::insert(signature_row(written.municipality, signature)).exec(txn).await?;
+    }
+    write_project(txn, project).await?;
+    Ok(written)
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
+}
+
+fn row(c: &Convention, attestations: &Attestations) -> convention::ActiveModel {
+    convention::ActiveModel {
+        id: Set(c.id.as_uuid()),
+        municipality_id: Set(c.municipality.as_uuid()),
+        project_id: Set(c.project.as_uuid()),
+        status: Set(c.status.code().to_owned()),
+        current_version: Set(c.current_version),
+        signed_version: Set(c.signed_version),
+        insurance: Set(json(&attestations.insurance)),
+        volunteers_cover: Set(attestations.volunteers.as_ref().map(json)),
+        version: Set(c.version),
+        created_at: Set(c.created_at),
+        updated_at: Set(c.updated_at),
+    }
+}
+
+fn version_row(municipality: MunicipalityId, v: &Version) -> convention_version::ActiveModel {
+    convention_version::ActiveModel {
+        convention_id: Set(v.convention.as_uuid()),
+        number: Set(v.number),
+        municipality_id: Set(municipality.as_uuid()),
+        content: Set(json(&v.content)),
+        content_hash: Set(v.content_hash.clone()),
+        frozen_at: Set(v.frozen_at),
+        created_at: Set(v.created_at),
+    }
+}
+
+fn signature_row(municipality: MunicipalityId, s: &Signature) -> convention_signature::ActiveModel {
+    convention_signature::ActiveModel {
+        convention_id: Set(s.convention.as_uuid()),
+        version: Set(s.version),
+        party_id: Set(s.party.as_uuid()),
+        municipality_id: Set(municipality.as_uuid()),
+        content_hash: Set(s.content_hash.clone()),
+        signatory: Set(s.signatory.clone()),
+        capacity: Set(s.capacity.clone()),
+        signed_on: Set(s.signed_on),
+        recorded_by_kind: Set(s.recorded_by.kind().code().to_owned()),
+        recorded_by_id: Set(s.recorded_by.id()),
+        scan_sha256: Set(s.scan_sha256.clone()),
+        recorded_at: Set(s.recorded_at),
+    }
+}
+
+fn to_domain(row: convention::Model) -> Result<Stored, StorageError> {
+    let id = row.id;
+    let insurance: Vec<Insurance> = serde_json::from_str(&row.insurance).map_err(|e| corrupt(id, e))?;
+    let volunteers: Option<VolunteersCover> =
+        row.volunteers_cover.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(id, e))?;
+    let status =
+        ConventionStatus::from_code(&row.status).ok_or_else(|| corrupt(id, format!("status {:?}", row.status)))?;
+    Ok(Stored {
+        convention: Convention {
+            id: ConventionId::from_uuid(id),
+            municipality: MunicipalityId::from_uuid(row.municipality_id),
+            project: ProjectId::from_uuid(row.project_id),
+            status,
+            current_version: row.current_version,
+            signed_version: row.signed_version,
+            version: row.version,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        },
+        attestations: Attestations { insurance, volunteers },
+    })
+}
+
+/// The convention `id` of this municipality.
+pub async fn find(
+    db: &Database,
+    municipality: MunicipalityId,
+    id: ConventionId,
+) -> Result<Option<Stored>, StorageError> {
+    convention::Entity::find_by_id(id.as_uuid())
+        .filter(convention::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .one(db.conn())
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// The convention of project `project`, if it has one.
+pub async fn of_project(
+    db: &Database,
+    municipality: MunicipalityId,
+    project: ProjectId,
+) -> Result<Option<Stored>, StorageError> {
+    convention::Entity::find()
+        .filter(convention::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(convention::Column::ProjectId.eq(project.as_uuid()))
+        .one(db.conn())
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+fn version_to_domain(row: convention_version::Model) -> Result<Version, StorageError> {
+    let id = row.convention_id;
+    let content: Content = serde_json::from_str(&row.content).map_err(|e| corrupt(id, e))?;
+    Ok(Version {
+        convention: ConventionId::from_uuid(id),
+        number: row.number,
+        content,
+        content_hash: row.content_hash,
+        frozen_at: row.frozen_at,
+        created_at: row.created_at,
+    })
+}
+
+/// Version `number` of convention `id`.
+pub async fn version(
+    db: &Database,
+    municipality: MunicipalityId,
+    id: ConventionId,
+    number: i32,
+) -> Result<Option<Version>, StorageError> {
+    convention_version::Entity::find_by_id((id.as_uuid(), number))
+        .filter(convention_version::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .one(db.conn())
+        .await?
+        .map(version_to_domain)
+        .transpose()
+}
+
+/// Every version of convention `id`, the first first.
+pub async fn versions(
+    db: &Database,
+    municipality: MunicipalityId,
+    id: ConventionId,
+) -> Result<Vec<Version>, StorageError> {
+    convention_version::Entity::find()
+        .filter(convention_version::Column::ConventionId.eq(id.as_uuid()))
+        .filter(convention_version::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(convention_version::Column::Number)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(version_to_domain)
+        .collect()
+}
+
+/// Every signature of convention `id`, by version, then as recorded.
+pub async fn signatures(
+    db: &Database,
+    municipality: MunicipalityId,
+    id: ConventionId,
+) -> Result<Vec<Signature>, StorageError> {
+    let rows = convention_signature::Entity::find()
+        .filter(convention_signature::Column::ConventionId.eq(id.as_uuid()))
+        .filter(convention_signature::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(convention_signature::Column::Version)
+        .order_by_asc(convention_signature::Column::RecordedAt)
+        .all(db.conn())
+        .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(Signature {
+                convention: ConventionId::from_uuid(row.convention_id),
+                version: row.version,
+                party: PartyId::from_uuid(row.party_id),
+                content_hash: row.content_hash,
+                signatory: row.signatory,
+                capacity: row.capacity,
+                signed_on: row.signed_on,
+                recorded_by: actor(row.convention_id, &row.recorded_by_kind, row.recorded_by_id)
+                    .map_err(|_| corrupt(row.convention_id, "signature actor"))?,
+                scan_sha256: row.scan_sha256,
+                recorded_at: row.recorded_at,
+            })
+        })
+        .collect()
+}
