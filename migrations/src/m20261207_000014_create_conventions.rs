@@ -151,6 +151,19 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // What a signature names: a version and its hash (null until frozen).
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_convention_versions_hash")
+                    .table(ConventionVersions::Table)
+                    .col(ConventionVersions::ConventionId)
+                    .col(ConventionVersions::Number)
+                    .col(ConventionVersions::ContentHash)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -173,15 +186,18 @@ impl MigrationTrait for Migration {
                             .col(ConventionSignatures::Version)
                             .col(ConventionSignatures::PartyId),
                     )
+                    // A signature names its version's hash: the database refuses any other.
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_convention_signatures_version")
                             .from_tbl(ConventionSignatures::Table)
                             .from_col(ConventionSignatures::ConventionId)
                             .from_col(ConventionSignatures::Version)
+                            .from_col(ConventionSignatures::ContentHash)
                             .to_tbl(ConventionVersions::Table)
                             .to_col(ConventionVersions::ConventionId)
                             .to_col(ConventionVersions::Number)
+                            .to_col(ConventionVersions::ContentHash)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
                     .to_owned(),
@@ -194,6 +210,7 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         if db.get_database_backend() == DbBackend::Postgres {
             db.execute_unprepared("DROP FUNCTION IF EXISTS convention_versions_frozen() CASCADE").await?;
+            db.execute_unprepared("DROP FUNCTION IF EXISTS convention_signatures_kept() CASCADE").await?;
         }
         manager.drop_table(Table::drop().table(ConventionSignatures::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(ConventionVersions::Table).to_owned()).await?;
@@ -201,7 +218,9 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// A version frozen for signature never changes: what was signed stays what was signed.
+/// A version frozen for signature never changes nor goes, and a signature is never changed nor
+/// removed: what was signed stays what was signed (a convention is removed only with its
+/// municipality, which takes them along).
 async fn frozen_stays_frozen(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     let db = manager.get_connection();
     match db.get_database_backend() {
@@ -209,24 +228,51 @@ async fn frozen_stays_frozen(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             db.execute_unprepared(
                 "CREATE FUNCTION convention_versions_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
                  BEGIN
+                   IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM conventions WHERE id = OLD.convention_id) THEN
+                     RETURN OLD;
+                   END IF;
                    RAISE EXCEPTION 'a convention version frozen for signature never changes';
                  END $$",
             )
             .await?;
             db.execute_unprepared(
-                "CREATE TRIGGER convention_versions_frozen BEFORE UPDATE ON convention_versions
+                "CREATE TRIGGER convention_versions_frozen BEFORE UPDATE OR DELETE ON convention_versions
                  FOR EACH ROW WHEN (OLD.content_hash IS NOT NULL)
                  EXECUTE FUNCTION convention_versions_frozen()",
             )
             .await?;
+            db.execute_unprepared(
+                "CREATE FUNCTION convention_signatures_kept() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN
+                   IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM conventions WHERE id = OLD.convention_id) THEN
+                     RETURN OLD;
+                   END IF;
+                   RAISE EXCEPTION 'a signature is never changed nor removed';
+                 END $$",
+            )
+            .await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER convention_signatures_kept BEFORE UPDATE OR DELETE ON convention_signatures
+                 FOR EACH ROW EXECUTE FUNCTION convention_signatures_kept()",
+            )
+            .await?;
         }
         _ => {
-            db.execute_unprepared(
+            for statement in [
                 "CREATE TRIGGER convention_versions_frozen BEFORE UPDATE ON convention_versions
                  WHEN OLD.content_hash IS NOT NULL
                  BEGIN SELECT RAISE(ABORT, 'a convention version frozen for signature never changes'); END",
-            )
-            .await?;
+                "CREATE TRIGGER convention_versions_kept BEFORE DELETE ON convention_versions
+                 WHEN OLD.content_hash IS NOT NULL AND EXISTS (SELECT 1 FROM conventions WHERE id = OLD.convention_id)
+                 BEGIN SELECT RAISE(ABORT, 'a convention version frozen for signature never changes'); END",
+                "CREATE TRIGGER convention_signatures_no_update BEFORE UPDATE ON convention_signatures
+                 BEGIN SELECT RAISE(ABORT, 'a signature is never changed nor removed'); END",
+                "CREATE TRIGGER convention_signatures_no_delete BEFORE DELETE ON convention_signatures
+                 WHEN EXISTS (SELECT 1 FROM conventions WHERE id = OLD.convention_id)
+                 BEGIN SELECT RAISE(ABORT, 'a signature is never changed nor removed'); END",
+            ] {
+                db.execute_unprepared(statement).await?;
+            }
         }
     }
     Ok(())

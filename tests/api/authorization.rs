@@ -273,6 +273,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         write(Method::POST, &format!("{loos}/projects/{project}/convention"), true, staff_stale),
         row(Method::GET, &format!("{loos}/conventions/{convention}"), public),
         row(Method::GET, &format!("{loos}/conventions/{convention}/versions/1"), public),
+        row(Method::GET, &format!("{loos}/conventions/{convention}/document"), public),
         write(Method::PUT, &format!("{loos}/conventions/{convention}"), true, staff_stale),
         write(Method::POST, &format!("{loos}/conventions/{convention}/transitions"), true, staff_stale),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/parties/{party}/insurance"), true, staff_stale),
@@ -281,7 +282,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
             Method::POST,
             &format!("{loos}/conventions/{convention}/signatures"),
             true,
-            [401, 412, 412, 412, 412, 412, 404, 403, 403],
+            // An inhabitant who is not a party learns nothing of it.
+            [401, 404, 412, 412, 412, 412, 404, 403, 403],
         ),
     ]
 }

@@ -177,6 +177,13 @@ async fn the_rural_paths_convention_is_drafted_attested_signed_by_its_three_part
         json(app.authed(Method::GET, &town.at(&format!("/projects/{project}")), &agent).send().await.unwrap()).await;
     assert_eq!(project_now["status"], "signing");
 
+    // The farmer reads what he signs (its hash, the ETag), and nothing of the others' insurance.
+    let response = app.authed(Method::GET, &town.at(&at("")), &farmer).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["etag"].to_str().unwrap(), etag);
+    let read = json(response).await;
+    assert_eq!(read["content_hash"], hash);
+    assert!(!read.to_string().contains("Assureur Secret"), "{read}");
     // The farmer signs by his own account: insurance first, the hash he read, once.
     let farmer_signs = json!({ "party": farm, "content_hash": hash });
     let (refused, _) = expect(&town, &farmer, Method::POST, &at("/signatures"), &etag, &farmer_signs, 409).await;
@@ -187,7 +194,11 @@ async fn the_rural_paths_convention_is_drafted_attested_signed_by_its_three_part
     let stale = json!({ "party": farm, "content_hash": "0".repeat(64) });
     let (refused, _) = expect(&town, &farmer, Method::POST, &at("/signatures"), &etag, &stale, 409).await;
     assert_eq!(refused["rule"], "stale_hash", "{refused}");
-    let (_, etag) = expect(&town, &farmer, Method::POST, &at("/signatures"), &etag, &farmer_signs, 200).await;
+    let (signed_view, etag) = expect(&town, &farmer, Method::POST, &at("/signatures"), &etag, &farmer_signs, 200).await;
+    assert_eq!(signed_view["view"], "public", "a party reads what it signed, not the staff's view");
+    for secret in ["Assureur Secret", "POLICE-123", farmer_id.as_str()] {
+        assert!(!signed_view.to_string().contains(secret), "{secret} in {signed_view}");
+    }
     let (refused, _) = expect(&town, &farmer, Method::POST, &at("/signatures"), &etag, &farmer_signs, 409).await;
     assert_eq!(refused["rule"], "already_signed", "{refused}");
     // The farmer may not sign for the association; staff record its paper original with the scan.
@@ -236,7 +247,8 @@ async fn the_rural_paths_convention_is_drafted_attested_signed_by_its_three_part
     amended["ends_on"] = json!("2018-06-22");
     let (view, etag) = expect(&town, &agent, Method::PUT, &at(""), &etag, &amended, 200).await;
     assert_eq!((view["current_version"].as_i64(), view["signed_version"].as_i64()), (Some(2), Some(1)));
-    assert_eq!(view["status"], "draft");
+    assert_eq!(view["status"], "active", "the signed version stays in force");
+    assert_eq!(view["amendment_status"], "draft");
     assert_eq!(view["text"]["parties"][0]["signed"], false, "an amendment is signed again");
     assert_eq!(view["versions"].as_array().unwrap().len(), 2);
     let public = json(app.get(&town.at(&at(""))).await).await;
@@ -247,6 +259,9 @@ async fn the_rural_paths_convention_is_drafted_attested_signed_by_its_three_part
     let (view, etag) = expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &open, 200).await;
     let second_hash = view["text"]["content_hash"].as_str().unwrap().to_owned();
     assert_ne!(second_hash, hash);
+    assert_eq!(view["amendment_status"], "open_for_signature");
+    // Opened, not yet signed by all: the public still reads version 1 only.
+    problem(app.get(&town.at(&at("/versions/2"))).await, 404).await;
     let (refused, _) = expect(&town, &farmer, Method::POST, &at("/signatures"), &etag, &farmer_signs, 409).await;
     assert_eq!(refused["rule"], "stale_hash", "the first version's hash signs the second no more");
     let project_now = json(app.get(&town.at(&format!("/projects/{project}"))).await).await;
@@ -325,4 +340,114 @@ async fn a_convention_is_drafted_only_by_staff_for_a_drafting_project_and_the_pu
     let theirs = app.authed(Method::GET, &other.at(&format!("/conventions/{id}")), &stranger).send().await.unwrap();
     problem(theirs, 404).await;
     problem(app.get(&town.at("/conventions/not-an-id")).await, 404).await;
+}
+
+/// The demo's rural paths convention (annex A3): its id.
+async fn rural_paths_convention(app: &crate::helpers::TestApp) -> String {
+    let loos = "/v1/municipalities/loos-en-gohelle";
+    let running = json(app.get(&format!("{loos}/projects?status=running")).await).await;
+    let oldest = running["items"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_owned();
+    let project = json(app.get(&format!("{loos}/projects/{oldest}")).await).await;
+    project["convention"].as_str().expect("a signed convention").to_owned()
+}
+
+#[tokio::test]
+async fn the_document_follows_annex_a3_with_every_party_article_commitment_and_signature() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let id = rural_paths_convention(&app).await;
+    let path = format!("/v1/municipalities/loos-en-gohelle/conventions/{id}/document");
+    let response = app.get(&path).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(response.headers()["content-language"], "fr");
+    let html = response.text().await.unwrap();
+    for expected in [
+        "La présente convention est établie entre",
+        "Commune de Loos-en-Gohelle, représentée par Jean-François Caron, maire, d&#x27;une part",
+        "Association foncière de remembrement de Loos-en-Gohelle",
+        "EARL du Marais",
+        "Après avoir exposé les éléments suivants",
+        "Article 1 : Désignation des missions respectives sous le principe du fifty-fifty",
+        "Article 2 : Durée de la convention",
+        "pour la période du 4 juin 2018 au 15 juin 2018",
+        "Article 3 : Identification des travaux",
+        "Article 4 : Assurance",
+        "Article 5 : Accident corporel ou matériel",
+        "Article 6 : Casse de matériel",
+        "Article 7 : Caducité de la convention",
+        "Un tracteur et une benne avec chauffeur",
+        "12\u{202f}500,00\u{a0}€",
+        "28 mai 2018",
+        "30 mai 2018",
+        "original papier",
+        "@page",
+        "counter(page)",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+    let convention = json(app.get(&format!("/v1/municipalities/loos-en-gohelle/conventions/{id}")).await).await;
+    assert!(html.contains(convention["content_hash"].as_str().unwrap()));
+    for commitment in
+        convention["parties"].as_array().unwrap().iter().flat_map(|p| p["commitments"].as_array().unwrap())
+    {
+        let description = commitment["description"].as_str().unwrap().replace('\'', "&#x27;");
+        assert!(html.contains(&description), "missing the commitment {description:?}");
+    }
+    // Nothing is fetched from the network: no external reference at all.
+    for outside in ["http://", "https://", "src=", "<link", "<script", "@import", "url("] {
+        assert!(!html.contains(outside), "{outside} in the document");
+    }
+
+    let markdown = app.client.get(app.url(&path)).header("Accept", "text/markdown").send().await.unwrap();
+    assert_eq!(markdown.headers()["content-type"], "text/markdown; charset=utf-8");
+    let markdown = markdown.text().await.unwrap();
+    assert!(markdown.contains("### Article 7 : Caducité de la convention"), "{markdown}");
+    assert!(markdown.contains("| EARL du Marais |"), "{markdown}");
+
+    let english = app.client.get(app.url(&path)).header("Accept-Language", "en").send().await.unwrap();
+    assert_eq!(english.headers()["content-language"], "en");
+    let english = english.text().await.unwrap();
+    assert!(english.contains("This convention is made between"));
+    assert!(english.contains("Article 2 : Term of the convention"));
+    assert!(english.contains("for the period from 4 June 2018 to 15 June 2018"));
+    assert!(english.contains("€12,500.00"));
+
+    // A version nobody signed is not printed for the public.
+    problem(app.get(&format!("{path}?version=2")).await, 404).await;
+}
+
+#[tokio::test]
+async fn hostile_text_in_a_convention_is_escaped_in_both_documents() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let (project, etag) = drafting_project(&town, "light").await;
+    let hostile = json!({
+        "title": "<script>alert('titre')</script> **gras**",
+        "context": "<img src=x onerror=alert(1)> [lien](javascript:alert(2))",
+        "parties": [{ "kind": "municipality", "name": "Commune <b>ouverte</b>",
+            "commitments": [{ "kind": "materials", "description": "| colonne | # titre `code`" }] }]
+    });
+    let (view, _) =
+        expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, &hostile, 201).await;
+    let id = view["id"].as_str().unwrap();
+    let path = town.at(&format!("/conventions/{id}/document"));
+    let html = app.authed(Method::GET, &path, &agent).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("<script>alert") && !html.contains("<img") && !html.contains("<b>ouverte"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(&#x27;titre&#x27;)&lt;&#x2f;script&gt;"), "{html}");
+    assert!(html.contains("texte en rédaction"), "a draft is printed as such");
+    let markdown = app
+        .authed(Method::GET, &path, &agent)
+        .header("Accept", "text/markdown")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(markdown.contains("\\<script\\>") && markdown.contains("\\*\\*gras\\*\\*"), "{markdown}");
+    assert!(markdown.contains("\\[lien\\](javascript:alert(2))") && markdown.contains("\\| colonne \\|"), "{markdown}");
+    assert!(markdown.contains("\\<img") && !markdown.contains(" <img"), "{markdown}");
+    // The public prints nothing of a draft.
+    problem(app.get(&path).await, 404).await;
 }

@@ -226,6 +226,7 @@ pub async fn attest(
     attesting: &Attesting,
 ) -> Result<Convention, UseCaseError> {
     let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
+    signature::may_attest(&stored.convention).map_err(refused)?;
     let now = time::now();
     let today = local_today(now, municipality.settings.time_zone);
     let mut attestations = stored.attestations.clone();
@@ -239,7 +240,6 @@ pub async fn attest(
             attestations.volunteers = Some(signature::volunteers_cover(how.as_deref(), *attested_on, today)?);
         }
     }
-    signature::may_attest(&stored.convention).map_err(refused)?;
     let next = Convention { updated_at: now, ..stored.convention.clone() };
     let next_project = Project { updated_at: now, ..project.clone() };
     let written = store::write(
@@ -262,6 +262,11 @@ pub async fn attest(
     Ok(written)
 }
 
+/// Whether `actor` is the account of a party of `version` (who may then read it to sign it).
+pub fn names_caller(version: &Version, actor: Actor) -> bool {
+    matches!(actor, Actor::Account(id) if version.content.parties.iter().any(|p| p.account == Some(id)))
+}
+
 /// Who `standing` signs as for `project`: staff may record paper originals; the municipality's
 /// signatory is the mayor or the elected official holding the project's delegation.
 pub async fn signer(
@@ -276,17 +281,18 @@ pub async fn signer(
         Standing::Inhabitant(account) => (Some(*account), false),
         _ => (None, false),
     };
-    let mut municipal_signatory = false;
+    let (mut municipal_signatory, mut mayor, mut name) = (false, false, None);
     if let Some(account) = account
         && let Some(member) = implication_storage::identity::accounts::find_member(db, municipality.id, account).await?
     {
         let delegations = implication_storage::identity::services::all_delegations(db, municipality.id).await?;
         let delegation = project.routing.delegation.and_then(|id| delegations.into_iter().find(|d| d.id == id));
-        municipal_signatory = member.active
-            && member.role == implication_domain::vocabulary::Role::Elected
-            && (member.mayor || delegation.is_some_and(|d| holds_delegation(&member, &d)));
+        let elected = member.active && member.role == implication_domain::vocabulary::Role::Elected;
+        mayor = elected && member.mayor;
+        municipal_signatory = elected && (member.mayor || delegation.is_some_and(|d| holds_delegation(&member, &d)));
+        name = member.account.display_name.clone();
     }
-    Ok(Signer { actor, staff, municipal_signatory })
+    Ok(Signer { actor, staff, municipal_signatory, mayor, name })
 }
 
 /// Signs convention `id`, read at a version `expected` admits, for a party (see
@@ -300,11 +306,20 @@ pub async fn sign(
     expected: Precondition,
     draft: &SignatureDraft,
 ) -> Result<Convention, UseCaseError> {
-    let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
+    let loaded = load(db, municipality, id).await?;
+    // Someone who is neither staff nor the account of a party learns nothing of it.
+    if !standing.is_staff() && !names_caller(&loaded.current, actor) {
+        return Err(UseCaseError::NotFound(Resource::Convention));
+    }
+    if !expected.admits(loaded.stored.convention.version) {
+        return Err(UseCaseError::Stale);
+    }
+    let Loaded { stored, current, project } = loaded;
     let signed = store::signatures(db, municipality.id, id).await?;
     let who = signer(db, municipality, standing, actor, &project).await?;
     let now = time::now();
     let state = SigningState {
+        project: &project,
         convention: &stored.convention,
         current: &current,
         signed: &signed,

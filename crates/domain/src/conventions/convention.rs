@@ -95,6 +95,13 @@ impl Party {
     pub fn is_named_publicly(&self) -> bool {
         self.kind != PartyKind::Individual || self.named_publicly
     }
+
+    /// Whether the public may read who represents it: an organisation's representative acts in
+    /// its name; an informal group's is a private person, and so is an individual who did not
+    /// consent.
+    pub fn representative_named_publicly(&self) -> bool {
+        self.is_named_publicly() && self.kind != PartyKind::InformalGroup
+    }
 }
 
 /// A clause (articles 4 onwards).
@@ -173,15 +180,50 @@ impl Content {
     }
 }
 
-/// The SHA-256 of a content's canonical serialisation, in lowercase hex: the content as JSON
-/// (RFC 8785 style: object keys sorted by code point, no insignificant whitespace, UTF-8, integers
-/// only, dates as `YYYY-MM-DD`, absent values as `null`). A signature names the hash of the
-/// version it signs.
+/// The SHA-256 (lowercase hex) of a version's text as signed: the canonical JSON (RFC 8785
+/// style: object keys sorted by code point, no insignificant whitespace, UTF-8, integers only,
+/// dates as `YYYY-MM-DD`, absent values as `null`) of
+/// `{"schema": 1, "title", "context", "purpose", "works", "starts_on", "ends_on", "parties":
+/// [{"id", "kind", "name", "representative": {"name", "capacity"} | null, "commitments": [{"id",
+/// "kind", "description", "quantity", "amount_cents", "due_on", "recurrence"}]}], "clauses":
+/// [{"title", "text"}]}` — every field of the text that the parties read; not who signs online
+/// for a party nor an individual's consent to be named, which are no part of what is agreed.
+/// A signature names the hash of the version it signs.
 pub fn content_hash(content: &Content) -> String {
-    let value = serde_json::to_value(content).unwrap_or(serde_json::Value::Null);
+    let value = canonical_document(content);
     let mut canonical = String::new();
     write_canonical(&value, &mut canonical);
     Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The document [`content_hash`] hashes (schema 1).
+pub fn canonical_document(content: &Content) -> serde_json::Value {
+    use serde_json::json;
+    json!({
+        "schema": 1,
+        "title": content.title,
+        "context": content.context,
+        "purpose": content.purpose,
+        "works": content.works,
+        "starts_on": content.starts_on,
+        "ends_on": content.ends_on,
+        "parties": content.parties.iter().map(|p| json!({
+            "id": p.id,
+            "kind": p.kind,
+            "name": p.name,
+            "representative": p.representative.as_ref().map(|r| json!({ "name": r.name, "capacity": r.capacity })),
+            "commitments": p.commitments.iter().map(|c| json!({
+                "id": c.id,
+                "kind": c.kind,
+                "description": c.description,
+                "quantity": c.quantity,
+                "amount_cents": c.amount_cents,
+                "due_on": c.due_on,
+                "recurrence": c.recurrence,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "clauses": content.clauses.iter().map(|c| json!({ "title": c.title, "text": c.text })).collect::<Vec<_>>(),
+    })
 }
 
 fn write_canonical(value: &serde_json::Value, out: &mut String) {
@@ -330,7 +372,8 @@ impl ContentDraft {
         }
         let parties = self.parse_parties(before, &mut errors);
         let clauses = match &self.clauses {
-            None => templates.to_vec(),
+            // Left out: the text's own clauses, or the templates for a new one.
+            None => before.map_or_else(|| templates.to_vec(), |b| b.clauses.clone()),
             Some(drafts) => parse_clauses(drafts, &mut errors),
         };
         errors.into_result()?;

@@ -277,49 +277,17 @@ pub fn change_text(
     let number = current.number + 1;
     let version =
         Version { convention: convention.id, number, content, content_hash: None, frozen_at: None, created_at: now };
-    let next =
-        Convention { status: ConventionStatus::Draft, current_version: number, updated_at: now, ..convention.clone() };
+    // A signed convention stays in force while its amendment is drafted and signed; one never
+    // signed goes back to draft.
+    let status = if convention.signed_version.is_some() { convention.status } else { ConventionStatus::Draft };
+    let next = Convention { status, current_version: number, updated_at: now, ..convention.clone() };
     Ok((next, version))
 }
 
-/// Opens the current version for signature, freezing it: its text complete; the project's
-/// diagnostic letting it go (weighed, tasks listed, a heavy project's risks resolved); and, heavy,
-/// every volunteer covered and each association's statutes allowing the work.
-pub fn open_for_signature(
-    convention: &Convention,
-    current: &Version,
-    project: &Project,
-    attestations: &Attestations,
-    now: DateTime<Utc>,
-) -> Result<(Convention, Version), Refusal> {
-    if is_ended(convention.status) {
-        return Err(ended(convention.status));
-    }
-    if convention.status != ConventionStatus::Draft || current.is_frozen() {
-        return Err(Refusal::guard(
-            Rule::NotADraft,
-            Message::new(
-                format!("the convention is {}: only a draft opens for signature", convention.status),
-                format!("la convention est {} : seul un brouillon s'ouvre à la signature", convention.status),
-            ),
-            Vec::new(),
-        ));
-    }
-    if !matches!(project.status, ProjectStatus::Drafting | ProjectStatus::Signing | ProjectStatus::Running) {
-        return Err(project_not_drafting(project.status));
-    }
-    let lacking = current.content.missing();
-    if !lacking.is_empty() {
-        return Err(Refusal::guard(
-            Rule::ConventionIncomplete,
-            Message::new(
-                "the convention lacks what signature needs",
-                "il manque à la convention ce que la signature demande",
-            ),
-            lacking,
-        ));
-    }
-    diagnostic::may_go_to_signature(&project.diagnostic)?;
+/// Heavy work needs every volunteer covered and each association's statutes allowing the work:
+/// checked when the text opens for signature, and again at each signature (the diagnostic or an
+/// attestation may have changed since).
+fn heavy_work_covered(project: &Project, content: &Content, attestations: &Attestations) -> Result<(), Refusal> {
     if project.diagnostic.weight == Some(ProjectWeight::Heavy) {
         if attestations.volunteers.is_none() {
             return Err(Refusal::guard(
@@ -335,8 +303,7 @@ pub fn open_for_signature(
                 )],
             ));
         }
-        let lacking: Vec<FieldError> = current
-            .content
+        let lacking: Vec<FieldError> = content
             .parties
             .iter()
             .enumerate()
@@ -364,9 +331,54 @@ pub fn open_for_signature(
             ));
         }
     }
+    Ok(())
+}
+
+/// Opens the current version for signature, freezing it: its text complete; the project's
+/// diagnostic letting it go (weighed, tasks listed, a heavy project's risks resolved); and, heavy,
+/// every volunteer covered and each association's statutes allowing the work.
+pub fn open_for_signature(
+    convention: &Convention,
+    current: &Version,
+    project: &Project,
+    attestations: &Attestations,
+    now: DateTime<Utc>,
+) -> Result<(Convention, Version), Refusal> {
+    if is_ended(convention.status) {
+        return Err(ended(convention.status));
+    }
+    if current.is_frozen() {
+        return Err(Refusal::guard(
+            Rule::NotADraft,
+            Message::new(
+                format!("version {} is open for signature already: only a draft opens", current.number),
+                format!("la version {} est déjà ouverte à la signature : seul un brouillon s'ouvre", current.number),
+            ),
+            Vec::new(),
+        ));
+    }
+    if !matches!(project.status, ProjectStatus::Drafting | ProjectStatus::Signing | ProjectStatus::Running) {
+        return Err(project_not_drafting(project.status));
+    }
+    let lacking = current.content.missing();
+    if !lacking.is_empty() {
+        return Err(Refusal::guard(
+            Rule::ConventionIncomplete,
+            Message::new(
+                "the convention lacks what signature needs",
+                "il manque à la convention ce que la signature demande",
+            ),
+            lacking,
+        ));
+    }
+    diagnostic::may_go_to_signature(&project.diagnostic)?;
+    heavy_work_covered(project, &current.content, attestations)?;
     let frozen =
         Version { content_hash: Some(content_hash(&current.content)), frozen_at: Some(now), ..current.clone() };
-    let next = Convention { status: ConventionStatus::OpenForSignature, updated_at: now, ..convention.clone() };
+    // An amendment opens while the signed version stays in force.
+    let status =
+        if convention.signed_version.is_some() { convention.status } else { ConventionStatus::OpenForSignature };
+    let next = Convention { status, updated_at: now, ..convention.clone() };
     Ok((next, frozen))
 }
 
@@ -399,13 +411,17 @@ pub struct SignatureDraft {
 }
 
 /// Who is signing: the caller's account and what it may sign for.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Signer {
     pub actor: Actor,
     /// Staff (who may record a paper original for a party other than the municipality).
     pub staff: bool,
     /// The mayor, or the elected official holding the project's delegation.
     pub municipal_signatory: bool,
+    /// The mayor (the municipality's signature reads "Maire").
+    pub mayor: bool,
+    /// The account holder's name, recorded as the signatory of an online signature.
+    pub name: Option<String>,
 }
 
 /// Why a signer may not sign for a party (a 403).
@@ -416,6 +432,7 @@ pub struct NotTheirs(pub Message);
 /// has, and the attestations.
 #[derive(Debug, Clone, Copy)]
 pub struct SigningState<'a> {
+    pub project: &'a Project,
     pub convention: &'a Convention,
     pub current: &'a Version,
     pub signed: &'a [Signature],
@@ -434,7 +451,7 @@ pub fn sign(
     today: NaiveDate,
     now: DateTime<Utc>,
 ) -> Result<Result<(Signature, bool), NotTheirs>, Refusal> {
-    let SigningState { convention, current, signed, attestations } = *state;
+    let SigningState { project, convention, current, signed, attestations } = *state;
     let mut errors = ValidationErrors::default();
     let party = match draft.party {
         Some(id) => match current.content.party(id) {
@@ -490,12 +507,18 @@ pub fn sign(
     let (Some(party), Some(hash), Some(signed_on)) = (party, hash, signed_on) else {
         return Err(Refusal::Invalid(ValidationErrors::default()));
     };
-    if convention.status != ConventionStatus::OpenForSignature {
+    if is_ended(convention.status) {
+        return Err(ended(convention.status));
+    }
+    if super::lifecycle::is_finished(project.status) {
+        return Err(super::lifecycle::finished(project.status));
+    }
+    if !current.is_frozen() || convention.signed_version == Some(current.number) {
         return Err(Refusal::guard(
             Rule::NotOpenForSignature,
             Message::new(
-                format!("the convention is {}: it is not open for signature", convention.status),
-                format!("la convention est {} : elle n'est pas ouverte à la signature", convention.status),
+                format!("version {} of the convention is not open for signature", current.number),
+                format!("la version {} de la convention n'est pas ouverte à la signature", current.number),
             ),
             Vec::new(),
         ));
@@ -561,14 +584,23 @@ pub fn sign(
             vec![missing(&format!("parties.{}.insurance", party.id), "attest the insurance", "attestez l'assurance")],
         ));
     }
-    let default_name = party.representative.as_ref().map(|r| (r.name.clone(), r.capacity.clone()));
-    let (signatory, capacity) = match (signatory.flatten(), capacity.flatten(), default_name) {
-        (Some(s), Some(c), _) => (s.as_str().to_owned(), c.as_str().to_owned()),
-        (s, c, Some((name, cap))) => {
-            (s.map_or(name, |s| s.as_str().to_owned()), c.map_or(cap, |c| c.as_str().to_owned()))
-        }
-        (Some(s), None, None) => (s.as_str().to_owned(), "Partie".to_owned()),
-        (None, c, None) => (party.name.clone(), c.map_or_else(|| "Partie".to_owned(), |c| c.as_str().to_owned())),
+    heavy_work_covered(project, &current.content, attestations)?;
+    // Online, the signatory is the account's holder; on paper, whom the original names.
+    let representative = party.representative.as_ref();
+    let signatory = match (&scan, signatory.flatten()) {
+        (Some(_), Some(named)) => named.as_str().to_owned(),
+        _ => signer
+            .name
+            .clone()
+            .filter(|_| scan.is_none())
+            .or_else(|| representative.map(|r| r.name.clone()))
+            .unwrap_or_else(|| party.name.clone()),
+    };
+    let capacity = match (capacity.flatten(), party.kind) {
+        (Some(given), _) => given.as_str().to_owned(),
+        (None, PartyKind::Municipality) if signer.mayor => "Maire".to_owned(),
+        (None, PartyKind::Municipality) => "Élu titulaire de la délégation".to_owned(),
+        (None, _) => representative.map_or_else(|| "Partie".to_owned(), |r| r.capacity.clone()),
     };
     let signature = Signature {
         convention: convention.id,

@@ -347,6 +347,7 @@ mod conventions {
     use super::*;
     use crate::ids::AccountId;
     use crate::vocabulary::{CommitmentKind, ConventionStatus, PartyKind, UpkeepRecurrence};
+    use sha2::Digest;
 
     fn commitment(kind: CommitmentKind, text: &str) -> CommitmentDraft {
         CommitmentDraft { kind: Some(kind), description: Some(text.into()), ..CommitmentDraft::default() }
@@ -490,6 +491,50 @@ mod conventions {
     }
 
     #[test]
+    fn the_hash_is_that_of_the_documented_canonical_json_and_ignores_who_signs_online() {
+        let content = ContentDraft {
+            title: Some("Convention".into()),
+            parties: vec![PartyDraft {
+                id: None,
+                kind: Some(PartyKind::Municipality),
+                name: Some("Commune".into()),
+                commitments: vec![commitment(CommitmentKind::Materials, "Des bacs")],
+                ..PartyDraft::default()
+            }],
+            clauses: Some(Vec::new()),
+            ..ContentDraft::default()
+        }
+        .parse(None, &default_clauses())
+        .unwrap();
+        let (party, item) = (content.parties[0].id, content.parties[0].commitments[0].id);
+        let expected = format!(
+            concat!(
+                r#"{{"clauses":[],"context":null,"ends_on":null,"parties":[{{"commitments":[{{"amount_cents":null,"#,
+                r#""description":"Des bacs","due_on":null,"id":"{item}","kind":"materials","quantity":null,"#,
+                r#""recurrence":null}}],"id":"{party}","kind":"municipality","name":"Commune","representative":null}}],"#,
+                r#""purpose":null,"schema":1,"starts_on":null,"title":"Convention","works":null}}"#
+            ),
+            item = item,
+            party = party
+        );
+        let digest: String = sha2::Sha256::digest(expected.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(content_hash(&content), digest);
+        let mut online = content.clone();
+        online.parties[0].account = Some(AccountId::new());
+        assert_eq!(content_hash(&online), digest, "who signs online is not part of the text");
+    }
+
+    #[test]
+    fn an_amendment_without_clauses_keeps_the_texts_own() {
+        let mut draft = rural_paths(AccountId::new());
+        draft.clauses =
+            Some(vec![ClauseDraft { title: Some("Entretien".into()), text: Some("Les haies sont taillées.".into()) }]);
+        let first = draft.parse(None, &default_clauses()).unwrap();
+        let again = rural_paths(AccountId::new()).parse(Some(&first), &default_clauses()).unwrap();
+        assert_eq!(again.clauses, first.clauses);
+    }
+
+    #[test]
     fn the_hash_is_canonical_and_changes_with_any_word() {
         let content = rural_paths(AccountId::new()).parse(None, &default_clauses()).unwrap();
         let hash = content_hash(&content);
@@ -567,7 +612,7 @@ mod conventions {
     }
 
     fn signer(actor: Actor, staff: bool, municipal: bool) -> Signer {
-        Signer { actor, staff, municipal_signatory: municipal }
+        Signer { actor, staff, municipal_signatory: municipal, mayor: municipal, name: None }
     }
 
     fn ask(party: crate::ids::PartyId, hash: &str, scan: Option<&str>) -> SignatureDraft {
@@ -591,7 +636,8 @@ mod conventions {
         let today = day("2018-06-01");
         let scan = "a".repeat(64);
         let go = |signed: &[Signature], draft: &SignatureDraft, who: Signer, attestations: &Attestations| {
-            let state = SigningState { convention: &convention, current: &version, signed, attestations };
+            let state =
+                SigningState { project: &project, convention: &convention, current: &version, signed, attestations };
             sign(&state, draft, who, today, Utc::now())
         };
         // A stale hash, an agent signing for the town, a paper signature without its scan.
@@ -646,22 +692,89 @@ mod conventions {
             ..SignatureDraft::default()
         };
         let who = signer(Actor::Public, false, false);
-        let state =
-            SigningState { convention: &convention, current: &version, signed: &[], attestations: &attestations };
-        match sign(&state, &bad, who, day("2018-06-01"), Utc::now()).unwrap_err() {
+        let state = SigningState {
+            project: &project,
+            convention: &convention,
+            current: &version,
+            signed: &[],
+            attestations: &attestations,
+        };
+        match sign(&state, &bad, who.clone(), day("2018-06-01"), Utc::now()).unwrap_err() {
             Refusal::Invalid(errors) => {
                 let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
                 assert_eq!(fields, ["party", "content_hash", "scan_sha256"]);
             }
             other => panic!("{other:?}"),
         }
-        let draft_convention = super::super::Convention { status: ConventionStatus::Draft, ..convention };
         let hash = version.content_hash.clone().unwrap();
         let party = version.content.parties[2].id;
-        let state =
-            SigningState { convention: &draft_convention, current: &version, signed: &[], attestations: &attestations };
+        // A draft (not frozen), and a version every party signed already: neither takes signatures.
+        let unfrozen = super::super::Version { content_hash: None, ..version.clone() };
+        let signed = fully_signed(&convention, Utc::now());
+        for (convention, current) in [(&convention, &unfrozen), (&signed, &version)] {
+            let state =
+                SigningState { project: &project, convention, current, signed: &[], attestations: &attestations };
+            let refused =
+                sign(&state, &ask(party, &hash, None), who.clone(), day("2018-06-01"), Utc::now()).unwrap_err();
+            assert_eq!(rule_of(refused).0, Rule::NotOpenForSignature);
+        }
+        let ended = Project { status: Abandoned, ..project.clone() };
+        let state = SigningState {
+            project: &ended,
+            convention: &convention,
+            current: &version,
+            signed: &[],
+            attestations: &attestations,
+        };
         let refused = sign(&state, &ask(party, &hash, None), who, day("2018-06-01"), Utc::now()).unwrap_err();
-        assert_eq!(rule_of(refused).0, Rule::NotOpenForSignature);
+        assert_eq!(rule_of(refused).0, Rule::ProjectFinished, "an ended project takes no signature");
+    }
+
+    #[test]
+    fn a_heavy_project_weighed_after_opening_needs_its_cover_at_each_signature() {
+        let light = running_project(ProjectWeight::Light, Vec::new());
+        let (convention, version, _) = opened(&light);
+        let heavy = Project {
+            status: Signing,
+            ..running_project(ProjectWeight::Heavy, vec![risk(ProjectRisk::Heritage, true)])
+        };
+        let uncovered = Attestations { volunteers: None, ..insured(&version.content, true) };
+        let farmer = Actor::Account(version.content.parties[2].account.unwrap());
+        let hash = version.content_hash.clone().unwrap();
+        let state = SigningState {
+            project: &heavy,
+            convention: &convention,
+            current: &version,
+            signed: &[],
+            attestations: &uncovered,
+        };
+        let refused = sign(
+            &state,
+            &ask(version.content.parties[2].id, &hash, None),
+            signer(farmer, false, false),
+            day("2018-06-01"),
+            Utc::now(),
+        )
+        .unwrap_err();
+        assert_eq!(rule_of(refused).0, Rule::VolunteersNotCovered);
+    }
+
+    #[test]
+    fn an_amendment_of_a_signed_convention_keeps_it_in_force() {
+        let project = Project { status: Running, ..running_project(ProjectWeight::Light, Vec::new()) };
+        let (convention, version, attestations) = opened(&Project { status: Drafting, ..project.clone() });
+        let signed = fully_signed(&convention, Utc::now());
+        let mut changed = version.content.clone();
+        changed.works = Some("Autres travaux".into());
+        let (amended, second) = change_text(&signed, &version, &project, changed, Utc::now()).unwrap();
+        assert_eq!(
+            (amended.status, amended.signed_version, amended.current_version),
+            (ConventionStatus::Signed, Some(1), 2)
+        );
+        let (opened_again, frozen) =
+            open_for_signature(&amended, &second, &project, &attestations, Utc::now()).unwrap();
+        assert_eq!(opened_again.status, ConventionStatus::Signed, "version 1 stays in force while 2 is signed");
+        assert!(frozen.is_frozen());
     }
 
     use super::super::signature::Signature;

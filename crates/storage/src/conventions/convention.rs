@@ -55,6 +55,9 @@ pub async fn write(db: &Database, change: ConventionWrite<'_>) -> Result<Convent
 
 async fn write_in_txn(txn: &DatabaseTransaction, change: ConventionWrite<'_>) -> Result<Convention, StorageError> {
     let ConventionWrite { expected_version, convention: next, attestations, text, signature, project } = change;
+    // The project first: its version guards the whole change (two drafts of one convention at once
+    // find it moved on, and the second writes nothing).
+    write_project(txn, project).await?;
     let written = match expected_version {
         None => {
             let written = Convention { version: 1, ..next.clone() };
@@ -92,7 +95,6 @@ async fn write_in_txn(txn: &DatabaseTransaction, change: ConventionWrite<'_>) ->
     if let Some(signature) = signature {
         convention_signature::Entity::insert(signature_row(written.municipality, signature)).exec(txn).await?;
     }
-    write_project(txn, project).await?;
     Ok(written)
 }
 

@@ -1,8 +1,11 @@
 //! The convention endpoints: draft one for a project, read it (and any version), change its text
 //! (an amendment once frozen), open it for signature, attest insurance, sign.
 
+use super::document::standing_actor;
 use super::projects::project_id;
-use super::text::{ContentInput, ConventionDocument, ConventionView, PublicConventionView, TextView, VersionDocument};
+use super::text::{
+    ContentInput, ConventionDocument, ConventionView, PublicConventionView, TextView, VersionDocument, signed_by_all,
+};
 use crate::auth::{InMunicipality, MemberOf, StaffOf, Visitor};
 use crate::etag;
 use crate::extract::{IfMatch, JsonBody};
@@ -187,8 +190,32 @@ pub async fn get_convention(
         return respond_staff(&db, &municipality, id, StatusCode::OK).await;
     }
     let loaded = usecases::load(&db, &municipality, id).await?;
+    if loaded.current.is_frozen() && usecases::names_caller(&loaded.current, standing_actor(&standing)) {
+        return respond_party(&db, &municipality, &loaded.stored.convention, &loaded).await;
+    }
     let view = public_view(&db, &municipality, &loaded.stored.convention, &loaded.stored.attestations).await?;
     Ok(HttpResponse::Ok().json(ConventionDocument::Public(Box::new(view))))
+}
+
+/// What a party's own account reads of the version it signs: the public view of that version (no
+/// insurer, policy, account, nor anyone named without consent), with the `ETag` its signature needs.
+async fn respond_party(
+    db: &Database,
+    municipality: &Municipality,
+    convention: &Convention,
+    loaded: &usecases::Loaded,
+) -> Result<HttpResponse, ApiError> {
+    let signatures = store::signatures(db, municipality.id, convention.id).await?;
+    let view = PublicConventionView::new(
+        convention,
+        &loaded.current,
+        &loaded.stored.attestations,
+        &signatures,
+        today(municipality),
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag::from_version(convention.version)))
+        .json(ConventionDocument::Public(Box::new(view))))
 }
 
 async fn public_view(
@@ -230,13 +257,14 @@ pub async fn get_convention_version(
     let id = convention_id(&path.1)?;
     let number: i32 = path.2.parse().map_err(|_| no_convention())?;
     let loaded = usecases::load(&db, &municipality, id).await?;
-    let readable =
-        standing.is_staff() || loaded.stored.convention.signed_version.is_some_and(|signed| number <= signed);
-    let version = store::version(&db, municipality.id, id, number).await?;
-    let Some(version) = version.filter(|v| readable && (standing.is_staff() || v.is_frozen())) else {
-        return Err(no_convention());
-    };
+    let version = store::version(&db, municipality.id, id, number).await?.ok_or_else(no_convention)?;
     let signatures = store::signatures(&db, municipality.id, id).await?;
+    // Anyone reads a version every party signed; a party's own account, the frozen version it
+    // signs; staff, any.
+    let party = version.is_frozen() && usecases::names_caller(&version, standing_actor(&standing));
+    if !(standing.is_staff() || party || signed_by_all(&version, &signatures)) {
+        return Err(no_convention());
+    }
     let attestations = &loaded.stored.attestations;
     let document = if standing.is_staff() {
         VersionDocument::Staff(Box::new(TextView::new(&version, attestations, &signatures)))
@@ -567,19 +595,8 @@ pub async fn sign_convention(
     if standing.is_staff() {
         return respond_staff(&db, municipality, id, StatusCode::OK).await;
     }
-    // A party signing by its own account reads what it signed, and the ETag to go on with.
+    // A party signing by its own account reads what it signed (the public view of the version),
+    // and the ETag to go on with.
     let loaded = usecases::load(&db, municipality, id).await?;
-    let signatures = store::signatures(&db, municipality.id, id).await?;
-    let versions = store::versions(&db, municipality.id, id).await?;
-    let view = ConventionView::new(
-        &signed,
-        &loaded.current,
-        &loaded.stored.attestations,
-        &signatures,
-        &versions,
-        today(municipality),
-    );
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag::from_version(signed.version)))
-        .json(ConventionDocument::Staff(Box::new(view))))
+    respond_party(&db, municipality, &signed, &loaded).await
 }

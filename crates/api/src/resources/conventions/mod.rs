@@ -4,6 +4,7 @@
 //! diagnostic, transitions and the history.
 
 pub mod convention;
+pub mod document;
 pub mod input;
 pub mod projects;
 pub mod text;
@@ -12,4 +13,5 @@ pub mod views;
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     projects::configure(cfg);
     convention::configure(cfg);
+    cfg.service(document::get_convention_document);
 }

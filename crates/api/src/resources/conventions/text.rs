@@ -374,6 +374,9 @@ pub struct ConventionView {
     pub current_version: i32,
     /// The latest version every party signed (in force while an amendment is drafted).
     pub signed_version: Option<i32>,
+    /// An amendment's own state (`draft`, then `open_for_signature`) while the signed version
+    /// stays in force; `null` when there is none.
+    pub amendment_status: Option<wire::ConventionStatus>,
     /// The current version's text.
     pub text: TextView,
     pub volunteers_cover: Option<VolunteersCoverView>,
@@ -402,6 +405,16 @@ impl ConventionView {
             status: convention.shown_status(current.content.starts_on, today).into(),
             current_version: convention.current_version,
             signed_version: convention.signed_version,
+            amendment_status: convention.signed_version.filter(|signed| *signed != convention.current_version).map(
+                |_| {
+                    let status = if current.is_frozen() {
+                        implication_domain::vocabulary::ConventionStatus::OpenForSignature
+                    } else {
+                        implication_domain::vocabulary::ConventionStatus::Draft
+                    };
+                    status.into()
+                },
+            ),
             text: TextView::new(current, attestations, signatures),
             volunteers_cover: attestations
                 .volunteers
@@ -477,7 +490,7 @@ impl PublicConventionView {
                     id: p.id.as_uuid(),
                     kind: p.kind.into(),
                     name: p.is_named_publicly().then(|| p.name.clone()),
-                    representative: if p.is_named_publicly() { representative(p) } else { None },
+                    representative: if p.representative_named_publicly() { representative(p) } else { None },
                     commitments: commitments(p),
                     insured: attestations.of(p.id).is_some_and(|i| i.is_complete()),
                     signed: signed_by(signatures, signed.number, p.id),
@@ -517,4 +530,10 @@ pub enum ConventionDocument {
 pub enum VersionDocument {
     Staff(Box<TextView>),
     Public(Box<PublicConventionView>),
+}
+
+/// Whether every party of `version` signed it (a version opened then replaced before that was
+/// never in force: only staff and its parties read it).
+pub fn signed_by_all(version: &Version, signatures: &[Signature]) -> bool {
+    version.is_frozen() && version.content.parties.iter().all(|p| signed(signatures, version.number, p.id))
 }
