@@ -26,8 +26,8 @@ def get(url, accept="application/json"):
         return response.read()
 
 
-running = json.loads(get(f"{api}/projects?status=running"))["items"]
-project = json.loads(get(f"{api}/projects/{running[-1]['id']}"))
+completed = json.loads(get(f"{api}/projects?status=completed"))["items"]
+project = json.loads(get(f"{api}/projects/{completed[0]['id']}"))
 convention = project["convention"]
 html = get(f"{api}/conventions/{convention}/document", "text/html").decode()
 for outside in ("http://", "https://", "<link", "<script", "url("):

@@ -38,6 +38,8 @@ enum Conventions {
     Insurance,
     /// The volunteers' cover, a JSON document.
     VolunteersCover,
+    /// The follow-up (fulfilments, participants, costs, how it ended), a JSON document.
+    FollowUp,
     Version,
     CreatedAt,
     UpdatedAt,
@@ -88,6 +90,7 @@ impl MigrationTrait for Migration {
                     .col(integer_null(Conventions::SignedVersion))
                     .col(text(Conventions::Insurance))
                     .col(text_null(Conventions::VolunteersCover))
+                    .col(text_null(Conventions::FollowUp))
                     .col(integer(Conventions::Version))
                     .col(timestamp_with_time_zone(Conventions::CreatedAt))
                     .col(timestamp_with_time_zone(Conventions::UpdatedAt))

@@ -345,9 +345,9 @@ async fn a_convention_is_drafted_only_by_staff_for_a_drafting_project_and_the_pu
 /// The demo's rural paths convention (annex A3): its id.
 async fn rural_paths_convention(app: &crate::helpers::TestApp) -> String {
     let loos = "/v1/municipalities/loos-en-gohelle";
-    let running = json(app.get(&format!("{loos}/projects?status=running")).await).await;
-    let oldest = running["items"].as_array().unwrap().last().unwrap()["id"].as_str().unwrap().to_owned();
-    let project = json(app.get(&format!("{loos}/projects/{oldest}")).await).await;
+    let completed = json(app.get(&format!("{loos}/projects?status=completed")).await).await;
+    let rural = completed["items"][0]["id"].as_str().unwrap().to_owned();
+    let project = json(app.get(&format!("{loos}/projects/{rural}")).await).await;
     project["convention"].as_str().expect("a signed convention").to_owned()
 }
 
@@ -450,4 +450,197 @@ async fn hostile_text_in_a_convention_is_escaped_in_both_documents() {
     assert!(markdown.contains("\\<img") && !markdown.contains(" <img"), "{markdown}");
     // The public prints nothing of a draft.
     problem(app.get(&path).await, 404).await;
+}
+
+#[tokio::test]
+async fn the_demo_follows_up_its_conventions_costs_add_up_and_an_eroded_upkeep_shows() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let loos = "/v1/municipalities/loos-en-gohelle";
+    let id = rural_paths_convention(&app).await;
+    let rural = json(app.get(&format!("{loos}/conventions/{id}")).await).await;
+    assert_eq!(rural["status"], "completed");
+    let costs = &rural["follow_up"]["costs"];
+    assert_eq!(costs["planned_total_cents"], 2_500_000);
+    assert_eq!(costs["actual_total_cents"], 2_480_000);
+    assert_eq!(costs["comparison"]["saved_cents"], 20_000_000 - 2_480_000);
+    assert_eq!(rural["follow_up"]["participants"]["at_least"], 12);
+    assert_eq!(rural["follow_up"]["eroded"], false);
+    let project = json(app.get(&format!("{loos}/projects/{}", rural["project"].as_str().unwrap())).await).await;
+    assert_eq!(
+        (project["status"].as_str(), project["ending"]["outcome"].as_str()),
+        (Some("completed"), Some("completed"))
+    );
+
+    let running = json(app.get(&format!("{loos}/projects?status=running")).await).await;
+    let flowers = running["items"][0]["id"].as_str().unwrap();
+    let flowers = json(app.get(&format!("{loos}/projects/{flowers}")).await).await;
+    let convention =
+        json(app.get(&format!("{loos}/conventions/{}", flowers["convention"].as_str().unwrap())).await).await;
+    assert_eq!(convention["follow_up"]["eroded"], true, "{convention}");
+    let upkeep =
+        convention["follow_up"]["commitments"].as_array().unwrap().iter().find(|c| c["kind"] == "upkeep").unwrap();
+    assert_eq!(
+        (upkeep["status"].as_str(), upkeep["services_stepped_in"].as_bool()),
+        (Some("not_fulfilled"), Some(true))
+    );
+    // The public reads the voisins' group by name, not who represents it.
+    let text = convention.to_string();
+    assert!(text.contains("Voisins de la rue Bayard") && !text.contains("Un voisin référent"), "{text}");
+}
+
+/// A light project's convention, signed by both its parties (the town by the mayor); its id,
+/// ETag and the project's id.
+async fn signed_convention(town: &TestTown<'_>) -> (String, String, String, Value) {
+    let (agent, elected) = (town.agent().await, town.elected().await);
+    let (project, etag) = drafting_project(town, "light").await;
+    let body = json!({
+        "title": "Convention des bacs", "context": "Fleurir la rue.", "purpose": "Des bacs.", "works": "Douze bacs.",
+        "starts_on": "2026-01-05", "ends_on": "2026-12-31",
+        "parties": [
+            { "kind": "municipality", "name": "Commune", "representative": { "name": "Le maire", "capacity": "Maire" },
+              "commitments": [{ "kind": "materials", "description": "Douze bacs" }] },
+            { "kind": "informal_group", "name": "Les voisins", "representative": { "name": "Une voisine", "capacity": "Référente" },
+              "commitments": [{ "kind": "upkeep", "description": "Arroser", "recurrence": "weekly" }] }
+        ]
+    });
+    let (view, etag) =
+        expect(town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, &body, 201).await;
+    let id = view["id"].as_str().unwrap().to_owned();
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let _ = etag;
+    let mut etag = format!("\"{}\"", view["version"]);
+    for party in view["text"]["parties"].as_array().unwrap() {
+        let path = at(&format!("/parties/{}/insurance", party["id"].as_str().unwrap()));
+        etag = expect(town, &agent, Method::PUT, &path, &etag, &insurance(None), 200).await.1;
+    }
+    let (view, etag) =
+        expect(town, &agent, Method::POST, &at("/transitions"), &etag, &json!({ "to": "open_for_signature" }), 200)
+            .await;
+    let hash = view["text"]["content_hash"].as_str().unwrap();
+    let neighbours =
+        json!({ "party": view["text"]["parties"][1]["id"], "content_hash": hash, "scan_sha256": "1".repeat(64) });
+    let (_, etag) = expect(town, &agent, Method::POST, &at("/signatures"), &etag, &neighbours, 200).await;
+    let town_party = json!({ "party": view["text"]["parties"][0]["id"], "content_hash": hash });
+    let (view, etag) = expect(town, &elected, Method::POST, &at("/signatures"), &etag, &town_party, 200).await;
+    (id, etag, project, view)
+}
+
+#[tokio::test]
+async fn a_signed_convention_is_followed_its_upkeep_erodes_and_it_completes_its_project_and_requests() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let (id, etag, project, view) = signed_convention(&town).await;
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let upkeep = view["text"]["parties"][1]["commitments"][0]["id"].as_str().unwrap().to_owned();
+    let boxes = view["text"]["parties"][0]["commitments"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(view["follow_up"]["commitments"][0]["status"], "pending");
+
+    // An eroded upkeep, the services stepping in; refused for a commitment that is not upkeep.
+    let stepped =
+        json!({ "status": "not_fulfilled", "notes": "Plus arrosés depuis juillet.", "services_stepped_in": true });
+    let (refused, _) =
+        expect(&town, &agent, Method::PUT, &at(&format!("/commitments/{boxes}/fulfilment")), &etag, &stepped, 422)
+            .await;
+    assert_eq!(refused["errors"][0]["field"], "services_stepped_in");
+    let (view, etag) =
+        expect(&town, &agent, Method::PUT, &at(&format!("/commitments/{upkeep}/fulfilment")), &etag, &stepped, 200)
+            .await;
+    assert_eq!(view["follow_up"]["eroded"], true);
+    let unknown = format!("/commitments/{}/fulfilment", "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e");
+    expect(&town, &agent, Method::PUT, &at(&unknown), &etag, &json!({ "status": "fulfilled" }), 404).await;
+
+    // Participants with their consent; costs that add up.
+    let (refused, _) = expect(
+        &town,
+        &agent,
+        Method::PUT,
+        &at("/participants"),
+        &etag,
+        &json!({ "registered": [{ "name": "Camille" }] }),
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "registered[0].consent");
+    let participants =
+        json!({ "registered": [{ "name": "Camille Voisine", "consent": true }], "open_events_low_bound": 8 });
+    let (view, etag) = expect(&town, &agent, Method::PUT, &at("/participants"), &etag, &participants, 200).await;
+    assert_eq!(view["follow_up"]["participants"]["at_least"], 8);
+    let parties: Vec<&str> =
+        view["text"]["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let costs = json!({ "parties": [
+        { "party": parties[0], "planned_cents": 120_000, "actual_cents": 131_050 },
+        { "party": parties[1], "planned_cents": 0, "actual_cents": 0 }
+    ], "comparison": { "conventional_cents": 300_000, "basis": "Bacs posés et entretenus par une entreprise." } });
+    let (view, etag) = expect(&town, &agent, Method::PUT, &at("/costs"), &etag, &costs, 200).await;
+    assert_eq!(view["follow_up"]["costs"]["planned_total_cents"], 120_000);
+    assert_eq!(view["follow_up"]["costs"]["actual_total_cents"], 131_050);
+    assert_eq!(view["follow_up"]["costs"]["comparison"]["saved_cents"], 300_000 - 131_050);
+    let twice = json!({ "parties": [{ "party": parties[0] }, { "party": parties[0] }] });
+    let (refused, _) = expect(&town, &agent, Method::PUT, &at("/costs"), &etag, &twice, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "parties[1].party");
+
+    // The public reads how many took part, not who.
+    let public = json(app.get(&town.at(&at(""))).await).await;
+    assert_eq!(public["follow_up"]["participants"]["registered"], json!([]));
+    assert!(!public.to_string().contains("Camille"), "{public}");
+
+    // Completed: its project completes and its request closes `done`, in one transaction.
+    let (view, etag) = expect(
+        &town,
+        &agent,
+        Method::POST,
+        &at("/transitions"),
+        &etag,
+        &json!({ "to": "completed", "reason": "Les bacs sont là." }),
+        200,
+    )
+    .await;
+    assert_eq!(view["status"], "completed");
+    let project_view =
+        json(app.authed(Method::GET, &town.at(&format!("/projects/{project}")), &agent).send().await.unwrap()).await;
+    assert_eq!(project_view["status"], "completed");
+    let request = project_view["requests"][0]["id"].as_str().unwrap();
+    let (request_view, _) = town.staff_get(&agent, request).await;
+    assert_eq!((request_view["status"].as_str(), request_view["resolution"].as_str()), (Some("closed"), Some("done")));
+    // Ended, it changes no more.
+    let (refused, _) = expect(&town, &agent, Method::PUT, &at("/costs"), &etag, &costs, 409).await;
+    assert_eq!(refused["rule"], "convention_ended");
+}
+
+#[tokio::test]
+async fn a_breach_voids_a_convention_and_ending_its_project_terminates_it() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let (id, etag, _, _) = signed_convention(&town).await;
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let (refused, _) = expect(
+        &town,
+        &agent,
+        Method::POST,
+        &at("/transitions"),
+        &etag,
+        &json!({ "to": "lapsed", "breach": { "article": 9, "description": "x", "recorded_by": "Services" } }),
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "breach.article", "{refused}");
+    let breach = json!({ "to": "lapsed", "breach": { "article": 1, "description": "Les bacs ne sont jamais arrosés.", "recorded_by": "Services techniques" } });
+    let (view, _) = expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &breach, 200).await;
+    assert_eq!(view["status"], "lapsed");
+    assert_eq!(view["follow_up"]["closing"]["breach"]["article"], 1);
+    let public = json(app.get(&town.at(&at(""))).await).await;
+    assert_eq!(public["follow_up"]["closing"]["breach"]["recorded_by"], Value::Null);
+
+    // Another: the project taken over by the services terminates its convention with it.
+    let (second, _, project, _) = signed_convention(&town).await;
+    let response = app.authed(Method::GET, &town.at(&format!("/projects/{project}")), &agent).send().await.unwrap();
+    let project_etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let over = json!({ "to": "taken_over_by_services", "reason": "Les voisins ont déménagé." });
+    expect(&town, &agent, Method::POST, &format!("/projects/{project}/transitions"), &project_etag, &over, 200).await;
+    let view =
+        json(app.authed(Method::GET, &town.at(&format!("/conventions/{second}")), &agent).send().await.unwrap()).await;
+    assert_eq!(view["status"], "terminated");
+    assert_eq!(view["follow_up"]["closing"]["reason"], "Les voisins ont déménagé.");
 }

@@ -247,6 +247,7 @@ async fn real_path_values(
         .await
         .unwrap();
     let party = found["text"]["parties"][0]["id"].as_str().unwrap().to_owned();
+    let commitment = found["text"]["parties"][0]["commitments"][0]["id"].as_str().unwrap().to_owned();
     std::collections::HashMap::from([
         ("municipality", "loos-en-gohelle".to_owned()),
         ("step", first_id(format!("{loos}/steps")).await),
@@ -255,6 +256,7 @@ async fn real_path_values(
         ("project", project),
         ("convention", convention),
         ("party", party),
+        ("commitment", commitment),
         ("number", "1".to_owned()),
         ("body", body),
         ("member", member),

@@ -72,6 +72,7 @@ wire_enum!(
     PartyKind,
     CommitmentKind,
     UpkeepRecurrence,
+    CommitmentFulfilment,
 );
 
 /// Every code a field of a problem document can carry (`errors[].code`): the enumerations of

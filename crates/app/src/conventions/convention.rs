@@ -8,6 +8,9 @@ use super::{load_at as load_project_at, refused};
 use crate::UseCaseError;
 use crate::error::Resource;
 use implication_domain::conventions::convention::{self as text, default_clauses};
+use implication_domain::conventions::follow_up::{
+    self, EndingAsk, FollowUp, FulfilmentDraft, ParticipantDraft, PartyCostDraft,
+};
 use implication_domain::conventions::signature::{
     self, Attestations, InsuranceDraft, NotTheirs, SignatureDraft, Signer, SigningState,
 };
@@ -16,7 +19,7 @@ use implication_domain::identity::{Standing, holds_delegation};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::requests::Actor;
 use implication_domain::vocabulary::{ConventionStatus, ProjectEventKind, ProjectStatus};
-use implication_domain::{ConventionId, Municipality, PartyId, Precondition, ProjectId, time};
+use implication_domain::{CommitmentId, ConventionId, Municipality, PartyId, Precondition, ProjectId, time};
 use implication_storage::Database;
 use implication_storage::conventions::ProjectWrite;
 use implication_storage::conventions::convention::{self as store, ConventionWrite, Stored};
@@ -93,6 +96,7 @@ pub async fn draft(
             expected_version: None,
             convention: &convention,
             attestations: &attestations,
+            follow_up: &FollowUp::default(),
             text: Some((&version, true)),
             signature: None,
             project: project_write(&project, &next, events),
@@ -139,6 +143,7 @@ pub async fn change_text(
             expected_version: Some(stored.convention.version),
             convention: &next,
             attestations: &stored.attestations,
+            follow_up: &stored.follow_up,
             text: Some((&version, amended)),
             signature: None,
             project: project_write(&project, &next_project, vec![entry]),
@@ -149,19 +154,29 @@ pub async fn change_text(
     Ok((written, version))
 }
 
-/// Moves convention `id`, read at a version `expected` admits, to `to`: only
-/// `open_for_signature` is asked for (the other statuses follow the signatures and the follow-up).
+/// Moves convention `id`, read at a version `expected` admits, as `ask` says: `open_for_signature`,
+/// or, once signed, `completed`, `lapsed` or `terminated` (`signed` follows the last signature).
 pub async fn transition(
     db: &Database,
     actor: Actor,
     municipality: &Municipality,
     id: ConventionId,
     expected: Precondition,
-    to: Option<ConventionStatus>,
-) -> Result<(Convention, Version), UseCaseError> {
-    let loaded = load_at(db, municipality, id, &expected).await?;
-    signature::asked_transition(to)?;
-    open(db, actor, loaded).await
+    ask: &EndingAsk,
+) -> Result<Convention, UseCaseError> {
+    match ask.to {
+        Some(ConventionStatus::OpenForSignature) => {
+            let loaded = load_at(db, municipality, id, &expected).await?;
+            Ok(open(db, actor, loaded).await?.0)
+        }
+        Some(ConventionStatus::Completed | ConventionStatus::Lapsed | ConventionStatus::Terminated) => {
+            end(db, actor, municipality, id, expected, ask).await
+        }
+        other => {
+            load_at(db, municipality, id, &expected).await?;
+            Err(signature::asked_transition(other).err().unwrap_or_default().into())
+        }
+    }
 }
 
 /// Opens convention `id` for signature, read at a version `expected` admits: its current version
@@ -198,6 +213,7 @@ async fn open(db: &Database, actor: Actor, loaded: Loaded) -> Result<(Convention
             expected_version: Some(stored.convention.version),
             convention: &next,
             attestations: &stored.attestations,
+            follow_up: &stored.follow_up,
             text: Some((&frozen, false)),
             signature: None,
             project: project_write(&project, &next_project, vec![entry]),
@@ -248,6 +264,7 @@ pub async fn attest(
             expected_version: Some(stored.convention.version),
             convention: &next,
             attestations: &attestations,
+            follow_up: &stored.follow_up,
             text: None,
             signature: None,
             project: project_write(
@@ -359,6 +376,7 @@ pub async fn sign(
             expected_version: Some(stored.convention.version),
             convention: &next,
             attestations: &stored.attestations,
+            follow_up: &stored.follow_up,
             text: None,
             signature: Some(&signature),
             project: project_write(&project, &next_project, events),
@@ -366,5 +384,130 @@ pub async fn sign(
     )
     .await?;
     tracing::info!(convention = %written.id, party = %signature.party, all, "convention signed by a party");
+    Ok(written)
+}
+
+/// The signed text of a followed convention.
+async fn signed_text(db: &Database, municipality: &Municipality, stored: &Stored) -> Result<Version, UseCaseError> {
+    let number = stored.convention.signed_version.unwrap_or(stored.convention.current_version);
+    store::version(db, municipality.id, stored.convention.id, number).await?.ok_or_else(|| {
+        UseCaseError::Internal(format!("convention {}: its signed version is missing", stored.convention.id))
+    })
+}
+
+/// What a follow-up records.
+#[derive(Debug, Clone)]
+pub enum Following {
+    Fulfilment { commitment: CommitmentId, draft: FulfilmentDraft },
+    Participants { registered: Vec<ParticipantDraft>, open_events_low_bound: Option<i64> },
+    Costs { parties: Vec<PartyCostDraft>, comparison: Option<(Option<i64>, Option<String>)> },
+}
+
+/// Records a follow-up of convention `id`, read at a version `expected` admits: once signed by
+/// every party, until it ends (its signed version's commitments and parties).
+pub async fn follow(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: Precondition,
+    following: &Following,
+) -> Result<(Convention, FollowUp), UseCaseError> {
+    let Loaded { stored, project, .. } = load_at(db, municipality, id, &expected).await?;
+    follow_up::may_follow(&stored.convention).map_err(refused)?;
+    let signed = signed_text(db, municipality, &stored).await?;
+    let now = time::now();
+    let today = local_today(now, municipality.settings.time_zone);
+    let mut next_follow_up = stored.follow_up.clone();
+    let kind = match following {
+        Following::Fulfilment { commitment, draft } => {
+            let fulfilment = draft
+                .parse(&signed.content, *commitment, today)
+                .ok_or(UseCaseError::NotFound(Resource::Convention))??;
+            next_follow_up.fulfilments.retain(|f| f.commitment != *commitment);
+            next_follow_up.fulfilments.push(fulfilment);
+            ProjectEventKind::FulfilmentRecorded
+        }
+        Following::Participants { registered, open_events_low_bound } => {
+            next_follow_up.participants = follow_up::participants(registered, *open_events_low_bound, today)?;
+            ProjectEventKind::ParticipantsRecorded
+        }
+        Following::Costs { parties, comparison } => {
+            next_follow_up.costs = follow_up::costs(&signed.content, parties, comparison.clone())?;
+            ProjectEventKind::CostsRecorded
+        }
+    };
+    let next = Convention { updated_at: now, ..stored.convention.clone() };
+    let next_project = Project { updated_at: now, ..project.clone() };
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: Some(stored.convention.version),
+            convention: &next,
+            attestations: &stored.attestations,
+            follow_up: &next_follow_up,
+            text: None,
+            signature: None,
+            project: project_write(&project, &next_project, vec![event(&project, kind, actor, now)]),
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, kind = %kind, "convention followed up");
+    Ok((written, next_follow_up))
+}
+
+/// Ends convention `id`, read at a version `expected` admits: `completed` — its project, running,
+/// completes and its requests close `done`, in the same transaction —, `lapsed` (a breach) or
+/// `terminated` (a reason); the project's own outcome after a lapse or a termination is the
+/// staff's next step (abandoned, or taken over by the services).
+pub async fn end(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ConventionId,
+    expected: Precondition,
+    ask: &EndingAsk,
+) -> Result<Convention, UseCaseError> {
+    let Loaded { stored, project, .. } = load_at(db, municipality, id, &expected).await?;
+    let signed = signed_text(db, municipality, &stored).await?;
+    let now = time::now();
+    let articles = u32::try_from(3 + signed.content.clauses.len()).unwrap_or(u32::MAX);
+    let (next, closing) =
+        follow_up::end(&stored.convention, ask, articles, local_today(now, municipality.settings.time_zone), now)
+            .map_err(refused)?;
+    let mut next_follow_up = stored.follow_up.clone();
+    next_follow_up.closing = Some(closing);
+    let mut events = vec![ProjectEvent {
+        reason: next_follow_up.closing.as_ref().and_then(|c| c.reason.clone()),
+        ..event(&project, ProjectEventKind::ConventionEnded, actor, now)
+    }];
+    let (next_project, moved) = if next.status == ConventionStatus::Completed
+        && project.status == ProjectStatus::Running
+    {
+        let ask =
+            implication_domain::conventions::TransitionAsk { to: Some(ProjectStatus::Completed), ..Default::default() };
+        let change = implication_domain::conventions::lifecycle::transition(&project, &ask).map_err(refused)?;
+        let moved = super::projects::closing(db, municipality, &project, &change, actor, now).await?;
+        events.push(change.event(&project, actor, now));
+        (change.apply(&project, now), moved)
+    } else {
+        (Project { updated_at: now, ..project.clone() }, Vec::new())
+    };
+    let mut write = project_write(&project, &next_project, events);
+    write.requests = moved.iter().map(crate::participation::Moved::write).collect();
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: Some(stored.convention.version),
+            convention: &next,
+            attestations: &stored.attestations,
+            follow_up: &next_follow_up,
+            text: None,
+            signature: None,
+            project: write,
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, status = %written.status, "convention ended");
     Ok(written)
 }

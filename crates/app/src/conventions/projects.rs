@@ -4,7 +4,9 @@ use super::{load_at, refused};
 use crate::UseCaseError;
 use crate::participation::Moved;
 use crate::requests::{Offices, RoutingCodes};
-use implication_domain::conventions::lifecycle::{self, Refusal, Rule, TransitionAsk};
+use implication_domain::conventions::Convention;
+use implication_domain::conventions::follow_up::Closing;
+use implication_domain::conventions::lifecycle::{self, Refusal, Rule, Transition, TransitionAsk};
 use implication_domain::conventions::project::carrier_of_association;
 use implication_domain::conventions::{DiagnosticDraft, NewProject, Project, ProjectDraft, history};
 use implication_domain::participation::meeting::local_today;
@@ -12,9 +14,11 @@ use implication_domain::requests::Actor;
 use implication_domain::requests::Request;
 use implication_domain::requests::lifecycle::{TransitionAsk as RequestAsk, TransitionRefusal};
 use implication_domain::requests::qualification::{Qualification, Routing};
+use implication_domain::vocabulary::{ConventionStatus, ProjectStatus};
 use implication_domain::vocabulary::{ParticipationLevel, RequestStatus};
 use implication_domain::{FieldError, Message, Municipality, Precondition, ProjectId, ValidationErrors, time};
 use implication_storage::Database;
+use implication_storage::conventions::convention::{self as conventions_store, ConventionWrite};
 use implication_storage::conventions::{self as store, ProjectWrite};
 use implication_storage::participation as processes;
 use implication_storage::requests::{self as request_store, RequestWrite};
@@ -200,36 +204,45 @@ pub async fn transition(
     let change = lifecycle::transition(&current, ask).map_err(refused)?;
     let now = time::now();
     let next = change.apply(&current, now);
-    let mut moved = Vec::new();
-    if let Some(resolution) = change.closes_requests {
-        let linked = store::requests_of(db, municipality.id, current.id).await?;
-        let ids: Vec<_> = linked.iter().map(|r| r.id).collect();
-        // A request that left this project and started another follows the other.
-        let elsewhere = store::in_open_projects(db, municipality.id, &ids, Some(current.id)).await?;
-        for request in linked {
-            if request.status != RequestStatus::InFiftyFifty || elsewhere.contains(&request.id) {
-                continue;
-            }
-            let ask = RequestAsk {
-                to: Some(RequestStatus::Closed),
-                reason: Some(change.request_reason(&current)),
-                resolution: Some(resolution),
-                into: None,
+    let moved = closing(db, municipality, &current, &change, actor, now).await?;
+    let write = ProjectWrite {
+        expected_version: Some(current.version),
+        project: &next,
+        events: vec![change.event(&current, actor, now)],
+        linked: Vec::new(),
+        requests: moved.iter().map(Moved::write).collect(),
+    };
+    // Ending the project ends its convention with it, in the same transaction: completed with a
+    // completed project, terminated (with the project's reason) when abandoned or taken over.
+    let convention = conventions_store::of_project(db, municipality.id, current.id).await?;
+    let written = match convention.filter(|c| lifecycle::is_finished(change.to) && !c.convention.is_ended()) {
+        Some(stored) => {
+            let status = if change.to == ProjectStatus::Completed {
+                ConventionStatus::Completed
+            } else {
+                ConventionStatus::Terminated
             };
-            moved.push(Moved::new(request, ask, actor, now)?);
+            let mut follow_up = stored.follow_up.clone();
+            follow_up.closing =
+                Some(Closing { at: now, reason: change.reason.as_ref().map(|r| r.as_str().to_owned()), breach: None });
+            let ended = Convention { status, updated_at: now, ..stored.convention.clone() };
+            conventions_store::write(
+                db,
+                ConventionWrite {
+                    expected_version: Some(stored.convention.version),
+                    convention: &ended,
+                    attestations: &stored.attestations,
+                    follow_up: &follow_up,
+                    text: None,
+                    signature: None,
+                    project: write,
+                },
+            )
+            .await?;
+            Project { version: current.version + 1, ..next.clone() }
         }
-    }
-    let written = store::write(
-        db,
-        ProjectWrite {
-            expected_version: Some(current.version),
-            project: &next,
-            events: vec![change.event(&current, actor, now)],
-            linked: Vec::new(),
-            requests: moved.iter().map(Moved::write).collect(),
-        },
-    )
-    .await?;
+        None => store::write(db, write).await?,
+    };
     tracing::info!(project = %written.id, from = %change.from, to = %change.to, requests = moved.len(), "project moved");
     Ok(written)
 }
@@ -260,4 +273,35 @@ fn of_request(i: usize, error: UseCaseError) -> UseCaseError {
         }
         other => other,
     }
+}
+
+/// The requests `change` closes with `project`: those still `in_fifty_fifty` that no other project
+/// under way holds, with the matching resolution.
+pub(crate) async fn closing(
+    db: &Database,
+    municipality: &Municipality,
+    project: &Project,
+    change: &Transition,
+    actor: Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<Moved>, UseCaseError> {
+    let mut moved = Vec::new();
+    let Some(resolution) = change.closes_requests else { return Ok(moved) };
+    let linked = store::requests_of(db, municipality.id, project.id).await?;
+    let ids: Vec<_> = linked.iter().map(|r| r.id).collect();
+    // A request that left this project and started another follows the other.
+    let elsewhere = store::in_open_projects(db, municipality.id, &ids, Some(project.id)).await?;
+    for request in linked {
+        if request.status != RequestStatus::InFiftyFifty || elsewhere.contains(&request.id) {
+            continue;
+        }
+        let ask = RequestAsk {
+            to: Some(RequestStatus::Closed),
+            reason: Some(change.request_reason(project)),
+            resolution: Some(resolution),
+            into: None,
+        };
+        moved.push(Moved::new(request, ask, actor, now)?);
+    }
+    Ok(moved)
 }

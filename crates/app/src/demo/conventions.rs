@@ -7,7 +7,7 @@
 //! left as it is).
 
 use crate::UseCaseError;
-use crate::conventions::convention::{self, Attesting};
+use crate::conventions::convention::{self, Attesting, Following};
 use crate::conventions::{self, ProjectInput};
 use crate::participation::ProcessInput;
 use crate::requests::RoutingCodes;
@@ -16,6 +16,7 @@ use implication_domain::AccountId;
 use implication_domain::Precondition;
 use implication_domain::conventions::convention::{CommitmentDraft, ContentDraft, PartyDraft, RepresentativeDraft};
 use implication_domain::conventions::diagnostic::ResolutionDraft;
+use implication_domain::conventions::follow_up::{EndingAsk, FulfilmentDraft, PartyCostDraft};
 use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{
     CarrierDraft, DiagnosticDraft, ProjectDraft, RiskDraft, TaskDraft, TransitionAsk,
@@ -23,7 +24,10 @@ use implication_domain::conventions::{
 use implication_domain::identity::{Email, Standing};
 use implication_domain::participation::{PerimeterDraft, ProcessDraft};
 use implication_domain::requests::Actor;
-use implication_domain::vocabulary::{CommitmentKind, ParticipationLevel, PartyKind, PerimeterKind};
+use implication_domain::vocabulary::{
+    CommitmentFulfilment, CommitmentKind, ConventionStatus, ParticipationLevel, PartyKind, PerimeterKind,
+    UpkeepRecurrence,
+};
 use implication_domain::vocabulary::{ProjectRisk, ProjectStatus, ProjectWeight, RequestStatus, RequesterKind};
 use implication_domain::{Municipality, time};
 use implication_storage::Database;
@@ -49,6 +53,7 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: Actor) -> a
         .map(|(account, _)| account.id)
         .ok_or_else(|| anyhow::anyhow!("the demo elected official of Loos is missing"))?;
     rural_paths(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo rural paths: {e}"))?;
+    flower_boxes(db, municipality, agent, elected).await.map_err(|e| anyhow::anyhow!("demo flower boxes: {e}"))?;
     Ok(())
 }
 
@@ -279,7 +284,7 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
         signed_on: NaiveDate::from_ymd_opt(2018, 5, 30),
         ..SignatureDraft::default()
     };
-    convention::sign(
+    current = convention::sign(
         db,
         Actor::Account(elected),
         &Standing::Staff(elected),
@@ -289,6 +294,211 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
         &mayor,
     )
     .await?;
+    // Followed, and completed with its costs: a kilometre for about €25,000, where asphalt costs
+    // about €100,000 per 500 m.
+    for party in &frozen.content.parties {
+        for commitment in &party.commitments {
+            let following = Following::Fulfilment {
+                commitment: commitment.id,
+                draft: FulfilmentDraft {
+                    status: Some(CommitmentFulfilment::Fulfilled),
+                    on: NaiveDate::from_ymd_opt(2018, 6, 15),
+                    ..FulfilmentDraft::default()
+                },
+            };
+            current =
+                convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &following)
+                    .await?
+                    .0;
+        }
+    }
+    let participants = Following::Participants { registered: Vec::new(), open_events_low_bound: Some(12) };
+    current = convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &participants)
+        .await?
+        .0;
+    let parties = &frozen.content.parties;
+    let costs = Following::Costs {
+        parties: vec![
+            PartyCostDraft {
+                party: Some(parties[0].id),
+                planned_cents: Some(1_250_000),
+                actual_cents: Some(1_198_000),
+            },
+            PartyCostDraft { party: Some(parties[1].id), planned_cents: Some(750_000), actual_cents: Some(802_000) },
+            PartyCostDraft { party: Some(parties[2].id), planned_cents: Some(500_000), actual_cents: Some(480_000) },
+        ],
+        comparison: Some((
+            Some(20_000_000),
+            text("Enrobé classique : environ 100 000 € les 500 m, soit 200 000 € pour le kilomètre rénové."),
+        )),
+    };
+    current =
+        convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &costs).await?.0;
+    let completed = EndingAsk {
+        to: Some(ConventionStatus::Completed),
+        reason: text("Un kilomètre de chemins rénové du 4 au 15 juin 2018."),
+        ..EndingAsk::default()
+    };
+    convention::end(db, agent, municipality, current.id, Precondition::at(current.version), &completed).await?;
+    Ok(())
+}
+
+const FLOWERS: &str = "Des bacs à fleurs rue Bayard";
+
+/// The flower boxes of rue Bayard (§5.6.2): the town bought them, the neighbours committed to water
+/// them every week — and stopped, so the services stepped in (an eroded upkeep).
+async fn flower_boxes(
+    db: &Database,
+    municipality: &Municipality,
+    agent: Actor,
+    elected: AccountId,
+) -> Result<(), UseCaseError> {
+    let page = request_store::list(db, municipality.id, &Default::default(), Sort::CreatedAtAsc, 200, None).await?;
+    let found = page.into_iter().flat_map(|p| p.items).find(|r| r.title.as_str() == FLOWERS);
+    let Some(request) = found.filter(|r| r.status == RequestStatus::InFiftyFifty) else {
+        return Ok(());
+    };
+    let input = ProjectInput {
+        draft: ProjectDraft {
+            title: text("Fleurissement de la rue Bayard"),
+            description: text("Douze bacs fournis par la commune, entretenus par les voisins."),
+            requests: vec![request.id],
+            process: None,
+            carriers: Some(vec![CarrierDraft {
+                kind: Some(RequesterKind::InformalGroup),
+                name: text("Voisins de la rue Bayard"),
+                interest: text("Une rue fleurie."),
+            }]),
+        },
+        routing: None,
+    };
+    let project = conventions::create(db, agent, municipality, &input).await?;
+    let diagnostic = DiagnosticDraft {
+        weight: Some(ProjectWeight::Light),
+        tasks: vec![
+            task("Choisir avec les voisins l'emplacement des bacs", "Les voisins et les services techniques"),
+            task("Installer douze bacs", "Les services techniques"),
+            task("Arroser et entretenir les bacs chaque semaine", "Les voisins"),
+        ],
+        estimated_cost_cents: Some(180_000),
+        risks: Vec::new(),
+        notes: None,
+    };
+    let project = conventions::record_diagnostic(
+        db,
+        agent,
+        municipality,
+        project.id,
+        Precondition::at(project.version),
+        &diagnostic,
+    )
+    .await?;
+    let drafting = TransitionAsk { to: Some(ProjectStatus::Drafting), reason: None, learnt: None };
+    let project =
+        conventions::transition(db, agent, municipality, project.id, Precondition::at(project.version), &drafting)
+            .await?;
+    let today = time::today();
+    let content = ContentDraft {
+        title: text("Convention fifty-fifty pour le fleurissement de la rue Bayard"),
+        context: text("Les habitants de la rue Bayard souhaitent fleurir leur rue et s'occuper de son entretien."),
+        purpose: text("Fleurir la rue Bayard sur le principe du fifty-fifty."),
+        works: text("Installation de douze bacs à fleurs sur le trottoir communal, puis leur entretien."),
+        starts_on: Some(today - chrono::Days::new(150)),
+        ends_on: Some(today + chrono::Days::new(215)),
+        parties: vec![
+            party(
+                PartyKind::Municipality,
+                "Commune de Loos-en-Gohelle",
+                ("Jean-François Caron", "Maire"),
+                vec![commitment(CommitmentKind::Materials, "Douze bacs à fleurs, le terreau et les plants", None)],
+            ),
+            party(
+                PartyKind::InformalGroup,
+                "Voisins de la rue Bayard",
+                ("Un voisin référent", "Référent"),
+                vec![CommitmentDraft {
+                    recurrence: Some(UpkeepRecurrence::Weekly),
+                    ..commitment(CommitmentKind::Upkeep, "Arroser et entretenir les bacs", None)
+                }],
+            ),
+        ],
+        clauses: None,
+    };
+    let (convention, version) =
+        convention::draft(db, agent, municipality, project.id, Precondition::at(project.version), &content).await?;
+    let mut current = convention;
+    for (i, insurer) in ["SMACL Assurances", "Assurances des voisins"].iter().enumerate() {
+        let draft = InsuranceDraft {
+            equipment: Some(true),
+            bodily_injury: Some(true),
+            civil_liability: Some(true),
+            insurer: text(insurer),
+            policy_number: text(&format!("DEMO-BAYARD-{:03}", i + 1)),
+            ..InsuranceDraft::default()
+        };
+        let attesting = Attesting::Insurance { party: version.content.parties[i].id, draft };
+        current =
+            convention::attest(db, agent, municipality, current.id, Precondition::at(current.version), &attesting)
+                .await?;
+    }
+    let (opened, frozen) =
+        convention::open_for_signature(db, agent, municipality, current.id, Precondition::at(current.version)).await?;
+    current = opened;
+    let agent_standing = match agent {
+        Actor::Account(id) => Standing::Staff(id),
+        _ => Standing::Public,
+    };
+    let neighbours = SignatureDraft {
+        party: Some(frozen.content.parties[1].id),
+        content_hash: frozen.content_hash.clone(),
+        scan_sha256: Some("c3".repeat(32)),
+        ..SignatureDraft::default()
+    };
+    current = convention::sign(
+        db,
+        agent,
+        &agent_standing,
+        municipality,
+        current.id,
+        Precondition::at(current.version),
+        &neighbours,
+    )
+    .await?;
+    let mayor = SignatureDraft {
+        party: Some(frozen.content.parties[0].id),
+        content_hash: frozen.content_hash.clone(),
+        ..SignatureDraft::default()
+    };
+    current = convention::sign(
+        db,
+        Actor::Account(elected),
+        &Standing::Staff(elected),
+        municipality,
+        current.id,
+        Precondition::at(current.version),
+        &mayor,
+    )
+    .await?;
+    let boxes = Following::Fulfilment {
+        commitment: frozen.content.parties[0].commitments[0].id,
+        draft: FulfilmentDraft {
+            status: Some(CommitmentFulfilment::Fulfilled),
+            on: Some(today - chrono::Days::new(140)),
+            ..FulfilmentDraft::default()
+        },
+    };
+    current =
+        convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &boxes).await?.0;
+    let watering = Following::Fulfilment {
+        commitment: frozen.content.parties[1].commitments[0].id,
+        draft: FulfilmentDraft {
+            status: Some(CommitmentFulfilment::NotFulfilled),
+            on: Some(today - chrono::Days::new(30)),
+            notes: text("Les bacs ne sont plus arrosés depuis l'été ; les services techniques ont pris le relais."),
+            services_stepped_in: Some(true),
+        },
+    };
+    convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &watering).await?;
     Ok(())
 }
 

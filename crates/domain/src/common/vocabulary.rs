@@ -455,6 +455,10 @@ vocabulary!(
         InsuranceAttested = "insurance_attested": "Assurance attestée" / "Insurance attested",
         Signed = "signed": "Signature d'une partie" / "Signed by a party",
         ConventionSigned = "convention_signed": "Convention signée par toutes les parties" / "Convention signed by every party",
+        FulfilmentRecorded = "fulfilment_recorded": "Suivi d'un engagement" / "Commitment followed up",
+        ParticipantsRecorded = "participants_recorded": "Participants recensés" / "Participants recorded",
+        CostsRecorded = "costs_recorded": "Coûts enregistrés" / "Costs recorded",
+        ConventionEnded = "convention_ended": "Convention achevée" / "Convention ended",
     }
 );
 

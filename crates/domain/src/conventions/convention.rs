@@ -647,6 +647,11 @@ impl Convention {
         }
     }
 
+    /// Whether it ended (completed, lapsed or terminated).
+    pub fn is_ended(&self) -> bool {
+        matches!(self.status, ConventionStatus::Completed | ConventionStatus::Lapsed | ConventionStatus::Terminated)
+    }
+
     /// Whether the public may read it: once signed by every party (its amendments being drafted
     /// stay the services' work; the signed version is what is public).
     pub fn is_public(&self) -> bool {

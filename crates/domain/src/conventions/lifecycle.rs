@@ -75,6 +75,8 @@ pub enum Rule {
     AlreadySigned,
     /// A party attests its insurance (equipment, bodily injury, civil liability) before it signs.
     InsuranceNotAttested,
+    /// A convention is followed and ended once signed by every party.
+    NotSigned,
 }
 
 impl Rule {
@@ -96,6 +98,7 @@ impl Rule {
         Rule::StaleHash,
         Rule::AlreadySigned,
         Rule::InsuranceNotAttested,
+        Rule::NotSigned,
     ];
 
     pub fn code(self) -> &'static str {
@@ -117,6 +120,7 @@ impl Rule {
             Rule::StaleHash => "stale_hash",
             Rule::AlreadySigned => "already_signed",
             Rule::InsuranceNotAttested => "insurance_not_attested",
+            Rule::NotSigned => "not_signed",
         }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod convention;
 pub mod diagnostic;
+pub mod follow_up;
 pub mod history;
 pub mod lifecycle;
 pub mod project;

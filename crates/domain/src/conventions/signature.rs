@@ -204,12 +204,13 @@ fn is_ended(status: ConventionStatus) -> bool {
 pub fn asked_transition(to: Option<ConventionStatus>) -> Result<(), ValidationErrors> {
     match to {
         Some(ConventionStatus::OpenForSignature) => Ok(()),
+        Some(ConventionStatus::Completed | ConventionStatus::Lapsed | ConventionStatus::Terminated) => Ok(()),
         Some(_) => Err(ValidationErrors(vec![FieldError::new(
             "to",
             Code::NotApplicable,
             Message::new(
-                "a convention is opened for signature here; it is signed by its parties' signatures",
-                "une convention s'ouvre ici à la signature ; elle est signée par les signatures de ses parties",
+                "a convention is opened for signature, then completed, lapsed or terminated; it is signed by its parties' signatures",
+                "une convention s'ouvre à la signature, puis s'achève exécutée, caduque ou résiliée ; elle est signée par les signatures de ses parties",
             ),
         )])),
         None => Err(ValidationErrors(vec![missing("to", "name the status to move to", "nommez le statut visé")])),

@@ -779,3 +779,150 @@ mod conventions {
 
     use super::super::signature::Signature;
 }
+
+mod follow_ups {
+    use super::super::convention::{CommitmentDraft, ContentDraft, PartyDraft, default_clauses};
+    use super::super::follow_up::{
+        EndingAsk, FulfilmentDraft, ParticipantDraft, PartyCostDraft, costs, end, may_follow, participants,
+    };
+    use super::*;
+    use crate::vocabulary::{CommitmentFulfilment, CommitmentKind, ConventionStatus, PartyKind, UpkeepRecurrence};
+
+    fn content() -> super::super::Content {
+        let party = |kind, name: &str, commitment: CommitmentDraft| PartyDraft {
+            kind: Some(kind),
+            name: Some(name.into()),
+            commitments: vec![commitment],
+            ..PartyDraft::default()
+        };
+        ContentDraft {
+            title: Some("Bacs".into()),
+            parties: vec![
+                party(
+                    PartyKind::Municipality,
+                    "Commune",
+                    CommitmentDraft {
+                        kind: Some(CommitmentKind::Materials),
+                        description: Some("Bacs".into()),
+                        ..Default::default()
+                    },
+                ),
+                party(
+                    PartyKind::InformalGroup,
+                    "Voisins",
+                    CommitmentDraft {
+                        kind: Some(CommitmentKind::Upkeep),
+                        description: Some("Arroser".into()),
+                        recurrence: Some(UpkeepRecurrence::Weekly),
+                        ..Default::default()
+                    },
+                ),
+            ],
+            ..ContentDraft::default()
+        }
+        .parse(None, &default_clauses())
+        .unwrap()
+    }
+
+    fn signed() -> super::super::Convention {
+        let project = project();
+        let (convention, _) = super::super::convention::draft(project.municipality, project.id, content(), Utc::now());
+        super::super::signature::fully_signed(&convention, Utc::now())
+    }
+
+    #[test]
+    fn an_upkeep_not_kept_erodes_and_only_upkeep_is_taken_over_by_the_services() {
+        let c = content();
+        let (materials, upkeep) = (c.parties[0].commitments[0].id, c.parties[1].commitments[0].id);
+        let today = day("2026-12-07");
+        let not_kept = FulfilmentDraft {
+            status: Some(CommitmentFulfilment::NotFulfilled),
+            services_stepped_in: Some(true),
+            ..FulfilmentDraft::default()
+        };
+        let eroded = not_kept.parse(&c, upkeep, today).unwrap().unwrap();
+        assert!(eroded.eroded(CommitmentKind::Upkeep) && eroded.services_stepped_in);
+        let partly =
+            FulfilmentDraft { status: Some(CommitmentFulfilment::PartlyFulfilled), ..FulfilmentDraft::default() };
+        assert!(partly.parse(&c, upkeep, today).unwrap().unwrap().eroded(CommitmentKind::Upkeep));
+        let errors = not_kept.parse(&c, materials, today).unwrap().unwrap_err();
+        assert_eq!(errors.0[0].field, "services_stepped_in");
+        let kept_anyway = FulfilmentDraft { status: Some(CommitmentFulfilment::Fulfilled), ..not_kept.clone() };
+        assert_eq!(kept_anyway.parse(&c, upkeep, today).unwrap().unwrap_err().0[0].field, "services_stepped_in");
+        assert!(not_kept.parse(&c, crate::ids::CommitmentId::new(), today).is_none(), "no such commitment");
+        let future = FulfilmentDraft { on: Some(day("2027-01-01")), ..not_kept };
+        assert_eq!(future.parse(&c, upkeep, today).unwrap().unwrap_err().0[0].field, "on");
+    }
+
+    #[test]
+    fn participants_are_named_with_consent_and_counted_at_least() {
+        let today = day("2026-12-07");
+        let named = ParticipantDraft { name: Some("Camille".into()), consent: Some(true) };
+        let list = participants(&[named.clone(), named], Some(70), today).unwrap();
+        assert_eq!(list.at_least(), 70);
+        let list = participants(&[ParticipantDraft { name: Some("Camille".into()), consent: Some(true) }], None, today)
+            .unwrap();
+        assert_eq!(list.at_least(), 1);
+        let errors = participants(&[ParticipantDraft { name: None, consent: None }], Some(-1), today).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["registered[0].name", "registered[0].consent", "open_events_low_bound"]);
+    }
+
+    #[test]
+    fn costs_add_up_per_party_and_overall_each_party_once() {
+        let c = content();
+        let (a, b) = (c.parties[0].id, c.parties[1].id);
+        let drafts = [
+            PartyCostDraft { party: Some(a), planned_cents: Some(1_250_000), actual_cents: Some(1_198_000) },
+            PartyCostDraft { party: Some(b), planned_cents: Some(750_000), actual_cents: None },
+        ];
+        let parsed = costs(&c, &drafts, Some((Some(20_000_000), Some("Enrobé".into())))).unwrap();
+        assert_eq!(parsed.totals(), (2_000_000, 1_198_000));
+        assert_eq!(parsed.comparison.unwrap().conventional_cents, 20_000_000);
+        let twice = [
+            PartyCostDraft { party: Some(a), ..Default::default() },
+            PartyCostDraft { party: Some(a), ..Default::default() },
+        ];
+        assert_eq!(costs(&c, &twice, None).unwrap_err().0[0].field, "parties[1].party");
+        let negative = [PartyCostDraft { party: Some(a), planned_cents: Some(-1), actual_cents: None }];
+        assert_eq!(costs(&c, &negative, Some((None, None))).unwrap_err().0.len(), 3);
+    }
+
+    #[test]
+    fn a_convention_ends_once_signed_completed_lapsed_with_its_breach_or_terminated_with_a_reason() {
+        let today = day("2026-12-07");
+        let project = project();
+        let (draft, _) = super::super::convention::draft(project.municipality, project.id, content(), Utc::now());
+        assert_eq!(rule_of(may_follow(&draft).unwrap_err()).0, Rule::NotSigned);
+        let convention = signed();
+        let done = end(
+            &convention,
+            &EndingAsk { to: Some(ConventionStatus::Completed), ..Default::default() },
+            7,
+            today,
+            Utc::now(),
+        );
+        assert_eq!(done.unwrap().0.status, ConventionStatus::Completed);
+        let lapse = EndingAsk { to: Some(ConventionStatus::Lapsed), breach_article: Some(8), ..Default::default() };
+        match end(&convention, &lapse, 7, today, Utc::now()).unwrap_err() {
+            Refusal::Invalid(errors) => {
+                let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["breach.article", "breach.description", "breach.recorded_by"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let breach = EndingAsk {
+            to: Some(ConventionStatus::Lapsed),
+            breach_article: Some(1),
+            breach_description: Some("Jamais arrosés".into()),
+            breach_recorded_by: Some("Services".into()),
+            ..Default::default()
+        };
+        let (lapsed, closing) = end(&convention, &breach, 7, today, Utc::now()).unwrap();
+        assert_eq!((lapsed.status, closing.breach.unwrap().on), (ConventionStatus::Lapsed, today));
+        let bare = EndingAsk { to: Some(ConventionStatus::Terminated), ..Default::default() };
+        assert!(matches!(end(&convention, &bare, 7, today, Utc::now()), Err(Refusal::Invalid(_))));
+        let ended = super::super::Convention { status: ConventionStatus::Completed, ..convention };
+        assert_eq!(rule_of(may_follow(&ended).unwrap_err()).0, Rule::ConventionEnded);
+    }
+}

@@ -8,6 +8,7 @@ use crate::Database;
 use crate::entities::{convention, convention_signature, convention_version};
 use crate::error::StorageError;
 use crate::requests::actor;
+use implication_domain::conventions::follow_up::FollowUp;
 use implication_domain::conventions::signature::{Attestations, Insurance, Signature, VolunteersCover};
 use implication_domain::conventions::{Content, Convention, Version};
 use implication_domain::vocabulary::ConventionStatus;
@@ -20,6 +21,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryO
 pub struct Stored {
     pub convention: Convention,
     pub attestations: Attestations,
+    pub follow_up: FollowUp,
 }
 
 /// One change of a convention, written in one transaction with what it does to its project.
@@ -28,6 +30,7 @@ pub struct ConventionWrite<'a> {
     pub expected_version: Option<i32>,
     pub convention: &'a Convention,
     pub attestations: &'a Attestations,
+    pub follow_up: &'a FollowUp,
     /// The text version written: inserted when new, else updated (only while not frozen — the
     /// database refuses to change a frozen one).
     pub text: Option<(&'a Version, bool)>,
@@ -54,20 +57,21 @@ pub async fn write(db: &Database, change: ConventionWrite<'_>) -> Result<Convent
 }
 
 async fn write_in_txn(txn: &DatabaseTransaction, change: ConventionWrite<'_>) -> Result<Convention, StorageError> {
-    let ConventionWrite { expected_version, convention: next, attestations, text, signature, project } = change;
+    let ConventionWrite { expected_version, convention: next, attestations, follow_up, text, signature, project } =
+        change;
     // The project first: its version guards the whole change (two drafts of one convention at once
     // find it moved on, and the second writes nothing).
     write_project(txn, project).await?;
     let written = match expected_version {
         None => {
             let written = Convention { version: 1, ..next.clone() };
-            convention::Entity::insert(row(&written, attestations)).exec(txn).await?;
+            convention::Entity::insert(row(&written, attestations, follow_up)).exec(txn).await?;
             written
         }
         Some(expected) => {
             let written = Convention { version: expected + 1, ..next.clone() };
             let updated = convention::Entity::update_many()
-                .set(convention::ActiveModel { id: NotSet, ..row(&written, attestations) })
+                .set(convention::ActiveModel { id: NotSet, ..row(&written, attestations, follow_up) })
                 .filter(convention::Column::Id.eq(written.id.as_uuid()))
                 .filter(convention::Column::MunicipalityId.eq(written.municipality.as_uuid()))
                 .filter(convention::Column::Version.eq(expected))
@@ -102,7 +106,7 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned())
 }
 
-fn row(c: &Convention, attestations: &Attestations) -> convention::ActiveModel {
+fn row(c: &Convention, attestations: &Attestations, follow_up: &FollowUp) -> convention::ActiveModel {
     convention::ActiveModel {
         id: Set(c.id.as_uuid()),
         municipality_id: Set(c.municipality.as_uuid()),
@@ -112,6 +116,7 @@ fn row(c: &Convention, attestations: &Attestations) -> convention::ActiveModel {
         signed_version: Set(c.signed_version),
         insurance: Set(json(&attestations.insurance)),
         volunteers_cover: Set(attestations.volunteers.as_ref().map(json)),
+        follow_up: Set(Some(json(follow_up))),
         version: Set(c.version),
         created_at: Set(c.created_at),
         updated_at: Set(c.updated_at),
@@ -152,6 +157,8 @@ fn to_domain(row: convention::Model) -> Result<Stored, StorageError> {
     let insurance: Vec<Insurance> = serde_json::from_str(&row.insurance).map_err(|e| corrupt(id, e))?;
     let volunteers: Option<VolunteersCover> =
         row.volunteers_cover.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(id, e))?;
+    let follow_up: FollowUp =
+        row.follow_up.as_deref().map(serde_json::from_str).transpose().map_err(|e| corrupt(id, e))?.unwrap_or_default();
     let status =
         ConventionStatus::from_code(&row.status).ok_or_else(|| corrupt(id, format!("status {:?}", row.status)))?;
     Ok(Stored {
@@ -167,6 +174,7 @@ fn to_domain(row: convention::Model) -> Result<Stored, StorageError> {
             updated_at: row.updated_at,
         },
         attestations: Attestations { insurance, volunteers },
+        follow_up,
     })
 }
 

@@ -14,6 +14,8 @@ pub struct Model {
     pub insurance: String,
     /// A JSON document.
     pub volunteers_cover: Option<String>,
+    /// A JSON document.
+    pub follow_up: Option<String>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

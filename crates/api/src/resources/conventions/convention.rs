@@ -4,7 +4,8 @@
 use super::document::standing_actor;
 use super::projects::project_id;
 use super::text::{
-    ContentInput, ConventionDocument, ConventionView, PublicConventionView, TextView, VersionDocument, signed_by_all,
+    ContentInput, ConventionDocument, ConventionView, FollowUpView, PublicConventionView, TextView, VersionDocument,
+    signed_by_all,
 };
 use crate::auth::{InMunicipality, MemberOf, StaffOf, Visitor};
 use crate::etag;
@@ -20,12 +21,13 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::NaiveDate;
 use implication_app::Resource;
-use implication_app::conventions::convention::{self as usecases, Attesting};
+use implication_app::conventions::convention::{self as usecases, Attesting, Following};
+use implication_domain::conventions::follow_up::{EndingAsk, FulfilmentDraft, ParticipantDraft, PartyCostDraft};
 use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{ContentDraft, Convention};
 use implication_domain::identity::Standing;
 use implication_domain::participation::meeting::local_today;
-use implication_domain::{ConventionId, Municipality, PartyId, time};
+use implication_domain::{CommitmentId, ConventionId, Municipality, PartyId, time};
 use implication_storage::Database;
 use implication_storage::conventions::convention as store;
 use serde::{Deserialize, Serialize};
@@ -40,7 +42,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(transition_convention)
         .service(put_party_insurance)
         .service(put_volunteers_cover)
-        .service(sign_convention);
+        .service(sign_convention)
+        .service(put_commitment_fulfilment)
+        .service(put_convention_participants)
+        .service(put_convention_costs);
 }
 
 fn no_convention() -> ApiError {
@@ -70,7 +75,7 @@ async fn respond_staff(
     let signatures = store::signatures(db, municipality.id, id).await?;
     let versions = store::versions(db, municipality.id, id).await?;
     let convention = &loaded.stored.convention;
-    let view = ConventionView::new(
+    let mut view = ConventionView::new(
         convention,
         &loaded.current,
         &loaded.stored.attestations,
@@ -78,6 +83,9 @@ async fn respond_staff(
         &versions,
         today(municipality),
     );
+    if let Some(signed) = convention.signed_version.and_then(|n| versions.iter().find(|v| v.number == n)) {
+        view.follow_up = Some(FollowUpView::new(&loaded.stored.follow_up, &signed.content, false));
+    }
     Ok(HttpResponse::build(status)
         .insert_header((header::ETAG, etag::from_version(convention.version)))
         .json(ConventionDocument::Staff(Box::new(view))))
@@ -193,7 +201,7 @@ pub async fn get_convention(
     if loaded.current.is_frozen() && usecases::names_caller(&loaded.current, standing_actor(&standing)) {
         return respond_party(&db, &municipality, &loaded.stored.convention, &loaded).await;
     }
-    let view = public_view(&db, &municipality, &loaded.stored.convention, &loaded.stored.attestations).await?;
+    let view = public_view(&db, &municipality, &loaded.stored.convention, &loaded.stored).await?;
     Ok(HttpResponse::Ok().json(ConventionDocument::Public(Box::new(view))))
 }
 
@@ -222,12 +230,15 @@ async fn public_view(
     db: &Database,
     municipality: &Municipality,
     convention: &Convention,
-    attestations: &implication_domain::conventions::signature::Attestations,
+    stored: &store::Stored,
 ) -> Result<PublicConventionView, ApiError> {
     let Some(number) = convention.signed_version else { return Err(no_convention()) };
     let signed = store::version(db, municipality.id, convention.id, number).await?.ok_or_else(no_convention)?;
     let signatures = store::signatures(db, municipality.id, convention.id).await?;
-    Ok(PublicConventionView::new(convention, &signed, attestations, &signatures, today(municipality)))
+    let mut view =
+        PublicConventionView::new(convention, &signed, &stored.attestations, &signatures, today(municipality));
+    view.follow_up = Some(FollowUpView::new(&stored.follow_up, &signed.content, true));
+    Ok(view)
 }
 
 /// Get a version of a convention's text
@@ -332,9 +343,33 @@ pub async fn put_convention_text(
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConventionTransitionInput {
-    /// `open_for_signature` (the others follow the signatures and the follow-up).
+    /// `open_for_signature`; once signed, `completed`, `lapsed` (with the `breach`) or
+    /// `terminated` (with a `reason`). `signed` follows the last signature.
     #[schema(value_type = wire::ConventionStatus, required = true)]
     pub to: Option<wire::ConventionStatus>,
+    /// Why it is terminated (or any other ending's note).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: Option<String>,
+    /// The proven breach that voids it (caducity, annex A3's article 7).
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    pub breach: Option<BreachInput>,
+}
+
+/// A proven breach of an article.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreachInput {
+    /// The article breached, from 1.
+    #[schema(value_type = i64, required = true, minimum = 1, example = 1)]
+    pub article: Option<i64>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000,
+        example = "L'exploitation n'a pas fourni le tracteur promis.")]
+    pub description: Option<String>,
+    /// Who found it (staff only).
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Services techniques")]
+    pub recorded_by: Option<String>,
+    /// Not after today. Default: today.
+    pub on: Option<NaiveDate>,
 }
 
 /// Open a convention for signature
@@ -377,7 +412,15 @@ pub async fn transition_convention(
     let expected = if_match.precondition()?;
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
     let id = convention_id(&path.1)?;
-    usecases::transition(&db, actor, municipality, id, expected, input.to.map(|t| t.0)).await?;
+    let ask = EndingAsk {
+        to: input.to.map(|t| t.0),
+        reason: input.reason,
+        breach_article: input.breach.as_ref().and_then(|b| b.article),
+        breach_description: input.breach.as_ref().and_then(|b| b.description.clone()),
+        breach_recorded_by: input.breach.as_ref().and_then(|b| b.recorded_by.clone()),
+        breach_on: input.breach.as_ref().and_then(|b| b.on),
+    };
+    usecases::transition(&db, actor, municipality, id, expected, &ask).await?;
     respond_staff(&db, municipality, id, StatusCode::OK).await
 }
 
@@ -599,4 +642,230 @@ pub async fn sign_convention(
     // and the ETag to go on with.
     let loaded = usecases::load(&db, municipality, id).await?;
     respond_party(&db, municipality, &signed, &loaded).await
+}
+
+/// How far a commitment was kept.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FulfilmentInput {
+    #[schema(value_type = wire::CommitmentFulfilment, required = true)]
+    pub status: Option<wire::CommitmentFulfilment>,
+    /// Not after today.
+    pub on: Option<NaiveDate>,
+    #[schema(min_length = 1, max_length = 2000, example = "Les bacs ne sont plus arrosés depuis juillet.")]
+    pub notes: Option<String>,
+    /// The services did it instead (an eroded upkeep only).
+    pub services_stepped_in: Option<bool>,
+}
+
+/// Follow a commitment
+///
+/// Once the convention is signed by every party, how far each commitment of the signed version
+/// was kept: `pending`, `fulfilled`, `partly_fulfilled`, `not_fulfilled`, with its day and notes.
+/// An upkeep commitment not (fully) kept **erodes** (`eroded`), and "the services stepped in" is
+/// recorded (`services_stepped_in`). Until the convention ends (409 `convention_ended`; before
+/// signature, 409 `not_signed`). A commitment the signed version does not have is a 404. Needs
+/// `If-Match`.
+#[utoipa::path(
+    operation_id = "put_commitment_fulfilment", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("commitment" = Uuid, Path, description = "The commitment's id (in the signed version)."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"7\"")),
+    request_body(content = FulfilmentInput, example = json!({
+        "status": "not_fulfilled", "on": "2026-08-01",
+        "notes": "Les bacs ne sont plus arrosés depuis juillet.", "services_stepped_in": true
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded.", body = ConventionView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/v1/municipalities/{municipality}/conventions/{convention}/commitments/{commitment}/fulfilment")]
+pub async fn put_commitment_fulfilment(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<FulfilmentInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    let commitment = Uuid::parse_str(&path.2).map(CommitmentId::from_uuid).map_err(|_| no_convention())?;
+    let draft = FulfilmentDraft {
+        status: input.status.map(|s| s.0),
+        on: input.on,
+        notes: input.notes,
+        services_stepped_in: input.services_stepped_in,
+    };
+    usecases::follow(&db, actor, municipality, id, expected, &Following::Fulfilment { commitment, draft }).await?;
+    respond_staff(&db, municipality, id, StatusCode::OK).await
+}
+
+/// A participant registered by name.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantInput {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Dominique Exemple")]
+    pub name: Option<String>,
+    /// They agreed to be registered by name (required: `true`).
+    #[schema(value_type = bool, required = true)]
+    pub consent: Option<bool>,
+}
+
+/// Who took part.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantsInput {
+    #[serde(default, deserialize_with = "crate::extract::objects")]
+    #[schema(max_items = 500)]
+    pub registered: Vec<ParticipantInput>,
+    /// A low-bound estimate of those who came to open events (§5.6.2: registers are rare).
+    #[schema(minimum = 0, maximum = 1_000_000, example = 70)]
+    pub open_events_low_bound: Option<i64>,
+}
+
+/// Record who took part
+///
+/// The participants of a signed convention: those registered by name (with their consent,
+/// staff only) and a low-bound estimate of those who came to open events; the public reads how
+/// many, at least. Replaces the earlier record. Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "put_convention_participants", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"7\"")),
+    request_body(content = ParticipantsInput, example = json!({ "registered": [], "open_events_low_bound": 12 })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded.", body = ConventionView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/v1/municipalities/{municipality}/conventions/{convention}/participants")]
+pub async fn put_convention_participants(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<ParticipantsInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    let following = Following::Participants {
+        registered: input
+            .registered
+            .iter()
+            .map(|p| ParticipantDraft { name: p.name.clone(), consent: p.consent })
+            .collect(),
+        open_events_low_bound: input.open_events_low_bound,
+    };
+    usecases::follow(&db, actor, municipality, id, expected, &following).await?;
+    respond_staff(&db, municipality, id, StatusCode::OK).await
+}
+
+/// What one party's share cost.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartyCostInput {
+    #[schema(value_type = Uuid, required = true)]
+    pub party: Option<Uuid>,
+    #[schema(minimum = 0, maximum = 1_000_000_000, example = 1_250_000)]
+    pub planned_cents: Option<i64>,
+    #[schema(minimum = 0, maximum = 1_000_000_000, example = 1_198_000)]
+    pub actual_cents: Option<i64>,
+}
+
+/// What a conventional approach would have cost.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComparisonInput {
+    #[schema(value_type = i64, required = true, minimum = 0, maximum = 1_000_000_000, example = 20_000_000)]
+    pub conventional_cents: Option<i64>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000,
+        example = "Enrobé classique : environ 100 000 € les 500 m, soit 200 000 € le kilomètre.")]
+    pub basis: Option<String>,
+}
+
+/// The costs of a convention.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CostsInput {
+    #[serde(default, deserialize_with = "crate::extract::objects")]
+    #[schema(max_items = 20)]
+    pub parties: Vec<PartyCostInput>,
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    pub comparison: Option<ComparisonInput>,
+}
+
+/// Record the costs
+///
+/// What each party's share cost, planned and actual, in cents (each party of the signed version
+/// once), and optionally what a conventional approach would have cost, and on what basis (the
+/// rural paths: about €25,000 a km, against €100,000 per 500 m of asphalt). The answer adds them
+/// up per party and overall, and what was saved. Replaces the earlier record. Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "put_convention_costs", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "The convention's id."),
+        ("If-Match" = String, Header, description = "The convention's ETag.", example = "\"7\"")),
+    request_body(content = CostsInput, example = json!({
+        "parties": [],
+        "comparison": { "conventional_cents": 20_000_000, "basis": "Enrobé classique : environ 100 000 € les 500 m." }
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Recorded.", body = ConventionView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[put("/v1/municipalities/{municipality}/conventions/{convention}/costs")]
+pub async fn put_convention_costs(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<CostsInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    let following = Following::Costs {
+        parties: input
+            .parties
+            .iter()
+            .map(|p| PartyCostDraft {
+                party: p.party.map(PartyId::from_uuid),
+                planned_cents: p.planned_cents,
+                actual_cents: p.actual_cents,
+            })
+            .collect(),
+        comparison: input.comparison.as_ref().map(|c| (c.conventional_cents, c.basis.clone())),
+    };
+    usecases::follow(&db, actor, municipality, id, expected, &following).await?;
+    respond_staff(&db, municipality, id, StatusCode::OK).await
 }

@@ -369,7 +369,7 @@ fn render(
         .iter()
         .map(|p| {
             let found = signatures.iter().find(|s| s.version == version.number && s.party == p.id);
-            let shown = !public || p.is_named_publicly();
+            let shown = !public || p.representative_named_publicly();
             let how = match (found, language) {
                 (Some(s), Language::Fr) => match &s.scan_sha256 {
                     Some(scan) => format!("original papier (empreinte du scan : {})", &scan[..16]),

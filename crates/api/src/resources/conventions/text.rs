@@ -384,6 +384,8 @@ pub struct ConventionView {
     pub signatures: Vec<SignatureView>,
     /// Every version (each stays readable: `GET …/versions/{number}`).
     pub versions: Vec<VersionSummary>,
+    /// Once signed: commitments kept or eroded, participants, costs, and how it ended.
+    pub follow_up: Option<FollowUpView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -422,6 +424,7 @@ impl ConventionView {
                 .map(|v| VolunteersCoverView { how: v.how.clone(), attested_on: v.attested_on }),
             signatures: signatures.iter().map(SignatureView::from).collect(),
             versions: versions.iter().map(VersionSummary::from).collect(),
+            follow_up: None,
             created_at: convention.created_at,
             updated_at: convention.updated_at,
         }
@@ -457,6 +460,8 @@ pub struct PublicConventionView {
     pub parties: Vec<PublicPartyView>,
     pub clauses: Vec<ClauseView>,
     pub signatures: Vec<PublicSignatureView>,
+    /// Commitments kept or eroded, how many took part, the costs, and how it ended.
+    pub follow_up: Option<FollowUpView>,
 }
 
 impl PublicConventionView {
@@ -469,7 +474,9 @@ impl PublicConventionView {
         today: NaiveDate,
     ) -> Self {
         let c = &signed.content;
-        let named = |party: PartyId| c.party(party).is_some_and(Party::is_named_publicly);
+        // A signatory is a person: named when their party's representative is (not for an
+        // informal group, nor an individual who did not consent).
+        let named = |party: PartyId| c.party(party).is_some_and(Party::representative_named_publicly);
         Self {
             view: PublicAudience::Public,
             id: convention.id.as_uuid(),
@@ -508,6 +515,7 @@ impl PublicConventionView {
                     content_hash: s.content_hash.clone(),
                 })
                 .collect(),
+            follow_up: None,
         }
     }
 }
@@ -536,4 +544,157 @@ pub enum VersionDocument {
 /// never in force: only staff and its parties read it).
 pub fn signed_by_all(version: &Version, signatures: &[Signature]) -> bool {
     version.is_frozen() && version.content.parties.iter().all(|p| signed(signatures, version.number, p.id))
+}
+
+/// How far one commitment (of the signed version) was kept.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FulfilmentView {
+    pub commitment: Uuid,
+    pub party: Uuid,
+    pub kind: wire::CommitmentKind,
+    pub status: wire::CommitmentFulfilment,
+    pub on: Option<NaiveDate>,
+    pub notes: Option<String>,
+    /// The services did it instead.
+    pub services_stepped_in: bool,
+    /// An upkeep commitment not (fully) kept.
+    pub eroded: bool,
+}
+
+/// Who took part.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantsView {
+    /// Registered by name, with their consent (staff only; empty in the public view).
+    pub registered: Vec<String>,
+    pub registered_count: usize,
+    /// A low-bound estimate of those who came to open events.
+    pub open_events_low_bound: Option<u32>,
+    /// At least this many took part.
+    pub at_least: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartyCostView {
+    pub party: Uuid,
+    pub planned_cents: Option<i64>,
+    pub actual_cents: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparisonView {
+    /// What a conventional approach would have cost.
+    pub conventional_cents: i64,
+    pub basis: String,
+    /// The conventional cost less the actual total (negative: the fifty-fifty cost more).
+    pub saved_cents: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CostsView {
+    pub parties: Vec<PartyCostView>,
+    pub planned_total_cents: i64,
+    pub actual_total_cents: i64,
+    pub comparison: Option<ComparisonView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BreachView {
+    pub article: u32,
+    pub description: String,
+    /// Who found it (staff only).
+    pub recorded_by: Option<String>,
+    pub on: NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClosingView {
+    pub at: DateTime<Utc>,
+    pub reason: Option<String>,
+    /// The breach that voided a lapsed convention.
+    pub breach: Option<BreachView>,
+}
+
+/// A convention's follow-up: commitments kept or eroded, participants, costs, how it ended.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpView {
+    /// Each commitment of the signed version, pending until followed up.
+    pub commitments: Vec<FulfilmentView>,
+    /// Whether an upkeep commitment eroded.
+    pub eroded: bool,
+    pub participants: ParticipantsView,
+    pub costs: CostsView,
+    pub closing: Option<ClosingView>,
+}
+
+impl FollowUpView {
+    /// The follow-up of the signed text `signed`; `public` leaves out names and who found a breach.
+    pub fn new(
+        follow_up: &implication_domain::conventions::follow_up::FollowUp,
+        signed: &Content,
+        public: bool,
+    ) -> Self {
+        use implication_domain::vocabulary::CommitmentFulfilment;
+        let commitments: Vec<FulfilmentView> = signed
+            .parties
+            .iter()
+            .flat_map(|p| p.commitments.iter().map(move |c| (p, c)))
+            .map(|(party, c)| {
+                let found = follow_up.fulfilment(c.id);
+                FulfilmentView {
+                    commitment: c.id.as_uuid(),
+                    party: party.id.as_uuid(),
+                    kind: c.kind.into(),
+                    status: found.map_or(CommitmentFulfilment::Pending, |f| f.status).into(),
+                    on: found.and_then(|f| f.on),
+                    notes: found.and_then(|f| f.notes.clone()),
+                    services_stepped_in: found.is_some_and(|f| f.services_stepped_in),
+                    eroded: found.is_some_and(|f| f.eroded(c.kind)),
+                }
+            })
+            .collect();
+        let (planned, actual) = follow_up.costs.totals();
+        Self {
+            eroded: commitments.iter().any(|c| c.eroded),
+            commitments,
+            participants: ParticipantsView {
+                registered: if public {
+                    Vec::new()
+                } else {
+                    follow_up.participants.registered.iter().map(|p| p.name.clone()).collect()
+                },
+                registered_count: follow_up.participants.registered.len(),
+                open_events_low_bound: follow_up.participants.open_events_low_bound,
+                at_least: follow_up.participants.at_least(),
+            },
+            costs: CostsView {
+                parties: follow_up
+                    .costs
+                    .parties
+                    .iter()
+                    .map(|p| PartyCostView {
+                        party: p.party.as_uuid(),
+                        planned_cents: p.planned_cents,
+                        actual_cents: p.actual_cents,
+                    })
+                    .collect(),
+                planned_total_cents: planned,
+                actual_total_cents: actual,
+                comparison: follow_up.costs.comparison.as_ref().map(|c| ComparisonView {
+                    conventional_cents: c.conventional_cents,
+                    basis: c.basis.clone(),
+                    saved_cents: c.conventional_cents - actual,
+                }),
+            },
+            closing: follow_up.closing.as_ref().map(|c| ClosingView {
+                at: c.at,
+                reason: c.reason.clone(),
+                breach: c.breach.as_ref().map(|b| BreachView {
+                    article: b.article,
+                    description: b.description.clone(),
+                    recorded_by: (!public).then(|| b.recorded_by.clone()),
+                    on: b.on,
+                }),
+            }),
+        }
+    }
 }
