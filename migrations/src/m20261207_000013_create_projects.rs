@@ -37,6 +37,8 @@ enum Projects {
     Title,
     Description,
     ProcessId,
+    /// The project of the year before, that this one renews (a yearly fifty-fifty).
+    RenewsId,
     /// A JSON array of carriers (kind, name, interest).
     Carriers,
     RoutedDelegationId,
@@ -90,6 +92,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(Projects::Title, 200))
                     .col(text_null(Projects::Description))
                     .col(uuid_null(Projects::ProcessId))
+                    .col(uuid_null(Projects::RenewsId))
                     .col(text(Projects::Carriers))
                     .col(uuid_null(Projects::RoutedDelegationId))
                     .col(text(Projects::RoutedServices))
@@ -104,6 +107,13 @@ impl MigrationTrait for Migration {
                             .name("fk_projects_municipality")
                             .from(Projects::Table, Projects::MunicipalityId)
                             .to(Municipalities::Table, Municipalities::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_projects_renews")
+                            .from(Projects::Table, Projects::RenewsId)
+                            .to(Projects::Table, Projects::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(

@@ -282,6 +282,14 @@ fn rows(ids: &Ids) -> Vec<Row> {
         ),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/participants"), true, staff_stale),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/costs"), true, staff_stale),
+        // The demo's flower boxes are not completed: renewing them is refused to staff.
+        write(
+            Method::POST,
+            &format!("{loos}/conventions/{convention}/renewal"),
+            false,
+            [401, 403, 409, 409, 409, 409, 404, 403, 403],
+        ),
+        row(Method::GET, &format!("{loos}/projects/{project}/series"), public),
         write(Method::PUT, &format!("{loos}/conventions/{convention}"), true, staff_stale),
         write(Method::POST, &format!("{loos}/conventions/{convention}/transitions"), true, staff_stale),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/parties/{party}/insurance"), true, staff_stale),

@@ -191,7 +191,8 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
     let all = operations(&contract);
     let mut creating: Vec<(&str, &str, &Value)> =
         all.iter().copied().filter(|(_, _, operation)| operation["responses"]["201"].is_object()).collect();
-    creating.sort_by_key(|(path, _, _)| (path.matches('{').count(), *path));
+    // What creates something from another first (a renewal renews a convention drafted above).
+    creating.sort_by_key(|(path, _, _)| (path.ends_with("/renewal"), path.matches('{').count(), *path));
     let overrides = [
         ("/v1/municipalities", json!({ "slug": "liens", "name": "Liens", "insee_code": "62999" })),
         ("/v1/municipalities/{municipality}/delegations", json!({ "name": "Chemins et liens" })),
@@ -234,6 +235,67 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         if !path.ends_with("/requests") {
             call = call.bearer_auth(&platform);
         }
+        // A convention is renewed once completed: the one drafted above is attested, opened, signed
+        // (the farm on paper, the town by the mayor) and completed.
+        if path.ends_with("/renewal") {
+            let convention = path_values.iter().find(|(param, _)| *param == "convention").unwrap().1.clone();
+            let at = format!("/v1/municipalities/loos-en-gohelle/conventions/{convention}");
+            let mayor = app.login("elected@loos-en-gohelle.demo").await;
+            let app = &app;
+            let step = |token: String, method: Method, suffix: String, etag: String, body: Value| {
+                let url = app.url(&format!("{at}{suffix}"));
+                async move {
+                    let response = app
+                        .client
+                        .request(method, url)
+                        .bearer_auth(token)
+                        .header("If-Match", etag)
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), 200, "{suffix}");
+                    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+                    (json(response).await, etag)
+                }
+            };
+            let read = app.authed(Method::GET, &at, &platform).send().await.unwrap();
+            let mut etag = read.headers()["etag"].to_str().unwrap().to_owned();
+            let view = json(read).await;
+            let parties: Vec<String> = view["text"]["parties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["id"].as_str().unwrap().to_owned())
+                .collect();
+            let insured = json!({ "equipment": true, "bodily_injury": true, "civil_liability": true, "insurer": "A", "policy_number": "1" });
+            for party in &parties {
+                etag =
+                    step(platform.clone(), Method::PUT, format!("/parties/{party}/insurance"), etag, insured.clone())
+                        .await
+                        .1;
+            }
+            let (opened, next) = step(
+                platform.clone(),
+                Method::POST,
+                "/transitions".into(),
+                etag,
+                json!({ "to": "open_for_signature" }),
+            )
+            .await;
+            let hash = opened["text"]["content_hash"].as_str().unwrap().to_owned();
+            let paper = json!({ "party": parties[1], "content_hash": hash, "scan_sha256": "5".repeat(64) });
+            let (_, next) = step(platform.clone(), Method::POST, "/signatures".into(), next, paper).await;
+            let (_, next) = step(
+                mayor,
+                Method::POST,
+                "/signatures".into(),
+                next,
+                json!({ "party": parties[0], "content_hash": hash }),
+            )
+            .await;
+            step(platform.clone(), Method::POST, "/transitions".into(), next, json!({ "to": "completed" })).await;
+        }
         // A convention is drafted for a project brought to `drafting`, with its ETag.
         if path.ends_with("/convention") {
             let project = path_values.iter().find(|(param, _)| *param == "project").unwrap().1.clone();
@@ -261,6 +323,9 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         }
         if path.ends_with("/projects") {
             path_values.push(("project", created["id"].as_str().unwrap().to_owned()));
+        }
+        if path.ends_with("/convention") {
+            path_values.push(("convention", created["id"].as_str().unwrap().to_owned()));
         }
         if path.ends_with("/surveys") {
             path_values.push(("survey", created["id"].as_str().unwrap().to_owned()));

@@ -470,6 +470,19 @@ async fn the_demo_follows_up_its_conventions_costs_add_up_and_an_eroded_upkeep_s
         (project["status"].as_str(), project["ending"]["outcome"].as_str()),
         (Some("completed"), Some("completed"))
     );
+    // Renewed for 2019: a draft, so the public series counts 2018 only; staff see both years.
+    let series = json(app.get(&format!("{loos}/projects/{}/series", rural["project"].as_str().unwrap())).await).await;
+    assert_eq!(series["totals"]["years"], 1);
+    assert_eq!(series["totals"]["achieved"], json!([{ "quantity": 1000, "unit": "m de chemins" }]));
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let staff_series = app
+        .authed(Method::GET, &format!("{loos}/projects/{}/series", rural["project"].as_str().unwrap()), &agent)
+        .send()
+        .await
+        .unwrap();
+    let staff_series = json(staff_series).await;
+    assert_eq!(staff_series["totals"]["years"], 2);
+    assert_eq!(staff_series["items"][1]["title"], "Rénovation des chemins ruraux 2019");
 
     let running = json(app.get(&format!("{loos}/projects?status=running")).await).await;
     let flowers = running["items"][0]["id"].as_str().unwrap();
@@ -643,4 +656,68 @@ async fn a_breach_voids_a_convention_and_ending_its_project_terminates_it() {
         json(app.authed(Method::GET, &town.at(&format!("/conventions/{second}")), &agent).send().await.unwrap()).await;
     assert_eq!(view["status"], "terminated");
     assert_eq!(view["follow_up"]["closing"]["reason"], "Les voisins ont déménagé.");
+}
+
+#[tokio::test]
+async fn a_completed_convention_is_renewed_for_next_year_and_the_series_adds_up() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let (id, etag, project, view) = signed_convention(&town).await;
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let next_year = json!({ "title": "Les bacs, l'an prochain", "starts_on": "2027-01-04", "ends_on": "2027-12-31" });
+    let renew = |body: Value| {
+        let url = town.at(&at("/renewal"));
+        let agent = agent.clone();
+        let app = &app;
+        async move { app.authed(Method::POST, &url, &agent).json(&body).send().await.unwrap() }
+    };
+    let refused = problem(renew(next_year.clone()).await, 409).await;
+    assert_eq!(refused["rule"], "not_completed", "{refused}");
+    let parties: Vec<&str> =
+        view["text"]["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let costs = json!({ "parties": [{ "party": parties[0], "actual_cents": 100_000 }], "achieved": { "quantity": 12, "unit": "bacs" } });
+    let (_, etag) = expect(&town, &agent, Method::PUT, &at("/costs"), &etag, &costs, 200).await;
+    let participants = json!({ "open_events_low_bound": 9 });
+    let (_, etag) = expect(&town, &agent, Method::PUT, &at("/participants"), &etag, &participants, 200).await;
+    expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &json!({ "to": "completed" }), 200).await;
+
+    let refused =
+        problem(renew(json!({ "title": "Trop tôt", "starts_on": "2026-06-01", "ends_on": "2026-05-01" })).await, 422)
+            .await;
+    let fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["starts_on"], "{refused}");
+    let response = renew(next_year.clone()).await;
+    assert_eq!(response.status(), 201);
+    let renewed = json(response).await;
+    assert_eq!((renewed["status"].as_str(), renewed["current_version"].as_i64()), (Some("draft"), Some(1)));
+    assert_eq!(renewed["text"]["starts_on"], "2027-01-04");
+    assert_eq!(renewed["text"]["parties"][0]["id"], parties[0], "the same parties");
+    assert_ne!(
+        renewed["text"]["parties"][0]["commitments"][0]["id"],
+        view["text"]["parties"][0]["commitments"][0]["id"]
+    );
+    let next_project = renewed["project"].as_str().unwrap();
+    let next =
+        json(app.authed(Method::GET, &town.at(&format!("/projects/{next_project}")), &agent).send().await.unwrap())
+            .await;
+    assert_eq!(next["status"], "drafting");
+    assert_eq!(next["diagnostic"]["weight"], "light", "last year's diagnostic");
+    let refused = problem(renew(next_year).await, 409).await;
+    assert_eq!(refused["rule"], "already_renewed");
+
+    // The series, from either year: staff see both; the public, the completed one only.
+    let series = json(
+        app.authed(Method::GET, &town.at(&format!("/projects/{next_project}/series")), &agent).send().await.unwrap(),
+    )
+    .await;
+    assert_eq!(series["totals"]["years"], 2);
+    assert_eq!(series["items"][0]["project"], project);
+    assert_eq!(series["totals"]["actual_total_cents"], 100_000);
+    assert_eq!(series["totals"]["participants_at_least"], 9);
+    assert_eq!(series["totals"]["achieved"], json!([{ "quantity": 12, "unit": "bacs" }]));
+    let public = json(app.get(&town.at(&format!("/projects/{project}/series"))).await).await;
+    assert_eq!(public["totals"]["years"], 1);
+    problem(app.get(&town.at(&format!("/projects/{next_project}/series"))).await, 404).await;
 }

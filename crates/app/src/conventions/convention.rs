@@ -11,6 +11,7 @@ use implication_domain::conventions::convention::{self as text, default_clauses}
 use implication_domain::conventions::follow_up::{
     self, EndingAsk, FollowUp, FulfilmentDraft, ParticipantDraft, PartyCostDraft,
 };
+use implication_domain::conventions::renewal::{self, RenewalDraft};
 use implication_domain::conventions::signature::{
     self, Attestations, InsuranceDraft, NotTheirs, SignatureDraft, Signer, SigningState,
 };
@@ -398,9 +399,19 @@ async fn signed_text(db: &Database, municipality: &Municipality, stored: &Stored
 /// What a follow-up records.
 #[derive(Debug, Clone)]
 pub enum Following {
-    Fulfilment { commitment: CommitmentId, draft: FulfilmentDraft },
-    Participants { registered: Vec<ParticipantDraft>, open_events_low_bound: Option<i64> },
-    Costs { parties: Vec<PartyCostDraft>, comparison: Option<(Option<i64>, Option<String>)> },
+    Fulfilment {
+        commitment: CommitmentId,
+        draft: FulfilmentDraft,
+    },
+    Participants {
+        registered: Vec<ParticipantDraft>,
+        open_events_low_bound: Option<i64>,
+    },
+    Costs {
+        parties: Vec<PartyCostDraft>,
+        comparison: Option<(Option<i64>, Option<String>)>,
+        achieved: Option<(Option<i64>, Option<String>)>,
+    },
 }
 
 /// Records a follow-up of convention `id`, read at a version `expected` admits: once signed by
@@ -432,8 +443,8 @@ pub async fn follow(
             next_follow_up.participants = follow_up::participants(registered, *open_events_low_bound, today)?;
             ProjectEventKind::ParticipantsRecorded
         }
-        Following::Costs { parties, comparison } => {
-            next_follow_up.costs = follow_up::costs(&signed.content, parties, comparison.clone())?;
+        Following::Costs { parties, comparison, achieved } => {
+            next_follow_up.costs = follow_up::costs(&signed.content, parties, comparison.clone(), achieved.clone())?;
             ProjectEventKind::CostsRecorded
         }
     };
@@ -510,4 +521,51 @@ pub async fn end(
     .await?;
     tracing::info!(convention = %written.id, status = %written.status, "convention ended");
     Ok(written)
+}
+
+/// Renews last year's completed convention `id`: next year's project (`drafting`, last year's
+/// diagnostic, renewing last year's) and its convention's first draft (last year's signed text for
+/// the new period), in one transaction. A year is renewed once.
+pub async fn renew(
+    db: &Database,
+    actor: Actor,
+    municipality: &Municipality,
+    id: ConventionId,
+    draft: &RenewalDraft,
+) -> Result<(Convention, Version), UseCaseError> {
+    let Loaded { stored, project, .. } = load(db, municipality, id).await?;
+    let signed = signed_text(db, municipality, &stored).await?;
+    let renewed = implication_storage::conventions::renewal_of(db, municipality.id, project.id).await?.is_some();
+    let now = time::now();
+    let (next_project, content) =
+        renewal::renew(&project, &stored.convention, &signed.content, renewed, draft, now).map_err(refused)?;
+    let (convention, version) = text::draft(municipality.id, next_project.id, content, now);
+    let events = vec![
+        ProjectEvent {
+            reason: Some(format!("Renouvelle « {} ».", project.title.as_str())),
+            ..implication_domain::conventions::history::created(&next_project, actor)
+        },
+        event(&next_project, ProjectEventKind::ConventionDrafted, actor, now),
+    ];
+    let written = store::write(
+        db,
+        ConventionWrite {
+            expected_version: None,
+            convention: &convention,
+            attestations: &Attestations::default(),
+            follow_up: &FollowUp::default(),
+            text: Some((&version, true)),
+            signature: None,
+            project: ProjectWrite {
+                expected_version: None,
+                project: &next_project,
+                events,
+                linked: Vec::new(),
+                requests: Vec::new(),
+            },
+        },
+    )
+    .await?;
+    tracing::info!(convention = %written.id, renews = %id, "convention renewed");
+    Ok((written, version))
 }

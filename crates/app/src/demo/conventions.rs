@@ -17,6 +17,7 @@ use implication_domain::Precondition;
 use implication_domain::conventions::convention::{CommitmentDraft, ContentDraft, PartyDraft, RepresentativeDraft};
 use implication_domain::conventions::diagnostic::ResolutionDraft;
 use implication_domain::conventions::follow_up::{EndingAsk, FulfilmentDraft, PartyCostDraft};
+use implication_domain::conventions::renewal::RenewalDraft;
 use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{
     CarrierDraft, DiagnosticDraft, ProjectDraft, RiskDraft, TaskDraft, TransitionAsk,
@@ -331,6 +332,7 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
             Some(20_000_000),
             text("Enrobé classique : environ 100 000 € les 500 m, soit 200 000 € pour le kilomètre rénové."),
         )),
+        achieved: Some((Some(1_000), text("m de chemins"))),
     };
     current =
         convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &costs).await?.0;
@@ -339,7 +341,15 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
         reason: text("Un kilomètre de chemins rénové du 4 au 15 juin 2018."),
         ..EndingAsk::default()
     };
-    convention::end(db, agent, municipality, current.id, Precondition::at(current.version), &completed).await?;
+    let done =
+        convention::end(db, agent, municipality, current.id, Precondition::at(current.version), &completed).await?;
+    // Renewed for 2019, the farmers choosing which paths go first: a new draft from 2018's text.
+    let next_year = RenewalDraft {
+        title: text("Rénovation des chemins ruraux 2019"),
+        starts_on: NaiveDate::from_ymd_opt(2019, 6, 3),
+        ends_on: NaiveDate::from_ymd_opt(2019, 6, 14),
+    };
+    convention::renew(db, agent, municipality, done.id, &next_year).await?;
     Ok(())
 }
 

@@ -90,11 +90,20 @@ pub struct Comparison {
     pub basis: String,
 }
 
+/// What the works achieved, as a quantity and its unit ("1000 m" of paths): what a series adds up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Achieved {
+    pub quantity: i64,
+    pub unit: String,
+}
+
 /// The costs of a convention.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Costs {
     pub parties: Vec<PartyCost>,
     pub comparison: Option<Comparison>,
+    #[serde(default)]
+    pub achieved: Option<Achieved>,
 }
 
 impl Costs {
@@ -319,6 +328,7 @@ pub fn costs(
     content: &Content,
     parties: &[PartyCostDraft],
     comparison: Option<(Option<i64>, Option<String>)>,
+    achieved: Option<(Option<i64>, Option<String>)>,
 ) -> Result<Costs, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let mut list: Vec<PartyCost> = Vec::new();
@@ -389,8 +399,37 @@ pub fn costs(
             }
         }
     };
+    let achieved = achieved.and_then(|(quantity, unit)| {
+        let quantity = match quantity {
+            Some(q) if (0..=1_000_000_000).contains(&q) => Some(q),
+            Some(_) => {
+                errors.push(FieldError::new(
+                    "achieved.quantity",
+                    crate::error::Code::OutOfRange,
+                    Message::new("must be between 0 and 1,000,000,000", "doit être compris entre 0 et 1 000 000 000"),
+                ));
+                None
+            }
+            None => {
+                errors.push(missing("achieved.quantity", "how much was achieved?", "combien a été réalisé ?"));
+                None
+            }
+        };
+        let unit = match unit.as_deref() {
+            Some(u) => errors.collect(FollowUpName::parse("achieved.unit", u)),
+            None => {
+                errors.push(missing(
+                    "achieved.unit",
+                    "in which unit (m, trees, boxes…)?",
+                    "en quelle unité (m, arbres, bacs…) ?",
+                ));
+                None
+            }
+        };
+        Some(Achieved { quantity: quantity?, unit: unit?.as_str().to_owned() })
+    });
     errors.into_result()?;
-    Ok(Costs { parties: list, comparison })
+    Ok(Costs { parties: list, comparison, achieved })
 }
 
 /// What a caller asks to end a convention with.

@@ -77,6 +77,10 @@ pub enum Rule {
     InsuranceNotAttested,
     /// A convention is followed and ended once signed by every party.
     NotSigned,
+    /// A convention is renewed once completed.
+    NotCompleted,
+    /// A year is renewed once: the series goes on from its latest.
+    AlreadyRenewed,
 }
 
 impl Rule {
@@ -99,6 +103,8 @@ impl Rule {
         Rule::AlreadySigned,
         Rule::InsuranceNotAttested,
         Rule::NotSigned,
+        Rule::NotCompleted,
+        Rule::AlreadyRenewed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -121,6 +127,8 @@ impl Rule {
             Rule::AlreadySigned => "already_signed",
             Rule::InsuranceNotAttested => "insurance_not_attested",
             Rule::NotSigned => "not_signed",
+            Rule::NotCompleted => "not_completed",
+            Rule::AlreadyRenewed => "already_renewed",
         }
     }
 }

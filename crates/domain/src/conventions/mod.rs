@@ -15,6 +15,7 @@ pub mod follow_up;
 pub mod history;
 pub mod lifecycle;
 pub mod project;
+pub mod renewal;
 pub mod signature;
 #[cfg(test)]
 mod tests;

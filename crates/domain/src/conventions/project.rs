@@ -120,6 +120,8 @@ pub struct Project {
     pub description: Option<ProjectDescription>,
     /// The coproduction process it came from, if any.
     pub process: Option<ProcessId>,
+    /// The project of the year before that it renews (a yearly fifty-fifty, §5.6.4.1).
+    pub renews: Option<ProjectId>,
     pub carriers: Vec<Carrier>,
     pub routing: Routing,
     pub status: ProjectStatus,
@@ -207,6 +209,7 @@ impl NewProject {
             title,
             description,
             process: draft.process,
+            renews: None,
             carriers,
             routing,
             status: ProjectStatus::Diagnosing,

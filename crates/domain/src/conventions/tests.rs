@@ -876,16 +876,19 @@ mod follow_ups {
             PartyCostDraft { party: Some(a), planned_cents: Some(1_250_000), actual_cents: Some(1_198_000) },
             PartyCostDraft { party: Some(b), planned_cents: Some(750_000), actual_cents: None },
         ];
-        let parsed = costs(&c, &drafts, Some((Some(20_000_000), Some("Enrobé".into())))).unwrap();
+        let parsed =
+            costs(&c, &drafts, Some((Some(20_000_000), Some("Enrobé".into()))), Some((Some(1000), Some("m".into()))))
+                .unwrap();
+        assert_eq!(parsed.achieved.as_ref().unwrap().quantity, 1000);
         assert_eq!(parsed.totals(), (2_000_000, 1_198_000));
         assert_eq!(parsed.comparison.unwrap().conventional_cents, 20_000_000);
         let twice = [
             PartyCostDraft { party: Some(a), ..Default::default() },
             PartyCostDraft { party: Some(a), ..Default::default() },
         ];
-        assert_eq!(costs(&c, &twice, None).unwrap_err().0[0].field, "parties[1].party");
+        assert_eq!(costs(&c, &twice, None, None).unwrap_err().0[0].field, "parties[1].party");
         let negative = [PartyCostDraft { party: Some(a), planned_cents: Some(-1), actual_cents: None }];
-        assert_eq!(costs(&c, &negative, Some((None, None))).unwrap_err().0.len(), 3);
+        assert_eq!(costs(&c, &negative, Some((None, None)), Some((Some(-1), None))).unwrap_err().0.len(), 5);
     }
 
     #[test]
@@ -924,5 +927,54 @@ mod follow_ups {
         assert!(matches!(end(&convention, &bare, 7, today, Utc::now()), Err(Refusal::Invalid(_))));
         let ended = super::super::Convention { status: ConventionStatus::Completed, ..convention };
         assert_eq!(rule_of(may_follow(&ended).unwrap_err()).0, Rule::ConventionEnded);
+    }
+}
+
+mod renewals {
+    use super::super::convention::{ContentDraft, default_clauses};
+    use super::super::renewal::{RenewalDraft, renew};
+    use super::super::signature::fully_signed;
+    use super::*;
+    use crate::vocabulary::ConventionStatus;
+
+    #[test]
+    fn a_completed_convention_renews_into_next_years_draft_once() {
+        let previous = Project { status: Completed, ..diagnosed(ProjectWeight::Heavy, Vec::new()) };
+        let text = ContentDraft {
+            title: Some("Chemins 2018".into()),
+            starts_on: Some(day("2018-06-04")),
+            ends_on: Some(day("2018-06-15")),
+            ..ContentDraft::default()
+        }
+        .parse(None, &default_clauses())
+        .unwrap();
+        let (draft, _) = super::super::convention::draft(previous.municipality, previous.id, text.clone(), Utc::now());
+        let signed = fully_signed(&draft, Utc::now());
+        let ask = RenewalDraft {
+            title: Some("Chemins 2019".into()),
+            starts_on: Some(day("2019-06-03")),
+            ends_on: Some(day("2019-06-14")),
+        };
+        assert_eq!(
+            rule_of(renew(&previous, &signed, &text, false, &ask, Utc::now()).unwrap_err()).0,
+            Rule::NotCompleted
+        );
+        let completed = super::super::Convention { status: ConventionStatus::Completed, ..signed };
+        assert_eq!(
+            rule_of(renew(&previous, &completed, &text, true, &ask, Utc::now()).unwrap_err()).0,
+            Rule::AlreadyRenewed
+        );
+        let (next, content) = renew(&previous, &completed, &text, false, &ask, Utc::now()).unwrap();
+        assert_eq!((next.status, next.renews, next.version), (Drafting, Some(previous.id), 1));
+        assert_eq!(next.diagnostic, previous.diagnostic);
+        assert_eq!((content.starts_on, content.ends_on), (Some(day("2019-06-03")), Some(day("2019-06-14"))));
+        let overlapping = RenewalDraft { starts_on: Some(day("2018-06-10")), ends_on: None, title: None };
+        match renew(&previous, &completed, &text, false, &overlapping, Utc::now()).unwrap_err() {
+            Refusal::Invalid(errors) => {
+                let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+                assert_eq!(fields, ["title", "starts_on", "ends_on"]);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -120,6 +120,21 @@ pub async fn find(db: &Database, municipality: MunicipalityId, id: ProjectId) ->
         .transpose()
 }
 
+/// The project that renews project `id` (next year's), if any.
+pub async fn renewal_of(
+    db: &Database,
+    municipality: MunicipalityId,
+    id: ProjectId,
+) -> Result<Option<Project>, StorageError> {
+    project::Entity::find()
+        .filter(project::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(project::Column::RenewsId.eq(id.as_uuid()))
+        .one(db.conn())
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
 /// The requests project `id` started from, oldest first.
 pub async fn requests_of(
     db: &Database,
@@ -272,6 +287,7 @@ fn row(p: &Project) -> project::ActiveModel {
         title: Set(p.title.as_str().to_owned()),
         description: Set(p.description.as_ref().map(|d| d.as_str().to_owned())),
         process_id: Set(p.process.map(|id| id.as_uuid())),
+        renews_id: Set(p.renews.map(|id| id.as_uuid())),
         carriers: Set(json(&carriers)),
         routed_delegation_id: Set(p.routing.delegation.map(|d| d.as_uuid())),
         routed_services: Set(json(&p.routing.services.iter().map(ServiceId::as_uuid).collect::<Vec<_>>())),
@@ -369,6 +385,7 @@ pub(crate) fn to_domain(row: project::Model) -> Result<Project, StorageError> {
         title: text(id, "title", &row.title, ProjectTitle::parse)?,
         description: row.description.map(|d| text(id, "description", &d, ProjectDescription::parse)).transpose()?,
         process: row.process_id.map(ProcessId::from_uuid),
+        renews: row.renews_id.map(ProjectId::from_uuid),
         carriers,
         routing: Routing {
             delegation: row.routed_delegation_id.map(DelegationId::from_uuid),

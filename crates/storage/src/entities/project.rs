@@ -9,6 +9,7 @@ pub struct Model {
     pub title: String,
     pub description: Option<String>,
     pub process_id: Option<Uuid>,
+    pub renews_id: Option<Uuid>,
     /// A JSON array of carriers.
     pub carriers: String,
     pub routed_delegation_id: Option<Uuid>,

@@ -23,6 +23,7 @@ use chrono::NaiveDate;
 use implication_app::Resource;
 use implication_app::conventions::convention::{self as usecases, Attesting, Following};
 use implication_domain::conventions::follow_up::{EndingAsk, FulfilmentDraft, ParticipantDraft, PartyCostDraft};
+use implication_domain::conventions::renewal::RenewalDraft;
 use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{ContentDraft, Convention};
 use implication_domain::identity::Standing;
@@ -45,7 +46,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(sign_convention)
         .service(put_commitment_fulfilment)
         .service(put_convention_participants)
-        .service(put_convention_costs);
+        .service(put_convention_costs)
+        .service(renew_convention);
 }
 
 fn no_convention() -> ApiError {
@@ -813,6 +815,19 @@ pub struct CostsInput {
     pub parties: Vec<PartyCostInput>,
     #[serde(default, deserialize_with = "crate::extract::object")]
     pub comparison: Option<ComparisonInput>,
+    /// What the works achieved: what a yearly series adds up.
+    #[serde(default, deserialize_with = "crate::extract::object")]
+    pub achieved: Option<AchievedInput>,
+}
+
+/// What the works achieved.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AchievedInput {
+    #[schema(value_type = i64, required = true, minimum = 0, maximum = 1_000_000_000, example = 1000)]
+    pub quantity: Option<i64>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "m de chemins")]
+    pub unit: Option<String>,
 }
 
 /// Record the costs
@@ -865,7 +880,76 @@ pub async fn put_convention_costs(
             })
             .collect(),
         comparison: input.comparison.as_ref().map(|c| (c.conventional_cents, c.basis.clone())),
+        achieved: input.achieved.as_ref().map(|a| (a.quantity, a.unit.clone())),
     };
     usecases::follow(&db, actor, municipality, id, expected, &following).await?;
     respond_staff(&db, municipality, id, StatusCode::OK).await
+}
+
+/// Next year's renewal of a convention.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RenewalInput {
+    /// Next year's project.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, example = "Rénovation des chemins ruraux 2019")]
+    pub title: Option<String>,
+    /// After the period renewed.
+    #[schema(value_type = NaiveDate, required = true)]
+    pub starts_on: Option<NaiveDate>,
+    #[schema(value_type = NaiveDate, required = true)]
+    pub ends_on: Option<NaiveDate>,
+}
+
+/// Renew a yearly convention
+///
+/// A fifty-fifty that comes back every year (the rural paths since 2015, §5.6.4.1) is renewed from
+/// last year's completed convention (409 `not_completed` before; `already_renewed` for a year
+/// renewed already): next year's project, already diagnosed (`drafting`, last year's diagnostic)
+/// and renewing last year's, and its convention's first draft — last year's signed text for the
+/// new period, the same parties, their commitments to be followed anew —, in one transaction.
+/// `GET …/projects/{project}/series` adds the years up.
+#[utoipa::path(
+    operation_id = "renew_convention", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("convention" = Uuid, Path, description = "Last year's convention.")),
+    request_body(content = RenewalInput, example = json!({
+        "title": "Rénovation des chemins ruraux 2019", "starts_on": "2019-06-03", "ends_on": "2019-06-14"
+    })),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Renewed: next year's convention, a draft.", body = ConventionView,
+            headers(("Location" = String, description = "The new convention's address."),
+                ("ETag" = String, description = "Its version, for `If-Match`.")),
+            links(
+                ("GetRenewal" = (operation_id = "get_convention", description = "Next year's convention.",
+                    parameters(("municipality" = "$request.path.municipality"), ("convention" = "$response.body#/id")))),
+                ("ChangeRenewal" = (operation_id = "put_convention_text",
+                    description = "Change its text (`If-Match`: this answer's `ETag`).",
+                    parameters(("municipality" = "$request.path.municipality"), ("convention" = "$response.body#/id"),
+                        ("If-Match" = "$response.header.ETag")))),
+                ("Series" = (operation_id = "get_project_series", description = "The years added up.",
+                    parameters(("municipality" = "$request.path.municipality"), ("project" = "$response.body#/project"))))
+            )),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 413, response = PayloadTooLarge), (status = 415, response = UnsupportedMediaType),
+        (status = 422, response = Unprocessable), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/conventions/{convention}/renewal")]
+pub async fn renew_convention(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    body: JsonBody<RenewalInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = convention_id(&path.1)?;
+    let draft = RenewalDraft { title: input.title, starts_on: input.starts_on, ends_on: input.ends_on };
+    let (renewed, _) = usecases::renew(&db, actor, municipality, id, &draft).await?;
+    let response = respond_staff(&db, municipality, renewed.id, StatusCode::CREATED).await?;
+    with_location(response, &location_of(municipality, renewed.id))
 }

@@ -37,7 +37,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(create_project)
         .service(put_project_diagnostic)
         .service(transition_project)
-        .service(list_project_history);
+        .service(list_project_history)
+        .service(get_project_series);
 }
 
 fn no_project() -> ApiError {
@@ -390,4 +391,128 @@ pub async fn list_project_history(
         found.has_more.then(|| found.items.last()).flatten().and_then(|last| encode_cursor(&last.id.as_uuid()));
     let body = ProjectEventPage { items: found.items.iter().map(ProjectEventView::from).collect(), next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
+}
+
+/// One year of a series.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SeriesYear {
+    pub project: Uuid,
+    pub title: String,
+    pub status: crate::wire::ProjectStatus,
+    pub convention: Option<Uuid>,
+    pub starts_on: Option<chrono::NaiveDate>,
+    pub ends_on: Option<chrono::NaiveDate>,
+    pub actual_total_cents: i64,
+    pub participants_at_least: u32,
+    pub achieved: Option<super::text::AchievedView>,
+}
+
+/// What a series added up, per unit achieved.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SeriesTotals {
+    pub years: usize,
+    pub actual_total_cents: i64,
+    pub participants_at_least: u32,
+    pub achieved: Vec<super::text::AchievedView>,
+}
+
+/// A yearly fifty-fifty's years, the first first, and their totals.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(example = json!({
+    "items": [{ "project": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0f01", "title": "Rénovation des chemins ruraux 2018",
+        "status": "completed", "convention": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0f11", "starts_on": "2018-06-04",
+        "ends_on": "2018-06-15", "actual_total_cents": 2480000, "participants_at_least": 12,
+        "achieved": { "quantity": 1000, "unit": "m de chemins" } }],
+    "totals": { "years": 1, "actual_total_cents": 2480000, "participants_at_least": 12,
+        "achieved": [{ "quantity": 1000, "unit": "m de chemins" }] }
+}))]
+pub struct SeriesView {
+    pub items: Vec<SeriesYear>,
+    pub totals: SeriesTotals,
+}
+
+/// A project's yearly series
+///
+/// A fifty-fifty renewed year after year (`POST …/conventions/{id}/renewal`): every year of the
+/// series this project belongs to, the first first — its period, what it actually cost, how many
+/// took part at least, what it achieved — and their totals (per unit achieved: the rural paths
+/// add up kilometres). Anyone reads the public years of a public project's series; staff, all.
+#[utoipa::path(
+    operation_id = "get_project_series", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("project" = Uuid, Path, description = "A project of the series.")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The series.", body = SeriesView),
+        (status = 401, response = Unauthorized), (status = 404, response = NotFound),
+        (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/projects/{project}/series")]
+pub async fn get_project_series(
+    db: web::Data<Database>,
+    visitor: Visitor,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    use implication_storage::conventions::convention as conventions_store;
+    let Visitor { standing, municipality } = visitor;
+    let staff = usecases::readers(&standing) == Readers::All;
+    let project = usecases::load(&db, &municipality, project_id(&path.1)?).await?;
+    if !staff && !project.is_public() {
+        return Err(no_project());
+    }
+    // Back to the first year, then forward to the latest (a series is short: one a year).
+    let mut years = vec![project.clone()];
+    while let Some(previous) = years[0].renews {
+        let Some(found) = store::find(&db, municipality.id, previous).await? else { break };
+        years.insert(0, found);
+    }
+    while let Some(next) = store::renewal_of(&db, municipality.id, years[years.len() - 1].id).await? {
+        years.push(next);
+    }
+    let mut items = Vec::new();
+    for year in years.iter().filter(|p| staff || p.is_public()) {
+        let stored = conventions_store::of_project(&db, municipality.id, year.id).await?;
+        let shown = stored.filter(|c| staff || c.convention.is_public());
+        let (mut starts_on, mut ends_on) = (None, None);
+        if let Some(stored) = &shown {
+            let number = stored.convention.signed_version.unwrap_or(stored.convention.current_version);
+            if let Some(version) =
+                conventions_store::version(&db, municipality.id, stored.convention.id, number).await?
+            {
+                (starts_on, ends_on) = (version.content.starts_on, version.content.ends_on);
+            }
+        }
+        let follow_up = shown.as_ref().map(|c| c.follow_up.clone()).unwrap_or_default();
+        items.push(SeriesYear {
+            project: year.id.as_uuid(),
+            title: year.title.as_str().to_owned(),
+            status: year.status.into(),
+            convention: shown.as_ref().map(|c| c.convention.id.as_uuid()),
+            starts_on,
+            ends_on,
+            actual_total_cents: follow_up.costs.totals().1,
+            participants_at_least: follow_up.participants.at_least(),
+            achieved: follow_up
+                .costs
+                .achieved
+                .as_ref()
+                .map(|a| super::text::AchievedView { quantity: a.quantity, unit: a.unit.clone() }),
+        });
+    }
+    let mut achieved: Vec<super::text::AchievedView> = Vec::new();
+    for item in items.iter().filter_map(|i| i.achieved.as_ref()) {
+        match achieved.iter_mut().find(|a| a.unit == item.unit) {
+            Some(total) => total.quantity += item.quantity,
+            None => achieved.push(super::text::AchievedView { quantity: item.quantity, unit: item.unit.clone() }),
+        }
+    }
+    let totals = SeriesTotals {
+        years: items.len(),
+        actual_total_cents: items.iter().map(|i| i.actual_total_cents).sum(),
+        participants_at_least: items.iter().map(|i| i.participants_at_least).sum(),
+        achieved,
+    };
+    Ok(HttpResponse::Ok().json(SeriesView { items, totals }))
 }

@@ -589,12 +589,20 @@ pub struct ComparisonView {
     pub saved_cents: i64,
 }
 
+/// What the works achieved ("1000 m" of paths).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AchievedView {
+    pub quantity: i64,
+    pub unit: String,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CostsView {
     pub parties: Vec<PartyCostView>,
     pub planned_total_cents: i64,
     pub actual_total_cents: i64,
     pub comparison: Option<ComparisonView>,
+    pub achieved: Option<AchievedView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -684,6 +692,11 @@ impl FollowUpView {
                     basis: c.basis.clone(),
                     saved_cents: c.conventional_cents - actual,
                 }),
+                achieved: follow_up
+                    .costs
+                    .achieved
+                    .as_ref()
+                    .map(|a| AchievedView { quantity: a.quantity, unit: a.unit.clone() }),
             },
             closing: follow_up.closing.as_ref().map(|c| ClosingView {
                 at: c.at,
