@@ -15,7 +15,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-server, workdir = sys.argv[1], Path(sys.argv[2])
+server, workdir = sys.argv[1], Path(sys.argv[2]).resolve()
 screenshot = sys.argv[3] if len(sys.argv) > 3 else None
 api = f"{server}/v1/municipalities/loos-en-gohelle"
 

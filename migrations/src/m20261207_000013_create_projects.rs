@@ -114,7 +114,7 @@ impl MigrationTrait for Migration {
                             .name("fk_projects_renews")
                             .from(Projects::Table, Projects::RenewsId)
                             .to(Projects::Table, Projects::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
+                            .on_delete(ForeignKeyAction::SetNull),
                     )
                     .foreign_key(
                         ForeignKey::create()
@@ -134,6 +134,17 @@ impl MigrationTrait for Migration {
                     .col(Projects::MunicipalityId)
                     .col(Projects::CreatedAt)
                     .col(Projects::Id)
+                    .to_owned(),
+            )
+            .await?;
+        // A year is renewed once (two renewals at once: the second is refused here).
+        manager
+            .create_index(
+                Index::create()
+                    .name("ux_projects_renews")
+                    .table(Projects::Table)
+                    .col(Projects::RenewsId)
+                    .unique()
                     .to_owned(),
             )
             .await?;

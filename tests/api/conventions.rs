@@ -645,6 +645,22 @@ async fn a_breach_voids_a_convention_and_ending_its_project_terminates_it() {
     assert_eq!(view["follow_up"]["closing"]["breach"]["article"], 1);
     let public = json(app.get(&town.at(&at(""))).await).await;
     assert_eq!(public["follow_up"]["closing"]["breach"]["recorded_by"], Value::Null);
+    // A project whose convention lapsed is not completed: abandoned, or handed to the services.
+    let lapsed_project = view["project"].as_str().unwrap();
+    let response =
+        app.authed(Method::GET, &town.at(&format!("/projects/{lapsed_project}")), &agent).send().await.unwrap();
+    let lapsed_etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let (refused, _) = expect(
+        &town,
+        &agent,
+        Method::POST,
+        &format!("/projects/{lapsed_project}/transitions"),
+        &lapsed_etag,
+        &json!({ "to": "completed" }),
+        409,
+    )
+    .await;
+    assert_eq!(refused["rule"], "convention_ended", "{refused}");
 
     // Another: the project taken over by the services terminates its convention with it.
     let (second, _, project, _) = signed_convention(&town).await;
@@ -720,4 +736,52 @@ async fn a_completed_convention_is_renewed_for_next_year_and_the_series_adds_up(
     let public = json(app.get(&town.at(&format!("/projects/{project}/series"))).await).await;
     assert_eq!(public["totals"]["years"], 1);
     problem(app.get(&town.at(&format!("/projects/{next_project}/series"))).await, 404).await;
+}
+
+#[tokio::test]
+async fn a_convention_with_an_amendment_pending_does_not_end_until_it_is_signed() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let (id, etag, project, view) = signed_convention(&town).await;
+    let mut amended = json!({
+        "title": "Convention des bacs", "context": "Fleurir la rue.", "purpose": "Des bacs.", "works": "Seize bacs.",
+        "starts_on": "2026-01-05", "ends_on": "2026-12-31",
+        "parties": view["text"]["parties"].clone(),
+    });
+    for party in amended["parties"].as_array_mut().unwrap() {
+        for key in ["account", "named_publicly", "insurance", "signed"] {
+            party.as_object_mut().unwrap().remove(key);
+        }
+        for commitment in party["commitments"].as_array_mut().unwrap() {
+            commitment.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+        }
+        party.as_object_mut().unwrap().retain(|_, v| !v.is_null());
+    }
+    let (view, etag) = expect(&town, &agent, Method::PUT, &format!("/conventions/{id}"), &etag, &amended, 200).await;
+    assert_eq!(view["amendment_status"], "draft", "{view}");
+    let (refused, _) = expect(
+        &town,
+        &agent,
+        Method::POST,
+        &format!("/conventions/{id}/transitions"),
+        &etag,
+        &json!({ "to": "completed" }),
+        409,
+    )
+    .await;
+    assert_eq!(refused["rule"], "amendment_pending", "{refused}");
+    let response = app.authed(Method::GET, &town.at(&format!("/projects/{project}")), &agent).send().await.unwrap();
+    let project_etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let (refused, _) = expect(
+        &town,
+        &agent,
+        Method::POST,
+        &format!("/projects/{project}/transitions"),
+        &project_etag,
+        &json!({ "to": "completed" }),
+        409,
+    )
+    .await;
+    assert_eq!(refused["rule"], "amendment_pending", "{refused}");
 }

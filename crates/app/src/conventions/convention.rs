@@ -440,7 +440,16 @@ pub async fn follow(
             ProjectEventKind::FulfilmentRecorded
         }
         Following::Participants { registered, open_events_low_bound } => {
-            next_follow_up.participants = follow_up::participants(registered, *open_events_low_bound, today)?;
+            let mut participants = follow_up::participants(registered, *open_events_low_bound, today)?;
+            // Those registered already keep the day they consented.
+            for participant in &mut participants.registered {
+                if let Some(before) =
+                    stored.follow_up.participants.registered.iter().find(|p| p.name == participant.name)
+                {
+                    participant.consented_on = before.consented_on;
+                }
+            }
+            next_follow_up.participants = participants;
             ProjectEventKind::ParticipantsRecorded
         }
         Following::Costs { parties, comparison, achieved } => {

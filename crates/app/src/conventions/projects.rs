@@ -215,6 +215,29 @@ pub async fn transition(
     // Ending the project ends its convention with it, in the same transaction: completed with a
     // completed project, terminated (with the project's reason) when abandoned or taken over.
     let convention = conventions_store::of_project(db, municipality.id, current.id).await?;
+    if change.to == ProjectStatus::Completed
+        && let Some(stored) = &convention
+    {
+        // Completed with its convention: not after a lapse or a termination, nor with an
+        // amendment pending.
+        if matches!(stored.convention.status, ConventionStatus::Lapsed | ConventionStatus::Terminated) {
+            return Err(refused(Refusal::guard(
+                Rule::ConventionEnded,
+                Message::new(
+                    format!(
+                        "its convention is {}: abandon the project, or hand it to the services",
+                        stored.convention.status
+                    ),
+                    format!(
+                        "sa convention est {} : abandonnez le projet, ou confiez-le aux services",
+                        stored.convention.status
+                    ),
+                ),
+                Vec::new(),
+            )));
+        }
+        implication_domain::conventions::follow_up::no_amendment_pending(&stored.convention).map_err(refused)?;
+    }
     let written = match convention.filter(|c| lifecycle::is_finished(change.to) && !c.convention.is_ended()) {
         Some(stored) => {
             let status = if change.to == ProjectStatus::Completed {

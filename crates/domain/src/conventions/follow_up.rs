@@ -193,6 +193,25 @@ fn cents(field: &str, value: Option<i64>, errors: &mut ValidationErrors) -> Opti
     }
 }
 
+/// Whether no amendment is being drafted or signed: a convention with one ends once the amendment
+/// is signed (or the project ends, which terminates it).
+pub fn no_amendment_pending(convention: &Convention) -> Result<(), Refusal> {
+    if convention.signed_version.is_some_and(|signed| signed != convention.current_version) {
+        return Err(Refusal::guard(
+            Rule::AmendmentPending,
+            Message::new(
+                format!("version {} (an amendment) is not signed yet: sign it first", convention.current_version),
+                format!(
+                    "la version {} (un avenant) n'est pas encore signée : signez-la d'abord",
+                    convention.current_version
+                ),
+            ),
+            Vec::new(),
+        ));
+    }
+    Ok(())
+}
+
 /// A fulfilment as received.
 #[derive(Debug, Clone, Default)]
 pub struct FulfilmentDraft {
@@ -453,6 +472,7 @@ pub fn end(
     now: DateTime<Utc>,
 ) -> Result<(Convention, Closing), Refusal> {
     may_follow(convention)?;
+    no_amendment_pending(convention)?;
     let mut errors = ValidationErrors::default();
     let to = ask
         .to

@@ -81,6 +81,8 @@ pub enum Rule {
     NotCompleted,
     /// A year is renewed once: the series goes on from its latest.
     AlreadyRenewed,
+    /// A convention with an amendment being drafted or signed ends once the amendment is signed.
+    AmendmentPending,
 }
 
 impl Rule {
@@ -105,6 +107,7 @@ impl Rule {
         Rule::NotSigned,
         Rule::NotCompleted,
         Rule::AlreadyRenewed,
+        Rule::AmendmentPending,
     ];
 
     pub fn code(self) -> &'static str {
@@ -129,6 +132,7 @@ impl Rule {
             Rule::NotSigned => "not_signed",
             Rule::NotCompleted => "not_completed",
             Rule::AlreadyRenewed => "already_renewed",
+            Rule::AmendmentPending => "amendment_pending",
         }
     }
 }

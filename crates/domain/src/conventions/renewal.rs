@@ -124,10 +124,13 @@ pub fn renew(
     let mut content = signed.clone();
     content.starts_on = Some(starts_on);
     content.ends_on = Some(ends_on);
-    // The same parties; their commitments, to be followed anew, are new ones.
+    // The same parties; their commitments, to be followed anew, are new ones, their due dates to
+    // be set again; an individual's consent to be named is asked again.
     for party in &mut content.parties {
+        party.named_publicly = false;
         for commitment in &mut party.commitments {
             commitment.id = CommitmentId::new();
+            commitment.due_on = None;
         }
     }
     Ok((next, content))

@@ -65,7 +65,10 @@ pub(crate) async fn write_in_txn(txn: &DatabaseTransaction, change: ProjectWrite
     let written = match expected_version {
         None => {
             let written = Project { version: 1, ..next.clone() };
-            project::Entity::insert(row(&written)).exec(txn).await?;
+            project::Entity::insert(row(&written))
+                .exec(txn)
+                .await
+                .map_err(|e| crate::error::duplicate_of(e, &["renews"]))?;
             written
         }
         Some(expected) => {

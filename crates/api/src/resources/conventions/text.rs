@@ -654,7 +654,8 @@ impl FollowUpView {
                     kind: c.kind.into(),
                     status: found.map_or(CommitmentFulfilment::Pending, |f| f.status).into(),
                     on: found.and_then(|f| f.on),
-                    notes: found.and_then(|f| f.notes.clone()),
+                    // Notes are the services' (they may name people): staff only.
+                    notes: if public { None } else { found.and_then(|f| f.notes.clone()) },
                     services_stepped_in: found.is_some_and(|f| f.services_stepped_in),
                     eroded: found.is_some_and(|f| f.eroded(c.kind)),
                 }
