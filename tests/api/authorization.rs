@@ -270,6 +270,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{loos}/projects/{project}/history"), staff_only),
         // Conventions: staff draft, attest and open them; anyone reads the signed ones; the
         // signatures come from the parties (by their own account) and from staff (paper originals).
+        row(Method::GET, &format!("{loos}/conventions"), public),
         write(Method::POST, &format!("{loos}/projects/{project}/convention"), true, staff_stale),
         row(Method::GET, &format!("{loos}/conventions/{convention}"), public),
         row(Method::GET, &format!("{loos}/conventions/{convention}/versions/1"), public),

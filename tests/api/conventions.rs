@@ -785,3 +785,26 @@ async fn a_convention_with_an_amendment_pending_does_not_end_until_it_is_signed(
     .await;
     assert_eq!(refused["rule"], "amendment_pending", "{refused}");
 }
+
+#[tokio::test]
+async fn the_convention_list_shows_the_public_the_signed_ones_and_staff_them_all() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let loos = "/v1/municipalities/loos-en-gohelle";
+    let public = json(app.get(&format!("{loos}/conventions")).await).await;
+    let titles: Vec<&str> = public["items"].as_array().unwrap().iter().map(|c| c["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 2, "the flower boxes and the rural paths of 2018, not 2019's draft: {titles:?}");
+    assert!(public["items"].as_array().unwrap().iter().all(|c| c["signed_version"].is_number()));
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let staff = json(app.authed(Method::GET, &format!("{loos}/conventions"), &agent).send().await.unwrap()).await;
+    assert_eq!(staff["items"].as_array().unwrap().len(), 3);
+    assert_eq!(staff["items"][1]["status"], "draft", "2019's renewal, newest but one");
+    let completed = json(app.get(&format!("{loos}/conventions?status=completed")).await).await;
+    assert_eq!(completed["items"].as_array().unwrap().len(), 1);
+    assert_eq!(completed["items"][0]["starts_on"], "2018-06-04");
+    let first = json(app.get(&format!("{loos}/conventions?limit=1")).await).await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = json(app.get(&format!("{loos}/conventions?limit=1&cursor={cursor}")).await).await;
+    assert_ne!(first["items"][0]["id"], second["items"][0]["id"]);
+    let refused = problem(app.get(&format!("{loos}/conventions?status=nowhere")).await, 400).await;
+    assert_eq!(refused["errors"][0]["field"], "status");
+}

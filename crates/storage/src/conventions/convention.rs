@@ -283,3 +283,81 @@ pub async fn signatures(
         })
         .collect()
 }
+
+/// What a list of conventions keeps.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub statuses: Vec<ConventionStatus>,
+    /// Only those signed by every party (the public's).
+    pub signed_only: bool,
+}
+
+/// A page of a municipality's conventions, newest first, each with the version it shows (the
+/// signed one when `signed_only`, else the current one): one statement for the page, one for its
+/// versions.
+pub async fn list(
+    db: &Database,
+    municipality: MunicipalityId,
+    filter: &Filter,
+    limit: u64,
+    after: Option<(chrono::DateTime<chrono::Utc>, ConventionId)>,
+) -> Result<crate::Page<(Stored, Version)>, StorageError> {
+    use convention::Column;
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+    let mut condition = Condition::all().add(Column::MunicipalityId.eq(municipality.as_uuid()));
+    if !filter.statuses.is_empty() {
+        condition = condition.add(Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+    }
+    if filter.signed_only {
+        condition = condition.add(Column::SignedVersion.is_not_null());
+    }
+    if let Some((at, id)) = after {
+        condition = condition.add(
+            Condition::any()
+                .add(Column::CreatedAt.lt(at))
+                .add(Condition::all().add(Expr::col(Column::CreatedAt).eq(at)).add(Column::Id.lt(id.as_uuid()))),
+        );
+    }
+    let rows = convention::Entity::find()
+        .filter(condition)
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .limit(limit + 1)
+        .all(db.conn())
+        .await?;
+    let page = crate::Page::from_overfetch(rows.into_iter().map(to_domain).collect::<Result<Vec<_>, _>>()?, limit);
+    let wanted: Vec<(uuid::Uuid, i32)> = page
+        .items
+        .iter()
+        .map(|s| {
+            let c = &s.convention;
+            let number =
+                if filter.signed_only { c.signed_version.unwrap_or(c.current_version) } else { c.current_version };
+            (c.id.as_uuid(), number)
+        })
+        .collect();
+    let versions = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        convention_version::Entity::find()
+            .filter(convention_version::Column::MunicipalityId.eq(municipality.as_uuid()))
+            .filter(convention_version::Column::ConventionId.is_in(wanted.iter().map(|(id, _)| *id)))
+            .all(db.conn())
+            .await?
+            .into_iter()
+            .filter(|v| wanted.contains(&(v.convention_id, v.number)))
+            .map(version_to_domain)
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut items = Vec::with_capacity(page.items.len());
+    for stored in page.items {
+        let id = stored.convention.id;
+        let Some(version) = versions.iter().find(|v| v.convention == id && wanted.contains(&(id.as_uuid(), v.number)))
+        else {
+            return Err(corrupt(id.as_uuid(), "the version it shows is missing"));
+        };
+        items.push((stored, version.clone()));
+    }
+    Ok(crate::Page { items, has_more: page.has_more })
+}

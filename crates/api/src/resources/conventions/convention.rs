@@ -36,7 +36,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(draft_convention)
+    cfg.service(list_conventions)
+        .service(draft_convention)
         .service(get_convention)
         .service(get_convention_version)
         .service(put_convention_text)
@@ -952,4 +953,127 @@ pub async fn renew_convention(
     let (renewed, _) = usecases::renew(&db, actor, municipality, id, &draft).await?;
     let response = respond_staff(&db, municipality, renewed.id, StatusCode::CREATED).await?;
     with_location(response, &location_of(municipality, renewed.id))
+}
+
+/// Filters of the convention list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConventionListParams {
+    /// Any of these statuses: `status=active,completed` (`active`: signed, whether or not its
+    /// period has begun). Others than staff see only the conventions every party signed.
+    #[param(value_type = Option<Vec<wire::ConventionStatus>>, style = Form, explode = false,
+        example = json!(["completed"]))]
+    pub status: Option<String>,
+}
+
+/// Where a page of conventions ended.
+#[derive(Debug, Serialize, Deserialize)]
+struct ListCursor {
+    t: chrono::DateTime<chrono::Utc>,
+    i: Uuid,
+}
+
+/// A convention in a list.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0f11", "project": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0f01",
+    "title": "Convention fifty-fifty tripartite pour la rénovation des voies communales et des chemins de l'AFR à usage agricole",
+    "status": "completed", "current_version": 1, "signed_version": 1,
+    "starts_on": "2018-06-04", "ends_on": "2018-06-15", "created_at": "2018-05-10T09:00:00Z"
+}))]
+pub struct ConventionSummary {
+    pub id: Uuid,
+    pub project: Uuid,
+    /// The title of the version shown (the signed one, for the public).
+    pub title: String,
+    pub status: wire::ConventionStatus,
+    pub current_version: i32,
+    pub signed_version: Option<i32>,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConventionPage {
+    pub items: Vec<ConventionSummary>,
+    pub next_cursor: Option<String>,
+}
+
+/// List conventions
+///
+/// The municipality's fifty-fifty conventions, newest first. Everyone sees those every party
+/// signed (their signed version's title and period); staff see them all, drafts included. Filters
+/// combine; `next_cursor` (and `Link`) give the next page.
+#[utoipa::path(
+    operation_id = "list_conventions", tag = "conventions",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63), ConventionListParams,
+        crate::pagination::PageParams),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of conventions.", body = ConventionPage,
+            headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+        (status = 404, response = NotFound), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[get("/v1/municipalities/{municipality}/conventions")]
+pub async fn list_conventions(
+    req: actix_web::HttpRequest,
+    db: web::Data<Database>,
+    visitor: Visitor,
+    params: web::Query<ConventionListParams>,
+    paging: web::Query<crate::pagination::PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    use implication_domain::vocabulary::ConventionStatus;
+    let Visitor { standing, municipality } = visitor;
+    let mut errors = Vec::new();
+    let status_codes: Vec<&str> = ConventionStatus::ALL.iter().map(|s| s.code()).collect();
+    let mut statuses = crate::resources::requests::codes(
+        "status",
+        params.status.as_deref(),
+        ConventionStatus::from_code,
+        &status_codes,
+        &mut errors,
+    );
+    if !errors.is_empty() {
+        return Err(ApiError::malformed(
+            implication_domain::Message::new("invalid filters", "filtres invalides"),
+            errors,
+        ));
+    }
+    // `active` is `signed` whose period has begun: stored as `signed`.
+    if statuses.contains(&ConventionStatus::Active) && !statuses.contains(&ConventionStatus::Signed) {
+        statuses.push(ConventionStatus::Signed);
+    }
+    let filter = store::Filter { statuses, signed_only: !standing.is_staff() };
+    let page = paging.parse::<ListCursor>()?;
+    let after = page.after.map(|c| (c.t, ConventionId::from_uuid(c.i)));
+    let found = store::list(&db, municipality.id, &filter, page.limit, after).await?;
+    let today = today(&municipality);
+    let next_cursor = found.has_more.then(|| found.items.last()).flatten().and_then(|(last, _)| {
+        crate::pagination::encode_cursor(&ListCursor { t: last.convention.created_at, i: last.convention.id.as_uuid() })
+    });
+    let items = found
+        .items
+        .iter()
+        .map(|(stored, version)| {
+            let c = &stored.convention;
+            ConventionSummary {
+                id: c.id.as_uuid(),
+                project: c.project.as_uuid(),
+                title: version.content.title.clone(),
+                status: c.shown_status(version.content.starts_on, today).into(),
+                current_version: c.current_version,
+                signed_version: c.signed_version,
+                starts_on: version.content.starts_on,
+                ends_on: version.content.ends_on,
+                created_at: c.created_at,
+            }
+        })
+        .collect();
+    let body = ConventionPage { items, next_cursor };
+    Ok(crate::pagination::page_response(&req, body.next_cursor.as_deref(), &body))
 }
