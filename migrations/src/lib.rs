@@ -18,6 +18,7 @@ mod m20261207_000011_create_bodies_and_draws;
 mod m20261207_000012_offers_and_prerequisites;
 mod m20261207_000013_create_projects;
 mod m20261207_000014_create_conventions;
+mod m20261207_000015_create_organisations;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_offers_and_prerequisites::Migration),
             Box::new(m20261207_000013_create_projects::Migration),
             Box::new(m20261207_000014_create_conventions::Migration),
+            Box::new(m20261207_000015_create_organisations::Migration),
         ]
     }
 }

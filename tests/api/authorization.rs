@@ -76,6 +76,8 @@ struct Ids {
     /// Its convention, signed, and one of its parties.
     convention: String,
     party: String,
+    /// An organisation of the directory, listed publicly.
+    organisation: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -101,6 +103,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         project,
         convention,
         party,
+        organisation,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -271,6 +274,11 @@ fn rows(ids: &Ids) -> Vec<Row> {
         // Conventions: staff draft, attest and open them; anyone reads the signed ones; the
         // signatures come from the parties (by their own account) and from staff (paper originals).
         row(Method::GET, &format!("{loos}/conventions"), public),
+        // The directory of organisations: anyone reads those listed publicly; staff keep it.
+        row(Method::GET, &format!("{loos}/organisations"), public),
+        write(Method::POST, &format!("{loos}/organisations"), false, staff_write),
+        row(Method::GET, &format!("{loos}/organisations/{organisation}"), public),
+        write(Method::PATCH, &format!("{loos}/organisations/{organisation}"), true, staff_stale),
         write(Method::POST, &format!("{loos}/projects/{project}/convention"), true, staff_stale),
         row(Method::GET, &format!("{loos}/conventions/{convention}"), public),
         row(Method::GET, &format!("{loos}/conventions/{convention}/versions/1"), public),
@@ -394,7 +402,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         draw: placeholder.clone(),
         project: placeholder.clone(),
         convention: placeholder.clone(),
-        party: placeholder,
+        party: placeholder.clone(),
+        organisation: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -511,7 +520,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         draw: placeholder.clone(),
         project: placeholder.clone(),
         convention: placeholder.clone(),
-        party: placeholder,
+        party: placeholder.clone(),
+        organisation: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -610,6 +620,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let convention = project_view["convention"].as_str().expect("the demo's signed convention").to_owned();
     let convention_view = json(app.get(&format!("{loos}/conventions/{convention}")).await).await;
     let party = convention_view["parties"][0]["id"].as_str().unwrap().to_owned();
+    let organisations = json(app.get(&format!("{loos}/organisations")).await).await;
+    let organisation = organisations["items"][0]["id"].as_str().unwrap().to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -628,6 +640,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         project,
         convention,
         party,
+        organisation,
     };
     let rows = rows(&ids);
 

@@ -808,3 +808,92 @@ async fn the_convention_list_shows_the_public_the_signed_ones_and_staff_them_all
     let refused = problem(app.get(&format!("{loos}/conventions?status=nowhere")).await, 400).await;
     assert_eq!(refused["errors"][0]["field"], "status");
 }
+
+#[tokio::test]
+async fn the_directory_of_organisations_lists_the_public_ones_and_conventions_draw_their_parties_from_it() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let add = |body: Value| {
+        let url = town.at("/organisations");
+        let agent = agent.clone();
+        let app = &app;
+        async move { app.authed(Method::POST, &url, &agent).json(&body).send().await.unwrap() }
+    };
+    let afr = json!({ "name": "Association foncière", "kind": "association",
+        "representative": { "name": "Le président", "capacity": "Président" }, "public": true });
+    let response = add(afr.clone()).await;
+    assert_eq!(response.status(), 201);
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let listed = json(response).await;
+    let afr_id = listed["id"].as_str().unwrap().to_owned();
+    let taken = problem(add(afr).await, 422).await;
+    assert_eq!(
+        (taken["errors"][0]["field"].as_str(), taken["errors"][0]["code"].as_str()),
+        (Some("name"), Some("taken"))
+    );
+    let refused = problem(add(json!({ "name": "La commune", "kind": "municipality" })).await, 422).await;
+    assert_eq!(refused["errors"][0]["field"], "kind");
+    let private = json(add(json!({ "name": "Collectif discret", "kind": "informal_group" })).await).await;
+
+    // The public directory: those that agreed, by name and kind; staff see them all.
+    let public = json(app.get(&town.at("/organisations")).await).await;
+    assert_eq!(
+        public["items"],
+        json!([{ "view": "public", "id": afr_id, "name": "Association foncière", "kind": "association" }])
+    );
+    problem(app.get(&town.at(&format!("/organisations/{}", private["id"].as_str().unwrap()))).await, 404).await;
+    let staff = json(app.authed(Method::GET, &town.at("/organisations"), &agent).send().await.unwrap()).await;
+    assert_eq!(staff["items"].as_array().unwrap().len(), 2);
+    let inhabitant = town.inhabitant().await;
+    let refused =
+        app.authed(Method::POST, &town.at("/organisations"), &inhabitant).json(&json!({})).send().await.unwrap();
+    problem(refused, 403).await;
+
+    // Its consent withdrawn, it leaves the public directory.
+    let path = town.at(&format!("/organisations/{afr_id}"));
+    let without = app.authed(Method::PATCH, &path, &agent).json(&json!({ "public": false })).send().await.unwrap();
+    problem(without, 428).await;
+    let changed = app
+        .authed(Method::PATCH, &path, &agent)
+        .header("If-Match", &etag)
+        .json(&json!({ "public": false, "kind": "farm" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(changed, 422).await["errors"][0]["field"], "kind", "its kind does not change");
+    let changed = app
+        .authed(Method::PATCH, &path, &agent)
+        .header("If-Match", &etag)
+        .json(&json!({ "public": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(json(app.get(&town.at("/organisations")).await).await["items"], json!([]));
+
+    // A party drawn from the directory takes its name, kind and usual representative.
+    let (project, project_etag) = drafting_project(&town, "light").await;
+    let body = json!({ "title": "Convention", "parties": [{ "organisation": afr_id, "commitments": [] }] });
+    let (view, _) =
+        expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &project_etag, &body, 201)
+            .await;
+    let party = &view["text"]["parties"][0];
+    assert_eq!((party["name"].as_str(), party["kind"].as_str()), (Some("Association foncière"), Some("association")));
+    assert_eq!(party["representative"]["name"], "Le président");
+    assert_eq!(party["organisation"], afr_id.as_str());
+    let unknown =
+        json!({ "title": "Convention", "parties": [{ "organisation": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e" }] });
+    let etag = format!("\"{}\"", view["version"]);
+    let (refused, _) = expect(
+        &town,
+        &agent,
+        Method::PUT,
+        &format!("/conventions/{}", view["id"].as_str().unwrap()),
+        &etag,
+        &unknown,
+        422,
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "parties[0].organisation");
+}

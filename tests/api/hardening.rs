@@ -257,6 +257,7 @@ async fn real_path_values(
         ("convention", convention),
         ("party", party),
         ("commitment", commitment),
+        ("organisation", first_id(format!("{loos}/organisations")).await),
         ("number", "1".to_owned()),
         ("body", body),
         ("member", member),

@@ -25,8 +25,8 @@ pub use identity::municipality::{
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
     AccountId, AnswerId, BodyId, CommitmentId, ConventionId, DelegationId, DeliveryId, DrawId, MachineClientId,
-    MeetingId, MemberId, MunicipalityId, NeighbourhoodId, NoticeId, PartyId, ProcessEventId, ProcessId, ProjectEventId,
-    ProjectId, PromiseId, ReactionId, RequestEventId, RequestId, ServiceId, StepId, SurveyId, ThemeId,
+    MeetingId, MemberId, MunicipalityId, NeighbourhoodId, NoticeId, OrganisationId, PartyId, ProcessEventId, ProcessId,
+    ProjectEventId, ProjectId, PromiseId, ReactionId, RequestEventId, RequestId, ServiceId, StepId, SurveyId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

@@ -85,7 +85,7 @@ pub async fn draft(
     let project = load_project_at(db, municipality, project, &expected).await?;
     let existing = store::of_project(db, municipality.id, project.id).await?;
     signature::may_draft(&project, existing.is_some()).map_err(refused)?;
-    let content = draft.parse(None, &default_clauses())?;
+    let content = super::organisations::resolve(db, municipality, draft).await?.parse(None, &default_clauses())?;
     let now = time::now();
     let (convention, version) = text::draft(municipality.id, project.id, content, now);
     let next = Project { updated_at: now, ..project.clone() };
@@ -120,7 +120,9 @@ pub async fn change_text(
     draft: &ContentDraft,
 ) -> Result<(Convention, Version), UseCaseError> {
     let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
-    let content = draft.parse(Some(&current.content), &default_clauses())?;
+    let content = super::organisations::resolve(db, municipality, draft)
+        .await?
+        .parse(Some(&current.content), &default_clauses())?;
     if content == current.content {
         return Ok((stored.convention, current));
     }

@@ -4,6 +4,7 @@
 //! transaction).
 
 pub mod convention;
+pub mod organisations;
 mod projects;
 
 pub use projects::{ProjectInput, create, record_diagnostic, transition};

@@ -17,6 +17,7 @@ use implication_domain::Precondition;
 use implication_domain::conventions::convention::{CommitmentDraft, ContentDraft, PartyDraft, RepresentativeDraft};
 use implication_domain::conventions::diagnostic::ResolutionDraft;
 use implication_domain::conventions::follow_up::{EndingAsk, FulfilmentDraft, PartyCostDraft};
+use implication_domain::conventions::organisation::OrganisationDraft;
 use implication_domain::conventions::renewal::RenewalDraft;
 use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{
@@ -225,8 +226,28 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
     let project =
         conventions::transition(db, agent, municipality, project.id, Precondition::at(project.version), &drafting)
             .await?;
+    // The association and the farm, from the town's directory (both agreed to be listed).
+    let mut text_2018 = annex_a3();
+    for (i, kind, representative) in [
+        (1, PartyKind::Association, ("Le président de l'AFR", "Président")),
+        (2, PartyKind::Farm, ("L'exploitant de l'EARL du Marais", "Exploitant agricole")),
+    ] {
+        let listed = OrganisationDraft {
+            name: text_2018.parties[i].name.clone(),
+            kind: Some(kind),
+            representative: Some(RepresentativeDraft {
+                name: text(representative.0),
+                capacity: text(representative.1),
+            }),
+            public: Some(true),
+        };
+        let organisation = crate::conventions::organisations::create(db, municipality, &listed).await?;
+        let party = &mut text_2018.parties[i];
+        party.organisation = Some(organisation.id);
+        (party.kind, party.name, party.representative) = (None, None, None);
+    }
     let (convention, version) =
-        convention::draft(db, agent, municipality, project.id, Precondition::at(project.version), &annex_a3()).await?;
+        convention::draft(db, agent, municipality, project.id, Precondition::at(project.version), &text_2018).await?;
     let mut current = convention;
     let cover = Attesting::Volunteers {
         how: text("Une assurance accident souscrite par l'AFR pour chaque bénévole du chantier, partie ou non."),

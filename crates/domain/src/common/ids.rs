@@ -148,6 +148,10 @@ typed_id!(
     /// One party's commitment in a convention.
     CommitmentId
 );
+typed_id!(
+    /// An organisation of the town's directory (an association, a farm, a school…).
+    OrganisationId
+);
 
 #[cfg(test)]
 mod tests {

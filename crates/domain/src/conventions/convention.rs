@@ -13,7 +13,7 @@ use super::{Code, missing};
 use crate::common::text::{parse_text, text_type};
 use crate::error::{FieldError, Message, ValidationErrors};
 use crate::identity::municipality::parse_name;
-use crate::ids::{AccountId, CommitmentId, ConventionId, MunicipalityId, PartyId, ProjectId};
+use crate::ids::{AccountId, CommitmentId, ConventionId, MunicipalityId, OrganisationId, PartyId, ProjectId};
 use crate::vocabulary::{CommitmentKind, ConventionStatus, PartyKind, UpkeepRecurrence};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -79,6 +79,9 @@ pub struct Commitment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Party {
     pub id: PartyId,
+    /// The organisation of the town's directory it is, if drawn from it.
+    #[serde(default)]
+    pub organisation: Option<OrganisationId>,
     pub kind: PartyKind,
     pub name: String,
     pub representative: Option<Representative>,
@@ -305,6 +308,9 @@ pub struct CommitmentDraft {
 #[derive(Debug, Clone, Default)]
 pub struct PartyDraft {
     pub id: Option<PartyId>,
+    /// An organisation of the directory (the caller filled the rest from it: see
+    /// [`super::organisation::fill_party`]).
+    pub organisation: Option<OrganisationId>,
     pub kind: Option<PartyKind>,
     pub name: Option<String>,
     pub representative: Option<RepresentativeDraft>,
@@ -469,6 +475,7 @@ impl ContentDraft {
             if let (Some(id), Some(kind), Some(name)) = (id, draft.kind, name) {
                 parties.push(Party {
                     id,
+                    organisation: draft.organisation,
                     kind,
                     name: name.as_str().to_owned(),
                     representative,

@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod follow_up;
 pub mod history;
 pub mod lifecycle;
+pub mod organisation;
 pub mod project;
 pub mod renewal;
 pub mod signature;
@@ -40,6 +41,7 @@ crate::error_codes!(
         UnknownParty = "unknown_party",
         UnknownCommitment = "unknown_commitment",
         InvalidHash = "invalid_hash",
+        UnknownOrganisation = "unknown_organisation",
     }
 );
 

@@ -978,3 +978,57 @@ mod renewals {
         }
     }
 }
+
+mod directory {
+    use super::super::convention::{PartyDraft, RepresentativeDraft};
+    use super::super::organisation::{OrganisationDraft, fill_party};
+    use super::*;
+    use crate::vocabulary::PartyKind;
+
+    fn afr() -> OrganisationDraft {
+        OrganisationDraft {
+            name: Some("AFR".into()),
+            kind: Some(PartyKind::Association),
+            representative: Some(RepresentativeDraft {
+                name: Some("Le président".into()),
+                capacity: Some("Président".into()),
+            }),
+            public: None,
+        }
+    }
+
+    #[test]
+    fn the_directory_lists_organisations_not_the_town_nor_people_and_keeps_their_kind() {
+        let listed = afr().parse(MunicipalityId::new(), Utc::now()).unwrap();
+        assert!(!listed.public, "listed publicly only once it agreed");
+        for kind in [PartyKind::Municipality, PartyKind::Individual] {
+            let errors =
+                OrganisationDraft { kind: Some(kind), ..afr() }.parse(MunicipalityId::new(), Utc::now()).unwrap_err();
+            assert_eq!(errors.0[0].field, "kind");
+        }
+        let errors = OrganisationDraft::default().parse(MunicipalityId::new(), Utc::now()).unwrap_err();
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "kind"]);
+        let consent = OrganisationDraft { public: Some(true), ..OrganisationDraft::default() };
+        let changed = consent.apply(&listed, Utc::now()).unwrap();
+        assert!(changed.public && changed.name == "AFR" && changed.representative.is_some());
+        let other_kind = OrganisationDraft { kind: Some(PartyKind::Farm), ..OrganisationDraft::default() };
+        assert_eq!(other_kind.apply(&listed, Utc::now()).unwrap_err().0[0].field, "kind");
+    }
+
+    #[test]
+    fn a_party_drawn_from_the_directory_takes_what_it_leaves_out() {
+        let listed = afr().parse(MunicipalityId::new(), Utc::now()).unwrap();
+        let mut party = PartyDraft { organisation: Some(listed.id), ..PartyDraft::default() };
+        let mut errors = Default::default();
+        fill_party(&mut party, &listed, "parties[0]", &mut errors);
+        assert_eq!((party.kind, party.name.as_deref()), (Some(PartyKind::Association), Some("AFR")));
+        assert_eq!(party.representative.unwrap().name.as_deref(), Some("Le président"));
+        let mut named =
+            PartyDraft { name: Some("AFR de Loos".into()), kind: Some(PartyKind::Farm), ..PartyDraft::default() };
+        let mut errors = crate::error::ValidationErrors::default();
+        fill_party(&mut named, &listed, "parties[1]", &mut errors);
+        assert_eq!(named.name.as_deref(), Some("AFR de Loos"), "what it gives stays");
+        assert_eq!(errors.0[0].field, "parties[1].kind");
+    }
+}

@@ -6,6 +6,7 @@
 pub mod convention;
 mod history;
 mod list;
+pub mod organisations;
 
 pub use history::history;
 pub use list::{After, Filter, list};

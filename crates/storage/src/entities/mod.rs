@@ -18,6 +18,7 @@ pub mod minutes_reaction;
 pub mod municipality;
 pub mod neighbourhood;
 pub mod notice;
+pub mod organisation;
 pub mod process;
 pub mod process_event;
 pub mod process_request;

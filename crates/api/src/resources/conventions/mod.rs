@@ -6,6 +6,7 @@
 pub mod convention;
 pub mod document;
 pub mod input;
+pub mod organisations;
 pub mod projects;
 pub mod text;
 pub mod views;
@@ -14,4 +15,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     projects::configure(cfg);
     convention::configure(cfg);
     cfg.service(document::get_convention_document);
+    organisations::configure(cfg);
 }

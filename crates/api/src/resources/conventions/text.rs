@@ -53,10 +53,13 @@ pub struct PartyInput {
     /// An existing party's id (kept across versions, and by its signatures); leave it out for a
     /// new one.
     pub id: Option<Uuid>,
-    #[schema(value_type = wire::PartyKind, required = true)]
+    /// An organisation of the town's directory (`GET …/organisations`): its name, kind and usual
+    /// representative fill what is left out.
+    pub organisation: Option<Uuid>,
+    /// Required unless drawn from the directory.
     pub kind: Option<wire::PartyKind>,
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200,
-        example = "Association foncière de remembrement de Loos-en-Gohelle")]
+    /// Required unless drawn from the directory.
+    #[schema(min_length = 1, max_length = 200, example = "Association foncière de remembrement de Loos-en-Gohelle")]
     pub name: Option<String>,
     /// Required (to sign) for all but an individual.
     #[serde(default, deserialize_with = "crate::extract::object")]
@@ -121,6 +124,7 @@ impl From<&ContentInput> for ContentDraft {
                 .iter()
                 .map(|p| PartyDraft {
                     id: p.id.map(PartyId::from_uuid),
+                    organisation: p.organisation.map(implication_domain::OrganisationId::from_uuid),
                     kind: p.kind.map(|k| k.0),
                     name: p.name.clone(),
                     representative: p
@@ -184,6 +188,8 @@ pub struct InsuranceView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PartyView {
     pub id: Uuid,
+    /// The organisation of the town's directory it is drawn from.
+    pub organisation: Option<Uuid>,
     pub kind: wire::PartyKind,
     pub name: String,
     pub representative: Option<RepresentativeView>,
@@ -338,6 +344,7 @@ impl TextView {
                 .iter()
                 .map(|p| PartyView {
                     id: p.id.as_uuid(),
+                    organisation: p.organisation.map(|o| o.as_uuid()),
                     kind: p.kind.into(),
                     name: p.name.clone(),
                     representative: representative(p),
