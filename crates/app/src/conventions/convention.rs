@@ -282,11 +282,6 @@ pub async fn attest(
     Ok(written)
 }
 
-/// Whether `actor` is the account of a party of `version` (who may then read it to sign it).
-pub fn names_caller(version: &Version, actor: Actor) -> bool {
-    matches!(actor, Actor::Account(id) if version.content.parties.iter().any(|p| p.account == Some(id)))
-}
-
 /// Who `standing` signs as for `project`: staff may record paper originals; the municipality's
 /// signatory is the mayor or the elected official holding the project's delegation.
 pub async fn signer(
@@ -328,7 +323,7 @@ pub async fn sign(
 ) -> Result<Convention, UseCaseError> {
     let loaded = load(db, municipality, id).await?;
     // Someone who is neither staff nor the account of a party learns nothing of it.
-    if !standing.is_staff() && !names_caller(&loaded.current, actor) {
+    if !standing.is_staff() && !loaded.current.names(actor) {
         return Err(UseCaseError::NotFound(Resource::Convention));
     }
     if !expected.admits(loaded.stored.convention.version) {

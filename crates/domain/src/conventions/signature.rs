@@ -633,6 +633,23 @@ pub fn fully_signed(convention: &Convention, now: DateTime<Utc>) -> Convention {
     }
 }
 
+/// Whether every party of `version` signed it (a version opened then replaced before that was
+/// never in force).
+pub fn signed_by_all(version: &Version, signatures: &[Signature]) -> bool {
+    version.is_frozen()
+        && version
+            .content
+            .parties
+            .iter()
+            .all(|p| signatures.iter().any(|s| s.version == version.number && s.party == p.id))
+}
+
+/// Whether `reader` reads `version`: staff any; a party's own account, the frozen version it signs;
+/// anyone, a version every party signed.
+pub fn may_read(version: &Version, signatures: &[Signature], reader: &crate::identity::Standing) -> bool {
+    reader.is_staff() || (version.is_frozen() && version.names(reader.actor())) || signed_by_all(version, signatures)
+}
+
 fn is_sha256(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

@@ -777,6 +777,38 @@ mod conventions {
         assert!(frozen.is_frozen());
     }
 
+    #[test]
+    fn a_version_is_read_by_staff_its_parties_accounts_and_once_signed_by_all_anyone() {
+        use super::super::signature::may_read;
+        use crate::identity::Standing;
+        let project = running_project(ProjectWeight::Light, Vec::new());
+        let (_, version, _) = opened(&project);
+        let farmer = version.content.parties[2].account.unwrap();
+        let stranger = Standing::Inhabitant(AccountId::new());
+        assert!(may_read(&version, &[], &Standing::Staff(AccountId::new())));
+        assert!(may_read(&version, &[], &Standing::Inhabitant(farmer)), "the party signing it");
+        assert!(!may_read(&version, &[], &stranger) && !may_read(&version, &[], &Standing::Public));
+        let all: Vec<Signature> = version
+            .content
+            .parties
+            .iter()
+            .map(|p| Signature {
+                convention: version.convention,
+                version: version.number,
+                party: p.id,
+                content_hash: version.content_hash.clone().unwrap(),
+                signatory: "X".into(),
+                capacity: "Y".into(),
+                signed_on: day("2018-06-01"),
+                recorded_by: Actor::Public,
+                scan_sha256: None,
+                recorded_at: Utc::now(),
+            })
+            .collect();
+        assert!(may_read(&version, &all, &Standing::Public), "signed by every party: public");
+        assert!(!may_read(&version, &all[..2], &Standing::Public), "not by every party: not public");
+    }
+
     use super::super::signature::Signature;
 }
 

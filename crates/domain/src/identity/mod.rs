@@ -340,6 +340,16 @@ impl Standing {
         matches!(self, Standing::Staff(_))
     }
 
+    /// Who this caller acts as: a person's account, a partner's tool, or the public.
+    pub fn actor(&self) -> crate::common::actor::Actor {
+        use crate::common::actor::Actor;
+        match self {
+            Standing::Staff(id) | Standing::Inhabitant(id) => Actor::Account(*id),
+            Standing::Client { client, .. } => Actor::Client(*client),
+            Standing::Public => Actor::Public,
+        }
+    }
+
     /// The account of a staff member: "my work" and the routing filters are theirs only.
     pub fn staff_account(&self) -> Option<AccountId> {
         match self {

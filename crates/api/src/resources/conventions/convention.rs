@@ -1,11 +1,9 @@
 //! The convention endpoints: draft one for a project, read it (and any version), change its text
 //! (an amendment once frozen), open it for signature, attest insurance, sign.
 
-use super::document::standing_actor;
 use super::projects::project_id;
 use super::text::{
     ContentInput, ConventionDocument, ConventionView, FollowUpView, PublicConventionView, TextView, VersionDocument,
-    signed_by_all,
 };
 use crate::auth::{InMunicipality, MemberOf, StaffOf, Visitor};
 use crate::etag;
@@ -24,7 +22,7 @@ use implication_app::Resource;
 use implication_app::conventions::convention::{self as usecases, Attesting, Following};
 use implication_domain::conventions::follow_up::{EndingAsk, FulfilmentDraft, ParticipantDraft, PartyCostDraft};
 use implication_domain::conventions::renewal::RenewalDraft;
-use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
+use implication_domain::conventions::signature::{self, InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{ContentDraft, Convention};
 use implication_domain::identity::Standing;
 use implication_domain::participation::meeting::local_today;
@@ -201,7 +199,7 @@ pub async fn get_convention(
         return respond_staff(&db, &municipality, id, StatusCode::OK).await;
     }
     let loaded = usecases::load(&db, &municipality, id).await?;
-    if loaded.current.is_frozen() && usecases::names_caller(&loaded.current, standing_actor(&standing)) {
+    if loaded.current.is_frozen() && loaded.current.names(standing.actor()) {
         return respond_party(&db, &municipality, &loaded.stored.convention, &loaded).await;
     }
     let view = public_view(&db, &municipality, &loaded.stored.convention, &loaded.stored).await?;
@@ -273,10 +271,7 @@ pub async fn get_convention_version(
     let loaded = usecases::load(&db, &municipality, id).await?;
     let version = store::version(&db, municipality.id, id, number).await?.ok_or_else(no_convention)?;
     let signatures = store::signatures(&db, municipality.id, id).await?;
-    // Anyone reads a version every party signed; a party's own account, the frozen version it
-    // signs; staff, any.
-    let party = version.is_frozen() && usecases::names_caller(&version, standing_actor(&standing));
-    if !(standing.is_staff() || party || signed_by_all(&version, &signatures)) {
+    if !signature::may_read(&version, &signatures, &standing) {
         return Err(no_convention());
     }
     let attestations = &loaded.stored.attestations;

@@ -467,10 +467,7 @@ pub async fn get_convention_document(
     };
     let version = store::version(&db, municipality.id, id, number).await?.ok_or_else(none)?;
     let signatures = store::signatures(&db, municipality.id, id).await?;
-    // Anyone reads a version every party signed; a party's own account, the frozen version it
-    // signs; staff, any.
-    let party = version.is_frozen() && usecases::names_caller(&version, standing_actor(&standing));
-    if !(staff || party || super::text::signed_by_all(&version, &signatures)) {
+    if !implication_domain::conventions::signature::may_read(&version, &signatures, &standing) {
         return Err(none());
     }
     let language = crate::context::language(req.headers());
@@ -486,17 +483,6 @@ pub async fn get_convention_document(
         .insert_header((header::CONTENT_LANGUAGE, language.code()))
         .insert_header((header::VARY, "Accept, Accept-Language"))
         .body(body))
-}
-
-/// The actor a standing acts as (a person's account, else the public).
-pub(crate) fn standing_actor(standing: &implication_domain::identity::Standing) -> implication_domain::requests::Actor {
-    use implication_domain::identity::Standing;
-    use implication_domain::requests::Actor;
-    match standing {
-        Standing::Staff(id) | Standing::Inhabitant(id) => Actor::Account(*id),
-        Standing::Client { client, .. } => Actor::Client(*client),
-        Standing::Public => Actor::Public,
-    }
 }
 
 #[cfg(test)]

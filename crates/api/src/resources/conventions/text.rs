@@ -246,7 +246,7 @@ fn clauses(content: &Content) -> Vec<ClauseView> {
     content.clauses.iter().map(|c| ClauseView { title: c.title.clone(), text: c.text.clone() }).collect()
 }
 
-fn signed(signatures: &[Signature], version: i32, party: PartyId) -> bool {
+fn has_signed(signatures: &[Signature], version: i32, party: PartyId) -> bool {
     signatures.iter().any(|s| s.version == version && s.party == party)
 }
 
@@ -360,7 +360,7 @@ impl TextView {
                         attested_on: i.attested_on,
                         statutes_allow_work: i.statutes_allow_work,
                     }),
-                    signed: signed(signatures, version.number, p.id),
+                    signed: has_signed(signatures, version.number, p.id),
                 })
                 .collect(),
             clauses: clauses(c),
@@ -507,7 +507,7 @@ impl PublicConventionView {
                     representative: if p.representative_named_publicly() { representative(p) } else { None },
                     commitments: commitments(p),
                     insured: attestations.of(p.id).is_some_and(|i| i.is_complete()),
-                    signed: signed_by(signatures, signed.number, p.id),
+                    signed: has_signed(signatures, signed.number, p.id),
                 })
                 .collect(),
             clauses: clauses(c),
@@ -527,10 +527,6 @@ impl PublicConventionView {
     }
 }
 
-fn signed_by(signatures: &[Signature], version: i32, party: PartyId) -> bool {
-    signed(signatures, version, party)
-}
-
 /// One convention, in the view the caller is entitled to.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
@@ -545,12 +541,6 @@ pub enum ConventionDocument {
 pub enum VersionDocument {
     Staff(Box<TextView>),
     Public(Box<PublicConventionView>),
-}
-
-/// Whether every party of `version` signed it (a version opened then replaced before that was
-/// never in force: only staff and its parties read it).
-pub fn signed_by_all(version: &Version, signatures: &[Signature]) -> bool {
-    version.is_frozen() && version.content.parties.iter().all(|p| signed(signatures, version.number, p.id))
 }
 
 /// How far one commitment (of the signed version) was kept.
