@@ -19,6 +19,7 @@ mod m20261207_000012_offers_and_prerequisites;
 mod m20261207_000013_create_projects;
 mod m20261207_000014_create_conventions;
 mod m20261207_000015_create_organisations;
+mod m20261207_000016_partner_tools_and_parties;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_create_projects::Migration),
             Box::new(m20261207_000014_create_conventions::Migration),
             Box::new(m20261207_000015_create_organisations::Migration),
+            Box::new(m20261207_000016_partner_tools_and_parties::Migration),
         ]
     }
 }

@@ -3,11 +3,11 @@
 //! empty body), so the rows do not depend on each other: an allowed caller gets 412 or 422.
 
 use crate::helpers::{TestApp, json, spawn_demo_app};
-use implication_api::demo::{CLIENT_ID, CLIENT_SECRET};
+use implication_api::demo::{CLIENT_ID, CLIENT_SECRET, PARTY_CLIENT_ID, PARTY_CLIENT_SECRET};
 use reqwest::Method;
 use serde_json::json;
 
-const CALLERS: [&str; 9] = [
+const CALLERS: [&str; 10] = [
     "anonymous",
     "inhabitant",
     "agent",
@@ -17,6 +17,7 @@ const CALLERS: [&str; 9] = [
     "grenay_admin",
     "client_scoped",
     "client_unscoped",
+    "client_party",
 ];
 
 /// What a row sends.
@@ -32,18 +33,18 @@ struct Row {
     body: Body,
     if_match: bool,
     /// Expected status for each caller, in the order of `CALLERS`.
-    expected: [u16; 9],
+    expected: [u16; 10],
 }
 
-fn row(method: Method, path: &str, expected: [u16; 9]) -> Row {
+fn row(method: Method, path: &str, expected: [u16; 10]) -> Row {
     Row { method, path: path.to_owned(), body: Body::None, if_match: false, expected }
 }
 
-fn write(method: Method, path: &str, if_match: bool, expected: [u16; 9]) -> Row {
+fn write(method: Method, path: &str, if_match: bool, expected: [u16; 10]) -> Row {
     Row { method, path: path.to_owned(), body: Body::Json(json!({})), if_match, expected }
 }
 
-fn with_body(method: Method, path: &str, body: Body, if_match: bool, expected: [u16; 9]) -> Row {
+fn with_body(method: Method, path: &str, body: Body, if_match: bool, expected: [u16; 10]) -> Row {
     Row { method, path: path.to_owned(), body, if_match, expected }
 }
 
@@ -109,41 +110,41 @@ fn rows(ids: &Ids) -> Vec<Row> {
     let process = format!("{loos}/processes/{process}");
     let meeting = format!("{loos}/meetings/{meeting}");
 
-    //                                      anon inh  agent elect admin platf grenay cl+  cl-
-    let public = [200, 200, 200, 200, 200, 200, 200, 200, 200];
-    let admin_only = [401, 403, 403, 403, 200, 200, 404, 403, 403];
-    let staff_only = [401, 403, 200, 200, 200, 200, 404, 403, 403];
-    let admin_write = [401, 403, 403, 403, 422, 422, 404, 403, 403];
-    let admin_stale = [401, 403, 403, 403, 412, 412, 404, 403, 403];
-    let staff_stale = [401, 403, 412, 412, 412, 412, 404, 403, 403];
-    let staff_write = [401, 403, 422, 422, 422, 422, 404, 403, 403];
-    let staff_or_nothing = [404, 404, 200, 200, 200, 200, 404, 404, 404];
-    let elected_stale = [401, 403, 403, 412, 412, 412, 404, 403, 403];
+    //                                      anon inh  agent elect admin platf grenay cl+  cl-  party
+    let public = [200, 200, 200, 200, 200, 200, 200, 200, 200, 200];
+    let admin_only = [401, 403, 403, 403, 200, 200, 404, 403, 403, 403];
+    let staff_only = [401, 403, 200, 200, 200, 200, 404, 403, 403, 403];
+    let admin_write = [401, 403, 403, 403, 422, 422, 404, 403, 403, 403];
+    let admin_stale = [401, 403, 403, 403, 412, 412, 404, 403, 403, 403];
+    let staff_stale = [401, 403, 412, 412, 412, 412, 404, 403, 403, 403];
+    let staff_write = [401, 403, 422, 422, 422, 422, 404, 403, 403, 403];
+    let staff_or_nothing = [404, 404, 200, 200, 200, 200, 404, 404, 404, 404];
+    let elected_stale = [401, 403, 403, 412, 412, 412, 404, 403, 403, 403];
     vec![
         // Operations and the token endpoints answer everyone alike (a bearer token is not looked at).
         row(Method::GET, "/", public),
         row(Method::GET, "/health/live", public),
         row(Method::GET, "/health/ready", public),
         row(Method::GET, "/metrics", public),
-        with_body(Method::POST, "/v1/auth/token", Body::Form(&[("grant_type", "implicit")]), false, [400; 9]),
-        with_body(Method::POST, "/v1/auth/revoke", Body::Form(&[("token", "never-issued")]), false, [200; 9]),
+        with_body(Method::POST, "/v1/auth/token", Body::Form(&[("grant_type", "implicit")]), false, [400; 10]),
+        with_body(Method::POST, "/v1/auth/revoke", Body::Form(&[("token", "never-issued")]), false, [200; 10]),
         // Anyone may register; an empty registration is invalid whoever sends it.
-        write(Method::POST, "/v1/registrations", false, [422; 9]),
+        write(Method::POST, "/v1/registrations", false, [422; 10]),
         // A person with a wrong current password: 422; a machine client has no password: 403.
         with_body(
             Method::POST,
             "/v1/me/password",
             Body::Json(json!({ "current_password": "not it", "new_password": "a brand new password" })),
             false,
-            [401, 422, 422, 422, 422, 422, 422, 403, 403],
+            [401, 422, 422, 422, 422, 422, 422, 403, 403, 403],
         ),
         row(Method::GET, "/v1/municipalities", public),
         row(Method::GET, loos, public),
         row(Method::GET, &format!("{loos}/neighbourhoods"), public),
         row(Method::GET, "/v1/vocabulary", public),
         row(Method::GET, "/.well-known/jwks.json", public),
-        row(Method::GET, "/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200]),
-        write(Method::POST, "/v1/municipalities", false, [401, 403, 403, 403, 403, 422, 403, 403, 403]),
+        row(Method::GET, "/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        write(Method::POST, "/v1/municipalities", false, [401, 403, 403, 403, 403, 422, 403, 403, 403, 403]),
         write(Method::PATCH, loos, true, admin_stale),
         row(Method::GET, &format!("{loos}/accounts"), admin_only),
         write(Method::POST, &format!("{loos}/accounts"), false, admin_write),
@@ -181,7 +182,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         ),
         row(Method::GET, &format!("{loos}/requests"), public),
         // Anyone may submit, except a partner's tool without `requests:write`.
-        write(Method::POST, &format!("{loos}/requests"), false, [422, 422, 422, 422, 422, 422, 422, 422, 403]),
+        write(Method::POST, &format!("{loos}/requests"), false, [422, 422, 422, 422, 422, 422, 422, 422, 403, 403]),
         row(Method::GET, &request, staff_or_nothing),
         write(Method::PATCH, &request, true, staff_stale),
         write(Method::POST, &format!("{request}/transitions"), true, staff_stale),
@@ -195,8 +196,12 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{request}/qualification"), staff_only),
         write(Method::PUT, &format!("{request}/qualification"), true, staff_stale),
         row(Method::GET, &format!("{request}/suggestions"), staff_only),
-        row(Method::GET, &format!("{loos}/requests?assigned_to=me"), [401, 403, 200, 200, 200, 200, 403, 403, 403]),
-        row(Method::GET, &format!("/v1/municipalities/grenay/tracking/{tracking_code}"), [404; 9]),
+        row(
+            Method::GET,
+            &format!("{loos}/requests?assigned_to=me"),
+            [401, 403, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        row(Method::GET, &format!("/v1/municipalities/grenay/tracking/{tracking_code}"), [404; 10]),
         // Participation: anyone reads an opened process; staff run it; elected officials decide.
         row(Method::GET, &format!("{loos}/processes"), public),
         write(Method::POST, &format!("{loos}/processes"), false, staff_write),
@@ -213,8 +218,13 @@ fn rows(ids: &Ids) -> Vec<Row> {
         write(Method::PATCH, &meeting, true, staff_stale),
         write(Method::PUT, &format!("{meeting}/minutes"), true, staff_stale),
         // The meeting named has no minutes yet: nothing to deliver, nor to react to.
-        write(Method::POST, &format!("{meeting}/deliveries"), false, [401, 403, 409, 409, 409, 409, 404, 403, 403]),
-        write(Method::POST, &format!("{meeting}/reactions"), false, [409; 9]),
+        write(
+            Method::POST,
+            &format!("{meeting}/deliveries"),
+            false,
+            [401, 403, 409, 409, 409, 409, 404, 403, 403, 403],
+        ),
+        write(Method::POST, &format!("{meeting}/reactions"), false, [409; 10]),
         row(Method::GET, &format!("{meeting}/reactions"), staff_only),
         write(Method::POST, &format!("{process}/notices"), false, staff_write),
         row(Method::GET, &format!("{loos}/notices"), public),
@@ -223,7 +233,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{loos}/surveys"), public),
         row(Method::GET, &format!("{loos}/surveys/{survey}"), public),
         // Anyone may answer (an empty ballot is invalid whoever sends it).
-        write(Method::POST, &format!("{loos}/surveys/{survey}/ballots"), false, [422; 9]),
+        write(Method::POST, &format!("{loos}/surveys/{survey}/ballots"), false, [422; 10]),
         write(Method::POST, &format!("{loos}/surveys/{survey}/codes"), false, staff_write),
         write(Method::POST, &format!("{loos}/surveys/{survey}/paper-ballots"), false, staff_write),
         // The demo's survey is closed already.
@@ -232,7 +242,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
             &format!("{loos}/surveys/{survey}/close"),
             Body::None,
             false,
-            [401, 403, 409, 409, 409, 409, 404, 403, 403],
+            [401, 403, 409, 409, 409, 409, 404, 403, 403, 403],
         ),
         // Steps ahead and promises: staff record and follow them; anyone reads those of public things.
         row(Method::GET, &format!("{loos}/steps"), public),
@@ -254,7 +264,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(
             Method::DELETE,
             &format!("{loos}/bodies/{body}/members/0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e"),
-            [401, 403, 404, 404, 404, 404, 404, 403, 403],
+            [401, 403, 404, 404, 404, 404, 404, 403, 403, 403],
         ),
         row(Method::GET, &format!("{loos}/bodies/{body}/meetings"), public),
         row(Method::GET, &format!("{loos}/bodies/{body}/meetings/{body_meeting}"), public),
@@ -287,7 +297,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
             Method::PUT,
             &format!("{loos}/conventions/{convention}/commitments/0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e/fulfilment"),
             true,
-            staff_stale,
+            // Staff, and a party's tool with `projects:write` (its own commitments: the use case decides).
+            [401, 403, 412, 412, 412, 412, 404, 403, 403, 412],
         ),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/participants"), true, staff_stale),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/costs"), true, staff_stale),
@@ -296,19 +307,25 @@ fn rows(ids: &Ids) -> Vec<Row> {
             Method::POST,
             &format!("{loos}/conventions/{convention}/renewal"),
             false,
-            [401, 403, 409, 409, 409, 409, 404, 403, 403],
+            [401, 403, 409, 409, 409, 409, 404, 403, 403, 403],
         ),
         row(Method::GET, &format!("{loos}/projects/{project}/series"), public),
         write(Method::PUT, &format!("{loos}/conventions/{convention}"), true, staff_stale),
         write(Method::POST, &format!("{loos}/conventions/{convention}/transitions"), true, staff_stale),
-        write(Method::PUT, &format!("{loos}/conventions/{convention}/parties/{party}/insurance"), true, staff_stale),
+        write(
+            Method::PUT,
+            &format!("{loos}/conventions/{convention}/parties/{party}/insurance"),
+            true,
+            // A party's own account attests its own; an inhabitant who is no party learns nothing of it.
+            [401, 404, 412, 412, 412, 412, 404, 403, 403, 403],
+        ),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/volunteers-cover"), true, staff_stale),
         write(
             Method::POST,
             &format!("{loos}/conventions/{convention}/signatures"),
             true,
             // An inhabitant who is not a party learns nothing of it.
-            [401, 404, 412, 412, 412, 412, 404, 403, 403],
+            [401, 404, 412, 412, 412, 412, 404, 403, 403, 403],
         ),
     ]
 }
@@ -447,6 +464,7 @@ async fn tokens(app: &TestApp) -> Vec<Option<String>> {
         Some(app.login("admin@grenay.demo").await),
         Some(app.client_login(CLIENT_ID, CLIENT_SECRET).await),
         Some(unscoped),
+        Some(app.client_login(PARTY_CLIENT_ID, PARTY_CLIENT_SECRET).await),
     ]
 }
 

@@ -897,3 +897,234 @@ async fn the_directory_of_organisations_lists_the_public_ones_and_conventions_dr
     .await;
     assert_eq!(refused["errors"][0]["field"], "parties[0].organisation");
 }
+
+/// A machine client of the town, as its admin registers it; its token.
+async fn partner_tool(town: &TestTown<'_>, name: &str, organisation: Option<&str>, scopes: &[&str]) -> String {
+    let admin = town.admin().await;
+    let body =
+        json!({ "name": name, "association": "Association foncière", "organisation": organisation, "scopes": scopes });
+    let response = town.app.authed(Method::POST, &town.at("/clients"), &admin).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    let created = json(response).await;
+    assert_eq!(created["organisation"], json!(organisation));
+    town.app.client_login(created["client_id"].as_str().unwrap(), created["client_secret"].as_str().unwrap()).await
+}
+
+/// The ids of the items of a list read with `token` (or anonymously).
+async fn listed(town: &TestTown<'_>, token: Option<&str>, path: &str) -> Vec<String> {
+    let response = match token {
+        Some(token) => town.app.authed(Method::GET, &town.at(path), token).send().await.unwrap(),
+        None => town.app.get(&town.at(path)).await,
+    };
+    assert_eq!(response.status(), 200);
+    json(response).await["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn status_of(town: &TestTown<'_>, token: &str, path: &str) -> u16 {
+    town.app.authed(Method::GET, &town.at(path), token).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn a_partners_tool_reads_what_names_its_organisation_and_records_its_own_commitments_only() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (agent, elected, admin) = (town.agent().await, town.elected().await, town.admin().await);
+    let afr = json({
+        let body = json!({ "name": "Association foncière", "kind": "association",
+            "representative": { "name": "Le président", "capacity": "Président" } });
+        app.authed(Method::POST, &town.at("/organisations"), &agent).json(&body).send().await.unwrap()
+    })
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Its admin links the tools to the directory; an organisation it lacks is named.
+    let unknown = json!({ "name": "Outil", "association": "X", "scopes": ["projects:read"],
+        "organisation": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e" });
+    let refused = app.authed(Method::POST, &town.at("/clients"), &admin).json(&unknown).send().await.unwrap();
+    let refused = problem(refused, 422).await;
+    assert_eq!(
+        (refused["errors"][0]["field"].as_str(), refused["errors"][0]["code"].as_str()),
+        (Some("organisation"), Some("unknown_organisation"))
+    );
+    let writer = partner_tool(&town, "Outil de l'AFR", Some(&afr), &["projects:read", "projects:write"]).await;
+    let reader = partner_tool(&town, "Lecteur de l'AFR", Some(&afr), &["projects:read"]).await;
+    let stranger = partner_tool(&town, "Outil sans organisation", None, &["projects:read", "projects:write"]).await;
+
+    // A project whose draft names the association: its tools see it, no one else outside staff.
+    let (project, project_etag) = drafting_project(&town, "light").await;
+    let body = json!({
+        "title": "Convention des chemins", "context": "Des chemins dégradés.", "purpose": "Les rénover.",
+        "works": "Surfaçage gravillonné.", "starts_on": "2026-01-05", "ends_on": "2026-12-31",
+        "parties": [
+            { "kind": "municipality", "name": "Commune", "representative": { "name": "Le maire", "capacity": "Maire" },
+              "commitments": [{ "kind": "materials", "description": "Les graviers" }] },
+            { "organisation": afr, "commitments": [{ "kind": "labour", "description": "Étaler les graviers" }] }
+        ]
+    });
+    let (view, _) =
+        expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &project_etag, &body, 201)
+            .await;
+    let id = view["id"].as_str().unwrap().to_owned();
+    let (town_commitment, afr_commitment) = (
+        view["text"]["parties"][0]["commitments"][0]["id"].as_str().unwrap().to_owned(),
+        view["text"]["parties"][1]["commitments"][0]["id"].as_str().unwrap().to_owned(),
+    );
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    assert!(listed(&town, Some(&writer), "/projects").await.contains(&project), "its tool lists it while drafted");
+    assert!(listed(&town, Some(&reader), "/projects?status=drafting").await.contains(&project));
+    assert!(!listed(&town, Some(&stranger), "/projects").await.contains(&project), "a tool of no organisation");
+    assert!(!listed(&town, None, "/projects").await.contains(&project));
+    let seen =
+        json(app.authed(Method::GET, &town.at(&format!("/projects/{project}")), &reader).send().await.unwrap()).await;
+    assert_eq!((seen["view"].as_str(), seen["status"].as_str()), (Some("public"), Some("drafting")));
+    assert!(seen["convention"].is_null(), "a draft is the services' work: {seen}");
+    assert_eq!(status_of(&town, &stranger, &format!("/projects/{project}")).await, 404);
+    assert_eq!(status_of(&town, &reader, &at("")).await, 404, "the draft's text is not shown");
+    assert!(!listed(&town, Some(&reader), "/conventions").await.contains(&id));
+
+    // Open for signature: its tools read the frozen text (with the ETag), list it and print it.
+    let mut etag = format!("\"{}\"", view["version"]);
+    for party in view["text"]["parties"].as_array().unwrap() {
+        let path = at(&format!("/parties/{}/insurance", party["id"].as_str().unwrap()));
+        etag = expect(&town, &agent, Method::PUT, &path, &etag, &insurance(None), 200).await.1;
+    }
+    let (view, etag) =
+        expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &json!({ "to": "open_for_signature" }), 200)
+            .await;
+    let response = app.authed(Method::GET, &town.at(&at("")), &reader).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("etag"));
+    let party_view = json(response).await;
+    assert_eq!(party_view["view"], "public");
+    assert!(!party_view.to_string().contains("Assureur Secret"), "no insurer: {party_view}");
+    assert_eq!(status_of(&town, &reader, &at("/versions/1")).await, 200);
+    assert_eq!(status_of(&town, &reader, &at("/document")).await, 200);
+    assert_eq!(status_of(&town, &stranger, &at("")).await, 404);
+    assert_eq!(status_of(&town, &stranger, &at("/document")).await, 404);
+    assert!(listed(&town, Some(&reader), "/conventions").await.contains(&id));
+    assert!(!listed(&town, Some(&stranger), "/conventions").await.contains(&id));
+    let seen =
+        json(app.authed(Method::GET, &town.at(&format!("/projects/{project}")), &reader).send().await.unwrap()).await;
+    assert_eq!(seen["convention"], id.as_str());
+
+    // Signed: the writer records its own commitment, never the town's nor the services' word.
+    let hash = view["text"]["content_hash"].as_str().unwrap();
+    let paper =
+        json!({ "party": view["text"]["parties"][1]["id"], "content_hash": hash, "scan_sha256": "2".repeat(64) });
+    let (_, etag) = expect(&town, &agent, Method::POST, &at("/signatures"), &etag, &paper, 200).await;
+    let mayor = json!({ "party": view["text"]["parties"][0]["id"], "content_hash": hash });
+    let (_, etag) = expect(&town, &elected, Method::POST, &at("/signatures"), &etag, &mayor, 200).await;
+    let done = json!({ "status": "fulfilled", "notes": "Trois tonnes étalées." });
+    let theirs = at(&format!("/commitments/{afr_commitment}/fulfilment"));
+    let (refused, _) = expect(&town, &writer, Method::PUT, &theirs, "\"1\"", &done, 412).await;
+    assert_eq!(refused["status"], 412);
+    for (token, path, body, why) in [
+        (&writer, at(&format!("/commitments/{town_commitment}/fulfilment")), &done, "the town's commitment"),
+        (
+            &writer,
+            theirs.clone(),
+            &json!({ "status": "not_fulfilled", "services_stepped_in": true }),
+            "the services' word",
+        ),
+        (&reader, theirs.clone(), &done, "projects:read only"),
+        (&stranger, theirs.clone(), &done, "a tool of no organisation"),
+    ] {
+        let (status, refused, _) = call(&town, token, Method::PUT, &path, &etag, body).await;
+        assert_eq!(status, 403, "{why}: {refused}");
+    }
+    let inhabitant = town.inhabitant().await;
+    assert_eq!(call(&town, &inhabitant, Method::PUT, &theirs, &etag, &done).await.0, 403);
+    let (recorded, _) = expect(&town, &writer, Method::PUT, &theirs, &etag, &done, 200).await;
+    assert_eq!(recorded["view"], "public", "its tool reads the party's view");
+    let followed = recorded["follow_up"]["commitments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["commitment"] == afr_commitment.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(followed["status"], "fulfilled", "{recorded}");
+    let staff = json(app.authed(Method::GET, &town.at(&at("")), &agent).send().await.unwrap()).await;
+    let history =
+        json(app.authed(Method::GET, &town.at(&format!("/projects/{project}/history")), &agent).send().await.unwrap())
+            .await;
+    assert!(staff.to_string().contains("Trois tonnes étalées."), "staff read its notes");
+    assert!(history.to_string().contains("client"), "the history names the tool: {history}");
+}
+
+#[tokio::test]
+async fn a_partys_own_account_attests_its_insurance_once_the_text_is_frozen_and_then_signs() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (agent, farmer) = (town.agent().await, town.inhabitant().await);
+    let farmer_id =
+        json(app.authed(Method::GET, "/v1/me", &farmer).send().await.unwrap()).await["id"].as_str().unwrap().to_owned();
+    let (project, project_etag) = drafting_project(&town, "light").await;
+    let (view, etag) = expect(
+        &town,
+        &agent,
+        Method::POST,
+        &format!("/projects/{project}/convention"),
+        &project_etag,
+        &rural_paths(&farmer_id),
+        201,
+    )
+    .await;
+    let id = view["id"].as_str().unwrap().to_owned();
+    let parties: Vec<String> =
+        view["text"]["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect();
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let own = at(&format!("/parties/{}/insurance", parties[2]));
+    let _ = etag;
+    let etag = format!("\"{}\"", view["version"]);
+
+    // While a draft, the services record paper certificates; the farmer's account learns nothing.
+    assert_eq!(call(&town, &farmer, Method::PUT, &own, &etag, &insurance(None)).await.0, 404);
+    let mut etag = etag;
+    for party in &parties[..2] {
+        let path = at(&format!("/parties/{party}/insurance"));
+        etag = expect(&town, &agent, Method::PUT, &path, &etag, &insurance(None), 200).await.1;
+    }
+    let (view, etag) =
+        expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &json!({ "to": "open_for_signature" }), 200)
+            .await;
+
+    // Open: its own account attests its own insurance (not another party's), then signs.
+    let other = at(&format!("/parties/{}/insurance", parties[1]));
+    let (status, refused, _) = call(&town, &farmer, Method::PUT, &other, &etag, &insurance(None)).await;
+    assert_eq!(status, 403, "{refused}");
+    let (attested, etag) = expect(&town, &farmer, Method::PUT, &own, &etag, &insurance(None), 200).await;
+    assert_eq!(attested["view"], "public");
+    assert!(!attested.to_string().contains("POLICE-123"), "its policy number is never shown back: {attested}");
+    let staff = json(app.authed(Method::GET, &town.at(&at("")), &agent).send().await.unwrap()).await;
+    assert!(staff.to_string().contains("POLICE-123"), "staff read it");
+    let hash = view["text"]["content_hash"].as_str().unwrap();
+    let signature = json!({ "party": parties[2], "content_hash": hash });
+    expect(&town, &farmer, Method::POST, &at("/signatures"), &etag, &signature, 200).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_convention_drafted_before_partner_tools_existed_is_indexed_for_its_parties_by_the_migration() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let body = json!({ "name": "Association foncière", "kind": "association" });
+    let created = app.authed(Method::POST, &town.at("/organisations"), &agent).json(&body).send().await.unwrap();
+    let afr = json(created).await["id"].as_str().unwrap().to_owned();
+    let (project, etag) = drafting_project(&town, "light").await;
+    let text = json!({ "title": "Convention", "parties": [{ "organisation": afr, "commitments": [] }] });
+    expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, &text, 201).await;
+
+    // Back to the schema before migration 000016, which then indexes the parties of the texts.
+    let states = app.db.migration_states().await.unwrap();
+    let position = states.iter().position(|m| m.name == "m20261207_000016_partner_tools_and_parties").unwrap();
+    let steps = u32::try_from(states.len() - position).unwrap();
+    app.db.migrate_down(steps).await.unwrap();
+    assert!(!app.db.migration_states().await.unwrap()[position].applied);
+    app.db.migrate_up().await.unwrap();
+
+    let tool = partner_tool(&town, "Outil de l'AFR", Some(&afr), &["projects:read"]).await;
+    assert!(listed(&town, Some(&tool), "/projects").await.contains(&project), "indexed from its text");
+}

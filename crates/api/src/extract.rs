@@ -521,6 +521,14 @@ impl utoipa::PartialSchema for ScopeItem {
 }
 impl utoipa::ToSchema for ScopeItem {}
 
+/// A field that tells "absent" (keep) from `null` (clear): `None`, `Some(None)`, `Some(Some(v))`
+/// (with `#[serde(default, deserialize_with = "crate::extract::present")]`).
+pub fn present<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
 /// An integer field that also takes `30.0`: JSON Schema counts it as an integer, so a client
 /// generated from the contract may send it.
 pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {

@@ -263,7 +263,7 @@ macro_rules! scope_need {
     };
 }
 
-scope_need!(RequestsRead => RequestsRead, RequestsWrite => RequestsWrite, ProjectsRead => ProjectsRead, WebhooksManage => WebhooksManage);
+scope_need!(RequestsRead => RequestsRead, RequestsWrite => RequestsWrite, ProjectsRead => ProjectsRead, ProjectsWrite => ProjectsWrite, WebhooksManage => WebhooksManage);
 
 impl<S: ScopeNeed> Need for StaffOrScope<S> {
     const REQUIREMENT: Requirement = Requirement::StaffOrScope(S::SCOPE);

@@ -11,6 +11,7 @@ use implication_domain::conventions::convention::{self as text, default_clauses}
 use implication_domain::conventions::follow_up::{
     self, EndingAsk, FollowUp, FulfilmentDraft, ParticipantDraft, PartyCostDraft,
 };
+use implication_domain::conventions::readers;
 use implication_domain::conventions::renewal::{self, RenewalDraft};
 use implication_domain::conventions::signature::{
     self, Attestations, InsuranceDraft, NotTheirs, SignatureDraft, Signer, SigningState,
@@ -235,16 +236,36 @@ pub enum Attesting {
 }
 
 /// Records an attestation on convention `id`, read at a version `expected` admits (a party's
-/// insurance replaces its earlier one), until the convention ends.
+/// insurance replaces its earlier one), until the convention ends: staff for any party, a party's
+/// own account for its own insurance (see [`readers::may_attest_for`]).
 pub async fn attest(
     db: &Database,
-    actor: Actor,
+    standing: &Standing,
     municipality: &Municipality,
     id: ConventionId,
     expected: Precondition,
     attesting: &Attesting,
 ) -> Result<Convention, UseCaseError> {
-    let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
+    let actor = standing.actor();
+    let loaded = load(db, municipality, id).await?;
+    let readers = super::readers(db, municipality, standing).await?;
+    // Someone who is neither staff nor a party of its frozen text learns nothing of it (a draft is
+    // the services' work: they record paper certificates meanwhile).
+    let signing_party = loaded.current.is_frozen() && loaded.current.names(readers);
+    if !readers.is_staff() && !signing_party {
+        return Err(UseCaseError::NotFound(Resource::Convention));
+    }
+    if let Attesting::Insurance { party, .. } = attesting
+        && let Some(party) = loaded.current.content.party(*party)
+    {
+        readers::may_attest_for(readers, party).map_err(|NotTheirs(why)| UseCaseError::Forbidden(why))?;
+    } else if !readers.is_staff() {
+        return Err(UseCaseError::NotFound(Resource::Convention));
+    }
+    if !expected.admits(loaded.stored.convention.version) {
+        return Err(UseCaseError::Stale);
+    }
+    let Loaded { stored, current, project } = loaded;
     signature::may_attest(&stored.convention).map_err(refused)?;
     let now = time::now();
     let today = local_today(now, municipality.settings.time_zone);
@@ -322,8 +343,9 @@ pub async fn sign(
     draft: &SignatureDraft,
 ) -> Result<Convention, UseCaseError> {
     let loaded = load(db, municipality, id).await?;
-    // Someone who is neither staff nor the account of a party learns nothing of it.
-    if !standing.is_staff() && !loaded.current.names(actor) {
+    // Someone who is neither staff nor a party learns nothing of it.
+    let readers = super::readers(db, municipality, standing).await?;
+    if !readers.is_staff() && !loaded.current.names(readers) {
         return Err(UseCaseError::NotFound(Resource::Convention));
     }
     if !expected.admits(loaded.stored.convention.version) {
@@ -385,6 +407,10 @@ pub async fn sign(
     Ok(written)
 }
 
+fn staff_only() -> implication_domain::Message {
+    implication_domain::Message::new("only staff record this", "seuls les services l'indiquent")
+}
+
 /// The signed text of a followed convention.
 async fn signed_text(db: &Database, municipality: &Municipality, stored: &Stored) -> Result<Version, UseCaseError> {
     let number = stored.convention.signed_version.unwrap_or(stored.convention.current_version);
@@ -412,23 +438,48 @@ pub enum Following {
 }
 
 /// Records a follow-up of convention `id`, read at a version `expected` admits: once signed by
-/// every party, until it ends (its signed version's commitments and parties).
+/// every party, until it ends (its signed version's commitments and parties). Staff record
+/// anything; a partner's tool with `projects:write`, its own organisation's commitments (see
+/// [`readers::fulfilment_by`]).
 pub async fn follow(
     db: &Database,
-    actor: Actor,
+    standing: &Standing,
     municipality: &Municipality,
     id: ConventionId,
     expected: Precondition,
     following: &Following,
 ) -> Result<(Convention, FollowUp), UseCaseError> {
-    let Loaded { stored, project, .. } = load_at(db, municipality, id, &expected).await?;
+    let actor = standing.actor();
+    let loaded = load(db, municipality, id).await?;
+    let readers = super::readers(db, municipality, standing).await?;
+    let signed = signed_text(db, municipality, &loaded.stored).await?;
+    // Someone who is neither staff nor a party of a convention not yet public learns nothing of it.
+    let public = loaded.stored.convention.signed_version.is_some();
+    if !readers.is_staff() && !public && !loaded.current.names(readers) {
+        return Err(UseCaseError::NotFound(Resource::Convention));
+    }
+    let asked_fulfilment = match following {
+        Following::Fulfilment { commitment, draft } => {
+            let before = loaded.stored.follow_up.fulfilment(*commitment);
+            Some(
+                readers::fulfilment_by(readers, &signed, *commitment, draft, before)
+                    .map_err(|NotTheirs(why)| UseCaseError::Forbidden(why))?,
+            )
+        }
+        _ if readers.is_staff() => None,
+        _ => return Err(UseCaseError::Forbidden(staff_only())),
+    };
+    if !expected.admits(loaded.stored.convention.version) {
+        return Err(UseCaseError::Stale);
+    }
+    let Loaded { stored, project, .. } = loaded;
     follow_up::may_follow(&stored.convention).map_err(refused)?;
-    let signed = signed_text(db, municipality, &stored).await?;
     let now = time::now();
     let today = local_today(now, municipality.settings.time_zone);
     let mut next_follow_up = stored.follow_up.clone();
     let kind = match following {
         Following::Fulfilment { commitment, draft } => {
+            let draft = asked_fulfilment.as_ref().unwrap_or(draft);
             let fulfilment = draft
                 .parse(&signed.content, *commitment, today)
                 .ok_or(UseCaseError::NotFound(Resource::Convention))??;

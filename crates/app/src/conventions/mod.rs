@@ -17,9 +17,17 @@ use implication_domain::{Municipality, Precondition, ProjectId};
 use implication_storage::Database;
 use implication_storage::conventions as store;
 
-/// What `standing` reads of the municipality's projects.
-pub fn readers(standing: &Standing) -> Readers {
-    if standing.is_staff() { Readers::All } else { Readers::Public }
+/// What `standing` reads of the municipality's projects and conventions (a partner's tool with
+/// a projects scope is looked up for the organisation it acts for: one query, for tools only).
+pub async fn readers(db: &Database, municipality: &Municipality, standing: &Standing) -> Result<Readers, UseCaseError> {
+    let organisation = match standing {
+        Standing::Client { client, .. } if Readers::may_act_for_organisation(standing) => {
+            let found = implication_storage::identity::clients::find(db, municipality.id, client.as_uuid()).await?;
+            found.ok_or(UseCaseError::UnknownClient)?.organisation
+        }
+        _ => None,
+    };
+    Ok(Readers::of(standing, organisation))
 }
 
 /// The project `id` of this municipality.

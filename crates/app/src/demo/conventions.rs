@@ -38,7 +38,18 @@ use implication_storage::identity::accounts;
 use implication_storage::conventions::{self as store, Filter};
 use implication_storage::requests::{self as request_store, Sort};
 
+/// The land consolidation association of annex A3 (its tool is a demo client).
+pub const AFR: &str = "Association foncière de remembrement de Loos-en-Gohelle";
+
 const SHELTERS: &str = "Nouveaux abris pour les joueurs de football";
+
+/// The demo agent's standing: staff.
+fn staff(agent: Actor) -> Standing {
+    match agent {
+        Actor::Account(id) => Standing::Staff(id),
+        _ => Standing::Public,
+    }
+}
 
 pub async fn load(db: &Database, municipality: &Municipality, agent: Actor) -> anyhow::Result<()> {
     if municipality.slug.as_str() != "loos-en-gohelle" {
@@ -114,7 +125,7 @@ location et d'éventuels menus travaux",
             ),
             party(
                 PartyKind::Association,
-                "Association foncière de remembrement de Loos-en-Gohelle",
+                AFR,
                 ("Le président de l'AFR", "Président"),
                 vec![
                     commitment(Funding, "Acquisition des matériaux", Some(750_000)),
@@ -173,7 +184,7 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
             carriers: Some(vec![
                 CarrierDraft {
                     kind: Some(RequesterKind::Association),
-                    name: text("Association foncière de remembrement de Loos-en-Gohelle"),
+                    name: text(AFR),
                     interest: text("Des chemins praticables pour les engins agricoles."),
                 },
                 CarrierDraft { kind: Some(RequesterKind::Farm), name: text("EARL du Marais"), interest: None },
@@ -254,7 +265,8 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
         attested_on: NaiveDate::from_ymd_opt(2018, 5, 20),
     };
     current =
-        convention::attest(db, agent, municipality, current.id, Precondition::at(current.version), &cover).await?;
+        convention::attest(db, &staff(agent), municipality, current.id, Precondition::at(current.version), &cover)
+            .await?;
     for (i, insurer) in ["SMACL Assurances", "Groupama Nord-Est", "Crédit Agricole Assurances"].iter().enumerate() {
         let party = version.content.parties[i].id;
         let draft = InsuranceDraft {
@@ -267,9 +279,15 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
             statutes_allow_work: (version.content.parties[i].kind == PartyKind::Association).then_some(true),
         };
         let attesting = Attesting::Insurance { party, draft };
-        current =
-            convention::attest(db, agent, municipality, current.id, Precondition::at(current.version), &attesting)
-                .await?;
+        current = convention::attest(
+            db,
+            &staff(agent),
+            municipality,
+            current.id,
+            Precondition::at(current.version),
+            &attesting,
+        )
+        .await?;
     }
     let (opened, frozen) =
         convention::open_for_signature(db, agent, municipality, current.id, Precondition::at(current.version)).await?;
@@ -277,10 +295,7 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
     let hash = frozen.content_hash.clone();
     // The association and the farm signed on paper (their scans' hashes are the demo's own); the
     // mayor signs by his account.
-    let agent_standing = match agent {
-        Actor::Account(id) => Standing::Staff(id),
-        _ => Standing::Public,
-    };
+    let agent_standing = staff(agent);
     for (i, scan) in [(1, "a1"), (2, "b2")] {
         let draft = SignatureDraft {
             party: Some(frozen.content.parties[i].id),
@@ -328,16 +343,29 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
                     ..FulfilmentDraft::default()
                 },
             };
-            current =
-                convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &following)
-                    .await?
-                    .0;
+            current = convention::follow(
+                db,
+                &staff(agent),
+                municipality,
+                current.id,
+                Precondition::at(current.version),
+                &following,
+            )
+            .await?
+            .0;
         }
     }
     let participants = Following::Participants { registered: Vec::new(), open_events_low_bound: Some(12) };
-    current = convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &participants)
-        .await?
-        .0;
+    current = convention::follow(
+        db,
+        &staff(agent),
+        municipality,
+        current.id,
+        Precondition::at(current.version),
+        &participants,
+    )
+    .await?
+    .0;
     let parties = &frozen.content.parties;
     let costs = Following::Costs {
         parties: vec![
@@ -356,7 +384,9 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
         achieved: Some((Some(1_000), text("m de chemins"))),
     };
     current =
-        convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &costs).await?.0;
+        convention::follow(db, &staff(agent), municipality, current.id, Precondition::at(current.version), &costs)
+            .await?
+            .0;
     let completed = EndingAsk {
         to: Some(ConventionStatus::Completed),
         reason: text("Un kilomètre de chemins rénové du 4 au 15 juin 2018."),
@@ -468,17 +498,20 @@ async fn flower_boxes(
             ..InsuranceDraft::default()
         };
         let attesting = Attesting::Insurance { party: version.content.parties[i].id, draft };
-        current =
-            convention::attest(db, agent, municipality, current.id, Precondition::at(current.version), &attesting)
-                .await?;
+        current = convention::attest(
+            db,
+            &staff(agent),
+            municipality,
+            current.id,
+            Precondition::at(current.version),
+            &attesting,
+        )
+        .await?;
     }
     let (opened, frozen) =
         convention::open_for_signature(db, agent, municipality, current.id, Precondition::at(current.version)).await?;
     current = opened;
-    let agent_standing = match agent {
-        Actor::Account(id) => Standing::Staff(id),
-        _ => Standing::Public,
-    };
+    let agent_standing = staff(agent);
     let neighbours = SignatureDraft {
         party: Some(frozen.content.parties[1].id),
         content_hash: frozen.content_hash.clone(),
@@ -519,7 +552,9 @@ async fn flower_boxes(
         },
     };
     current =
-        convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &boxes).await?.0;
+        convention::follow(db, &staff(agent), municipality, current.id, Precondition::at(current.version), &boxes)
+            .await?
+            .0;
     let watering = Following::Fulfilment {
         commitment: frozen.content.parties[1].commitments[0].id,
         draft: FulfilmentDraft {
@@ -529,7 +564,8 @@ async fn flower_boxes(
             services_stepped_in: Some(true),
         },
     };
-    convention::follow(db, agent, municipality, current.id, Precondition::at(current.version), &watering).await?;
+    convention::follow(db, &staff(agent), municipality, current.id, Precondition::at(current.version), &watering)
+        .await?;
     Ok(())
 }
 

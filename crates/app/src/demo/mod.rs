@@ -23,6 +23,9 @@ use implication_storage::identity::{accounts, clients, municipalities, services}
 pub const PASSWORD: &str = "implication-demo";
 pub const CLIENT_ID: &str = "demo-partner";
 pub const CLIENT_SECRET: &str = "implication-demo-secret";
+/// The tool of the land consolidation association of Loos, party to the rural paths conventions.
+pub const PARTY_CLIENT_ID: &str = "afr-loos";
+pub const PARTY_CLIENT_SECRET: &str = "implication-demo-afr-secret";
 pub const PLATFORM_ADMIN: &str = "platform@implication.demo";
 
 struct DemoTown {
@@ -95,10 +98,29 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
         let draft = ClientDraft {
             name: "Outil de l'association des jardins partagés".to_owned(),
             association: "Association des jardins partagés de Loos".to_owned(),
+            organisation: None,
             scopes: vec![Scope::RequestsRead.code().to_owned(), Scope::RequestsWrite.code().to_owned()],
             client_id: Some(CLIENT_ID.to_owned()),
         };
         identity::clients::create_with_secret(db, &loos, &draft, CLIENT_SECRET).await?;
+    }
+    if clients::find_by_client_id(db, PARTY_CLIENT_ID).await?.is_none()
+        && let Some(loos) = municipalities::find_by_slug(db, TOWNS[0].slug).await?
+    {
+        let directory = implication_storage::conventions::organisations::list(db, loos.id, false, 100, None).await?;
+        let afr = directory
+            .items
+            .iter()
+            .find(|o| o.name == conventions::AFR)
+            .ok_or_else(|| anyhow::anyhow!("the demo's land consolidation association is missing"))?;
+        let draft = ClientDraft {
+            name: "Outil de l'association foncière".to_owned(),
+            association: conventions::AFR.to_owned(),
+            organisation: Some(afr.id),
+            scopes: vec![Scope::ProjectsRead.code().to_owned(), Scope::ProjectsWrite.code().to_owned()],
+            client_id: Some(PARTY_CLIENT_ID.to_owned()),
+        };
+        identity::clients::create_with_secret(db, &loos, &draft, PARTY_CLIENT_SECRET).await?;
     }
     Ok(created)
 }

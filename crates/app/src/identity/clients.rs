@@ -7,7 +7,7 @@ use implication_domain::Message;
 use implication_domain::Precondition;
 use implication_domain::identity::municipality::parse_name;
 use implication_domain::identity::{MachineClient, Scope};
-use implication_domain::{FieldError, Municipality, Slug, ValidationErrors};
+use implication_domain::{FieldError, Municipality, OrganisationId, Slug, ValidationErrors};
 use implication_storage::Database;
 use implication_storage::identity::clients::{self as store, ClientChanges, NewClient};
 
@@ -16,6 +16,8 @@ use implication_storage::identity::clients::{self as store, ClientChanges, NewCl
 pub struct ClientDraft {
     pub name: String,
     pub association: String,
+    /// Its association in the town's directory of organisations (for `projects:read`).
+    pub organisation: Option<OrganisationId>,
     pub scopes: Vec<String>,
     /// Its public id (default: derived from the name).
     pub client_id: Option<String>,
@@ -39,8 +41,8 @@ pub fn parse_scopes(codes: &[String], errors: &mut ValidationErrors) -> Option<V
                 format!("scopes[{i}]"),
                 implication_domain::identity::Code::UnknownScope,
                 Message::new(
-                    "must be requests:read, requests:write, projects:read, processes:read or webhooks:manage",
-                    "doit être requests:read, requests:write, projects:read, processes:read ou webhooks:manage",
+                    "must be requests:read, requests:write, projects:read, projects:write, processes:read or webhooks:manage",
+                    "doit être requests:read, requests:write, projects:read, projects:write, processes:read ou webhooks:manage",
                 ),
             )),
         }
@@ -93,6 +95,9 @@ pub async fn create_with_secret(
             )
         })),
     };
+    if let Some(organisation) = draft.organisation {
+        check_organisation(db, municipality, organisation, &mut errors).await?;
+    }
     let (Some(name), Some(association), Some(scopes), Some(client_id)) = (name, association, scopes, client_id) else {
         return Err(UseCaseError::Invalid(errors));
     };
@@ -101,6 +106,7 @@ pub async fn create_with_secret(
         client_id: client_id.as_str(),
         name: &name,
         association: &association,
+        organisation: draft.organisation,
         scopes: &scopes,
         secret_hash: sha256_hex(secret),
     };
@@ -112,8 +118,31 @@ pub async fn create_with_secret(
 pub struct ClientUpdate {
     pub name: Option<String>,
     pub association: Option<String>,
+    /// `Some(None)` unlinks it from its organisation.
+    pub organisation: Option<Option<OrganisationId>>,
     pub scopes: Option<Vec<String>>,
     pub active: Option<bool>,
+}
+
+/// Names `organisation` in `errors` unless the town's directory has it.
+async fn check_organisation(
+    db: &Database,
+    municipality: &Municipality,
+    organisation: OrganisationId,
+    errors: &mut ValidationErrors,
+) -> Result<(), UseCaseError> {
+    let found = implication_storage::conventions::organisations::find_all(db, municipality.id, &[organisation]).await?;
+    if found.is_empty() {
+        errors.push(FieldError::new(
+            "organisation",
+            implication_domain::conventions::Code::UnknownOrganisation,
+            Message::new(
+                "no such organisation in the town's directory",
+                "aucune organisation de cet identifiant dans l'annuaire de la commune",
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Changes client `id`, read at a version `expected` admits.
@@ -128,8 +157,18 @@ pub async fn update(
     let name = update.name.as_deref().and_then(|n| errors.collect(parse_name("name", n, 120)));
     let association = update.association.as_deref().and_then(|a| errors.collect(parse_name("association", a, 200)));
     let scopes = update.scopes.as_deref().and_then(|codes| parse_scopes(codes, &mut errors));
+    if let Some(Some(organisation)) = update.organisation {
+        check_organisation(db, municipality, organisation, &mut errors).await?;
+    }
     errors.into_result()?;
-    let changes = ClientChanges { name, association, scopes, active: update.active, secret_hash: None };
+    let changes = ClientChanges {
+        name,
+        association,
+        organisation: update.organisation,
+        scopes,
+        active: update.active,
+        secret_hash: None,
+    };
     store::update(db, municipality.id, id, &expected, changes).await?.ok_or(UseCaseError::NotFound(Resource::Client))
 }
 

@@ -683,11 +683,6 @@ impl Version {
     pub fn is_frozen(&self) -> bool {
         self.content_hash.is_some()
     }
-
-    /// Whether `actor` is the account of one of its parties (who may then read it to sign it).
-    pub fn names(&self, actor: crate::common::actor::Actor) -> bool {
-        matches!(actor, crate::common::actor::Actor::Account(id) if self.content.parties.iter().any(|p| p.account == Some(id)))
-    }
 }
 
 /// A new convention for `project`, its first version drafted from `content`.

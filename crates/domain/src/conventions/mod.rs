@@ -16,6 +16,7 @@ pub mod history;
 pub mod lifecycle;
 pub mod organisation;
 pub mod project;
+pub mod readers;
 pub mod renewal;
 pub mod signature;
 #[cfg(test)]
@@ -25,7 +26,8 @@ pub use convention::{Content, ContentDraft, Convention, Version};
 pub use diagnostic::{Diagnostic, DiagnosticDraft, Resolution as RiskResolution, Risk, RiskDraft, Task, TaskDraft};
 pub use history::ProjectEvent;
 pub use lifecycle::{Refusal, Rule, Transition, TransitionAsk};
-pub use project::{Carrier, CarrierDraft, Ending, NewProject, Project, ProjectDraft, Readers};
+pub use project::{Carrier, CarrierDraft, Ending, NewProject, Project, ProjectDraft};
+pub use readers::Readers;
 
 use crate::error::{FieldError, Message};
 

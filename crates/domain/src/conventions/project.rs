@@ -141,15 +141,6 @@ impl Project {
     }
 }
 
-/// Which projects a caller reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Readers {
-    /// Staff: every project, in the staff view.
-    All,
-    /// Everyone else: the public ones, in the public view.
-    Public,
-}
-
 /// A project as received, before parsing.
 #[derive(Debug, Clone, Default)]
 pub struct ProjectDraft {

@@ -644,12 +644,6 @@ pub fn signed_by_all(version: &Version, signatures: &[Signature]) -> bool {
             .all(|p| signatures.iter().any(|s| s.version == version.number && s.party == p.id))
 }
 
-/// Whether `reader` reads `version`: staff any; a party's own account, the frozen version it signs;
-/// anyone, a version every party signed.
-pub fn may_read(version: &Version, signatures: &[Signature], reader: &crate::identity::Standing) -> bool {
-    reader.is_staff() || (version.is_frozen() && version.names(reader.actor())) || signed_by_all(version, signatures)
-}
-
 fn is_sha256(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }

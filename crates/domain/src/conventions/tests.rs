@@ -778,16 +778,27 @@ mod conventions {
     }
 
     #[test]
-    fn a_version_is_read_by_staff_its_parties_accounts_and_once_signed_by_all_anyone() {
-        use super::super::signature::may_read;
-        use crate::identity::Standing;
+    fn a_version_is_read_by_staff_its_parties_accounts_and_tools_and_once_signed_by_all_anyone() {
+        use super::super::readers::{Readers, may_read};
         let project = running_project(ProjectWeight::Light, Vec::new());
-        let (_, version, _) = opened(&project);
+        let (_, mut version, _) = opened(&project);
+        let afr = crate::ids::OrganisationId::new();
+        version.content.parties[1].organisation = Some(afr);
         let farmer = version.content.parties[2].account.unwrap();
-        let stranger = Standing::Inhabitant(AccountId::new());
-        assert!(may_read(&version, &[], &Standing::Staff(AccountId::new())));
-        assert!(may_read(&version, &[], &Standing::Inhabitant(farmer)), "the party signing it");
-        assert!(!may_read(&version, &[], &stranger) && !may_read(&version, &[], &Standing::Public));
+        let stranger = Readers::Account(AccountId::new());
+        let afr_tool = Readers::Organisation { organisation: afr, records: false };
+        let other_tool = Readers::Organisation { organisation: crate::ids::OrganisationId::new(), records: true };
+        assert!(may_read(&version, &[], Readers::All));
+        assert!(may_read(&version, &[], Readers::Account(farmer)), "the party signing it");
+        assert!(may_read(&version, &[], afr_tool), "the tool of an organisation party to it");
+        assert!(!may_read(&version, &[], stranger) && !may_read(&version, &[], Readers::Public));
+        assert!(!may_read(&version, &[], other_tool), "another organisation's tool");
+        let mut draft = version.clone();
+        (draft.frozen_at, draft.content_hash) = (None, None);
+        assert!(
+            !may_read(&draft, &[], afr_tool) && !may_read(&draft, &[], Readers::Account(farmer)),
+            "a draft: staff's"
+        );
         let all: Vec<Signature> = version
             .content
             .parties
@@ -805,8 +816,82 @@ mod conventions {
                 recorded_at: Utc::now(),
             })
             .collect();
-        assert!(may_read(&version, &all, &Standing::Public), "signed by every party: public");
-        assert!(!may_read(&version, &all[..2], &Standing::Public), "not by every party: not public");
+        assert!(may_read(&version, &all, Readers::Public), "signed by every party: public");
+        assert!(!may_read(&version, &all[..2], Readers::Public), "not by every party: not public");
+    }
+
+    #[test]
+    fn readers_follow_the_standing_and_a_tool_acts_for_its_organisation_with_a_projects_scope() {
+        use super::super::readers::Readers;
+        use crate::identity::{Scope, Standing};
+        let (account, org) = (AccountId::new(), crate::ids::OrganisationId::new());
+        let tool = |scopes: Vec<Scope>| Standing::Client { client: crate::ids::MachineClientId::new(), scopes };
+        assert_eq!(Readers::of(&Standing::Staff(account), None), Readers::All);
+        assert_eq!(Readers::of(&Standing::Inhabitant(account), Some(org)), Readers::Account(account));
+        assert_eq!(Readers::of(&Standing::Public, Some(org)), Readers::Public);
+        assert_eq!(
+            Readers::of(&tool(vec![Scope::ProjectsRead]), Some(org)),
+            Readers::Organisation { organisation: org, records: false }
+        );
+        assert_eq!(
+            Readers::of(&tool(vec![Scope::ProjectsRead, Scope::ProjectsWrite]), Some(org)),
+            Readers::Organisation { organisation: org, records: true }
+        );
+        assert_eq!(Readers::of(&tool(vec![Scope::ProjectsRead]), None), Readers::Public, "a tool of no organisation");
+        assert_eq!(Readers::of(&tool(vec![Scope::RequestsRead]), Some(org)), Readers::Public, "no projects scope");
+    }
+
+    #[test]
+    fn a_tool_records_its_own_commitments_only_and_never_that_the_services_stepped_in() {
+        use super::super::follow_up::{Fulfilment, FulfilmentDraft};
+        use super::super::readers::{Readers, fulfilment_by};
+        use crate::vocabulary::CommitmentFulfilment;
+        let project = running_project(ProjectWeight::Light, Vec::new());
+        let (_, mut version, _) = opened(&project);
+        let afr = crate::ids::OrganisationId::new();
+        version.content.parties[1].organisation = Some(afr);
+        let (theirs, town) =
+            (version.content.parties[1].commitments[0].id, version.content.parties[0].commitments[0].id);
+        let done = FulfilmentDraft { status: Some(CommitmentFulfilment::Fulfilled), ..FulfilmentDraft::default() };
+        let writer = Readers::Organisation { organisation: afr, records: true };
+        let recorded = fulfilment_by(writer, &version, theirs, &done, None).unwrap();
+        assert_eq!(recorded.services_stepped_in, Some(false), "what the services said is kept (nothing yet)");
+        assert!(fulfilment_by(writer, &version, town, &done, None).is_err(), "the town's commitment");
+        let reader = Readers::Organisation { organisation: afr, records: false };
+        assert!(fulfilment_by(reader, &version, theirs, &done, None).is_err(), "projects:read only");
+        let other = Readers::Organisation { organisation: crate::ids::OrganisationId::new(), records: true };
+        assert!(fulfilment_by(other, &version, theirs, &done, None).is_err(), "another organisation");
+        let farmer = Readers::Account(version.content.parties[2].account.unwrap());
+        assert!(fulfilment_by(farmer, &version, theirs, &done, None).is_err(), "a party's account: staff record it");
+        let stepped = FulfilmentDraft { services_stepped_in: Some(true), ..done.clone() };
+        assert!(fulfilment_by(writer, &version, theirs, &stepped, None).is_err(), "the services' word");
+        let before = Fulfilment {
+            commitment: theirs,
+            status: CommitmentFulfilment::NotFulfilled,
+            on: None,
+            notes: None,
+            services_stepped_in: true,
+        };
+        let kept = fulfilment_by(writer, &version, theirs, &done, Some(&before)).unwrap();
+        assert_eq!(kept.services_stepped_in, Some(true), "a tool's record keeps what the services said");
+        assert_eq!(
+            fulfilment_by(Readers::All, &version, town, &stepped, None).unwrap().services_stepped_in,
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn insurance_is_attested_by_staff_or_the_partys_own_account() {
+        use super::super::readers::{Readers, may_attest_for};
+        let project = running_project(ProjectWeight::Light, Vec::new());
+        let (_, version, _) = opened(&project);
+        let (afr, farm) = (&version.content.parties[1], &version.content.parties[2]);
+        let farmer = Readers::Account(farm.account.unwrap());
+        assert!(may_attest_for(Readers::All, afr).is_ok());
+        assert!(may_attest_for(farmer, farm).is_ok(), "its own");
+        assert!(may_attest_for(farmer, afr).is_err(), "another party's");
+        assert!(may_attest_for(Readers::Account(AccountId::new()), farm).is_err());
+        assert!(may_attest_for(Readers::Public, farm).is_err());
     }
 
     use super::super::signature::Signature;

@@ -128,8 +128,12 @@ pub enum Scope {
     RequestsRead,
     #[serde(rename = "requests:write")]
     RequestsWrite,
+    /// The projects and conventions naming the client's organisation as a party.
     #[serde(rename = "projects:read")]
     ProjectsRead,
+    /// Recording how the client's organisation kept its commitments.
+    #[serde(rename = "projects:write")]
+    ProjectsWrite,
     /// The processes that gathered a request of the client's association, even before they open.
     #[serde(rename = "processes:read")]
     ProcessesRead,
@@ -138,14 +142,21 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] =
-        [Scope::RequestsRead, Scope::RequestsWrite, Scope::ProjectsRead, Scope::ProcessesRead, Scope::WebhooksManage];
+    pub const ALL: [Scope; 6] = [
+        Scope::RequestsRead,
+        Scope::RequestsWrite,
+        Scope::ProjectsRead,
+        Scope::ProjectsWrite,
+        Scope::ProcessesRead,
+        Scope::WebhooksManage,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Scope::RequestsRead => "requests:read",
             Scope::RequestsWrite => "requests:write",
             Scope::ProjectsRead => "projects:read",
+            Scope::ProjectsWrite => "projects:write",
             Scope::ProcessesRead => "processes:read",
             Scope::WebhooksManage => "webhooks:manage",
         }
@@ -427,6 +438,9 @@ pub struct MachineClient {
     pub name: String,
     /// The association it acts for.
     pub association: String,
+    /// That association in the town's directory of organisations, if linked: with
+    /// `projects:read`, the client reads the projects and conventions naming it as a party.
+    pub organisation: Option<crate::ids::OrganisationId>,
     pub scopes: Vec<Scope>,
     pub active: bool,
     pub version: i32,

@@ -5,7 +5,7 @@
 
 use super::{ProjectWrite, corrupt, write_in_txn as write_project};
 use crate::Database;
-use crate::entities::{convention, convention_signature, convention_version};
+use crate::entities::{convention, convention_party, convention_signature, convention_version};
 use crate::error::StorageError;
 use crate::requests::actor;
 use implication_domain::conventions::follow_up::FollowUp;
@@ -95,11 +95,44 @@ async fn write_in_txn(txn: &DatabaseTransaction, change: ConventionWrite<'_>) ->
                 .exec(txn)
                 .await?;
         }
+        index_parties(txn, written.municipality, written.id).await?;
     }
     if let Some(signature) = signature {
         convention_signature::Entity::insert(signature_row(written.municipality, signature)).exec(txn).await?;
     }
     Ok(written)
+}
+
+/// Indexes the organisations of the directory that convention `id` names as parties, in any of
+/// its versions (a partner's tool reads what names its organisation; the texts are JSON).
+async fn index_parties(
+    txn: &DatabaseTransaction,
+    municipality: MunicipalityId,
+    id: ConventionId,
+) -> Result<(), StorageError> {
+    let versions = convention_version::Entity::find()
+        .filter(convention_version::Column::ConventionId.eq(id.as_uuid()))
+        .all(txn)
+        .await?;
+    let mut named = std::collections::BTreeSet::new();
+    for row in versions {
+        let version = version_to_domain(row)?;
+        named.extend(version.content.parties.iter().filter_map(|p| p.organisation));
+    }
+    convention_party::Entity::delete_many()
+        .filter(convention_party::Column::ConventionId.eq(id.as_uuid()))
+        .exec(txn)
+        .await?;
+    if !named.is_empty() {
+        convention_party::Entity::insert_many(named.into_iter().map(|organisation| convention_party::ActiveModel {
+            convention_id: Set(id.as_uuid()),
+            organisation_id: Set(organisation.as_uuid()),
+            municipality_id: Set(municipality.as_uuid()),
+        }))
+        .exec(txn)
+        .await?;
+    }
+    Ok(())
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
@@ -207,6 +240,33 @@ pub async fn of_project(
         .transpose()
 }
 
+/// Whether the convention of project `project` names `organisation` as a party, in any version.
+pub async fn names_organisation(
+    db: &Database,
+    municipality: MunicipalityId,
+    project: ProjectId,
+    organisation: implication_domain::OrganisationId,
+) -> Result<bool, StorageError> {
+    use sea_orm::QuerySelect;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    let conventions = Query::select()
+        .column(convention::Column::Id)
+        .from(convention::Entity)
+        .and_where(Expr::col(convention::Column::MunicipalityId).eq(municipality.as_uuid()))
+        .and_where(Expr::col(convention::Column::ProjectId).eq(project.as_uuid()))
+        .to_owned();
+    let found = convention_party::Entity::find()
+        .select_only()
+        .column(convention_party::Column::ConventionId)
+        .filter(convention_party::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(convention_party::Column::OrganisationId.eq(organisation.as_uuid()))
+        .filter(convention_party::Column::ConventionId.in_subquery(conventions))
+        .into_tuple::<uuid::Uuid>()
+        .one(db.conn())
+        .await?;
+    Ok(found.is_some())
+}
+
 fn version_to_domain(row: convention_version::Model) -> Result<Version, StorageError> {
     let id = row.convention_id;
     let content: Content = serde_json::from_str(&row.content).map_err(|e| corrupt(id, e))?;
@@ -288,8 +348,10 @@ pub async fn signatures(
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub statuses: Vec<ConventionStatus>,
-    /// Only those signed by every party (the public's).
+    /// Only those signed by every party (the public's)…
     pub signed_only: bool,
+    /// …and, for a partner's tool, those naming its organisation once open for signature.
+    pub party: Option<implication_domain::OrganisationId>,
 }
 
 /// A page of a municipality's conventions, newest first, each with the version it shows (the
@@ -310,7 +372,22 @@ pub async fn list(
         condition = condition.add(Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
     }
     if filter.signed_only {
-        condition = condition.add(Column::SignedVersion.is_not_null());
+        let signed = Column::SignedVersion.is_not_null();
+        condition = match filter.party {
+            Some(organisation) => {
+                let named = sea_orm::sea_query::Query::select()
+                    .column(convention_party::Column::ConventionId)
+                    .from(convention_party::Entity)
+                    .and_where(Expr::col(convention_party::Column::MunicipalityId).eq(municipality.as_uuid()))
+                    .and_where(Expr::col(convention_party::Column::OrganisationId).eq(organisation.as_uuid()))
+                    .to_owned();
+                let open = Condition::all()
+                    .add(Column::Status.ne(ConventionStatus::Draft.code()))
+                    .add(Column::Id.in_subquery(named));
+                condition.add(Condition::any().add(signed).add(open))
+            }
+            None => condition.add(signed),
+        };
     }
     if let Some((at, id)) = after {
         condition = condition.add(
@@ -332,6 +409,7 @@ pub async fn list(
         .iter()
         .map(|s| {
             let c = &s.convention;
+            // The public's the signed one; a party's, before signature, the frozen one it signs.
             let number =
                 if filter.signed_only { c.signed_version.unwrap_or(c.current_version) } else { c.current_version };
             (c.id.as_uuid(), number)

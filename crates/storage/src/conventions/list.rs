@@ -1,13 +1,13 @@
 //! Lists of projects, newest first, with keyset paging.
 
 use super::to_domain;
-use crate::entities::{project, project_request};
+use crate::entities::{convention, convention_party, project, project_request};
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, Utc};
 use implication_domain::conventions::Project;
 use implication_domain::vocabulary::ProjectStatus;
-use implication_domain::{MunicipalityId, ProcessId, ProjectId, RequestId};
+use implication_domain::{MunicipalityId, OrganisationId, ProcessId, ProjectId, RequestId};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -19,8 +19,10 @@ pub struct Filter {
     pub process: Option<ProcessId>,
     /// The projects this request started.
     pub request: Option<RequestId>,
-    /// Only the public ones (from signature on, and once ended).
+    /// Only the public ones (from signature on, and once ended)…
     pub public_only: bool,
+    /// …and, for a partner's tool, those whose convention names its organisation as a party.
+    pub party: Option<OrganisationId>,
 }
 
 /// Where the previous page ended.
@@ -47,7 +49,30 @@ pub async fn list(
         condition = condition.add(Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
     }
     if filter.public_only {
-        condition = condition.add(Column::Status.is_not_in(PRIVATE.iter().map(|s| s.code())));
+        let public = Column::Status.is_not_in(PRIVATE.iter().map(|s| s.code()));
+        condition = match filter.party {
+            Some(organisation) => {
+                let named = Query::select()
+                    .column(convention::Column::ProjectId)
+                    .from(convention::Entity)
+                    .inner_join(
+                        convention_party::Entity,
+                        Expr::col((convention_party::Entity, convention_party::Column::ConventionId))
+                            .equals((convention::Entity, convention::Column::Id)),
+                    )
+                    .and_where(
+                        Expr::col((convention_party::Entity, convention_party::Column::MunicipalityId))
+                            .eq(municipality.as_uuid()),
+                    )
+                    .and_where(
+                        Expr::col((convention_party::Entity, convention_party::Column::OrganisationId))
+                            .eq(organisation.as_uuid()),
+                    )
+                    .to_owned();
+                condition.add(Condition::any().add(public).add(Column::Id.in_subquery(named)))
+            }
+            None => condition.add(public),
+        };
     }
     if let Some(process) = filter.process {
         condition = condition.add(Column::ProcessId.eq(process.as_uuid()));

@@ -10,6 +10,8 @@ pub struct Model {
     pub client_id: String,
     pub name: String,
     pub association: String,
+    /// The organisation of the directory it acts for.
+    pub organisation_id: Option<Uuid>,
     pub scopes: String,
     pub secret_hash: String,
     pub active: bool,

@@ -5,6 +5,7 @@ pub mod body;
 pub mod body_meeting;
 pub mod body_member;
 pub mod convention;
+pub mod convention_party;
 pub mod convention_signature;
 pub mod convention_version;
 pub mod delegation;

@@ -7,7 +7,7 @@ use crate::versioned::{self, stale_or_missing};
 use crate::{Database, Page};
 use implication_domain::Precondition;
 use implication_domain::identity::{MachineClient, Scope};
-use implication_domain::{MachineClientId, MunicipalityId, Slug, time};
+use implication_domain::{MachineClientId, MunicipalityId, OrganisationId, Slug, time};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
@@ -17,6 +17,7 @@ pub struct NewClient<'a> {
     pub client_id: &'a str,
     pub name: &'a str,
     pub association: &'a str,
+    pub organisation: Option<OrganisationId>,
     pub scopes: &'a [Scope],
     pub secret_hash: String,
 }
@@ -26,6 +27,8 @@ pub struct NewClient<'a> {
 pub struct ClientChanges {
     pub name: Option<String>,
     pub association: Option<String>,
+    /// `Some(None)` unlinks it from its organisation.
+    pub organisation: Option<Option<OrganisationId>>,
     pub scopes: Option<Vec<Scope>>,
     pub active: Option<bool>,
     pub secret_hash: Option<String>,
@@ -43,6 +46,7 @@ pub async fn create(
         client_id: Set(new.client_id.to_owned()),
         name: Set(new.name.to_owned()),
         association: Set(new.association.to_owned()),
+        organisation_id: Set(new.organisation.map(|o| o.as_uuid())),
         scopes: Set(Scope::join(new.scopes)),
         secret_hash: Set(new.secret_hash),
         active: Set(true),
@@ -126,6 +130,10 @@ pub async fn update(
     if let Some(association) = changes.association {
         update = update.col_expr(machine_client::Column::Association, Expr::value(association));
     }
+    if let Some(organisation) = changes.organisation {
+        update =
+            update.col_expr(machine_client::Column::OrganisationId, Expr::value(organisation.map(|o| o.as_uuid())));
+    }
     if let Some(scopes) = changes.scopes {
         update = update.col_expr(machine_client::Column::Scopes, Expr::value(Scope::join(&scopes)));
     }
@@ -147,6 +155,7 @@ fn to_client(row: machine_client::Model) -> Result<MachineClient, StorageError> 
         client_id: row.client_id,
         name: row.name,
         association: row.association,
+        organisation: row.organisation_id.map(OrganisationId::from_uuid),
         scopes: Scope::parse_list(&row.scopes)
             .map_err(|code| StorageError::Corrupt(format!("unknown scope {code}")))?,
         active: row.active,

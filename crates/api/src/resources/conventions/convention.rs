@@ -5,7 +5,7 @@ use super::projects::project_id;
 use super::text::{
     ContentInput, ConventionDocument, ConventionView, FollowUpView, PublicConventionView, TextView, VersionDocument,
 };
-use crate::auth::{InMunicipality, MemberOf, StaffOf, Visitor};
+use crate::auth::{InMunicipality, MemberOf, ProjectsWrite, StaffOf, StaffOrScope, Visitor};
 use crate::etag;
 use crate::extract::{IfMatch, JsonBody};
 use crate::problem::ApiError;
@@ -20,9 +20,11 @@ use actix_web::{HttpResponse, get, post, put, web};
 use chrono::NaiveDate;
 use implication_app::Resource;
 use implication_app::conventions::convention::{self as usecases, Attesting, Following};
+use implication_app::conventions::{self};
 use implication_domain::conventions::follow_up::{EndingAsk, FulfilmentDraft, ParticipantDraft, PartyCostDraft};
+use implication_domain::conventions::readers::{self, Readers};
 use implication_domain::conventions::renewal::RenewalDraft;
-use implication_domain::conventions::signature::{self, InsuranceDraft, SignatureDraft};
+use implication_domain::conventions::signature::{InsuranceDraft, SignatureDraft};
 use implication_domain::conventions::{ContentDraft, Convention};
 use implication_domain::identity::Standing;
 use implication_domain::participation::meeting::local_today;
@@ -172,8 +174,11 @@ pub async fn draft_convention(
 /// (insurer and policy number included), which party signed it —, the volunteers' cover, every
 /// signature and every version, with the `ETag` changes need. Anyone gets a signed convention:
 /// the version every party signed, its parties (an individual named only with their consent),
-/// commitments, clauses and signatures — no account, insurer nor policy number. Otherwise, 404.
-/// Its status reads `active` once signed and its period has begun.
+/// commitments, clauses, signatures and follow-up — no account, insurer nor policy number.
+/// A party — its own account, or the tool of its organisation (`projects:read`) — reads the same
+/// view of the frozen version it signs, or of the signed one it follows, with the `ETag` its
+/// signature or its record needs. Otherwise, 404. Its status reads `active` once signed and its
+/// period has begun.
 #[utoipa::path(
     operation_id = "get_convention", tag = "conventions",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -198,33 +203,51 @@ pub async fn get_convention(
     if standing.is_staff() {
         return respond_staff(&db, &municipality, id, StatusCode::OK).await;
     }
+    let readers = conventions::readers(&db, &municipality, &standing).await?;
     let loaded = usecases::load(&db, &municipality, id).await?;
-    if loaded.current.is_frozen() && loaded.current.names(standing.actor()) {
-        return respond_party(&db, &municipality, &loaded.stored.convention, &loaded).await;
+    if let Some(response) = respond_party(&db, &municipality, &loaded, readers).await? {
+        return Ok(response);
     }
     let view = public_view(&db, &municipality, &loaded.stored.convention, &loaded.stored).await?;
     Ok(HttpResponse::Ok().json(ConventionDocument::Public(Box::new(view))))
 }
 
-/// What a party's own account reads of the version it signs: the public view of that version (no
-/// insurer, policy, account, nor anyone named without consent), with the `ETag` its signature needs.
+/// What a party — its own account, or its organisation's tool — reads: the public view (no
+/// insurer, policy, account, nor anyone named without consent) of the frozen version naming it
+/// (the one it signs), else of the signed one naming it (the one it follows, with its follow-up),
+/// with the `ETag` its signature or its record needs. `None`: `readers` is no party.
 async fn respond_party(
     db: &Database,
     municipality: &Municipality,
-    convention: &Convention,
     loaded: &usecases::Loaded,
-) -> Result<HttpResponse, ApiError> {
+    readers: Readers,
+) -> Result<Option<HttpResponse>, ApiError> {
+    let convention = &loaded.stored.convention;
+    let shown = if loaded.current.is_frozen() && loaded.current.names(readers) {
+        loaded.current.clone()
+    } else {
+        let signed = match convention.signed_version {
+            Some(number) if number != loaded.current.number => {
+                store::version(db, municipality.id, convention.id, number).await?
+            }
+            _ => None,
+        };
+        match signed {
+            Some(signed) if signed.names(readers) => signed,
+            _ => return Ok(None),
+        }
+    };
     let signatures = store::signatures(db, municipality.id, convention.id).await?;
-    let view = PublicConventionView::new(
-        convention,
-        &loaded.current,
-        &loaded.stored.attestations,
-        &signatures,
-        today(municipality),
-    );
-    Ok(HttpResponse::Ok()
-        .insert_header((header::ETAG, etag::from_version(convention.version)))
-        .json(ConventionDocument::Public(Box::new(view))))
+    let mut view =
+        PublicConventionView::new(convention, &shown, &loaded.stored.attestations, &signatures, today(municipality));
+    if convention.signed_version == Some(shown.number) {
+        view.follow_up = Some(FollowUpView::new(&loaded.stored.follow_up, &shown.content, true));
+    }
+    Ok(Some(
+        HttpResponse::Ok()
+            .insert_header((header::ETAG, etag::from_version(convention.version)))
+            .json(ConventionDocument::Public(Box::new(view))),
+    ))
 }
 
 async fn public_view(
@@ -244,8 +267,8 @@ async fn public_view(
 
 /// Get a version of a convention's text
 ///
-/// Every version stays readable: staff read any (with who signed it); anyone reads a version
-/// every party signed.
+/// Every version stays readable: staff read any (with who signed it); a party (its own account,
+/// or its organisation's tool) a frozen version naming it; anyone a version every party signed.
 #[utoipa::path(
     operation_id = "get_convention_version", tag = "conventions",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -271,7 +294,8 @@ pub async fn get_convention_version(
     let loaded = usecases::load(&db, &municipality, id).await?;
     let version = store::version(&db, municipality.id, id, number).await?.ok_or_else(no_convention)?;
     let signatures = store::signatures(&db, municipality.id, id).await?;
-    if !signature::may_read(&version, &signatures, &standing) {
+    let readers = conventions::readers(&db, &municipality, &standing).await?;
+    if !readers::may_read(&version, &signatures, readers) {
         return Err(no_convention());
     }
     let attestations = &loaded.stored.attestations;
@@ -449,7 +473,9 @@ pub struct InsuranceInput {
 /// Annex A3's article 4: each party is insured for its equipment, bodily injury and civil
 /// liability, which it attests before it signs (409 `insurance_not_attested` otherwise); an
 /// association also attests whether its statutes allow the work (heavy work needs it before the
-/// text opens for signature). Replaces the party's earlier attestation. The insurer and policy
+/// text opens for signature). Replaces the party's earlier attestation. Staff record it for any
+/// party (from the paper certificate); a party's own account attests its own, and reads back the
+/// party's view (a party's tool does not attest: its representative does). The insurer and policy
 /// number are never public. Needs `If-Match`.
 #[utoipa::path(
     operation_id = "put_party_insurance", tag = "conventions",
@@ -464,7 +490,8 @@ pub struct InsuranceInput {
     })),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Attested.", body = ConventionView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 200, description = "Attested: staff read the staff view, a party its own.", body = ConventionDocument,
+            headers(("ETag" = String, description = "Its new version."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
         (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
@@ -476,14 +503,15 @@ pub struct InsuranceInput {
 #[put("/v1/municipalities/{municipality}/conventions/{convention}/parties/{party}/insurance")]
 pub async fn put_party_insurance(
     db: web::Data<Database>,
-    caller: InMunicipality<StaffOf>,
+    caller: InMunicipality<MemberOf>,
     path: web::Path<(String, String, String)>,
     if_match: IfMatch,
     body: JsonBody<InsuranceInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let expected = if_match.precondition()?;
-    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let municipality = &caller.municipality;
+    let standing = Standing::of(Some(&caller.principal), &municipality.slug);
     let id = convention_id(&path.1)?;
     let party = Uuid::parse_str(&path.2).map(PartyId::from_uuid).map_err(|_| no_convention())?;
     let draft = InsuranceDraft {
@@ -495,14 +523,29 @@ pub async fn put_party_insurance(
         attested_on: input.attested_on,
         statutes_allow_work: input.statutes_allow_work,
     };
-    match usecases::attest(&db, actor, municipality, id, expected, &Attesting::Insurance { party, draft }).await {
+    match usecases::attest(&db, &standing, municipality, id, expected, &Attesting::Insurance { party, draft }).await {
         // A party the current version does not have: it names nothing here.
         Err(implication_app::UseCaseError::Invalid(errors)) if errors.0.iter().any(|e| e.field == "party") => {
             return Err(no_convention());
         }
         other => other?,
     };
-    respond_staff(&db, municipality, id, StatusCode::OK).await
+    respond_as(&db, municipality, &standing, id).await
+}
+
+/// What a write answers: the staff view to staff, else the party's own view.
+async fn respond_as(
+    db: &Database,
+    municipality: &Municipality,
+    standing: &Standing,
+    id: ConventionId,
+) -> Result<HttpResponse, ApiError> {
+    if standing.is_staff() {
+        return respond_staff(db, municipality, id, StatusCode::OK).await;
+    }
+    let readers = conventions::readers(db, municipality, standing).await?;
+    let loaded = usecases::load(db, municipality, id).await?;
+    respond_party(db, municipality, &loaded, readers).await?.ok_or_else(no_convention)
 }
 
 /// How every volunteer is covered.
@@ -549,10 +592,11 @@ pub async fn put_volunteers_cover(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let expected = if_match.precondition()?;
-    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let municipality = &caller.municipality;
+    let standing = Standing::of(Some(&caller.principal), &municipality.slug);
     let id = convention_id(&path.1)?;
     let attesting = Attesting::Volunteers { how: input.how, attested_on: input.attested_on };
-    usecases::attest(&db, actor, municipality, id, expected, &attesting).await?;
+    usecases::attest(&db, &standing, municipality, id, expected, &attesting).await?;
     respond_staff(&db, municipality, id, StatusCode::OK).await
 }
 
@@ -632,14 +676,9 @@ pub async fn sign_convention(
         signed_on: input.signed_on,
         scan_sha256: input.scan_sha256,
     };
-    let signed = usecases::sign(&db, actor, &standing, municipality, id, expected, &draft).await?;
-    if standing.is_staff() {
-        return respond_staff(&db, municipality, id, StatusCode::OK).await;
-    }
-    // A party signing by its own account reads what it signed (the public view of the version),
-    // and the ETag to go on with.
-    let loaded = usecases::load(&db, municipality, id).await?;
-    respond_party(&db, municipality, &signed, &loaded).await
+    usecases::sign(&db, actor, &standing, municipality, id, expected, &draft).await?;
+    // A party signing by its own account reads what it signed, and the ETag to go on with.
+    respond_as(&db, municipality, &standing, id).await
 }
 
 /// How far a commitment was kept.
@@ -662,8 +701,10 @@ pub struct FulfilmentInput {
 /// was kept: `pending`, `fulfilled`, `partly_fulfilled`, `not_fulfilled`, with its day and notes.
 /// An upkeep commitment not (fully) kept **erodes** (`eroded`), and "the services stepped in" is
 /// recorded (`services_stepped_in`). Until the convention ends (409 `convention_ended`; before
-/// signature, 409 `not_signed`). A commitment the signed version does not have is a 404. Needs
-/// `If-Match`.
+/// signature, 409 `not_signed`). A commitment the signed version does not have is a 404. Staff
+/// record any; a party's tool with `projects:write`, its own organisation's commitments (403
+/// otherwise), never `services_stepped_in` (the services' word, which its record keeps), and reads
+/// back the party's view. Needs `If-Match`.
 #[utoipa::path(
     operation_id = "put_commitment_fulfilment", tag = "conventions",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -677,7 +718,8 @@ pub struct FulfilmentInput {
     })),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Recorded.", body = ConventionView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 200, description = "Recorded: staff read the staff view, a party's tool its own.", body = ConventionDocument,
+            headers(("ETag" = String, description = "Its new version."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
         (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
@@ -689,14 +731,15 @@ pub struct FulfilmentInput {
 #[put("/v1/municipalities/{municipality}/conventions/{convention}/commitments/{commitment}/fulfilment")]
 pub async fn put_commitment_fulfilment(
     db: web::Data<Database>,
-    caller: InMunicipality<StaffOf>,
+    caller: InMunicipality<StaffOrScope<ProjectsWrite>>,
     path: web::Path<(String, String, String)>,
     if_match: IfMatch,
     body: JsonBody<FulfilmentInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let expected = if_match.precondition()?;
-    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let municipality = &caller.municipality;
+    let standing = Standing::of(Some(&caller.principal), &municipality.slug);
     let id = convention_id(&path.1)?;
     let commitment = Uuid::parse_str(&path.2).map(CommitmentId::from_uuid).map_err(|_| no_convention())?;
     let draft = FulfilmentDraft {
@@ -705,8 +748,8 @@ pub async fn put_commitment_fulfilment(
         notes: input.notes,
         services_stepped_in: input.services_stepped_in,
     };
-    usecases::follow(&db, actor, municipality, id, expected, &Following::Fulfilment { commitment, draft }).await?;
-    respond_staff(&db, municipality, id, StatusCode::OK).await
+    usecases::follow(&db, &standing, municipality, id, expected, &Following::Fulfilment { commitment, draft }).await?;
+    respond_as(&db, municipality, &standing, id).await
 }
 
 /// A participant registered by name.
@@ -765,7 +808,8 @@ pub async fn put_convention_participants(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let expected = if_match.precondition()?;
-    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let municipality = &caller.municipality;
+    let standing = Standing::of(Some(&caller.principal), &municipality.slug);
     let id = convention_id(&path.1)?;
     let following = Following::Participants {
         registered: input
@@ -775,7 +819,7 @@ pub async fn put_convention_participants(
             .collect(),
         open_events_low_bound: input.open_events_low_bound,
     };
-    usecases::follow(&db, actor, municipality, id, expected, &following).await?;
+    usecases::follow(&db, &standing, municipality, id, expected, &following).await?;
     respond_staff(&db, municipality, id, StatusCode::OK).await
 }
 
@@ -863,7 +907,8 @@ pub async fn put_convention_costs(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let expected = if_match.precondition()?;
-    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let municipality = &caller.municipality;
+    let standing = Standing::of(Some(&caller.principal), &municipality.slug);
     let id = convention_id(&path.1)?;
     let following = Following::Costs {
         parties: input
@@ -878,7 +923,7 @@ pub async fn put_convention_costs(
         comparison: input.comparison.as_ref().map(|c| (c.conventional_cents, c.basis.clone())),
         achieved: input.achieved.as_ref().map(|a| (a.quantity, a.unit.clone())),
     };
-    usecases::follow(&db, actor, municipality, id, expected, &following).await?;
+    usecases::follow(&db, &standing, municipality, id, expected, &following).await?;
     respond_staff(&db, municipality, id, StatusCode::OK).await
 }
 
@@ -998,7 +1043,8 @@ pub struct ConventionPage {
 /// List conventions
 ///
 /// The municipality's fifty-fifty conventions, newest first. Everyone sees those every party
-/// signed (their signed version's title and period); staff see them all, drafts included. Filters
+/// signed (their signed version's title and period); a party's tool (`projects:read`) also those
+/// naming its organisation once open for signature; staff see them all, drafts included. Filters
 /// combine; `next_cursor` (and `Link`) give the next page.
 #[utoipa::path(
     operation_id = "list_conventions", tag = "conventions",
@@ -1043,7 +1089,8 @@ pub async fn list_conventions(
     if statuses.contains(&ConventionStatus::Active) && !statuses.contains(&ConventionStatus::Signed) {
         statuses.push(ConventionStatus::Signed);
     }
-    let filter = store::Filter { statuses, signed_only: !standing.is_staff() };
+    let readers = conventions::readers(&db, &municipality, &standing).await?;
+    let filter = store::Filter { statuses, signed_only: !readers.is_staff(), party: readers.organisation() };
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| (c.t, ConventionId::from_uuid(c.i)));
     let found = store::list(&db, municipality.id, &filter, page.limit, after).await?;

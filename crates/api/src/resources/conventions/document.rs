@@ -463,11 +463,13 @@ pub async fn get_convention_document(
     let number = match (params.version, staff) {
         (Some(n), _) => n,
         (None, true) => convention.current_version,
-        (None, false) => convention.signed_version.ok_or_else(none)?,
+        // Others read the signed version, or, before signature, a party the frozen one it signs.
+        (None, false) => convention.signed_version.unwrap_or(convention.current_version),
     };
     let version = store::version(&db, municipality.id, id, number).await?.ok_or_else(none)?;
     let signatures = store::signatures(&db, municipality.id, id).await?;
-    if !implication_domain::conventions::signature::may_read(&version, &signatures, &standing) {
+    let readers = implication_app::conventions::readers(&db, &municipality, &standing).await?;
+    if !implication_domain::conventions::readers::may_read(&version, &signatures, readers) {
         return Err(none());
     }
     let language = crate::context::language(req.headers());

@@ -22,8 +22,8 @@ use chrono::{DateTime, Utc};
 use implication_app::Resource;
 use implication_app::conventions as usecases;
 use implication_app::requests::Offices;
-use implication_domain::conventions::{DiagnosticDraft, Project, Readers, TransitionAsk};
-use implication_domain::vocabulary::ProjectStatus;
+use implication_domain::conventions::{Convention, DiagnosticDraft, Project, Readers, TransitionAsk};
+use implication_domain::vocabulary::{ConventionStatus, ProjectStatus};
 use implication_domain::{Message, Municipality, ProjectEventId, ProjectId};
 use implication_storage::Database;
 use implication_storage::conventions::{self as store, After, Filter};
@@ -94,14 +94,15 @@ pub struct ProjectListParams {
 }
 
 impl ProjectListParams {
-    fn parse(&self, readers: &Readers) -> Result<Filter, ApiError> {
+    fn parse(&self, readers: Readers) -> Result<Filter, ApiError> {
         let mut errors = Vec::new();
         let status_codes: Vec<&str> = ProjectStatus::ALL.iter().map(|s| s.code()).collect();
         let filter = Filter {
             statuses: codes("status", self.status.as_deref(), ProjectStatus::from_code, &status_codes, &mut errors),
             process: process_param(self.process.as_deref(), &mut errors),
             request: request_param(self.request.as_deref(), &mut errors),
-            public_only: *readers != Readers::All,
+            public_only: !readers.is_staff(),
+            party: readers.organisation(),
         };
         if errors.is_empty() {
             Ok(filter)
@@ -122,7 +123,8 @@ struct ListCursor {
 ///
 /// The municipality's fifty-fifty projects, newest first. Everyone sees those whose convention
 /// went to signature, and those that ended (completed, abandoned, taken over by the services);
-/// staff also see those being diagnosed and drafted. Filters combine; `next_cursor` (and `Link`)
+/// a partner's tool with `projects:read` also those whose convention names its organisation as a
+/// party (while drafted too); staff also see those being diagnosed and drafted. Filters combine; `next_cursor` (and `Link`)
 /// give the next page.
 #[utoipa::path(
     operation_id = "list_projects", tag = "conventions",
@@ -146,7 +148,7 @@ pub async fn list_projects(
     paging: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let filter = params.parse(&usecases::readers(&standing))?;
+    let filter = params.parse(usecases::readers(&db, &municipality, &standing).await?)?;
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| After { created_at: c.t, id: ProjectId::from_uuid(c.i) });
     let found = store::list(&db, municipality.id, &filter, page.limit, after.as_ref()).await?;
@@ -164,7 +166,9 @@ pub async fn list_projects(
 /// Staff get the staff view (carriers by name, routing, the whole diagnostic with its risks,
 /// every request, and the `ETag` that changes need). Anyone gets the public view of a project
 /// whose convention went to signature or that ended: organisations by name (people never), its
-/// weight, status and outcome, and its published requests. Otherwise, 404.
+/// weight, status and outcome, and its published requests; so does a partner's tool with
+/// `projects:read` for a project whose convention names its organisation as a party, at any
+/// stage (and its `convention` once the text is frozen). Otherwise, 404.
 #[utoipa::path(
     operation_id = "get_project", tag = "conventions",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -186,16 +190,31 @@ pub async fn get_project(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let project = usecases::load(&db, &municipality, project_id(&path.1)?).await?;
-    if usecases::readers(&standing) == Readers::All {
+    let readers = usecases::readers(&db, &municipality, &standing).await?;
+    if readers.is_staff() {
         return respond_staff(&db, &municipality, &project, actix_web::http::StatusCode::OK).await;
     }
-    if !project.is_public() {
+    let party = match readers.organisation() {
+        Some(organisation) => {
+            implication_storage::conventions::convention::names_organisation(
+                &db,
+                municipality.id,
+                project.id,
+                organisation,
+            )
+            .await?
+        }
+        None => false,
+    };
+    if !project.is_public() && !party {
         return Err(no_project());
     }
     let requests = store::requests_of(&db, municipality.id, project.id).await?;
     let mut view = PublicProjectView::new(&project, &requests);
     let convention = implication_storage::conventions::convention::of_project(&db, municipality.id, project.id).await?;
-    view.convention = convention.filter(|c| c.convention.is_public()).map(|c| c.convention.id.as_uuid());
+    // Its parties' tools also follow it to the text they sign, once frozen.
+    let readable = |c: &Convention| c.is_public() || (party && c.status != ConventionStatus::Draft);
+    view.convention = convention.filter(|c| readable(&c.convention)).map(|c| c.convention.id.as_uuid());
     Ok(HttpResponse::Ok().json(ProjectDocument::Public(view)))
 }
 
@@ -457,7 +476,7 @@ pub async fn get_project_series(
 ) -> Result<HttpResponse, ApiError> {
     use implication_storage::conventions::convention as conventions_store;
     let Visitor { standing, municipality } = visitor;
-    let staff = usecases::readers(&standing) == Readers::All;
+    let staff = standing.is_staff();
     let project = usecases::load(&db, &municipality, project_id(&path.1)?).await?;
     if !staff && !project.is_public() {
         return Err(no_project());

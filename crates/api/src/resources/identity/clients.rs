@@ -15,6 +15,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use implication_app::identity::clients::{self as usecases, ClientDraft, ClientUpdate as ClientUpdateDraft};
+use implication_domain::OrganisationId;
 use implication_domain::identity::MachineClient;
 use implication_storage::{Database, identity::clients};
 use serde::{Deserialize, Serialize};
@@ -23,7 +24,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "client_id": "demo-partner", "name": "Outil de l'association",
-    "association": "Association des jardins partagés", "scopes": ["requests:read", "requests:write"], "active": true,
+    "association": "Association des jardins partagés", "organisation": null, "scopes": ["requests:read", "requests:write"], "active": true,
     "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
 pub struct ClientView {
     pub id: Uuid,
@@ -36,6 +37,10 @@ pub struct ClientView {
     pub name: String,
     /// The association it acts for.
     pub association: String,
+    /// That association in the town's directory of organisations (`…/organisations`), if linked:
+    /// with `projects:read` the tool reads the projects and conventions naming it as a party, with
+    /// `projects:write` it records how it kept its commitments.
+    pub organisation: Option<Uuid>,
     pub scopes: Vec<String>,
     /// False once revoked: its tokens stop working and it can get no new ones.
     pub active: bool,
@@ -51,6 +56,7 @@ impl From<&MachineClient> for ClientView {
             client_id: c.client_id.clone(),
             name: c.name.clone(),
             association: c.association.clone(),
+            organisation: c.organisation.map(|o| o.as_uuid()),
             scopes: c.scopes.iter().map(|s| s.code().to_owned()).collect(),
             active: c.active,
             created_at: c.created_at,
@@ -92,9 +98,14 @@ pub struct ClientInput {
         pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
     )]
     pub association: String,
-    /// Among `requests:read`, `requests:write`, `projects:read`, `processes:read` (the processes
-    /// that gathered a request of its association, even before they open), `webhooks:manage`.
-    #[schema(example = json!(["requests:read", "requests:write"]), min_items = 1, max_items = 4)]
+    /// The association in the town's directory of organisations, for `projects:read` and
+    /// `projects:write` (a tool of no organisation reads what the public reads of projects).
+    pub organisation: Option<Uuid>,
+    /// Among `requests:read`, `requests:write`, `projects:read` (the projects and conventions
+    /// naming its organisation as a party), `projects:write` (recording how its organisation kept
+    /// its commitments), `processes:read` (the processes that gathered a request of its
+    /// association, even before they open), `webhooks:manage`.
+    #[schema(example = json!(["requests:read", "requests:write"]), min_items = 1, max_items = 6)]
     pub scopes: Vec<ScopeItem>,
     /// Its public id (default: derived from the name).
     #[schema(example = "jardins-partages", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
@@ -117,7 +128,11 @@ pub struct ClientUpdate {
         pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
     )]
     pub association: Option<String>,
-    #[schema(min_items = 1, max_items = 4)]
+    /// Its association in the town's directory; `null` unlinks it.
+    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[schema(value_type = Option<Uuid>)]
+    pub organisation: Option<Option<Uuid>>,
+    #[schema(min_items = 1, max_items = 6)]
     pub scopes: Option<Vec<ScopeItem>>,
     pub active: Option<bool>,
 }
@@ -201,6 +216,7 @@ pub async fn create_client(
     let draft = ClientDraft {
         name: input.name,
         association: input.association,
+        organisation: input.organisation.map(OrganisationId::from_uuid),
         scopes: input.scopes.into_iter().map(|s| s.0).collect(),
         client_id: input.client_id,
     };
@@ -238,7 +254,7 @@ pub async fn get_client(
 
 /// Update or revoke a machine client
 ///
-/// Renames it, changes its association or scopes, or revokes it (`active: false`; its tokens
+/// Renames it, changes its association (and its organisation in the directory) or scopes, or revokes it (`active: false`; its tokens
 /// stop working at once). Needs `If-Match`. Admins only.
 #[utoipa::path(
     operation_id = "update_client", tag = "accounts",
@@ -270,6 +286,7 @@ pub async fn update_client(
     let update = ClientUpdateDraft {
         name: input.name,
         association: input.association,
+        organisation: input.organisation.map(|o| o.map(OrganisationId::from_uuid)),
         scopes: input.scopes.map(|s| s.into_iter().map(|c| c.0).collect()),
         active: input.active,
     };

@@ -88,14 +88,9 @@ pub struct DelegationUpdate {
         pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
     )]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "crate::extract::present")]
     #[schema(value_type = Option<Uuid>)]
     pub holder: Option<Option<Uuid>>,
-}
-
-/// Tells `"holder": null` (vacate) apart from no `holder` at all (keep).
-fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<Uuid>>, D::Error> {
-    serde::Deserialize::deserialize(deserializer).map(Some)
 }
 
 fn respond(delegation: &Delegation, status: StatusCode) -> HttpResponse {

@@ -9,10 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// A field that tells "absent" (keep) from `null` (clear): `None`, `Some(None)`, `Some(Some(v))`.
-fn present<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
+use crate::extract::present;
 
 /// [`present`], for an object (see [`crate::extract::Object`]).
 fn present_object<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
