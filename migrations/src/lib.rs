@@ -19,7 +19,7 @@ mod m20261207_000012_offers_and_prerequisites;
 mod m20261207_000013_create_projects;
 mod m20261207_000014_create_conventions;
 mod m20261207_000015_create_organisations;
-mod m20261207_000016_partner_tools_and_parties;
+mod m20261207_000016_convention_partners_and_templates;
 
 pub struct Migrator;
 
@@ -42,7 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_create_projects::Migration),
             Box::new(m20261207_000014_create_conventions::Migration),
             Box::new(m20261207_000015_create_organisations::Migration),
-            Box::new(m20261207_000016_partner_tools_and_parties::Migration),
+            Box::new(m20261207_000016_convention_partners_and_templates::Migration),
         ]
     }
 }

@@ -289,6 +289,9 @@ fn rows(ids: &Ids) -> Vec<Row> {
         write(Method::POST, &format!("{loos}/organisations"), false, staff_write),
         row(Method::GET, &format!("{loos}/organisations/{organisation}"), public),
         write(Method::PATCH, &format!("{loos}/organisations/{organisation}"), true, staff_stale),
+        // The clauses new conventions start with: public; the admin writes them.
+        row(Method::GET, &format!("{loos}/clause-templates"), public),
+        write(Method::PUT, &format!("{loos}/clause-templates"), true, admin_write),
         write(Method::POST, &format!("{loos}/projects/{project}/convention"), true, staff_stale),
         row(Method::GET, &format!("{loos}/conventions/{convention}"), public),
         row(Method::GET, &format!("{loos}/conventions/{convention}/versions/1"), public),
@@ -316,8 +319,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
             Method::PUT,
             &format!("{loos}/conventions/{convention}/parties/{party}/insurance"),
             true,
-            // A party's own account attests its own; an inhabitant who is no party learns nothing of it.
-            [401, 404, 412, 412, 412, 412, 404, 403, 403, 403],
+            // A party's own account attests its own (this public convention's parties have none).
+            [401, 403, 412, 412, 412, 412, 404, 403, 403, 403],
         ),
         write(Method::PUT, &format!("{loos}/conventions/{convention}/volunteers-cover"), true, staff_stale),
         write(

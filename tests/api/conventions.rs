@@ -504,11 +504,16 @@ async fn the_demo_follows_up_its_conventions_costs_add_up_and_an_eroded_upkeep_s
 /// A light project's convention, signed by both its parties (the town by the mayor); its id,
 /// ETag and the project's id.
 async fn signed_convention(town: &TestTown<'_>) -> (String, String, String, Value) {
+    signed_convention_for(town, "2026-01-05", "2026-12-31").await
+}
+
+/// The same, for this period.
+async fn signed_convention_for(town: &TestTown<'_>, starts_on: &str, ends_on: &str) -> (String, String, String, Value) {
     let (agent, elected) = (town.agent().await, town.elected().await);
     let (project, etag) = drafting_project(town, "light").await;
     let body = json!({
         "title": "Convention des bacs", "context": "Fleurir la rue.", "purpose": "Des bacs.", "works": "Douze bacs.",
-        "starts_on": "2026-01-05", "ends_on": "2026-12-31",
+        "starts_on": starts_on, "ends_on": ends_on,
         "parties": [
             { "kind": "municipality", "name": "Commune", "representative": { "name": "Le maire", "capacity": "Maire" },
               "commitments": [{ "kind": "materials", "description": "Douze bacs" }] },
@@ -1016,7 +1021,7 @@ async fn a_partners_tool_reads_what_names_its_organisation_and_records_its_own_c
     let (_, etag) = expect(&town, &agent, Method::POST, &at("/signatures"), &etag, &paper, 200).await;
     let mayor = json!({ "party": view["text"]["parties"][0]["id"], "content_hash": hash });
     let (_, etag) = expect(&town, &elected, Method::POST, &at("/signatures"), &etag, &mayor, 200).await;
-    let done = json!({ "status": "fulfilled", "notes": "Trois tonnes étalées." });
+    let done = json!({ "status": "fulfilled", "on": "2026-06-19" });
     let theirs = at(&format!("/commitments/{afr_commitment}/fulfilment"));
     let (refused, _) = expect(&town, &writer, Method::PUT, &theirs, "\"1\"", &done, 412).await;
     assert_eq!(refused["status"], 412);
@@ -1028,6 +1033,7 @@ async fn a_partners_tool_reads_what_names_its_organisation_and_records_its_own_c
             &json!({ "status": "not_fulfilled", "services_stepped_in": true }),
             "the services' word",
         ),
+        (&writer, theirs.clone(), &json!({ "status": "fulfilled", "notes": "Fait." }), "the services' notes"),
         (&reader, theirs.clone(), &done, "projects:read only"),
         (&stranger, theirs.clone(), &done, "a tool of no organisation"),
     ] {
@@ -1050,8 +1056,24 @@ async fn a_partners_tool_reads_what_names_its_organisation_and_records_its_own_c
     let history =
         json(app.authed(Method::GET, &town.at(&format!("/projects/{project}/history")), &agent).send().await.unwrap())
             .await;
-    assert!(staff.to_string().contains("Trois tonnes étalées."), "staff read its notes");
+    assert!(staff.to_string().contains("2026-06-19"), "staff read its record");
     assert!(history.to_string().contains("client"), "the history names the tool: {history}");
+
+    // A draft that never went to signature stays the services' work, even once its project ended.
+    let (abandoned, etag) = drafting_project(&town, "light").await;
+    let text = json!({ "title": "Brouillon", "parties": [{ "organisation": afr, "commitments": [] }] });
+    let (draft, _) =
+        expect(&town, &agent, Method::POST, &format!("/projects/{abandoned}/convention"), &etag, &text, 201).await;
+    let response = app.authed(Method::GET, &town.at(&format!("/projects/{abandoned}")), &agent).send().await.unwrap();
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let ending = json!({ "to": "abandoned", "reason": "Sans suite.", "learnt": "Rien encore." });
+    expect(&town, &agent, Method::POST, &format!("/projects/{abandoned}/transitions"), &etag, &ending, 200).await;
+    let draft = draft["id"].as_str().unwrap().to_owned();
+    assert!(!listed(&town, Some(&reader), "/conventions").await.contains(&draft), "a terminated draft");
+    let seen =
+        json(app.authed(Method::GET, &town.at(&format!("/projects/{abandoned}")), &reader).send().await.unwrap()).await;
+    assert!(seen["convention"].is_null(), "no link to a text it cannot read: {seen}");
+    assert_eq!(status_of(&town, &reader, &format!("/conventions/{draft}")).await, 404);
 }
 
 #[tokio::test]
@@ -1113,13 +1135,14 @@ async fn a_convention_drafted_before_partner_tools_existed_is_indexed_for_its_pa
     let body = json!({ "name": "Association foncière", "kind": "association" });
     let created = app.authed(Method::POST, &town.at("/organisations"), &agent).json(&body).send().await.unwrap();
     let afr = json(created).await["id"].as_str().unwrap().to_owned();
+    let (begun, ..) = signed_convention(&town).await;
     let (project, etag) = drafting_project(&town, "light").await;
     let text = json!({ "title": "Convention", "parties": [{ "organisation": afr, "commitments": [] }] });
     expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, &text, 201).await;
 
     // Back to the schema before migration 000016, which then indexes the parties of the texts.
     let states = app.db.migration_states().await.unwrap();
-    let position = states.iter().position(|m| m.name == "m20261207_000016_partner_tools_and_parties").unwrap();
+    let position = states.iter().position(|m| m.name == "m20261207_000016_convention_partners_and_templates").unwrap();
     let steps = u32::try_from(states.len() - position).unwrap();
     app.db.migrate_down(steps).await.unwrap();
     assert!(!app.db.migration_states().await.unwrap()[position].applied);
@@ -1127,4 +1150,70 @@ async fn a_convention_drafted_before_partner_tools_existed_is_indexed_for_its_pa
 
     let tool = partner_tool(&town, "Outil de l'AFR", Some(&afr), &["projects:read"]).await;
     assert!(listed(&town, Some(&tool), "/projects").await.contains(&project), "indexed from its text");
+    assert_eq!(listed(&town, None, "/conventions?status=active").await, [begun], "its period in force indexed too");
+}
+
+#[tokio::test]
+async fn a_signed_convention_lists_as_active_once_its_period_has_begun_and_as_signed_before() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (begun, ..) = signed_convention(&town).await;
+    let (ahead, ..) = signed_convention_for(&town, "2099-03-01", "2099-12-31").await;
+    assert_eq!(listed(&town, None, "/conventions?status=active").await, vec![begun.clone()]);
+    assert_eq!(listed(&town, None, "/conventions?status=signed").await, vec![ahead.clone()]);
+    let both = listed(&town, None, "/conventions?status=signed,active").await;
+    assert_eq!(both, [ahead.clone(), begun.clone()], "newest first");
+    assert!(listed(&town, None, "/conventions?status=draft,completed").await.is_empty());
+    let shown = json(app.get(&town.at(&format!("/conventions/{ahead}"))).await).await;
+    assert_eq!(shown["status"], "signed", "as the list says");
+}
+
+#[tokio::test]
+async fn the_admin_writes_the_towns_clause_templates_and_new_conventions_start_with_them() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (agent, admin) = (town.agent().await, town.admin().await);
+    let response = app.get(&town.at("/clause-templates")).await;
+    assert_eq!(response.headers()["etag"], "\"0\"");
+    let annex = json(response).await;
+    assert_eq!((annex["version"].as_i64(), annex["annex_a3"].as_bool()), (Some(0), Some(true)));
+    assert_eq!(annex["clauses"][3]["title"], "Caducité de la convention");
+
+    let own = json!({ "clauses": [
+        { "title": "Assurance", "text": "Chaque partie est assurée." },
+        { "title": "Caducité", "text": "Tout manquement rend la convention caduque." }] });
+    assert_eq!(call(&town, &agent, Method::PUT, "/clause-templates", "\"0\"", &own).await.0, 403, "the admin's");
+    let unconditional = app.authed(Method::PUT, &town.at("/clause-templates"), &admin).json(&own).send().await.unwrap();
+    problem(unconditional, 428).await;
+    let (refused, _) =
+        expect(&town, &admin, Method::PUT, "/clause-templates", "\"0\"", &json!({ "clauses": [] }), 422).await;
+    assert_eq!(refused["errors"][0]["field"], "clauses");
+    let blank = json!({ "clauses": [{ "title": " ", "text": "Texte" }, { "title": "Titre" }] });
+    let (refused, _) = expect(&town, &admin, Method::PUT, "/clause-templates", "\"0\"", &blank, 422).await;
+    let fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["clauses[0].title", "clauses[1].text"]);
+    let (written, etag) = expect(&town, &admin, Method::PUT, "/clause-templates", "\"0\"", &own, 200).await;
+    assert_eq!(
+        (written["version"].as_i64(), written["annex_a3"].as_bool(), etag.as_str()),
+        (Some(1), Some(false), "\"1\"")
+    );
+    expect(&town, &admin, Method::PUT, "/clause-templates", "\"0\"", &own, 412).await;
+    let other = app.create_municipality("ailleurs", "62999", &[]).await;
+    let elsewhere = json(app.get(&format!("/v1/municipalities/{}/clause-templates", other.slug)).await).await;
+    assert_eq!(elsewhere["annex_a3"], true, "each town its own");
+
+    // A new text without clauses takes them; a text's own stay its own.
+    let (project, etag) = drafting_project(&town, "light").await;
+    let (view, _) = expect(
+        &town,
+        &agent,
+        Method::POST,
+        &format!("/projects/{project}/convention"),
+        &etag,
+        &json!({ "title": "Convention" }),
+        201,
+    )
+    .await;
+    assert_eq!(view["text"]["clauses"], own["clauses"]);
 }

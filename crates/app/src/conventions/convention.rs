@@ -7,7 +7,7 @@
 use super::{load_at as load_project_at, refused};
 use crate::UseCaseError;
 use crate::error::Resource;
-use implication_domain::conventions::convention::{self as text, default_clauses};
+use implication_domain::conventions::convention as text;
 use implication_domain::conventions::follow_up::{
     self, EndingAsk, FollowUp, FulfilmentDraft, ParticipantDraft, PartyCostDraft,
 };
@@ -86,7 +86,8 @@ pub async fn draft(
     let project = load_project_at(db, municipality, project, &expected).await?;
     let existing = store::of_project(db, municipality.id, project.id).await?;
     signature::may_draft(&project, existing.is_some()).map_err(refused)?;
-    let content = super::organisations::resolve(db, municipality, draft).await?.parse(None, &default_clauses())?;
+    let templates = super::templates::load(db, municipality).await?;
+    let content = super::organisations::resolve(db, municipality, draft).await?.parse(None, &templates.clauses)?;
     let now = time::now();
     let (convention, version) = text::draft(municipality.id, project.id, content, now);
     let next = Project { updated_at: now, ..project.clone() };
@@ -121,9 +122,7 @@ pub async fn change_text(
     draft: &ContentDraft,
 ) -> Result<(Convention, Version), UseCaseError> {
     let Loaded { stored, current, project } = load_at(db, municipality, id, &expected).await?;
-    let content = super::organisations::resolve(db, municipality, draft)
-        .await?
-        .parse(Some(&current.content), &default_clauses())?;
+    let content = super::organisations::resolve(db, municipality, draft).await?.parse(Some(&current.content), &[])?;
     if content == current.content {
         return Ok((stored.convention, current));
     }
@@ -252,7 +251,8 @@ pub async fn attest(
     // Someone who is neither staff nor a party of its frozen text learns nothing of it (a draft is
     // the services' work: they record paper certificates meanwhile).
     let signing_party = loaded.current.is_frozen() && loaded.current.names(readers);
-    if !readers.is_staff() && !signing_party {
+    let public = loaded.stored.convention.is_public();
+    if !readers.is_staff() && !public && !signing_party {
         return Err(UseCaseError::NotFound(Resource::Convention));
     }
     if let Attesting::Insurance { party, .. } = attesting
@@ -454,8 +454,9 @@ pub async fn follow(
     let readers = super::readers(db, municipality, standing).await?;
     let signed = signed_text(db, municipality, &loaded.stored).await?;
     // Someone who is neither staff nor a party of a convention not yet public learns nothing of it.
-    let public = loaded.stored.convention.signed_version.is_some();
-    if !readers.is_staff() && !public && !loaded.current.names(readers) {
+    let public = loaded.stored.convention.is_public();
+    let signing_party = loaded.current.is_frozen() && loaded.current.names(readers);
+    if !readers.is_staff() && !public && !signing_party {
         return Err(UseCaseError::NotFound(Resource::Convention));
     }
     let asked_fulfilment = match following {

@@ -6,6 +6,7 @@
 pub mod convention;
 pub mod organisations;
 mod projects;
+pub mod templates;
 
 pub use projects::{ProjectInput, create, record_diagnostic, transition};
 

@@ -285,6 +285,38 @@ pub fn default_clauses() -> Vec<Clause> {
     .collect()
 }
 
+/// The clauses a municipality's new conventions start with: its admin's own, or, until the admin
+/// writes them, annex A3's articles 4 to 7.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseTemplates {
+    pub clauses: Vec<Clause>,
+    /// 0 while annex A3's stand (never written); the `If-Match` that changes them names it.
+    pub version: i32,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl ClauseTemplates {
+    /// Annex A3's, as every town starts.
+    pub fn annex_a3() -> Self {
+        Self { clauses: default_clauses(), version: 0, updated_at: None }
+    }
+}
+
+/// The templates `drafts` give: one clause at least, each titled and written, every invalid
+/// field named under `clauses[i]`.
+pub fn parse_templates(drafts: &[ClauseDraft]) -> Result<Vec<Clause>, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    if drafts.is_empty() {
+        errors.push(missing(
+            "clauses",
+            "give at least one clause (annex A3's articles 4 to 7 are a start)",
+            "donnez au moins une clause (les articles 4 à 7 de l'annexe A3 sont un point de départ)",
+        ));
+    }
+    let clauses = parse_clauses(drafts, &mut errors);
+    errors.into_result().map(|()| clauses)
+}
+
 /// A representative as received.
 #[derive(Debug, Clone, Default)]
 pub struct RepresentativeDraft {

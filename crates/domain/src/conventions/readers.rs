@@ -107,8 +107,9 @@ pub fn may_attest_for(readers: Readers, party: &Party) -> Result<(), NotTheirs> 
 
 /// Whether `readers` records the fulfilment of `commitment` of the signed `version`, as `draft`
 /// says (`previous`: what was recorded before): staff any; a partner's tool with
-/// `projects:write`, its own organisation's commitments only, and never that the services
-/// stepped in (theirs to say: a tool's record keeps what they said). Returns the draft to parse.
+/// `projects:write`, its own organisation's commitments only, and neither that the services
+/// stepped in nor notes (the services' words: a tool's record keeps what they said). Returns the
+/// draft to parse.
 pub fn fulfilment_by(
     readers: Readers,
     version: &Version,
@@ -129,7 +130,17 @@ pub fn fulfilment_by(
                     "seuls les services indiquent qu'ils ont pris le relais",
                 )));
             }
-            Ok(FulfilmentDraft { services_stepped_in: Some(stepped_in), ..draft.clone() })
+            if draft.notes.is_some() {
+                return Err(NotTheirs(Message::new(
+                    "the notes on a commitment are the services': a tool records its status and day",
+                    "les notes sur un engagement sont celles des services : un outil en indique l'état et la date",
+                )));
+            }
+            Ok(FulfilmentDraft {
+                services_stepped_in: Some(stepped_in),
+                notes: previous.and_then(|f| f.notes.clone()),
+                ..draft.clone()
+            })
         }
         Readers::Organisation { records: true, .. } => Err(NotTheirs(Message::new(
             "a partner's tool records its own organisation's commitments only",

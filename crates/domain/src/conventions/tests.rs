@@ -428,6 +428,22 @@ mod conventions {
     }
 
     #[test]
+    fn a_towns_clause_templates_need_one_clause_at_least_each_titled_and_written() {
+        use super::super::convention::{ClauseTemplates, parse_templates};
+        assert_eq!(ClauseTemplates::annex_a3().clauses, default_clauses());
+        assert_eq!(ClauseTemplates::annex_a3().version, 0, "never written");
+        let fields = |drafts: &[ClauseDraft]| -> Vec<String> {
+            parse_templates(drafts).unwrap_err().0.into_iter().map(|e| e.field).collect()
+        };
+        assert_eq!(fields(&[]), ["clauses"]);
+        let untitled = ClauseDraft { title: None, text: Some("Texte".into()) };
+        let blank = ClauseDraft { title: Some("Titre".into()), text: Some("  ".into()) };
+        assert_eq!(fields(&[untitled, blank]), ["clauses[0].title", "clauses[1].text"]);
+        let own = ClauseDraft { title: Some("Assurance".into()), text: Some("Chacun est assuré.".into()) };
+        assert_eq!(parse_templates(&[own]).unwrap()[0].title, "Assurance");
+    }
+
+    #[test]
     fn every_invalid_field_of_a_content_is_named_at_once() {
         let bad = ContentDraft {
             title: None,
@@ -865,15 +881,18 @@ mod conventions {
         assert!(fulfilment_by(farmer, &version, theirs, &done, None).is_err(), "a party's account: staff record it");
         let stepped = FulfilmentDraft { services_stepped_in: Some(true), ..done.clone() };
         assert!(fulfilment_by(writer, &version, theirs, &stepped, None).is_err(), "the services' word");
+        let noted = FulfilmentDraft { notes: Some("Fait.".into()), ..done.clone() };
+        assert!(fulfilment_by(writer, &version, theirs, &noted, None).is_err(), "the services' notes");
         let before = Fulfilment {
             commitment: theirs,
             status: CommitmentFulfilment::NotFulfilled,
             on: None,
-            notes: None,
+            notes: Some("Les services ont étalé les graviers.".into()),
             services_stepped_in: true,
         };
         let kept = fulfilment_by(writer, &version, theirs, &done, Some(&before)).unwrap();
         assert_eq!(kept.services_stepped_in, Some(true), "a tool's record keeps what the services said");
+        assert_eq!(kept.notes, before.notes, "and their notes");
         assert_eq!(
             fulfilment_by(Readers::All, &version, town, &stepped, None).unwrap().services_stepped_in,
             Some(true)

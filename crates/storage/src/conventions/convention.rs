@@ -95,30 +95,41 @@ async fn write_in_txn(txn: &DatabaseTransaction, change: ConventionWrite<'_>) ->
                 .exec(txn)
                 .await?;
         }
-        index_parties(txn, written.municipality, written.id).await?;
     }
     if let Some(signature) = signature {
         convention_signature::Entity::insert(signature_row(written.municipality, signature)).exec(txn).await?;
     }
+    if text.is_some() || signature.is_some() {
+        index(txn, &written).await?;
+    }
     Ok(written)
 }
 
-/// Indexes the organisations of the directory that convention `id` names as parties, in any of
-/// its versions (a partner's tool reads what names its organisation; the texts are JSON).
-async fn index_parties(
-    txn: &DatabaseTransaction,
-    municipality: MunicipalityId,
-    id: ConventionId,
-) -> Result<(), StorageError> {
+/// Indexes what lists filter on but the texts (JSON) hold, after a text or a signature was
+/// written: the organisations of the directory convention `c` names as parties in any of its
+/// versions (a partner's tool reads what names its organisation), and the start of the period in
+/// force (signed, its version's; else the current one's), which makes `signed` read `active`.
+async fn index(txn: &DatabaseTransaction, c: &Convention) -> Result<(), StorageError> {
+    let (municipality, id) = (c.municipality, c.id);
     let versions = convention_version::Entity::find()
         .filter(convention_version::Column::ConventionId.eq(id.as_uuid()))
         .all(txn)
         .await?;
     let mut named = std::collections::BTreeSet::new();
+    let mut starts_on = None;
+    let in_force = c.signed_version.unwrap_or(c.current_version);
     for row in versions {
         let version = version_to_domain(row)?;
         named.extend(version.content.parties.iter().filter_map(|p| p.organisation));
+        if version.number == in_force {
+            starts_on = version.content.starts_on;
+        }
     }
+    convention::Entity::update_many()
+        .col_expr(convention::Column::StartsOn, sea_orm::sea_query::Expr::value(starts_on))
+        .filter(convention::Column::Id.eq(id.as_uuid()))
+        .exec(txn)
+        .await?;
     convention_party::Entity::delete_many()
         .filter(convention_party::Column::ConventionId.eq(id.as_uuid()))
         .exec(txn)
@@ -150,6 +161,8 @@ fn row(c: &Convention, attestations: &Attestations, follow_up: &FollowUp) -> con
         insurance: Set(json(&attestations.insurance)),
         volunteers_cover: Set(attestations.volunteers.as_ref().map(json)),
         follow_up: Set(Some(json(follow_up))),
+        // Written by `index`, from the text.
+        starts_on: NotSet,
         version: Set(c.version),
         created_at: Set(c.created_at),
         updated_at: Set(c.updated_at),
@@ -347,7 +360,10 @@ pub async fn signatures(
 /// What a list of conventions keeps.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// Any of these statuses as shown on `today`, the town's day (`active`: signed, and its
+    /// period has begun; `signed`: not yet).
     pub statuses: Vec<ConventionStatus>,
+    pub today: chrono::NaiveDate,
     /// Only those signed by every party (the public's)…
     pub signed_only: bool,
     /// …and, for a partner's tool, those naming its organisation once open for signature.
@@ -369,7 +385,18 @@ pub async fn list(
     use sea_orm::sea_query::{Condition, Expr, ExprTrait};
     let mut condition = Condition::all().add(Column::MunicipalityId.eq(municipality.as_uuid()));
     if !filter.statuses.is_empty() {
-        condition = condition.add(Column::Status.is_in(filter.statuses.iter().map(|s| s.code())));
+        let signed = || Expr::col(Column::Status).eq(ConventionStatus::Signed.code());
+        let mut any = Condition::any();
+        for status in &filter.statuses {
+            any = any.add(match status {
+                ConventionStatus::Active => Condition::all().add(signed()).add(Column::StartsOn.lte(filter.today)),
+                ConventionStatus::Signed => Condition::all()
+                    .add(signed())
+                    .add(Condition::any().add(Column::StartsOn.is_null()).add(Column::StartsOn.gt(filter.today))),
+                other => Condition::all().add(Expr::col(Column::Status).eq(other.code())),
+            });
+        }
+        condition = condition.add(any);
     }
     if filter.signed_only {
         let signed = Column::SignedVersion.is_not_null();

@@ -7,6 +7,7 @@ pub mod convention;
 mod history;
 mod list;
 pub mod organisations;
+pub mod templates;
 
 pub use history::history;
 pub use list::{After, Filter, list};

@@ -16,6 +16,9 @@ pub struct Model {
     pub volunteers_cover: Option<String>,
     /// A JSON document.
     pub follow_up: Option<String>,
+    /// The start of the period in force (the signed version's, else the current one's), copied
+    /// from its text for the lists' `active` filter.
+    pub starts_on: Option<Date>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod body;
 pub mod body_meeting;
 pub mod body_member;
+pub mod clause_template;
 pub mod convention;
 pub mod convention_party;
 pub mod convention_signature;

@@ -187,7 +187,7 @@ pub async fn draft_convention(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The convention, in the caller's view.", body = ConventionDocument,
-            headers(("ETag" = String, description = "Staff view: its version (for `If-Match`)."))),
+            headers(("ETag" = String, description = "Staff's and parties' views: its version (for `If-Match`)."))),
         (status = 401, response = Unauthorized), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
@@ -1072,7 +1072,7 @@ pub async fn list_conventions(
     let Visitor { standing, municipality } = visitor;
     let mut errors = Vec::new();
     let status_codes: Vec<&str> = ConventionStatus::ALL.iter().map(|s| s.code()).collect();
-    let mut statuses = crate::resources::requests::codes(
+    let statuses = crate::resources::requests::codes(
         "status",
         params.status.as_deref(),
         ConventionStatus::from_code,
@@ -1085,12 +1085,13 @@ pub async fn list_conventions(
             errors,
         ));
     }
-    // `active` is `signed` whose period has begun: stored as `signed`.
-    if statuses.contains(&ConventionStatus::Active) && !statuses.contains(&ConventionStatus::Signed) {
-        statuses.push(ConventionStatus::Signed);
-    }
     let readers = conventions::readers(&db, &municipality, &standing).await?;
-    let filter = store::Filter { statuses, signed_only: !readers.is_staff(), party: readers.organisation() };
+    let filter = store::Filter {
+        statuses,
+        today: today(&municipality),
+        signed_only: !readers.is_staff(),
+        party: readers.organisation(),
+    };
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| (c.t, ConventionId::from_uuid(c.i)));
     let found = store::list(&db, municipality.id, &filter, page.limit, after).await?;
@@ -1098,9 +1099,14 @@ pub async fn list_conventions(
     let next_cursor = found.has_more.then(|| found.items.last()).flatten().and_then(|(last, _)| {
         crate::pagination::encode_cursor(&ListCursor { t: last.convention.created_at, i: last.convention.id.as_uuid() })
     });
+    // A party's tool lists what it reads: the public ones, and the frozen texts naming its
+    // organisation (the index names it in any version: an amendment may have dropped it).
     let items = found
         .items
         .iter()
+        .filter(|(stored, version)| {
+            readers.is_staff() || stored.convention.is_public() || (version.is_frozen() && version.names(readers))
+        })
         .map(|(stored, version)| {
             let c = &stored.convention;
             ConventionSummary {

@@ -416,7 +416,7 @@ fn render(
 #[into_params(parameter_in = Query)]
 pub struct DocumentParams {
     /// The version's number. Default: for staff, the current version; for anyone else, the one
-    /// every party signed.
+    /// every party signed, or, before signature, the frozen one a party signs.
     #[param(minimum = 1, example = 1)]
     pub version: Option<i32>,
 }
@@ -428,8 +428,9 @@ pub struct DocumentParams {
 /// commitments), article 2 (the period), article 3 (the works), the clauses from article 4 on, the
 /// signatures with their dates, and the text's SHA-256. HTML with print styles (A4, page numbers,
 /// no network) by default, Markdown with `Accept: text/markdown`; French by default, English with
-/// `Accept-Language: en` (the parties' words stay as written). Staff print any version; anyone
-/// prints a version every party signed, an individual named only with their consent.
+/// `Accept-Language: en` (the parties' words stay as written). Staff print any version; a party
+/// (its own account, or its organisation's tool) a frozen version naming it; anyone a version
+/// every party signed, an individual named only with their consent.
 #[utoipa::path(
     operation_id = "get_convention_document", tag = "conventions",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",

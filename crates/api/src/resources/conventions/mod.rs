@@ -8,6 +8,7 @@ pub mod document;
 pub mod input;
 pub mod organisations;
 pub mod projects;
+pub mod templates;
 pub mod text;
 pub mod views;
 
@@ -16,4 +17,5 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     convention::configure(cfg);
     cfg.service(document::get_convention_document);
     organisations::configure(cfg);
+    templates::configure(cfg);
 }

@@ -22,10 +22,11 @@ use chrono::{DateTime, Utc};
 use implication_app::Resource;
 use implication_app::conventions as usecases;
 use implication_app::requests::Offices;
-use implication_domain::conventions::{Convention, DiagnosticDraft, Project, Readers, TransitionAsk};
-use implication_domain::vocabulary::{ConventionStatus, ProjectStatus};
+use implication_domain::conventions::{DiagnosticDraft, Project, Readers, TransitionAsk};
+use implication_domain::vocabulary::ProjectStatus;
 use implication_domain::{Message, Municipality, ProjectEventId, ProjectId};
 use implication_storage::Database;
+use implication_storage::conventions::convention as conventions_store;
 use implication_storage::conventions::{self as store, After, Filter};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
@@ -196,13 +197,7 @@ pub async fn get_project(
     }
     let party = match readers.organisation() {
         Some(organisation) => {
-            implication_storage::conventions::convention::names_organisation(
-                &db,
-                municipality.id,
-                project.id,
-                organisation,
-            )
-            .await?
+            conventions_store::names_organisation(&db, municipality.id, project.id, organisation).await?
         }
         None => false,
     };
@@ -211,10 +206,17 @@ pub async fn get_project(
     }
     let requests = store::requests_of(&db, municipality.id, project.id).await?;
     let mut view = PublicProjectView::new(&project, &requests);
-    let convention = implication_storage::conventions::convention::of_project(&db, municipality.id, project.id).await?;
-    // Its parties' tools also follow it to the text they sign, once frozen.
-    let readable = |c: &Convention| c.is_public() || (party && c.status != ConventionStatus::Draft);
-    view.convention = convention.filter(|c| readable(&c.convention)).map(|c| c.convention.id.as_uuid());
+    let convention = conventions_store::of_project(&db, municipality.id, project.id).await?;
+    view.convention = match convention {
+        Some(stored) if stored.convention.is_public() => Some(stored.convention.id.as_uuid()),
+        // Its parties' tools also follow it to the text they sign, once frozen.
+        Some(stored) if party => {
+            let c = &stored.convention;
+            let current = conventions_store::version(&db, municipality.id, c.id, c.current_version).await?;
+            current.filter(|v| v.is_frozen() && v.names(readers)).map(|_| c.id.as_uuid())
+        }
+        _ => None,
+    };
     Ok(HttpResponse::Ok().json(ProjectDocument::Public(view)))
 }
 
@@ -474,7 +476,6 @@ pub async fn get_project_series(
     visitor: Visitor,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    use implication_storage::conventions::convention as conventions_store;
     let Visitor { standing, municipality } = visitor;
     let staff = standing.is_staff();
     let project = usecases::load(&db, &municipality, project_id(&path.1)?).await?;

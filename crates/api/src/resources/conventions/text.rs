@@ -83,8 +83,10 @@ pub struct ClauseInput {
     pub text: Option<String>,
 }
 
-/// A convention's whole text, replacing the one before. Without `clauses`, annex A3's articles 4
-/// to 7 (insurance, accidents, equipment breakage, caducity).
+/// A convention's whole text, replacing the one before. Without `clauses`, a new text takes the
+/// town's clause templates (`…/clause-templates`: annex A3's articles 4 to 7 — insurance,
+/// accidents, equipment breakage, caducity — until its admin writes its own), a changed text keeps
+/// its own.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContentInput {

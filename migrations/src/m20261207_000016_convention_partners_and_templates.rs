@@ -1,4 +1,5 @@
-//! Partner tools acting for an organisation of the directory (issue 14, item 10).
+//! Partner tools acting for an organisation of the directory (issue 14, item 10), lists that
+//! tell `active` from `signed`, and each town's own clause templates (item 4).
 //!
 //! - A machine client may be linked to an organisation of its town's directory
 //!   (`machine_clients.organisation_id`, nullable: existing clients are linked to none). With
@@ -6,7 +7,14 @@
 //!   party; with `projects:write` it records its own commitments' fulfilment.
 //! - `convention_parties` indexes which organisations a convention names as parties, in any of
 //!   its versions (a version's parties are inside its JSON text): a partner's list of projects is
-//!   one statement. Existing conventions are indexed from their versions here.
+//!   one statement.
+//! - `conventions.starts_on` copies the start of the period in force (the signed version's, else
+//!   the current one's) from its JSON text, so that a list tells `active` (signed, its period
+//!   begun) from `signed` in SQL.
+//! - `clause_templates` holds the clauses a town's new conventions start with, once its admin
+//!   wrote them (one row per municipality; none: annex A3's articles 4 to 7).
+//!
+//! Existing conventions are indexed from their versions here.
 //!
 //! A migration is a snapshot: it imports no domain code, so that what it does never changes.
 
@@ -19,6 +27,21 @@ use uuid::Uuid;
 pub struct Migration;
 
 #[derive(DeriveIden)]
+enum Municipalities {
+    Table,
+    Id,
+}
+
+#[derive(DeriveIden)]
+enum ClauseTemplates {
+    Table,
+    MunicipalityId,
+    Clauses,
+    Version,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
 enum MachineClients {
     Table,
     OrganisationId,
@@ -28,12 +51,16 @@ enum MachineClients {
 enum Conventions {
     Table,
     Id,
+    CurrentVersion,
+    SignedVersion,
+    StartsOn,
 }
 
 #[derive(DeriveIden)]
 enum ConventionVersions {
     Table,
     ConventionId,
+    Number,
     MunicipalityId,
     Content,
 }
@@ -61,6 +88,11 @@ impl MigrationTrait for Migration {
                     .table(MachineClients::Table)
                     .add_column(uuid_null(MachineClients::OrganisationId))
                     .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter().table(Conventions::Table).add_column(date_null(Conventions::StartsOn)).to_owned(),
             )
             .await?;
         manager
@@ -100,11 +132,33 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        index_existing_parties(manager).await
+        manager
+            .create_table(
+                Table::create()
+                    .table(ClauseTemplates::Table)
+                    .col(uuid(ClauseTemplates::MunicipalityId).primary_key())
+                    .col(text(ClauseTemplates::Clauses))
+                    .col(integer(ClauseTemplates::Version))
+                    .col(timestamp_with_time_zone(ClauseTemplates::UpdatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_clause_templates_municipality")
+                            .from(ClauseTemplates::Table, ClauseTemplates::MunicipalityId)
+                            .to(Municipalities::Table, Municipalities::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        index_existing_conventions(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(ClauseTemplates::Table).to_owned()).await?;
         manager.drop_table(Table::drop().table(ConventionParties::Table).to_owned()).await?;
+        manager
+            .alter_table(Table::alter().table(Conventions::Table).drop_column(Conventions::StartsOn).to_owned())
+            .await?;
         manager
             .alter_table(
                 Table::alter().table(MachineClients::Table).drop_column(MachineClients::OrganisationId).to_owned(),
@@ -114,15 +168,32 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// Indexes the organisations each existing convention names, from its versions' texts
-/// (`{"parties": [{"organisation": "<uuid>" | null, …}, …], …}`).
-async fn index_existing_parties(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+/// Indexes each existing convention from its versions' texts (`{"starts_on": "YYYY-MM-DD" | null,
+/// "parties": [{"organisation": "<uuid>" | null, …}, …], …}`): the organisations it names, and
+/// the start of the period in force.
+async fn index_existing_conventions(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
     let db = manager.get_connection();
+    let conventions = db
+        .query_all(
+            &Query::select()
+                .columns([Conventions::Id, Conventions::CurrentVersion, Conventions::SignedVersion])
+                .from(Conventions::Table)
+                .to_owned(),
+        )
+        .await?;
+    let mut in_force = std::collections::BTreeMap::new();
+    for row in conventions {
+        let id: Uuid = row.try_get("", "id")?;
+        let current: i32 = row.try_get("", "current_version")?;
+        let signed: Option<i32> = row.try_get("", "signed_version")?;
+        in_force.insert(id, signed.unwrap_or(current));
+    }
     let rows = db
         .query_all(
             &Query::select()
                 .columns([
                     ConventionVersions::ConventionId,
+                    ConventionVersions::Number,
                     ConventionVersions::MunicipalityId,
                     ConventionVersions::Content,
                 ])
@@ -133,10 +204,25 @@ async fn index_existing_parties(manager: &SchemaManager<'_>) -> Result<(), DbErr
     let mut named = BTreeSet::new();
     for row in rows {
         let convention: Uuid = row.try_get("", "convention_id")?;
+        let number: i32 = row.try_get("", "number")?;
         let municipality: Uuid = row.try_get("", "municipality_id")?;
         let content: String = row.try_get("", "content")?;
         let content: serde_json::Value =
             serde_json::from_str(&content).map_err(|e| DbErr::Custom(format!("convention {convention}: {e}")))?;
+        if in_force.get(&convention) == Some(&number) {
+            let starts_on = content
+                .get("starts_on")
+                .and_then(|d| d.as_str())
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            db.execute(
+                &Query::update()
+                    .table(Conventions::Table)
+                    .value(Conventions::StartsOn, starts_on)
+                    .and_where(Expr::col(Conventions::Id).eq(convention))
+                    .to_owned(),
+            )
+            .await?;
+        }
         let parties = content.get("parties").and_then(|p| p.as_array()).cloned().unwrap_or_default();
         for party in parties {
             if let Some(organisation) =
