@@ -425,6 +425,7 @@ async fn hostile_text_in_a_convention_is_escaped_in_both_documents() {
     let hostile = json!({
         "title": "<script>alert('titre')</script> **gras**",
         "context": "<img src=x onerror=alert(1)> [lien](javascript:alert(2))",
+        "works": "- une liste\n---\n    du code\n1. un titre",
         "parties": [{ "kind": "municipality", "name": "Commune <b>ouverte</b>",
             "commitments": [{ "kind": "materials", "description": "| colonne | # titre `code`" }] }]
     });
@@ -448,6 +449,7 @@ async fn hostile_text_in_a_convention_is_escaped_in_both_documents() {
     assert!(markdown.contains("\\<script\\>") && markdown.contains("\\*\\*gras\\*\\*"), "{markdown}");
     assert!(markdown.contains("\\[lien\\](javascript:alert(2))") && markdown.contains("\\| colonne \\|"), "{markdown}");
     assert!(markdown.contains("\\<img") && !markdown.contains(" <img"), "{markdown}");
+    assert!(markdown.contains("\\- une liste\n\\---\ndu code\n1\\. un titre"), "line starts read as words: {markdown}");
     // The public prints nothing of a draft.
     problem(app.get(&path).await, 404).await;
 }
@@ -1216,4 +1218,254 @@ async fn the_admin_writes_the_towns_clause_templates_and_new_conventions_start_w
     )
     .await;
     assert_eq!(view["text"]["clauses"], own["clauses"]);
+}
+
+/// Drafts `text` for a new light project, attests every party's insurance, opens it and has
+/// every party sign (the town by the mayor, the others from paper originals); its id and view.
+async fn signed_text(town: &TestTown<'_>, text: &Value) -> (String, Value) {
+    let (agent, elected) = (town.agent().await, town.elected().await);
+    let (project, etag) = drafting_project(town, "light").await;
+    let (view, _) =
+        expect(town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, text, 201).await;
+    let id = view["id"].as_str().unwrap().to_owned();
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let mut etag = format!("\"{}\"", view["version"]);
+    for party in view["text"]["parties"].as_array().unwrap() {
+        let path = at(&format!("/parties/{}/insurance", party["id"].as_str().unwrap()));
+        etag = expect(town, &agent, Method::PUT, &path, &etag, &insurance(None), 200).await.1;
+    }
+    let (view, mut etag) =
+        expect(town, &agent, Method::POST, &at("/transitions"), &etag, &json!({ "to": "open_for_signature" }), 200)
+            .await;
+    let hash = view["text"]["content_hash"].as_str().unwrap();
+    let mut last = view.clone();
+    for (i, party) in view["text"]["parties"].as_array().unwrap().iter().enumerate() {
+        let (token, body) = if party["kind"] == "municipality" {
+            (&elected, json!({ "party": party["id"], "content_hash": hash }))
+        } else {
+            (&agent, json!({ "party": party["id"], "content_hash": hash, "scan_sha256": format!("{i}").repeat(64) }))
+        };
+        (last, etag) = expect(town, token, Method::POST, &at("/signatures"), &etag, &body, 200).await;
+    }
+    assert_eq!(last["status"], "active", "{last}");
+    (id, last)
+}
+
+#[tokio::test]
+async fn the_town_signs_by_the_mayor_or_the_elected_official_holding_the_projects_delegation_only() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (agent, admin) = (town.agent().await, town.admin().await);
+    // Two more elected officials: one holds the delegation the project is routed to, one none.
+    let mut elected = Vec::new();
+    for who in ["deleguee", "sans-delegation"] {
+        let email = format!("{who}@{}.test", town.slug);
+        let body =
+            json!({ "email": email, "role": "elected", "password": crate::fixtures::PASSWORD, "display_name": who });
+        let created = app.authed(Method::POST, &town.at("/accounts"), &admin).json(&body).send().await.unwrap();
+        assert_eq!(created.status(), 201);
+        let id = json(created).await["id"].as_str().unwrap().to_owned();
+        let token = json(app.password_grant(&email, crate::fixtures::PASSWORD, None).await).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        elected.push((id, token));
+    }
+    let body = json!({ "name": "Enfance, jeunesse et sport", "holder": elected[0].0 });
+    let delegation = app.authed(Method::POST, &town.at("/delegations"), &admin).json(&body).send().await.unwrap();
+    assert_eq!(delegation.status(), 201);
+    let code = json(delegation).await["code"].as_str().unwrap().to_owned();
+    let request = town.request().title("Des abris au city stade").in_status("qualified").await;
+    let body = json!({ "title": "Abris du city stade", "requests": [request.id], "routing": { "delegation": code } });
+    let response = app.authed(Method::POST, &town.at("/projects"), &agent).json(&body).send().await.unwrap();
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let project = json(response).await["id"].as_str().unwrap().to_owned();
+    let diagnostic = json!({ "weight": "light", "tasks": [{ "text": "Monter les abris" }] });
+    let (_, etag) =
+        expect(&town, &agent, Method::PUT, &format!("/projects/{project}/diagnostic"), &etag, &diagnostic, 200).await;
+    let to_drafting = json!({ "to": "drafting" });
+    let (_, etag) =
+        expect(&town, &agent, Method::POST, &format!("/projects/{project}/transitions"), &etag, &to_drafting, 200)
+            .await;
+    let text = json!({ "title": "Convention des abris", "context": "Des abris cassés.", "purpose": "Des abris.",
+        "works": "Deux abris.", "starts_on": "2026-03-02", "ends_on": "2026-03-20",
+        "parties": [
+            { "kind": "municipality", "name": "Commune", "representative": { "name": "L'élue", "capacity": "Adjointe" },
+              "commitments": [{ "kind": "materials", "description": "Le bois" }] },
+            { "kind": "informal_group", "name": "Les jeunes", "representative": { "name": "Un jeune", "capacity": "Référent" },
+              "commitments": [{ "kind": "labour", "description": "Le montage" }] }] });
+    let (view, _) =
+        expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, &text, 201).await;
+    let id = view["id"].as_str().unwrap().to_owned();
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let mut etag = format!("\"{}\"", view["version"]);
+    for party in view["text"]["parties"].as_array().unwrap() {
+        let path = at(&format!("/parties/{}/insurance", party["id"].as_str().unwrap()));
+        etag = expect(&town, &agent, Method::PUT, &path, &etag, &insurance(None), 200).await.1;
+    }
+    let (view, etag) =
+        expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &json!({ "to": "open_for_signature" }), 200)
+            .await;
+    let town_party = json!({ "party": view["text"]["parties"][0]["id"], "content_hash": view["text"]["content_hash"] });
+    let (status, refused, _) = call(&town, &elected[1].1, Method::POST, &at("/signatures"), &etag, &town_party).await;
+    assert_eq!(status, 403, "an elected official without the project's delegation: {refused}");
+    assert_eq!(call(&town, &agent, Method::POST, &at("/signatures"), &etag, &town_party).await.0, 403, "staff");
+    let (signed, _) = expect(&town, &elected[0].1, Method::POST, &at("/signatures"), &etag, &town_party, 200).await;
+    let signature = &signed["signatures"][0];
+    assert_eq!(
+        (signature["signatory"].as_str(), signature["capacity"].as_str()),
+        (Some("deleguee"), Some("Élu titulaire de la délégation")),
+        "{signed}"
+    );
+}
+
+#[tokio::test]
+async fn every_refused_convention_transition_says_why() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    // A project still diagnosed has no convention drafted yet.
+    let request = town.request().title("Des bancs").in_status("qualified").await;
+    let body = json!({ "title": "Des bancs", "requests": [request.id] });
+    let response = app.authed(Method::POST, &town.at("/projects"), &agent).json(&body).send().await.unwrap();
+    let etag = response.headers()["etag"].to_str().unwrap().to_owned();
+    let diagnosing = json(response).await["id"].as_str().unwrap().to_owned();
+    let text = json!({ "title": "Convention des bancs" });
+    let (status, refused, _) =
+        call(&town, &agent, Method::POST, &format!("/projects/{diagnosing}/convention"), &etag, &text).await;
+    assert_eq!((status, refused["rule"].as_str()), (409, Some("project_not_drafting")), "{refused}");
+
+    let (project, etag) = drafting_project(&town, "light").await;
+    let mut text = rural_paths("not-an-account");
+    text["parties"][2]["account"] = Value::Null;
+    let (view, _) =
+        expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, &text, 201).await;
+    let id = view["id"].as_str().unwrap().to_owned();
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let etag = format!("\"{}\"", view["version"]);
+    for to in ["signed", "active", "draft"] {
+        let (status, refused, _) =
+            call(&town, &agent, Method::POST, &at("/transitions"), &etag, &json!({ "to": to })).await;
+        assert_eq!((status, refused["errors"][0]["field"].as_str()), (422, Some("to")), "{to}: {refused}");
+    }
+    let (status, refused, _) = call(&town, &agent, Method::POST, &at("/transitions"), &etag, &json!({})).await;
+    assert_eq!((status, refused["errors"][0]["field"].as_str()), (422, Some("to")));
+    let completed = json!({ "to": "completed" });
+    let (status, refused, _) = call(&town, &agent, Method::POST, &at("/transitions"), &etag, &completed).await;
+    assert_eq!((status, refused["rule"].as_str()), (409, Some("not_signed")), "{refused}");
+    let early = json!({ "party": view["text"]["parties"][1]["id"], "content_hash": "a".repeat(64), "scan_sha256": "b".repeat(64) });
+    let (status, refused, _) = call(&town, &agent, Method::POST, &at("/signatures"), &etag, &early).await;
+    assert_eq!((status, refused["rule"].as_str()), (409, Some("not_open_for_signature")), "{refused}");
+    let mut etag = etag;
+    for party in view["text"]["parties"].as_array().unwrap() {
+        let path = at(&format!("/parties/{}/insurance", party["id"].as_str().unwrap()));
+        etag = expect(&town, &agent, Method::PUT, &path, &etag, &insurance(None), 200).await.1;
+    }
+    let open = json!({ "to": "open_for_signature" });
+    let (_, etag) = expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &open, 200).await;
+    let (status, refused, _) = call(&town, &agent, Method::POST, &at("/transitions"), &etag, &open).await;
+    assert_eq!((status, refused["rule"].as_str()), (409, Some("not_a_draft")), "{refused}");
+
+    // An amendment before every party signed sends the project back to drafting.
+    let (amended, _) = expect(&town, &agent, Method::PUT, &at(""), &etag, &text, 200).await;
+    assert_eq!((amended["status"].as_str(), amended["current_version"].as_i64()), (Some("draft"), Some(2)));
+    let path = town.at(&format!("/projects/{project}"));
+    let project_view = json(app.authed(Method::GET, &path, &agent).send().await.unwrap()).await;
+    assert_eq!(project_view["status"], "drafting");
+
+    // A signed convention is terminated for a reason only.
+    let (signed, etag, ..) = signed_convention(&town).await;
+    let path = format!("/conventions/{signed}/transitions");
+    let (status, refused, _) = call(&town, &agent, Method::POST, &path, &etag, &json!({ "to": "terminated" })).await;
+    assert_eq!((status, refused["errors"][0]["field"].as_str()), (422, Some("reason")), "{refused}");
+}
+
+#[tokio::test]
+async fn public_documents_name_no_one_who_did_not_consent_and_name_those_who_did() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let text = |consent: bool| {
+        json!({ "title": "Convention du jardin", "context": "Un jardin.", "purpose": "Le cultiver.", "works": "Bêcher.",
+            "starts_on": "2026-03-02", "ends_on": "2026-10-30",
+            "parties": [
+                { "kind": "municipality", "name": "Commune", "representative": { "name": "Le maire", "capacity": "Maire" },
+                  "commitments": [{ "kind": "materials", "description": "Les graines" }] },
+                { "kind": "individual", "name": "Paul Cultivateur", "named_publicly": consent,
+                  "commitments": [{ "kind": "labour", "description": "Bêcher" }] },
+                { "kind": "informal_group", "name": "Les voisins du jardin",
+                  "representative": { "name": "Une voisine discrète", "capacity": "Référente" },
+                  "commitments": [{ "kind": "upkeep", "description": "Arroser", "recurrence": "weekly" }] }] })
+    };
+    let document = |id: String, markdown: bool| {
+        let app = &app;
+        let path = town.at(&format!("/conventions/{id}/document"));
+        async move {
+            let mut request = app.client.get(app.url(&path));
+            if markdown {
+                request = request.header("Accept", "text/markdown");
+            }
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.text().await.unwrap()
+        }
+    };
+    let (without, _) = signed_text(&town, &text(false)).await;
+    for markdown in [false, true] {
+        let printed = document(without.clone(), markdown).await;
+        assert!(printed.contains("Les voisins du jardin"), "{printed}");
+        assert!(!printed.contains("Paul Cultivateur"), "no consent, no name: {printed}");
+        assert!(!printed.contains("Une voisine discrète"), "an informal group's referent is a private person");
+    }
+    let (with, _) = signed_text(&town, &text(true)).await;
+    for markdown in [false, true] {
+        assert!(document(with.clone(), markdown).await.contains("Paul Cultivateur"), "named with consent");
+    }
+    let public = json(app.get(&town.at(&format!("/conventions/{with}"))).await).await;
+    assert_eq!(public["parties"][1]["name"], "Paul Cultivateur");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_keeps_signed_texts_signatures_and_project_history_as_written() {
+    use implication_storage::sea_orm::ConnectionTrait;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    signed_convention(&town).await;
+    let conn = app.db.conn();
+    for (sql, what) in [
+        ("UPDATE convention_versions SET content = '{}'", "a frozen text is not rewritten"),
+        ("DELETE FROM convention_versions", "nor erased"),
+        ("UPDATE convention_signatures SET signatory = 'Un autre'", "a signature is not rewritten"),
+        ("DELETE FROM convention_signatures", "nor erased"),
+        ("UPDATE project_events SET reason = 'réécrit'", "a project's history is not rewritten"),
+        ("DELETE FROM project_events", "nor erased"),
+    ] {
+        assert!(conn.execute_unprepared(sql).await.is_err(), "{what}: {sql}");
+    }
+}
+
+#[tokio::test]
+async fn the_demo_football_shelters_are_heavy_with_an_open_heritage_risk_and_taken_over() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let loos = "/v1/municipalities/loos-en-gohelle";
+    let agent = app.login("agent@loos-en-gohelle.demo").await;
+    let list = app.authed(Method::GET, &format!("{loos}/projects?status=taken_over_by_services"), &agent);
+    let found = json(list.send().await.unwrap()).await;
+    let shelters = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Abris de touche du stade Mirabeau")
+        .cloned()
+        .expect("the demo's football shelters");
+    let id = shelters["id"].as_str().unwrap();
+    let view = json(app.authed(Method::GET, &format!("{loos}/projects/{id}"), &agent).send().await.unwrap()).await;
+    assert_eq!(view["diagnostic"]["weight"], "heavy");
+    let open: Vec<&Value> =
+        view["diagnostic"]["risks"].as_array().unwrap().iter().filter(|r| r["open"] == true).collect();
+    assert!(open.iter().any(|r| r["kind"] == "heritage"), "the UNESCO site's, open: {view}");
+    assert_eq!(view["diagnostic"]["ready_for_signature"], false);
+    assert_eq!(view["ending"]["outcome"], "taken_over_by_services");
+    assert!(view["ending"]["reason"].as_str().is_some_and(|r| !r.is_empty()));
+    let requests = view["requests"].as_array().unwrap();
+    assert!(!requests.is_empty() && requests.iter().all(|r| r["resolution"] == "taken_over_by_services"), "{view}");
 }

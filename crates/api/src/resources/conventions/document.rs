@@ -58,15 +58,29 @@ static TEMPLATES: LazyLock<Environment<'static>> =
         env
     });
 
-/// Escapes Markdown's punctuation (CommonMark: any ASCII punctuation may be backslash-escaped), so
-/// that a party's words are read as words; line breaks stay.
+/// Escapes what Markdown reads as markup (CommonMark lets any ASCII punctuation be
+/// backslash-escaped), so that a party's words are read as words: inline markers anywhere, and
+/// what starts a block at the start of a line — a list item (`-`, `+`, `1.`, `1)`), a thematic
+/// break or a setext underline (`---`, `===`) —, whose leading spaces (an indented code block)
+/// are dropped. Line breaks stay.
 fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&') {
-            out.push('\\');
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
         }
-        out.push(c);
+        let line = line.trim_start();
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        for (i, c) in line.char_indices() {
+            let inline =
+                matches!(c, '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&');
+            let block_start =
+                (i == 0 && matches!(c, '-' | '+' | '=')) || (i == digits && digits > 0 && matches!(c, '.' | ')'));
+            if inline || block_start {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
     out
 }
@@ -501,6 +515,8 @@ mod tests {
     #[test]
     fn markdown_punctuation_is_escaped_and_amounts_read_as_people_write_them() {
         assert_eq!(escape_markdown("<script>*x*</script> [a](b)"), "\\<script\\>\\*x\\*\\</script\\> \\[a\\](b)");
+        assert_eq!(escape_markdown("- item\n---\n1. un\n  12) deux\n=="), "\\- item\n\\---\n1\\. un\n12\\) deux\n\\==");
+        assert_eq!(escape_markdown("Rue 1.5 - B"), "Rue 1.5 - B", "mid-line: words");
         assert_eq!(amount(1_250_000, Language::Fr), "12\u{202f}500,00\u{a0}€");
         assert_eq!(amount(1_250_005, Language::En), "€12,500.05");
         assert_eq!(amount(99, Language::En), "€0.99");

@@ -314,8 +314,15 @@ pub struct VolunteersCoverView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TextView {
     pub number: i32,
-    /// Set once frozen for signature: the hash a signature names (SHA-256 of the text's canonical
-    /// JSON: keys sorted, no whitespace, UTF-8).
+    /// Set once frozen for signature: the hash a signature names. SHA-256 (lowercase hex) of the
+    /// canonical JSON (RFC 8785 style: object keys sorted by code point, no insignificant
+    /// whitespace, UTF-8, integers only, dates as `YYYY-MM-DD`, absent values as `null`) of
+    /// `{"schema": 1, "title", "context", "purpose", "works", "starts_on", "ends_on", "parties":
+    /// [{"id", "kind", "name", "representative": {"name", "capacity"} | null, "commitments":
+    /// [{"id", "kind", "description", "quantity", "amount_cents", "due_on", "recurrence"}]}],
+    /// "clauses": [{"title", "text"}]}`, parties, commitments and clauses in the text's order:
+    /// every field the parties read, not who signs online for a party nor an individual's consent
+    /// to be named.
     pub content_hash: Option<String>,
     pub frozen_at: Option<DateTime<Utc>>,
     pub title: String,
