@@ -20,6 +20,7 @@ mod m20261207_000013_create_projects;
 mod m20261207_000014_create_conventions;
 mod m20261207_000015_create_organisations;
 mod m20261207_000016_convention_partners_and_templates;
+mod m20261207_000017_neighbourhood_populations;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_create_conventions::Migration),
             Box::new(m20261207_000015_create_organisations::Migration),
             Box::new(m20261207_000016_convention_partners_and_templates::Migration),
+            Box::new(m20261207_000017_neighbourhood_populations::Migration),
         ]
     }
 }

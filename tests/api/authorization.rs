@@ -141,6 +141,10 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, "/v1/municipalities", public),
         row(Method::GET, loos, public),
         row(Method::GET, &format!("{loos}/neighbourhoods"), public),
+        // The admin manages neighbourhoods (and their populations); anyone reads them.
+        write(Method::POST, &format!("{loos}/neighbourhoods"), false, admin_write),
+        row(Method::GET, &format!("{loos}/neighbourhoods/centre-ville"), public),
+        write(Method::PATCH, &format!("{loos}/neighbourhoods/centre-ville"), true, admin_stale),
         row(Method::GET, "/v1/vocabulary", public),
         row(Method::GET, "/.well-known/jwks.json", public),
         row(Method::GET, "/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),

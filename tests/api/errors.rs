@@ -22,7 +22,7 @@ async fn a_wrong_method_is_a_405_problem_listing_the_allowed_ones() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_method_on_a_path_with_parameters_is_a_405_too() {
     let app = spawn_app().await;
-    let response = app.client.post(app.url("/v1/municipalities/anywhere/neighbourhoods")).send().await.unwrap();
+    let response = app.client.post(app.url("/v1/municipalities/anywhere/projects/x/series")).send().await.unwrap();
     assert_eq!(response.headers()["allow"], "GET");
     problem(response, 405).await;
 }

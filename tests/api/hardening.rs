@@ -269,6 +269,7 @@ async fn real_path_values(
         ("account", first_id(format!("{loos}/accounts")).await),
         ("client", first_id(format!("{loos}/clients")).await),
         ("service", "services-techniques".to_owned()),
+        ("neighbourhood", "centre-ville".to_owned()),
         ("delegation", "travaux-et-urbanisme".to_owned()),
         ("theme", "culture".to_owned()),
         ("tracking_code", submitted["tracking_code"].as_str().unwrap().to_owned()),

@@ -150,3 +150,71 @@ async fn demo_data_loads_twice_without_duplicating_anything() {
     let quartiers = json(app.get("/v1/municipalities/loos-en-gohelle/neighbourhoods").await).await;
     assert!(quartiers["items"].as_array().unwrap().iter().any(|n| n["code"] == "quartier-ouest"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_adds_and_changes_neighbourhoods_with_their_population_and_anyone_reads_them() {
+    use crate::fixtures::TestTown;
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let (admin, agent) = (town.admin().await, town.agent().await);
+    let add = |token: &str, body: serde_json::Value| {
+        app.authed(Method::POST, &town.at("/neighbourhoods"), token).json(&body).send()
+    };
+    let marais = serde_json::json!({ "name": "Secteur des Marais", "population": 420 });
+    problem(add(&agent, marais.clone()).await.unwrap(), 403).await;
+    let refused = problem(
+        add(&admin, serde_json::json!({ "name": " ", "code": "Pas un code", "population": -1 })).await.unwrap(),
+        422,
+    )
+    .await;
+    let fields: Vec<&str> =
+        refused["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "code", "population"]);
+    let created = add(&admin, marais.clone()).await.unwrap();
+    assert_eq!(created.status(), 201);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(location, town.at("/neighbourhoods/secteur-des-marais"));
+    let etag = created.headers()["etag"].to_str().unwrap().to_owned();
+    let view = json(created).await;
+    assert_eq!(
+        (view["code"].as_str(), view["population"].as_i64(), view["version"].as_i64()),
+        (Some("secteur-des-marais"), Some(420), Some(1))
+    );
+    problem(add(&admin, marais).await.unwrap(), 409).await;
+
+    // Anyone reads it; its admin changes its population, or forgets it, with its ETag.
+    let public = json(app.get(&location).await).await;
+    assert_eq!(public["name"], "Secteur des Marais");
+    let change = |token: &str, etag: Option<&str>, body: serde_json::Value| {
+        let mut request = app.authed(Method::PATCH, &location, token).json(&body);
+        if let Some(etag) = etag {
+            request = request.header("If-Match", etag);
+        }
+        request.send()
+    };
+    problem(change(&admin, None, serde_json::json!({ "population": 430 })).await.unwrap(), 428).await;
+    problem(change(&agent, Some(&etag), serde_json::json!({ "population": 430 })).await.unwrap(), 403).await;
+    let refused =
+        problem(change(&admin, Some(&etag), serde_json::json!({ "population": 1e12 })).await.unwrap(), 422).await;
+    assert_eq!(refused["errors"][0]["field"], "population");
+    let changed = change(&admin, Some(&etag), serde_json::json!({ "population": 430 })).await.unwrap();
+    assert_eq!(changed.status(), 200);
+    let new_etag = changed.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(json(changed).await["population"], 430);
+    problem(change(&admin, Some(&etag), serde_json::json!({ "population": 440 })).await.unwrap(), 412).await;
+    let forgotten =
+        json(change(&admin, Some(&new_etag), serde_json::json!({ "population": null })).await.unwrap()).await;
+    assert_eq!(
+        (forgotten["population"].clone(), forgotten["name"].as_str()),
+        (serde_json::Value::Null, Some("Secteur des Marais"))
+    );
+    let listed = json(app.get(&town.at("/neighbourhoods?limit=50")).await).await;
+    assert!(listed["items"].as_array().unwrap().iter().any(|n| n["code"] == "secteur-des-marais"));
+
+    // Another municipality's admin learns nothing of it.
+    let other = TestTown::new(&app).await;
+    let elsewhere = other.admin().await;
+    problem(change(&elsewhere, Some(&new_etag), serde_json::json!({ "population": 1 })).await.unwrap(), 404).await;
+    problem(app.get(&town.at("/neighbourhoods/nulle-part")).await, 404).await;
+}

@@ -55,6 +55,7 @@ pub enum Resource {
     Meeting,
     Member,
     Municipality,
+    Neighbourhood,
     Notice,
     Organisation,
     Process,
@@ -91,6 +92,7 @@ impl Resource {
             Resource::Service => ("no such service here", "aucun service de ce code ici"),
             Resource::Survey => ("no such survey here", "aucun sondage de cet identifiant ici"),
             Resource::Theme => ("no such theme here", "aucun thème de ce code ici"),
+            Resource::Neighbourhood => ("no such neighbourhood here", "aucun quartier de ce code ici"),
         };
         Message::new(en, fr)
     }

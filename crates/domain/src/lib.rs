@@ -22,7 +22,7 @@ pub use error::{FieldError, Message, ValidationErrors};
 pub use identity::municipality::{
     InseeCode, Municipality, MunicipalityName, MunicipalitySettings, NewMunicipality, Population,
 };
-pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodName, NewNeighbourhood};
+pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodChanges, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
     AccountId, AnswerId, BodyId, CommitmentId, ConventionId, DelegationId, DeliveryId, DrawId, MachineClientId,
     MeetingId, MemberId, MunicipalityId, NeighbourhoodId, NoticeId, OrganisationId, PartyId, ProcessEventId, ProcessId,

@@ -33,7 +33,8 @@ struct DemoTown {
     name: &'static str,
     insee_code: &'static str,
     population: i64,
-    neighbourhoods: &'static [&'static str],
+    /// Neighbourhoods, with their populations (adding up to the town's).
+    neighbourhoods: &'static [(&'static str, i64)],
     services: &'static [&'static str],
     /// Delegations; the first is held by the demo elected official.
     delegations: &'static [&'static str],
@@ -45,7 +46,14 @@ const TOWNS: [DemoTown; 2] = [
         name: "Loos-en-Gohelle",
         insee_code: "62528",
         population: 6_500,
-        neighbourhoods: &["Centre-ville", "Quartier Ouest", "Cité 5", "Cité 11", "Cité 12", "Secteur rural"],
+        neighbourhoods: &[
+            ("Centre-ville", 2_000),
+            ("Quartier Ouest", 1_250),
+            ("Cité 5", 1_100),
+            ("Cité 11", 850),
+            ("Cité 12", 750),
+            ("Secteur rural", 550),
+        ],
         services: &[
             "Services techniques",
             "Service jeunesse et sports",
@@ -63,7 +71,7 @@ const TOWNS: [DemoTown; 2] = [
         name: "Grenay",
         insee_code: "62386",
         population: 6_900,
-        neighbourhoods: &["Centre-ville", "Quartier Nord", "Quartier Sud"],
+        neighbourhoods: &[("Centre-ville", 3_100), ("Quartier Nord", 1_900), ("Quartier Sud", 1_900)],
         services: &["Services techniques"],
         delegations: &["Travaux et cadre de vie"],
     },
@@ -81,6 +89,7 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
                 create_town(db, town).await?
             }
         };
+        load_populations(db, town, &municipality).await?;
         let agent = load_people(db, town, &municipality).await?;
         requests::load(db, &municipality, agent).await?;
         participation::load(db, &municipality, agent).await?;
@@ -133,8 +142,22 @@ async fn create_town(db: &Database, town: &DemoTown) -> anyhow::Result<Municipal
         population: town.population,
         ..MunicipalityDraft::default()
     };
-    let names: Vec<String> = town.neighbourhoods.iter().map(|n| (*n).to_owned()).collect();
+    let names: Vec<String> = town.neighbourhoods.iter().map(|(n, _)| (*n).to_owned()).collect();
     Ok(identity::municipalities::create(db, &draft, &names).await?)
+}
+
+/// Gives the town's neighbourhoods their populations where none is known yet.
+async fn load_populations(db: &Database, town: &DemoTown, municipality: &Municipality) -> anyhow::Result<()> {
+    for (name, population) in town.neighbourhoods {
+        let code = implication_domain::Slug::from_name(name).map_err(|e| anyhow::anyhow!(e.to_owned()))?;
+        let found = identity::neighbourhoods::load(db, municipality, code.as_str()).await?;
+        if found.population.is_none() {
+            let at = implication_domain::Precondition::at(found.version);
+            identity::neighbourhoods::change(db, municipality, code.as_str(), at, None, Some(Some(*population)))
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// One account per role (`agent@<slug>.demo`…), the town's services and delegations; the agent

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod clients;
 pub mod municipalities;
+pub mod neighbourhoods;
 pub mod secrets;
 pub mod services;
 

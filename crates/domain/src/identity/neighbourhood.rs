@@ -2,7 +2,7 @@
 
 use crate::error::Message;
 use crate::error::{FieldError, ValidationErrors};
-use crate::identity::municipality::parse_name;
+use crate::identity::municipality::{Population, parse_name};
 use crate::ids::{MunicipalityId, NeighbourhoodId};
 use crate::slug::Slug;
 use chrono::{DateTime, Utc};
@@ -29,6 +29,8 @@ impl NeighbourhoodName {
 pub struct NewNeighbourhood {
     pub code: Slug,
     pub name: NeighbourhoodName,
+    /// Its inhabitants, when known (indicators then count per 1,000 inhabitants).
+    pub population: Option<Population>,
 }
 
 impl NewNeighbourhood {
@@ -50,8 +52,58 @@ impl NewNeighbourhood {
             None => None,
         };
         match (parsed_name, code) {
-            (Some(name), Some(code)) => Ok(Self { code, name }),
+            (Some(name), Some(code)) => Ok(Self { code, name, population: None }),
             _ => Err(errors),
+        }
+    }
+
+    /// A neighbourhood as an admin adds it: `parse`, with its population if known; every invalid
+    /// field named at once.
+    pub fn parse_with_population(
+        name: &str,
+        code: Option<&str>,
+        population: Option<i64>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let population = population.and_then(|p| errors.collect(Population::parse("population", p)));
+        match Self::parse(name, code) {
+            Ok(new) if errors.is_empty() => Ok(Self { population, ..new }),
+            Ok(_) => Err(errors),
+            Err(mut more) => {
+                more.0.extend(errors.0);
+                Err(more)
+            }
+        }
+    }
+}
+
+/// Changes to a neighbourhood: its name, its population (`Some(None)`: unknown again). Its code,
+/// which requests and filters hold, stays.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NeighbourhoodChanges {
+    pub name: Option<NeighbourhoodName>,
+    pub population: Option<Option<Population>>,
+}
+
+impl NeighbourhoodChanges {
+    /// Parses what an admin sent, every invalid field named at once.
+    pub fn parse(name: Option<&str>, population: Option<Option<i64>>) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let name = name.and_then(|n| errors.collect(NeighbourhoodName::parse("name", n)));
+        let population = match population {
+            Some(Some(p)) => errors.collect(Population::parse("population", p)).map(|p| Some(Some(p))).unwrap_or(None),
+            Some(None) => Some(None),
+            None => None,
+        };
+        errors.into_result().map(|()| Self { name, population })
+    }
+
+    /// `neighbourhood` as these changes leave it.
+    pub fn apply(&self, neighbourhood: &Neighbourhood) -> Neighbourhood {
+        Neighbourhood {
+            name: self.name.clone().unwrap_or_else(|| neighbourhood.name.clone()),
+            population: self.population.unwrap_or(neighbourhood.population),
+            ..neighbourhood.clone()
         }
     }
 }
@@ -62,6 +114,8 @@ pub struct Neighbourhood {
     pub municipality_id: MunicipalityId,
     pub code: Slug,
     pub name: NeighbourhoodName,
+    pub population: Option<Population>,
+    pub version: i32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -73,6 +127,33 @@ mod tests {
     fn the_code_is_derived_from_the_name_when_not_given() {
         let n = NewNeighbourhood::parse("Cité 5", None);
         assert!(n.is_ok_and(|n| n.code.as_str() == "cite-5" && n.name.as_str() == "Cité 5"));
+    }
+
+    #[test]
+    fn an_admin_names_every_invalid_field_of_a_neighbourhood_at_once() {
+        let refused = NewNeighbourhood::parse_with_population(" ", Some("Pas un code"), Some(-3)).unwrap_err();
+        let fields: Vec<&str> = refused.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["name", "code", "population"]);
+        let added = NewNeighbourhood::parse_with_population("Cité 5", None, Some(1_850)).unwrap();
+        assert_eq!(added.population.map(Population::get), Some(1_850));
+    }
+
+    #[test]
+    fn a_change_keeps_what_it_leaves_out_and_may_forget_the_population() {
+        let known = Neighbourhood {
+            id: NeighbourhoodId::new(),
+            municipality_id: MunicipalityId::new(),
+            code: Slug::parse("cite-5").unwrap(),
+            name: NeighbourhoodName::parse("name", "Cité 5").unwrap(),
+            population: Some(Population::parse("population", 1_850).unwrap()),
+            version: 1,
+            created_at: chrono::Utc::now(),
+        };
+        let renamed = NeighbourhoodChanges::parse(Some("Cité n° 5"), None).unwrap().apply(&known);
+        assert_eq!((renamed.name.as_str(), renamed.population), ("Cité n° 5", known.population));
+        let forgotten = NeighbourhoodChanges::parse(None, Some(None)).unwrap().apply(&known);
+        assert_eq!((forgotten.name.as_str(), forgotten.population), ("Cité 5", None));
+        assert_eq!(NeighbourhoodChanges::parse(None, Some(Some(-1))).unwrap_err().0[0].field, "population");
     }
 
     #[test]

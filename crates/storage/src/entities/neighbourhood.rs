@@ -8,6 +8,9 @@ pub struct Model {
     pub municipality_id: Uuid,
     pub code: String,
     pub name: String,
+    /// Its inhabitants, when known.
+    pub population: Option<i32>,
+    pub version: i32,
     pub created_at: DateTimeUtc,
 }
 

@@ -27,6 +27,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(municipalities::get_municipality)
         .service(municipalities::update_municipality)
         .service(neighbourhoods::list_neighbourhoods)
+        .service(neighbourhoods::create_neighbourhood)
+        .service(neighbourhoods::get_neighbourhood)
+        .service(neighbourhoods::update_neighbourhood)
         // a municipality's people and tools
         .service(accounts::list_accounts)
         .service(accounts::create_account)
