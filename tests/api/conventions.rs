@@ -679,6 +679,15 @@ async fn a_breach_voids_a_convention_and_ending_its_project_terminates_it() {
         json(app.authed(Method::GET, &town.at(&format!("/conventions/{second}")), &agent).send().await.unwrap()).await;
     assert_eq!(view["status"], "terminated");
     assert_eq!(view["follow_up"]["closing"]["reason"], "Les voisins ont déménagé.");
+    let history =
+        json(app.authed(Method::GET, &town.at(&format!("/projects/{project}/history")), &agent).send().await.unwrap())
+            .await;
+    let ended = history["items"].as_array().unwrap().iter().find(|e| e["kind"] == "convention_ended").cloned();
+    assert_eq!(
+        ended.as_ref().and_then(|e| e["reason"].as_str()),
+        Some("Les voisins ont déménagé."),
+        "its history says the convention ended with it: {history}"
+    );
 }
 
 #[tokio::test]

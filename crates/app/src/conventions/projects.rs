@@ -8,13 +8,13 @@ use implication_domain::conventions::Convention;
 use implication_domain::conventions::follow_up::Closing;
 use implication_domain::conventions::lifecycle::{self, Refusal, Rule, Transition, TransitionAsk};
 use implication_domain::conventions::project::carrier_of_association;
-use implication_domain::conventions::{DiagnosticDraft, NewProject, Project, ProjectDraft, history};
+use implication_domain::conventions::{DiagnosticDraft, NewProject, Project, ProjectDraft, ProjectEvent, history};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::requests::Actor;
 use implication_domain::requests::Request;
 use implication_domain::requests::lifecycle::{TransitionAsk as RequestAsk, TransitionRefusal};
 use implication_domain::requests::qualification::{Qualification, Routing};
-use implication_domain::vocabulary::{ConventionStatus, ProjectStatus};
+use implication_domain::vocabulary::{ConventionStatus, ProjectEventKind, ProjectStatus};
 use implication_domain::vocabulary::{ParticipationLevel, RequestStatus};
 use implication_domain::{FieldError, Message, Municipality, Precondition, ProjectId, ValidationErrors, time};
 use implication_storage::Database;
@@ -205,7 +205,7 @@ pub async fn transition(
     let now = time::now();
     let next = change.apply(&current, now);
     let moved = closing(db, municipality, &current, &change, actor, now).await?;
-    let write = ProjectWrite {
+    let mut write = ProjectWrite {
         expected_version: Some(current.version),
         project: &next,
         events: vec![change.event(&current, actor, now)],
@@ -249,6 +249,11 @@ pub async fn transition(
             follow_up.closing =
                 Some(Closing { at: now, reason: change.reason.as_ref().map(|r| r.as_str().to_owned()), breach: None });
             let ended = Convention { status, updated_at: now, ..stored.convention.clone() };
+            // The history says the convention ended with the project, and why.
+            write.events.push(ProjectEvent {
+                reason: follow_up.closing.as_ref().and_then(|c| c.reason.clone()),
+                ..ProjectEvent::new(current.id, ProjectEventKind::ConventionEnded, actor, now)
+            });
             conventions_store::write(
                 db,
                 ConventionWrite {
