@@ -9,10 +9,12 @@
 //! clients), `requests` (intake, lifecycle, qualification, similarity, answers, tracking,
 //! themes), `participation` (processes, their levels, decisions and what they do to the requests
 //! they gather), `conventions` (fifty-fifty projects: their diagnostic, their conventions and what
-//! becomes of them), and `common` for what they all use.
+//! becomes of them), `evaluation` (the indicators' shared definitions), and `common` for what they
+//! all use.
 
 pub mod common;
 pub mod conventions;
+pub mod evaluation;
 pub mod identity;
 pub mod participation;
 pub mod requests;

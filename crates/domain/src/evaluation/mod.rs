@@ -1,0 +1,250 @@
+//! Evaluation (`DOMAIN.md`, "Evaluation"; the référentiel's §4.4.2, §6.2): what the method
+//! produces, counted — and the definitions every indicator shares, written once here so that the
+//! database's aggregates and the tests that check them mean the same thing.
+//!
+//! - A **period** is a span of days, both ends included (a calendar year by default); its
+//!   **previous period** is the span of the same length just before it (the previous calendar
+//!   year, for a year), shown beside every figure.
+//! - A **percentile** is the nearest-rank one: the value of an actual item (the request whose
+//!   delay it is), never an interpolation — the median is the 50th.
+//! - A **rate per 1,000 inhabitants** needs a known, non-zero population; a **share** a non-empty
+//!   whole. Both are rounded to one decimal.
+//! - A request is **late** when it stayed in `received` or `qualifying` longer than the
+//!   municipality's answer delay: it left intake after it, or is still there past it.
+
+use crate::error::{FieldError, Message, ValidationErrors};
+use chrono::{Datelike, Days, NaiveDate};
+
+/// A span of days, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The earliest and latest years asked about.
+    pub const YEARS: (i32, i32) = (2000, 2100);
+    /// The longest period: ten years.
+    pub const MAX_DAYS: u64 = 3_653;
+
+    /// The calendar year `year`.
+    pub fn year(year: i32) -> Option<Self> {
+        Some(Self { from: NaiveDate::from_ymd_opt(year, 1, 1)?, to: NaiveDate::from_ymd_opt(year, 12, 31)? })
+    }
+
+    /// The period asked: `year`, or `from` and `to` together, or else the current year (`today`'s);
+    /// every invalid parameter named at once.
+    pub fn parse(
+        year: Option<i64>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        today: NaiveDate,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let invalid = |field: &str, en: &str, fr: &str| {
+            FieldError::new(field, crate::error::Code::OutOfRange, Message::new(en.to_owned(), fr.to_owned()))
+        };
+        let period = match (year, from, to) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+                errors.push(invalid(
+                    "year",
+                    "ask for a year, or for a period from … to …, not both",
+                    "demandez une année, ou une période du … au …, pas les deux",
+                ));
+                None
+            }
+            (Some(year), None, None) => {
+                let (min, max) = Self::YEARS;
+                match i32::try_from(year).ok().filter(|y| (min..=max).contains(y)).and_then(Self::year) {
+                    Some(period) => Some(period),
+                    None => {
+                        errors.push(invalid(
+                            "year",
+                            &format!("must be between {min} and {max}"),
+                            &format!("doit être comprise entre {min} et {max}"),
+                        ));
+                        None
+                    }
+                }
+            }
+            (None, Some(from), Some(to)) if from > to => {
+                errors.push(invalid("to", "must not be before from", "ne doit pas précéder from"));
+                None
+            }
+            (None, Some(from), Some(to)) if (to - from).num_days() >= Self::MAX_DAYS as i64 => {
+                errors.push(invalid("to", "a period spans ten years at most", "une période couvre dix ans au plus"));
+                None
+            }
+            (None, Some(from), Some(to)) => Some(Self { from, to }),
+            (None, Some(_), None) => {
+                errors.push(crate::error::FieldError::new(
+                    "to",
+                    crate::error::Code::Required,
+                    Message::new("give the period's end with its start", "donnez la fin de la période avec son début"),
+                ));
+                None
+            }
+            (None, None, Some(_)) => {
+                errors.push(crate::error::FieldError::new(
+                    "from",
+                    crate::error::Code::Required,
+                    Message::new("give the period's start with its end", "donnez le début de la période avec sa fin"),
+                ));
+                None
+            }
+            (None, None, None) => Self::year(today.year()),
+        };
+        match period {
+            Some(period) if errors.is_empty() => Ok(period),
+            _ => Err(errors),
+        }
+    }
+
+    /// How many days it spans.
+    pub fn days(self) -> u64 {
+        u64::try_from((self.to - self.from).num_days() + 1).unwrap_or(0)
+    }
+
+    /// Whether it is a whole calendar year.
+    pub fn is_calendar_year(self) -> bool {
+        Self::year(self.from.year()) == Some(self)
+    }
+
+    /// The period of the same length just before it; the previous calendar year for a year.
+    pub fn previous(self) -> Self {
+        if self.is_calendar_year()
+            && let Some(previous) = Self::year(self.from.year() - 1)
+        {
+            return previous;
+        }
+        let to = self.from.pred_opt().unwrap_or(self.from);
+        let from = to.checked_sub_days(Days::new(self.days().saturating_sub(1))).unwrap_or(to);
+        Self { from, to }
+    }
+
+    pub fn contains(self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+}
+
+/// A figure for the period asked, with the previous period's beside it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Compared<T> {
+    pub current: T,
+    pub previous: T,
+}
+
+/// The nearest-rank `p`th percentile (0 < p ≤ 100) of `sorted` (ascending): the value at rank
+/// ⌈p/100 × n⌉; `None` for no values.
+pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
+    let n = sorted.len();
+    if n == 0 || p == 0 || p > 100 {
+        return None;
+    }
+    let rank = (u64::from(p) * n as u64).div_ceil(100);
+    sorted.get(usize::try_from(rank).ok()?.checked_sub(1)?).copied()
+}
+
+/// `count` per 1,000 inhabitants, to one decimal; `None` while the population is unknown or nil.
+pub fn per_thousand(count: u64, population: Option<u32>) -> Option<f64> {
+    let population = population.filter(|p| *p > 0)?;
+    Some(round1(count as f64 * 1_000.0 / f64::from(population)))
+}
+
+/// `part` as a percentage of `whole`, to one decimal; `None` for an empty whole.
+pub fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| round1(part as f64 * 100.0 / whole as f64))
+}
+
+fn round1(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+/// Whether a request received on `received_on` is late: it left `received` and `qualifying` on
+/// `left_intake_on` more than `delay_days` later, or is still there more than `delay_days` after
+/// (`today`, the town's day).
+pub fn is_late(received_on: NaiveDate, left_intake_on: Option<NaiveDate>, today: NaiveDate, delay_days: u16) -> bool {
+    let Some(due) = received_on.checked_add_days(Days::new(u64::from(delay_days))) else { return false };
+    left_intake_on.unwrap_or(today) > due
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn fields(e: ValidationErrors) -> Vec<String> {
+        e.0.into_iter().map(|f| f.field).collect()
+    }
+
+    #[test]
+    fn a_period_is_a_year_or_from_and_to_and_by_default_this_year() {
+        let today = day("2026-12-07");
+        assert_eq!(Period::parse(None, None, None, today).unwrap(), Period::year(2026).unwrap());
+        assert_eq!(Period::parse(Some(2018), None, None, today).unwrap().from, day("2018-01-01"));
+        let spring = Period::parse(None, Some(day("2026-03-01")), Some(day("2026-05-31")), today).unwrap();
+        assert_eq!((spring.days(), spring.is_calendar_year()), (92, false));
+        assert_eq!(fields(Period::parse(Some(2026), Some(day("2026-01-01")), None, today).unwrap_err()), ["year"]);
+        assert_eq!(fields(Period::parse(Some(1999), None, None, today).unwrap_err()), ["year"]);
+        assert_eq!(
+            fields(Period::parse(None, Some(day("2026-05-01")), Some(day("2026-04-01")), today).unwrap_err()),
+            ["to"]
+        );
+        assert_eq!(fields(Period::parse(None, Some(day("2026-05-01")), None, today).unwrap_err()), ["to"]);
+        assert_eq!(fields(Period::parse(None, None, Some(day("2026-05-01")), today).unwrap_err()), ["from"]);
+        assert_eq!(
+            fields(Period::parse(None, Some(day("2000-01-01")), Some(day("2026-01-01")), today).unwrap_err()),
+            ["to"]
+        );
+    }
+
+    #[test]
+    fn the_previous_period_is_the_previous_year_or_as_many_days_just_before() {
+        assert_eq!(Period::year(2025).unwrap().previous(), Period::year(2024).unwrap(), "366 days back: a whole year");
+        let spring = Period { from: day("2026-03-01"), to: day("2026-05-31") };
+        assert_eq!(spring.previous(), Period { from: day("2025-11-29"), to: day("2026-02-28") });
+        assert_eq!(spring.previous().days(), spring.days());
+        let one = Period { from: day("2026-03-01"), to: day("2026-03-01") };
+        assert_eq!(one.previous(), Period { from: day("2026-02-28"), to: day("2026-02-28") });
+        assert!(
+            spring.contains(day("2026-03-01"))
+                && spring.contains(day("2026-05-31"))
+                && !spring.contains(day("2026-06-01"))
+        );
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank_values_of_actual_items() {
+        let days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        assert_eq!(percentile(&days, 50), Some(5), "rank ⌈5⌉ = 5");
+        assert_eq!(percentile(&days, 90), Some(9));
+        assert_eq!(percentile(&[3, 8, 40], 50), Some(8));
+        assert_eq!(percentile(&[3, 8, 40], 90), Some(40), "rank ⌈2.7⌉ = 3");
+        assert_eq!(percentile(&[12], 50), Some(12));
+        assert_eq!(percentile(&[], 50), None);
+        assert_eq!(percentile(&days, 0), None);
+    }
+
+    #[test]
+    fn rates_and_shares_need_a_known_population_and_a_whole() {
+        assert_eq!(per_thousand(3, Some(1_100)), Some(2.7));
+        assert_eq!(per_thousand(0, Some(550)), Some(0.0));
+        assert_eq!(per_thousand(3, None), None);
+        assert_eq!(per_thousand(3, Some(0)), None);
+        assert_eq!(share(1, 3), Some(33.3));
+        assert_eq!(share(0, 0), None);
+    }
+
+    #[test]
+    fn a_request_is_late_once_it_stayed_in_intake_past_the_delay() {
+        let received = day("2026-11-01");
+        assert!(!is_late(received, Some(day("2026-12-01")), day("2026-12-07"), 30), "left on the 30th day");
+        assert!(is_late(received, Some(day("2026-12-02")), day("2026-12-07"), 30), "left on the 31st");
+        assert!(is_late(received, None, day("2026-12-07"), 30), "still there");
+        assert!(!is_late(received, None, day("2026-11-20"), 30), "not yet");
+    }
+}
