@@ -144,6 +144,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
         // The admin manages neighbourhoods (and their populations); anyone reads them.
         write(Method::POST, &format!("{loos}/neighbourhoods"), false, admin_write),
         row(Method::GET, &format!("{loos}/neighbourhoods/centre-ville"), public),
+        // Indicators: anyone reads them (staff's count every request).
+        row(Method::GET, &format!("{loos}/indicators"), public),
         write(Method::PATCH, &format!("{loos}/neighbourhoods/centre-ville"), true, admin_stale),
         row(Method::GET, "/v1/vocabulary", public),
         row(Method::GET, "/.well-known/jwks.json", public),

@@ -17,6 +17,7 @@ mod fixtures;
 mod follow_ups;
 mod hardening;
 mod helpers;
+mod indicators;
 mod lifecycle;
 mod logs;
 mod meetings;

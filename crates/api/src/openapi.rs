@@ -36,6 +36,7 @@ origin of the deployment they call (a town's own, or a peer city's): every path 
         (name = "qualification", description = "Qualifying a request: restated need, stakeholders, competence, routing to a delegation and services, recommended participation level, fifty-fifty eligibility; and requests on the same subject."),
         (name = "participation", description = "Participation processes: a subject opened to the inhabitants at a level (information, consultation, coproduction) that may change with a reason, from qualified requests or the town's initiative, to a decision that says who decided and why and closes the requests it gathered."),
         (name = "conventions", description = "Fifty-fifty projects: from eligible requests or a coproduction process, a project is diagnosed (its weight, tasks, cost and risks), its convention drafted and signed by every party, followed, and ended (completed, abandoned, or taken over by the services), closing its requests."),
+        (name = "evaluation", description = "What the method produces, counted: indicators for a period, each beside the previous period's, public for the published data."),
         (name = "accounts", description = "Who is calling; accounts, services, delegations and machine clients of a municipality."),
         (name = "vocabulary", description = "Every enumeration with its French and English labels."),
         (name = "operations", description = "Health, readiness and metrics, for operators.")

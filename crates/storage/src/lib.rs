@@ -13,6 +13,7 @@ pub mod conventions;
 mod database;
 mod entities;
 mod error;
+pub mod evaluation;
 pub mod identity;
 pub mod participation;
 pub mod requests;

@@ -4,6 +4,7 @@
 
 pub mod common;
 pub mod conventions;
+pub mod evaluation;
 pub mod identity;
 pub mod participation;
 pub mod requests;

@@ -15,6 +15,8 @@
 use crate::error::{FieldError, Message, ValidationErrors};
 use chrono::{Datelike, Days, NaiveDate};
 
+pub mod requests;
+
 /// A span of days, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {

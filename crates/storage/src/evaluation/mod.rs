@@ -1,0 +1,83 @@
+//! The indicators' aggregates: the database counts, grouped; the domain adds the groups up
+//! (`implication_domain::evaluation`).
+
+use crate::Database;
+use crate::entities::request;
+use crate::error::StorageError;
+use implication_domain::MunicipalityId;
+use implication_domain::evaluation::Period;
+use implication_domain::evaluation::requests::Group;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+
+/// A group as the database counts it: in the period asked (1) or the previous one (0), channel,
+/// kind, status, neighbourhood, themes (JSON), how many.
+type GroupRow = (i32, String, String, String, Option<String>, String, i64);
+
+/// What the requests' indicators count.
+#[derive(Debug, Clone)]
+pub struct RequestScope<'a> {
+    /// The period asked; the previous one must end the day before it starts.
+    pub current: Period,
+    pub previous: Period,
+    /// Only this neighbourhood's.
+    pub neighbourhood: Option<&'a str>,
+    /// Only the published ones (the public's figures).
+    pub published_only: bool,
+}
+
+/// The requests received in either period, counted by period, channel, kind, status,
+/// neighbourhood and themes: one statement, one row per group.
+pub async fn request_groups(
+    db: &Database,
+    municipality: MunicipalityId,
+    scope: &RequestScope<'_>,
+) -> Result<Vec<Group>, StorageError> {
+    use request::Column;
+    let in_current: Expr = Expr::case(Column::ReceivedOn.gte(scope.current.from), 1).finally(0).into();
+    let mut query = request::Entity::find()
+        .select_only()
+        .column_as(in_current, "current")
+        .column(Column::Channel)
+        .column(Column::Kind)
+        .column(Column::Status)
+        .column(Column::NeighbourhoodCode)
+        .column(Column::Themes)
+        .column_as(Expr::col(Column::Id).count(), "count")
+        .filter(Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(Column::ReceivedOn.gte(scope.previous.from))
+        .filter(Column::ReceivedOn.lte(scope.current.to));
+    if let Some(code) = scope.neighbourhood {
+        query = query.filter(Column::NeighbourhoodCode.eq(code));
+    }
+    if scope.published_only {
+        query = query.filter(Column::PublishedAt.is_not_null());
+    }
+    let rows: Vec<GroupRow> = query
+        // By the output column: the CASE repeated would bind its day again, as another parameter,
+        // which PostgreSQL does not take for the same expression.
+        .group_by(Expr::col(sea_orm::sea_query::Alias::new("current")))
+        .group_by(Column::Channel)
+        .group_by(Column::Kind)
+        .group_by(Column::Status)
+        .group_by(Column::NeighbourhoodCode)
+        .group_by(Column::Themes)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    rows.into_iter()
+        .map(|(current, channel, kind, status, neighbourhood, themes, count)| {
+            let themes: Vec<String> = serde_json::from_str(&themes)
+                .map_err(|e| StorageError::Corrupt(format!("a request's themes {themes:?}: {e}")))?;
+            Ok(Group {
+                current: current == 1,
+                channel,
+                kind,
+                status,
+                neighbourhood,
+                themes,
+                count: u64::try_from(count).unwrap_or(0),
+            })
+        })
+        .collect()
+}
