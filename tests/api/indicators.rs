@@ -49,6 +49,13 @@ async fn the_indicators_add_up_the_requests_of_the_period_beside_the_previous_on
         .submitted()
         .await;
     town.request().by(&agent).body(typed("website", "idea", "2024-01-01", Some("cite-5"), &[])).submitted().await;
+    // A duplicate merged into the first counts once, as the first.
+    town.request()
+        .by(&agent)
+        .body(typed("phone", "complaint", "2026-03-03", Some("cite-5"), &["roads-and-traffic"]))
+        .merged_into(&first.id)
+        .in_status("merged")
+        .await;
     for id in [&first.id, &last_year.id] {
         let (_, etag) = town.staff_get(&agent, id).await;
         let published = app

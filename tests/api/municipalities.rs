@@ -198,7 +198,7 @@ async fn the_admin_adds_and_changes_neighbourhoods_with_their_population_and_any
     let refused =
         problem(change(&admin, Some(&etag), serde_json::json!({ "population": 1e12 })).await.unwrap(), 422).await;
     assert_eq!(refused["errors"][0]["field"], "population");
-    let changed = change(&admin, Some(&etag), serde_json::json!({ "population": 430 })).await.unwrap();
+    let changed = change(&admin, Some(&etag), serde_json::json!({ "population": 430.0 })).await.unwrap();
     assert_eq!(changed.status(), 200);
     let new_etag = changed.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(json(changed).await["population"], 430);

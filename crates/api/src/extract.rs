@@ -539,6 +539,13 @@ pub fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
         .ok_or_else(|| serde::de::Error::custom(format!("expected a whole number, got {number}")))
 }
 
+/// [`whole_number`], for a field that tells absent (keep) from `null` (clear), as [`present`].
+pub fn present_whole_number<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<i64>>, D::Error> {
+    optional_whole_number(deserializer).map(Some)
+}
+
 /// [`whole_number`], for an optional field.
 pub fn optional_whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
     Option::<serde_json::Number>::deserialize(deserializer)?

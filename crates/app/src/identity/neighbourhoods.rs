@@ -51,5 +51,8 @@ pub async fn change(
     if next == current {
         return Ok(current);
     }
-    store::update(db, &expected, &next).await?.ok_or(UseCaseError::NotFound(Resource::Neighbourhood))
+    // Guarded by the version read, so that a change in between is not overwritten (`If-Match: *`).
+    store::update(db, &Precondition::at(current.version), &next)
+        .await?
+        .ok_or(UseCaseError::NotFound(Resource::Neighbourhood))
 }

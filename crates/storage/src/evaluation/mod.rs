@@ -7,6 +7,7 @@ use crate::error::StorageError;
 use implication_domain::MunicipalityId;
 use implication_domain::evaluation::Period;
 use implication_domain::evaluation::requests::Group;
+use implication_domain::vocabulary::RequestStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
@@ -46,7 +47,9 @@ pub async fn request_groups(
         .column_as(Expr::col(Column::Id).count(), "count")
         .filter(Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(Column::ReceivedOn.gte(scope.previous.from))
-        .filter(Column::ReceivedOn.lte(scope.current.to));
+        .filter(Column::ReceivedOn.lte(scope.current.to))
+        // A merged request is a duplicate of the one it was merged into: counted once, there.
+        .filter(Column::Status.ne(RequestStatus::Merged.code()));
     if let Some(code) = scope.neighbourhood {
         query = query.filter(Column::NeighbourhoodCode.eq(code));
     }

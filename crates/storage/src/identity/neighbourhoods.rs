@@ -37,6 +37,19 @@ pub async fn list(
     Ok(Page::from_overfetch(items, limit))
 }
 
+/// Every neighbourhood of the municipality, by name (the indicators' lines).
+pub async fn all(db: &Database, municipality: MunicipalityId) -> Result<Vec<Neighbourhood>, StorageError> {
+    neighbourhood::Entity::find()
+        .filter(neighbourhood::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .order_by_asc(neighbourhood::Column::Name)
+        .order_by_asc(neighbourhood::Column::Id)
+        .all(db.conn())
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
 /// Adds neighbourhoods inside the caller's transaction.
 pub(crate) async fn insert_all(
     conn: &impl ConnectionTrait,

@@ -96,7 +96,8 @@ pub struct NeighbourhoodTallyView {
     pub per_thousand: ComparedRatio,
 }
 
-/// The requests received in the period (by the day they were received).
+/// The requests received in the period (by the day they were received); a request merged into
+/// another counts once, as the other.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RequestIndicatorsView {
     pub received: ComparedCount,
@@ -185,7 +186,7 @@ pub async fn get_indicators(
     let today = local_today(time::now(), municipality.settings.time_zone);
     let malformed = |errors| ApiError::malformed(Message::new("invalid period", "période invalide"), errors);
     let period = Period::parse(params.year, params.from, params.to, today).map_err(|e| malformed(e.0))?;
-    let town = neighbourhoods::list(&db, municipality.id, 1_000, None).await?.items;
+    let town = neighbourhoods::all(&db, municipality.id).await?;
     if let Some(code) = params.neighbourhood.as_deref()
         && !town.iter().any(|n| n.code.as_str() == code)
     {

@@ -80,6 +80,7 @@ pub struct NeighbourhoodInput {
     #[schema(example = "secteur-des-marais", pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub code: Option<String>,
     /// Its inhabitants, when known.
+    #[serde(default, deserialize_with = "crate::extract::optional_whole_number")]
     #[schema(minimum = 0, maximum = 100_000_000, example = 420)]
     pub population: Option<i64>,
 }
@@ -94,7 +95,7 @@ pub struct NeighbourhoodUpdate {
         pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
     )]
     pub name: Option<String>,
-    #[serde(default, deserialize_with = "crate::extract::present")]
+    #[serde(default, deserialize_with = "crate::extract::present_whole_number")]
     #[schema(value_type = Option<i64>, minimum = 0, maximum = 100_000_000, example = 1900)]
     pub population: Option<Option<i64>>,
 }
