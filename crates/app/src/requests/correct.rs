@@ -21,7 +21,7 @@ pub async fn correct(
 ) -> Result<Request, UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
     let codes = Codes::load(db, municipality).await?;
-    let (next, changed) = apply_edit(&current, edit, codes.catalogue(), time::today(), time::now())?;
+    let (next, changed) = apply_edit(&current, edit, codes.catalogue(), municipality.today(), time::now())?;
     if changed.is_empty() {
         return Ok(current);
     }

@@ -6,9 +6,9 @@ use crate::UseCaseError;
 use crate::identity::secrets::sha256_hex;
 use crate::requests::Codes;
 use implication_domain::Message;
+use implication_domain::Municipality;
 use implication_domain::identity::Standing;
 use implication_domain::requests::{NewRequest, Request, RequestDraft, Submitter, SubmitterRefusal, TrackingCode};
-use implication_domain::{Municipality, time};
 use implication_storage::Database;
 use implication_storage::identity::clients;
 use implication_storage::requests::{self as store, Created, IdempotencyRecord};
@@ -63,7 +63,7 @@ pub async fn register(
     draft: &RequestDraft,
     idempotent: Option<Idempotent<'_>>,
 ) -> Result<Registered, UseCaseError> {
-    let today = time::today();
+    let today = municipality.today();
     let codes = Codes::cached(db, municipality).await?;
     let new = match NewRequest::parse(draft, codes.catalogue(), submitter, today) {
         // A code may have been added since the cache read them: refuse one only on fresh codes.

@@ -51,7 +51,8 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-/// Today's date in UTC (requests are dated by day).
+/// Today's date in UTC: for what no town's day applies to (relative dates in the demo data);
+/// requests and delays use [`crate::Municipality::today`], the town's.
 pub fn today() -> NaiveDate {
     Utc::now().date_naive()
 }

@@ -163,12 +163,12 @@ fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
-/// Whether a request received on `received_on` is late: it left `received` and `qualifying` on
+/// Whether a request received on `received_on` was late: it left `received` and `qualifying` on
 /// `left_intake_on` more than `delay_days` later, or is still there more than `delay_days` after
-/// (`today`, the town's day).
+/// (`today`, the town's day) — the requests' own rule ([`crate::requests::late_before`]), on the
+/// day it left.
 pub fn is_late(received_on: NaiveDate, left_intake_on: Option<NaiveDate>, today: NaiveDate, delay_days: u16) -> bool {
-    let Some(due) = received_on.checked_add_days(Days::new(u64::from(delay_days))) else { return false };
-    left_intake_on.unwrap_or(today) > due
+    received_on < crate::requests::late_before(left_intake_on.unwrap_or(today), delay_days)
 }
 
 #[cfg(test)]

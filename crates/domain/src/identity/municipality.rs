@@ -260,6 +260,14 @@ pub struct Municipality {
     pub updated_at: DateTime<Utc>,
 }
 
+impl Municipality {
+    /// The town's day now, in its time zone: what requests are dated by and delays counted in
+    /// (a request sent at 00:30 in Paris is dated that day, not the day before in UTC).
+    pub fn today(&self) -> chrono::NaiveDate {
+        crate::participation::meeting::local_today(crate::time::now(), self.settings.time_zone)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

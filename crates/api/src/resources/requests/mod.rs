@@ -57,7 +57,7 @@ use implication_domain::requests::{
     listing_audience, sees_only_published,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus};
-use implication_domain::{Municipality, RequestId, time};
+use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
 use implication_storage::identity::{accounts, services};
 use implication_storage::requests::{self as store, After, Filter, Sort};
@@ -89,7 +89,7 @@ fn location_of(municipality: &Municipality, id: RequestId) -> String {
 }
 
 fn staff_view(request: &Request, municipality: &Municipality) -> RequestView {
-    RequestView::new(request, municipality.settings.answer_delay_days, time::today())
+    RequestView::new(request, municipality.settings.answer_delay_days, municipality.today())
 }
 
 fn respond_staff(request: &Request, municipality: &Municipality) -> HttpResponse {
@@ -421,7 +421,7 @@ impl RequestListParams {
             neighbourhood: slug_param("neighbourhood", self.neighbourhood.as_deref(), &mut errors),
             received_after: date("received_after", self.received_after.as_deref(), &mut errors),
             received_before: date("received_before", self.received_before.as_deref(), &mut errors),
-            late: late.map(|l| (l, late_before(time::today(), municipality.settings.answer_delay_days))),
+            late: late.map(|l| (l, late_before(municipality.today(), municipality.settings.answer_delay_days))),
             published: listed_publication(standing, published),
             text,
             association: None,
@@ -574,7 +574,7 @@ pub async fn list_requests(
         Some(cursor) => Some(After { key: cursor.k, id: RequestId::from_uuid(cursor.i) }),
         None => None,
     };
-    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    let (delay, today) = (municipality.settings.answer_delay_days, municipality.today());
     let cursor_of =
         |key: String, id: RequestId| encode_cursor(&ListCursor { s: sort.code().to_owned(), k: key, i: id.as_uuid() });
     match audience {
@@ -660,7 +660,7 @@ pub async fn get_request(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let (delay, today) = (municipality.settings.answer_delay_days, time::today());
+    let (delay, today) = (municipality.settings.answer_delay_days, municipality.today());
     if sees_only_published(&standing) {
         // One read of the public columns of a published request.
         let published =

@@ -8,7 +8,6 @@ use crate::responses::{InternalError, NotFound, ServiceUnavailable};
 use actix_web::{HttpResponse, get, web};
 use implication_domain::Message;
 use implication_domain::requests::TrackingCode;
-use implication_domain::time;
 use implication_storage::{Database, requests as store};
 
 /// Follow a request
@@ -49,7 +48,7 @@ pub async fn get_tracking(
     let answers = store::answers(&db, request.id, false).await?;
     let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
     let delay = municipality.settings.answer_delay_days;
-    let view = RequesterRequestView::new(&request, &history, &answers, &processes, delay, time::today())
+    let view = RequesterRequestView::new(&request, &history, &answers, &processes, delay, municipality.today())
         .with_follow_ups(&db, municipality, request.id, &processes)
         .await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(view))
