@@ -248,11 +248,8 @@ pub async fn attest(
     let actor = standing.actor();
     let loaded = load(db, municipality, id).await?;
     let readers = super::readers(db, municipality, standing).await?;
-    // Someone who is neither staff nor a party of its frozen text learns nothing of it (a draft is
-    // the services' work: they record paper certificates meanwhile).
-    let signing_party = loaded.current.is_frozen() && loaded.current.names(readers);
-    let public = loaded.stored.convention.is_public();
-    if !readers.is_staff() && !public && !signing_party {
+    // A draft is the services' work: they record paper certificates meanwhile.
+    if !readers::may_know(&loaded.stored.convention, &loaded.current, readers) {
         return Err(UseCaseError::NotFound(Resource::Convention));
     }
     if let Attesting::Insurance { party, .. } = attesting
@@ -453,10 +450,7 @@ pub async fn follow(
     let loaded = load(db, municipality, id).await?;
     let readers = super::readers(db, municipality, standing).await?;
     let signed = signed_text(db, municipality, &loaded.stored).await?;
-    // Someone who is neither staff nor a party of a convention not yet public learns nothing of it.
-    let public = loaded.stored.convention.is_public();
-    let signing_party = loaded.current.is_frozen() && loaded.current.names(readers);
-    if !readers.is_staff() && !public && !signing_party {
+    if !readers::may_know(&loaded.stored.convention, &loaded.current, readers) {
         return Err(UseCaseError::NotFound(Resource::Convention));
     }
     let asked_fulfilment = match following {

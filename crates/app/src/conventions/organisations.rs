@@ -81,14 +81,8 @@ pub async fn resolve(
         let Some(id) = party.organisation else { continue };
         match found.iter().find(|o| o.id == id) {
             Some(organisation) => fill_party(party, organisation, &format!("parties[{i}]"), &mut errors),
-            None => errors.push(FieldError::new(
-                format!("parties[{i}].organisation"),
-                implication_domain::conventions::Code::UnknownOrganisation,
-                Message::new(
-                    "no such organisation in the town's directory",
-                    "aucune organisation de cet identifiant dans l'annuaire de la commune",
-                ),
-            )),
+            None => errors
+                .push(implication_domain::conventions::organisation::unknown(format!("parties[{i}].organisation"))),
         }
     }
     errors.into_result()?;

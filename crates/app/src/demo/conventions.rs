@@ -43,6 +43,18 @@ pub const AFR: &str = "Association foncière de remembrement de Loos-en-Gohelle"
 
 const SHELTERS: &str = "Nouveaux abris pour les joueurs de football";
 
+/// Records `following` on `current`, at its version, as the demo agent; the convention as written.
+async fn follow(
+    db: &Database,
+    agent: Actor,
+    municipality: &Municipality,
+    current: &implication_domain::conventions::Convention,
+    following: &Following,
+) -> Result<implication_domain::conventions::Convention, crate::UseCaseError> {
+    let at = Precondition::at(current.version);
+    Ok(convention::follow(db, &staff(agent), municipality, current.id, at, following).await?.0)
+}
+
 /// The demo agent's standing: staff.
 fn staff(agent: Actor) -> Standing {
     match agent {
@@ -343,29 +355,11 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
                     ..FulfilmentDraft::default()
                 },
             };
-            current = convention::follow(
-                db,
-                &staff(agent),
-                municipality,
-                current.id,
-                Precondition::at(current.version),
-                &following,
-            )
-            .await?
-            .0;
+            current = follow(db, agent, municipality, &current, &following).await?;
         }
     }
     let participants = Following::Participants { registered: Vec::new(), open_events_low_bound: Some(12) };
-    current = convention::follow(
-        db,
-        &staff(agent),
-        municipality,
-        current.id,
-        Precondition::at(current.version),
-        &participants,
-    )
-    .await?
-    .0;
+    current = follow(db, agent, municipality, &current, &participants).await?;
     let parties = &frozen.content.parties;
     let costs = Following::Costs {
         parties: vec![
@@ -383,10 +377,7 @@ les 500 m. Les agriculteurs et les services techniques cherchent ensemble une te
         )),
         achieved: Some((Some(1_000), text("m de chemins"))),
     };
-    current =
-        convention::follow(db, &staff(agent), municipality, current.id, Precondition::at(current.version), &costs)
-            .await?
-            .0;
+    current = follow(db, agent, municipality, &current, &costs).await?;
     let completed = EndingAsk {
         to: Some(ConventionStatus::Completed),
         reason: text("Un kilomètre de chemins rénové du 4 au 15 juin 2018."),
@@ -551,10 +542,7 @@ async fn flower_boxes(
             ..FulfilmentDraft::default()
         },
     };
-    current =
-        convention::follow(db, &staff(agent), municipality, current.id, Precondition::at(current.version), &boxes)
-            .await?
-            .0;
+    current = follow(db, agent, municipality, &current, &boxes).await?;
     let watering = Following::Fulfilment {
         commitment: frozen.content.parties[1].commitments[0].id,
         draft: FulfilmentDraft {
@@ -564,8 +552,7 @@ async fn flower_boxes(
             services_stepped_in: Some(true),
         },
     };
-    convention::follow(db, &staff(agent), municipality, current.id, Precondition::at(current.version), &watering)
-        .await?;
+    follow(db, agent, municipality, &current, &watering).await?;
     Ok(())
 }
 

@@ -133,14 +133,7 @@ async fn check_organisation(
 ) -> Result<(), UseCaseError> {
     let found = implication_storage::conventions::organisations::find_all(db, municipality.id, &[organisation]).await?;
     if found.is_empty() {
-        errors.push(FieldError::new(
-            "organisation",
-            implication_domain::conventions::Code::UnknownOrganisation,
-            Message::new(
-                "no such organisation in the town's directory",
-                "aucune organisation de cet identifiant dans l'annuaire de la commune",
-            ),
-        ));
+        errors.push(implication_domain::conventions::organisation::unknown("organisation"));
     }
     Ok(())
 }

@@ -126,6 +126,18 @@ impl OrganisationDraft {
 }
 
 /// A party drawn from `organisation`: what the draft leaves out comes from the directory (its
+/// The error naming `field`, an organisation the town's directory does not have.
+pub fn unknown(field: impl Into<String>) -> FieldError {
+    FieldError::new(
+        field,
+        Code::UnknownOrganisation,
+        Message::new(
+            "no such organisation in the town's directory",
+            "aucune organisation de cet identifiant dans l'annuaire de la commune",
+        ),
+    )
+}
+
 /// name, kind and usual representative); a kind that is not the organisation's is named.
 pub fn fill_party(
     draft: &mut super::convention::PartyDraft,

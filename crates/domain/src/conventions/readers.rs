@@ -4,7 +4,7 @@
 //! with `projects:write`, records how its own commitments were kept (§5.6.3.3: the parties
 //! follow what they signed).
 
-use super::convention::{Party, Version};
+use super::convention::{Convention, Party, Version};
 use super::follow_up::{Fulfilment, FulfilmentDraft};
 use super::signature::{NotTheirs, Signature, signed_by_all};
 use crate::error::Message;
@@ -35,9 +35,7 @@ impl Readers {
             Standing::Staff(_) => Readers::All,
             Standing::Inhabitant(account) => Readers::Account(*account),
             Standing::Client { scopes, .. } => match organisation {
-                Some(organisation)
-                    if scopes.contains(&Scope::ProjectsRead) || scopes.contains(&Scope::ProjectsWrite) =>
-                {
+                Some(organisation) if Self::may_act_for_organisation(standing) => {
                     Readers::Organisation { organisation, records: scopes.contains(&Scope::ProjectsWrite) }
                 }
                 _ => Readers::Public,
@@ -80,6 +78,12 @@ impl Version {
         self.content.parties.iter().any(|p| readers.is(p))
     }
 
+    /// Whether it is the frozen text `readers` signs as one of its parties (a draft is the
+    /// services' work, which no party reads).
+    pub fn frozen_for(&self, readers: Readers) -> bool {
+        self.is_frozen() && self.names(readers)
+    }
+
     /// The party that owns `commitment`, if it has one.
     pub fn party_committed_to(&self, commitment: CommitmentId) -> Option<&Party> {
         self.content.parties.iter().find(|p| p.commitments.iter().any(|c| c.id == commitment))
@@ -89,7 +93,14 @@ impl Version {
 /// Whether `readers` reads `version`: staff any; a party (its account, or its organisation's
 /// tool), the frozen version it signs; anyone, a version every party signed.
 pub fn may_read(version: &Version, signatures: &[Signature], readers: Readers) -> bool {
-    readers.is_staff() || (version.is_frozen() && version.names(readers)) || signed_by_all(version, signatures)
+    readers.is_staff() || version.frozen_for(readers) || signed_by_all(version, signatures)
+}
+
+/// Whether `readers` learns that `convention` exists, `version` being the text shown: staff
+/// always; anyone once every party signed; a party, from the frozen text it signs. Otherwise
+/// it is a 404, the same as no convention at all.
+pub fn may_know(convention: &Convention, version: &Version, readers: Readers) -> bool {
+    readers.is_staff() || convention.is_public() || version.frozen_for(readers)
 }
 
 /// Whether `readers` attests `party`'s insurance: staff for any party (from the paper

@@ -13,6 +13,7 @@
 //!   municipality's answer delay: it left intake after it, or is still there past it.
 
 use crate::error::{FieldError, Message, ValidationErrors};
+use crate::identity::neighbourhood::Neighbourhood;
 use chrono::{Datelike, Days, NaiveDate};
 
 pub mod requests;
@@ -130,6 +131,20 @@ impl Period {
     }
 }
 
+/// The neighbourhoods the figures have a line for: every one of the town's, or the one `asked`
+/// (which the town must have: else the error naming `neighbourhood`).
+pub fn lines<'a>(town: &'a [Neighbourhood], asked: Option<&str>) -> Result<Vec<&'a Neighbourhood>, FieldError> {
+    let shown: Vec<&Neighbourhood> = town.iter().filter(|n| asked.is_none_or(|code| n.code.as_str() == code)).collect();
+    if asked.is_some() && shown.is_empty() {
+        return Err(FieldError::new(
+            "neighbourhood",
+            crate::requests::Code::UnknownNeighbourhood,
+            Message::new("the town has no neighbourhood of this code", "la commune n'a pas de quartier de ce code"),
+        ));
+    }
+    Ok(shown)
+}
+
 /// A figure for the period asked, with the previous period's beside it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Compared<T> {
@@ -229,6 +244,26 @@ mod tests {
         assert_eq!(percentile(&[12], 50), Some(12));
         assert_eq!(percentile(&[], 50), None);
         assert_eq!(percentile(&days, 0), None);
+    }
+
+    #[test]
+    fn the_lines_are_every_neighbourhood_or_the_one_asked_which_must_exist() {
+        use crate::identity::neighbourhood::NeighbourhoodName;
+        let town: Vec<Neighbourhood> = ["Centre-ville", "Cité 5"]
+            .iter()
+            .map(|name| Neighbourhood {
+                id: crate::ids::NeighbourhoodId::new(),
+                municipality_id: crate::ids::MunicipalityId::new(),
+                code: crate::Slug::from_name(name).unwrap(),
+                name: NeighbourhoodName::parse("name", name).unwrap(),
+                population: None,
+                version: 1,
+                created_at: chrono::Utc::now(),
+            })
+            .collect();
+        assert_eq!(lines(&town, None).unwrap().len(), 2);
+        assert_eq!(lines(&town, Some("cite-5")).unwrap()[0].name.as_str(), "Cité 5");
+        assert_eq!(lines(&town, Some("nulle-part")).unwrap_err().field, "neighbourhood");
     }
 
     #[test]

@@ -223,7 +223,7 @@ async fn respond_party(
     readers: Readers,
 ) -> Result<Option<HttpResponse>, ApiError> {
     let convention = &loaded.stored.convention;
-    let shown = if loaded.current.is_frozen() && loaded.current.names(readers) {
+    let shown = if loaded.current.frozen_for(readers) {
         loaded.current.clone()
     } else {
         let signed = match convention.signed_version {
@@ -233,7 +233,7 @@ async fn respond_party(
             _ => None,
         };
         match signed {
-            Some(signed) if signed.names(readers) => signed,
+            Some(signed) if signed.frozen_for(readers) => signed,
             _ => return Ok(None),
         }
     };
@@ -1104,9 +1104,7 @@ pub async fn list_conventions(
     let items = found
         .items
         .iter()
-        .filter(|(stored, version)| {
-            readers.is_staff() || stored.convention.is_public() || (version.is_frozen() && version.names(readers))
-        })
+        .filter(|(stored, version)| readers::may_know(&stored.convention, version, readers))
         .map(|(stored, version)| {
             let c = &stored.convention;
             ConventionSummary {

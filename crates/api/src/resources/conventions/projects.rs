@@ -213,7 +213,7 @@ pub async fn get_project(
         Some(stored) if party => {
             let c = &stored.convention;
             let current = conventions_store::version(&db, municipality.id, c.id, c.current_version).await?;
-            current.filter(|v| v.is_frozen() && v.names(readers)).map(|_| c.id.as_uuid())
+            current.filter(|v| v.frozen_for(readers)).map(|_| c.id.as_uuid())
         }
         _ => None,
     };

@@ -6,9 +6,9 @@ use crate::responses::{BadRequest, InternalError, NotFound, ServiceUnavailable, 
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use implication_domain::evaluation::requests::{self as figures, NeighbourhoodTally, RequestIndicators, Tally};
-use implication_domain::evaluation::{Compared, Period};
+use implication_domain::evaluation::{Compared, Period, lines};
 use implication_domain::participation::meeting::local_today;
-use implication_domain::{FieldError, Message, time};
+use implication_domain::{Message, time};
 use implication_storage::Database;
 use implication_storage::evaluation::{self as store, RequestScope};
 use implication_storage::identity::neighbourhoods;
@@ -187,17 +187,7 @@ pub async fn get_indicators(
     let malformed = |errors| ApiError::malformed(Message::new("invalid period", "période invalide"), errors);
     let period = Period::parse(params.year, params.from, params.to, today).map_err(|e| malformed(e.0))?;
     let town = neighbourhoods::all(&db, municipality.id).await?;
-    if let Some(code) = params.neighbourhood.as_deref()
-        && !town.iter().any(|n| n.code.as_str() == code)
-    {
-        return Err(malformed(vec![FieldError::new(
-            "neighbourhood",
-            implication_domain::requests::Code::UnknownNeighbourhood,
-            Message::new("the town has no neighbourhood of this code", "la commune n'a pas de quartier de ce code"),
-        )]));
-    }
-    let shown: Vec<_> =
-        town.iter().filter(|n| params.neighbourhood.as_deref().is_none_or(|code| n.code.as_str() == code)).collect();
+    let shown = lines(&town, params.neighbourhood.as_deref()).map_err(|e| malformed(vec![e]))?;
     let staff = standing.is_staff();
     let scope = RequestScope {
         current: period,
