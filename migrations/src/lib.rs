@@ -21,6 +21,7 @@ mod m20261207_000014_create_conventions;
 mod m20261207_000015_create_organisations;
 mod m20261207_000016_convention_partners_and_templates;
 mod m20261207_000017_neighbourhood_populations;
+mod m20261207_000018_convention_figures;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000015_create_organisations::Migration),
             Box::new(m20261207_000016_convention_partners_and_templates::Migration),
             Box::new(m20261207_000017_neighbourhood_populations::Migration),
+            Box::new(m20261207_000018_convention_figures::Migration),
         ]
     }
 }

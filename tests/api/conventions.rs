@@ -1139,14 +1139,16 @@ async fn a_partys_own_account_attests_its_insurance_once_the_text_is_frozen_and_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_convention_drafted_before_partner_tools_existed_is_indexed_for_its_parties_by_the_migration() {
+async fn a_convention_drafted_before_partner_tools_and_indicators_existed_is_indexed_and_summed_up_by_the_migrations() {
     let app = spawn_app().await;
     let town = TestTown::new(&app).await;
     let agent = town.agent().await;
     let body = json!({ "name": "Association foncière", "kind": "association" });
     let created = app.authed(Method::POST, &town.at("/organisations"), &agent).json(&body).send().await.unwrap();
     let afr = json(created).await["id"].as_str().unwrap().to_owned();
-    let (begun, ..) = signed_convention(&town).await;
+    let (begun, etag, _, view) = signed_convention(&town).await;
+    let costs = json!({ "parties": [{ "party": view["text"]["parties"][0]["id"], "planned_cents": 70_000 }] });
+    expect(&town, &agent, Method::PUT, &format!("/conventions/{begun}/costs"), &etag, &costs, 200).await;
     let (project, etag) = drafting_project(&town, "light").await;
     let text = json!({ "title": "Convention", "parties": [{ "organisation": afr, "commitments": [] }] });
     expect(&town, &agent, Method::POST, &format!("/projects/{project}/convention"), &etag, &text, 201).await;
@@ -1162,6 +1164,10 @@ async fn a_convention_drafted_before_partner_tools_existed_is_indexed_for_its_pa
     let tool = partner_tool(&town, "Outil de l'AFR", Some(&afr), &["projects:read"]).await;
     assert!(listed(&town, Some(&tool), "/projects").await.contains(&project), "indexed from its text");
     assert_eq!(listed(&town, None, "/conventions?status=active").await, [begun], "its period in force indexed too");
+    // And migration 000018 sums up its figures from its text and follow-up.
+    let figures = json(app.get(&town.at("/indicators?year=2026")).await).await;
+    assert_eq!(figures["conventions"]["town"]["committed_cents"]["current"], 70_000);
+    assert_eq!(figures["conventions"]["commitments"]["current"], 2);
 }
 
 #[tokio::test]
@@ -1477,4 +1483,88 @@ async fn the_demo_football_shelters_are_heavy_with_an_open_heritage_risk_and_tak
     assert!(view["ending"]["reason"].as_str().is_some_and(|r| !r.is_empty()));
     let requests = view["requests"].as_array().unwrap();
     assert!(!requests.is_empty() && requests.iter().all(|r| r["resolution"] == "taken_over_by_services"), "{view}");
+}
+
+/// The town's day (Paris), `days` from today.
+fn paris_day(days: i64) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive() + chrono::Duration::days(days)
+}
+
+#[tokio::test]
+async fn the_indicators_add_up_the_projects_milestones_and_the_signed_conventions_costs_commitments_and_people() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    // This period (the last 60 days): a convention starting 10 days ago, followed and completed.
+    let (id, etag, _, view) =
+        signed_convention_for(&town, &paris_day(-10).to_string(), &paris_day(100).to_string()).await;
+    let at = |suffix: &str| format!("/conventions/{id}{suffix}");
+    let (boxes, upkeep) = (
+        view["text"]["parties"][0]["commitments"][0]["id"].as_str().unwrap().to_owned(),
+        view["text"]["parties"][1]["commitments"][0]["id"].as_str().unwrap().to_owned(),
+    );
+    let parties: Vec<String> =
+        view["text"]["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect();
+    let kept = json!({ "status": "fulfilled" });
+    let (_, etag) =
+        expect(&town, &agent, Method::PUT, &at(&format!("/commitments/{boxes}/fulfilment")), &etag, &kept, 200).await;
+    let eroded = json!({ "status": "partly_fulfilled", "notes": "Arrosés un été sur deux." });
+    let (_, etag) =
+        expect(&town, &agent, Method::PUT, &at(&format!("/commitments/{upkeep}/fulfilment")), &etag, &eroded, 200)
+            .await;
+    let people = json!({ "registered": [{ "name": "Camille Voisine", "consent": true }, { "name": "Awa Voisine", "consent": true }],
+        "open_events_low_bound": 8 });
+    let (_, etag) = expect(&town, &agent, Method::PUT, &at("/participants"), &etag, &people, 200).await;
+    let costs = json!({ "parties": [
+        { "party": parties[0], "planned_cents": 120_000, "actual_cents": 131_050 },
+        { "party": parties[1], "planned_cents": 5_000, "actual_cents": 4_000 }
+    ] });
+    let (_, etag) = expect(&town, &agent, Method::PUT, &at("/costs"), &etag, &costs, 200).await;
+    let done = json!({ "to": "completed", "reason": "Les bacs sont là." });
+    expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &done, 200).await;
+    // The previous 60 days: one starting 80 days ago, with its town's costs only.
+    let (before, etag, _, view) =
+        signed_convention_for(&town, &paris_day(-80).to_string(), &paris_day(30).to_string()).await;
+    let town_party = view["text"]["parties"][0]["id"].as_str().unwrap();
+    let costs = json!({ "parties": [{ "party": town_party, "planned_cents": 10_000 }] });
+    expect(&town, &agent, Method::PUT, &format!("/conventions/{before}/costs"), &etag, &costs, 200).await;
+    // A project abandoned, one still drafted (staff's only).
+    let (abandoned, etag) = drafting_project(&town, "light").await;
+    let abandon =
+        json!({ "to": "abandoned", "reason": "Personne pour arroser.", "learnt": "Trouver des voisins d'abord." });
+    expect(&town, &agent, Method::POST, &format!("/projects/{abandoned}/transitions"), &etag, &abandon, 200).await;
+    drafting_project(&town, "light").await;
+
+    let query = format!("/indicators?from={}&to={}", paris_day(-59), paris_day(0));
+    let staff = json(town.app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await;
+    assert_eq!(
+        staff["projects"],
+        json!({ "started": { "current": 4, "previous": 0 }, "completed": { "current": 1, "previous": 0 },
+            "abandoned": { "current": 1, "previous": 0 }, "taken_over_by_services": { "current": 0, "previous": 0 } })
+    );
+    let conventions = &staff["conventions"];
+    assert_eq!(conventions["signed"], json!({ "current": 1, "previous": 1 }));
+    assert_eq!(
+        conventions["town"],
+        json!({ "committed_cents": { "current": 120_000, "previous": 10_000 },
+            "spent_cents": { "current": 131_050, "previous": 0 } })
+    );
+    assert_eq!(
+        conventions["other_parties"],
+        json!({ "committed_cents": { "current": 5_000, "previous": 0 }, "spent_cents": { "current": 4_000, "previous": 0 } })
+    );
+    assert_eq!(conventions["commitments"], json!({ "current": 2, "previous": 2 }));
+    assert_eq!(conventions["fulfilled"], json!({ "current": 1, "previous": 0 }));
+    assert_eq!(conventions["partly_fulfilled"], json!({ "current": 1, "previous": 0 }));
+    assert_eq!(conventions["not_fulfilled"], json!({ "current": 0, "previous": 0 }));
+    assert_eq!(conventions["eroded"], json!({ "current": 1, "previous": 0 }));
+    assert_eq!(
+        staff["people"],
+        json!({ "registered": { "current": 2, "previous": 0 }, "at_least": { "current": 8, "previous": 0 } })
+    );
+
+    // The public's count the projects it may read: not the one still drafted.
+    let public = json(town.app.get(&town.at(&query)).await).await;
+    assert_eq!(public["projects"]["started"], json!({ "current": 3, "previous": 0 }));
+    assert_eq!(public["conventions"], staff["conventions"], "signed conventions are public");
 }

@@ -121,3 +121,69 @@ async fn the_indicators_add_up_the_requests_of_the_period_beside_the_previous_on
         assert_eq!(refused["errors"][0]["field"], field, "{query}: {refused}");
     }
 }
+
+/// The town's day (the test towns are in Paris), `days` from today.
+fn paris_day(days: i64) -> chrono::NaiveDate {
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
+    today + chrono::Duration::days(days)
+}
+
+#[tokio::test]
+async fn delays_to_qualification_and_first_answer_are_nearest_rank_days_and_late_is_past_the_towns_delay() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let received = |days_ago: i64| {
+        typed("website", "complaint", &paris_day(-days_ago).to_string(), Some("cite-5"), &["roads-and-traffic"])
+    };
+    let answer = |id: String| {
+        let (app, town, agent) = (&app, &town, agent.clone());
+        async move {
+            let sent = app
+                .authed(Method::POST, &town.at(&format!("/requests/{id}/answers")), &agent)
+                .json(&json!({ "text": "Nous regardons.", "public": false }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(sent.status(), 201);
+        }
+    };
+    // This period (the last 60 days): qualified today after 40, 10 and 3 days (the first late: it
+    // stayed 40 days in intake, more than the town's 30), answered after 10 and 3; one received 50
+    // days ago still waiting (late), one 2 days ago (not yet).
+    let forty = town.request().by(&agent).body(received(40)).in_status("qualified").await;
+    let ten = town.request().by(&agent).body(received(10)).in_status("qualified").await;
+    let three = town.request().by(&agent).body(received(3)).in_status("qualified").await;
+    answer(ten.id.clone()).await;
+    answer(three.id.clone()).await;
+    answer(three.id.clone()).await; // its second answer changes nothing
+    town.request().by(&agent).body(received(50)).submitted().await;
+    town.request().by(&agent).body(received(2)).submitted().await;
+    // The previous 60 days: one qualified after 70 days, answered the same day.
+    let seventy = town.request().by(&agent).body(received(70)).in_status("qualified").await;
+    answer(seventy.id.clone()).await;
+    let _ = forty;
+
+    let query = format!("/indicators?from={}&to={}", paris_day(-59), paris_day(0));
+    let staff = json(app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await;
+    let requests = &staff["requests"];
+    assert_eq!(requests["received"], json!({ "current": 5, "previous": 1 }));
+    assert_eq!(
+        requests["to_qualification"],
+        json!({ "measured": { "current": 3, "previous": 1 },
+            "median_days": { "current": 10, "previous": 70 }, "p90_days": { "current": 40, "previous": 70 } })
+    );
+    assert_eq!(
+        requests["to_first_answer"],
+        json!({ "measured": { "current": 2, "previous": 1 },
+            "median_days": { "current": 3, "previous": 70 }, "p90_days": { "current": 10, "previous": 70 } }),
+        "rank ⌈0.5 × 2⌉ = 1: the 3 days; the first answer only"
+    );
+    assert_eq!(requests["late"], json!({ "current": 2, "previous": 1 }));
+    assert_eq!(requests["late_share"], json!({ "current": 40.0, "previous": 100.0 }));
+
+    // The public's: none published, nothing measured.
+    let public = json(app.get(&town.at(&query)).await).await;
+    assert_eq!(public["requests"]["to_qualification"]["median_days"], json!({ "current": null, "previous": null }));
+    assert_eq!(public["requests"]["late_share"], json!({ "current": null, "previous": null }));
+}

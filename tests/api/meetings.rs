@@ -450,3 +450,68 @@ async fn minutes_are_delivered_and_reacted_to_once_published_and_only_staff_read
     assert_eq!(minutes.status(), 200);
     problem(app.client.post(app.url(&hidden_at("/reactions"))).json(&by_letter).send().await.unwrap(), 404).await;
 }
+
+#[tokio::test]
+async fn the_indicators_count_processes_by_level_and_meetings_held_with_their_minutes_on_time_late_or_overdue() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let park = town.process("Le parc", false).await;
+    let garden = town.process("Le jardin partagé", false).await;
+    let prepared = town.process("La cantine", true).await;
+    for process in [&garden, &prepared] {
+        let changed = app
+            .authed(Method::POST, &town.at(&format!("/processes/{process}/level")), &agent)
+            .header("If-Match", "*")
+            .json(&json!({ "level": "coproduction", "reason": "Les habitants veulent le faire avec nous." }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.status(), 200);
+    }
+    // Held in the last 60 days: minutes published late (due 5 days ago), on time, overdue, and not
+    // yet due; one upcoming, not held; one held 70 days ago, in the previous period, overdue.
+    let with_attendance = |on: NaiveDate, attendance: u32| {
+        let mut body = public_meeting(on);
+        body["attendance"] = json!(attendance);
+        body
+    };
+    let (late, late_etag) = town.meeting(&park, with_attendance(days_from_today(-20), 25)).await;
+    let (on_time, on_time_etag) = town.meeting(&park, with_attendance(days_from_today(-3), 10)).await;
+    town.meeting(&park, public_meeting(days_from_today(-25))).await;
+    town.meeting(&garden, public_meeting(days_from_today(-2))).await;
+    town.meeting(&garden, public_meeting(days_from_today(7))).await;
+    town.meeting(&park, public_meeting(days_from_today(-70))).await;
+    let minutes = json!({ "text": "Vingt riverains présents.", "decisions": "Un second atelier.", "actions": "Rien." });
+    for (meeting, etag) in [(&late, &late_etag), (&on_time, &on_time_etag)] {
+        let path = town.at(&format!("/meetings/{}/minutes", meeting["id"].as_str().unwrap()));
+        let published =
+            app.authed(Method::PUT, &path, &agent).header("If-Match", etag).json(&minutes).send().await.unwrap();
+        assert_eq!(published.status(), 200);
+    }
+
+    let query = format!("/indicators?from={}&to={}", days_from_today(-59), days_from_today(0));
+    let staff = json(app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await;
+    let processes = &staff["processes"];
+    assert_eq!(processes["opened"], json!({ "current": 2, "previous": 0 }), "the prepared one was never opened");
+    assert_eq!(
+        processes["by_level"],
+        json!([{ "code": "consultation", "current": 1, "previous": 0 }, { "code": "coproduction", "current": 1, "previous": 0 }])
+    );
+    assert_eq!(
+        processes["level_changes"],
+        json!([{ "from": "consultation", "to": "coproduction", "current": 2, "previous": 0 }])
+    );
+    let meetings = &staff["meetings"];
+    assert_eq!(meetings["held"], json!({ "current": 4, "previous": 1 }));
+    assert_eq!(meetings["attendance"], json!({ "current": 35, "previous": 0 }));
+    assert_eq!(meetings["minutes_on_time"], json!({ "current": 1, "previous": 0 }));
+    assert_eq!(meetings["minutes_late"], json!({ "current": 1, "previous": 0 }));
+    assert_eq!(meetings["minutes_overdue"], json!({ "current": 1, "previous": 1 }));
+    assert_eq!(meetings["minutes_on_time_share"], json!({ "current": 33.3, "previous": 0.0 }));
+
+    // The public's count the level changes of opened processes only.
+    let public = json(app.get(&town.at(&query)).await).await;
+    assert_eq!(public["processes"]["level_changes"][0]["current"], 1);
+    assert_eq!(public["meetings"]["held"], json!({ "current": 4, "previous": 1 }));
+}

@@ -279,3 +279,25 @@ async fn a_survey_names_every_invalid_field_and_takes_no_ballot_before_it_opens(
         vote(&app, &town, hidden["id"].as_str().unwrap(), Some(&town.inhabitant().await), json!({ "option": 1 })).await;
     problem(ballot, 404).await;
 }
+
+#[tokio::test]
+async fn the_indicators_count_the_surveys_closed_with_their_ballots_over_the_eligible_voters() {
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let survey = open_survey(&town, 2, 8, false).await;
+    let still_open = open_survey(&town, 2, 100, false).await;
+    for token in [town.inhabitant().await, agent.clone()] {
+        assert_eq!(vote(&app, &town, &survey, Some(&token), json!({ "option": 1 })).await.status(), 204);
+        assert_eq!(vote(&app, &town, &still_open, Some(&token), json!({ "option": 2 })).await.status(), 204);
+    }
+    let closed = app.authed(Method::POST, &town.at(&format!("/surveys/{survey}/close")), &agent).send().await.unwrap();
+    assert_eq!(closed.status(), 200);
+
+    let figures = json(app.get(&town.at("/indicators")).await).await;
+    assert_eq!(
+        figures["surveys"],
+        json!({ "closed": { "current": 1, "previous": 0 }, "ballots": { "current": 2, "previous": 0 },
+            "eligible": { "current": 8, "previous": 0 }, "participation_share": { "current": 25.0, "previous": null } })
+    );
+}

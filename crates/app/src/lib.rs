@@ -12,6 +12,7 @@
 //!
 //! Folders follow the bounded contexts, named as in the other crates.
 
+pub mod clock;
 pub mod conventions;
 pub mod demo;
 mod error;

@@ -21,7 +21,7 @@ use implication_domain::identity::{Standing, holds_delegation};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::requests::Actor;
 use implication_domain::vocabulary::{ConventionStatus, ProjectEventKind, ProjectStatus};
-use implication_domain::{CommitmentId, ConventionId, Municipality, PartyId, Precondition, ProjectId, time};
+use implication_domain::{CommitmentId, ConventionId, Municipality, PartyId, Precondition, ProjectId};
 use implication_storage::Database;
 use implication_storage::conventions::ProjectWrite;
 use implication_storage::conventions::convention::{self as store, ConventionWrite, Stored};
@@ -88,7 +88,7 @@ pub async fn draft(
     signature::may_draft(&project, existing.is_some()).map_err(refused)?;
     let templates = super::templates::load(db, municipality).await?;
     let content = super::organisations::resolve(db, municipality, draft).await?.parse(None, &templates.clauses)?;
-    let now = time::now();
+    let now = crate::clock::now();
     let (convention, version) = text::draft(municipality.id, project.id, content, now);
     let next = Project { updated_at: now, ..project.clone() };
     let events = vec![ProjectEvent { ..event(&project, ProjectEventKind::ConventionDrafted, actor, now) }];
@@ -126,7 +126,7 @@ pub async fn change_text(
     if content == current.content {
         return Ok((stored.convention, current));
     }
-    let now = time::now();
+    let now = crate::clock::now();
     let (next, version) =
         signature::change_text(&stored.convention, &current, &project, content, now).map_err(refused)?;
     let amended = version.number != current.number;
@@ -197,7 +197,7 @@ pub async fn open_for_signature(
 
 async fn open(db: &Database, actor: Actor, loaded: Loaded) -> Result<(Convention, Version), UseCaseError> {
     let Loaded { stored, current, project } = loaded;
-    let now = time::now();
+    let now = crate::clock::now();
     let (next, frozen) =
         signature::open_for_signature(&stored.convention, &current, &project, &stored.attestations, now)
             .map_err(refused)?;
@@ -264,7 +264,7 @@ pub async fn attest(
     }
     let Loaded { stored, current, project } = loaded;
     signature::may_attest(&stored.convention).map_err(refused)?;
-    let now = time::now();
+    let now = crate::clock::now();
     let today = local_today(now, municipality.settings.time_zone);
     let mut attestations = stored.attestations.clone();
     match attesting {
@@ -351,7 +351,7 @@ pub async fn sign(
     let Loaded { stored, current, project } = loaded;
     let signed = store::signatures(db, municipality.id, id).await?;
     let who = signer(db, municipality, standing, actor, &project).await?;
-    let now = time::now();
+    let now = crate::clock::now();
     let state = SigningState {
         project: &project,
         convention: &stored.convention,
@@ -469,7 +469,7 @@ pub async fn follow(
     }
     let Loaded { stored, project, .. } = loaded;
     follow_up::may_follow(&stored.convention).map_err(refused)?;
-    let now = time::now();
+    let now = crate::clock::now();
     let today = local_today(now, municipality.settings.time_zone);
     let mut next_follow_up = stored.follow_up.clone();
     let kind = match following {
@@ -533,7 +533,7 @@ pub async fn end(
 ) -> Result<Convention, UseCaseError> {
     let Loaded { stored, project, .. } = load_at(db, municipality, id, &expected).await?;
     let signed = signed_text(db, municipality, &stored).await?;
-    let now = time::now();
+    let now = crate::clock::now();
     let articles = u32::try_from(3 + signed.content.clauses.len()).unwrap_or(u32::MAX);
     let (next, closing) =
         follow_up::end(&stored.convention, ask, articles, local_today(now, municipality.settings.time_zone), now)
@@ -588,7 +588,7 @@ pub async fn renew(
     let Loaded { stored, project, .. } = load(db, municipality, id).await?;
     let signed = signed_text(db, municipality, &stored).await?;
     let renewed = implication_storage::conventions::renewal_of(db, municipality.id, project.id).await?.is_some();
-    let now = time::now();
+    let now = crate::clock::now();
     let (next_project, content) =
         renewal::renew(&project, &stored.convention, &signed.content, renewed, draft, now).map_err(refused)?;
     let (convention, version) = text::draft(municipality.id, next_project.id, content, now);

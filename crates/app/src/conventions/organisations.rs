@@ -6,7 +6,7 @@ use crate::error::Resource;
 use implication_domain::conventions::ContentDraft;
 use implication_domain::conventions::organisation::{Organisation, OrganisationDraft, fill_party};
 use implication_domain::error::Code as Common;
-use implication_domain::{FieldError, Message, Municipality, OrganisationId, Precondition, ValidationErrors, time};
+use implication_domain::{FieldError, Message, Municipality, OrganisationId, Precondition, ValidationErrors};
 use implication_storage::Database;
 use implication_storage::conventions::organisations as store;
 
@@ -36,7 +36,7 @@ pub async fn create(
     municipality: &Municipality,
     draft: &OrganisationDraft,
 ) -> Result<Organisation, UseCaseError> {
-    let organisation = draft.parse(municipality.id, time::now())?;
+    let organisation = draft.parse(municipality.id, crate::clock::now())?;
     if !store::insert(db, &organisation).await? {
         return Err(taken());
     }
@@ -56,7 +56,7 @@ pub async fn change(
     if !expected.admits(current.version) {
         return Err(UseCaseError::Stale);
     }
-    let next = draft.apply(&current, time::now())?;
+    let next = draft.apply(&current, crate::clock::now())?;
     if next == current {
         return Ok(current);
     }

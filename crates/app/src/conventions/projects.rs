@@ -16,7 +16,7 @@ use implication_domain::requests::lifecycle::{TransitionAsk as RequestAsk, Trans
 use implication_domain::requests::qualification::{Qualification, Routing};
 use implication_domain::vocabulary::{ConventionStatus, ProjectEventKind, ProjectStatus};
 use implication_domain::vocabulary::{ParticipationLevel, RequestStatus};
-use implication_domain::{FieldError, Message, Municipality, Precondition, ProjectId, ValidationErrors, time};
+use implication_domain::{FieldError, Message, Municipality, Precondition, ProjectId, ValidationErrors};
 use implication_storage::Database;
 use implication_storage::conventions::convention::{self as conventions_store, ConventionWrite};
 use implication_storage::conventions::{self as store, ProjectWrite};
@@ -42,7 +42,7 @@ pub async fn create(
     let offices = Offices::load(db, municipality).await?;
     let mut errors = ValidationErrors::default();
     let given_routing = input.routing.as_ref().map(|codes| offices.resolve(codes, &mut errors));
-    let now = time::now();
+    let now = crate::clock::now();
     let parsed = NewProject::parse(municipality.id, &input.draft, given_routing.clone().unwrap_or_default(), now);
     let new = match parsed {
         Ok(new) => Some(new),
@@ -168,7 +168,7 @@ pub async fn record_diagnostic(
     if lifecycle::is_finished(current.status) {
         return Err(refused(lifecycle::finished(current.status)));
     }
-    let now = time::now();
+    let now = crate::clock::now();
     let diagnostic = draft.parse(local_today(now, municipality.settings.time_zone))?;
     if diagnostic == current.diagnostic {
         return Ok(current);
@@ -202,7 +202,7 @@ pub async fn transition(
 ) -> Result<Project, UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
     let change = lifecycle::transition(&current, ask).map_err(refused)?;
-    let now = time::now();
+    let now = crate::clock::now();
     let next = change.apply(&current, now);
     let moved = closing(db, municipality, &current, &change, actor, now).await?;
     let mut write = ProjectWrite {

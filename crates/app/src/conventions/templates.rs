@@ -3,7 +3,7 @@
 
 use crate::UseCaseError;
 use implication_domain::conventions::convention::{ClauseDraft, ClauseTemplates, parse_templates};
-use implication_domain::{Municipality, Precondition, time};
+use implication_domain::{Municipality, Precondition};
 use implication_storage::Database;
 use implication_storage::conventions::templates as store;
 
@@ -28,7 +28,7 @@ pub async fn change(
     if clauses == current.clauses {
         return Ok(current);
     }
-    let written = store::write(db, municipality.id, current.version, &clauses, time::now()).await?;
+    let written = store::write(db, municipality.id, current.version, &clauses, crate::clock::now()).await?;
     tracing::info!(municipality = %municipality.slug, version = written.version, "clause templates changed");
     Ok(written)
 }

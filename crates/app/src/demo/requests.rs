@@ -7,8 +7,8 @@
 //! when the town already has requests).
 
 use super::qualifications::{self, Spec};
-use crate::{UseCaseError, requests};
-use chrono::Days;
+use crate::{UseCaseError, clock, requests};
+use chrono::{Days, NaiveTime, TimeZone, Utc};
 use implication_domain::Precondition;
 use implication_domain::identity::Standing;
 use implication_domain::requests::lifecycle::TransitionAsk;
@@ -522,19 +522,30 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
             personal_data_consent: Some(demo.requester.is_some()),
             received_on: today.checked_sub_days(Days::new(demo.days_ago)),
         };
+        // Each step is written on a plausible day — registered the day received, qualified three
+        // days later, each next step a week after — so that the indicators' delays mean something.
+        let received_on = draft.received_on.unwrap_or(today);
+        let day = |after: usize| {
+            let on = received_on.checked_add_days(Days::new(after as u64)).unwrap_or(received_on);
+            municipality
+                .settings
+                .time_zone
+                .from_local_datetime(&on.and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default()))
+                .earliest()
+                .map_or_else(time::now, |local| local.with_timezone(&Utc))
+        };
         // Demo tracking codes are random and not kept: try the API to get one of your own.
-        let mut request = requests::register(db, &standing, municipality, &submitter, &draft, None)
+        let mut request = clock::at(day(0), requests::register(db, &standing, municipality, &submitter, &draft, None))
             .await
             .map_err(|e| failed(demo.title, e))?
             .request;
-        for step in demo.steps {
+        for (i, step) in demo.steps.iter().enumerate() {
+            let on = day(3 + 7 * i);
             if let (Step::To(Qualified, _), Some(spec)) = (step, specs.iter().find(|s| s.title == demo.title)) {
                 let input = spec.input(&request);
-                request =
-                    requests::qualify(db, actor, municipality, request.id, Precondition::at(request.version), &input)
-                        .await
-                        .map_err(|e| failed(demo.title, e))?
-                        .request;
+                let qualified =
+                    requests::qualify(db, actor, municipality, request.id, Precondition::at(request.version), &input);
+                request = clock::at(on, qualified).await.map_err(|e| failed(demo.title, e))?.request;
             }
             let ask = match step {
                 Step::To(to, reason) => {
@@ -553,19 +564,21 @@ pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) 
                     into: ids.get(*index).copied(),
                 },
             };
-            request = requests::transition(db, actor, municipality, request.id, Precondition::at(request.version), ask)
+            let moved =
+                requests::transition(db, actor, municipality, request.id, Precondition::at(request.version), ask);
+            request = clock::at(on, moved).await.map_err(|e| failed(demo.title, e))?;
+        }
+        let answered_on = day(4 + 7 * demo.steps.len());
+        if let Some((text, public)) = demo.answer {
+            let draft = AnswerDraft { text: Some(text.to_owned()), public };
+            clock::at(answered_on, requests::answer(db, actor, municipality, request.id, &draft))
                 .await
                 .map_err(|e| failed(demo.title, e))?;
         }
-        if let Some((text, public)) = demo.answer {
-            let draft = AnswerDraft { text: Some(text.to_owned()), public };
-            requests::answer(db, actor, municipality, request.id, &draft).await.map_err(|e| failed(demo.title, e))?;
-        }
         if demo.published {
-            request =
-                requests::set_published(db, actor, municipality, request.id, Precondition::at(request.version), true)
-                    .await
-                    .map_err(|e| failed(demo.title, e))?;
+            let published =
+                requests::set_published(db, actor, municipality, request.id, Precondition::at(request.version), true);
+            request = clock::at(answered_on, published).await.map_err(|e| failed(demo.title, e))?;
         }
         ids.push(request.id);
     }

@@ -3,7 +3,7 @@
 
 use crate::UseCaseError;
 use crate::error::Resource;
-use implication_domain::{Municipality, Neighbourhood, NeighbourhoodChanges, NewNeighbourhood, Precondition, time};
+use implication_domain::{Municipality, Neighbourhood, NeighbourhoodChanges, NewNeighbourhood, Precondition};
 use implication_storage::Database;
 use implication_storage::identity::neighbourhoods as store;
 
@@ -23,7 +23,7 @@ pub async fn create(
     draft: &NeighbourhoodDraft,
 ) -> Result<Neighbourhood, UseCaseError> {
     let new = NewNeighbourhood::parse_with_population(&draft.name, draft.code.as_deref(), draft.population)?;
-    let created = store::create(db, municipality.id, &new, time::now()).await?;
+    let created = store::create(db, municipality.id, &new, crate::clock::now()).await?;
     tracing::info!(municipality = %municipality.slug, neighbourhood = %created.code, "neighbourhood added");
     Ok(created)
 }

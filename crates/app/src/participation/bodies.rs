@@ -7,7 +7,7 @@ use crate::error::Resource;
 use crate::requests::Codes;
 use implication_domain::participation::meeting::local_today;
 use implication_domain::participation::{Body, BodyDraft, BodyMeeting, MeetingDraft, Member, MemberDraft};
-use implication_domain::{BodyId, FieldError, MeetingId, MemberId, Message, Municipality, Precondition, time};
+use implication_domain::{BodyId, FieldError, MeetingId, MemberId, Message, Municipality, Precondition};
 use implication_storage::Database;
 use implication_storage::participation::bodies as store;
 
@@ -18,7 +18,7 @@ pub async fn load_body(db: &Database, municipality: &Municipality, id: BodyId) -
 /// Creates a standing body; its name is unique in the municipality (422 `taken`).
 pub async fn create(db: &Database, municipality: &Municipality, draft: &BodyDraft) -> Result<Body, UseCaseError> {
     let codes = Codes::load(db, municipality).await?;
-    let body = draft.parse(municipality.id, &codes.catalogue(), time::now())?;
+    let body = draft.parse(municipality.id, &codes.catalogue(), crate::clock::now())?;
     if !store::insert(db, &body).await? {
         return Err(FieldError::new(
             "name",
@@ -39,7 +39,7 @@ pub async fn add_member(
     draft: &MemberDraft,
 ) -> Result<Member, UseCaseError> {
     let body = load_body(db, municipality, id).await?;
-    let now = time::now();
+    let now = crate::clock::now();
     let member = draft.parse(&body, local_today(now, municipality.settings.time_zone), now)?;
     store::insert_member(db, &member).await?;
     tracing::info!(body = %body.id, member = %member.id, "member named");
@@ -70,7 +70,7 @@ pub async fn schedule(
     draft: &MeetingDraft,
 ) -> Result<BodyMeeting, UseCaseError> {
     let body = load_body(db, municipality, id).await?;
-    let meeting = BodyMeeting::parse(draft, &body, &municipality.settings, time::now())?;
+    let meeting = BodyMeeting::parse(draft, &body, &municipality.settings, crate::clock::now())?;
     Ok(store::write_meeting(db, None, &meeting).await?)
 }
 
@@ -97,6 +97,6 @@ pub async fn publish_minutes(
     if !expected.admits(current.version) {
         return Err(UseCaseError::Stale);
     }
-    let next = current.record_minutes(text, time::now()).map_err(refused)?;
+    let next = current.record_minutes(text, crate::clock::now()).map_err(refused)?;
     Ok(store::write_meeting(db, Some(current.version), &next).await?)
 }

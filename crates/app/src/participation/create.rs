@@ -5,7 +5,7 @@ use crate::UseCaseError;
 use crate::requests::{Codes, Offices, RoutingCodes};
 use implication_domain::participation::{NewProcess, Process, ProcessDraft, history};
 use implication_domain::requests::Actor;
-use implication_domain::{Municipality, ValidationErrors, time};
+use implication_domain::{Municipality, ValidationErrors};
 use implication_storage::Database;
 use implication_storage::participation::{self as store, ProcessWrite};
 
@@ -28,7 +28,7 @@ pub async fn create(
     let offices = Offices::load(db, municipality).await?;
     let mut errors = ValidationErrors::default();
     let routing = offices.resolve(&input.routing, &mut errors);
-    let now = time::now();
+    let now = crate::clock::now();
     let parsed = NewProcess::parse(municipality.id, &input.draft, routing, &codes.catalogue(), now);
     let new = match (parsed, errors.into_result()) {
         (Ok(new), Ok(())) => new,

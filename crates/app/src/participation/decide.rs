@@ -5,7 +5,7 @@ use crate::UseCaseError;
 use implication_domain::participation::meeting::local_today;
 use implication_domain::participation::{DecisionDraft, Process, decision};
 use implication_domain::requests::Actor;
-use implication_domain::{Municipality, Precondition, ProcessId, time};
+use implication_domain::{Municipality, Precondition, ProcessId};
 use implication_storage::Database;
 use implication_storage::participation::{self as store, ProcessWrite};
 
@@ -21,7 +21,7 @@ pub async fn decide(
 ) -> Result<Process, UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
     // Not ahead of today where the municipality is.
-    let today = local_today(time::now(), municipality.settings.time_zone);
+    let today = local_today(crate::clock::now(), municipality.settings.time_zone);
     let parsed = draft.parse(today)?;
     let mut errors = implication_domain::ValidationErrors::default();
     for (i, survey) in parsed.surveys.iter().enumerate() {
@@ -38,7 +38,7 @@ pub async fn decide(
         }
     }
     errors.into_result()?;
-    let now = time::now();
+    let now = crate::clock::now();
     let (next, event) = decision::record(&current, parsed, actor, now).map_err(refused)?;
     let (written, _) = store::write(
         db,

@@ -4,7 +4,7 @@ use crate::UseCaseError;
 use crate::error::Resource;
 use crate::requests::Codes;
 use implication_domain::participation::{Draw, DrawDraft};
-use implication_domain::{DrawId, Municipality, time};
+use implication_domain::{DrawId, Municipality};
 use implication_storage::Database;
 use implication_storage::participation::draws as store;
 
@@ -19,7 +19,7 @@ pub async fn draw(db: &Database, municipality: &Municipality, draft: &DrawDraft)
     let mut bytes = [0u8; 16];
     getrandom::getrandom(&mut bytes).map_err(|e| UseCaseError::Internal(format!("no randomness: {e}")))?;
     let random = || bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
-    let draw = draft.draw(municipality.id, &codes.catalogue(), random, time::now())?;
+    let draw = draft.draw(municipality.id, &codes.catalogue(), random, crate::clock::now())?;
     store::insert(db, &draw).await?;
     tracing::info!(draw = %draw.id, pools = draw.pools.len(), "draw by lot made");
     Ok(draw)

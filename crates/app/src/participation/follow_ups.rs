@@ -9,7 +9,7 @@ use crate::error::Resource;
 use implication_domain::participation::meeting::local_today;
 use implication_domain::participation::{About, Code, Promise, PromiseDraft, Step, StepDraft, promise};
 use implication_domain::{
-    FieldError, Message, Municipality, Precondition, ProcessId, PromiseId, RequestId, StepId, ValidationErrors, time,
+    FieldError, Message, Municipality, Precondition, ProcessId, PromiseId, RequestId, StepId, ValidationErrors,
 };
 use implication_storage::Database;
 use implication_storage::participation::follow_ups as store;
@@ -110,7 +110,7 @@ pub async fn add_step(
     (request, process): (Option<RequestId>, Option<ProcessId>),
     draft: &StepDraft,
 ) -> Result<Step, UseCaseError> {
-    let now = time::now();
+    let now = crate::clock::now();
     let today = local_today(now, municipality.settings.time_zone);
     let subject = about(db, municipality, request, process).await?;
     let step = with_subject(subject, |about| draft.parse_new(municipality.id, about, today, now))?;
@@ -132,7 +132,7 @@ pub async fn change_step(
     if !expected.admits(current.version) {
         return Err(UseCaseError::Stale);
     }
-    let now = time::now();
+    let now = crate::clock::now();
     let next = draft.apply(&current, local_today(now, municipality.settings.time_zone), now)?;
     Ok(store::write_step(db, Some(current.version), &next).await?)
 }
@@ -145,7 +145,7 @@ pub async fn make_promise(
     (request, process): (Option<RequestId>, Option<ProcessId>),
     draft: &PromiseDraft,
 ) -> Result<Promise, UseCaseError> {
-    let now = time::now();
+    let now = crate::clock::now();
     let today = local_today(now, municipality.settings.time_zone);
     let subject = about(db, municipality, request, process).await?;
     let promise = with_subject(subject, |about| draft.parse(municipality.id, about, today, now))?;
@@ -176,7 +176,7 @@ pub async fn settle_promise(
     if !expected.admits(current.version) {
         return Err(UseCaseError::Stale);
     }
-    let now = time::now();
+    let now = crate::clock::now();
     let today = local_today(now, municipality.settings.time_zone);
     let next = match settlement {
         Settlement::Kept(on) => promise::keep(&current, *on, today, now),

@@ -5,7 +5,7 @@ use crate::UseCaseError;
 use implication_domain::participation::{Process, lifecycle};
 use implication_domain::requests::Actor;
 use implication_domain::vocabulary::ParticipationLevel;
-use implication_domain::{Municipality, Precondition, ProcessId, time};
+use implication_domain::{Municipality, Precondition, ProcessId};
 use implication_storage::Database;
 use implication_storage::participation::{self as store, ProcessWrite};
 
@@ -22,7 +22,7 @@ pub async fn change_level(
 ) -> Result<Process, UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
     let change = lifecycle::change_level(&current, level, reason).map_err(refused)?;
-    let now = time::now();
+    let now = crate::clock::now();
     let next = change.apply(&current, now);
     let (written, _) = store::write(
         db,

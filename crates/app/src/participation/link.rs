@@ -5,7 +5,7 @@ use crate::UseCaseError;
 use implication_domain::participation::Process;
 use implication_domain::participation::lifecycle;
 use implication_domain::requests::Actor;
-use implication_domain::{FieldError, Message, Municipality, Precondition, ProcessId, RequestId, time};
+use implication_domain::{FieldError, Message, Municipality, Precondition, ProcessId, RequestId};
 use implication_storage::Database;
 use implication_storage::participation::{self as store, ProcessWrite};
 
@@ -30,7 +30,7 @@ pub async fn link(
         .into());
     };
     lifecycle::may_take_requests(&current).map_err(refused)?;
-    let now = time::now();
+    let now = crate::clock::now();
     let (moved, events) = joining(db, municipality, &current, |_| "request".to_owned(), &[request], actor, now).await?;
     let next = Process { updated_at: now, ..current.clone() };
     let (written, _) = store::write(

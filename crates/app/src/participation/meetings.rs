@@ -12,7 +12,7 @@ use implication_domain::participation::meeting::{self, MeetingDraft, MinutesDraf
 use implication_domain::participation::{Delivery, DeliveryDraft, Meeting, ProcessEvent, Reaction, ReactionDraft};
 use implication_domain::requests::Actor;
 use implication_domain::vocabulary::ProcessEventKind;
-use implication_domain::{MeetingId, Municipality, Precondition, ProcessId, time};
+use implication_domain::{MeetingId, Municipality, Precondition, ProcessId};
 use implication_storage::Database;
 use implication_storage::participation::meetings as store;
 use implication_storage::participation::reach;
@@ -46,7 +46,7 @@ pub async fn schedule(
     draft: &MeetingDraft,
 ) -> Result<Meeting, UseCaseError> {
     let process = load(db, municipality, process).await?;
-    let meeting = draft.parse_new(municipality.id, process.id, &municipality.settings, time::now())?;
+    let meeting = draft.parse_new(municipality.id, process.id, &municipality.settings, crate::clock::now())?;
     lifecycle::may_take_activities(&process).map_err(refused)?;
     let written = store::write(db, None, &meeting, &entry(&meeting, ProcessEventKind::MeetingScheduled, actor)).await?;
     tracing::info!(meeting = %written.id, process = %process.id, "meeting scheduled");
@@ -64,7 +64,7 @@ pub async fn change(
     draft: &MeetingDraft,
 ) -> Result<Meeting, UseCaseError> {
     let current = load_meeting_at(db, municipality, id, &expected).await?;
-    let next = draft.apply(&current, &municipality.settings, time::now())?;
+    let next = draft.apply(&current, &municipality.settings, crate::clock::now())?;
     let process = load(db, municipality, current.process).await?;
     lifecycle::may_take_activities(&process).map_err(refused)?;
     let event = entry(&next, ProcessEventKind::MeetingChanged, actor);
@@ -82,7 +82,7 @@ pub async fn publish_minutes(
     draft: &MinutesDraft,
 ) -> Result<Meeting, UseCaseError> {
     let current = load_meeting_at(db, municipality, id, &expected).await?;
-    let next = meeting::record_minutes(&current, draft, time::now()).map_err(refused)?;
+    let next = meeting::record_minutes(&current, draft, crate::clock::now()).map_err(refused)?;
     let event = entry(&next, ProcessEventKind::MinutesPublished, actor);
     let written = store::write(db, Some(current.version), &next, &event).await?;
     tracing::info!(meeting = %written.id, "minutes published");
@@ -100,7 +100,7 @@ pub async fn deliver_minutes(
 ) -> Result<Delivery, UseCaseError> {
     let meeting = load_meeting(db, municipality, id).await?;
     let codes = Codes::load(db, municipality).await?;
-    let now = time::now();
+    let now = crate::clock::now();
     let tz = municipality.settings.time_zone;
     let delivery =
         draft.parse(&meeting, &codes.catalogue(), tz, meeting::local_today(now, tz), now).map_err(refused)?;
@@ -127,7 +127,7 @@ pub async fn react(
     if !by_staff && !load(db, municipality, meeting.process).await?.is_public() {
         return Err(UseCaseError::NotFound(Resource::Meeting));
     }
-    let reaction = draft.parse(&meeting, by_staff, time::now()).map_err(refused)?;
+    let reaction = draft.parse(&meeting, by_staff, crate::clock::now()).map_err(refused)?;
     reach::insert_reaction(db, &reaction).await?;
     tracing::info!(meeting = %meeting.id, reaction = %reaction.id, "reaction to minutes received");
     Ok(reaction)

@@ -8,7 +8,7 @@ use implication_domain::participation::meeting::local_today;
 use implication_domain::participation::{Notice, NoticeDraft, ProcessEvent, lifecycle};
 use implication_domain::requests::Actor;
 use implication_domain::vocabulary::ProcessEventKind;
-use implication_domain::{Municipality, NoticeId, ProcessId, time};
+use implication_domain::{Municipality, NoticeId, ProcessId};
 use implication_storage::Database;
 use implication_storage::participation::notices as store;
 
@@ -27,7 +27,7 @@ pub async fn publish(
 ) -> Result<Notice, UseCaseError> {
     let process = load(db, municipality, process).await?;
     let codes = Codes::load(db, municipality).await?;
-    let now = time::now();
+    let now = crate::clock::now();
     let today = local_today(now, municipality.settings.time_zone);
     let notice = draft.parse(municipality.id, process.id, &codes.catalogue(), today, now)?;
     lifecycle::may_take_activities(&process).map_err(refused)?;

@@ -11,7 +11,7 @@ use implication_domain::participation::survey::{self, BallotCode, MAX_CODES_PER_
 use implication_domain::participation::{Code, ProcessEvent, Survey, SurveyDraft};
 use implication_domain::requests::Actor;
 use implication_domain::vocabulary::ProcessEventKind;
-use implication_domain::{FieldError, Message, Municipality, ProcessId, SurveyId, ValidationErrors, time};
+use implication_domain::{FieldError, Message, Municipality, ProcessId, SurveyId, ValidationErrors};
 use implication_storage::Database;
 use implication_storage::participation::surveys::{self as store, BallotRefusal, Voter};
 
@@ -33,7 +33,7 @@ pub async fn create(
     draft: &SurveyDraft,
 ) -> Result<Survey, UseCaseError> {
     let process = load(db, municipality, process).await?;
-    let now = time::now();
+    let now = crate::clock::now();
     let survey = draft.parse(municipality.id, process.id, now)?;
     lifecycle::may_take_activities(&process).map_err(refused)?;
     let event = ProcessEvent {
@@ -68,7 +68,7 @@ pub async fn issue_codes(
             .into());
         }
     };
-    let now = time::now();
+    let now = crate::clock::now();
     if survey.phase(now) == SurveyPhase::Closed {
         return Err(guard(Rule::SurveyClosed, "the survey is closed".into(), "le sondage est clos".into()));
     }
@@ -157,7 +157,7 @@ pub async fn cast(
         ));
     }
     errors.into_result()?;
-    let now = time::now();
+    let now = crate::clock::now();
     if survey.phase(now) != SurveyPhase::Open {
         return Err(guard(
             Rule::SurveyNotOpen,
@@ -201,7 +201,7 @@ pub async fn close(
     id: SurveyId,
 ) -> Result<Survey, UseCaseError> {
     let survey = load_survey(db, municipality, id).await?;
-    let now = time::now();
+    let now = crate::clock::now();
     let event = ProcessEvent {
         survey: Some(survey.id),
         ..ProcessEvent::new(survey.process, ProcessEventKind::SurveyClosed, actor, now)
@@ -241,7 +241,7 @@ pub async fn enter_paper(
 ) -> Result<u64, UseCaseError> {
     let survey = load_survey(db, municipality, id).await?;
     let checked = survey::check_paper(&survey, counts, total)?;
-    let now = time::now();
+    let now = crate::clock::now();
     if survey.phase(now) == SurveyPhase::Upcoming {
         return Err(guard(
             Rule::SurveyNotOpen,

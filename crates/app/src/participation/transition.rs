@@ -8,7 +8,7 @@ use implication_domain::participation::lifecycle::{self, TransitionAsk};
 use implication_domain::requests::Actor;
 use implication_domain::requests::lifecycle::TransitionAsk as RequestAsk;
 use implication_domain::vocabulary::RequestStatus;
-use implication_domain::{Municipality, Precondition, ProcessId, time};
+use implication_domain::{Municipality, Precondition, ProcessId};
 use implication_storage::Database;
 use implication_storage::participation::{self as store, ProcessWrite};
 
@@ -26,7 +26,7 @@ pub async fn transition(
 ) -> Result<(Process, usize), UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
     let change = lifecycle::transition(&current, ask).map_err(refused)?;
-    let now = time::now();
+    let now = crate::clock::now();
     let next = change.apply(&current, now);
     let mut moved = Vec::new();
     if let Some(resolution) = change.closes_requests {

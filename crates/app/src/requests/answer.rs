@@ -4,7 +4,7 @@ use super::load;
 use crate::UseCaseError;
 use implication_domain::Message;
 use implication_domain::requests::{Actor, Answer, AnswerDraft, AnswerRefusal};
-use implication_domain::{Municipality, RequestId, time};
+use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
 use implication_storage::requests as store;
 
@@ -19,7 +19,7 @@ pub async fn answer(
 ) -> Result<Answer, UseCaseError> {
     let (author, text) = draft.parse(actor).map_err(refused)?;
     let request = load(db, municipality, id).await?;
-    let answer = Answer::new(&request, text, draft.public, author, time::now());
+    let answer = Answer::new(&request, text, draft.public, author, crate::clock::now());
     store::add_answer(db, municipality.id, &answer).await?;
     tracing::info!(request = %request.id, answer = %answer.id, "request answered");
     Ok(answer)

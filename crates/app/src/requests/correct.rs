@@ -5,7 +5,7 @@ use crate::UseCaseError;
 use implication_domain::Precondition;
 use implication_domain::requests::similarity;
 use implication_domain::requests::{Actor, Request, RequestEdit, RequestEvent, RequestEventKind, apply_edit};
-use implication_domain::{Municipality, RequestId, time};
+use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
 use implication_storage::requests::{self as store, RequestWrite};
 
@@ -21,7 +21,7 @@ pub async fn correct(
 ) -> Result<Request, UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
     let codes = Codes::load(db, municipality).await?;
-    let (next, changed) = apply_edit(&current, edit, codes.catalogue(), municipality.today(), time::now())?;
+    let (next, changed) = apply_edit(&current, edit, codes.catalogue(), municipality.today(), crate::clock::now())?;
     if changed.is_empty() {
         return Ok(current);
     }

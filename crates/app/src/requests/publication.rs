@@ -4,7 +4,7 @@ use super::load_at;
 use crate::UseCaseError;
 use implication_domain::Precondition;
 use implication_domain::requests::{Actor, Request, RequestEvent, RequestEventKind};
-use implication_domain::{Municipality, RequestId, time};
+use implication_domain::{Municipality, RequestId};
 use implication_storage::Database;
 use implication_storage::requests::{self as store, RequestWrite};
 
@@ -19,7 +19,7 @@ pub async fn set_published(
     published: bool,
 ) -> Result<Request, UseCaseError> {
     let current = load_at(db, municipality, id, &expected).await?;
-    let Some(next) = current.with_publication(published, time::now()) else {
+    let Some(next) = current.with_publication(published, crate::clock::now()) else {
         return Ok(current);
     };
     let kind = if published { RequestEventKind::Published } else { RequestEventKind::Unpublished };

@@ -8,7 +8,7 @@ use implication_domain::identity::{Delegation, Service};
 use implication_domain::requests::qualification::{MAX_PREVIOUS, Qualification, QualificationDraft, Routing};
 use implication_domain::requests::similarity;
 use implication_domain::requests::{Actor, Request, RequestEvent, RequestEventKind, lifecycle};
-use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors, time};
+use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
 use implication_storage::Database;
 use implication_storage::identity::services;
 use implication_storage::requests::qualifications::{self, Recorded};
@@ -168,7 +168,7 @@ pub async fn qualify(
         return Ok(Qualified { request: current, recorded, offices });
     }
     lifecycle::check_qualification_kept(current.status, &qualification.facts())?;
-    let next = current.refiled(&qualification, time::now());
+    let next = current.refiled(&qualification, crate::clock::now());
     let event = RequestEvent {
         fields: changed.iter().map(|f| (*f).to_owned()).collect(),
         ..RequestEvent::new(id, RequestEventKind::Qualification, actor, next.updated_at)

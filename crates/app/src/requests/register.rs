@@ -63,7 +63,8 @@ pub async fn register(
     draft: &RequestDraft,
     idempotent: Option<Idempotent<'_>>,
 ) -> Result<Registered, UseCaseError> {
-    let today = municipality.today();
+    let today =
+        implication_domain::participation::meeting::local_today(crate::clock::now(), municipality.settings.time_zone);
     let codes = Codes::cached(db, municipality).await?;
     let new = match NewRequest::parse(draft, codes.catalogue(), submitter, today) {
         // A code may have been added since the cache read them: refuse one only on fresh codes.

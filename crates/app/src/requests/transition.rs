@@ -9,7 +9,7 @@ use implication_domain::requests::lifecycle::{self, TransitionAsk};
 use implication_domain::requests::qualification::Qualification;
 use implication_domain::requests::similarity;
 use implication_domain::requests::{Actor, Answer, Request, author_of};
-use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors, time};
+use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
 use implication_storage::Database;
 use implication_storage::requests::{self as store, RequestWrite, qualifications};
 
@@ -43,7 +43,7 @@ pub async fn transition(
         })?;
         lifecycle::may_receive_merge(target.status).map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))?;
     }
-    let now = time::now();
+    let now = crate::clock::now();
     let answer = match &change.answer {
         Some(text) => Some(Answer::new(&current, text.clone(), true, author_of(actor).map_err(refused)?, now)),
         None => None,

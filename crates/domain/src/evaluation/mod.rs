@@ -14,8 +14,11 @@
 
 use crate::error::{FieldError, Message, ValidationErrors};
 use crate::identity::neighbourhood::Neighbourhood;
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 
+pub mod conventions;
+pub mod participation;
 pub mod requests;
 
 /// A span of days, both ends included.
@@ -129,6 +132,21 @@ impl Period {
     pub fn contains(self, day: NaiveDate) -> bool {
         self.from <= day && day <= self.to
     }
+
+    /// The instants it spans where the town is: from the first midnight of its first day to the
+    /// first midnight after its last (excluded).
+    pub fn instants(self, time_zone: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
+        let midnight = |day: NaiveDate| {
+            let local = day.and_time(NaiveTime::MIN);
+            // A midnight skipped by a clock change (none in Europe) is the instant it jumps to.
+            time_zone
+                .from_local_datetime(&local)
+                .earliest()
+                .unwrap_or_else(|| time_zone.from_utc_datetime(&local))
+                .with_timezone(&Utc)
+        };
+        (midnight(self.from), midnight(self.to.succ_opt().unwrap_or(self.to)))
+    }
 }
 
 /// The neighbourhoods the figures have a line for: every one of the town's, or the one `asked`
@@ -155,12 +173,25 @@ pub struct Compared<T> {
 /// The nearest-rank `p`th percentile (0 < p ≤ 100) of `sorted` (ascending): the value at rank
 /// ⌈p/100 × n⌉; `None` for no values.
 pub fn percentile(sorted: &[i64], p: u32) -> Option<i64> {
-    let n = sorted.len();
-    if n == 0 || p == 0 || p > 100 {
-        return None;
-    }
-    let rank = (u64::from(p) * n as u64).div_ceil(100);
+    let rank = nearest_rank(p, sorted.len() as u64)?;
     sorted.get(usize::try_from(rank).ok()?.checked_sub(1)?).copied()
+}
+
+/// The rank (1 to `n`) of the nearest-rank `p`th percentile of `n` values: ⌈p/100 × n⌉; `None`
+/// for no values or a `p` outside 1 to 100.
+pub fn nearest_rank(p: u32, n: u64) -> Option<u64> {
+    (n > 0 && (1..=100).contains(&p)).then(|| (u64::from(p) * n).div_ceil(100))
+}
+
+/// The nearest-rank `p`th percentile of values given as a histogram — `(value, how many)`, in
+/// ascending order of value, as the database groups them.
+pub fn percentile_of_counts(counts: &[(i64, u64)], p: u32) -> Option<i64> {
+    let rank = nearest_rank(p, counts.iter().map(|(_, n)| n).sum())?;
+    let mut seen = 0;
+    counts.iter().find_map(|(value, n)| {
+        seen += n;
+        (seen >= rank).then_some(*value)
+    })
 }
 
 /// `count` per 1,000 inhabitants, to one decimal; `None` while the population is unknown or nil.
@@ -184,6 +215,13 @@ fn round1(value: f64) -> f64 {
 /// day it left.
 pub fn is_late(received_on: NaiveDate, left_intake_on: Option<NaiveDate>, today: NaiveDate, delay_days: u16) -> bool {
     received_on < crate::requests::late_before(left_intake_on.unwrap_or(today), delay_days)
+}
+
+/// The same rule counted in days: a request that stayed `days_in_intake` days in `received` and
+/// `qualifying` (from the day it was received to the day it left, or to today) was late when
+/// that is more than the delay — what the indicators apply to the database's day counts.
+pub fn stayed_too_long(days_in_intake: i64, delay_days: u16) -> bool {
+    days_in_intake > i64::from(delay_days)
 }
 
 #[cfg(test)]
@@ -235,6 +273,15 @@ mod tests {
     }
 
     #[test]
+    fn a_periods_instants_run_from_midnight_to_midnight_where_the_town_is() {
+        let (start, end) = Period::year(2026).unwrap().instants(chrono_tz::Europe::Paris);
+        assert_eq!(start.to_rfc3339(), "2025-12-31T23:00:00+00:00");
+        assert_eq!(end.to_rfc3339(), "2026-12-31T23:00:00+00:00");
+        let summer = Period { from: day("2026-07-01"), to: day("2026-07-01") };
+        assert_eq!(summer.instants(chrono_tz::Europe::Paris).0.to_rfc3339(), "2026-06-30T22:00:00+00:00");
+    }
+
+    #[test]
     fn percentiles_are_nearest_rank_values_of_actual_items() {
         let days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
         assert_eq!(percentile(&days, 50), Some(5), "rank ⌈5⌉ = 5");
@@ -244,6 +291,19 @@ mod tests {
         assert_eq!(percentile(&[12], 50), Some(12));
         assert_eq!(percentile(&[], 50), None);
         assert_eq!(percentile(&days, 0), None);
+    }
+
+    #[test]
+    fn percentiles_of_a_histogram_are_those_of_the_values_it_counts() {
+        let counts = [(1, 3), (4, 1), (9, 2), (30, 4)];
+        let values = [1, 1, 1, 4, 9, 9, 30, 30, 30, 30];
+        for p in [1, 10, 30, 31, 40, 50, 60, 61, 90, 100] {
+            assert_eq!(percentile_of_counts(&counts, p), percentile(&values, p), "p{p}");
+        }
+        assert_eq!(percentile_of_counts(&counts, 50), Some(9), "rank 5 of 10");
+        assert_eq!(percentile_of_counts(&[], 50), None);
+        assert_eq!(nearest_rank(90, 3), Some(3));
+        assert_eq!(nearest_rank(50, 0), None);
     }
 
     #[test]
@@ -283,5 +343,9 @@ mod tests {
         assert!(is_late(received, Some(day("2026-12-02")), day("2026-12-07"), 30), "left on the 31st");
         assert!(is_late(received, None, day("2026-12-07"), 30), "still there");
         assert!(!is_late(received, None, day("2026-11-20"), 30), "not yet");
+        for left in ["2026-12-01", "2026-12-02", "2026-11-02"] {
+            let days = (day(left) - received).num_days();
+            assert_eq!(stayed_too_long(days, 30), is_late(received, Some(day(left)), day(left), 30), "{left}");
+        }
     }
 }

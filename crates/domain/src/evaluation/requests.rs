@@ -3,8 +3,14 @@
 //! redirected and declined — each with the previous period's beside it. The database counts the
 //! requests grouped by all of these at once ([`Group`]); the figures are the group counts added
 //! up here, once.
+//!
+//! And how fast they were handled ([`timeliness`]): the days from the day a request was received
+//! to the town's day it was first qualified, and to the day of its first answer (the first reply
+//! written to its requester) — median and 90th percentile, nearest rank — and the share that was
+//! late. The database counts the requests by number of days ([`DayCount`]); the percentiles and
+//! the lateness are read off those counts here.
 
-use super::{Compared, per_thousand, share};
+use super::{Compared, per_thousand, percentile_of_counts, share, stayed_too_long};
 use crate::vocabulary::RequestStatus;
 use std::collections::BTreeMap;
 
@@ -103,6 +109,101 @@ pub fn indicators(groups: &[Group], neighbourhoods: &[(String, Option<u32>)]) ->
     }
 }
 
+/// What a day count measures, for each request received in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// Days from received to first qualified (requests qualified at least once).
+    Qualification,
+    /// Days from received to its first answer (requests answered at least once).
+    FirstAnswer,
+    /// Days it stayed in `received` and `qualifying`: to the day it left them, or to today
+    /// (every request).
+    Intake,
+}
+
+impl Measure {
+    pub const ALL: [Self; 3] = [Self::Qualification, Self::FirstAnswer, Self::Intake];
+
+    /// Its name in the database's rows.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Qualification => "qualification",
+            Self::FirstAnswer => "first_answer",
+            Self::Intake => "intake",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+}
+
+/// How many requests took this many days (the database's `GROUP BY`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayCount {
+    pub current: bool,
+    pub measure: Measure,
+    pub days: i64,
+    pub count: u64,
+}
+
+/// A delay's figures: how many requests it was measured on, its median and 90th percentile in days.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Delay {
+    pub measured: Compared<u64>,
+    pub median_days: Compared<Option<i64>>,
+    pub p90_days: Compared<Option<i64>>,
+}
+
+/// How fast the requests of a period were handled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timeliness {
+    pub to_qualification: Delay,
+    pub to_first_answer: Delay,
+    /// Requests that stayed in intake longer than the town's answer delay.
+    pub late: Compared<u64>,
+    /// Their percentage of the requests received.
+    pub late_share: Compared<Option<f64>>,
+}
+
+/// The delays and lateness the day counts add up to, with the town's answer delay.
+pub fn timeliness(counts: &[DayCount], answer_delay_days: u16) -> Timeliness {
+    let histogram = |measure: Measure, current: bool| -> Vec<(i64, u64)> {
+        let mut days: BTreeMap<i64, u64> = BTreeMap::new();
+        for c in counts.iter().filter(|c| c.measure == measure && c.current == current) {
+            *days.entry(c.days).or_default() += c.count;
+        }
+        days.into_iter().collect()
+    };
+    let delay = |measure: Measure| {
+        let (current, previous) = (histogram(measure, true), histogram(measure, false));
+        let total = |h: &[(i64, u64)]| h.iter().map(|(_, n)| n).sum();
+        Delay {
+            measured: Compared { current: total(&current), previous: total(&previous) },
+            median_days: Compared {
+                current: percentile_of_counts(&current, 50),
+                previous: percentile_of_counts(&previous, 50),
+            },
+            p90_days: Compared {
+                current: percentile_of_counts(&current, 90),
+                previous: percentile_of_counts(&previous, 90),
+            },
+        }
+    };
+    let late_of = |current: bool| -> (u64, u64) {
+        histogram(Measure::Intake, current).iter().fold((0, 0), |(late, all), (days, n)| {
+            (late + if stayed_too_long(*days, answer_delay_days) { *n } else { 0 }, all + n)
+        })
+    };
+    let ((late, received), (late_before, received_before)) = (late_of(true), late_of(false));
+    Timeliness {
+        to_qualification: delay(Measure::Qualification),
+        to_first_answer: delay(Measure::FirstAnswer),
+        late: Compared { current: late, previous: late_before },
+        late_share: Compared { current: share(late, received), previous: share(late_before, received_before) },
+    }
+}
+
 fn tally_total(groups: &[Group], keep: impl Fn(&Group) -> bool) -> Compared<u64> {
     let sum = |current: bool| groups.iter().filter(|g| g.current == current && keep(g)).map(|g| g.count).sum();
     Compared { current: sum(true), previous: sum(false) }
@@ -168,6 +269,36 @@ mod tests {
         assert_eq!((marais.count.current, marais.per_thousand.current), (0, None), "no population, no rate");
         assert_eq!(figures.redirected_share, Compared { current: Some(25.0), previous: Some(0.0) });
         assert_eq!(figures.declined_share.current, Some(25.0));
+    }
+
+    fn days(current: bool, measure: Measure, days: i64, count: u64) -> DayCount {
+        DayCount { current, measure, days, count }
+    }
+
+    #[test]
+    fn delays_are_nearest_rank_percentiles_of_the_day_counts_and_late_is_past_the_delay() {
+        use Measure::*;
+        let counts = [
+            days(true, Qualification, 2, 3),
+            days(true, Qualification, 10, 1),
+            days(true, Qualification, 45, 1),
+            days(true, FirstAnswer, 12, 2),
+            days(true, Intake, 2, 3),
+            days(true, Intake, 10, 1),
+            days(true, Intake, 31, 1),
+            days(true, Intake, 30, 1),
+            days(false, Qualification, 7, 1),
+            days(false, Intake, 7, 1),
+        ];
+        let t = timeliness(&counts, 30);
+        assert_eq!(t.to_qualification.measured, Compared { current: 5, previous: 1 });
+        assert_eq!(t.to_qualification.median_days, Compared { current: Some(2), previous: Some(7) }, "rank 3 of 5");
+        assert_eq!(t.to_qualification.p90_days.current, Some(45), "rank 5 of 5");
+        assert_eq!(t.to_first_answer.median_days, Compared { current: Some(12), previous: None });
+        assert_eq!(t.late, Compared { current: 1, previous: 0 }, "31 days is late, 30 is not");
+        assert_eq!(t.late_share, Compared { current: Some(16.7), previous: Some(0.0) });
+        let none = timeliness(&[], 30);
+        assert_eq!((none.late_share.current, none.to_first_answer.p90_days.current), (None, None));
     }
 
     #[test]

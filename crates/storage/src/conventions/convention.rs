@@ -5,12 +5,13 @@
 
 use super::{ProjectWrite, corrupt, write_in_txn as write_project};
 use crate::Database;
-use crate::entities::{convention, convention_party, convention_signature, convention_version};
+use crate::entities::{convention, convention_figures, convention_party, convention_signature, convention_version};
 use crate::error::StorageError;
 use crate::requests::actor;
 use implication_domain::conventions::follow_up::FollowUp;
 use implication_domain::conventions::signature::{Attestations, Insurance, Signature, VolunteersCover};
 use implication_domain::conventions::{Content, Convention, Version};
+use implication_domain::evaluation::conventions::ConventionFigures;
 use implication_domain::vocabulary::ConventionStatus;
 use implication_domain::{ConventionId, MunicipalityId, PartyId, ProjectId};
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -99,32 +100,35 @@ async fn write_in_txn(txn: &DatabaseTransaction, change: ConventionWrite<'_>) ->
     if let Some(signature) = signature {
         convention_signature::Entity::insert(signature_row(written.municipality, signature)).exec(txn).await?;
     }
-    if text.is_some() || signature.is_some() {
-        index(txn, &written).await?;
-    }
+    // Every write: the follow-up changes the figures without a new text.
+    index(txn, &written, follow_up).await?;
     Ok(written)
 }
 
-/// Indexes what lists filter on but the texts (JSON) hold, after a text or a signature was
-/// written: the organisations of the directory convention `c` names as parties in any of its
-/// versions (a partner's tool reads what names its organisation), and the start of the period in
-/// force (signed, its version's; else the current one's), which makes `signed` read `active`.
-async fn index(txn: &DatabaseTransaction, c: &Convention) -> Result<(), StorageError> {
+/// Indexes what lists filter on and the indicators add up but the texts and the follow-up (JSON)
+/// hold, after each write: the organisations of the directory convention `c` names as parties in
+/// any of its versions (a partner's tool reads what names its organisation), the start of the
+/// period in force (signed, its version's; else the current one's), which makes `signed` read
+/// `active`, and the figures it adds to the indicators.
+async fn index(txn: &DatabaseTransaction, c: &Convention, follow_up: &FollowUp) -> Result<(), StorageError> {
     let (municipality, id) = (c.municipality, c.id);
     let versions = convention_version::Entity::find()
         .filter(convention_version::Column::ConventionId.eq(id.as_uuid()))
         .all(txn)
         .await?;
     let mut named = std::collections::BTreeSet::new();
-    let mut starts_on = None;
+    let (mut starts_on, mut figures) = (None, ConventionFigures::default());
     let in_force = c.signed_version.unwrap_or(c.current_version);
     for row in versions {
         let version = version_to_domain(row)?;
         named.extend(version.content.parties.iter().filter_map(|p| p.organisation));
         if version.number == in_force {
             starts_on = version.content.starts_on;
+            figures = ConventionFigures::of(&version.content, follow_up);
         }
     }
+    convention_figures::Entity::delete_by_id(id.as_uuid()).exec(txn).await?;
+    convention_figures::Entity::insert(figures_row(c, &figures)).exec(txn).await?;
     convention::Entity::update_many()
         .col_expr(convention::Column::StartsOn, sea_orm::sea_query::Expr::value(starts_on))
         .filter(convention::Column::Id.eq(id.as_uuid()))
@@ -144,6 +148,24 @@ async fn index(txn: &DatabaseTransaction, c: &Convention) -> Result<(), StorageE
         .await?;
     }
     Ok(())
+}
+
+fn figures_row(c: &Convention, f: &ConventionFigures) -> convention_figures::ActiveModel {
+    convention_figures::ActiveModel {
+        convention_id: Set(c.id.as_uuid()),
+        municipality_id: Set(c.municipality.as_uuid()),
+        town_planned_cents: Set(f.town_planned_cents),
+        town_actual_cents: Set(f.town_actual_cents),
+        others_planned_cents: Set(f.others_planned_cents),
+        others_actual_cents: Set(f.others_actual_cents),
+        commitments: Set(f.commitments.into()),
+        fulfilled: Set(f.fulfilled.into()),
+        partly_fulfilled: Set(f.partly_fulfilled.into()),
+        not_fulfilled: Set(f.not_fulfilled.into()),
+        eroded: Set(f.eroded.into()),
+        participants_registered: Set(f.participants_registered.into()),
+        participants_at_least: Set(f.participants_at_least.into()),
+    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {

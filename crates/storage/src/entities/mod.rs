@@ -6,6 +6,7 @@ pub mod body_meeting;
 pub mod body_member;
 pub mod clause_template;
 pub mod convention;
+pub mod convention_figures;
 pub mod convention_party;
 pub mod convention_signature;
 pub mod convention_version;

@@ -1,9 +1,17 @@
 //! The indicators' aggregates: the database counts, grouped; the domain adds the groups up
-//! (`implication_domain::evaluation`).
+//! (`implication_domain::evaluation`). The requests' counts are built with the query builder; the
+//! others, which date instants by the town's day and nest subqueries, are SQL written once for
+//! both databases (`sql`), its few differences in [`sql::Sql`].
+
+mod figures;
+mod sql;
+
+pub use figures::{conventions, day_counts, level_changes, meetings, processes, projects, surveys};
 
 use crate::Database;
 use crate::entities::request;
 use crate::error::StorageError;
+use chrono::{DateTime, NaiveDate, Utc};
 use implication_domain::MunicipalityId;
 use implication_domain::evaluation::Period;
 use implication_domain::evaluation::requests::Group;
@@ -15,16 +23,34 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 /// kind, status, neighbourhood, themes (JSON), how many.
 type GroupRow = (i32, String, String, String, Option<String>, String, i64);
 
-/// What the requests' indicators count.
+/// What the indicators count.
 #[derive(Debug, Clone)]
 pub struct RequestScope<'a> {
     /// The period asked; the previous one must end the day before it starts.
     pub current: Period,
     pub previous: Period,
-    /// Only this neighbourhood's.
+    /// Only this neighbourhood's (requests in it; processes, meetings and surveys whose perimeter
+    /// names it).
     pub neighbourhood: Option<&'a str>,
     /// Only the published ones (the public's figures).
     pub published_only: bool,
+    /// Where and when the town is.
+    pub clock: TownClock<'a>,
+}
+
+/// The town's time, for what the database dates by the town's day.
+#[derive(Debug, Clone, Copy)]
+pub struct TownClock<'a> {
+    /// Its IANA time zone (PostgreSQL converts each instant exactly).
+    pub time_zone: &'a str,
+    /// Its offset from UTC now, in seconds (SQLite, which has no time zones, shifts by it).
+    pub utc_offset_seconds: i32,
+    pub now: DateTime<Utc>,
+    pub today: NaiveDate,
+    /// The instants the previous period starts at, the current one starts at and ends before.
+    pub previous_start: DateTime<Utc>,
+    pub current_start: DateTime<Utc>,
+    pub current_end: DateTime<Utc>,
 }
 
 /// The requests received in either period, counted by period, channel, kind, status,

@@ -1,7 +1,7 @@
 //! What clients send about projects, and its translation into the domain's drafts. Required
 //! fields are read as options so that every missing one is reported at once (by the domain).
 
-use crate::resources::participation::input::RoutingInput;
+use crate::resources::participation::input::ProcessRoutingInput;
 use crate::wire;
 use chrono::NaiveDate;
 use implication_app::conventions::ProjectInput as ProjectUseCaseInput;
@@ -65,7 +65,7 @@ pub struct ProjectInput {
     pub carriers: Option<Vec<CarrierInput>>,
     /// Who takes it. Default: its process's routing, or its first request's.
     #[serde(default, deserialize_with = "crate::extract::object")]
-    pub routing: Option<RoutingInput>,
+    pub routing: Option<ProcessRoutingInput>,
 }
 
 impl From<&ProjectInput> for ProjectUseCaseInput {

@@ -5,12 +5,17 @@ use crate::problem::ApiError;
 use crate::responses::{BadRequest, InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
-use implication_domain::evaluation::requests::{self as figures, NeighbourhoodTally, RequestIndicators, Tally};
+use chrono::Offset;
+use implication_domain::evaluation::conventions::{self, ConventionTotals, ProjectIndicators};
+use implication_domain::evaluation::participation::{self, MeetingIndicators, ProcessIndicators, SurveyIndicators};
+use implication_domain::evaluation::requests::{
+    self as figures, Delay, NeighbourhoodTally, RequestIndicators, Tally, Timeliness,
+};
 use implication_domain::evaluation::{Compared, Period, lines};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::{Message, time};
 use implication_storage::Database;
-use implication_storage::evaluation::{self as store, RequestScope};
+use implication_storage::evaluation::{self as store, RequestScope, TownClock};
 use implication_storage::identity::neighbourhoods;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -115,6 +120,145 @@ pub struct RequestIndicatorsView {
     pub redirected_share: ComparedRatio,
     /// The percentage declined.
     pub declined_share: ComparedRatio,
+    /// Days from the day received to the town's day of the first qualification (the requests
+    /// qualified at least once).
+    pub to_qualification: DelayView,
+    /// Days from the day received to the day of the first answer written to the requester (the
+    /// requests answered at least once).
+    pub to_first_answer: DelayView,
+    /// Requests that stayed in `received` or `qualifying` longer than the town's answer delay —
+    /// to the day they left them, or to today for those still there.
+    pub late: ComparedCount,
+    /// Their percentage of the requests received.
+    pub late_share: ComparedRatio,
+}
+
+/// A delay in whole days: over how many requests it was measured, its median and its 90th
+/// percentile (nearest rank: the delay of an actual request; `null` for none measured).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DelayView {
+    pub measured: ComparedCount,
+    pub median_days: ComparedDays,
+    pub p90_days: ComparedDays,
+}
+
+impl From<Delay> for DelayView {
+    fn from(d: Delay) -> Self {
+        Self {
+            measured: d.measured.into(),
+            median_days: ComparedDays { current: d.median_days.current, previous: d.median_days.previous },
+            p90_days: ComparedDays { current: d.p90_days.current, previous: d.p90_days.previous },
+        }
+    }
+}
+
+/// A number of days in the period asked and in the previous one; `null` where nothing was
+/// measured.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparedDays {
+    pub current: Option<i64>,
+    pub previous: Option<i64>,
+}
+
+/// An amount in cents of euros in the period asked and in the previous one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparedCents {
+    pub current: i64,
+    pub previous: i64,
+}
+
+/// The participation processes: those opened in the period (by their level today) and the level
+/// changes made in it. With `neighbourhood`, those whose perimeter names it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProcessIndicatorsView {
+    pub opened: ComparedCount,
+    /// By participation level today (`information`, `consultation`, `coproduction`).
+    pub by_level: Vec<TallyView>,
+    /// By the levels a change went from and to.
+    pub level_changes: Vec<LevelChangeTallyView>,
+}
+
+/// Level changes from one level to another.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LevelChangeTallyView {
+    pub from: String,
+    pub to: String,
+    pub current: u64,
+    pub previous: u64,
+}
+
+/// The meetings held (ended) in the period, and their minutes: on time when published on or
+/// before their due day, late after it, overdue when unpublished past it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingIndicatorsView {
+    pub held: ComparedCount,
+    /// The attendance recorded, added up (people coming to several meetings count each time).
+    pub attendance: ComparedCount,
+    pub minutes_on_time: ComparedCount,
+    pub minutes_late: ComparedCount,
+    pub minutes_overdue: ComparedCount,
+    /// The percentage of the minutes due (on time, late or overdue) published on time.
+    pub minutes_on_time_share: ComparedRatio,
+}
+
+/// The surveys closed in the period (closed early: the day they were closed).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SurveyIndicatorsView {
+    pub closed: ComparedCount,
+    /// Ballots cast in them.
+    pub ballots: ComparedCount,
+    /// The eligible voters they declared, added up.
+    pub eligible: ComparedCount,
+    /// Ballots as a percentage of the eligible voters.
+    pub participation_share: ComparedRatio,
+}
+
+/// The fifty-fifty projects: started (created) in the period, and those that reached an outcome in
+/// it. The public's count the projects it may read (once their convention went to signature).
+/// The town's whole, whatever `neighbourhood`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectIndicatorsView {
+    pub started: ComparedCount,
+    pub completed: ComparedCount,
+    pub abandoned: ComparedCount,
+    pub taken_over_by_services: ComparedCount,
+}
+
+/// What a side of the conventions committed (the costs planned) and spent (the actual costs), in
+/// cents of euros.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SideCostsView {
+    pub committed_cents: ComparedCents,
+    pub spent_cents: ComparedCents,
+}
+
+/// The conventions signed by every party whose period starts in the period asked: what they cost
+/// the town and the other parties, how their commitments were kept. The town's whole, whatever
+/// `neighbourhood`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConventionIndicatorsView {
+    pub signed: ComparedCount,
+    /// The municipality's party.
+    pub town: SideCostsView,
+    /// Every other party (inhabitants, associations, farms…).
+    pub other_parties: SideCostsView,
+    /// Their commitments, and how many were recorded fulfilled, partly or not fulfilled.
+    pub commitments: ComparedCount,
+    pub fulfilled: ComparedCount,
+    pub partly_fulfilled: ComparedCount,
+    pub not_fulfilled: ComparedCount,
+    /// Upkeep commitments not (fully) kept: the services stepped in, or the work stopped.
+    pub eroded: ComparedCount,
+}
+
+/// People who took part in the conventions' works: those registered by name (with their
+/// consent), and the low bound of everyone involved — per convention, the larger of its
+/// registered names and its estimate for open events — added up (someone in two projects counts
+/// twice).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeopleView {
+    pub registered: ComparedCount,
+    pub at_least: ComparedCount,
 }
 
 /// Whose requests the figures count.
@@ -142,8 +286,31 @@ pub enum IndicatorScope {
         "by_neighbourhood": [{ "code": "cite-5", "name": "Cité 5", "population": 1100, "current": 3, "previous": 1,
             "per_thousand": { "current": 2.7, "previous": 0.9 } }],
         "redirected_share": { "current": 8.3, "previous": 14.3 },
-        "declined_share": { "current": 0.0, "previous": 14.3 }
-    }
+        "declined_share": { "current": 0.0, "previous": 14.3 },
+        "to_qualification": { "measured": { "current": 10, "previous": 6 },
+            "median_days": { "current": 3, "previous": 5 }, "p90_days": { "current": 12, "previous": 20 } },
+        "to_first_answer": { "measured": { "current": 9, "previous": 6 },
+            "median_days": { "current": 6, "previous": 8 }, "p90_days": { "current": 21, "previous": 30 } },
+        "late": { "current": 1, "previous": 2 },
+        "late_share": { "current": 8.3, "previous": 28.6 }
+    },
+    "processes": { "opened": { "current": 3, "previous": 2 },
+        "by_level": [{ "code": "consultation", "current": 2, "previous": 1 }, { "code": "coproduction", "current": 1, "previous": 1 }],
+        "level_changes": [{ "from": "information", "to": "consultation", "current": 1, "previous": 0 }] },
+    "meetings": { "held": { "current": 5, "previous": 4 }, "attendance": { "current": 140, "previous": 95 },
+        "minutes_on_time": { "current": 4, "previous": 2 }, "minutes_late": { "current": 1, "previous": 1 },
+        "minutes_overdue": { "current": 0, "previous": 1 }, "minutes_on_time_share": { "current": 80.0, "previous": 50.0 } },
+    "surveys": { "closed": { "current": 1, "previous": 1 }, "ballots": { "current": 212, "previous": 180 },
+        "eligible": { "current": 850, "previous": 850 }, "participation_share": { "current": 24.9, "previous": 21.2 } },
+    "projects": { "started": { "current": 4, "previous": 3 }, "completed": { "current": 2, "previous": 2 },
+        "abandoned": { "current": 0, "previous": 1 }, "taken_over_by_services": { "current": 1, "previous": 0 } },
+    "conventions": { "signed": { "current": 3, "previous": 2 },
+        "town": { "committed_cents": { "current": 1250000, "previous": 800000 }, "spent_cents": { "current": 1100000, "previous": 790000 } },
+        "other_parties": { "committed_cents": { "current": 300000, "previous": 150000 }, "spent_cents": { "current": 280000, "previous": 150000 } },
+        "commitments": { "current": 14, "previous": 9 }, "fulfilled": { "current": 10, "previous": 8 },
+        "partly_fulfilled": { "current": 1, "previous": 0 }, "not_fulfilled": { "current": 0, "previous": 1 },
+        "eroded": { "current": 1, "previous": 1 } },
+    "people": { "registered": { "current": 23, "previous": 15 }, "at_least": { "current": 60, "previous": 41 } }
 }))]
 pub struct IndicatorsView {
     pub period: PeriodView,
@@ -153,6 +320,12 @@ pub struct IndicatorsView {
     pub neighbourhood: Option<String>,
     pub scope: IndicatorScope,
     pub requests: RequestIndicatorsView,
+    pub processes: ProcessIndicatorsView,
+    pub meetings: MeetingIndicatorsView,
+    pub surveys: SurveyIndicatorsView,
+    pub projects: ProjectIndicatorsView,
+    pub conventions: ConventionIndicatorsView,
+    pub people: PeopleView,
 }
 
 /// Get the indicators
@@ -160,10 +333,16 @@ pub struct IndicatorsView {
 /// What the method produces in a period (`year`, or `from` and `to`; by default the current
 /// year), each figure beside the previous period's — the year before, or as many days just
 /// before: the requests received by channel, kind, status, theme and neighbourhood (per 1,000
-/// inhabitants where the neighbourhood's population is known), and the shares redirected and
-/// declined. Computed by the database for each call. Anyone reads the figures of the published
-/// requests; staff's count every request. `neighbourhood` narrows them to one (400 naming it if
-/// the town has none of that code).
+/// inhabitants where the neighbourhood's population is known), the shares redirected, declined
+/// and late, the median and 90th-percentile days to qualification and to first answer; the
+/// processes by level and their level changes; the meetings held and their minutes on time; the
+/// surveys' participation; the fifty-fifty projects started, completed, abandoned and taken over;
+/// the conventions' euros committed and spent by the town and the other parties, their
+/// commitments fulfilled and eroded, and the people who took part. Days are the town's (its time
+/// zone). Computed by the database for each call. Anyone reads the figures of the published
+/// requests and of what the public may read; staff's count everything. `neighbourhood` narrows
+/// the requests to one, and the processes, meetings and surveys to those whose perimeter names
+/// it (400 naming it if the town has none of that code).
 #[utoipa::path(
     operation_id = "get_indicators", tag = "evaluation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -183,35 +362,145 @@ pub async fn get_indicators(
     params: web::Query<IndicatorParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
-    let today = local_today(time::now(), municipality.settings.time_zone);
+    let now = time::now();
+    let today = local_today(now, municipality.settings.time_zone);
     let malformed = |errors| ApiError::malformed(Message::new("invalid period", "période invalide"), errors);
     let period = Period::parse(params.year, params.from, params.to, today).map_err(|e| malformed(e.0))?;
     let town = neighbourhoods::all(&db, municipality.id).await?;
     let shown = lines(&town, params.neighbourhood.as_deref()).map_err(|e| malformed(vec![e]))?;
     let staff = standing.is_staff();
+    let time_zone = municipality.settings.time_zone;
+    let (previous_start, _) = period.previous().instants(time_zone);
+    let (current_start, current_end) = period.instants(time_zone);
     let scope = RequestScope {
         current: period,
         previous: period.previous(),
         neighbourhood: params.neighbourhood.as_deref(),
         published_only: !staff,
+        clock: TownClock {
+            time_zone: time_zone.name(),
+            utc_offset_seconds: now.with_timezone(&time_zone).offset().fix().local_minus_utc(),
+            now,
+            today,
+            previous_start,
+            current_start,
+            current_end,
+        },
     };
     let groups = store::request_groups(&db, municipality.id, &scope).await?;
+    let days = store::day_counts(&db, municipality.id, &scope).await?;
+    let (opened, changes) = (
+        store::processes(&db, municipality.id, &scope).await?,
+        store::level_changes(&db, municipality.id, &scope).await?,
+    );
+    let held = store::meetings(&db, municipality.id, &scope).await?;
+    let closed = store::surveys(&db, municipality.id, &scope).await?;
+    let milestones = store::projects(&db, municipality.id, &scope).await?;
+    let signed = store::conventions(&db, municipality.id, &scope).await?;
     let populations: Vec<(String, Option<u32>)> =
         shown.iter().map(|n| (n.code.as_str().to_owned(), n.population.map(|p| p.get()))).collect();
     let counted = figures::indicators(&groups, &populations);
+    let timeliness = figures::timeliness(&days, municipality.settings.answer_delay_days);
     let view = IndicatorsView {
         period: period.into(),
         previous_period: period.previous().into(),
         neighbourhood: params.neighbourhood.clone(),
         scope: if staff { IndicatorScope::All } else { IndicatorScope::Published },
-        requests: request_view(&counted, |code| {
+        requests: request_view(&counted, &timeliness, |code| {
             shown.iter().find(|n| n.code.as_str() == code).map(|n| n.name.as_str().to_owned()).unwrap_or_default()
         }),
+        processes: process_view(participation::processes(&opened, &changes)),
+        meetings: meeting_view(participation::meetings(&held)),
+        surveys: survey_view(participation::surveys(closed)),
+        projects: project_view(conventions::projects(&milestones)),
+        conventions: convention_view(signed),
+        people: PeopleView {
+            registered: pick(signed, |t| t.participants_registered),
+            at_least: pick(signed, |t| t.participants_at_least),
+        },
     };
     Ok(HttpResponse::Ok().json(view))
 }
 
-fn request_view(counted: &RequestIndicators, name_of: impl Fn(&str) -> String) -> RequestIndicatorsView {
+fn process_view(p: ProcessIndicators) -> ProcessIndicatorsView {
+    ProcessIndicatorsView {
+        opened: p.opened.into(),
+        by_level: p.by_level.iter().map(TallyView::from).collect(),
+        level_changes: p
+            .level_changes
+            .into_iter()
+            .map(|c| LevelChangeTallyView {
+                from: c.from,
+                to: c.to,
+                current: c.count.current,
+                previous: c.count.previous,
+            })
+            .collect(),
+    }
+}
+
+fn meeting_view(m: MeetingIndicators) -> MeetingIndicatorsView {
+    MeetingIndicatorsView {
+        held: m.held.into(),
+        attendance: m.attendance.into(),
+        minutes_on_time: m.minutes_on_time.into(),
+        minutes_late: m.minutes_late.into(),
+        minutes_overdue: m.minutes_overdue.into(),
+        minutes_on_time_share: m.minutes_on_time_share.into(),
+    }
+}
+
+fn survey_view(s: SurveyIndicators) -> SurveyIndicatorsView {
+    SurveyIndicatorsView {
+        closed: s.closed.into(),
+        ballots: s.ballots.into(),
+        eligible: s.eligible.into(),
+        participation_share: s.participation_share.into(),
+    }
+}
+
+fn project_view(p: ProjectIndicators) -> ProjectIndicatorsView {
+    ProjectIndicatorsView {
+        started: p.started.into(),
+        completed: p.completed.into(),
+        abandoned: p.abandoned.into(),
+        taken_over_by_services: p.taken_over_by_services.into(),
+    }
+}
+
+/// One figure of the conventions' totals, both periods.
+fn pick(totals: Compared<ConventionTotals>, figure: fn(&ConventionTotals) -> u64) -> ComparedCount {
+    ComparedCount { current: figure(&totals.current), previous: figure(&totals.previous) }
+}
+
+fn convention_view(t: Compared<ConventionTotals>) -> ConventionIndicatorsView {
+    let cents = |figure: fn(&ConventionTotals) -> i64| ComparedCents {
+        current: figure(&t.current),
+        previous: figure(&t.previous),
+    };
+    ConventionIndicatorsView {
+        signed: pick(t, |t| t.conventions),
+        town: SideCostsView {
+            committed_cents: cents(|t| t.town_planned_cents),
+            spent_cents: cents(|t| t.town_actual_cents),
+        },
+        other_parties: SideCostsView {
+            committed_cents: cents(|t| t.others_planned_cents),
+            spent_cents: cents(|t| t.others_actual_cents),
+        },
+        commitments: pick(t, |t| t.commitments),
+        fulfilled: pick(t, |t| t.fulfilled),
+        partly_fulfilled: pick(t, |t| t.partly_fulfilled),
+        not_fulfilled: pick(t, |t| t.not_fulfilled),
+        eroded: pick(t, |t| t.eroded),
+    }
+}
+
+fn request_view(
+    counted: &RequestIndicators,
+    timeliness: &Timeliness,
+    name_of: impl Fn(&str) -> String,
+) -> RequestIndicatorsView {
     let tallies = |list: &[Tally]| list.iter().map(TallyView::from).collect();
     RequestIndicatorsView {
         received: counted.received.into(),
@@ -233,5 +522,9 @@ fn request_view(counted: &RequestIndicators, name_of: impl Fn(&str) -> String) -
             .collect(),
         redirected_share: counted.redirected_share.into(),
         declined_share: counted.declined_share.into(),
+        to_qualification: timeliness.to_qualification.into(),
+        to_first_answer: timeliness.to_first_answer.into(),
+        late: timeliness.late.into(),
+        late_share: timeliness.late_share.into(),
     }
 }

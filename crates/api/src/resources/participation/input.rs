@@ -30,7 +30,7 @@ pub struct PerimeterInput {
 /// Who takes the process: an elected official's delegation and the services, by their codes.
 #[derive(Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct RoutingInput {
+pub struct ProcessRoutingInput {
     #[schema(example = "travaux-et-urbanisme")]
     pub delegation: Option<String>,
     #[serde(default)]
@@ -52,7 +52,7 @@ pub struct ProcessInput {
     #[schema(value_type = wire::ParticipationLevel, required = true)]
     pub level: Option<wire::ParticipationLevel>,
     #[serde(default, deserialize_with = "crate::extract::object_or_default")]
-    pub routing: RoutingInput,
+    pub routing: ProcessRoutingInput,
     /// Qualified requests it starts from; they move to `in_process`.
     #[serde(default)]
     #[schema(max_items = 50)]
