@@ -22,6 +22,7 @@ mod m20261207_000015_create_organisations;
 mod m20261207_000016_convention_partners_and_templates;
 mod m20261207_000017_neighbourhood_populations;
 mod m20261207_000018_convention_figures;
+mod m20261207_000019_service_loads;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000016_convention_partners_and_templates::Migration),
             Box::new(m20261207_000017_neighbourhood_populations::Migration),
             Box::new(m20261207_000018_convention_figures::Migration),
+            Box::new(m20261207_000019_service_loads::Migration),
         ]
     }
 }

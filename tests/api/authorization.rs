@@ -146,6 +146,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{loos}/neighbourhoods/centre-ville"), public),
         // Indicators: anyone reads them (staff's count every request).
         row(Method::GET, &format!("{loos}/indicators"), public),
+        // The services' workload names agents: staff only.
+        row(Method::GET, &format!("{loos}/workload"), staff_only),
         write(Method::PATCH, &format!("{loos}/neighbourhoods/centre-ville"), true, admin_stale),
         row(Method::GET, "/v1/vocabulary", public),
         row(Method::GET, "/.well-known/jwks.json", public),

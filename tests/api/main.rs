@@ -32,3 +32,4 @@ mod repository;
 mod requests;
 mod surveys;
 mod vocabulary;
+mod workload;

@@ -51,18 +51,37 @@ fn name(field: &str, value: &str) -> Result<String, UseCaseError> {
     parse_name(field, value, 120).map_err(|e| UseCaseError::Invalid(ValidationErrors(vec![e])))
 }
 
-/// Renames service `code`, read at a version `expected` admits (its code, which routing holds, stays).
-pub async fn rename_service(
+/// What a service's change asks: a new name, a new load limit (`Some(None)`: none).
+#[derive(Debug, Clone, Default)]
+pub struct ServiceChanges {
+    pub name: Option<String>,
+    pub load_limit: Option<Option<i64>>,
+}
+
+/// Renames service `code` and/or sets its load limit, read at a version `expected` admits (its
+/// code, which routing holds, stays); every invalid field named at once.
+pub async fn update_service(
     db: &Database,
     municipality: &Municipality,
     code: &str,
     expected: Precondition,
-    new_name: &str,
+    changes: &ServiceChanges,
 ) -> Result<Service, UseCaseError> {
-    let new_name = name("name", new_name)?;
-    store::rename_service(db, municipality.id, code, &expected, &new_name)
-        .await?
-        .ok_or(UseCaseError::NotFound(Resource::Service))
+    let mut errors = ValidationErrors::default();
+    let new_name = changes.name.as_deref().and_then(|n| errors.collect(parse_name("name", n, 120)));
+    let load_limit = match changes.load_limit {
+        Some(Some(limit)) => errors.collect(Service::parse_load_limit("load_limit", limit)).map(|l| Some(Some(l))),
+        Some(None) => Some(Some(None)),
+        None => Some(None),
+    };
+    match (errors.is_empty(), load_limit) {
+        (true, Some(load_limit)) => {
+            store::update_service(db, municipality.id, code, &expected, new_name.as_deref(), load_limit)
+                .await?
+                .ok_or(UseCaseError::NotFound(Resource::Service))
+        }
+        _ => Err(UseCaseError::Invalid(errors)),
+    }
 }
 
 /// Renames delegation `code` and/or changes its holder (`Some(None)`: nobody), read at version

@@ -13,7 +13,7 @@ mod transition;
 pub use answer::answer;
 pub use correct::correct;
 pub use publication::set_published;
-pub use qualify::{Offices, QualificationInput, Qualified, RoutingCodes, qualify};
+pub use qualify::{Offices, QualificationInput, Qualified, RoutingCodes, load_warnings, qualify};
 pub use register::{Idempotent, Registered, register, submitter, unmask};
 pub use reindex::reindex;
 pub use transition::transition;

@@ -4,12 +4,15 @@ use super::{Codes, load_at};
 use crate::UseCaseError;
 use implication_domain::Message;
 use implication_domain::Precondition;
+use implication_domain::evaluation::workload::{self, LoadWarning};
 use implication_domain::identity::{Delegation, Service};
+use implication_domain::participation::meeting::local_today;
 use implication_domain::requests::qualification::{MAX_PREVIOUS, Qualification, QualificationDraft, Routing};
 use implication_domain::requests::similarity;
 use implication_domain::requests::{Actor, Request, RequestEvent, RequestEventKind, lifecycle};
-use implication_domain::{FieldError, Municipality, RequestId, ValidationErrors};
+use implication_domain::{FieldError, Municipality, RequestId, ServiceId, ValidationErrors};
 use implication_storage::Database;
+use implication_storage::evaluation::workload::{Day, items as workload_items};
 use implication_storage::identity::services;
 use implication_storage::requests::qualifications::{self, Recorded};
 use implication_storage::requests::{self as store, RequestWrite};
@@ -35,6 +38,8 @@ pub struct Qualified {
     pub request: Request,
     pub recorded: Option<Recorded>,
     pub offices: Offices,
+    /// The services it is routed to that carry more than their load limit (routing stands).
+    pub warnings: Vec<LoadWarning>,
 }
 
 /// The municipality's services and delegations, to turn routing codes into ids and back.
@@ -83,6 +88,11 @@ impl Offices {
             }
         }
         Routing { delegation, services }
+    }
+
+    /// The service `id`, if the municipality has it.
+    pub fn service(&self, id: ServiceId) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
     }
 
     /// The codes of a routing.
@@ -165,7 +175,8 @@ pub async fn qualify(
     let before = recorded.as_ref().map_or_else(|| Qualification::unrecorded(&current), |r| r.qualification.clone());
     let changed = qualification.changes(&before);
     if changed.is_empty() {
-        return Ok(Qualified { request: current, recorded, offices });
+        let warnings = load_warnings(db, municipality, &offices, &before.routing.services).await?;
+        return Ok(Qualified { request: current, recorded, offices, warnings });
     }
     lifecycle::check_qualification_kept(current.status, &qualification.facts())?;
     let next = current.refiled(&qualification, crate::clock::now());
@@ -183,6 +194,24 @@ pub async fn qualify(
     };
     let request = store::write(db, write).await?;
     tracing::info!(request = %request.id, "qualification recorded");
+    let warnings = load_warnings(db, municipality, &offices, &qualification.routing.services).await?;
     let recorded = Some(Recorded { qualification, updated_at: request.updated_at });
-    Ok(Qualified { request, recorded, offices })
+    Ok(Qualified { request, recorded, offices, warnings })
+}
+
+/// The services of `routed` over their load limit today, this request included (read only when
+/// one of them has a limit).
+pub async fn load_warnings(
+    db: &Database,
+    municipality: &Municipality,
+    offices: &Offices,
+    routed: &[ServiceId],
+) -> Result<Vec<LoadWarning>, UseCaseError> {
+    let limits: Vec<(ServiceId, Option<u32>)> = offices.services.iter().map(|s| (s.id, s.load_limit)).collect();
+    if !routed.iter().any(|r| limits.iter().any(|(s, limit)| s == r && limit.is_some())) {
+        return Ok(Vec::new());
+    }
+    let today = local_today(crate::clock::now(), municipality.settings.time_zone);
+    let items = workload_items(db, municipality.id, Day::of(municipality, today)).await?;
+    Ok(workload::load_warnings(routed, &limits, &items.by_service(today)))
 }

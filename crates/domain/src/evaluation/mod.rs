@@ -20,6 +20,7 @@ use chrono_tz::Tz;
 pub mod conventions;
 pub mod participation;
 pub mod requests;
+pub mod workload;
 
 /// A span of days, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

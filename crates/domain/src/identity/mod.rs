@@ -412,9 +412,32 @@ pub struct Service {
     pub id: ServiceId,
     pub code: Slug,
     pub name: String,
+    /// How many open requests, processes, projects and promises it carries before a qualification
+    /// routing more to it is warned (§4.5.1: the services, worn out, as whistle-blowers); `None`:
+    /// no limit set.
+    pub load_limit: Option<u32>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+impl Service {
+    /// The largest load limit a service may be given.
+    pub const MAX_LOAD_LIMIT: u32 = 100_000;
+
+    /// A load limit as given: 1 to [`Self::MAX_LOAD_LIMIT`] open items.
+    pub fn parse_load_limit(field: &str, limit: i64) -> Result<u32, FieldError> {
+        u32::try_from(limit).ok().filter(|l| (1..=Self::MAX_LOAD_LIMIT).contains(l)).ok_or_else(|| {
+            FieldError::new(
+                field,
+                crate::error::Code::OutOfRange,
+                Message::new(
+                    format!("must be between 1 and {} open items", Self::MAX_LOAD_LIMIT),
+                    format!("doit être compris entre 1 et {} dossiers ouverts", Self::MAX_LOAD_LIMIT),
+                ),
+            )
+        })
+    }
 }
 
 /// An elected official's portfolio ("travaux et urbanisme"), and who holds it.
@@ -576,6 +599,7 @@ mod tests {
             id: ServiceId::new(),
             code: slug(code),
             name: code.into(),
+            load_limit: None,
             version: 1,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),

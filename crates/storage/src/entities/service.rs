@@ -8,6 +8,8 @@ pub struct Model {
     pub municipality_id: Uuid,
     pub code: String,
     pub name: String,
+    /// How many open items it carries before routing more to it is warned (`None`: no limit).
+    pub load_limit: Option<i32>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

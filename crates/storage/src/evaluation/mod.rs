@@ -5,6 +5,7 @@
 
 mod figures;
 mod sql;
+pub mod workload;
 
 pub use figures::{conventions, day_counts, level_changes, meetings, processes, projects, surveys};
 

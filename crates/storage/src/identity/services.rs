@@ -23,6 +23,7 @@ pub async fn create_service(
         municipality_id: Set(municipality.as_uuid()),
         code: Set(code.as_str().to_owned()),
         name: Set(name.to_owned()),
+        load_limit: Set(None),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -87,17 +88,25 @@ pub async fn find_service(
         .transpose()
 }
 
-/// Renames a service if it is still at a version `expected` admits.
-pub async fn rename_service(
+/// Renames a service and/or sets its load limit (`Some(None)`: none) if it is still at a version
+/// `expected` admits.
+pub async fn update_service(
     db: &Database,
     municipality: MunicipalityId,
     code: &str,
     expected: &Precondition,
-    name: &str,
+    name: Option<&str>,
+    load_limit: Option<Option<u32>>,
 ) -> Result<Option<Service>, StorageError> {
-    let update = service::Entity::update_many()
-        .col_expr(service::Column::Name, Expr::value(name))
-        .col_expr(service::Column::UpdatedAt, Expr::value(time::now()))
+    let mut update = service::Entity::update_many().col_expr(service::Column::UpdatedAt, Expr::value(time::now()));
+    if let Some(name) = name {
+        update = update.col_expr(service::Column::Name, Expr::value(name));
+    }
+    if let Some(limit) = load_limit {
+        update = update
+            .col_expr(service::Column::LoadLimit, Expr::value(limit.map(|l| i32::try_from(l).unwrap_or(i32::MAX))));
+    }
+    let update = update
         .filter(service::Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(service::Column::Code.eq(code));
     match versioned::update(db, update, service::Column::Version, expected).await? {
@@ -194,6 +203,7 @@ fn to_service(row: service::Model) -> Result<Service, StorageError> {
         id: ServiceId::from_uuid(row.id),
         code: slug(&row.code)?,
         name: row.name,
+        load_limit: row.load_limit.and_then(|l| u32::try_from(l).ok()),
         version: row.version,
         created_at: row.created_at,
         updated_at: row.updated_at,

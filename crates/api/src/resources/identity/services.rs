@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({ "id": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e", "version": 3, "code": "services-techniques", "name": "Services techniques",
-    "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
+    "load_limit": 40, "created_at": "2026-11-22T09:00:00Z", "updated_at": "2026-11-22T09:00:00Z" }))]
 pub struct ServiceView {
     pub id: Uuid,
     /// The version its `ETag` carries (`"3"`): the `If-Match` that changes it names this, so a
@@ -36,6 +36,10 @@ pub struct ServiceView {
     #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)]
     pub code: String,
     pub name: String,
+    /// How many open requests, processes, projects and promises it carries before a
+    /// qualification routing more to it is warned (`GET …/workload`); `null`: no limit set.
+    #[schema(minimum = 1, maximum = 100_000)]
+    pub load_limit: Option<u32>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -47,6 +51,7 @@ impl From<&Service> for ServiceView {
             version: s.version,
             code: s.code.to_string(),
             name: s.name.clone(),
+            load_limit: s.load_limit,
             created_at: s.created_at,
             updated_at: s.updated_at,
         }
@@ -74,7 +79,8 @@ pub struct ServiceInput {
     pub code: Option<String>,
 }
 
-/// A new name for a service (its code is stable).
+/// Changes to a service: a new name (its code is stable), a load limit (`null`: none). What is
+/// left out stays.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceUpdate {
@@ -84,7 +90,11 @@ pub struct ServiceUpdate {
         max_length = 120,
         pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
     )]
-    pub name: String,
+    pub name: Option<String>,
+    /// How many open items it carries before routing more to it is warned; `null`: no limit.
+    #[serde(default, deserialize_with = "crate::extract::present_whole_number")]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 100_000, example = 40)]
+    pub load_limit: Option<Option<i64>>,
 }
 
 fn respond(service: &Service, status: StatusCode) -> HttpResponse {
@@ -213,19 +223,21 @@ pub async fn get_service(
     Ok(respond(&service, StatusCode::OK))
 }
 
-/// Rename a service
+/// Change a service
 ///
-/// Needs `If-Match`. Admins only.
+/// Its name and its load limit: how many open requests, processes, projects and promises it
+/// carries before a qualification routing more to it carries a warning (`null`: no limit). Needs
+/// `If-Match`. Admins only.
 #[utoipa::path(
     operation_id = "update_service", tag = "accounts",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("service" = String, Path, description = "The service's code.", example = "services-techniques"),
         ("If-Match" = String, Header, description = "The service's ETag.", example = "\"1\"")),
-    request_body(content = ServiceUpdate, example = json!({ "name": "Services techniques municipaux" })),
+    request_body(content = ServiceUpdate, example = json!({ "name": "Services techniques municipaux", "load_limit": 40 })),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Renamed.", body = ServiceView, headers(("ETag" = String, description = "Its new version."))),
+        (status = 200, description = "Changed.", body = ServiceView, headers(("ETag" = String, description = "Its new version."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 412, response = PreconditionFailed),
         (status = 413, response = crate::responses::PayloadTooLarge), (status = 415, response = crate::responses::UnsupportedMediaType),
@@ -243,7 +255,8 @@ pub async fn update_service(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner()?;
     let (municipality, expected) = (&caller.municipality, if_match.precondition()?);
-    let service = usecases::rename_service(&db, municipality, &path.1, expected, &body.name).await?;
+    let changes = usecases::ServiceChanges { name: body.name, load_limit: body.load_limit };
+    let service = usecases::update_service(&db, municipality, &path.1, expected, &changes).await?;
     Ok(respond(&service, StatusCode::OK))
 }
 

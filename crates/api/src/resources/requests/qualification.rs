@@ -18,6 +18,7 @@ use actix_web::{HttpResponse, get, put, web};
 use chrono::{DateTime, Utc};
 use implication_app::requests::{self as usecases, Offices, QualificationInput, RoutingCodes};
 use implication_domain::RequestId;
+use implication_domain::evaluation::workload::LoadWarning;
 use implication_domain::requests::Request;
 use implication_domain::requests::qualification::{
     PrerequisiteAnswer, PrerequisiteDraft, Qualification, QualificationDraft, Routing, StakeholderDraft,
@@ -195,7 +196,8 @@ pub struct QualificationDocument {
     "unmet": ["general_interest", "public_domain", "living_environment", "citizen_delivery", "unmet_need", "no_public_service_replaced"],
     "offered": { "proposed_solution": "Un ralentisseur devant l'aire de jeux.",
         "offer": "Nous pouvons peindre les marquages avec les voisins." },
-    "recorded": true, "updated_at": "2026-11-20T10:00:00Z"
+    "recorded": true, "updated_at": "2026-11-20T10:00:00Z",
+    "warnings": [{ "code": "service_over_load_limit", "service": "services-techniques", "open": 41, "load_limit": 40 }]
 }))]
 pub struct QualificationView {
     pub request_id: Uuid,
@@ -214,6 +216,23 @@ pub struct QualificationView {
     /// Whether a qualification was ever recorded (an unrecorded one reads empty).
     pub recorded: bool,
     pub updated_at: Option<DateTime<Utc>>,
+    /// The services it is routed to that carry more open items than the load limit the
+    /// municipality set them (`GET …/workload`), this request included. The routing stands: the
+    /// warning is for whoever routes, and for the services to be heard (§4.5.1).
+    pub warnings: Vec<LoadWarningView>,
+}
+
+/// A service routed to over its load limit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoadWarningView {
+    /// `service_over_load_limit`.
+    #[schema(example = "service_over_load_limit")]
+    pub code: &'static str,
+    /// The service's code.
+    pub service: String,
+    /// Its open requests, processes, projects and pending promises today.
+    pub open: u64,
+    pub load_limit: u32,
 }
 
 /// The routing as the wire shows it.
@@ -321,7 +340,12 @@ impl QualificationDocument {
     }
 }
 
-fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) -> HttpResponse {
+fn respond(
+    request: &Request,
+    recorded: Option<&Recorded>,
+    offices: &Offices,
+    warnings: &[LoadWarning],
+) -> HttpResponse {
     let unrecorded = Qualification::unrecorded(request);
     let qualification = recorded.map_or(&unrecorded, |r| &r.qualification);
     let completeness = qualification.completeness();
@@ -339,6 +363,15 @@ fn respond(request: &Request, recorded: Option<&Recorded>, offices: &Offices) ->
         },
         recorded: recorded.is_some(),
         updated_at: recorded.map(|r| r.updated_at),
+        warnings: warnings
+            .iter()
+            .map(|w| LoadWarningView {
+                code: "service_over_load_limit",
+                service: offices.service(w.service).map(|s| s.code.to_string()).unwrap_or_default(),
+                open: w.open,
+                load_limit: w.limit,
+            })
+            .collect(),
     };
     HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(request.version))).json(view)
 }
@@ -373,7 +406,9 @@ pub async fn get_request_qualification(
     let request = load(&db, &caller.municipality, &path.1).await?;
     let recorded = store::find_for(&db, &request).await?;
     let offices = Offices::load(&db, &caller.municipality).await?;
-    Ok(respond(&request, recorded.as_ref(), &offices))
+    let routed = recorded.as_ref().map(|r| r.qualification.routing.services.clone()).unwrap_or_default();
+    let warnings = usecases::load_warnings(&db, &caller.municipality, &offices, &routed).await?;
+    Ok(respond(&request, recorded.as_ref(), &offices, &warnings))
 }
 
 /// Record a request's qualification
@@ -439,5 +474,5 @@ pub async fn put_request_qualification(
     let input = QualificationInput { draft: document.draft(Routing::default()), routing };
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
     let qualified = usecases::qualify(&db, actor, municipality, request_id(&path.1)?, expected, &input).await?;
-    Ok(respond(&qualified.request, qualified.recorded.as_ref(), &qualified.offices))
+    Ok(respond(&qualified.request, qualified.recorded.as_ref(), &qualified.offices, &qualified.warnings))
 }
