@@ -23,6 +23,7 @@ mod m20261207_000016_convention_partners_and_templates;
 mod m20261207_000017_neighbourhood_populations;
 mod m20261207_000018_convention_figures;
 mod m20261207_000019_service_loads;
+mod m20261207_000020_create_narratives;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000017_neighbourhood_populations::Migration),
             Box::new(m20261207_000018_convention_figures::Migration),
             Box::new(m20261207_000019_service_loads::Migration),
+            Box::new(m20261207_000020_create_narratives::Migration),
         ]
     }
 }

@@ -79,6 +79,8 @@ struct Ids {
     party: String,
     /// An organisation of the directory, listed publicly.
     organisation: String,
+    /// A published narrative (written on its author's behalf).
+    narrative: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -105,6 +107,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         convention,
         party,
         organisation,
+        narrative,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -148,6 +151,18 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{loos}/indicators"), public),
         // The services' workload names agents: staff only.
         row(Method::GET, &format!("{loos}/workload"), staff_only),
+        // Narratives: anyone reads the published ones; members write (an empty one is invalid);
+        // staff publish; the author or staff withdraw (another inhabitant may not).
+        row(Method::GET, &format!("{loos}/narratives"), public),
+        write(Method::POST, &format!("{loos}/narratives"), false, [401, 422, 422, 422, 422, 422, 404, 403, 403, 403]),
+        row(Method::GET, &format!("{loos}/narratives/{narrative}"), public),
+        write(Method::POST, &format!("{loos}/narratives/{narrative}/publish"), true, staff_stale),
+        write(
+            Method::POST,
+            &format!("{loos}/narratives/{narrative}/withdraw"),
+            true,
+            [401, 403, 412, 412, 412, 412, 404, 403, 403, 403],
+        ),
         write(Method::PATCH, &format!("{loos}/neighbourhoods/centre-ville"), true, admin_stale),
         row(Method::GET, "/v1/vocabulary", public),
         row(Method::GET, "/.well-known/jwks.json", public),
@@ -431,7 +446,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         project: placeholder.clone(),
         convention: placeholder.clone(),
         party: placeholder.clone(),
-        organisation: placeholder,
+        organisation: placeholder.clone(),
+        narrative: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -550,7 +566,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         project: placeholder.clone(),
         convention: placeholder.clone(),
         party: placeholder.clone(),
-        organisation: placeholder,
+        organisation: placeholder.clone(),
+        narrative: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -651,6 +668,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let party = convention_view["parties"][0]["id"].as_str().unwrap().to_owned();
     let organisations = json(app.get(&format!("{loos}/organisations")).await).await;
     let organisation = organisations["items"][0]["id"].as_str().unwrap().to_owned();
+    let narratives = json(app.get(&format!("{loos}/narratives")).await).await;
+    let narrative = narratives["items"][0]["id"].as_str().expect("the demo's published narrative").to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -670,6 +689,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         convention,
         party,
         organisation,
+        narrative,
     };
     let rows = rows(&ids);
 

@@ -220,6 +220,12 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
             let process = path_values.iter().find(|(param, _)| *param == "process").unwrap().1.clone();
             body["process"] = json!(process);
         }
+        // A narrative tells of something of the town: one of the demo's processes.
+        if path.ends_with("/narratives") {
+            let processes = json(app.get("/v1/municipalities/loos-en-gohelle/processes").await).await;
+            body["subject"] = json!("process");
+            body["subject_id"] = processes["items"][0]["id"].clone();
+        }
         // Steps and promises are about something of the town: the process created above.
         if path.ends_with("/steps") || path.ends_with("/promises") {
             let process = path_values.iter().find(|(param, _)| *param == "process").unwrap().1.clone();

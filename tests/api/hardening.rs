@@ -258,6 +258,7 @@ async fn real_path_values(
         ("party", party),
         ("commitment", commitment),
         ("organisation", first_id(format!("{loos}/organisations")).await),
+        ("narrative", first_id(format!("{loos}/narratives")).await),
         ("number", "1".to_owned()),
         ("body", body),
         ("member", member),

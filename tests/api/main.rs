@@ -22,6 +22,7 @@ mod lifecycle;
 mod logs;
 mod meetings;
 mod municipalities;
+mod narratives;
 mod notices;
 mod operations;
 mod people;

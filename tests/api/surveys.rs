@@ -298,6 +298,7 @@ async fn the_indicators_count_the_surveys_closed_with_their_ballots_over_the_eli
     assert_eq!(
         figures["surveys"],
         json!({ "closed": { "current": 1, "previous": 0 }, "ballots": { "current": 2, "previous": 0 },
-            "eligible": { "current": 8, "previous": 0 }, "participation_share": { "current": 25.0, "previous": null } })
+            "by_unit": [{ "unit": "households", "closed": { "current": 1, "previous": 0 }, "ballots": { "current": 2, "previous": 0 },
+                "eligible": { "current": 8, "previous": 0 }, "participation_share": { "current": 25.0, "previous": null } }] })
     );
 }

@@ -88,13 +88,20 @@ async fn the_workload_counts_each_services_open_and_overdue_items_and_each_agent
     assert_eq!(a["services"], json!([works]));
     assert_eq!((&a["open_requests"], &a["open"]), (&json!(3), &json!(5)));
 
-    // Over time: 40 days ago, the old request was just received and nothing was routed yet but it.
+    // Over time: 39 days ago, none of it was registered yet (the old request was typed in today),
+    // but the promise was made 20 days ago.
     let before = json(
         app.authed(Method::GET, &town.at(&format!("/workload?on={}", days_ago(39))), &agent).send().await.unwrap(),
     )
     .await;
     let w = line(&before["points"][0], "services", "code", works);
-    assert_eq!((&w["open_requests"], &w["overdue_requests"], &w["open_processes"]), (&json!(1), &json!(0), &json!(0)));
+    assert_eq!((&w["open_requests"], &w["open_processes"], &w["pending_promises"]), (&json!(0), &json!(0), &json!(0)));
+    let since = json(
+        app.authed(Method::GET, &town.at(&format!("/workload?on={}", days_ago(10))), &agent).send().await.unwrap(),
+    )
+    .await;
+    let w = line(&since["points"][0], "services", "code", works);
+    assert_eq!((&w["pending_promises"], &w["overdue_promises"]), (&json!(1), &json!(0)), "due 5 days ago");
     let series = json(app.authed(Method::GET, &town.at("/workload?months=3"), &agent).send().await.unwrap()).await;
     assert_eq!(series["points"].as_array().unwrap().len(), 4, "three month ends, then today");
 

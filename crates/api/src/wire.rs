@@ -68,6 +68,8 @@ wire_enum!(
     ProjectWeight,
     ProjectRisk,
     ProjectOutcome,
+    NarrativeStatus,
+    NarrativeSubject,
     ConventionStatus,
     PartyKind,
     CommitmentKind,
@@ -88,6 +90,7 @@ impl utoipa::PartialSchema for FieldErrorCode {
         let codes = codes.chain(implication_domain::requests::Code::ALL.iter().map(|c| c.code()));
         let codes = codes.chain(implication_domain::participation::Code::ALL.iter().map(|c| c.code()));
         let codes = codes.chain(implication_domain::conventions::Code::ALL.iter().map(|c| c.code()));
+        let codes = codes.chain(implication_domain::evaluation::Code::ALL.iter().map(|c| c.code()));
         // Contexts share some codes (`not_applicable`): each is listed once.
         let mut unique: Vec<&str> = Vec::new();
         for code in codes {
@@ -112,6 +115,7 @@ pub struct TransitionRule;
 impl utoipa::PartialSchema for TransitionRule {
     fn schema() -> RefOr<Schema> {
         use implication_domain::conventions::Rule as ProjectRule;
+        use implication_domain::evaluation::narrative::Rule as NarrativeRule;
         use implication_domain::participation::Rule as ProcessRule;
         use implication_domain::requests::lifecycle::Rule;
         let requests = Rule::ALL.iter().map(|r| r.code());
@@ -123,7 +127,8 @@ impl utoipa::PartialSchema for TransitionRule {
             .enum_values(Some(
                 requests
                     .chain(ProcessRule::ALL.iter().map(|r| r.code()))
-                    .chain(ProjectRule::ALL.iter().map(|r| r.code())),
+                    .chain(ProjectRule::ALL.iter().map(|r| r.code()))
+                    .chain(NarrativeRule::ALL.iter().map(|r| r.code())),
             ))
             .into()
     }

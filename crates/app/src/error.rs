@@ -24,6 +24,9 @@ pub enum UseCaseError {
     /// A change of a fifty-fifty project that its lifecycle or one of its rules refuses.
     #[error("project change refused: {0:?}")]
     ProjectRefused(implication_domain::conventions::Refusal),
+    /// A change of a narrative that one of its rules refuses.
+    #[error("narrative change refused: {0:?}")]
+    NarrativeRefused(implication_domain::evaluation::narrative::Refusal),
     /// A known caller whom a rule does not allow this.
     #[error("{0}")]
     Forbidden(Message),
@@ -55,6 +58,7 @@ pub enum Resource {
     Meeting,
     Member,
     Municipality,
+    Narrative,
     Neighbourhood,
     Notice,
     Organisation,
@@ -84,6 +88,7 @@ impl Resource {
             Resource::Municipality => ("no such municipality", "aucune commune de cet identifiant"),
             Resource::Notice => ("no such notice here", "aucune information de cet identifiant ici"),
             Resource::Organisation => ("no such organisation here", "aucune organisation de cet identifiant ici"),
+            Resource::Narrative => ("no such narrative here", "aucun récit de cet identifiant ici"),
             Resource::Process => ("no such process here", "aucune démarche de cet identifiant ici"),
             Resource::Project => ("no such project here", "aucun projet de cet identifiant ici"),
             Resource::Promise => ("no such promise here", "aucune promesse de cet identifiant ici"),

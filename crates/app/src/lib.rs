@@ -16,6 +16,7 @@ pub mod clock;
 pub mod conventions;
 pub mod demo;
 mod error;
+pub mod evaluation;
 pub mod identity;
 pub mod participation;
 pub mod requests;

@@ -4,6 +4,7 @@
 //! written through the use cases, so that demo data obeys every rule the API enforces.
 
 mod conventions;
+mod evaluation;
 mod participation;
 mod qualifications;
 mod requests;
@@ -94,6 +95,7 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
         requests::load(db, &municipality, agent).await?;
         participation::load(db, &municipality, agent).await?;
         conventions::load(db, &municipality, implication_domain::requests::Actor::Account(agent)).await?;
+        evaluation::load(db, &municipality, agent).await?;
     }
     let platform = Email::parse("email", PLATFORM_ADMIN).map_err(|e| anyhow::anyhow!(e.message))?;
     if accounts::find_with_password_by_email(db, &platform).await?.is_none() {

@@ -74,6 +74,12 @@ pub async fn update_service(
         Some(None) => Some(Some(None)),
         None => Some(None),
     };
+    if changes.name.is_none() && changes.load_limit.is_none() {
+        // Nothing asked: nothing changes, not even the version.
+        let current =
+            store::find_service(db, municipality.id, code).await?.ok_or(UseCaseError::NotFound(Resource::Service))?;
+        return if expected.admits(current.version) { Ok(current) } else { Err(UseCaseError::Stale) };
+    }
     match (errors.is_empty(), load_limit) {
         (true, Some(load_limit)) => {
             store::update_service(db, municipality.id, code, &expected, new_name.as_deref(), load_limit)

@@ -194,7 +194,14 @@ pub async fn qualify(
     };
     let request = store::write(db, write).await?;
     tracing::info!(request = %request.id, "qualification recorded");
-    let warnings = load_warnings(db, municipality, &offices, &qualification.routing.services).await?;
+    // The document is written: a failure to read the loads only costs the warning.
+    let warnings = match load_warnings(db, municipality, &offices, &qualification.routing.services).await {
+        Ok(warnings) => warnings,
+        Err(err) => {
+            tracing::warn!(request = %request.id, error = %err, "the services' loads could not be read");
+            Vec::new()
+        }
+    };
     let recorded = Some(Recorded { qualification, updated_at: request.updated_at });
     Ok(Qualified { request, recorded, offices, warnings })
 }

@@ -63,8 +63,9 @@ pub async fn register(
     draft: &RequestDraft,
     idempotent: Option<Idempotent<'_>>,
 ) -> Result<Registered, UseCaseError> {
-    let today =
-        implication_domain::participation::meeting::local_today(crate::clock::now(), municipality.settings.time_zone);
+    // Its registration year is the town's, of the instant it is written.
+    let now = crate::clock::now();
+    let today = implication_domain::participation::meeting::local_today(now, municipality.settings.time_zone);
     let codes = Codes::cached(db, municipality).await?;
     let new = match NewRequest::parse(draft, codes.catalogue(), submitter, today) {
         // A code may have been added since the cache read them: refuse one only on fresh codes.
@@ -75,8 +76,15 @@ pub async fn register(
     };
     let tracking_code = new_tracking_code()?;
     let record = idempotent.map(|i| record(standing, i, Some(tracking_code.expose())));
-    let created =
-        store::create(db, municipality.id, &new, &sha256_hex(tracking_code.expose()), record.as_ref()).await?;
+    let created = store::create(
+        db,
+        municipality.id,
+        &new,
+        &sha256_hex(tracking_code.expose()),
+        record.as_ref(),
+        (now, chrono::Datelike::year(&today)),
+    )
+    .await?;
     let registered = match created {
         Created::New(request) => Registered { request, tracking_code },
         Created::Replay { request, masked_secret } => {

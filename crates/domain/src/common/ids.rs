@@ -152,6 +152,10 @@ typed_id!(
     /// An organisation of the town's directory (an association, a farm, a school…).
     OrganisationId
 );
+typed_id!(
+    /// An account of a project or a process, written by someone who carried it or took part.
+    NarrativeId
+);
 
 #[cfg(test)]
 mod tests {

@@ -473,6 +473,23 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Where a narrative stands: written, published with its author's consent, or withdrawn.
+    NarrativeStatus = "narrative_status", "Statut du récit" / "Narrative status" {
+        Submitted = "submitted": "Proposé" / "Submitted",
+        Published = "published": "Publié" / "Published",
+        Withdrawn = "withdrawn": "Retiré" / "Withdrawn",
+    }
+);
+
+vocabulary!(
+    /// What a narrative tells of.
+    NarrativeSubject = "narrative_subject", "Objet du récit" / "Narrative subject" {
+        Project = "project": "Un projet fifty-fifty" / "A fifty-fifty project",
+        Process = "process": "Une démarche participative" / "A participation process",
+    }
+);
+
+vocabulary!(
     /// A fifty-fifty project's outcome.
     ProjectOutcome = "project_outcome", "Issue du projet" / "Project outcome" {
         Completed = "completed": "Réalisé" / "Completed",
@@ -574,6 +591,8 @@ pub fn catalogue() -> Vec<Enumeration> {
         ProjectWeight::enumeration(),
         ProjectRisk::enumeration(),
         ProjectOutcome::enumeration(),
+        NarrativeStatus::enumeration(),
+        NarrativeSubject::enumeration(),
         ConventionStatus::enumeration(),
         PartyKind::enumeration(),
         CommitmentKind::enumeration(),

@@ -18,9 +18,17 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 pub mod conventions;
+pub mod narrative;
 pub mod participation;
 pub mod requests;
 pub mod workload;
+
+crate::error_codes!(
+    /// Field error codes of the evaluation context.
+    Code {
+        UnknownSubject = "unknown_subject",
+    }
+);
 
 /// A span of days, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +83,16 @@ impl Period {
                     }
                 }
             }
+            (None, Some(from), Some(to)) if !Self::in_years(from) || !Self::in_years(to) => {
+                let (min, max) = Self::YEARS;
+                let field = if Self::in_years(from) { "to" } else { "from" };
+                errors.push(invalid(
+                    field,
+                    &format!("must be a day of the years {min} to {max}"),
+                    &format!("doit être un jour des années {min} à {max}"),
+                ));
+                None
+            }
             (None, Some(from), Some(to)) if from > to => {
                 errors.push(invalid("to", "must not be before from", "ne doit pas précéder from"));
                 None
@@ -106,6 +124,11 @@ impl Period {
             Some(period) if errors.is_empty() => Ok(period),
             _ => Err(errors),
         }
+    }
+
+    /// Whether `day` is in the years asked about.
+    pub fn in_years(day: NaiveDate) -> bool {
+        (Self::YEARS.0..=Self::YEARS.1).contains(&day.year())
     }
 
     /// How many days it spans.
@@ -148,6 +171,34 @@ impl Period {
         };
         (midnight(self.from), midnight(self.to.succ_opt().unwrap_or(self.to)))
     }
+}
+
+/// The town's offsets from UTC (in seconds) between two instants: the one in force at `from`,
+/// then each change with the instant it takes effect — so that a database without time zones
+/// (SQLite) dates each instant by the town's day, summer and winter alike.
+pub fn utc_offsets(time_zone: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(DateTime<Utc>, i32)> {
+    use chrono::Offset;
+    let offset = |at: DateTime<Utc>| time_zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc();
+    let mut offsets = vec![(from, offset(from))];
+    let mut at = from;
+    // Clocks change at most a few times a year: a daily walk finds each change, a bisection its
+    // second.
+    while at < to {
+        let next = at + chrono::Duration::days(1);
+        let before = offsets.last().map_or(0, |(_, o)| *o);
+        if offset(next) != before {
+            let (mut low, mut high) = (at.timestamp(), next.timestamp());
+            let offset_at = |seconds: i64| DateTime::from_timestamp(seconds, 0).map_or(before, offset);
+            while high - low > 1 {
+                let middle = low + (high - low) / 2;
+                if offset_at(middle) == before { low = middle } else { high = middle }
+            }
+            let change = DateTime::from_timestamp(high, 0).unwrap_or(next);
+            offsets.push((change, offset(change)));
+        }
+        at = next;
+    }
+    offsets
 }
 
 /// The neighbourhoods the figures have a line for: every one of the town's, or the one `asked`
@@ -256,6 +307,11 @@ mod tests {
             fields(Period::parse(None, Some(day("2000-01-01")), Some(day("2026-01-01")), today).unwrap_err()),
             ["to"]
         );
+        assert_eq!(
+            fields(Period::parse(None, Some(day("-5000-01-01")), Some(day("2026-01-01")), today).unwrap_err()),
+            ["from"],
+            "outside what the databases date"
+        );
     }
 
     #[test]
@@ -280,6 +336,23 @@ mod tests {
         assert_eq!(end.to_rfc3339(), "2026-12-31T23:00:00+00:00");
         let summer = Period { from: day("2026-07-01"), to: day("2026-07-01") };
         assert_eq!(summer.instants(chrono_tz::Europe::Paris).0.to_rfc3339(), "2026-06-30T22:00:00+00:00");
+    }
+
+    #[test]
+    fn the_towns_offsets_change_with_its_clocks() {
+        let (from, _) = Period::year(2026).unwrap().instants(chrono_tz::Europe::Paris);
+        let (_, to) = Period::year(2026).unwrap().instants(chrono_tz::Europe::Paris);
+        let offsets = utc_offsets(chrono_tz::Europe::Paris, from, to);
+        let changes: Vec<(String, i32)> = offsets.iter().map(|(at, o)| (at.to_rfc3339(), *o)).collect();
+        assert_eq!(
+            changes,
+            [
+                ("2025-12-31T23:00:00+00:00".to_owned(), 3600),
+                ("2026-03-29T01:00:00+00:00".to_owned(), 7200),
+                ("2026-10-25T01:00:00+00:00".to_owned(), 3600),
+            ]
+        );
+        assert_eq!(utc_offsets(chrono_tz::Asia::Tokyo, from, to).len(), 1, "no clock changes");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 use super::requests::Tally;
 use super::{Compared, share};
+use crate::vocabulary::EligibleUnit;
 use std::collections::BTreeMap;
 
 /// Processes opened in a period with this level today (the database's `GROUP BY`).
@@ -47,9 +48,12 @@ pub struct MeetingGroup {
     pub count: u64,
 }
 
-/// Surveys closed in a period, added up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SurveyTotals {
+/// Surveys closed in a period whose eligible voters are counted in one unit (people or
+/// households), added up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SurveyGroup {
+    pub current: bool,
+    pub unit: EligibleUnit,
     pub closed: u64,
     pub ballots: u64,
     pub eligible: u64,
@@ -83,6 +87,15 @@ pub struct MeetingIndicators {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SurveyIndicators {
+    pub closed: Compared<u64>,
+    pub ballots: Compared<u64>,
+    /// By the unit their eligible voters are counted in: people and households do not add up.
+    pub by_unit: Vec<SurveyUnitIndicators>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyUnitIndicators {
+    pub unit: EligibleUnit,
     pub closed: Compared<u64>,
     pub ballots: Compared<u64>,
     pub eligible: Compared<u64>,
@@ -125,17 +138,29 @@ pub fn meetings(groups: &[MeetingGroup]) -> MeetingIndicators {
     }
 }
 
-pub fn surveys(totals: Compared<SurveyTotals>) -> SurveyIndicators {
-    let of = |f: fn(&SurveyTotals) -> u64| Compared { current: f(&totals.current), previous: f(&totals.previous) };
-    SurveyIndicators {
-        closed: of(|t| t.closed),
-        ballots: of(|t| t.ballots),
-        eligible: of(|t| t.eligible),
-        participation_share: Compared {
-            current: share(totals.current.ballots, totals.current.eligible),
-            previous: share(totals.previous.ballots, totals.previous.eligible),
-        },
-    }
+pub fn surveys(groups: &[SurveyGroup]) -> SurveyIndicators {
+    let total = |keep: &dyn Fn(&SurveyGroup) -> bool, figure: fn(&SurveyGroup) -> u64| {
+        sum(groups.iter().filter(|g| keep(g)).map(|g| (g.current, figure(g))))
+    };
+    let by_unit = EligibleUnit::ALL
+        .iter()
+        .filter(|unit| groups.iter().any(|g| g.unit == **unit))
+        .map(|unit| {
+            let of = |figure: fn(&SurveyGroup) -> u64| total(&|g: &SurveyGroup| g.unit == *unit, figure);
+            let (ballots, eligible) = (of(|g| g.ballots), of(|g| g.eligible));
+            SurveyUnitIndicators {
+                unit: *unit,
+                closed: of(|g| g.closed),
+                ballots,
+                eligible,
+                participation_share: Compared {
+                    current: share(ballots.current, eligible.current),
+                    previous: share(ballots.previous, eligible.previous),
+                },
+            }
+        })
+        .collect();
+    SurveyIndicators { closed: total(&|_| true, |g| g.closed), ballots: total(&|_| true, |g| g.ballots), by_unit }
 }
 
 const ZERO: Compared<u64> = Compared { current: 0, previous: 0 };
@@ -204,12 +229,17 @@ mod tests {
     }
 
     #[test]
-    fn survey_participation_is_ballots_over_eligible_voters() {
-        let figures = surveys(Compared {
-            current: SurveyTotals { closed: 2, ballots: 150, eligible: 600 },
-            previous: SurveyTotals::default(),
-        });
-        assert_eq!(figures.participation_share, Compared { current: Some(25.0), previous: None });
-        assert_eq!(figures.closed.current, 2);
+    fn survey_participation_is_ballots_over_eligible_voters_in_each_unit() {
+        let group = |current, unit, closed, ballots, eligible| SurveyGroup { current, unit, closed, ballots, eligible };
+        let figures = surveys(&[
+            group(true, EligibleUnit::Households, 2, 150, 600),
+            group(true, EligibleUnit::People, 1, 40, 100),
+            group(false, EligibleUnit::People, 1, 30, 200),
+        ]);
+        assert_eq!((figures.closed.current, figures.ballots.current), (3, 190));
+        let households = &figures.by_unit.iter().find(|u| u.unit == EligibleUnit::Households).unwrap();
+        assert_eq!(households.participation_share, Compared { current: Some(25.0), previous: None });
+        let people = &figures.by_unit.iter().find(|u| u.unit == EligibleUnit::People).unwrap();
+        assert_eq!(people.participation_share, Compared { current: Some(40.0), previous: Some(15.0) });
     }
 }

@@ -4,7 +4,8 @@
 //! they belong to, to each agent. A municipality sets a load limit per service; a qualification
 //! that routes to a service over it carries a warning.
 //!
-//! - On a day, each item is in the status its history had at the end of that day.
+//! - On a day, each item registered by then is in the status its history had at the end of that
+//!   day, and counts for the services it is routed to today (routing keeps no history).
 //! - A request is **open** while it awaits an outcome ([`crate::requests::lifecycle::is_open`]),
 //!   **overdue** while it awaits its first answer past the town's delay (the requests' own rule).
 //! - A process is open until closed or abandoned; a project until it reached an outcome.

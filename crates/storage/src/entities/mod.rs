@@ -19,6 +19,7 @@ pub mod membership;
 pub mod minutes_delivery;
 pub mod minutes_reaction;
 pub mod municipality;
+pub mod narrative;
 pub mod neighbourhood;
 pub mod notice;
 pub mod organisation;

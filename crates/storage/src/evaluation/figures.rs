@@ -10,10 +10,10 @@ use crate::error::StorageError;
 use implication_domain::MunicipalityId;
 use implication_domain::evaluation::Compared;
 use implication_domain::evaluation::conventions::{ConventionTotals, ProjectGroup};
-use implication_domain::evaluation::participation::{LevelChangeGroup, MeetingGroup, ProcessGroup, SurveyTotals};
+use implication_domain::evaluation::participation::{LevelChangeGroup, MeetingGroup, ProcessGroup, SurveyGroup};
 use implication_domain::evaluation::requests::{DayCount, Measure};
 use implication_domain::requests::lifecycle::awaiting_answer;
-use implication_domain::vocabulary::{ProcessEventKind, ProjectEventKind, ProjectStatus, RequestStatus};
+use implication_domain::vocabulary::{EligibleUnit, ProcessEventKind, ProjectEventKind, ProjectStatus, RequestStatus};
 
 /// `'a', 'b'` for an SQL `IN` list of codes (the vocabulary's, never a caller's).
 fn codes(list: impl IntoIterator<Item = &'static str>) -> String {
@@ -64,13 +64,19 @@ pub async fn day_counts(
     let (qualified_on, answered_on, left_on) =
         (sql.local_day("qualified_at", clock), sql.local_day("answered_at", clock), sql.local_day("left_at", clock));
     let days = |day: &str| sql.days_between(day, "received_on");
-    let (to_qualification, to_answer, in_intake) =
-        (days(&qualified_on), days(&answered_on), days(&format!("COALESCE({left_on}, {today})")));
+    // Back in intake (reopened), a request is measured to today again, as it is still waiting.
+    let (to_qualification, to_answer, in_intake) = (
+        days(&qualified_on),
+        days(&answered_on),
+        days(&format!("CASE WHEN status IN ({intake}) THEN {today} ELSE COALESCE({left_on}, {today}) END")),
+    );
+    // The public's delays count the answers it may read.
+    let public_answers = if scope.published_only { " AND a.public = TRUE" } else { "" };
     let in_current = current("q.received_on", &current_from);
     sql.text = format!(
-        "WITH r AS (SELECT {in_current} AS current, q.received_on AS received_on, \
+        "WITH r AS (SELECT {in_current} AS current, q.received_on AS received_on, q.status AS status, \
            (SELECT MIN(e.at) FROM request_events e WHERE e.request_id = q.id AND e.to_status = '{qualified}') AS qualified_at, \
-           (SELECT MIN(a.created_at) FROM request_answers a WHERE a.request_id = q.id) AS answered_at, \
+           (SELECT MIN(a.created_at) FROM request_answers a WHERE a.request_id = q.id{public_answers}) AS answered_at, \
            (SELECT MIN(e.at) FROM request_events e WHERE e.request_id = q.id \
               AND e.from_status IN ({intake}) AND e.to_status NOT IN ({intake})) AS left_at \
          FROM requests q WHERE q.municipality_id = {town} AND q.received_on >= {previous_from} \
@@ -196,12 +202,13 @@ pub async fn meetings(
         .collect()
 }
 
-/// The surveys closed (by now) in either period: how many, their ballots and eligible voters.
+/// The surveys closed (by now) in either period, by the unit of their eligible voters: how many,
+/// their ballots and eligible voters.
 pub async fn surveys(
     db: &Database,
     municipality: MunicipalityId,
     scope: &RequestScope<'_>,
-) -> Result<Compared<SurveyTotals>, StorageError> {
+) -> Result<Vec<SurveyGroup>, StorageError> {
     let clock = &scope.clock;
     let mut sql = Sql::new(db);
     let town = sql.bind(municipality.as_uuid());
@@ -210,22 +217,27 @@ pub async fn surveys(
     let conditions = process_conditions(&mut sql, scope, scope.published_only);
     let in_current = current("s.closes_at", &current_start);
     sql.text = format!(
-        "WITH c AS (SELECT {in_current} AS current, s.eligible AS eligible, \
+        "WITH c AS (SELECT {in_current} AS current, s.eligible_unit AS unit, s.eligible AS eligible, \
            (SELECT COUNT(*) FROM survey_ballots b WHERE b.survey_id = s.id) AS ballots \
          FROM surveys s JOIN processes p ON p.id = s.process_id WHERE s.municipality_id = {town} \
          AND s.closes_at >= {previous_start} AND s.closes_at < {current_end} AND s.closes_at <= {now}{conditions}) \
-         SELECT current, COUNT(*), CAST(SUM(ballots) AS BIGINT), CAST(SUM(eligible) AS BIGINT) FROM c GROUP BY 1"
+         SELECT current, unit, COUNT(*), CAST(SUM(ballots) AS BIGINT), CAST(SUM(eligible) AS BIGINT) FROM c GROUP BY 1, 2"
     );
-    let mut totals = Compared { current: SurveyTotals::default(), previous: SurveyTotals::default() };
-    for row in sql.rows(db).await? {
-        let read = SurveyTotals { closed: count(&row, 1)?, ballots: count(&row, 2)?, eligible: count(&row, 3)? };
-        if flag(&row, 0)? {
-            totals.current = read;
-        } else {
-            totals.previous = read;
-        }
-    }
-    Ok(totals)
+    sql.rows(db)
+        .await?
+        .iter()
+        .map(|row| {
+            let unit: String = row.try_get_by_index(1)?;
+            Ok(SurveyGroup {
+                current: flag(row, 0)?,
+                unit: EligibleUnit::from_code(&unit)
+                    .ok_or_else(|| StorageError::Corrupt(format!("a survey's eligible unit {unit:?}")))?,
+                closed: count(row, 2)?,
+                ballots: count(row, 3)?,
+                eligible: count(row, 4)?,
+            })
+        })
+        .collect()
 }
 
 /// The projects started (created) in either period, and those that reached an outcome in it; the

@@ -4,6 +4,7 @@
 //! both databases (`sql`), its few differences in [`sql::Sql`].
 
 mod figures;
+pub mod narratives;
 mod sql;
 pub mod workload;
 
@@ -44,8 +45,9 @@ pub struct RequestScope<'a> {
 pub struct TownClock<'a> {
     /// Its IANA time zone (PostgreSQL converts each instant exactly).
     pub time_zone: &'a str,
-    /// Its offset from UTC now, in seconds (SQLite, which has no time zones, shifts by it).
-    pub utc_offset_seconds: i32,
+    /// Its offsets from UTC, in seconds, from the first instant the figures date on: the one in
+    /// force then, and each change after (SQLite, which has no time zones, shifts by them).
+    pub utc_offsets: &'a [(DateTime<Utc>, i32)],
     pub now: DateTime<Utc>,
     pub today: NaiveDate,
     /// The instants the previous period starts at, the current one starts at and ends before.

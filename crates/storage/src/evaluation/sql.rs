@@ -11,8 +11,15 @@ pub(super) struct Sql {
     backend: Backend,
     pub(super) text: String,
     values: Vec<Value>,
-    /// The placeholder of the town's time zone (PostgreSQL) or offset (SQLite), once bound.
-    zone: Option<String>,
+    /// The town's time zone (PostgreSQL) or offsets (SQLite), once bound.
+    zone: Option<Zone>,
+}
+
+/// The placeholders of the town's time zone, or of its offsets from UTC with the instants they
+/// take effect.
+enum Zone {
+    Named(String),
+    Offsets(Vec<(String, String)>),
 }
 
 impl Sql {
@@ -29,22 +36,35 @@ impl Sql {
         }
     }
 
-    /// The town's day of the instant `column` (NULL for NULL).
+    /// The town's day of the instant `column` (NULL for NULL): PostgreSQL converts it to the
+    /// town's time zone; SQLite shifts it by the offset in force at that instant (`CASE` over the
+    /// clock changes).
     pub(super) fn local_day(&mut self, column: &str, clock: &TownClock<'_>) -> String {
-        let zone = match &self.zone {
-            Some(zone) => zone.clone(),
-            None => {
-                let zone = match self.backend {
-                    Backend::Postgres => self.bind(clock.time_zone.to_owned()),
-                    Backend::Sqlite => self.bind(format!("{:+} seconds", clock.utc_offset_seconds)),
-                };
-                self.zone = Some(zone.clone());
-                zone
+        if self.zone.is_none() {
+            let zone = match self.backend {
+                Backend::Postgres => Zone::Named(self.bind(clock.time_zone.to_owned())),
+                Backend::Sqlite => Zone::Offsets(
+                    clock
+                        .utc_offsets
+                        .iter()
+                        .map(|(from, seconds)| (self.bind(*from), self.bind(format!("{seconds:+} seconds"))))
+                        .collect(),
+                ),
+            };
+            self.zone = Some(zone);
+        }
+        match &self.zone {
+            Some(Zone::Named(zone)) => format!("CAST(({column} AT TIME ZONE CAST({zone} AS TEXT)) AS DATE)"),
+            Some(Zone::Offsets(offsets)) => {
+                // The latest change at or before the instant gives its offset.
+                let mut case = String::from("CASE");
+                for (from, offset) in offsets.iter().rev() {
+                    case.push_str(&format!(" WHEN {column} >= {from} THEN {offset}"));
+                }
+                let first = offsets.first().map_or_else(|| "'+0 seconds'".to_owned(), |(_, o)| o.clone());
+                format!("date({column}, {case} ELSE {first} END)")
             }
-        };
-        match self.backend {
-            Backend::Postgres => format!("CAST(({column} AT TIME ZONE CAST({zone} AS TEXT)) AS DATE)"),
-            Backend::Sqlite => format!("date({column}, {zone})"),
+            None => format!("date({column})"),
         }
     }
 

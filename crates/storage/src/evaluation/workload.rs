@@ -1,5 +1,6 @@
-//! What the services' workload is made of on a day, each item in the status its history had at
-//! the end of that day: the routed requests counted by service and by agent (one statement each),
+//! What the services' workload is made of on a day, each item registered by then in the status
+//! its history had at the end of that day (routed as it is routed today: routing keeps no
+//! history): the routed requests counted by service and by agent (one statement each),
 //! the processes and projects with their routing, the promises pending with their request's or
 //! process's routing. The domain (`evaluation::workload`) adds them up.
 
@@ -122,7 +123,7 @@ async fn requests(
     };
     sql.text = format!(
         "WITH r AS (SELECT q.id AS id, q.received_on AS received_on, COALESCE({status}, '{received}') AS status \
-           FROM requests q WHERE q.municipality_id = {town} AND q.received_on <= {on} \
+           FROM requests q WHERE q.municipality_id = {town} AND q.received_on <= {on} AND q.created_at < {end} \
            AND q.id IN (SELECT rs.request_id FROM request_routed_services rs WHERE rs.municipality_id = {town})) \
          SELECT {holder}, r.status, CASE WHEN r.received_on < {late_before} THEN 1 ELSE 0 END, {counted} \
          FROM r JOIN request_routed_services rs ON rs.request_id = r.id {join} GROUP BY 1, 2, 3"
@@ -212,7 +213,7 @@ pub async fn members(db: &Database, municipality: MunicipalityId) -> Result<Vec<
          JOIN services s ON s.id = sm.service_id AND s.municipality_id = {town} \
          JOIN accounts a ON a.id = sm.account_id \
          JOIN memberships m ON m.account_id = sm.account_id AND m.municipality_id = {town} AND m.active = TRUE \
-         ORDER BY a.display_name, sm.account_id"
+         ORDER BY a.display_name IS NULL, a.display_name, sm.account_id"
     );
     let mut members: Vec<Member> = Vec::new();
     for row in sql.rows(db).await? {

@@ -3,10 +3,10 @@
 use crate::entities::{idempotency_key, request, request_counter, request_event};
 use crate::error::{StorageError, duplicate_of};
 use crate::{Backend, Database};
-use chrono::Datelike;
+use chrono::{DateTime, Utc};
 use implication_domain::requests::similarity;
 use implication_domain::requests::{NewRequest, RegistrationNumber, Request, RequestEvent, RequestEventKind};
-use implication_domain::{MunicipalityId, RequestId, time};
+use implication_domain::{MunicipalityId, RequestId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, SqlErr,
@@ -53,9 +53,8 @@ pub async fn create(
     new: &NewRequest,
     tracking_hash: &str,
     idempotency: Option<&IdempotencyRecord>,
+    (now, year): (DateTime<Utc>, i32),
 ) -> Result<Created, StorageError> {
-    let now = time::now();
-    let year = time::today().year();
     // The number is set by the write; nothing else of the request depends on it.
     let unnumbered =
         Request::registered(new, RequestId::new(), municipality, RegistrationNumber { year, sequence: 0 }, now);

@@ -5,13 +5,12 @@ use crate::problem::ApiError;
 use crate::responses::{BadRequest, InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
-use chrono::Offset;
 use implication_domain::evaluation::conventions::{self, ConventionTotals, ProjectIndicators};
 use implication_domain::evaluation::participation::{self, MeetingIndicators, ProcessIndicators, SurveyIndicators};
 use implication_domain::evaluation::requests::{
     self as figures, Delay, NeighbourhoodTally, RequestIndicators, Tally, Timeliness,
 };
-use implication_domain::evaluation::{Compared, Period, lines};
+use implication_domain::evaluation::{Compared, Period, lines, utc_offsets};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::{Message, time};
 use implication_storage::Database;
@@ -124,10 +123,10 @@ pub struct RequestIndicatorsView {
     /// qualified at least once).
     pub to_qualification: DelayView,
     /// Days from the day received to the day of the first answer written to the requester (the
-    /// requests answered at least once).
+    /// requests answered at least once; the public's count the public answers).
     pub to_first_answer: DelayView,
     /// Requests that stayed in `received` or `qualifying` longer than the town's answer delay —
-    /// to the day they left them, or to today for those still there.
+    /// to the day they first left them, or to today for those still (or again) there.
     pub late: ComparedCount,
     /// Their percentage of the requests received.
     pub late_share: ComparedRatio,
@@ -207,6 +206,17 @@ pub struct SurveyIndicatorsView {
     pub closed: ComparedCount,
     /// Ballots cast in them.
     pub ballots: ComparedCount,
+    /// By the unit their eligible voters are counted in (`people`, `households`), which do not
+    /// add up; only the units of surveys closed in either period.
+    pub by_unit: Vec<SurveyUnitView>,
+}
+
+/// The surveys whose eligible voters are counted in one unit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SurveyUnitView {
+    pub unit: crate::wire::EligibleUnit,
+    pub closed: ComparedCount,
+    pub ballots: ComparedCount,
     /// The eligible voters they declared, added up.
     pub eligible: ComparedCount,
     /// Ballots as a percentage of the eligible voters.
@@ -214,7 +224,8 @@ pub struct SurveyIndicatorsView {
 }
 
 /// The fifty-fifty projects: started (created) in the period, and those that reached an outcome in
-/// it. The public's count the projects it may read (once their convention went to signature).
+/// it. The public's count the projects it may read (once their convention went to signature, and
+/// once ended).
 /// The town's whole, whatever `neighbourhood`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProjectIndicatorsView {
@@ -301,7 +312,8 @@ pub enum IndicatorScope {
         "minutes_on_time": { "current": 4, "previous": 2 }, "minutes_late": { "current": 1, "previous": 1 },
         "minutes_overdue": { "current": 0, "previous": 1 }, "minutes_on_time_share": { "current": 80.0, "previous": 50.0 } },
     "surveys": { "closed": { "current": 1, "previous": 1 }, "ballots": { "current": 212, "previous": 180 },
-        "eligible": { "current": 850, "previous": 850 }, "participation_share": { "current": 24.9, "previous": 21.2 } },
+        "by_unit": [{ "unit": "households", "closed": { "current": 1, "previous": 1 }, "ballots": { "current": 212, "previous": 180 },
+            "eligible": { "current": 850, "previous": 850 }, "participation_share": { "current": 24.9, "previous": 21.2 } }] },
     "projects": { "started": { "current": 4, "previous": 3 }, "completed": { "current": 2, "previous": 2 },
         "abandoned": { "current": 0, "previous": 1 }, "taken_over_by_services": { "current": 1, "previous": 0 } },
     "conventions": { "signed": { "current": 3, "previous": 2 },
@@ -372,6 +384,8 @@ pub async fn get_indicators(
     let time_zone = municipality.settings.time_zone;
     let (previous_start, _) = period.previous().instants(time_zone);
     let (current_start, current_end) = period.instants(time_zone);
+    // Instants from the previous period's start to now are dated by the town's day.
+    let offsets = utc_offsets(time_zone, previous_start - chrono::Duration::days(1), now + chrono::Duration::days(1));
     let scope = RequestScope {
         current: period,
         previous: period.previous(),
@@ -379,7 +393,7 @@ pub async fn get_indicators(
         published_only: !staff,
         clock: TownClock {
             time_zone: time_zone.name(),
-            utc_offset_seconds: now.with_timezone(&time_zone).offset().fix().local_minus_utc(),
+            utc_offsets: &offsets,
             now,
             today,
             previous_start,
@@ -411,7 +425,7 @@ pub async fn get_indicators(
         }),
         processes: process_view(participation::processes(&opened, &changes)),
         meetings: meeting_view(participation::meetings(&held)),
-        surveys: survey_view(participation::surveys(closed)),
+        surveys: survey_view(participation::surveys(&closed)),
         projects: project_view(conventions::projects(&milestones)),
         conventions: convention_view(signed),
         people: PeopleView {
@@ -454,8 +468,17 @@ fn survey_view(s: SurveyIndicators) -> SurveyIndicatorsView {
     SurveyIndicatorsView {
         closed: s.closed.into(),
         ballots: s.ballots.into(),
-        eligible: s.eligible.into(),
-        participation_share: s.participation_share.into(),
+        by_unit: s
+            .by_unit
+            .into_iter()
+            .map(|u| SurveyUnitView {
+                unit: u.unit.into(),
+                closed: u.closed.into(),
+                ballots: u.ballots.into(),
+                eligible: u.eligible.into(),
+                participation_share: u.participation_share.into(),
+            })
+            .collect(),
     }
 }
 

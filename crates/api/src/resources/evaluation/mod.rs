@@ -1,9 +1,17 @@
 //! Evaluation: what the method produces, counted (indicators), year by year and neighbourhood
-//! by neighbourhood; and what it costs the services (their workload).
+//! by neighbourhood; what it costs the services (their workload); and what it meant to those who
+//! carried it (narratives).
 
 pub mod indicators;
+pub mod narratives;
 pub mod workload;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(indicators::get_indicators).service(workload::get_workload);
+    cfg.service(indicators::get_indicators)
+        .service(workload::get_workload)
+        .service(narratives::list_narratives)
+        .service(narratives::create_narrative)
+        .service(narratives::get_narrative)
+        .service(narratives::publish_narrative)
+        .service(narratives::withdraw_narrative);
 }

@@ -7,6 +7,7 @@ use crate::problem::ApiError;
 use crate::responses::{BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use actix_web::{HttpResponse, get, web};
 use chrono::{Datelike, NaiveDate};
+use implication_domain::evaluation::Period;
 use implication_domain::evaluation::workload::{Load, over_limit};
 use implication_domain::participation::meeting::local_today;
 use implication_domain::{FieldError, Message, time};
@@ -118,11 +119,14 @@ pub struct WorkloadView {
 fn days(params: &WorkloadParams, today: NaiveDate) -> Result<Vec<NaiveDate>, ApiError> {
     let mut errors = Vec::new();
     let on = params.on.unwrap_or(today);
-    if on > today {
+    if on > today || !Period::in_years(on) {
         errors.push(FieldError::new(
             "on",
             implication_domain::error::Code::OutOfRange,
-            Message::new("must not be after today", "ne doit pas être après aujourd'hui"),
+            Message::new(
+                "must be a day from 2000 on, not after today",
+                "doit être un jour depuis 2000, pas après aujourd'hui",
+            ),
         ));
     }
     let months = match params.months {
@@ -161,9 +165,9 @@ fn days(params: &WorkloadParams, today: NaiveDate) -> Result<Vec<NaiveDate>, Api
 ///
 /// What each service and each agent carries on a day (by default today; `months` adds the last
 /// day of each month before it, for the load over time): open and overdue requests, open
-/// processes and projects, pending and overdue promises — each item in the status its history had
-/// at the end of the day, counted in every service it is routed to and once per agent of those
-/// services. Beside each service, the load limit the municipality set (`PATCH …/services/{code}`)
+/// processes and projects, pending and overdue promises — each item registered by then in the
+/// status its history had at the end of the day, counted in every service it is routed to today
+/// (routing keeps no history) and once per agent of those services. Beside each service, the load limit the municipality set (`PATCH …/services/{code}`)
 /// and whether it is over it: a qualification that routes to a service over its limit carries a
 /// warning. The services as whistle-blowers (§4.5.1). Staff only.
 #[utoipa::path(

@@ -1,0 +1,72 @@
+//! Demo narratives (§6.2: the stories of those who carried the projects, critical ones
+//! welcome): a neighbour's account of the flower boxes, whose watering wore off, recorded by the
+//! agent with her consent and published; a resident's account of the speeding process, not
+//! consented to publication, which stays with the services. Through the narratives' use cases.
+
+use crate::evaluation::narratives;
+use implication_domain::evaluation::narrative::NarrativeDraft;
+use implication_domain::identity::Standing;
+use implication_domain::vocabulary::NarrativeSubject;
+use implication_domain::{AccountId, Municipality, Precondition};
+use implication_storage::Database;
+use implication_storage::evaluation::narratives::{self as store, NarrativeFilter};
+
+/// The demo narratives of `municipality`, unless it has narratives already.
+pub async fn load(db: &Database, municipality: &Municipality, agent: AccountId) -> anyhow::Result<()> {
+    if municipality.slug.as_str() != "loos-en-gohelle" {
+        return Ok(());
+    }
+    if !store::list(db, municipality.id, &NarrativeFilter::default(), 1, None).await?.items.is_empty() {
+        return Ok(());
+    }
+    let projects = implication_storage::conventions::list(
+        db,
+        municipality.id,
+        &implication_storage::conventions::Filter::default(),
+        100,
+        None,
+    )
+    .await?;
+    let processes = implication_storage::participation::list(
+        db,
+        municipality.id,
+        &implication_storage::participation::Filter::default(),
+        100,
+        None,
+    )
+    .await?;
+    let staff = Standing::Staff(agent);
+    if let Some(flowers) = projects.items.iter().find(|p| p.title.as_str() == "Fleurissement de la rue Bayard") {
+        let draft = NarrativeDraft {
+            subject: Some(NarrativeSubject::Project),
+            subject_id: Some(flowers.id.as_uuid()),
+            title: Some("Deux étés de bacs à fleurs".to_owned()),
+            text: Some(
+                "Le premier été, toute la rue arrosait, on se croisait le soir avec nos arrosoirs. Le second, nous \
+n'étions plus que trois, et les services ont dû prendre le relais en juillet. Ce n'est pas un échec : il \
+faudrait un tour d'arrosage affiché et une réunion de rue au printemps, pas seulement une convention."
+                    .to_owned(),
+            ),
+            author_name: Some("Une voisine de la rue Bayard".to_owned()),
+            consent: Some(true),
+        };
+        let written = narratives::write(db, municipality, &staff, &draft).await?;
+        narratives::publish(db, municipality, written.id, Precondition::at(written.version)).await?;
+    }
+    if let Some(speeding) = processes.items.iter().find(|p| p.subject.as_str().starts_with("La vitesse")) {
+        let draft = NarrativeDraft {
+            subject: Some(NarrativeSubject::Process),
+            subject_id: Some(speeding.id.as_uuid()),
+            title: Some("Le statu quo, choisi ensemble".to_owned()),
+            text: Some(
+                "J'étais venu pour le dos d'âne. J'en suis reparti convaincu du contraire, et c'est la première fois \
+qu'on m'écoutait autant qu'un bureau d'études."
+                    .to_owned(),
+            ),
+            author_name: Some("Un riverain des Tilleuls".to_owned()),
+            consent: None,
+        };
+        narratives::write(db, municipality, &staff, &draft).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Evaluation: the narratives of those who carried a project or took part in a process. (The
+//! indicators and the workload are reads: the HTTP layer asks storage for them.)
+
+pub mod narratives;
