@@ -24,6 +24,7 @@ mod m20261207_000017_neighbourhood_populations;
 mod m20261207_000018_convention_figures;
 mod m20261207_000019_service_loads;
 mod m20261207_000020_create_narratives;
+mod m20261207_000021_create_participants;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000018_convention_figures::Migration),
             Box::new(m20261207_000019_service_loads::Migration),
             Box::new(m20261207_000020_create_narratives::Migration),
+            Box::new(m20261207_000021_create_participants::Migration),
         ]
     }
 }

@@ -81,6 +81,8 @@ struct Ids {
     organisation: String,
     /// A published narrative (written on its author's behalf).
     narrative: String,
+    /// A participant recorded by staff.
+    participant: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -108,6 +110,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         party,
         organisation,
         narrative,
+        participant,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -151,6 +154,23 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{loos}/indicators"), public),
         // The services' workload names agents: staff only.
         row(Method::GET, &format!("{loos}/workload"), staff_only),
+        // Participants: staff list and record them; a member records themselves (an empty record
+        // has no consent) and reads and changes their own; anyone reads the contributors.
+        row(Method::GET, &format!("{loos}/participants"), staff_only),
+        write(Method::POST, &format!("{loos}/participants"), false, [401, 422, 422, 422, 422, 422, 404, 403, 403, 403]),
+        row(
+            Method::GET,
+            &format!("{loos}/participants/{participant}"),
+            [401, 404, 200, 200, 200, 200, 404, 403, 403, 403],
+        ),
+        write(
+            Method::PATCH,
+            &format!("{loos}/participants/{participant}"),
+            true,
+            [401, 404, 412, 412, 412, 412, 404, 403, 403, 403],
+        ),
+        write(Method::POST, &format!("{loos}/participants/{participant}/participations"), false, staff_write),
+        row(Method::GET, &format!("{loos}/contributors"), public),
         // Narratives: anyone reads the published ones; members write (an empty one is invalid);
         // staff publish; the author or staff withdraw (another inhabitant may not).
         row(Method::GET, &format!("{loos}/narratives"), public),
@@ -447,7 +467,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         convention: placeholder.clone(),
         party: placeholder.clone(),
         organisation: placeholder.clone(),
-        narrative: placeholder,
+        narrative: placeholder.clone(),
+        participant: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -567,7 +588,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         convention: placeholder.clone(),
         party: placeholder.clone(),
         organisation: placeholder.clone(),
-        narrative: placeholder,
+        narrative: placeholder.clone(),
+        participant: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -670,6 +692,9 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let organisation = organisations["items"][0]["id"].as_str().unwrap().to_owned();
     let narratives = json(app.get(&format!("{loos}/narratives")).await).await;
     let narrative = narratives["items"][0]["id"].as_str().expect("the demo's published narrative").to_owned();
+    let participants =
+        json(app.authed(Method::GET, &format!("{loos}/participants"), &admin).send().await.unwrap()).await;
+    let participant = participants["items"][0]["id"].as_str().expect("the demo's participants").to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -690,6 +715,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         party,
         organisation,
         narrative,
+        participant,
     };
     let rows = rows(&ids);
 

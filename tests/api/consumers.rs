@@ -226,6 +226,12 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
             body["subject"] = json!("process");
             body["subject_id"] = processes["items"][0]["id"].clone();
         }
+        // A participation is in something of the town: one of the demo's processes.
+        if path.ends_with("/participations") {
+            let processes = json(app.get("/v1/municipalities/loos-en-gohelle/processes").await).await;
+            body["kind"] = json!("contributed_to_process");
+            body["subject_id"] = processes["items"][0]["id"].clone();
+        }
         // Steps and promises are about something of the town: the process created above.
         if path.ends_with("/steps") || path.ends_with("/promises") {
             let process = path_values.iter().find(|(param, _)| *param == "process").unwrap().1.clone();
@@ -338,6 +344,9 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         }
         if path.ends_with("/bodies") {
             path_values.push(("body", created["id"].as_str().unwrap().to_owned()));
+        }
+        if path.ends_with("/participants") {
+            path_values.push(("participant", created["id"].as_str().unwrap().to_owned()));
         }
         // The links that name the version just created first: another link may change it.
         let mut links: Vec<(&String, &Value)> =

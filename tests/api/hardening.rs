@@ -259,6 +259,7 @@ async fn real_path_values(
         ("commitment", commitment),
         ("organisation", first_id(format!("{loos}/organisations")).await),
         ("narrative", first_id(format!("{loos}/narratives")).await),
+        ("participant", first_id(format!("{loos}/participants")).await),
         ("number", "1".to_owned()),
         ("body", body),
         ("member", member),

@@ -25,6 +25,7 @@ mod municipalities;
 mod narratives;
 mod notices;
 mod operations;
+mod participants;
 mod people;
 mod processes;
 mod projects;

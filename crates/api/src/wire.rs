@@ -70,6 +70,7 @@ wire_enum!(
     ProjectOutcome,
     NarrativeStatus,
     NarrativeSubject,
+    ParticipationKind,
     ConventionStatus,
     PartyKind,
     CommitmentKind,

@@ -27,9 +27,9 @@ pub use identity::municipality::{
 pub use identity::neighbourhood::{Neighbourhood, NeighbourhoodChanges, NeighbourhoodName, NewNeighbourhood};
 pub use ids::{
     AccountId, AnswerId, BodyId, CommitmentId, ConventionId, DelegationId, DeliveryId, DrawId, MachineClientId,
-    MeetingId, MemberId, MunicipalityId, NarrativeId, NeighbourhoodId, NoticeId, OrganisationId, PartyId,
-    ProcessEventId, ProcessId, ProjectEventId, ProjectId, PromiseId, ReactionId, RequestEventId, RequestId, ServiceId,
-    StepId, SurveyId, ThemeId,
+    MeetingId, MemberId, MunicipalityId, NarrativeId, NeighbourhoodId, NoticeId, OrganisationId, ParticipantId,
+    ParticipationId, PartyId, ProcessEventId, ProcessId, ProjectEventId, ProjectId, PromiseId, ReactionId,
+    RequestEventId, RequestId, ServiceId, StepId, SurveyId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

@@ -68,5 +68,64 @@ qu'on m'écoutait autant qu'un bureau d'études."
         };
         narratives::write(db, municipality, &staff, &draft).await?;
     }
+    participants(db, municipality, &staff, &projects.items, &processes.items).await
+}
+
+/// Four participants recorded with their consent (the demo's own inventions): two neighbours of
+/// the rue Bayard who took part in the flower boxes, one listed among the contributors; a
+/// resident of the Quartier Ouest who contributed to the speeding process; a farmer who took part
+/// in the rural paths two years running (listed).
+async fn participants(
+    db: &Database,
+    municipality: &Municipality,
+    staff: &Standing,
+    projects: &[implication_domain::conventions::Project],
+    processes: &[implication_domain::participation::Process],
+) -> anyhow::Result<()> {
+    use crate::evaluation::participants as usecases;
+    use implication_domain::evaluation::participants::ParticipantDraft;
+    use implication_domain::vocabulary::ParticipationKind;
+    let today = implication_domain::participation::meeting::local_today(
+        implication_domain::time::now(),
+        municipality.settings.time_zone,
+    );
+    let ago = |days: u64| today.checked_sub_days(chrono::Days::new(days));
+    let flowers =
+        projects.iter().find(|p| p.title.as_str() == "Fleurissement de la rue Bayard").map(|p| p.id.as_uuid());
+    let speeding = processes.iter().find(|p| p.subject.as_str().starts_with("La vitesse")).map(|p| p.id.as_uuid());
+    let paths = |year: &str| {
+        projects
+            .iter()
+            .find(|p| p.title.as_str() == format!("Rénovation des chemins ruraux {year}"))
+            .map(|p| p.id.as_uuid())
+    };
+    let people = [
+        ("Martine Caron", "centre-ville", true, vec![(ParticipationKind::CarriedProject, flowers, ago(150))]),
+        ("Karim Benali", "centre-ville", false, vec![(ParticipationKind::TookPartInProject, flowers, ago(140))]),
+        ("Lucie Vasseur", "quartier-ouest", false, vec![(ParticipationKind::ContributedToProcess, speeding, ago(10))]),
+        (
+            "Jean Delattre",
+            "secteur-rural",
+            true,
+            vec![
+                (ParticipationKind::TookPartInProject, paths("2018"), chrono::NaiveDate::from_ymd_opt(2018, 6, 4)),
+                (ParticipationKind::TookPartInProject, paths("2019"), chrono::NaiveDate::from_ymd_opt(2019, 6, 3)),
+            ],
+        ),
+    ];
+    for (name, neighbourhood, listed, took_part) in people {
+        let draft = ParticipantDraft {
+            name: Some(name.to_owned()),
+            neighbourhood: Some(neighbourhood.to_owned()),
+            listed_publicly: Some(listed),
+            consent: Some(true),
+        };
+        let participant = usecases::register(db, municipality, staff, &draft).await?;
+        for (kind, subject, on) in took_part {
+            if let Some(subject) = subject {
+                usecases::record(db, municipality, participant.id, Some(kind), Some(subject), on).await?;
+            }
+        }
+    }
     Ok(())
 }

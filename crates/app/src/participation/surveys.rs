@@ -5,11 +5,13 @@ use super::{load, refused};
 use crate::UseCaseError;
 use crate::error::Resource;
 use crate::identity::secrets::sha256_hex;
+use implication_domain::evaluation::participants::Participation;
 use implication_domain::identity::Standing;
 use implication_domain::participation::lifecycle::{self, Refusal, Rule};
 use implication_domain::participation::survey::{self, BallotCode, MAX_CODES_PER_BATCH, Results, SurveyPhase};
 use implication_domain::participation::{Code, ProcessEvent, Survey, SurveyDraft};
 use implication_domain::requests::Actor;
+use implication_domain::vocabulary::ParticipationKind;
 use implication_domain::vocabulary::ProcessEventKind;
 use implication_domain::{FieldError, Message, Municipality, ProcessId, SurveyId, ValidationErrors};
 use implication_storage::Database;
@@ -179,7 +181,24 @@ pub async fn cast(
             format!("le sondage est ouvert du {} au {}", survey.opens_at, survey.closes_at),
         )
     };
-    match store::cast(db, &survey, voter, option).await {
+    // An account whose participation is recorded (with its consent) has its answer recorded too.
+    let participation = match (&hash, account) {
+        (None, Some(account)) => {
+            implication_storage::evaluation::participants::of_account(db, municipality.id, account).await?.map(
+                |participant| Participation {
+                    id: implication_domain::ParticipationId::new(),
+                    municipality: municipality.id,
+                    participant: participant.id,
+                    kind: ParticipationKind::AnsweredSurvey,
+                    subject: survey.id.as_uuid(),
+                    on: implication_domain::participation::meeting::local_today(now, municipality.settings.time_zone),
+                    created_at: now,
+                },
+            )
+        }
+        _ => None,
+    };
+    match store::cast(db, &survey, voter, option, participation.as_ref()).await {
         Ok(()) => Ok(()),
         Err(BallotRefusal::NotOpen) => Err(not_open()),
         Err(BallotRefusal::InvalidCode) => Err(ValidationErrors(vec![invalid_code()]).into()),

@@ -156,6 +156,14 @@ typed_id!(
     /// An account of a project or a process, written by someone who carried it or took part.
     NarrativeId
 );
+typed_id!(
+    /// A person whose participation is recorded (with their consent).
+    ParticipantId
+);
+typed_id!(
+    /// One thing a participant took part in.
+    ParticipationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -482,6 +482,17 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What a participant took part in.
+    ParticipationKind = "participation_kind", "Participation" / "Participation" {
+        AttendedMeeting = "attended_meeting": "Présence à une réunion" / "Attended a meeting",
+        AnsweredSurvey = "answered_survey": "Réponse à un sondage" / "Answered a survey",
+        CarriedProject = "carried_project": "Porteur d'un projet" / "Carried a project",
+        TookPartInProject = "took_part_in_project": "Participant à un projet" / "Took part in a project",
+        ContributedToProcess = "contributed_to_process": "Contribution à une démarche" / "Contributed to a process",
+    }
+);
+
+vocabulary!(
     /// What a narrative tells of.
     NarrativeSubject = "narrative_subject", "Objet du récit" / "Narrative subject" {
         Project = "project": "Un projet fifty-fifty" / "A fifty-fifty project",
@@ -592,6 +603,7 @@ pub fn catalogue() -> Vec<Enumeration> {
         ProjectRisk::enumeration(),
         ProjectOutcome::enumeration(),
         NarrativeStatus::enumeration(),
+        ParticipationKind::enumeration(),
         NarrativeSubject::enumeration(),
         ConventionStatus::enumeration(),
         PartyKind::enumeration(),

@@ -23,6 +23,8 @@ pub mod narrative;
 pub mod neighbourhood;
 pub mod notice;
 pub mod organisation;
+pub mod participant;
+pub mod participation;
 pub mod process;
 pub mod process_event;
 pub mod process_request;

@@ -5,6 +5,7 @@
 
 mod figures;
 pub mod narratives;
+pub mod participants;
 mod sql;
 pub mod workload;
 

@@ -4,10 +4,11 @@
 //! option that results are computed from.
 
 use super::{corrupt, history};
-use crate::entities::{process, process_event, survey, survey_ballot, survey_code};
+use crate::entities::{participation, process, process_event, survey, survey_ballot, survey_code};
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, Utc};
+use implication_domain::evaluation::participants::Participation;
 use implication_domain::participation::survey::{OptionDescription, OptionTitle, Question, SurveyOption};
 use implication_domain::participation::{ProcessEvent, Survey};
 use implication_domain::vocabulary::EligibleUnit;
@@ -227,8 +228,16 @@ async fn insert_ballot(
 
 /// Takes one ballot for `option`: at most one per account or code, a code used once, and only
 /// while the survey is open when it is written (the survey's row is read under a shared lock,
-/// which closing the survey waits for). Committed before it returns.
-pub async fn cast(db: &Database, survey: &Survey, voter: Voter<'_>, option: u16) -> Result<(), BallotRefusal> {
+/// which closing the survey waits for). `participation`: the voter's recorded participation (an
+/// account whose participation is recorded, with their consent), written with the ballot.
+/// Committed before it returns.
+pub async fn cast(
+    db: &Database,
+    survey: &Survey,
+    voter: Voter<'_>,
+    option: u16,
+    participation: Option<&Participation>,
+) -> Result<(), BallotRefusal> {
     let _turn = db.sqlite_write_turn().await?;
     let txn = db.conn().begin().await.map_err(StorageError::from)?;
     let result = async {
@@ -259,6 +268,9 @@ pub async fn cast(db: &Database, survey: &Survey, voter: Voter<'_>, option: u16)
                 }
                 insert_ballot(&txn, survey, option, "code", Some(format!("code:{hash}")), at).await?;
             }
+        }
+        if let Some(p) = participation {
+            participation::Entity::insert(crate::evaluation::participants::participation_row(p)).exec(&txn).await?;
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ use crate::responses::{BadRequest, InternalError, NotFound, ServiceUnavailable, 
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use implication_domain::evaluation::conventions::{self, ConventionTotals, ProjectIndicators};
+use implication_domain::evaluation::participants;
 use implication_domain::evaluation::participation::{self, MeetingIndicators, ProcessIndicators, SurveyIndicators};
 use implication_domain::evaluation::requests::{
     self as figures, Delay, NeighbourhoodTally, RequestIndicators, Tally, Timeliness,
@@ -262,6 +263,27 @@ pub struct ConventionIndicatorsView {
     pub eroded: ComparedCount,
 }
 
+/// Who takes part, and renewal ("souvent les mêmes", §4.2.4): the participants recorded with
+/// their consent who took part in the period — **first-time** when their first participation
+/// ever falls in it, **returning** otherwise — in all and by the neighbourhood they live in.
+/// Counts only: nobody is named.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantIndicatorsView {
+    pub first_time: ComparedCount,
+    pub returning: ComparedCount,
+    /// Every neighbourhood of the town (participants with none recorded are in no line).
+    pub by_neighbourhood: Vec<RenewalLineView>,
+}
+
+/// A neighbourhood's first-time and returning participants.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RenewalLineView {
+    pub code: String,
+    pub name: String,
+    pub first_time: ComparedCount,
+    pub returning: ComparedCount,
+}
+
 /// People who took part in the conventions' works: those registered by name (with their
 /// consent), and the low bound of everyone involved — per convention, the larger of its
 /// registered names and its estimate for open events — added up (someone in two projects counts
@@ -322,7 +344,10 @@ pub enum IndicatorScope {
         "commitments": { "current": 14, "previous": 9 }, "fulfilled": { "current": 10, "previous": 8 },
         "partly_fulfilled": { "current": 1, "previous": 0 }, "not_fulfilled": { "current": 0, "previous": 1 },
         "eroded": { "current": 1, "previous": 1 } },
-    "people": { "registered": { "current": 23, "previous": 15 }, "at_least": { "current": 60, "previous": 41 } }
+    "people": { "registered": { "current": 23, "previous": 15 }, "at_least": { "current": 60, "previous": 41 } },
+    "participants": { "first_time": { "current": 31, "previous": 22 }, "returning": { "current": 48, "previous": 40 },
+        "by_neighbourhood": [{ "code": "cite-5", "name": "Cité 5", "first_time": { "current": 6, "previous": 2 },
+            "returning": { "current": 9, "previous": 8 } }] }
 }))]
 pub struct IndicatorsView {
     pub period: PeriodView,
@@ -338,6 +363,7 @@ pub struct IndicatorsView {
     pub projects: ProjectIndicatorsView,
     pub conventions: ConventionIndicatorsView,
     pub people: PeopleView,
+    pub participants: ParticipantIndicatorsView,
 }
 
 /// Get the indicators
@@ -411,6 +437,8 @@ pub async fn get_indicators(
     let closed = store::surveys(&db, municipality.id, &scope).await?;
     let milestones = store::projects(&db, municipality.id, &scope).await?;
     let signed = store::conventions(&db, municipality.id, &scope).await?;
+    let active = implication_storage::evaluation::participants::active(&db, municipality.id, &scope).await?;
+    let (renewal, renewal_by) = participants::renewal(&active);
     let populations: Vec<(String, Option<u32>)> =
         shown.iter().map(|n| (n.code.as_str().to_owned(), n.population.map(|p| p.get()))).collect();
     let counted = figures::indicators(&groups, &populations);
@@ -431,6 +459,23 @@ pub async fn get_indicators(
         people: PeopleView {
             registered: pick(signed, |t| t.participants_registered),
             at_least: pick(signed, |t| t.participants_at_least),
+        },
+        participants: ParticipantIndicatorsView {
+            first_time: renewal.first_time.into(),
+            returning: renewal.returning.into(),
+            by_neighbourhood: shown
+                .iter()
+                .map(|n| {
+                    let line = renewal_by.get(n.code.as_str());
+                    let zero = Compared { current: 0, previous: 0 };
+                    RenewalLineView {
+                        code: n.code.to_string(),
+                        name: n.name.as_str().to_owned(),
+                        first_time: line.map_or(zero, |l| l.first_time).into(),
+                        returning: line.map_or(zero, |l| l.returning).into(),
+                    }
+                })
+                .collect(),
         },
     };
     Ok(HttpResponse::Ok().json(view))

@@ -4,6 +4,7 @@
 
 pub mod indicators;
 pub mod narratives;
+pub mod participants;
 pub mod workload;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -13,5 +14,11 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(narratives::create_narrative)
         .service(narratives::get_narrative)
         .service(narratives::publish_narrative)
-        .service(narratives::withdraw_narrative);
+        .service(narratives::withdraw_narrative)
+        .service(participants::list_participants)
+        .service(participants::create_participant)
+        .service(participants::get_participant)
+        .service(participants::patch_participant)
+        .service(participants::record_participation)
+        .service(participants::list_contributors);
 }
