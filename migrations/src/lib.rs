@@ -25,6 +25,7 @@ mod m20261207_000018_convention_figures;
 mod m20261207_000019_service_loads;
 mod m20261207_000020_create_narratives;
 mod m20261207_000021_create_participants;
+mod m20261207_000022_create_evaluation_rounds;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_service_loads::Migration),
             Box::new(m20261207_000020_create_narratives::Migration),
             Box::new(m20261207_000021_create_participants::Migration),
+            Box::new(m20261207_000022_create_evaluation_rounds::Migration),
         ]
     }
 }

@@ -83,6 +83,8 @@ struct Ids {
     narrative: String,
     /// A participant recorded by staff.
     participant: String,
+    /// A concluded evaluation round.
+    round: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -111,6 +113,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         organisation,
         narrative,
         participant,
+        round,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -171,6 +174,13 @@ fn rows(ids: &Ids) -> Vec<Row> {
         ),
         write(Method::POST, &format!("{loos}/participants/{participant}/participations"), false, staff_write),
         row(Method::GET, &format!("{loos}/contributors"), public),
+        // Evaluation rounds: anyone reads the concluded ones; staff run them (a concluded round
+        // changes no more: 409 once the version matches, a stale one first).
+        row(Method::GET, &format!("{loos}/evaluation-rounds"), public),
+        write(Method::POST, &format!("{loos}/evaluation-rounds"), false, staff_write),
+        row(Method::GET, &format!("{loos}/evaluation-rounds/{round}"), public),
+        write(Method::PATCH, &format!("{loos}/evaluation-rounds/{round}"), true, staff_stale),
+        write(Method::POST, &format!("{loos}/evaluation-rounds/{round}/transitions"), true, staff_stale),
         // Narratives: anyone reads the published ones; members write (an empty one is invalid);
         // staff publish; the author or staff withdraw (another inhabitant may not).
         row(Method::GET, &format!("{loos}/narratives"), public),
@@ -468,7 +478,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         party: placeholder.clone(),
         organisation: placeholder.clone(),
         narrative: placeholder.clone(),
-        participant: placeholder,
+        participant: placeholder.clone(),
+        round: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -589,7 +600,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         party: placeholder.clone(),
         organisation: placeholder.clone(),
         narrative: placeholder.clone(),
-        participant: placeholder,
+        participant: placeholder.clone(),
+        round: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -695,6 +707,8 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let participants =
         json(app.authed(Method::GET, &format!("{loos}/participants"), &admin).send().await.unwrap()).await;
     let participant = participants["items"][0]["id"].as_str().expect("the demo's participants").to_owned();
+    let rounds = json(app.get(&format!("{loos}/evaluation-rounds")).await).await;
+    let round = rounds["items"][0]["id"].as_str().expect("the demo's concluded round").to_owned();
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -716,6 +730,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         organisation,
         narrative,
         participant,
+        round,
     };
     let rows = rows(&ids);
 

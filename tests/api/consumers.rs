@@ -226,6 +226,11 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
             body["subject"] = json!("process");
             body["subject_id"] = processes["items"][0]["id"].clone();
         }
+        // A round reviews projects of the town: one of the demo's.
+        if path.ends_with("/evaluation-rounds") {
+            let projects = json(app.get("/v1/municipalities/loos-en-gohelle/projects").await).await;
+            body["projects"] = json!([projects["items"][0]["id"]]);
+        }
         // A participation is in something of the town: one of the demo's processes.
         if path.ends_with("/participations") {
             let processes = json(app.get("/v1/municipalities/loos-en-gohelle/processes").await).await;

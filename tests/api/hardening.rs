@@ -260,6 +260,7 @@ async fn real_path_values(
         ("organisation", first_id(format!("{loos}/organisations")).await),
         ("narrative", first_id(format!("{loos}/narratives")).await),
         ("participant", first_id(format!("{loos}/participants")).await),
+        ("round", first_id(format!("{loos}/evaluation-rounds")).await),
         ("number", "1".to_owned()),
         ("body", body),
         ("member", member),

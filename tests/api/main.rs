@@ -32,6 +32,7 @@ mod projects;
 mod qualification;
 mod repository;
 mod requests;
+mod rounds;
 mod surveys;
 mod vocabulary;
 mod workload;

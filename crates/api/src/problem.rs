@@ -417,6 +417,12 @@ impl From<UseCaseError> for ApiError {
             UseCaseError::Refused(refusal) => transition_refused(refusal),
             UseCaseError::ProcessRefused(refusal) => process_refused(refusal),
             UseCaseError::ProjectRefused(refusal) => project_refused(refusal),
+            UseCaseError::RoundRefused(refusal) => ApiError::TransitionRefused {
+                detail: refusal.message,
+                rule: Some(refusal.rule.code()),
+                allowed: Vec::new(),
+                lacking: Vec::new(),
+            },
             UseCaseError::NarrativeRefused(refusal) => ApiError::TransitionRefused {
                 detail: refusal.message,
                 rule: Some(refusal.rule.code()),

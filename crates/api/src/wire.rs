@@ -71,6 +71,8 @@ wire_enum!(
     NarrativeStatus,
     NarrativeSubject,
     ParticipationKind,
+    RoundStatus,
+    FindingKind,
     ConventionStatus,
     PartyKind,
     CommitmentKind,
@@ -117,6 +119,7 @@ impl utoipa::PartialSchema for TransitionRule {
     fn schema() -> RefOr<Schema> {
         use implication_domain::conventions::Rule as ProjectRule;
         use implication_domain::evaluation::narrative::Rule as NarrativeRule;
+        use implication_domain::evaluation::round::Rule as RoundRule;
         use implication_domain::participation::Rule as ProcessRule;
         use implication_domain::requests::lifecycle::Rule;
         let requests = Rule::ALL.iter().map(|r| r.code());
@@ -129,7 +132,8 @@ impl utoipa::PartialSchema for TransitionRule {
                 requests
                     .chain(ProcessRule::ALL.iter().map(|r| r.code()))
                     .chain(ProjectRule::ALL.iter().map(|r| r.code()))
-                    .chain(NarrativeRule::ALL.iter().map(|r| r.code())),
+                    .chain(NarrativeRule::ALL.iter().map(|r| r.code()))
+                    .chain(RoundRule::ALL.iter().map(|r| r.code())),
             ))
             .into()
     }

@@ -27,6 +27,9 @@ pub enum UseCaseError {
     /// A change of a narrative that one of its rules refuses.
     #[error("narrative change refused: {0:?}")]
     NarrativeRefused(implication_domain::evaluation::narrative::Refusal),
+    /// A change of an evaluation round that one of its rules refuses.
+    #[error("round change refused: {0:?}")]
+    RoundRefused(implication_domain::evaluation::round::Refusal),
     /// A known caller whom a rule does not allow this.
     #[error("{0}")]
     Forbidden(Message),
@@ -61,6 +64,7 @@ pub enum Resource {
     Narrative,
     Neighbourhood,
     Participant,
+    Round,
     Notice,
     Organisation,
     Process,
@@ -91,6 +95,7 @@ impl Resource {
             Resource::Organisation => ("no such organisation here", "aucune organisation de cet identifiant ici"),
             Resource::Narrative => ("no such narrative here", "aucun récit de cet identifiant ici"),
             Resource::Participant => ("no such participant here", "aucun participant de cet identifiant ici"),
+            Resource::Round => ("no such evaluation round here", "aucune session d'évaluation de cet identifiant ici"),
             Resource::Process => ("no such process here", "aucune démarche de cet identifiant ici"),
             Resource::Project => ("no such project here", "aucun projet de cet identifiant ici"),
             Resource::Promise => ("no such promise here", "aucune promesse de cet identifiant ici"),

@@ -29,7 +29,7 @@ pub use ids::{
     AccountId, AnswerId, BodyId, CommitmentId, ConventionId, DelegationId, DeliveryId, DrawId, MachineClientId,
     MeetingId, MemberId, MunicipalityId, NarrativeId, NeighbourhoodId, NoticeId, OrganisationId, ParticipantId,
     ParticipationId, PartyId, ProcessEventId, ProcessId, ProjectEventId, ProjectId, PromiseId, ReactionId,
-    RequestEventId, RequestId, ServiceId, StepId, SurveyId, ThemeId,
+    RequestEventId, RequestId, RoundId, ServiceId, StepId, SurveyId, ThemeId,
 };
 pub use slug::Slug;
 pub use version::Precondition;

@@ -68,7 +68,71 @@ qu'on m'écoutait autant qu'un bureau d'études."
         };
         narratives::write(db, municipality, &staff, &draft).await?;
     }
-    participants(db, municipality, &staff, &projects.items, &processes.items).await
+    participants(db, municipality, &staff, &projects.items, &processes.items).await?;
+    round(db, municipality, &projects.items).await
+}
+
+/// The 2026 round of the self-evaluation group (§6.2.2), concluded: the flower boxes, whose
+/// watering wore off, and the football shelters, taken over by the services — failures included.
+async fn round(
+    db: &Database,
+    municipality: &Municipality,
+    projects: &[implication_domain::conventions::Project],
+) -> anyhow::Result<()> {
+    use crate::evaluation::rounds;
+    use implication_domain::evaluation::round::RoundDraft;
+    use implication_domain::vocabulary::{FindingKind, RoundStatus};
+    let find = |title: &str| projects.iter().find(|p| p.title.as_str().starts_with(title)).map(|p| p.id.as_uuid());
+    let (Some(flowers), Some(shelters)) = (find("Fleurissement de la rue Bayard"), find("Abris")) else {
+        return Ok(());
+    };
+    let draft = RoundDraft {
+        title: Some("Bilan des fifty-fifty 2026".to_owned()),
+        projects: Some(vec![flowers, shelters]),
+        ..RoundDraft::default()
+    };
+    let round = rounds::open(db, municipality, &draft).await?;
+    let survey = RoundDraft {
+        carriers_survey: Some((
+            Some(6),
+            Some(5),
+            Some(
+                "Cinq porteurs sur six ont répondu. Tous saluent l'appui des services techniques ; trois trouvent les délais de la convention trop longs ; deux disent s'être sentis seuls pour l'entretien."
+                    .to_owned(),
+            ),
+        )),
+        ..RoundDraft::default()
+    };
+    let round = rounds::change(db, municipality, round.id, Precondition::at(round.version), &survey).await?;
+    let round =
+        rounds::advance(db, municipality, round.id, Precondition::at(round.version), Some(RoundStatus::WorkingGroup))
+            .await?;
+    let met_on = implication_domain::time::today().checked_sub_days(chrono::Days::new(12));
+    let group = RoundDraft {
+        working_group: Some((met_on, Some("2 élus, 3 agents, 4 porteurs de projets".to_owned()))),
+        findings: Some(vec![
+            (
+                Some(flowers),
+                Some(FindingKind::Failure),
+                Some("L'arrosage s'est perdu au second été : l'entretien reposait sur trois voisins.".to_owned()),
+            ),
+            (
+                Some(flowers),
+                Some(FindingKind::Recommendation),
+                Some("Un tour d'arrosage affiché et une réunion de rue au printemps.".to_owned()),
+            ),
+            (
+                Some(shelters),
+                Some(FindingKind::Difficulty),
+                Some("Un risque patrimonial ouvert : les travaux lourds sont revenus aux services.".to_owned()),
+            ),
+            (None, Some(FindingKind::Success), Some("Les services et les habitants se connaissent mieux.".to_owned())),
+        ]),
+        ..RoundDraft::default()
+    };
+    let round = rounds::change(db, municipality, round.id, Precondition::at(round.version), &group).await?;
+    rounds::advance(db, municipality, round.id, Precondition::at(round.version), Some(RoundStatus::Concluded)).await?;
+    Ok(())
 }
 
 /// Four participants recorded with their consent (the demo's own inventions): two neighbours of

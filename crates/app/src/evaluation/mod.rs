@@ -4,3 +4,4 @@
 
 pub mod narratives;
 pub mod participants;
+pub mod rounds;

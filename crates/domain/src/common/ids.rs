@@ -164,6 +164,10 @@ typed_id!(
     /// One thing a participant took part in.
     ParticipationId
 );
+typed_id!(
+    /// An evaluation round of a set of projects.
+    RoundId
+);
 
 #[cfg(test)]
 mod tests {

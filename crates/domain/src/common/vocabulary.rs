@@ -493,6 +493,25 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Where an evaluation round stands (§6.2.2).
+    RoundStatus = "round_status", "Étape de la session d'évaluation" / "Evaluation round status" {
+        CarriersSurvey = "carriers_survey": "Enquête auprès des porteurs" / "Carriers' survey",
+        WorkingGroup = "working_group": "Groupe de travail mixte" / "Mixed working group",
+        Concluded = "concluded": "Conclue" / "Concluded",
+    }
+);
+
+vocabulary!(
+    /// What an evaluation round found.
+    FindingKind = "finding_kind", "Constat" / "Finding" {
+        Success = "success": "Réussite" / "Success",
+        Difficulty = "difficulty": "Difficulté" / "Difficulty",
+        Failure = "failure": "Échec" / "Failure",
+        Recommendation = "recommendation": "Recommandation" / "Recommendation",
+    }
+);
+
+vocabulary!(
     /// What a narrative tells of.
     NarrativeSubject = "narrative_subject", "Objet du récit" / "Narrative subject" {
         Project = "project": "Un projet fifty-fifty" / "A fifty-fifty project",
@@ -604,6 +623,8 @@ pub fn catalogue() -> Vec<Enumeration> {
         ProjectOutcome::enumeration(),
         NarrativeStatus::enumeration(),
         ParticipationKind::enumeration(),
+        RoundStatus::enumeration(),
+        FindingKind::enumeration(),
         NarrativeSubject::enumeration(),
         ConventionStatus::enumeration(),
         PartyKind::enumeration(),

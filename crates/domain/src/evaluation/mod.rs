@@ -22,6 +22,7 @@ pub mod narrative;
 pub mod participants;
 pub mod participation;
 pub mod requests;
+pub mod round;
 pub mod workload;
 
 crate::error_codes!(

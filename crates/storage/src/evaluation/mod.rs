@@ -6,6 +6,7 @@
 mod figures;
 pub mod narratives;
 pub mod participants;
+pub mod rounds;
 mod sql;
 pub mod workload;
 

@@ -5,6 +5,7 @@
 pub mod indicators;
 pub mod narratives;
 pub mod participants;
+pub mod rounds;
 pub mod workload;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -20,5 +21,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(participants::get_participant)
         .service(participants::patch_participant)
         .service(participants::record_participation)
-        .service(participants::list_contributors);
+        .service(participants::list_contributors)
+        .service(rounds::list_evaluation_rounds)
+        .service(rounds::create_evaluation_round)
+        .service(rounds::get_evaluation_round)
+        .service(rounds::patch_evaluation_round)
+        .service(rounds::transition_evaluation_round);
 }
