@@ -174,6 +174,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
         ),
         write(Method::POST, &format!("{loos}/participants/{participant}/participations"), false, staff_write),
         row(Method::GET, &format!("{loos}/contributors"), public),
+        // Open data: anyone downloads it.
+        row(Method::GET, &format!("{loos}/exports/requests.csv"), public),
         // Evaluation rounds: anyone reads the concluded ones; staff run them (a concluded round
         // changes no more: 409 once the version matches, a stale one first).
         row(Method::GET, &format!("{loos}/evaluation-rounds"), public),

@@ -261,6 +261,7 @@ async fn real_path_values(
         ("narrative", first_id(format!("{loos}/narratives")).await),
         ("participant", first_id(format!("{loos}/participants")).await),
         ("round", first_id(format!("{loos}/evaluation-rounds")).await),
+        ("file", "requests.csv".to_owned()),
         ("number", "1".to_owned()),
         ("body", body),
         ("member", member),

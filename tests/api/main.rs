@@ -12,6 +12,7 @@ mod contract;
 mod conventions;
 mod databases;
 mod errors;
+mod exports;
 mod first_hour;
 mod fixtures;
 mod follow_ups;

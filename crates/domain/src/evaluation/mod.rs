@@ -19,6 +19,7 @@ use chrono_tz::Tz;
 
 pub mod conventions;
 pub mod narrative;
+pub mod open_data;
 pub mod participants;
 pub mod participation;
 pub mod requests;

@@ -2,6 +2,7 @@
 //! by neighbourhood; what it costs the services (their workload); and what it meant to those who
 //! carried it (narratives).
 
+pub mod exports;
 pub mod indicators;
 pub mod narratives;
 pub mod participants;
@@ -10,6 +11,7 @@ pub mod workload;
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(indicators::get_indicators)
+        .service(exports::get_export)
         .service(workload::get_workload)
         .service(narratives::list_narratives)
         .service(narratives::create_narrative)

@@ -1,0 +1,170 @@
+//! Open data: every public collection downloadable as CSV and JSON Lines, described by a
+//! Frictionless Data package (a Table Schema per CSV). A dataset's columns are defined once here —
+//! name, type, description, and the value of each row — so that the CSV, the JSON Lines and the
+//! descriptor cannot disagree; only what the public reads goes in (never a requester's name or
+//! contact, nor an internal note).
+
+use crate::requests::PublishedRequest;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+
+/// A column's type, as the Table Schema specification names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Date,
+    Datetime,
+    Boolean,
+}
+
+impl FieldType {
+    pub fn code(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Integer => "integer",
+            FieldType::Number => "number",
+            FieldType::Date => "date",
+            FieldType::Datetime => "datetime",
+            FieldType::Boolean => "boolean",
+        }
+    }
+}
+
+/// A column of a dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub name: &'static str,
+    pub kind: FieldType,
+    pub description: &'static str,
+    /// Whether every row has a value.
+    pub required: bool,
+}
+
+const fn field(name: &'static str, kind: FieldType, description: &'static str, required: bool) -> Field {
+    Field { name, kind, description, required }
+}
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    Date(NaiveDate),
+    Datetime(DateTime<Utc>),
+    Boolean(bool),
+    Null,
+}
+
+impl Cell {
+    fn text(value: impl Into<String>) -> Self {
+        Cell::Text(value.into())
+    }
+
+    fn optional(value: Option<impl Into<String>>) -> Self {
+        value.map_or(Cell::Null, |v| Cell::Text(v.into()))
+    }
+
+    /// Its CSV text: ISO dates, UTC instants to the second, empty for none.
+    pub fn csv_text(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Integer(n) => n.to_string(),
+            Cell::Number(n) => n.to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Datetime(t) => t.to_rfc3339_opts(SecondsFormat::Secs, true),
+            Cell::Boolean(b) => b.to_string(),
+            Cell::Null => String::new(),
+        }
+    }
+}
+
+/// A value quoted for CSV (RFC 4180): between double quotes, doubled inside, when it holds a
+/// comma, a quote or a line break.
+pub fn csv_quote(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_owned()
+    }
+}
+
+/// A CSV line (ending in CRLF) of these cells.
+pub fn csv_line(cells: impl IntoIterator<Item = String>) -> String {
+    let mut line = cells.into_iter().map(|c| csv_quote(&c)).collect::<Vec<_>>().join(",");
+    line.push_str("\r\n");
+    line
+}
+
+/// The published requests: their public view, one row each.
+pub const REQUEST_FIELDS: &[Field] = &[
+    field("id", FieldType::String, "The request's id (UUID).", true),
+    field(
+        "registration_number",
+        FieldType::String,
+        "Its registration number (YYYY-NNNNN), by year of registration.",
+        true,
+    ),
+    field("kind", FieldType::String, "complaint, proposal, need, idea or question (GET /v1/vocabulary).", true),
+    field("title", FieldType::String, "Its title.", true),
+    field("description", FieldType::String, "What it says.", true),
+    field("channel", FieldType::String, "How it arrived (website, phone, letter, counter…).", true),
+    field("requester_kind", FieldType::String, "Who carries it: an individual, an association… (never who).", false),
+    field("themes", FieldType::String, "Its theme codes, separated by semicolons.", false),
+    field("neighbourhood", FieldType::String, "Its neighbourhood code.", false),
+    field("location_address", FieldType::String, "The place it is about.", false),
+    field("latitude", FieldType::Number, "WGS 84 latitude of the place.", false),
+    field("longitude", FieldType::Number, "WGS 84 longitude of the place.", false),
+    field("received_on", FieldType::Date, "The day the town received it.", true),
+    field("status", FieldType::String, "Where it stands (received, qualifying, qualified, …, closed).", true),
+    field("resolution", FieldType::String, "How it was closed, if it was.", false),
+    field("merged_into", FieldType::String, "The request it was merged into (a duplicate).", false),
+    field("published_at", FieldType::Datetime, "When the town published it (UTC).", true),
+    field("updated_at", FieldType::Datetime, "When it last changed (UTC).", true),
+];
+
+/// A published request's row, in the order of [`REQUEST_FIELDS`].
+pub fn request_row(r: &PublishedRequest) -> Vec<Cell> {
+    vec![
+        Cell::text(r.id.to_string()),
+        Cell::text(r.registration_number.to_string()),
+        Cell::text(r.kind.code()),
+        Cell::text(r.title.clone()),
+        Cell::text(r.description.clone()),
+        Cell::text(r.channel.code()),
+        Cell::optional(r.requester_kind.map(|k| k.code())),
+        if r.themes.is_empty() { Cell::Null } else { Cell::text(r.themes.join(";")) },
+        Cell::optional(r.neighbourhood.clone()),
+        Cell::optional(r.location_address.clone()),
+        r.location_point.map_or(Cell::Null, |p| Cell::Number(p.latitude)),
+        r.location_point.map_or(Cell::Null, |p| Cell::Number(p.longitude)),
+        Cell::Date(r.received_on),
+        Cell::text(r.status.code()),
+        Cell::optional(r.resolution.map(|x| x.code())),
+        Cell::optional(r.merged_into.map(|m| m.to_string())),
+        Cell::Datetime(r.published_at),
+        Cell::Datetime(r.updated_at),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_values_are_quoted_only_when_they_must_be() {
+        assert_eq!(csv_quote("Cité 5"), "Cité 5");
+        assert_eq!(csv_quote("des bacs, et des fleurs"), "\"des bacs, et des fleurs\"");
+        assert_eq!(csv_quote("il a dit \"non\""), "\"il a dit \"\"non\"\"\"");
+        assert_eq!(csv_quote("deux\nlignes"), "\"deux\nlignes\"");
+        assert_eq!(csv_line(["a".to_owned(), "b,c".to_owned(), String::new()]), "a,\"b,c\",\r\n");
+    }
+
+    #[test]
+    fn instants_are_written_to_the_second_in_utc() {
+        let at: DateTime<Utc> = "2026-12-07T12:09:12.557439Z".parse().unwrap();
+        assert_eq!(Cell::Datetime(at).csv_text(), "2026-12-07T12:09:12Z");
+        assert_eq!(Cell::Null.csv_text(), "");
+    }
+}
