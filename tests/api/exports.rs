@@ -70,6 +70,21 @@ async fn the_exports_columns_are_the_descriptors_and_carry_no_personal_data() {
     assert_eq!(rows[0]["neighbourhood"], "cite-5");
     assert!(!jsonl.contains("Camille"));
 
+    // Every dataset the package names: its CSV's header is its Table Schema's columns, and its
+    // JSON Lines are there too.
+    for resource in descriptor["resources"].as_array().unwrap() {
+        let path = resource["path"].as_str().unwrap();
+        let fields: Vec<&str> =
+            resource["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+        let (_, csv) = text(&app, &town.at(&format!("/exports/{path}"))).await;
+        assert_eq!(csv.split("\r\n").next().unwrap().split(',').collect::<Vec<_>>(), fields, "{path}");
+        let jsonl = path.replace(".csv", ".jsonl");
+        assert_eq!(app.get(&town.at(&format!("/exports/{jsonl}"))).await.status(), 200, "{jsonl}");
+    }
+    let names: Vec<&str> =
+        descriptor["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["requests", "processes", "meetings"]);
+
     for unknown in ["/exports/people.csv", "/exports/requests.xlsx", "/exports/requests"] {
         assert_eq!(app.get(&town.at(unknown)).await.status(), 404, "{unknown}");
     }

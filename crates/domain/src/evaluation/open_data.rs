@@ -4,6 +4,8 @@
 //! descriptor cannot disagree; only what the public reads goes in (never a requester's name or
 //! contact, nor an internal note).
 
+use crate::participation::Process;
+use crate::participation::meeting::Meeting;
 use crate::requests::PublishedRequest;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
@@ -145,6 +147,89 @@ pub fn request_row(r: &PublishedRequest) -> Vec<Cell> {
         Cell::optional(r.merged_into.map(|m| m.to_string())),
         Cell::Datetime(r.published_at),
         Cell::Datetime(r.updated_at),
+    ]
+}
+
+/// The processes opened to the public.
+pub const PROCESS_FIELDS: &[Field] = &[
+    field("id", FieldType::String, "The process's id (UUID).", true),
+    field("subject", FieldType::String, "What it is about.", true),
+    field("description", FieldType::String, "Its description.", true),
+    field("perimeter", FieldType::String, "whole_town, neighbourhoods or streets.", true),
+    field(
+        "neighbourhoods",
+        FieldType::String,
+        "The neighbourhood codes of its perimeter, separated by semicolons.",
+        false,
+    ),
+    field("streets", FieldType::String, "The streets of its perimeter, separated by semicolons.", false),
+    field("origin", FieldType::String, "requests (inhabitants') or town_initiative.", true),
+    field(
+        "level",
+        FieldType::String,
+        "Its participation level today: information, consultation or coproduction.",
+        true,
+    ),
+    field("status", FieldType::String, "Where it stands (open, deciding, decided, closed, abandoned).", true),
+    field("opened_at", FieldType::Datetime, "When it was opened to the public (UTC).", true),
+    field("decision", FieldType::String, "What was decided, once it was.", false),
+    field("decided_by", FieldType::String, "Who decided (the participants, the council, another authority…).", false),
+    field("decided_on", FieldType::Date, "The day it was decided.", false),
+    field("updated_at", FieldType::Datetime, "When it last changed (UTC).", true),
+];
+
+/// An opened process's row, in the order of [`PROCESS_FIELDS`]; `None` for one never opened.
+pub fn process_row(p: &Process) -> Option<Vec<Cell>> {
+    let joined = |items: Vec<String>| if items.is_empty() { Cell::Null } else { Cell::text(items.join(";")) };
+    Some(vec![
+        Cell::text(p.id.to_string()),
+        Cell::text(p.subject.as_str()),
+        Cell::text(p.description.as_str()),
+        Cell::text(p.perimeter.kind.code()),
+        joined(p.perimeter.neighbourhoods.iter().map(ToString::to_string).collect()),
+        joined(p.perimeter.streets.iter().map(|s| s.as_str().to_owned()).collect()),
+        Cell::text(p.origin.code()),
+        Cell::text(p.level.code()),
+        Cell::text(p.status.code()),
+        Cell::Datetime(p.opened_at?),
+        Cell::optional(p.decision.as_ref().map(|d| d.outcome.as_str().to_owned())),
+        Cell::optional(p.decision.as_ref().map(|d| d.decided_by.code())),
+        p.decision.as_ref().map_or(Cell::Null, |d| Cell::Date(d.decided_on)),
+        Cell::Datetime(p.updated_at),
+    ])
+}
+
+/// The meetings of the processes opened to the public, with their minutes once published.
+pub const MEETING_FIELDS: &[Field] = &[
+    field("id", FieldType::String, "The meeting's id (UUID).", true),
+    field("process_id", FieldType::String, "The process it belongs to.", true),
+    field("kind", FieldType::String, "public_meeting, workshop or site_visit.", true),
+    field("place", FieldType::String, "Where it is held.", true),
+    field("starts_at", FieldType::Datetime, "When it starts (UTC).", true),
+    field("ends_at", FieldType::Datetime, "When it ends (UTC).", true),
+    field("stage", FieldType::String, "Its place in the cycle: discover, scenarios, decide.", false),
+    field("attendance", FieldType::Integer, "How many people came.", false),
+    field("minutes_due_on", FieldType::Date, "The day its minutes are due (the town's day).", true),
+    field("minutes_published_at", FieldType::Datetime, "When its minutes were first published (UTC).", false),
+    field("minutes", FieldType::String, "Its minutes, once published.", false),
+    field("minutes_decisions", FieldType::String, "What the meeting decided, per its minutes.", false),
+];
+
+/// A meeting's row, in the order of [`MEETING_FIELDS`].
+pub fn meeting_row(m: &Meeting) -> Vec<Cell> {
+    vec![
+        Cell::text(m.id.to_string()),
+        Cell::text(m.process.to_string()),
+        Cell::text(m.kind.code()),
+        Cell::text(m.place.as_str()),
+        Cell::Datetime(m.starts_at),
+        Cell::Datetime(m.ends_at),
+        Cell::optional(m.stage.map(|s| s.code())),
+        m.attendance.map_or(Cell::Null, |a| Cell::Integer(a.into())),
+        Cell::Date(m.minutes_due_on),
+        m.minutes.as_ref().map_or(Cell::Null, |x| Cell::Datetime(x.published_at)),
+        Cell::optional(m.minutes.as_ref().map(|x| x.text.as_str().to_owned())),
+        Cell::optional(m.minutes.as_ref().and_then(|x| x.decisions.as_ref()).map(|d| d.as_str().to_owned())),
     ]
 }
 

@@ -12,6 +12,8 @@ use implication_app::Resource;
 use implication_domain::evaluation::open_data::{self, Cell, Field, csv_line};
 use implication_domain::{Municipality, MunicipalityId};
 use implication_storage::Database;
+use implication_storage::participation::meetings::{self, MeetingAfter, MeetingFilter};
+use implication_storage::participation::{After as ProcessAfter, Filter as ProcessFilter};
 use implication_storage::requests::{After, Filter, Sort, list_published};
 use serde_json::{Value, json};
 
@@ -28,6 +30,8 @@ enum File {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dataset {
     Requests,
+    Processes,
+    Meetings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,23 +41,29 @@ enum Format {
 }
 
 impl Dataset {
-    const ALL: [Dataset; 1] = [Dataset::Requests];
+    const ALL: [Dataset; 3] = [Dataset::Requests, Dataset::Processes, Dataset::Meetings];
 
     fn name(self) -> &'static str {
         match self {
             Dataset::Requests => "requests",
+            Dataset::Processes => "processes",
+            Dataset::Meetings => "meetings",
         }
     }
 
     fn title(self) -> &'static str {
         match self {
             Dataset::Requests => "Published requests",
+            Dataset::Processes => "Participation processes opened to the public",
+            Dataset::Meetings => "Meetings of the public processes, with their minutes",
         }
     }
 
     fn fields(self) -> &'static [Field] {
         match self {
             Dataset::Requests => open_data::REQUEST_FIELDS,
+            Dataset::Processes => open_data::PROCESS_FIELDS,
+            Dataset::Meetings => open_data::MEETING_FIELDS,
         }
     }
 }
@@ -131,6 +141,71 @@ fn descriptor(municipality: &Municipality) -> Value {
     })
 }
 
+/// Where a dataset's page ended.
+enum Cursor {
+    Request(After),
+    Process(ProcessAfter),
+    Meeting(MeetingAfter),
+}
+
+/// A page of a dataset's rows, and where the next one starts (`None`: the last).
+async fn page(
+    db: &Database,
+    municipality: MunicipalityId,
+    dataset: Dataset,
+    after: Option<Cursor>,
+) -> Result<(Vec<Vec<Cell>>, Option<Cursor>), ApiError> {
+    Ok(match dataset {
+        Dataset::Requests => {
+            let after = match after {
+                Some(Cursor::Request(a)) => Some(a),
+                _ => None,
+            };
+            // The cursor is built here from a row: never a bad key.
+            let Some(found) =
+                list_published(db, municipality, &Filter::default(), Sort::CreatedAtAsc, PAGE, after.as_ref()).await?
+            else {
+                return Ok((Vec::new(), None));
+            };
+            let next = found
+                .has_more
+                .then(|| found.items.last())
+                .flatten()
+                .map(|r| Cursor::Request(After { key: Sort::CreatedAtAsc.key_of_published(r), id: r.id }));
+            (found.items.iter().map(open_data::request_row).collect(), next)
+        }
+        Dataset::Processes => {
+            let after = match after {
+                Some(Cursor::Process(a)) => Some(a),
+                _ => None,
+            };
+            let filter = ProcessFilter { public_only: true, ..ProcessFilter::default() };
+            let found =
+                implication_storage::participation::list(db, municipality, &filter, PAGE, after.as_ref()).await?;
+            let next = found
+                .has_more
+                .then(|| found.items.last())
+                .flatten()
+                .map(|p| Cursor::Process(ProcessAfter { created_at: p.created_at, id: p.id }));
+            (found.items.iter().filter_map(open_data::process_row).collect(), next)
+        }
+        Dataset::Meetings => {
+            let after = match after {
+                Some(Cursor::Meeting(a)) => Some(a),
+                _ => None,
+            };
+            let filter = MeetingFilter { public_only: true, ..MeetingFilter::default() };
+            let found = meetings::list(db, municipality, &filter, true, PAGE, after.as_ref()).await?;
+            let next = found
+                .has_more
+                .then(|| found.items.last())
+                .flatten()
+                .map(|m| Cursor::Meeting(MeetingAfter { starts_at: m.starts_at, id: m.id }));
+            (found.items.iter().map(open_data::meeting_row).collect(), next)
+        }
+    })
+}
+
 /// The pages of a dataset, as bytes: the CSV header first, then each page's lines.
 fn stream(
     db: web::Data<Database>,
@@ -140,7 +215,7 @@ fn stream(
 ) -> impl futures_util::Stream<Item = Result<Bytes, ApiError>> {
     struct State {
         db: web::Data<Database>,
-        after: Option<After>,
+        after: Option<Cursor>,
         started: bool,
         done: bool,
     }
@@ -157,36 +232,22 @@ fn stream(
                 return Some((Ok(Bytes::from(header)), state));
             }
         }
-        let page = match dataset {
-            Dataset::Requests => {
-                list_published(
-                    &state.db,
-                    municipality,
-                    &Filter::default(),
-                    Sort::CreatedAtAsc,
-                    PAGE,
-                    state.after.as_ref(),
-                )
-                .await
-            }
-        };
-        let page = match page {
-            Ok(Some(page)) => page,
-            Ok(None) => return None,
+        let (rows, next) = match page(&state.db, municipality, dataset, state.after.take()).await {
+            Ok(page) => page,
             Err(err) => {
                 tracing::error!(error = %err, "an export stopped");
                 state.done = true;
-                return Some((Err(ApiError::from(err)), state));
+                return Some((Err(err), state));
             }
         };
-        state.done = !page.has_more;
-        state.after = page.items.last().map(|r| After { key: Sort::CreatedAtAsc.key_of_published(r), id: r.id });
-        if page.items.is_empty() {
+        state.done = next.is_none();
+        state.after = next;
+        if rows.is_empty() {
             return None;
         }
         let mut chunk = String::new();
-        for request in &page.items {
-            chunk.push_str(&line(fields, &open_data::request_row(request), format));
+        for row in &rows {
+            chunk.push_str(&line(fields, row, format));
         }
         Some((Ok(Bytes::from(chunk)), state))
     })
@@ -195,8 +256,10 @@ fn stream(
 /// Download open data
 ///
 /// A town's public collections, for anyone (peer cities, researchers, the press) without an
-/// account: `requests.csv` or `requests.jsonl` (the published requests, their public view only —
-/// never a requester's name or contact), UTF-8, one row per line, streamed as the database reads
+/// account, each as CSV (`.csv`) or JSON Lines (`.jsonl`): `requests` (the published requests,
+/// their public view only — never a requester's name or contact), `processes` (those opened to the
+/// public), `meetings` (theirs, with the minutes once published); UTF-8, one row per line,
+/// streamed as the database reads
 /// them; and `datapackage.json`, the Frictionless Data package describing each CSV file (its
 /// columns, their types and meaning, in a Table Schema), next to it.
 #[utoipa::path(
@@ -204,7 +267,7 @@ fn stream(
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("file" = String, Path, description = "`datapackage.json`, or a dataset and its format.",
-            example = "requests.csv", pattern = "^(datapackage\\.json|requests\\.(csv|jsonl))$")),
+            example = "requests.csv", pattern = "^(datapackage\\.json|(requests|processes|meetings)\\.(csv|jsonl))$")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The file: CSV (`text/csv`), JSON Lines (`application/jsonl`) or the package descriptor.",
