@@ -1567,4 +1567,13 @@ async fn the_indicators_add_up_the_projects_milestones_and_the_signed_convention
     let public = json(town.app.get(&town.at(&query)).await).await;
     assert_eq!(public["projects"]["started"], json!({ "current": 3, "previous": 0 }));
     assert_eq!(public["conventions"], staff["conventions"], "signed conventions are public");
+
+    // The open data: a row per signed convention, its figures, no party's name.
+    let jsonl = town.app.get(&town.at("/exports/conventions.jsonl")).await.text().await.unwrap();
+    let rows: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2, "{jsonl}");
+    let this = rows.iter().find(|r| r["id"] == json!(id)).unwrap();
+    assert_eq!((this["status"].as_str(), this["town_committed_cents"].as_i64()), (Some("completed"), Some(120_000)));
+    assert_eq!((this["eroded"].as_i64(), this["participants_registered"].as_i64()), (Some(1), Some(2)));
+    assert!(!jsonl.contains("Les voisins") && !jsonl.contains("Camille"), "{jsonl}");
 }

@@ -301,4 +301,14 @@ async fn the_indicators_count_the_surveys_closed_with_their_ballots_over_the_eli
             "by_unit": [{ "unit": "households", "closed": { "current": 1, "previous": 0 }, "ballots": { "current": 2, "previous": 0 },
                 "eligible": { "current": 8, "previous": 0 }, "participation_share": { "current": 25.0, "previous": null } }] })
     );
+
+    // The open data: an option per row; the ballots of the closed survey only, not yet the open one's.
+    let jsonl = app.get(&town.at("/exports/surveys.jsonl")).await.text().await.unwrap();
+    let rows: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let of = |id: &str| rows.iter().filter(|r| r["survey_id"] == id).cloned().collect::<Vec<_>>();
+    let closed_rows = of(&survey);
+    assert_eq!(closed_rows.len(), 2);
+    assert_eq!((closed_rows[0]["option_number"].as_i64(), closed_rows[0]["ballots"].as_i64()), (Some(1), Some(2)));
+    assert_eq!((closed_rows[0]["share_percent"].as_f64(), closed_rows[1]["ballots"].as_i64()), (Some(100.0), Some(0)));
+    assert!(of(&still_open).iter().all(|r| r["ballots"].is_null() && r["responses"].is_null()), "{rows:?}");
 }

@@ -4,8 +4,12 @@
 //! descriptor cannot disagree; only what the public reads goes in (never a requester's name or
 //! contact, nor an internal note).
 
+use super::conventions::ConventionFigures;
+use crate::conventions::follow_up::FollowUp;
+use crate::conventions::{Content, Convention};
 use crate::participation::Process;
 use crate::participation::meeting::Meeting;
+use crate::participation::survey::{Results, Survey};
 use crate::requests::PublishedRequest;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
@@ -230,6 +234,93 @@ pub fn meeting_row(m: &Meeting) -> Vec<Cell> {
         m.minutes.as_ref().map_or(Cell::Null, |x| Cell::Datetime(x.published_at)),
         Cell::optional(m.minutes.as_ref().map(|x| x.text.as_str().to_owned())),
         Cell::optional(m.minutes.as_ref().and_then(|x| x.decisions.as_ref()).map(|d| d.as_str().to_owned())),
+    ]
+}
+
+/// The surveys of the processes opened to the public: a row per option, with its ballots once
+/// the results are public (at closing, or live when the survey said so).
+pub const SURVEY_FIELDS: &[Field] = &[
+    field("survey_id", FieldType::String, "The survey's id (UUID).", true),
+    field("process_id", FieldType::String, "The process it belongs to.", true),
+    field("question", FieldType::String, "Its question.", true),
+    field("opens_at", FieldType::Datetime, "When it opens (UTC).", true),
+    field("closes_at", FieldType::Datetime, "When it closes (UTC).", true),
+    field("eligible", FieldType::Integer, "How many could answer.", true),
+    field("eligible_unit", FieldType::String, "people or households.", true),
+    field("option_number", FieldType::Integer, "The option's number (1, 2, …).", true),
+    field("option_title", FieldType::String, "The option.", true),
+    field("ballots", FieldType::Integer, "Its ballots, once the results are public.", false),
+    field("share_percent", FieldType::Number, "Its share of the responses (one decimal), once public.", false),
+    field("responses", FieldType::Integer, "The survey's responses, once the results are public.", false),
+];
+
+/// A survey's rows, one per option, in the order of [`SURVEY_FIELDS`]; `results` once public.
+pub fn survey_rows(s: &Survey, results: Option<&Results>) -> Vec<Vec<Cell>> {
+    s.options
+        .iter()
+        .map(|option| {
+            let counted = results.and_then(|r| r.options.iter().find(|(n, ..)| *n == option.number));
+            vec![
+                Cell::text(s.id.to_string()),
+                Cell::text(s.process.to_string()),
+                Cell::text(s.question.as_str()),
+                Cell::Datetime(s.opens_at),
+                Cell::Datetime(s.closes_at),
+                Cell::Integer(s.eligible.into()),
+                Cell::text(s.eligible_unit.code()),
+                Cell::Integer(option.number.into()),
+                Cell::text(option.title.as_str()),
+                results.map_or(Cell::Null, |_| Cell::Integer(counted.map_or(0, |(_, n, _)| *n as i64))),
+                results.map_or(Cell::Null, |_| Cell::Number(counted.map_or(0.0, |(.., share)| *share as f64 / 10.0))),
+                results.map_or(Cell::Null, |r| Cell::Integer(r.responses as i64)),
+            ]
+        })
+        .collect()
+}
+
+/// The conventions signed by every party: their period, how their commitments were kept, what
+/// they cost (in cents) and how many took part — no party's name.
+pub const CONVENTION_FIELDS: &[Field] = &[
+    field("id", FieldType::String, "The convention's id (UUID).", true),
+    field("project_id", FieldType::String, "Its fifty-fifty project.", true),
+    field("title", FieldType::String, "Its title, as signed.", true),
+    field("status", FieldType::String, "signed, active, completed, lapsed or terminated.", true),
+    field("starts_on", FieldType::Date, "The first day of its period.", false),
+    field("ends_on", FieldType::Date, "The last day of its period.", false),
+    field("commitments", FieldType::Integer, "Its parties' commitments.", true),
+    field("fulfilled", FieldType::Integer, "Commitments recorded fulfilled.", true),
+    field("partly_fulfilled", FieldType::Integer, "Commitments recorded partly fulfilled.", true),
+    field("not_fulfilled", FieldType::Integer, "Commitments recorded not fulfilled.", true),
+    field("eroded", FieldType::Integer, "Upkeep commitments not (fully) kept.", true),
+    field("town_committed_cents", FieldType::Integer, "What the town planned to spend, in cents of euros.", true),
+    field("town_spent_cents", FieldType::Integer, "What the town spent, in cents of euros.", true),
+    field("others_committed_cents", FieldType::Integer, "What the other parties planned to spend, in cents.", true),
+    field("others_spent_cents", FieldType::Integer, "What the other parties spent, in cents.", true),
+    field("participants_registered", FieldType::Integer, "Participants registered by name (with consent).", true),
+    field("participants_at_least", FieldType::Integer, "At least this many took part (low bound).", true),
+];
+
+/// A signed convention's row, in the order of [`CONVENTION_FIELDS`], from its signed text.
+pub fn convention_row(c: &Convention, signed: &Content, follow_up: &FollowUp) -> Vec<Cell> {
+    let f = ConventionFigures::of(signed, follow_up);
+    vec![
+        Cell::text(c.id.to_string()),
+        Cell::text(c.project.to_string()),
+        Cell::text(signed.title.clone()),
+        Cell::text(c.status.code()),
+        signed.starts_on.map_or(Cell::Null, Cell::Date),
+        signed.ends_on.map_or(Cell::Null, Cell::Date),
+        Cell::Integer(f.commitments.into()),
+        Cell::Integer(f.fulfilled.into()),
+        Cell::Integer(f.partly_fulfilled.into()),
+        Cell::Integer(f.not_fulfilled.into()),
+        Cell::Integer(f.eroded.into()),
+        Cell::Integer(f.town_planned_cents),
+        Cell::Integer(f.town_actual_cents),
+        Cell::Integer(f.others_planned_cents),
+        Cell::Integer(f.others_actual_cents),
+        Cell::Integer(f.participants_registered.into()),
+        Cell::Integer(f.participants_at_least.into()),
     ]
 }
 

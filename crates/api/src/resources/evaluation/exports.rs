@@ -12,7 +12,9 @@ use implication_app::Resource;
 use implication_domain::evaluation::open_data::{self, Cell, Field, csv_line};
 use implication_domain::{Municipality, MunicipalityId};
 use implication_storage::Database;
+use implication_storage::conventions::convention::{self as conventions, Filter as ConventionFilter};
 use implication_storage::participation::meetings::{self, MeetingAfter, MeetingFilter};
+use implication_storage::participation::surveys::{self, SurveyAfter};
 use implication_storage::participation::{After as ProcessAfter, Filter as ProcessFilter};
 use implication_storage::requests::{After, Filter, Sort, list_published};
 use serde_json::{Value, json};
@@ -32,6 +34,8 @@ enum Dataset {
     Requests,
     Processes,
     Meetings,
+    Surveys,
+    Conventions,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +45,16 @@ enum Format {
 }
 
 impl Dataset {
-    const ALL: [Dataset; 3] = [Dataset::Requests, Dataset::Processes, Dataset::Meetings];
+    const ALL: [Dataset; 5] =
+        [Dataset::Requests, Dataset::Processes, Dataset::Meetings, Dataset::Surveys, Dataset::Conventions];
 
     fn name(self) -> &'static str {
         match self {
             Dataset::Requests => "requests",
             Dataset::Processes => "processes",
             Dataset::Meetings => "meetings",
+            Dataset::Surveys => "surveys",
+            Dataset::Conventions => "conventions",
         }
     }
 
@@ -56,6 +63,18 @@ impl Dataset {
             Dataset::Requests => "Published requests",
             Dataset::Processes => "Participation processes opened to the public",
             Dataset::Meetings => "Meetings of the public processes, with their minutes",
+            Dataset::Surveys => "Surveys of the public processes, an option per row, with their results once public",
+            Dataset::Conventions => {
+                "Fifty-fifty conventions signed by every party: commitments kept, costs, participants"
+            }
+        }
+    }
+
+    /// The columns that name a row.
+    fn primary_key(self) -> &'static [&'static str] {
+        match self {
+            Dataset::Surveys => &["survey_id", "option_number"],
+            _ => &["id"],
         }
     }
 
@@ -64,6 +83,8 @@ impl Dataset {
             Dataset::Requests => open_data::REQUEST_FIELDS,
             Dataset::Processes => open_data::PROCESS_FIELDS,
             Dataset::Meetings => open_data::MEETING_FIELDS,
+            Dataset::Surveys => open_data::SURVEY_FIELDS,
+            Dataset::Conventions => open_data::CONVENTION_FIELDS,
         }
     }
 }
@@ -127,7 +148,7 @@ fn descriptor(municipality: &Municipality) -> Value {
             json!({
                 "name": dataset.name(), "title": dataset.title(), "path": format!("{}.csv", dataset.name()),
                 "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
-                "schema": { "fields": fields, "primaryKey": ["id"] }
+                "schema": { "fields": fields, "primaryKey": dataset.primary_key() }
             })
         })
         .collect();
@@ -146,6 +167,8 @@ enum Cursor {
     Request(After),
     Process(ProcessAfter),
     Meeting(MeetingAfter),
+    Survey(SurveyAfter),
+    Convention(chrono::DateTime<chrono::Utc>, implication_domain::ConventionId),
 }
 
 /// A page of a dataset's rows, and where the next one starts (`None`: the last).
@@ -203,6 +226,54 @@ async fn page(
                 .map(|m| Cursor::Meeting(MeetingAfter { starts_at: m.starts_at, id: m.id }));
             (found.items.iter().map(open_data::meeting_row).collect(), next)
         }
+        Dataset::Surveys => {
+            let after = match after {
+                Some(Cursor::Survey(a)) => Some(a),
+                _ => None,
+            };
+            let found = surveys::list(db, municipality, None, true, PAGE, after.as_ref()).await?;
+            let next = found
+                .has_more
+                .then(|| found.items.last())
+                .flatten()
+                .map(|s| Cursor::Survey(SurveyAfter { opens_at: s.opens_at, id: s.id }));
+            let now = implication_domain::time::now();
+            let mut rows = Vec::new();
+            for survey in &found.items {
+                // Surveys are few (tens a year): their counts are read one by one.
+                let results = if survey.results_public(now) {
+                    Some(implication_domain::participation::survey::results(
+                        survey,
+                        &surveys::counts(db, survey).await?,
+                    ))
+                } else {
+                    None
+                };
+                rows.extend(open_data::survey_rows(survey, results.as_ref()));
+            }
+            (rows, next)
+        }
+        Dataset::Conventions => {
+            let after = match after {
+                Some(Cursor::Convention(at, id)) => Some((at, id)),
+                _ => None,
+            };
+            let filter = ConventionFilter { signed_only: true, ..ConventionFilter::default() };
+            let found = conventions::list(db, municipality, &filter, PAGE, after).await?;
+            let next = found
+                .has_more
+                .then(|| found.items.last())
+                .flatten()
+                .map(|(s, _)| Cursor::Convention(s.convention.created_at, s.convention.id));
+            let rows = found
+                .items
+                .iter()
+                .map(|(stored, version)| {
+                    open_data::convention_row(&stored.convention, &version.content, &stored.follow_up)
+                })
+                .collect();
+            (rows, next)
+        }
     })
 }
 
@@ -258,7 +329,9 @@ fn stream(
 /// A town's public collections, for anyone (peer cities, researchers, the press) without an
 /// account, each as CSV (`.csv`) or JSON Lines (`.jsonl`): `requests` (the published requests,
 /// their public view only — never a requester's name or contact), `processes` (those opened to the
-/// public), `meetings` (theirs, with the minutes once published); UTF-8, one row per line,
+/// public), `meetings` (theirs, with the minutes once published), `surveys` (theirs, an option per
+/// row, with its ballots once the results are public), `conventions` (those signed by every
+/// party: their commitments kept, costs and participants, no party's name); UTF-8, one row per line,
 /// streamed as the database reads
 /// them; and `datapackage.json`, the Frictionless Data package describing each CSV file (its
 /// columns, their types and meaning, in a Table Schema), next to it.
@@ -267,7 +340,7 @@ fn stream(
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("file" = String, Path, description = "`datapackage.json`, or a dataset and its format.",
-            example = "requests.csv", pattern = "^(datapackage\\.json|(requests|processes|meetings)\\.(csv|jsonl))$")),
+            example = "requests.csv", pattern = "^(datapackage\\.json|(requests|processes|meetings|surveys|conventions)\\.(csv|jsonl))$")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The file: CSV (`text/csv`), JSON Lines (`application/jsonl`) or the package descriptor.",
