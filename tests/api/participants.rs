@@ -70,7 +70,7 @@ async fn first_time_and_returning_participants_are_counted_by_neighbourhood_with
     assert_eq!(town.took_part(&awa, "contributed_to_process", &other, days_ago(5)).await.status(), 201);
 
     let query = format!("/indicators?from={}&to={}", days_ago(59), today());
-    let figures = json(app.get(&town.at(&query)).await).await;
+    let figures = json(app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await;
     let participants = &figures["participants"];
     assert_eq!(participants["first_time"], json!({ "current": 1, "previous": 2 }));
     assert_eq!(participants["returning"], json!({ "current": 1, "previous": 0 }));
@@ -82,8 +82,23 @@ async fn first_time_and_returning_participants_are_counted_by_neighbourhood_with
     assert_eq!(line("centre-ville")["first_time"], json!({ "current": 0, "previous": 1 }));
     let text = figures.to_string();
     assert!(!text.contains("Awa") && !text.contains("Bruno") && !text.contains("Chlo"), "{text}");
-    let cite = json(app.get(&town.at(&format!("{query}&neighbourhood=cite-5"))).await).await;
+    let cite =
+        json(app.authed(Method::GET, &town.at(&format!("{query}&neighbourhood=cite-5")), &agent).send().await.unwrap())
+            .await;
     assert_eq!(cite["participants"]["first_time"], json!({ "current": 1, "previous": 1 }), "those who live there");
+    // The public's: counts of 1 to 4 are not shown, so that nobody can be singled out.
+    let public = json(app.get(&town.at(&query)).await).await;
+    assert_eq!(public["participants"]["first_time"], json!({ "current": null, "previous": null }));
+    let line = |code: &str| {
+        public["participants"]["by_neighbourhood"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(line("cite-11")["returning"], json!({ "current": 0, "previous": 0 }), "none is none");
 }
 
 #[tokio::test]
@@ -148,6 +163,13 @@ async fn contributors_are_listed_only_with_their_consent_and_the_public_show_wha
     assert_eq!(app.get(&town.at("/participants")).await.status(), 401);
     let inhabitant = town.inhabitant().await;
     assert_eq!(app.authed(Method::GET, &town.at("/participants"), &inhabitant).send().await.unwrap().status(), 403);
+    // Someone listed who contributed only to a process not public yet is not named publicly.
+    let dora = recorded(town.participant(&agent, listed("Dora Petit", true)).await).await;
+    assert_eq!(town.took_part(&dora, "contributed_to_process", &prepared, today()).await.status(), 201);
+    let public = json(app.get(&town.at("/contributors")).await).await;
+    assert!(!public.to_string().contains("Dora"), "{public}");
+    let staff = json(app.authed(Method::GET, &town.at("/contributors"), &agent).send().await.unwrap()).await;
+    assert!(staff.to_string().contains("Dora"));
 }
 
 #[tokio::test]
@@ -179,11 +201,14 @@ async fn an_inhabitant_records_themselves_once_with_consent_and_their_ballots_ar
         .await
         .unwrap();
     let survey = json(created).await["id"].as_str().unwrap().to_owned();
+    // Staff recorded it already (a paper sign-in, say): the ballot stands all the same.
+    assert_eq!(town.took_part(&id, "answered_survey", &survey, today()).await.status(), 201);
     let vote = app.authed(Method::POST, &town.at(&format!("/surveys/{survey}/ballots")), &inhabitant);
     assert_eq!(vote.json(&json!({ "option": 1 })).send().await.unwrap().status(), 204);
     let mine =
         json(app.authed(Method::GET, &town.at(&format!("/participants/{id}")), &inhabitant).send().await.unwrap())
             .await;
+    assert_eq!(mine["participations"].as_array().unwrap().len(), 1, "recorded once: {mine}");
     assert_eq!(mine["participations"][0]["kind"], "answered_survey");
     assert_eq!(mine["participations"][0]["subject_id"], json!(survey));
 

@@ -16,7 +16,7 @@ use utoipa::IntoParams;
 
 pub const DEFAULT_LIMIT: u64 = 50;
 pub const MAX_LIMIT: u64 = 200;
-const MAX_CURSOR_LEN: usize = 512;
+const MAX_CURSOR_LEN: usize = 2_048;
 
 /// The paging parameters every list takes.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -103,6 +103,10 @@ fn decode_cursor<K: DeserializeOwned>(raw: &str) -> Option<K> {
         return None;
     }
     let json = URL_SAFE_NO_PAD.decode(raw).ok()?;
+    // A key this API gave out holds no NUL (which PostgreSQL refuses in a text parameter).
+    if json.windows(6).any(|w| w == b"\\u0000") {
+        return None;
+    }
     serde_json::from_slice(&json).ok()
 }
 

@@ -52,6 +52,9 @@ pub async fn change(
     }
     current.may_change().map_err(UseCaseError::RoundRefused)?;
     let next = draft.apply(Some(&current), municipality.id, crate::clock::now())?;
+    if (Round { updated_at: current.updated_at, ..next.clone() }) == current {
+        return Ok(current);
+    }
     if next.projects != current.projects {
         check_projects(db, municipality, &next).await?;
     }

@@ -221,15 +221,6 @@ impl RoundDraft {
                 .enumerate()
                 .filter_map(|(i, (project, kind, text))| {
                     let project = project.map(ProjectId::from_uuid);
-                    if let (Some(p), Some(projects)) = (project, &projects)
-                        && !projects.contains(&p)
-                    {
-                        errors.push(FieldError::new(
-                            format!("findings[{i}].project"),
-                            super::Code::UnknownSubject,
-                            Message::new("not a project this round reviews", "pas un projet examiné par cette session"),
-                        ));
-                    }
                     if kind.is_none() {
                         errors.push(required(&format!("findings[{i}].kind")));
                     }
@@ -245,6 +236,18 @@ impl RoundDraft {
                 .collect(),
             None => current.map(|c| c.findings.clone()).unwrap_or_default(),
         };
+        // Every finding is about a project the round (still) reviews, whichever field changed.
+        if let Some(projects) = &projects {
+            for (i, finding) in findings.iter().enumerate() {
+                if finding.project.is_some_and(|p| !projects.contains(&p)) {
+                    errors.push(FieldError::new(
+                        format!("findings[{i}].project"),
+                        super::Code::UnknownSubject,
+                        Message::new("not a project this round reviews", "pas un projet examiné par cette session"),
+                    ));
+                }
+            }
+        }
         match (title, projects) {
             (Some(title), Some(projects)) if errors.is_empty() => Ok(Round {
                 id: current.map_or_else(crate::ids::RoundId::new, |c| c.id),
@@ -330,7 +333,8 @@ impl Round {
                 Ok(Self { status: to, updated_at: now, ..self.clone() })
             }
             (RoundStatus::WorkingGroup, RoundStatus::Concluded)
-                if self.working_group.is_none() || self.findings.is_empty() =>
+                if self.findings.is_empty()
+                    || self.working_group.as_ref().is_none_or(|g| g.met_on > now.date_naive()) =>
             {
                 Err(refuse(
                     Rule::NoFindings,

@@ -121,26 +121,57 @@ pub async fn of_account(
         .transpose()
 }
 
-/// A page of a town's participants by name, after `(name, id)`; only those listed publicly who
-/// contributed to a project or a process when `contributors_only`.
+/// Which participants a list keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    All,
+    /// Those listed publicly who contributed to a project or a process — a public one, for the
+    /// public.
+    Contributors {
+        public: bool,
+    },
+}
+
+/// A page of a town's participants by name, after `(name, id)`.
 pub async fn list(
     db: &Database,
     municipality: MunicipalityId,
-    contributors_only: bool,
+    listing: Listing,
     limit: u64,
     after: Option<(String, ParticipantId)>,
 ) -> Result<Page<Participant>, StorageError> {
     use participant::Column;
+    use sea_orm::sea_query::Query;
     let mut condition = Condition::all().add(Column::MunicipalityId.eq(municipality.as_uuid()));
-    if contributors_only {
+    if let Listing::Contributors { public } = listing {
         let kinds: Vec<&str> =
             ParticipationKind::ALL.iter().copied().filter(|k| contributes(*k)).map(|k| k.code()).collect();
-        let contributed = sea_orm::sea_query::Query::select()
+        let mut contributed = Query::select()
             .column(participation::Column::ParticipantId)
             .from(participation::Entity)
             .and_where(participation::Column::MunicipalityId.eq(municipality.as_uuid()))
             .and_where(participation::Column::Kind.is_in(kinds))
             .to_owned();
+        if public {
+            let hidden = [ProjectStatus::Diagnosing.code(), ProjectStatus::Drafting.code()];
+            let projects = Query::select()
+                .column(project::Column::Id)
+                .from(project::Entity)
+                .and_where(project::Column::MunicipalityId.eq(municipality.as_uuid()))
+                .and_where(project::Column::Status.is_not_in(hidden))
+                .to_owned();
+            let processes = Query::select()
+                .column(process::Column::Id)
+                .from(process::Entity)
+                .and_where(process::Column::MunicipalityId.eq(municipality.as_uuid()))
+                .and_where(process::Column::OpenedAt.is_not_null())
+                .to_owned();
+            contributed.cond_where(
+                Condition::any()
+                    .add(participation::Column::SubjectId.in_subquery(projects))
+                    .add(participation::Column::SubjectId.in_subquery(processes)),
+            );
+        }
         condition = condition.add(Column::ListedPublicly.eq(true)).add(Column::Id.in_subquery(contributed));
     }
     if let Some((name, id)) = after {
@@ -211,6 +242,7 @@ pub async fn subjects(
     ids: &[Uuid],
 ) -> Result<BTreeMap<Uuid, (String, bool)>, StorageError> {
     let mut found = BTreeMap::new();
+    let ids: Vec<Uuid> = ids.iter().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     if ids.is_empty() {
         return Ok(found);
     }

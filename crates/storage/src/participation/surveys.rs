@@ -269,8 +269,18 @@ pub async fn cast(
                 insert_ballot(&txn, survey, option, "code", Some(format!("code:{hash}")), at).await?;
             }
         }
+        // Recorded already (by staff, the same day): the ballot stands, the record is not repeated.
         if let Some(p) = participation {
-            participation::Entity::insert(crate::evaluation::participants::participation_row(p)).exec(&txn).await?;
+            let recorded = participation::Entity::find()
+                .filter(participation::Column::ParticipantId.eq(p.participant.as_uuid()))
+                .filter(participation::Column::Kind.eq(p.kind.code()))
+                .filter(participation::Column::SubjectId.eq(p.subject))
+                .filter(participation::Column::TookPartOn.eq(p.on))
+                .one(&txn)
+                .await?;
+            if recorded.is_none() {
+                participation::Entity::insert(crate::evaluation::participants::participation_row(p)).exec(&txn).await?;
+            }
         }
         Ok(())
     }

@@ -171,13 +171,16 @@ enum Cursor {
     Convention(chrono::DateTime<chrono::Utc>, implication_domain::ConventionId),
 }
 
+/// Rows, and where the next page starts (`None`: none).
+type Rows = (Vec<Vec<Cell>>, Option<Cursor>);
+
 /// A page of a dataset's rows, and where the next one starts (`None`: the last).
 async fn page(
     db: &Database,
     municipality: MunicipalityId,
     dataset: Dataset,
     after: Option<Cursor>,
-) -> Result<(Vec<Vec<Cell>>, Option<Cursor>), ApiError> {
+) -> Result<Rows, ApiError> {
     Ok(match dataset {
         Dataset::Requests => {
             let after = match after {
@@ -283,25 +286,32 @@ fn stream(
     municipality: MunicipalityId,
     dataset: Dataset,
     format: Format,
+    first: Rows,
 ) -> impl futures_util::Stream<Item = Result<Bytes, ApiError>> {
     struct State {
         db: web::Data<Database>,
+        first: Option<Rows>,
         after: Option<Cursor>,
-        started: bool,
         done: bool,
     }
-    let state = State { db, after: None, started: false, done: false };
+    let state = State { db, first: Some(first), after: None, done: false };
     futures_util::stream::unfold(state, move |mut state| async move {
+        let fields = dataset.fields();
+        // The header and the first page, read before the answer began.
+        if let Some((rows, next)) = state.first.take() {
+            let mut chunk = match format {
+                Format::Csv => csv_line(fields.iter().map(|f| f.name.to_owned())),
+                Format::JsonLines => String::new(),
+            };
+            for row in &rows {
+                chunk.push_str(&line(fields, row, format));
+            }
+            state.done = next.is_none();
+            state.after = next;
+            return Some((Ok(Bytes::from(chunk)), state));
+        }
         if state.done {
             return None;
-        }
-        let fields = dataset.fields();
-        if !state.started {
-            state.started = true;
-            if format == Format::Csv {
-                let header = csv_line(fields.iter().map(|f| f.name.to_owned()));
-                return Some((Ok(Bytes::from(header)), state));
-            }
         }
         let (rows, next) = match page(&state.db, municipality, dataset, state.after.take()).await {
             Ok(page) => page,
@@ -344,6 +354,7 @@ fn stream(
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The file: CSV (`text/csv`), JSON Lines (`application/jsonl`) or the package descriptor.",
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"<town>-<file>\"` for a data file.")),
             content(
                 (Value = "text/csv", example = "id,registration_number,kind,title,description,channel,requester_kind,themes,neighbourhood,location_address,latitude,longitude,received_on,status,resolution,merged_into,published_at,updated_at\r\n"),
                 (Value = "application/jsonl"),
@@ -369,11 +380,14 @@ pub async fn get_export(
         Format::Csv => "text/csv; charset=utf-8",
         Format::JsonLines => "application/jsonl; charset=utf-8",
     };
+    // The first page is read before answering: a database that does not answer is a 503, not a
+    // 200 cut short. (A failure later can only cut the transfer: its status is sent.)
+    let first = page(&db, municipality.id, dataset, None).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{}-{}\"", municipality.slug, path.1),
         ))
-        .streaming(stream(db, municipality.id, dataset, format)))
+        .streaming(stream(db, municipality.id, dataset, format, first)))
 }

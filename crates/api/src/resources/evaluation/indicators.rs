@@ -266,11 +266,12 @@ pub struct ConventionIndicatorsView {
 /// Who takes part, and renewal ("souvent les mêmes", §4.2.4): the participants recorded with
 /// their consent who took part in the period — **first-time** when their first participation
 /// ever falls in it, **returning** otherwise — in all and by the neighbourhood they live in.
-/// Counts only: nobody is named.
+/// Counts only: nobody is named; and in the public's figures a count of 1 to 4 is `null`, so that
+/// nobody can be singled out (by crossing a day and a neighbourhood with the contributors, say).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ParticipantIndicatorsView {
-    pub first_time: ComparedCount,
-    pub returning: ComparedCount,
+    pub first_time: ComparedSmallCount,
+    pub returning: ComparedSmallCount,
     /// Every neighbourhood of the town (participants with none recorded are in no line).
     pub by_neighbourhood: Vec<RenewalLineView>,
 }
@@ -280,8 +281,24 @@ pub struct ParticipantIndicatorsView {
 pub struct RenewalLineView {
     pub code: String,
     pub name: String,
-    pub first_time: ComparedCount,
-    pub returning: ComparedCount,
+    pub first_time: ComparedSmallCount,
+    pub returning: ComparedSmallCount,
+}
+
+/// A count of people in the period asked and in the previous one; `null` in the public's figures
+/// for 1 to 4 (too few to show without singling someone out).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ComparedSmallCount {
+    pub current: Option<u64>,
+    pub previous: Option<u64>,
+}
+
+/// The smallest count of people the public's figures show.
+const SMALLEST_SHOWN: u64 = 5;
+
+fn people_count(count: Compared<u64>, public: bool) -> ComparedSmallCount {
+    let shown = |n: u64| (!public || n == 0 || n >= SMALLEST_SHOWN).then_some(n);
+    ComparedSmallCount { current: shown(count.current), previous: shown(count.previous) }
 }
 
 /// People who took part in the conventions' works: those registered by name (with their
@@ -461,8 +478,8 @@ pub async fn get_indicators(
             at_least: pick(signed, |t| t.participants_at_least),
         },
         participants: ParticipantIndicatorsView {
-            first_time: renewal.first_time.into(),
-            returning: renewal.returning.into(),
+            first_time: people_count(renewal.first_time, !staff),
+            returning: people_count(renewal.returning, !staff),
             by_neighbourhood: shown
                 .iter()
                 .map(|n| {
@@ -471,8 +488,8 @@ pub async fn get_indicators(
                     RenewalLineView {
                         code: n.code.to_string(),
                         name: n.name.as_str().to_owned(),
-                        first_time: line.map_or(zero, |l| l.first_time).into(),
-                        returning: line.map_or(zero, |l| l.returning).into(),
+                        first_time: people_count(line.map_or(zero, |l| l.first_time), !staff),
+                        returning: people_count(line.map_or(zero, |l| l.returning), !staff),
                     }
                 })
                 .collect(),

@@ -24,7 +24,7 @@ use implication_domain::evaluation::participants::{
 use implication_domain::identity::Standing;
 use implication_domain::{Municipality, ParticipantId};
 use implication_storage::Database;
-use implication_storage::evaluation::participants as store;
+use implication_storage::evaluation::participants::{self as store, Listing};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -75,6 +75,11 @@ pub struct ParticipantView {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The projects and processes of these participations (those with a title).
+fn titled(participations: &[Participation]) -> Vec<Uuid> {
+    participations.iter().filter(|q| matches!(subject_of(q.kind), "project" | "process")).map(|q| q.subject).collect()
+}
+
 fn participation_view(p: &Participation, titles: &BTreeMap<Uuid, (String, bool)>) -> ParticipationView {
     ParticipationView {
         kind: p.kind.into(),
@@ -112,7 +117,7 @@ async fn respond(
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let participations = store::participations_of(db, municipality.id, &[p.id]).await?;
-    let ids: Vec<Uuid> = participations.iter().map(|q| q.subject).collect();
+    let ids: Vec<Uuid> = titled(&participations);
     let titles = store::subjects(db, municipality.id, &ids).await?;
     Ok(HttpResponse::build(status).insert_header((header::ETAG, etag::from_version(p.version))).json(view(
         p,
@@ -206,10 +211,10 @@ pub async fn list_participants(
     let municipality = &caller.municipality;
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| (c.n, ParticipantId::from_uuid(c.i)));
-    let found = store::list(&db, municipality.id, false, page.limit, after).await?;
+    let found = store::list(&db, municipality.id, Listing::All, page.limit, after).await?;
     let ids: Vec<ParticipantId> = found.items.iter().map(|p| p.id).collect();
     let participations = store::participations_of(&db, municipality.id, &ids).await?;
-    let subjects: Vec<Uuid> = participations.iter().map(|q| q.subject).collect();
+    let subjects: Vec<Uuid> = titled(&participations);
     let titles = store::subjects(&db, municipality.id, &subjects).await?;
     let next_cursor = found
         .has_more
@@ -345,8 +350,8 @@ pub async fn patch_participant(
 /// Record a participation
 ///
 /// That the participant took part in a meeting, a survey, a project or a process of the town, on
-/// a day (by default today). Staff only. Each thing is recorded once: the same again answers 200,
-/// changing nothing.
+/// a day (by default today). Staff only. Each thing is recorded once a day: the same again answers
+/// 200, changing nothing.
 #[utoipa::path(
     operation_id = "record_participation", tag = "evaluation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -363,7 +368,8 @@ pub async fn patch_participant(
                 ("GetParticipant" = (operation_id = "get_participant", description = "The participant, with it.",
                     parameters(("municipality" = "$request.path.municipality"), ("participant" = "$request.path.participant"))))
             )),
-        (status = 200, description = "Recorded already: the participant.", body = ParticipantView),
+        (status = 200, description = "Recorded already: the participant.", body = ParticipantView,
+            headers(("ETag" = String, description = "The participant's version."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 413, response = PayloadTooLarge),
         (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
@@ -430,10 +436,12 @@ pub async fn list_contributors(
     let Visitor { standing, municipality } = visitor;
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| (c.n, ParticipantId::from_uuid(c.i)));
-    let found = store::list(&db, municipality.id, true, page.limit, after).await?;
+    let found =
+        store::list(&db, municipality.id, Listing::Contributors { public: !standing.is_staff() }, page.limit, after)
+            .await?;
     let ids: Vec<ParticipantId> = found.items.iter().map(|p| p.id).collect();
     let participations = store::participations_of(&db, municipality.id, &ids).await?;
-    let subjects: Vec<Uuid> = participations.iter().map(|q| q.subject).collect();
+    let subjects: Vec<Uuid> = titled(&participations);
     let titles = store::subjects(&db, municipality.id, &subjects).await?;
     let staff = standing.is_staff();
     let next_cursor = found

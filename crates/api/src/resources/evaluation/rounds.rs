@@ -171,6 +171,20 @@ pub struct RoundTransition {
     pub to: Option<wire::RoundStatus>,
 }
 
+/// The round as the public reads it: without the projects it may not read, nor what was found
+/// about them.
+async fn public_view(db: &Database, municipality: &Municipality, round: &Round) -> Result<RoundView, ApiError> {
+    let ids: Vec<Uuid> = round.projects.iter().map(ProjectId::as_uuid).collect();
+    let subjects = implication_storage::evaluation::participants::subjects(db, municipality.id, &ids).await?;
+    let public = |p: &ProjectId| subjects.get(&p.as_uuid()).is_some_and(|(_, public)| *public);
+    let shown = Round {
+        projects: round.projects.iter().copied().filter(public).collect(),
+        findings: round.findings.iter().filter(|f| f.project.as_ref().is_none_or(public)).cloned().collect(),
+        ..round.clone()
+    };
+    Ok(RoundView::from(&shown))
+}
+
 fn respond(r: &Round, status: StatusCode) -> HttpResponse {
     HttpResponse::build(status).insert_header((header::ETAG, etag::from_version(r.version))).json(RoundView::from(r))
 }
@@ -222,19 +236,26 @@ pub async fn list_evaluation_rounds(
     let page = paging.parse::<ListCursor>()?;
     let after = page.after.map(|c| (c.c, RoundId::from_uuid(c.i)));
     let project = params.project.map(ProjectId::from_uuid);
-    let found = store::list(&db, municipality.id, !standing.is_staff(), project, page.limit, after).await?;
+    let staff = standing.is_staff();
+    let found = store::list(&db, municipality.id, !staff, project, page.limit, after).await?;
     let next_cursor = found
         .has_more
         .then(|| found.items.last())
         .flatten()
         .and_then(|last| encode_cursor(&ListCursor { c: last.created_at, i: last.id.as_uuid() }));
-    let body = RoundPage { items: found.items.iter().map(RoundView::from).collect(), next_cursor };
+    let mut items = Vec::with_capacity(found.items.len());
+    for round in &found.items {
+        items.push(if staff { RoundView::from(round) } else { public_view(&db, &municipality, round).await? });
+    }
+    let body = RoundPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
 
 /// Get an evaluation round
 ///
-/// Anyone reads a concluded one; staff any, with the `ETag` a change needs. Otherwise 404.
+/// Anyone reads a concluded one — without the projects the public may not read yet (being
+/// diagnosed or drafted) nor what was found about them; staff any, whole, with the `ETag` a change
+/// needs. Otherwise 404.
 #[utoipa::path(
     operation_id = "get_evaluation_round", tag = "evaluation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
@@ -255,10 +276,14 @@ pub async fn get_evaluation_round(
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
     let round = usecases::load(&db, &municipality, round_id(&path.1)?).await?;
-    if !standing.is_staff() && !round.is_public() {
+    if standing.is_staff() {
+        return Ok(respond(&round, StatusCode::OK));
+    }
+    if !round.is_public() {
         return Err(ApiError::no(Resource::Round));
     }
-    Ok(respond(&round, StatusCode::OK))
+    let view = public_view(&db, &municipality, &round).await?;
+    Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(round.version))).json(view))
 }
 
 /// Open an evaluation round
