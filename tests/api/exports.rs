@@ -83,7 +83,10 @@ async fn the_exports_columns_are_the_descriptors_and_carry_no_personal_data() {
     }
     let names: Vec<&str> =
         descriptor["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["requests", "processes", "meetings", "surveys", "conventions"]);
+    assert_eq!(names, ["requests", "processes", "meetings", "surveys", "conventions", "indicators"]);
+    let (_, figures) = text(&app, &town.at("/exports/indicators.csv")).await;
+    assert!(figures.contains("\r\nrequests.received,"), "{figures}");
+    assert!(figures.contains("requests.by_neighbourhood.cite-5,"), "{figures}");
 
     for unknown in ["/exports/people.csv", "/exports/requests.xlsx", "/exports/requests"] {
         assert_eq!(app.get(&town.at(unknown)).await.status(), 404, "{unknown}");

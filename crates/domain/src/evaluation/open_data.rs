@@ -324,6 +324,72 @@ pub fn convention_row(c: &Convention, signed: &Content, follow_up: &FollowUp) ->
     ]
 }
 
+/// The public indicators of the current year, one figure per row, beside the previous year's
+/// (`GET …/indicators` documents each figure; its path here is its place there).
+pub const INDICATOR_FIELDS: &[Field] = &[
+    field("figure", FieldType::String, "The figure's path in GET …/indicators (requests.by_channel.website…).", true),
+    field("period_from", FieldType::Date, "The period's first day.", true),
+    field("period_to", FieldType::Date, "The period's last day.", true),
+    field("current", FieldType::Number, "Its value in the period (empty where it cannot be computed).", false),
+    field("previous", FieldType::Number, "Its value in the previous period.", false),
+];
+
+/// The figures of an indicators document (JSON), flattened: every object with `current` and
+/// `previous` is a row named by its path, list items by their `code` (or `unit`, or `from>to`).
+pub fn indicator_rows(document: &serde_json::Value, from: NaiveDate, to: NaiveDate) -> Vec<Vec<Cell>> {
+    fn number(v: &serde_json::Value) -> Cell {
+        v.as_f64()
+            .map_or(Cell::Null, |n| if v.is_i64() || v.is_u64() { Cell::Integer(n as i64) } else { Cell::Number(n) })
+    }
+    fn walk(path: &str, v: &serde_json::Value, from: NaiveDate, to: NaiveDate, rows: &mut Vec<Vec<Cell>>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let (Some(current), Some(previous)) = (map.get("current"), map.get("previous"))
+                    && !current.is_object()
+                {
+                    rows.push(vec![
+                        Cell::text(path),
+                        Cell::Date(from),
+                        Cell::Date(to),
+                        number(current),
+                        number(previous),
+                    ]);
+                }
+                for (key, child) in map {
+                    if child.is_object() || child.is_array() {
+                        let path = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                        walk(&path, child, from, to, rows);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let key = ["code", "unit"]
+                        .iter()
+                        .find_map(|k| item.get(*k).and_then(|c| c.as_str()).map(str::to_owned))
+                        .or_else(|| {
+                            let (from, to) = (item.get("from")?.as_str()?, item.get("to")?.as_str()?);
+                            Some(format!("{from}>{to}"))
+                        })
+                        .unwrap_or_else(|| i.to_string());
+                    walk(&format!("{path}.{key}"), item, from, to, rows);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut rows = Vec::new();
+    if let serde_json::Value::Object(map) = document {
+        for (key, child) in map {
+            // The period and scope are the columns, not figures.
+            if !matches!(key.as_str(), "period" | "previous_period" | "neighbourhood" | "scope") {
+                walk(key, child, from, to, &mut rows);
+            }
+        }
+    }
+    rows
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +401,31 @@ mod tests {
         assert_eq!(csv_quote("il a dit \"non\""), "\"il a dit \"\"non\"\"\"");
         assert_eq!(csv_quote("deux\nlignes"), "\"deux\nlignes\"");
         assert_eq!(csv_line(["a".to_owned(), "b,c".to_owned(), String::new()]), "a,\"b,c\",\r\n");
+    }
+
+    #[test]
+    fn the_indicators_flatten_to_one_figure_per_row_named_by_its_path() {
+        let document = serde_json::json!({
+            "period": { "from": "2026-01-01", "to": "2026-12-31" }, "scope": "published",
+            "requests": { "received": { "current": 12, "previous": 7 },
+                "by_channel": [{ "code": "website", "current": 8, "previous": 5 }],
+                "late_share": { "current": 8.3, "previous": null },
+                "by_neighbourhood": [{ "code": "cite-5", "name": "Cité 5", "population": 1100, "current": 3, "previous": 1,
+                    "per_thousand": { "current": 2.7, "previous": 0.9 } }] },
+            "processes": { "level_changes": [{ "from": "information", "to": "consultation", "current": 1, "previous": 0 }] }
+        });
+        let (from, to) = ("2026-01-01".parse().unwrap(), "2026-12-31".parse().unwrap());
+        let rows = indicator_rows(&document, from, to);
+        let named: Vec<(String, String, String)> =
+            rows.iter().map(|r| (r[0].csv_text(), r[3].csv_text(), r[4].csv_text())).collect();
+        let expect = |f: &str, c: &str, p: &str| (f.to_owned(), c.to_owned(), p.to_owned());
+        assert!(named.contains(&expect("requests.received", "12", "7")), "{named:?}");
+        assert!(named.contains(&expect("requests.by_channel.website", "8", "5")));
+        assert!(named.contains(&expect("requests.late_share", "8.3", "")));
+        assert!(named.contains(&expect("requests.by_neighbourhood.cite-5", "3", "1")));
+        assert!(named.contains(&expect("requests.by_neighbourhood.cite-5.per_thousand", "2.7", "0.9")));
+        assert!(named.contains(&expect("processes.level_changes.information>consultation", "1", "0")));
+        assert_eq!(named.len(), 6, "the period and scope are no figures");
     }
 
     #[test]

@@ -4,13 +4,14 @@
 
 use crate::auth::Visitor;
 use crate::problem::ApiError;
+use crate::resources::evaluation::indicators::{self, IndicatorParams};
 use crate::responses::{InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, web};
 use implication_app::Resource;
+use implication_domain::Municipality;
 use implication_domain::evaluation::open_data::{self, Cell, Field, csv_line};
-use implication_domain::{Municipality, MunicipalityId};
 use implication_storage::Database;
 use implication_storage::conventions::convention::{self as conventions, Filter as ConventionFilter};
 use implication_storage::participation::meetings::{self, MeetingAfter, MeetingFilter};
@@ -36,6 +37,7 @@ enum Dataset {
     Meetings,
     Surveys,
     Conventions,
+    Indicators,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +47,14 @@ enum Format {
 }
 
 impl Dataset {
-    const ALL: [Dataset; 5] =
-        [Dataset::Requests, Dataset::Processes, Dataset::Meetings, Dataset::Surveys, Dataset::Conventions];
+    const ALL: [Dataset; 6] = [
+        Dataset::Requests,
+        Dataset::Processes,
+        Dataset::Meetings,
+        Dataset::Surveys,
+        Dataset::Conventions,
+        Dataset::Indicators,
+    ];
 
     fn name(self) -> &'static str {
         match self {
@@ -55,6 +63,7 @@ impl Dataset {
             Dataset::Meetings => "meetings",
             Dataset::Surveys => "surveys",
             Dataset::Conventions => "conventions",
+            Dataset::Indicators => "indicators",
         }
     }
 
@@ -67,6 +76,7 @@ impl Dataset {
             Dataset::Conventions => {
                 "Fifty-fifty conventions signed by every party: commitments kept, costs, participants"
             }
+            Dataset::Indicators => "This year's public indicators, one figure per row, beside last year's",
         }
     }
 
@@ -74,6 +84,7 @@ impl Dataset {
     fn primary_key(self) -> &'static [&'static str] {
         match self {
             Dataset::Surveys => &["survey_id", "option_number"],
+            Dataset::Indicators => &["figure"],
             _ => &["id"],
         }
     }
@@ -85,6 +96,7 @@ impl Dataset {
             Dataset::Meetings => open_data::MEETING_FIELDS,
             Dataset::Surveys => open_data::SURVEY_FIELDS,
             Dataset::Conventions => open_data::CONVENTION_FIELDS,
+            Dataset::Indicators => open_data::INDICATOR_FIELDS,
         }
     }
 }
@@ -177,7 +189,7 @@ type Rows = (Vec<Vec<Cell>>, Option<Cursor>);
 /// A page of a dataset's rows, and where the next one starts (`None`: the last).
 async fn page(
     db: &Database,
-    municipality: MunicipalityId,
+    municipality: &Municipality,
     dataset: Dataset,
     after: Option<Cursor>,
 ) -> Result<Rows, ApiError> {
@@ -189,7 +201,8 @@ async fn page(
             };
             // The cursor is built here from a row: never a bad key.
             let Some(found) =
-                list_published(db, municipality, &Filter::default(), Sort::CreatedAtAsc, PAGE, after.as_ref()).await?
+                list_published(db, municipality.id, &Filter::default(), Sort::CreatedAtAsc, PAGE, after.as_ref())
+                    .await?
             else {
                 return Ok((Vec::new(), None));
             };
@@ -207,7 +220,7 @@ async fn page(
             };
             let filter = ProcessFilter { public_only: true, ..ProcessFilter::default() };
             let found =
-                implication_storage::participation::list(db, municipality, &filter, PAGE, after.as_ref()).await?;
+                implication_storage::participation::list(db, municipality.id, &filter, PAGE, after.as_ref()).await?;
             let next = found
                 .has_more
                 .then(|| found.items.last())
@@ -221,7 +234,7 @@ async fn page(
                 _ => None,
             };
             let filter = MeetingFilter { public_only: true, ..MeetingFilter::default() };
-            let found = meetings::list(db, municipality, &filter, true, PAGE, after.as_ref()).await?;
+            let found = meetings::list(db, municipality.id, &filter, true, PAGE, after.as_ref()).await?;
             let next = found
                 .has_more
                 .then(|| found.items.last())
@@ -234,7 +247,7 @@ async fn page(
                 Some(Cursor::Survey(a)) => Some(a),
                 _ => None,
             };
-            let found = surveys::list(db, municipality, None, true, PAGE, after.as_ref()).await?;
+            let found = surveys::list(db, municipality.id, None, true, PAGE, after.as_ref()).await?;
             let next = found
                 .has_more
                 .then(|| found.items.last())
@@ -262,7 +275,7 @@ async fn page(
                 _ => None,
             };
             let filter = ConventionFilter { signed_only: true, ..ConventionFilter::default() };
-            let found = conventions::list(db, municipality, &filter, PAGE, after).await?;
+            let found = conventions::list(db, municipality.id, &filter, PAGE, after).await?;
             let next = found
                 .has_more
                 .then(|| found.items.last())
@@ -277,24 +290,32 @@ async fn page(
                 .collect();
             (rows, next)
         }
+        Dataset::Indicators => {
+            // One page: this year's public figures.
+            let params = IndicatorParams { year: None, from: None, to: None, neighbourhood: None };
+            let view = indicators::compute(db, municipality, &params, false).await?;
+            let document = serde_json::to_value(&view).map_err(|e| ApiError::Internal(e.to_string()))?;
+            (open_data::indicator_rows(&document, view.period.from, view.period.to), None)
+        }
     })
 }
 
 /// The pages of a dataset, as bytes: the CSV header first, then each page's lines.
 fn stream(
     db: web::Data<Database>,
-    municipality: MunicipalityId,
+    municipality: Municipality,
     dataset: Dataset,
     format: Format,
     first: Rows,
 ) -> impl futures_util::Stream<Item = Result<Bytes, ApiError>> {
     struct State {
         db: web::Data<Database>,
+        municipality: Municipality,
         first: Option<Rows>,
         after: Option<Cursor>,
         done: bool,
     }
-    let state = State { db, first: Some(first), after: None, done: false };
+    let state = State { db, municipality, first: Some(first), after: None, done: false };
     futures_util::stream::unfold(state, move |mut state| async move {
         let fields = dataset.fields();
         // The header and the first page, read before the answer began.
@@ -313,7 +334,8 @@ fn stream(
         if state.done {
             return None;
         }
-        let (rows, next) = match page(&state.db, municipality, dataset, state.after.take()).await {
+        let after = state.after.take();
+        let (rows, next) = match page(&state.db, &state.municipality, dataset, after).await {
             Ok(page) => page,
             Err(err) => {
                 tracing::error!(error = %err, "an export stopped");
@@ -341,7 +363,8 @@ fn stream(
 /// their public view only — never a requester's name or contact), `processes` (those opened to the
 /// public), `meetings` (theirs, with the minutes once published), `surveys` (theirs, an option per
 /// row, with its ballots once the results are public), `conventions` (those signed by every
-/// party: their commitments kept, costs and participants, no party's name); UTF-8, one row per line,
+/// party: their commitments kept, costs and participants, no party's name), `indicators` (this
+/// year's public figures, one per row, beside last year's); UTF-8, one row per line,
 /// streamed as the database reads
 /// them; and `datapackage.json`, the Frictionless Data package describing each CSV file (its
 /// columns, their types and meaning, in a Table Schema), next to it.
@@ -350,7 +373,7 @@ fn stream(
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
         ("file" = String, Path, description = "`datapackage.json`, or a dataset and its format.",
-            example = "requests.csv", pattern = "^(datapackage\\.json|(requests|processes|meetings|surveys|conventions)\\.(csv|jsonl))$")),
+            example = "requests.csv", pattern = "^(datapackage\\.json|(requests|processes|meetings|surveys|conventions|indicators)\\.(csv|jsonl))$")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The file: CSV (`text/csv`), JSON Lines (`application/jsonl`) or the package descriptor.",
@@ -382,12 +405,12 @@ pub async fn get_export(
     };
     // The first page is read before answering: a database that does not answer is a 503, not a
     // 200 cut short. (A failure later can only cut the transfer: its status is sent.)
-    let first = page(&db, municipality.id, dataset, None).await?;
+    let first = page(&db, &municipality, dataset, None).await?;
     Ok(HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{}-{}\"", municipality.slug, path.1),
         ))
-        .streaming(stream(db, municipality.id, dataset, format, first)))
+        .streaming(stream(db, municipality.clone(), dataset, format, first)))
 }

@@ -5,6 +5,7 @@ use crate::problem::ApiError;
 use crate::responses::{BadRequest, InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
+use implication_domain::Municipality;
 use implication_domain::evaluation::conventions::{self, ConventionTotals, ProjectIndicators};
 use implication_domain::evaluation::participants;
 use implication_domain::evaluation::participation::{self, MeetingIndicators, ProcessIndicators, SurveyIndicators};
@@ -417,13 +418,22 @@ pub async fn get_indicators(
     params: web::Query<IndicatorParams>,
 ) -> Result<HttpResponse, ApiError> {
     let Visitor { standing, municipality } = visitor;
+    Ok(HttpResponse::Ok().json(compute(&db, &municipality, &params, standing.is_staff()).await?))
+}
+
+/// The indicators of `municipality` for the period `params` asks, as the public (or staff) read them.
+pub async fn compute(
+    db: &Database,
+    municipality: &Municipality,
+    params: &IndicatorParams,
+    staff: bool,
+) -> Result<IndicatorsView, ApiError> {
     let now = time::now();
     let today = local_today(now, municipality.settings.time_zone);
     let malformed = |errors| ApiError::malformed(Message::new("invalid period", "période invalide"), errors);
     let period = Period::parse(params.year, params.from, params.to, today).map_err(|e| malformed(e.0))?;
-    let town = neighbourhoods::all(&db, municipality.id).await?;
+    let town = neighbourhoods::all(db, municipality.id).await?;
     let shown = lines(&town, params.neighbourhood.as_deref()).map_err(|e| malformed(vec![e]))?;
-    let staff = standing.is_staff();
     let time_zone = municipality.settings.time_zone;
     let (previous_start, _) = period.previous().instants(time_zone);
     let (current_start, current_end) = period.instants(time_zone);
@@ -444,17 +454,17 @@ pub async fn get_indicators(
             current_end,
         },
     };
-    let groups = store::request_groups(&db, municipality.id, &scope).await?;
-    let days = store::day_counts(&db, municipality.id, &scope).await?;
+    let groups = store::request_groups(db, municipality.id, &scope).await?;
+    let days = store::day_counts(db, municipality.id, &scope).await?;
     let (opened, changes) = (
-        store::processes(&db, municipality.id, &scope).await?,
-        store::level_changes(&db, municipality.id, &scope).await?,
+        store::processes(db, municipality.id, &scope).await?,
+        store::level_changes(db, municipality.id, &scope).await?,
     );
-    let held = store::meetings(&db, municipality.id, &scope).await?;
-    let closed = store::surveys(&db, municipality.id, &scope).await?;
-    let milestones = store::projects(&db, municipality.id, &scope).await?;
-    let signed = store::conventions(&db, municipality.id, &scope).await?;
-    let active = implication_storage::evaluation::participants::active(&db, municipality.id, &scope).await?;
+    let held = store::meetings(db, municipality.id, &scope).await?;
+    let closed = store::surveys(db, municipality.id, &scope).await?;
+    let milestones = store::projects(db, municipality.id, &scope).await?;
+    let signed = store::conventions(db, municipality.id, &scope).await?;
+    let active = implication_storage::evaluation::participants::active(db, municipality.id, &scope).await?;
     let (renewal, renewal_by) = participants::renewal(&active);
     let populations: Vec<(String, Option<u32>)> =
         shown.iter().map(|n| (n.code.as_str().to_owned(), n.population.map(|p| p.get()))).collect();
@@ -495,7 +505,7 @@ pub async fn get_indicators(
                 .collect(),
         },
     };
-    Ok(HttpResponse::Ok().json(view))
+    Ok(view)
 }
 
 fn process_view(p: ProcessIndicators) -> ProcessIndicatorsView {
