@@ -379,8 +379,8 @@ fn stream(
         (status = 200, description = "The file: CSV (`text/csv`), JSON Lines (`application/jsonl`) or the package descriptor.",
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"<town>-<file>\"` for a data file.")),
             content(
-                (Value = "text/csv", example = "id,registration_number,kind,title,description,channel,requester_kind,themes,neighbourhood,location_address,latitude,longitude,received_on,status,resolution,merged_into,published_at,updated_at\r\n"),
-                (Value = "application/jsonl"),
+                (String = "text/csv", example = "id,registration_number,kind,title,description,channel,requester_kind,themes,neighbourhood,location_address,latitude,longitude,received_on,status,resolution,merged_into,published_at,updated_at\r\n"),
+                (String = "application/jsonl"),
                 (Value = "application/json")
             )),
         (status = 401, response = Unauthorized), (status = 404, response = NotFound),
