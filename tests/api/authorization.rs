@@ -173,6 +173,12 @@ fn rows(ids: &Ids) -> Vec<Row> {
             [401, 404, 412, 412, 412, 412, 404, 403, 403, 403],
         ),
         write(Method::POST, &format!("{loos}/participants/{participant}/participations"), false, staff_write),
+        // No such participant: erasing changes nothing the other rows use.
+        row(
+            Method::DELETE,
+            &format!("{loos}/participants/0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0d9e"),
+            [401, 404, 404, 404, 404, 404, 404, 403, 403, 403],
+        ),
         row(Method::GET, &format!("{loos}/contributors"), public),
         // Open data: anyone downloads it.
         row(Method::GET, &format!("{loos}/exports/requests.csv"), public),

@@ -231,4 +231,12 @@ async fn an_inhabitant_records_themselves_once_with_consent_and_their_ballots_ar
     let outsider = other.agent().await;
     let path = town.at(&format!("/participants/{id}"));
     assert_eq!(app.authed(Method::GET, &path, &outsider).send().await.unwrap().status(), 404);
+    assert_eq!(app.authed(Method::DELETE, &path, &outsider).send().await.unwrap().status(), 404);
+
+    // They withdraw their consent: the record and what they took part in are erased; they may
+    // record themselves again.
+    assert_eq!(app.authed(Method::DELETE, &path, &inhabitant).send().await.unwrap().status(), 204);
+    assert_eq!(app.authed(Method::GET, &path, &agent).send().await.unwrap().status(), 404);
+    assert_eq!(app.authed(Method::DELETE, &path, &inhabitant).send().await.unwrap().status(), 404);
+    assert_eq!(town.participant(&inhabitant, json!({ "consent": true })).await.status(), 201);
 }

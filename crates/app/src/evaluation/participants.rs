@@ -87,6 +87,22 @@ pub async fn change(
     Ok(store::update(db, current.version, &next).await?)
 }
 
+/// Erases participant `id` — their consent withdrawn — with what they took part in: staff, or the
+/// person themselves. Nothing of it stays (the figures of past periods count one fewer).
+pub async fn withdraw_consent(
+    db: &Database,
+    municipality: &Municipality,
+    standing: &Standing,
+    id: ParticipantId,
+) -> Result<(), UseCaseError> {
+    let participant = load(db, municipality, standing, id).await?;
+    if !store::erase(db, municipality.id, participant.id).await? {
+        return Err(UseCaseError::NotFound(Resource::Participant));
+    }
+    tracing::info!(participant = %participant.id, "participant erased, consent withdrawn");
+    Ok(())
+}
+
 /// Whether the meeting, survey, project or process a participation of `kind` names exists here.
 async fn subject_exists(
     db: &Database,

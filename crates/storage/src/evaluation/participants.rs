@@ -192,6 +192,26 @@ pub async fn list(
     Ok(Page::from_overfetch(items, limit))
 }
 
+/// Erases participant `id` and everything recorded of their participation, in one transaction;
+/// `false` when there is no such participant.
+pub async fn erase(db: &Database, municipality: MunicipalityId, id: ParticipantId) -> Result<bool, StorageError> {
+    use sea_orm::TransactionTrait;
+    let _turn = db.sqlite_write_turn().await?;
+    let txn = db.conn().begin().await?;
+    participation::Entity::delete_many()
+        .filter(participation::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(participation::Column::ParticipantId.eq(id.as_uuid()))
+        .exec(&txn)
+        .await?;
+    let erased = participant::Entity::delete_many()
+        .filter(participant::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(participant::Column::Id.eq(id.as_uuid()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(erased.rows_affected > 0)
+}
+
 /// Records `p`; `false` when its participant has this one already.
 pub async fn record(db: &Database, p: &Participation) -> Result<bool, StorageError> {
     let model = participation_row(p);

@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(participants::create_participant)
         .service(participants::get_participant)
         .service(participants::patch_participant)
+        .service(participants::delete_participant)
         .service(participants::record_participation)
         .service(participants::list_contributors)
         .service(rounds::list_evaluation_rounds)

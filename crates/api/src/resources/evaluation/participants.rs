@@ -14,7 +14,7 @@ use crate::responses::{
 };
 use crate::wire;
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use implication_app::Resource;
 use implication_app::evaluation::participants as usecases;
@@ -135,7 +135,7 @@ pub struct ParticipantPage {
 /// A participant as received.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ParticipantInput {
+pub struct ParticipantRecordInput {
     /// As they wish to be named; an inhabitant recording themselves may leave it out (their
     /// display name).
     #[schema(min_length = 1, max_length = 200, example = "Awa Diallo")]
@@ -236,7 +236,7 @@ pub async fn list_participants(
     operation_id = "create_participant", tag = "evaluation",
     params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63)),
-    request_body(content = ParticipantInput, example = json!({
+    request_body(content = ParticipantRecordInput, example = json!({
         "name": "Awa Diallo", "neighbourhood": "cite-5", "listed_publicly": true, "consent": true
     })),
     security(("bearer" = [])),
@@ -261,7 +261,7 @@ pub async fn list_participants(
 pub async fn create_participant(
     db: web::Data<Database>,
     caller: InMunicipality<MemberOf>,
-    body: JsonBody<ParticipantInput>,
+    body: JsonBody<ParticipantRecordInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner()?;
     let municipality = &caller.municipality;
@@ -345,6 +345,36 @@ pub async fn patch_participant(
     let id = participant_id(&path.1)?;
     let changed = usecases::change(&db, municipality, &standing, id, expected, &draft, neighbourhood).await?;
     respond(&db, municipality, &changed, StatusCode::OK).await
+}
+
+/// Withdraw a participant's consent
+///
+/// Erases the participant and everything recorded of their participation (the contributors no
+/// longer list them; the indicators count one fewer, past periods included). Staff, or the person
+/// themselves; otherwise 404.
+#[utoipa::path(
+    operation_id = "delete_participant", tag = "evaluation",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("participant" = Uuid, Path, description = "The participant's id.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Erased."),
+        (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[delete("/v1/municipalities/{municipality}/participants/{participant}")]
+pub async fn delete_participant(
+    db: web::Data<Database>,
+    caller: InMunicipality<MemberOf>,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let municipality = &caller.municipality;
+    let standing = Standing::of(Some(&caller.principal), &municipality.slug);
+    usecases::withdraw_consent(&db, municipality, &standing, participant_id(&path.1)?).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Record a participation
