@@ -3,7 +3,7 @@
 //! the version open, once per party), the frozen text and its amendments, and what the public
 //! reads.
 
-use crate::fixtures::TestTown;
+use crate::fixtures::{TestTown, town_day};
 use crate::helpers::{json, problem, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -1485,11 +1485,6 @@ async fn the_demo_football_shelters_are_heavy_with_an_open_heritage_risk_and_tak
     assert!(!requests.is_empty() && requests.iter().all(|r| r["resolution"] == "taken_over_by_services"), "{view}");
 }
 
-/// The town's day (Paris), `days` from today.
-fn paris_day(days: i64) -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive() + chrono::Duration::days(days)
-}
-
 #[tokio::test]
 async fn the_indicators_add_up_the_projects_milestones_and_the_signed_conventions_costs_commitments_and_people() {
     let app = spawn_app().await;
@@ -1497,7 +1492,7 @@ async fn the_indicators_add_up_the_projects_milestones_and_the_signed_convention
     let agent = town.agent().await;
     // This period (the last 60 days): a convention starting 10 days ago, followed and completed.
     let (id, etag, _, view) =
-        signed_convention_for(&town, &paris_day(-10).to_string(), &paris_day(100).to_string()).await;
+        signed_convention_for(&town, &town_day(-10).to_string(), &town_day(100).to_string()).await;
     let at = |suffix: &str| format!("/conventions/{id}{suffix}");
     let (boxes, upkeep) = (
         view["text"]["parties"][0]["commitments"][0]["id"].as_str().unwrap().to_owned(),
@@ -1524,7 +1519,7 @@ async fn the_indicators_add_up_the_projects_milestones_and_the_signed_convention
     expect(&town, &agent, Method::POST, &at("/transitions"), &etag, &done, 200).await;
     // The previous 60 days: one starting 80 days ago, with its town's costs only.
     let (before, etag, _, view) =
-        signed_convention_for(&town, &paris_day(-80).to_string(), &paris_day(30).to_string()).await;
+        signed_convention_for(&town, &town_day(-80).to_string(), &town_day(30).to_string()).await;
     let town_party = view["text"]["parties"][0]["id"].as_str().unwrap();
     let costs = json!({ "parties": [{ "party": town_party, "planned_cents": 10_000 }] });
     expect(&town, &agent, Method::PUT, &format!("/conventions/{before}/costs"), &etag, &costs, 200).await;
@@ -1535,7 +1530,7 @@ async fn the_indicators_add_up_the_projects_milestones_and_the_signed_convention
     expect(&town, &agent, Method::POST, &format!("/projects/{abandoned}/transitions"), &etag, &abandon, 200).await;
     drafting_project(&town, "light").await;
 
-    let query = format!("/indicators?from={}&to={}", paris_day(-59), paris_day(0));
+    let query = format!("/indicators?from={}&to={}", town_day(-59), town_day(0));
     let staff = json(town.app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await;
     assert_eq!(
         staff["projects"],

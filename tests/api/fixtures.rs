@@ -347,3 +347,8 @@ pub struct TestRequest {
     /// The whole receipt of the submission.
     pub receipt: Value,
 }
+
+/// The test towns' day (they are in Europe/Paris), `days` from today: not always the UTC day.
+pub fn town_day(days: i64) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive() + chrono::Duration::days(days)
+}

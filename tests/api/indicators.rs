@@ -1,7 +1,7 @@
 //! Indicators over HTTP, on a hand-built town: every figure checked against what was submitted,
 //! with the previous period beside it; the public's figures count the published requests only.
 
-use crate::fixtures::TestTown;
+use crate::fixtures::{TestTown, town_day};
 use crate::helpers::{json, problem, spawn_app};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -122,19 +122,13 @@ async fn the_indicators_add_up_the_requests_of_the_period_beside_the_previous_on
     }
 }
 
-/// The town's day (the test towns are in Paris), `days` from today.
-fn paris_day(days: i64) -> chrono::NaiveDate {
-    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive();
-    today + chrono::Duration::days(days)
-}
-
 #[tokio::test]
 async fn delays_to_qualification_and_first_answer_are_nearest_rank_days_and_late_is_past_the_towns_delay() {
     let app = spawn_app().await;
     let town = TestTown::new(&app).await;
     let agent = town.agent().await;
     let received = |days_ago: i64| {
-        typed("website", "complaint", &paris_day(-days_ago).to_string(), Some("cite-5"), &["roads-and-traffic"])
+        typed("website", "complaint", &town_day(-days_ago).to_string(), Some("cite-5"), &["roads-and-traffic"])
     };
     let answer = |id: String| {
         let (app, town, agent) = (&app, &town, agent.clone());
@@ -164,7 +158,7 @@ async fn delays_to_qualification_and_first_answer_are_nearest_rank_days_and_late
     answer(seventy.id.clone()).await;
     let _ = forty;
 
-    let query = format!("/indicators?from={}&to={}", paris_day(-59), paris_day(0));
+    let query = format!("/indicators?from={}&to={}", town_day(-59), town_day(0));
     let staff = json(app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await;
     let requests = &staff["requests"];
     assert_eq!(requests["received"], json!({ "current": 5, "previous": 1 }));

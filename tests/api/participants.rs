@@ -3,19 +3,11 @@
 //! the contributors listed publicly only with their consent, an inhabitant recording themselves
 //! and their ballots recorded with them.
 
-use crate::fixtures::TestTown;
+use crate::fixtures::{TestTown, town_day};
 use crate::helpers::{json, problem, spawn_app};
-use chrono::{Days, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
-}
-
-fn days_ago(n: u64) -> NaiveDate {
-    today().checked_sub_days(Days::new(n)).unwrap()
-}
 
 impl TestTown<'_> {
     /// A process, opened unless `prepared`; its id.
@@ -63,13 +55,13 @@ async fn first_time_and_returning_participants_are_counted_by_neighbourhood_with
     let chloe = recorded(town.participant(&agent, person("Chloé Martin", "centre-ville")).await).await;
     // Awa took part 70 days ago and again 5 days ago (returning now); Bruno for the first time 3
     // days ago; Chloé 80 days ago only.
-    for (who, on) in [(&awa, days_ago(70)), (&bruno, days_ago(3)), (&chloe, days_ago(80))] {
+    for (who, on) in [(&awa, town_day(-70)), (&bruno, town_day(-3)), (&chloe, town_day(-80))] {
         assert_eq!(town.took_part(who, "contributed_to_process", &process, on).await.status(), 201);
     }
     let other = town.some_process("Le city-stade", false).await;
-    assert_eq!(town.took_part(&awa, "contributed_to_process", &other, days_ago(5)).await.status(), 201);
+    assert_eq!(town.took_part(&awa, "contributed_to_process", &other, town_day(-5)).await.status(), 201);
 
-    let query = format!("/indicators?from={}&to={}", days_ago(59), today());
+    let query = format!("/indicators?from={}&to={}", town_day(-59), town_day(0));
     let figures = json(app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await;
     let participants = &figures["participants"];
     assert_eq!(participants["first_time"], json!({ "current": 1, "previous": 2 }));
@@ -115,11 +107,11 @@ async fn contributors_are_listed_only_with_their_consent_and_the_public_show_wha
     let bruno = recorded(town.participant(&agent, listed("Bruno Lefebvre", false)).await).await;
     let chloe = recorded(town.participant(&agent, listed("Chloé Martin", true)).await).await;
     for subject in [&opened, &prepared] {
-        assert_eq!(town.took_part(&awa, "contributed_to_process", subject, today()).await.status(), 201);
+        assert_eq!(town.took_part(&awa, "contributed_to_process", subject, town_day(0)).await.status(), 201);
     }
-    assert_eq!(town.took_part(&bruno, "contributed_to_process", &opened, today()).await.status(), 201);
+    assert_eq!(town.took_part(&bruno, "contributed_to_process", &opened, town_day(0)).await.status(), 201);
     // Chloé attended a meeting only: a participant, not a contributor.
-    let meeting = json!({ "kind": "public_meeting", "place": "Salle Brel", "date": days_ago(2) });
+    let meeting = json!({ "kind": "public_meeting", "place": "Salle Brel", "date": town_day(-2) });
     let scheduled = app
         .authed(Method::POST, &town.at(&format!("/processes/{opened}/meetings")), &agent)
         .json(&meeting)
@@ -127,7 +119,7 @@ async fn contributors_are_listed_only_with_their_consent_and_the_public_show_wha
         .await
         .unwrap();
     let meeting = json(scheduled).await["id"].as_str().unwrap().to_owned();
-    assert_eq!(town.took_part(&chloe, "attended_meeting", &meeting, days_ago(2)).await.status(), 201);
+    assert_eq!(town.took_part(&chloe, "attended_meeting", &meeting, town_day(-2)).await.status(), 201);
 
     let public = json(app.get(&town.at("/contributors")).await).await;
     assert_eq!(public["items"].as_array().unwrap().len(), 1, "{public}");
@@ -165,7 +157,7 @@ async fn contributors_are_listed_only_with_their_consent_and_the_public_show_wha
     assert_eq!(app.authed(Method::GET, &town.at("/participants"), &inhabitant).send().await.unwrap().status(), 403);
     // Someone listed who contributed only to a process not public yet is not named publicly.
     let dora = recorded(town.participant(&agent, listed("Dora Petit", true)).await).await;
-    assert_eq!(town.took_part(&dora, "contributed_to_process", &prepared, today()).await.status(), 201);
+    assert_eq!(town.took_part(&dora, "contributed_to_process", &prepared, town_day(0)).await.status(), 201);
     let public = json(app.get(&town.at("/contributors")).await).await;
     assert!(!public.to_string().contains("Dora"), "{public}");
     let staff = json(app.authed(Method::GET, &town.at("/contributors"), &agent).send().await.unwrap()).await;
@@ -202,7 +194,7 @@ async fn an_inhabitant_records_themselves_once_with_consent_and_their_ballots_ar
         .unwrap();
     let survey = json(created).await["id"].as_str().unwrap().to_owned();
     // Staff recorded it already (a paper sign-in, say): the ballot stands all the same.
-    assert_eq!(town.took_part(&id, "answered_survey", &survey, today()).await.status(), 201);
+    assert_eq!(town.took_part(&id, "answered_survey", &survey, town_day(0)).await.status(), 201);
     let vote = app.authed(Method::POST, &town.at(&format!("/surveys/{survey}/ballots")), &inhabitant);
     assert_eq!(vote.json(&json!({ "option": 1 })).send().await.unwrap().status(), 204);
     let mine =
@@ -213,12 +205,12 @@ async fn an_inhabitant_records_themselves_once_with_consent_and_their_ballots_ar
     assert_eq!(mine["participations"][0]["subject_id"], json!(survey));
 
     // Staff record what they took part in: a subject of the town, not in the future; once.
-    let unknown = town.took_part(&id, "attended_meeting", &process, today()).await;
+    let unknown = town.took_part(&id, "attended_meeting", &process, town_day(0)).await;
     assert_eq!(problem(unknown, 422).await["errors"][0]["code"], "unknown_subject");
-    let future = town.took_part(&id, "contributed_to_process", &process, today() + Duration::days(2)).await;
+    let future = town.took_part(&id, "contributed_to_process", &process, town_day(0) + Duration::days(2)).await;
     assert_eq!(problem(future, 422).await["errors"][0]["field"], "on");
-    assert_eq!(town.took_part(&id, "contributed_to_process", &process, today()).await.status(), 201);
-    assert_eq!(town.took_part(&id, "contributed_to_process", &process, today()).await.status(), 200, "once");
+    assert_eq!(town.took_part(&id, "contributed_to_process", &process, town_day(0)).await.status(), 201);
+    assert_eq!(town.took_part(&id, "contributed_to_process", &process, town_day(0)).await.status(), 200, "once");
     let by_inhabitant = app
         .authed(Method::POST, &town.at(&format!("/participants/{id}/participations")), &inhabitant)
         .json(&json!({ "kind": "contributed_to_process", "subject_id": process }))

@@ -3,20 +3,11 @@
 //! each had that day, against the load limit the admin sets; a qualification routing to a
 //! service over its limit carries a warning.
 
-use crate::fixtures::{TestTown, every_guard_passes};
+use crate::fixtures::{TestTown, every_guard_passes, town_day};
 use crate::helpers::{json, problem, spawn_app};
-use chrono::{Days, NaiveDate, Utc};
+
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// Today where the test town is (Europe/Paris).
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
-}
-
-fn days_ago(n: u64) -> NaiveDate {
-    today().checked_sub_days(Days::new(n)).unwrap()
-}
 
 /// The qualification that lets every guard pass, routed to these services.
 fn routed_to(services: &[&str]) -> Value {
@@ -45,7 +36,7 @@ async fn the_workload_counts_each_services_open_and_overdue_items_and_each_agent
     let old = town
         .request()
         .body(json!({ "kind": "complaint", "title": "Un trottoir défoncé", "description": "Depuis l'hiver.",
-            "channel": "phone", "received_on": days_ago(40) }))
+            "channel": "phone", "received_on": town_day(-40) }))
         .by(&agent)
         .in_status("qualifying")
         .await;
@@ -61,13 +52,13 @@ async fn the_workload_counts_each_services_open_and_overdue_items_and_each_agent
     let created = app.authed(Method::POST, &town.at("/processes"), &agent).json(&process).send().await.unwrap();
     assert_eq!(created.status(), 201);
     let promise = json!({ "request": old.id, "kind": "answer", "made_by": "Le maire", "text": "Une réponse avant le 15.",
-        "made_on": days_ago(20), "due_on": days_ago(5) });
+        "made_on": town_day(-20), "due_on": town_day(-5) });
     let made = app.authed(Method::POST, &town.at("/promises"), &agent).json(&promise).send().await.unwrap();
     assert_eq!(made.status(), 201);
 
     let workload = json(app.authed(Method::GET, &town.at("/workload"), &admin).send().await.unwrap()).await;
     let point = &workload["points"][0];
-    assert_eq!(point["on"], json!(today()));
+    assert_eq!(point["on"], json!(town_day(0)));
     let w = line(point, "services", "code", works);
     assert_eq!(
         (
@@ -91,13 +82,13 @@ async fn the_workload_counts_each_services_open_and_overdue_items_and_each_agent
     // Over time: 39 days ago, none of it was registered yet (the old request was typed in today),
     // but the promise was made 20 days ago.
     let before = json(
-        app.authed(Method::GET, &town.at(&format!("/workload?on={}", days_ago(39))), &agent).send().await.unwrap(),
+        app.authed(Method::GET, &town.at(&format!("/workload?on={}", town_day(-39))), &agent).send().await.unwrap(),
     )
     .await;
     let w = line(&before["points"][0], "services", "code", works);
     assert_eq!((&w["open_requests"], &w["open_processes"], &w["pending_promises"]), (&json!(0), &json!(0), &json!(0)));
     let since = json(
-        app.authed(Method::GET, &town.at(&format!("/workload?on={}", days_ago(10))), &agent).send().await.unwrap(),
+        app.authed(Method::GET, &town.at(&format!("/workload?on={}", town_day(-10))), &agent).send().await.unwrap(),
     )
     .await;
     let w = line(&since["points"][0], "services", "code", works);

@@ -22,6 +22,22 @@ pub(crate) async fn update<E: EntityTrait>(
     Ok(update.exec_with_returning(db.conn()).await?.into_iter().next())
 }
 
+/// Runs `update` (a whole row's columns, already filtered to it) only while the row is at version
+/// `expected`: `Err(Stale)` when it moved on (or is gone). For the resources that write whole rows
+/// read at a version (narratives, participants, rounds).
+pub(crate) async fn replace<E: EntityTrait>(
+    db: &Database,
+    update: UpdateMany<E>,
+    version: E::Column,
+    expected: i32,
+) -> Result<(), StorageError> {
+    let done = update.filter(version.eq(expected)).exec(db.conn()).await?;
+    if done.rows_affected == 0 {
+        return Err(StorageError::Stale);
+    }
+    Ok(())
+}
+
 /// The condition on a `version` column that `expected` sets (none for `If-Match: *`).
 pub(crate) fn admitted(version: impl ColumnTrait, expected: &Precondition) -> Condition {
     match expected.versions() {

@@ -35,12 +35,7 @@ pub async fn load(
     id: NarrativeId,
 ) -> Result<Narrative, UseCaseError> {
     let narrative = store::find(db, municipality.id, id).await?.ok_or(UseCaseError::NotFound(Resource::Narrative))?;
-    let readable = match standing {
-        Standing::Staff(_) => true,
-        Standing::Inhabitant(account) => narrative.is_public() || narrative.is_authors(*account),
-        _ => narrative.is_public(),
-    };
-    if readable { Ok(narrative) } else { Err(UseCaseError::NotFound(Resource::Narrative)) }
+    if narrative.readable_by(standing) { Ok(narrative) } else { Err(UseCaseError::NotFound(Resource::Narrative)) }
 }
 
 /// Writes a narrative: an inhabitant their own, about a subject the public may read; staff one on
@@ -110,12 +105,8 @@ pub async fn withdraw(
     expected: Precondition,
 ) -> Result<Narrative, UseCaseError> {
     let current = load(db, municipality, standing, id).await?;
-    let allowed = match standing {
-        Standing::Staff(_) => true,
-        Standing::Inhabitant(account) => current.is_authors(*account),
-        _ => false,
-    };
-    if !allowed {
+    // Its author or staff: those who read it whole.
+    if !current.read_whole_by(standing) {
         return Err(UseCaseError::Forbidden(Message::new(
             "only its author, or staff, withdraw a narrative",
             "seuls son auteur, ou les services, retirent un récit",

@@ -147,19 +147,9 @@ pub async fn record(
     }
     let now = crate::clock::now();
     let today = implication_domain::participation::meeting::local_today(now, municipality.settings.time_zone);
-    let on = on.unwrap_or(today);
-    if on > today || !implication_domain::evaluation::Period::in_years(on) {
-        errors.push(FieldError::new(
-            "on",
-            implication_domain::error::Code::OutOfRange,
-            Message::new(
-                "must be a day from 2000 on, not after today",
-                "doit être un jour depuis 2000, pas après aujourd'hui",
-            ),
-        ));
-    }
+    let on = errors.collect(implication_domain::time::check_past_date("on", on.unwrap_or(today), today));
     errors.into_result()?;
-    let (Some(kind), Some(subject)) = (kind, subject) else {
+    let (Some(kind), Some(subject), Some(on)) = (kind, subject, on) else {
         return Err(implication_domain::ValidationErrors::default().into());
     };
     if !subject_exists(db, municipality, kind, subject).await? {

@@ -216,6 +216,20 @@ impl Narrative {
         self.status == NarrativeStatus::Published
     }
 
+    /// Whether `standing` reads it whole (status, consent, accounts): staff, and its author.
+    pub fn read_whole_by(&self, standing: &crate::identity::Standing) -> bool {
+        match standing {
+            crate::identity::Standing::Staff(_) => true,
+            crate::identity::Standing::Inhabitant(account) => self.is_authors(*account),
+            _ => false,
+        }
+    }
+
+    /// Whether `standing` may read it at all: published, or read whole.
+    pub fn readable_by(&self, standing: &crate::identity::Standing) -> bool {
+        self.is_public() || self.read_whole_by(standing)
+    }
+
     /// Whether `account` wrote it with their own account.
     pub fn is_authors(&self, account: AccountId) -> bool {
         self.author_account == Some(account)

@@ -170,6 +170,15 @@ pub fn contributes(kind: ParticipationKind) -> bool {
     )
 }
 
+/// The smallest count of people the public's figures show: fewer (but some) could single someone
+/// out — crossing a day and a neighbourhood with the contributors, say.
+pub const SMALLEST_SHOWN: u64 = 5;
+
+/// A count of people as the public (`public`) or staff read it: `None` for 1 to 4, to the public.
+pub fn shown(count: u64, public: bool) -> Option<u64> {
+    (!public || count == 0 || count >= SMALLEST_SHOWN).then_some(count)
+}
+
 /// A participant who took part in a period, as the database finds them: their neighbourhood and
 /// whether they took part before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,5 +267,9 @@ mod tests {
         assert_eq!(by["cite-5"].first_time.current, 3);
         assert_eq!(by["marais"].returning.previous, 2);
         assert!(contributes(ParticipationKind::CarriedProject) && !contributes(ParticipationKind::AnsweredSurvey));
+        assert_eq!(
+            (shown(3, true), shown(3, false), shown(0, true), shown(5, true)),
+            (None, Some(3), Some(0), Some(5))
+        );
     }
 }

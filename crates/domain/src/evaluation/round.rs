@@ -311,6 +311,16 @@ impl Round {
         self.status == RoundStatus::Concluded
     }
 
+    /// The round as the public reads it: without the projects it may not read (`public` says which
+    /// it may), nor what was found about them.
+    pub fn seen_by_public(&self, public: impl Fn(&ProjectId) -> bool) -> Self {
+        Self {
+            projects: self.projects.iter().copied().filter(&public).collect(),
+            findings: self.findings.iter().filter(|f| f.project.as_ref().is_none_or(&public)).cloned().collect(),
+            ..self.clone()
+        }
+    }
+
     /// Whether it may still change.
     pub fn may_change(&self) -> Result<(), Refusal> {
         if self.status == RoundStatus::Concluded {

@@ -16,11 +16,48 @@
 //! - A service is **over its limit** when its open items (requests, processes, projects, pending
 //!   promises) are more than the limit it was given.
 
+use crate::error::{FieldError, Message, ValidationErrors};
 use crate::ids::{AccountId, ServiceId};
 use crate::requests::lifecycle::{awaits_answer, is_open};
 use crate::vocabulary::{ProcessStatus, ProjectStatus, RequestStatus};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The most month ends a workload reads before its day.
+pub const MAX_MONTHS: u32 = 24;
+
+/// The days a workload is read on: the last day of each of the `months` before `on` (oldest
+/// first), then `on` — by default today, never after it; every invalid parameter named.
+pub fn days(on: Option<NaiveDate>, months: Option<i64>, today: NaiveDate) -> Result<Vec<NaiveDate>, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let on = errors.collect(crate::time::check_past_date("on", on.unwrap_or(today), today));
+    let months = match months.map(|m| u32::try_from(m).ok().filter(|m| *m <= MAX_MONTHS)) {
+        None => Some(0),
+        Some(Some(m)) => Some(m),
+        Some(None) => {
+            errors.push(FieldError::new(
+                "months",
+                crate::error::Code::OutOfRange,
+                Message::new(
+                    format!("must be between 0 and {MAX_MONTHS}"),
+                    format!("doit être compris entre 0 et {MAX_MONTHS}"),
+                ),
+            ));
+            None
+        }
+    };
+    let (Some(on), Some(months)) = (on, months) else { return Err(errors) };
+    let mut days = Vec::new();
+    let mut month_start = on.with_day(1).unwrap_or(on);
+    for _ in 0..months {
+        let Some(end) = month_start.pred_opt() else { break };
+        days.push(end);
+        month_start = end.with_day(1).unwrap_or(end);
+    }
+    days.reverse();
+    days.push(on);
+    Ok(days)
+}
 
 /// What one service or agent carries on a day.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -235,6 +272,19 @@ mod tests {
         let warnings = load_warnings(&[works, green, culture], &limits, &loads);
         assert_eq!(warnings, [LoadWarning { service: works, open: 41, limit: 40 }]);
         assert!(load_warnings(&[green], &limits, &loads).is_empty());
+    }
+
+    #[test]
+    fn the_days_read_are_the_month_ends_before_the_day_asked_then_it() {
+        let today = day("2026-12-07");
+        assert_eq!(days(None, None, today).unwrap(), [today]);
+        assert_eq!(
+            days(Some(day("2026-03-15")), Some(3), today).unwrap(),
+            [day("2025-12-31"), day("2026-01-31"), day("2026-02-28"), day("2026-03-15")]
+        );
+        let refused = days(Some(day("2026-12-08")), Some(25), today).unwrap_err();
+        let fields: Vec<&str> = refused.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["on", "months"]);
     }
 
     #[test]

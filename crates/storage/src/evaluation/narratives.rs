@@ -65,16 +65,11 @@ pub async fn insert(db: &Database, n: &Narrative) -> Result<(), StorageError> {
 /// Writes `next` over the row at version `expected`; `Err(Stale)` when it moved on.
 pub async fn update(db: &Database, expected: i32, next: &Narrative) -> Result<Narrative, StorageError> {
     let written = Narrative { version: expected + 1, ..next.clone() };
-    let done = narrative::Entity::update_many()
+    let update = narrative::Entity::update_many()
         .set(narrative::ActiveModel { id: NotSet, ..row(&written) })
         .filter(narrative::Column::Id.eq(written.id.as_uuid()))
-        .filter(narrative::Column::MunicipalityId.eq(written.municipality.as_uuid()))
-        .filter(narrative::Column::Version.eq(expected))
-        .exec(db.conn())
-        .await?;
-    if done.rows_affected == 0 {
-        return Err(StorageError::Stale);
-    }
+        .filter(narrative::Column::MunicipalityId.eq(written.municipality.as_uuid()));
+    crate::versioned::replace(db, update, narrative::Column::Version, expected).await?;
     Ok(written)
 }
 

@@ -80,16 +80,11 @@ pub async fn insert(db: &Database, p: &Participant) -> Result<bool, StorageError
 /// Writes `next` over the row at version `expected`; `Err(Stale)` when it moved on.
 pub async fn update(db: &Database, expected: i32, next: &Participant) -> Result<Participant, StorageError> {
     let written = Participant { version: expected + 1, ..next.clone() };
-    let done = participant::Entity::update_many()
+    let update = participant::Entity::update_many()
         .set(participant::ActiveModel { id: NotSet, ..row(&written) })
         .filter(participant::Column::Id.eq(written.id.as_uuid()))
-        .filter(participant::Column::MunicipalityId.eq(written.municipality.as_uuid()))
-        .filter(participant::Column::Version.eq(expected))
-        .exec(db.conn())
-        .await?;
-    if done.rows_affected == 0 {
-        return Err(StorageError::Stale);
-    }
+        .filter(participant::Column::MunicipalityId.eq(written.municipality.as_uuid()));
+    crate::versioned::replace(db, update, participant::Column::Version, expected).await?;
     Ok(written)
 }
 

@@ -68,16 +68,11 @@ pub async fn insert(db: &Database, r: &Round) -> Result<(), StorageError> {
 /// Writes `next` over the row at version `expected`; `Err(Stale)` when it moved on.
 pub async fn update(db: &Database, expected: i32, next: &Round) -> Result<Round, StorageError> {
     let written = Round { version: expected + 1, ..next.clone() };
-    let done = evaluation_round::Entity::update_many()
+    let update = evaluation_round::Entity::update_many()
         .set(evaluation_round::ActiveModel { id: NotSet, ..row(&written) })
         .filter(evaluation_round::Column::Id.eq(written.id.as_uuid()))
-        .filter(evaluation_round::Column::MunicipalityId.eq(written.municipality.as_uuid()))
-        .filter(evaluation_round::Column::Version.eq(expected))
-        .exec(db.conn())
-        .await?;
-    if done.rows_affected == 0 {
-        return Err(StorageError::Stale);
-    }
+        .filter(evaluation_round::Column::MunicipalityId.eq(written.municipality.as_uuid()));
+    crate::versioned::replace(db, update, evaluation_round::Column::Version, expected).await?;
     Ok(written)
 }
 

@@ -294,12 +294,11 @@ pub struct ComparedSmallCount {
     pub previous: Option<u64>,
 }
 
-/// The smallest count of people the public's figures show.
-const SMALLEST_SHOWN: u64 = 5;
-
 fn people_count(count: Compared<u64>, public: bool) -> ComparedSmallCount {
-    let shown = |n: u64| (!public || n == 0 || n >= SMALLEST_SHOWN).then_some(n);
-    ComparedSmallCount { current: shown(count.current), previous: shown(count.previous) }
+    ComparedSmallCount {
+        current: participants::shown(count.current, public),
+        previous: participants::shown(count.previous, public),
+    }
 }
 
 /// People who took part in the conventions' works: those registered by name (with their

@@ -137,12 +137,7 @@ pub enum NarrativeDocument {
 }
 
 fn document(n: &Narrative, standing: &Standing) -> NarrativeDocument {
-    let whole = match standing {
-        Standing::Staff(_) => true,
-        Standing::Inhabitant(account) => n.is_authors(*account),
-        _ => false,
-    };
-    if whole { NarrativeDocument::Staff(n.into()) } else { NarrativeDocument::Public(n.into()) }
+    if n.read_whole_by(standing) { NarrativeDocument::Staff(n.into()) } else { NarrativeDocument::Public(n.into()) }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -171,18 +171,16 @@ pub struct RoundTransition {
     pub to: Option<wire::RoundStatus>,
 }
 
-/// The round as the public reads it: without the projects it may not read, nor what was found
-/// about them.
-async fn public_view(db: &Database, municipality: &Municipality, round: &Round) -> Result<RoundView, ApiError> {
-    let ids: Vec<Uuid> = round.projects.iter().map(ProjectId::as_uuid).collect();
+/// These rounds as the public reads them (one read of their projects' publicity for them all).
+async fn public_views(
+    db: &Database,
+    municipality: &Municipality,
+    rounds: &[Round],
+) -> Result<Vec<RoundView>, ApiError> {
+    let ids: Vec<Uuid> = rounds.iter().flat_map(|r| &r.projects).map(ProjectId::as_uuid).collect();
     let subjects = implication_storage::evaluation::participants::subjects(db, municipality.id, &ids).await?;
     let public = |p: &ProjectId| subjects.get(&p.as_uuid()).is_some_and(|(_, public)| *public);
-    let shown = Round {
-        projects: round.projects.iter().copied().filter(public).collect(),
-        findings: round.findings.iter().filter(|f| f.project.as_ref().is_none_or(public)).cloned().collect(),
-        ..round.clone()
-    };
-    Ok(RoundView::from(&shown))
+    Ok(rounds.iter().map(|r| RoundView::from(&r.seen_by_public(public))).collect())
 }
 
 fn respond(r: &Round, status: StatusCode) -> HttpResponse {
@@ -243,10 +241,11 @@ pub async fn list_evaluation_rounds(
         .then(|| found.items.last())
         .flatten()
         .and_then(|last| encode_cursor(&ListCursor { c: last.created_at, i: last.id.as_uuid() }));
-    let mut items = Vec::with_capacity(found.items.len());
-    for round in &found.items {
-        items.push(if staff { RoundView::from(round) } else { public_view(&db, &municipality, round).await? });
-    }
+    let items = if staff {
+        found.items.iter().map(RoundView::from).collect()
+    } else {
+        public_views(&db, &municipality, &found.items).await?
+    };
     let body = RoundPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
@@ -282,7 +281,7 @@ pub async fn get_evaluation_round(
     if !round.is_public() {
         return Err(ApiError::no(Resource::Round));
     }
-    let view = public_view(&db, &municipality, &round).await?;
+    let view = public_views(&db, &municipality, std::slice::from_ref(&round)).await?.pop();
     Ok(HttpResponse::Ok().insert_header((header::ETAG, etag::from_version(round.version))).json(view))
 }
 

@@ -6,20 +6,16 @@ use crate::auth::{InMunicipality, StaffOf};
 use crate::problem::ApiError;
 use crate::responses::{BadRequest, Forbidden, InternalError, NotFound, ServiceUnavailable, Unauthorized};
 use actix_web::{HttpResponse, get, web};
-use chrono::{Datelike, NaiveDate};
-use implication_domain::evaluation::Period;
-use implication_domain::evaluation::workload::{Load, over_limit};
+use chrono::NaiveDate;
+use implication_domain::evaluation::workload::{self, Load, over_limit};
 use implication_domain::participation::meeting::local_today;
-use implication_domain::{FieldError, Message, time};
+use implication_domain::{Message, time};
 use implication_storage::Database;
 use implication_storage::evaluation::workload::{self as store, Day};
 use implication_storage::identity::services;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// The most month ends a call reads before its day.
-const MAX_MONTHS: u32 = 24;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -114,53 +110,6 @@ pub struct WorkloadView {
     pub points: Vec<WorkloadPoint>,
 }
 
-/// The days asked: the month ends before `on`, oldest first, then `on`; every invalid parameter
-/// named at once.
-fn days(params: &WorkloadParams, today: NaiveDate) -> Result<Vec<NaiveDate>, ApiError> {
-    let mut errors = Vec::new();
-    let on = params.on.unwrap_or(today);
-    if on > today || !Period::in_years(on) {
-        errors.push(FieldError::new(
-            "on",
-            implication_domain::error::Code::OutOfRange,
-            Message::new(
-                "must be a day from 2000 on, not after today",
-                "doit être un jour depuis 2000, pas après aujourd'hui",
-            ),
-        ));
-    }
-    let months = match params.months {
-        None => 0,
-        Some(m) => match u32::try_from(m).ok().filter(|m| *m <= MAX_MONTHS) {
-            Some(m) => m,
-            None => {
-                errors.push(FieldError::new(
-                    "months",
-                    implication_domain::error::Code::OutOfRange,
-                    Message::new(
-                        format!("must be between 0 and {MAX_MONTHS}"),
-                        format!("doit être compris entre 0 et {MAX_MONTHS}"),
-                    ),
-                ));
-                0
-            }
-        },
-    };
-    if !errors.is_empty() {
-        return Err(ApiError::malformed(Message::new("invalid parameters", "paramètres invalides"), errors));
-    }
-    let mut days = Vec::new();
-    let mut month_start = on.with_day(1).unwrap_or(on);
-    for _ in 0..months {
-        let Some(end) = month_start.pred_opt() else { break };
-        days.push(end);
-        month_start = end.with_day(1).unwrap_or(end);
-    }
-    days.reverse();
-    days.push(on);
-    Ok(days)
-}
-
 /// Get the services' workload
 ///
 /// What each service and each agent carries on a day (by default today; `months` adds the last
@@ -190,7 +139,8 @@ pub async fn get_workload(
 ) -> Result<HttpResponse, ApiError> {
     let municipality = &caller.municipality;
     let today = local_today(time::now(), municipality.settings.time_zone);
-    let days = days(&params, today)?;
+    let days = workload::days(params.on, params.months, today)
+        .map_err(|e| ApiError::malformed(Message::new("invalid parameters", "paramètres invalides"), e.0))?;
     let services = services::all_services(&db, municipality.id).await?;
     let members = store::members(&db, municipality.id).await?;
     let assignments: Vec<_> = members.iter().map(|(account, _, services)| (*account, services.clone())).collect();
