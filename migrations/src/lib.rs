@@ -26,6 +26,7 @@ mod m20261207_000019_service_loads;
 mod m20261207_000020_create_narratives;
 mod m20261207_000021_create_participants;
 mod m20261207_000022_create_evaluation_rounds;
+mod m20261207_000023_personal_data_erasures;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_create_narratives::Migration),
             Box::new(m20261207_000021_create_participants::Migration),
             Box::new(m20261207_000022_create_evaluation_rounds::Migration),
+            Box::new(m20261207_000023_personal_data_erasures::Migration),
         ]
     }
 }

@@ -205,6 +205,21 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, "/v1/vocabulary", public),
         row(Method::GET, "/.well-known/jwks.json", public),
         row(Method::GET, "/v1/me", [401, 200, 200, 200, 200, 200, 200, 200, 200, 200]),
+        // Personal data: a person's own (a machine client has none); a requester's by tracking code
+        // (a token is not looked at); a person's, by the town's admin. Erasures need a body that
+        // confirms them or names someone: `{}` is refused once allowed.
+        row(Method::GET, "/v1/me/personal-data", [401, 200, 200, 200, 200, 200, 200, 403, 403, 403]),
+        write(Method::POST, "/v1/me/personal-data/erasure", false, [401, 422, 422, 422, 422, 422, 422, 403, 403, 403]),
+        row(Method::GET, &format!("{loos}/tracking/{tracking_code}/personal-data"), public),
+        write(Method::POST, &format!("{loos}/tracking/{tracking_code}/personal-data/erasure"), false, [422; 10]),
+        write(Method::POST, &format!("{loos}/personal-data/exports"), false, admin_write),
+        write(Method::POST, &format!("{loos}/personal-data/erasures"), false, admin_write),
+        row(Method::GET, &format!("{loos}/personal-data/erasures"), admin_only),
+        row(
+            Method::GET,
+            &format!("{loos}/personal-data/erasures/0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e01"),
+            [401, 403, 403, 403, 404, 404, 404, 403, 403, 403],
+        ),
         write(Method::POST, "/v1/municipalities", false, [401, 403, 403, 403, 403, 422, 403, 403, 403, 403]),
         write(Method::PATCH, loos, true, admin_stale),
         row(Method::GET, &format!("{loos}/accounts"), admin_only),

@@ -277,6 +277,7 @@ async fn real_path_values(
         ("delegation", "travaux-et-urbanisme".to_owned()),
         ("theme", "culture".to_owned()),
         ("tracking_code", submitted["tracking_code"].as_str().unwrap().to_owned()),
+        ("erasure", "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e01".to_owned()),
     ])
 }
 

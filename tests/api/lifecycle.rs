@@ -230,10 +230,15 @@ async fn the_history_only_ever_grows() {
     let conn = app.db.conn();
     let update = conn.execute_unprepared("UPDATE request_events SET reason = 'réécrit'").await;
     assert!(update.is_err(), "the database refuses to rewrite history");
+    let moved = conn.execute_unprepared("UPDATE request_events SET to_status = 'answered', reason = '[erased]'").await;
+    assert!(moved.is_err(), "nor to change anything else with a reason blotted out");
+    let blotted =
+        conn.execute_unprepared("UPDATE request_events SET reason = 'Hors du [erased].' WHERE reason IS NOT NULL");
+    assert!(blotted.await.is_ok(), "an erasure may blot a person out of a reason");
     let delete = conn.execute_unprepared("DELETE FROM request_events").await;
     assert!(delete.is_err(), "the database refuses to erase history");
     let unchanged = json(app.authed(Method::GET, &path, &agent).send().await.unwrap()).await;
-    assert_eq!(unchanged["items"].as_array().unwrap(), after);
+    assert_eq!(unchanged["items"].as_array().unwrap().len(), after.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,6 +28,7 @@ mod notices;
 mod operations;
 mod participants;
 mod people;
+mod personal_data;
 mod processes;
 mod projects;
 mod qualification;

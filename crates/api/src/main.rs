@@ -41,6 +41,18 @@ enum Command {
     /// read: after upgrading from a version without it, or when the way terms are computed
     /// changes. Safe to run again, and while the API serves.
     Reindex,
+    /// Anonymise the requesters of requests closed more than the retention ago (their name,
+    /// email, phone and postal address, and mentions of them in the request's texts); the
+    /// requests, their history and every figure stay. Each run is recorded as an erasure. For
+    /// an operator to schedule (cron, a systemd timer); safe to run again, and while the API serves.
+    Retention {
+        /// How many years a closed request keeps its requester's data.
+        #[arg(long, env = "IMPLICATION_RETENTION_YEARS")]
+        years: u16,
+        /// Only this municipality (its slug); else every one.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Manage municipalities.
     Municipality {
         #[command(subcommand)]
@@ -152,6 +164,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Municipality { action } => municipality(config, action).await,
         Command::Admin { action: AdminAction::Create { email, name } } => create_admin(config, email, name).await,
         Command::Reindex => reindex(config).await,
+        Command::Retention { years, municipality } => retention(config, years, municipality.as_deref()).await,
         Command::Openapi => Ok(()),
     }
 }
@@ -160,6 +173,18 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     let db = prepare_database(&config).await?;
     let count = implication_app::requests::reindex(&db).await?;
     println!("indexed the terms of {count} requests");
+    db.close().await;
+    Ok(())
+}
+
+async fn retention(config: Config, years: u16, municipality: Option<&str>) -> anyhow::Result<()> {
+    let db = prepare_database(&config).await?;
+    let erasures = implication_app::identity::personal_data::apply_retention(&db, years, municipality).await?;
+    let requests: u32 = erasures.iter().map(|e| e.erased.get("requests").copied().unwrap_or(0)).sum();
+    println!(
+        "retention of {years} years: {requests} requests forgot their requester ({} erasures recorded)",
+        erasures.len()
+    );
     db.close().await;
     Ok(())
 }

@@ -38,6 +38,7 @@ origin of the deployment they call (a town's own, or a peer city's): every path 
         (name = "conventions", description = "Fifty-fifty projects: from eligible requests or a coproduction process, a project is diagnosed (its weight, tasks, cost and risks), its convention drafted and signed by every party, followed, and ended (completed, abandoned, or taken over by the services), closing its requests."),
         (name = "evaluation", description = "What the method produces, counted: indicators for a period, each beside the previous period's, public for the published data."),
         (name = "accounts", description = "Who is calling; accounts, services, delegations and machine clients of a municipality."),
+        (name = "privacy", description = "Personal data (GDPR articles 15, 17 and 20): everything held about a person, exported as JSON, and erased — by the person with their account, by a requester with their tracking code, or by an admin on someone's behalf; each erasure recorded without what it erased."),
         (name = "vocabulary", description = "Every enumeration with its French and English labels."),
         (name = "operations", description = "Health, readiness and metrics, for operators.")
     ),

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod clients;
 pub mod municipalities;
 pub mod neighbourhoods;
+pub mod personal_data;
 pub mod secrets;
 pub mod services;
 

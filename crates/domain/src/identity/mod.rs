@@ -6,6 +6,7 @@
 
 pub mod municipality;
 pub mod neighbourhood;
+pub mod personal_data;
 
 crate::error_codes!(
     /// Field error codes of the identity context.

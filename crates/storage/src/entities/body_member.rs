@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// Personal data, kept with the member's consent: staff only.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "body_members")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -12,6 +12,7 @@ pub mod convention_signature;
 pub mod convention_version;
 pub mod delegation;
 pub mod draw;
+pub mod erasure;
 pub mod evaluation_round;
 pub mod idempotency_key;
 pub mod machine_client;

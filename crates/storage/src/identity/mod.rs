@@ -6,5 +6,6 @@ pub mod clients;
 pub mod keys;
 pub mod municipalities;
 pub mod neighbourhoods;
+pub mod personal_data;
 pub mod services;
 pub mod tokens;

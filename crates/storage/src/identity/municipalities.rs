@@ -38,6 +38,22 @@ pub async fn resolve(db: &Database, slug: &str) -> Result<Option<Municipality>, 
     Ok(found)
 }
 
+/// The slugs of the municipalities `ids` names (those that exist).
+pub async fn slugs(
+    db: &Database,
+    ids: &[MunicipalityId],
+) -> Result<std::collections::BTreeMap<MunicipalityId, String>, StorageError> {
+    let rows: Vec<(uuid::Uuid, String)> = municipality::Entity::find()
+        .select_only()
+        .column(municipality::Column::Id)
+        .column(municipality::Column::Slug)
+        .filter(municipality::Column::Id.is_in(ids.iter().map(|m| m.as_uuid())))
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows.into_iter().map(|(id, slug)| (MunicipalityId::from_uuid(id), slug)).collect())
+}
+
 /// The municipality of `slug`, as the database holds it now.
 #[tracing::instrument(skip(db))]
 pub async fn find_by_slug(db: &Database, slug: &str) -> Result<Option<Municipality>, StorageError> {

@@ -11,7 +11,7 @@ mod list;
 mod published;
 pub mod qualifications;
 mod register;
-mod terms;
+pub(crate) mod terms;
 pub mod themes;
 mod write;
 

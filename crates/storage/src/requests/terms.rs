@@ -28,6 +28,17 @@ pub(super) async fn replace(
     insert(txn, request, terms).await
 }
 
+/// Makes `terms` the entries of request `id`, within the caller's transaction.
+pub(crate) async fn rewrite_in<C: sea_orm::ConnectionTrait>(
+    c: &C,
+    municipality: MunicipalityId,
+    id: Uuid,
+    terms: &[String],
+) -> Result<(), StorageError> {
+    request_term::Entity::delete_many().filter(request_term::Column::RequestId.eq(id)).exec(c).await?;
+    insert_rows(c, municipality, RequestId::from_uuid(id), terms).await
+}
+
 /// Requests of every municipality after `after`, by id: a page to reindex.
 pub async fn requests_after(db: &Database, after: Option<RequestId>, limit: u64) -> Result<Vec<Request>, StorageError> {
     let mut query = request::Entity::find().order_by_asc(request::Column::Id).limit(limit);
@@ -53,8 +64,8 @@ pub(super) async fn insert(txn: &DatabaseTransaction, request: &Request, terms: 
 }
 
 /// The same, by ids.
-pub(super) async fn insert_rows(
-    txn: &DatabaseTransaction,
+pub(super) async fn insert_rows<C: sea_orm::ConnectionTrait>(
+    txn: &C,
     municipality: MunicipalityId,
     request: RequestId,
     terms: &[String],

@@ -8,6 +8,7 @@ pub mod delegations;
 pub mod me;
 pub mod municipalities;
 pub mod neighbourhoods;
+pub mod personal_data;
 pub mod services;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -21,6 +22,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(me::get_me)
         .service(me::change_my_password)
         .service(me::register)
+        // personal data
+        .service(personal_data::export_own_personal_data)
+        .service(personal_data::erase_own_personal_data)
+        .service(personal_data::export_requester_personal_data)
+        .service(personal_data::erase_requester_personal_data)
+        .service(personal_data::export_person_personal_data)
+        .service(personal_data::erase_person_personal_data)
+        .service(personal_data::list_erasures)
+        .service(personal_data::get_erasure)
         // municipalities
         .service(municipalities::list_municipalities)
         .service(municipalities::create_municipality)
