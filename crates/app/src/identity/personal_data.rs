@@ -7,7 +7,7 @@ use crate::UseCaseError;
 use crate::error::Resource;
 use implication_domain::identity::personal_data::{Erasure, Person, PersonDraft, Requester, retention_cutoff};
 use implication_domain::{AccountId, Message, Municipality, RequestId};
-use implication_storage::identity::personal_data::{self as store, Holdings, Scope};
+use implication_storage::identity::personal_data::{self as store, Audience, Holdings, Scope};
 use implication_storage::identity::{accounts, municipalities};
 use implication_storage::{Database, StorageError};
 use uuid::Uuid;
@@ -50,7 +50,7 @@ fn logged(erasures: &[Erasure]) {
 /// Everything held about the account's holder, in every town.
 pub async fn own(db: &Database, account: AccountId) -> Result<Holdings, UseCaseError> {
     let person = holder(db, account).await?;
-    Ok(store::holdings(db, Scope::Everywhere, &person).await?)
+    Ok(store::holdings(db, Scope::Everywhere, &person, Audience::Person).await?)
 }
 
 /// Erases the account's holder everywhere, and the account itself: it can no longer sign in.
@@ -78,7 +78,7 @@ pub async fn erase_requester(
 ) -> Result<Erasure, UseCaseError> {
     let now = crate::clock::now();
     let ids = [id.as_uuid()];
-    let erasures = retrying(|| store::erase_requesters(db, &ids, Requester::TrackingCode, now)).await?;
+    let erasures = retrying(|| store::erase_requesters(db, &ids, Requester::TrackingCode, None, now)).await?;
     logged(&erasures);
     Ok(erasures
         .into_iter()
@@ -93,7 +93,7 @@ pub async fn of_person(
     draft: &PersonDraft,
 ) -> Result<Holdings, UseCaseError> {
     let person = draft.parse()?;
-    Ok(store::holdings(db, Scope::Town(municipality.id), &person).await?)
+    Ok(store::holdings(db, Scope::Town(municipality.id), &person, Audience::Staff).await?)
 }
 
 /// Erases what the town holds about the person an admin names (their account, if any, stays:
@@ -152,7 +152,8 @@ pub async fn apply_retention(db: &Database, years: u16, only: Option<&str>) -> R
             if batch.is_empty() {
                 break;
             }
-            let erasures = retrying(|| store::erase_requesters(db, &batch, Requester::Retention, now)).await?;
+            let erasures =
+                retrying(|| store::erase_requesters(db, &batch, Requester::Retention, Some(cutoff), now)).await?;
             logged(&erasures);
             written.extend(erasures);
         }

@@ -29,12 +29,24 @@ pub const MIN_NAME_LEN: usize = 3;
 const PHONE_DIGITS: usize = 9;
 
 /// Whom an admin's search names. At least one is given.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct PersonDraft {
     pub account_id: Option<Uuid>,
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+}
+
+impl std::fmt::Debug for PersonDraft {
+    // Never the data itself.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonDraft")
+            .field("account_id", &self.account_id)
+            .field("name", &self.name.is_some())
+            .field("email", &self.email.is_some())
+            .field("phone", &self.phone.is_some())
+            .finish()
+    }
 }
 
 /// A person, as the records that hold their data can be matched against.
@@ -111,6 +123,13 @@ impl PersonDraft {
             .as_deref()
             .and_then(|p| errors.collect(crate::requests::Phone::parse("phone", p.trim())))
             .map(|p| digits(p.as_str()));
+        if phone.as_ref().is_some_and(|d| d.len() < 6) {
+            errors.push(FieldError::new(
+                "phone",
+                Code::TooShort,
+                Message::new("must hold at least 6 digits", "doit compter au moins 6 chiffres"),
+            ));
+        }
         errors.into_result()?;
         Ok(Person {
             account: self.account_id.map(AccountId::from_uuid),
@@ -219,8 +238,8 @@ impl Person {
     /// letters or more — and email (without case) and phone (by its digits, however written)
     /// replaced by [`ERASED`].
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for needle in [self.name.as_deref(), self.email.as_deref(), self.alias.as_deref()].into_iter().flatten() {
+        let mut out = self.redact_exact(text);
+        for needle in [self.alias.as_deref()].into_iter().flatten() {
             out = replace_folded(&out, needle);
         }
         // Then each part of a name on its own ("Mme Erasmus"): in the person's own records, a
@@ -230,18 +249,30 @@ impl Person {
                 out = replace_folded(&out, part);
             }
         }
+        out
+    }
+
+    /// `text` with the person's whole name, email and phone replaced, and nothing else: for
+    /// documents that name other people too (a convention's parties), where a first name alone
+    /// may be someone else's.
+    pub fn redact_exact(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for needle in [self.name.as_deref(), self.email.as_deref()].into_iter().flatten() {
+            out = replace_folded(&out, needle);
+        }
         if let Some(key) = self.phone.as_deref().and_then(phone_key) {
             out = replace_phone(&out, &key);
         }
         out
     }
 
-    /// Rewrites a JSON document: a string that is the person's name, email or phone becomes
-    /// [`ERASED`]; one that mentions them is redacted. Whether anything changed.
+    /// Rewrites a JSON document (which may name others too): a string that is the person's name,
+    /// email or phone becomes [`ERASED`]; one that mentions them whole is redacted
+    /// ([`Person::redact_exact`]). Whether anything changed.
     pub fn redact_json(&self, value: &mut Value) -> bool {
         match value {
             Value::String(s) => {
-                let next = if self.is_identified_by(s) { ERASED.to_owned() } else { self.redact(s) };
+                let next = if self.is_identified_by(s) { ERASED.to_owned() } else { self.redact_exact(s) };
                 let changed = next != *s;
                 *s = next;
                 changed
@@ -304,41 +335,75 @@ fn replace_folded(text: &str, needle: &str) -> String {
     out
 }
 
-/// `text` with each phone number whose digits end as `key` does replaced.
+/// Separators a phone number is written with (non-breaking spaces included, as French text
+/// has them).
+fn is_phone_separator(c: char) -> bool {
+    matches!(c, ' ' | '.' | '-' | '\u{a0}' | '\u{202f}')
+}
+
+/// `text` with each phone number whose digits end as `key` does replaced: within each run of
+/// digits and separators, the longest span of whole digit groups that is the number (so that a
+/// run holding two numbers, or a number and a floor, is cut where it should be).
 fn replace_phone(text: &str, key: &str) -> String {
-    let bytes = text.as_bytes();
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
-    let mut copied = 0;
-    while i < bytes.len() {
-        let starts =
-            (bytes[i].is_ascii_digit() || bytes[i] == b'+') && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
-        if starts {
-            // The longest run of digits and separators from here, ending on a digit.
-            let mut end = i + 1;
-            let mut last_digit = if bytes[i].is_ascii_digit() { Some(i + 1) } else { None };
-            while end < bytes.len() && (bytes[end].is_ascii_digit() || matches!(bytes[end], b' ' | b'.' | b'-')) {
-                if bytes[end].is_ascii_digit() {
-                    last_digit = Some(end + 1);
-                }
-                end += 1;
-            }
-            if let Some(stop) = last_digit
-                && phone_key(&text[i..stop]).is_some_and(|k| k == key)
-            {
-                out.push_str(&text[copied..i]);
-                out.push_str(ERASED);
-                copied = stop;
-                i = stop;
-                continue;
-            }
-            i = last_digit.unwrap_or(i + 1).max(i + 1);
+    while i < chars.len() {
+        let starts = (chars[i].is_ascii_digit()
+            || (chars[i] == '+' && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+            && (i == 0 || !chars[i - 1].is_alphanumeric());
+        if !starts {
+            out.push(chars[i]);
+            i += 1;
             continue;
         }
-        i += 1;
+        // The digit groups of the run starting here: (start, end) of each.
+        let mut groups = Vec::new();
+        let mut at = if chars[i] == '+' { i + 1 } else { i };
+        loop {
+            let start = at;
+            while at < chars.len() && chars[at].is_ascii_digit() {
+                at += 1;
+            }
+            groups.push((start, at));
+            let mut next = at;
+            while next < chars.len() && is_phone_separator(chars[next]) {
+                next += 1;
+            }
+            if next > at && next < chars.len() && chars[next].is_ascii_digit() {
+                at = next;
+            } else {
+                break;
+            }
+        }
+        // The longest span from the first group that is the number.
+        let digits_of =
+            |from: usize, to: usize| -> String { chars[from..to].iter().filter(|c| c.is_ascii_digit()).collect() };
+        let found = (0..groups.len()).rev().find(|&last| {
+            let digits = digits_of(i, groups[last].1);
+            // A phone number has at most 15 digits (E.164): a longer span holds two.
+            digits.len() <= 15 && phone_key(&digits).is_some_and(|k| k == key)
+        });
+        match found {
+            Some(last) => {
+                out.push_str(ERASED);
+                i = groups[last].1;
+            }
+            None => {
+                // Not from here: copy the first group and look again after it.
+                let end = groups[0].1.max(i + 1);
+                out.extend(&chars[i..end]);
+                i = end;
+            }
+        }
     }
-    out.push_str(&text[copied..]);
     out
+}
+
+/// `text` cut to `max` characters: a blotted-out text may grow (`[erased]` is longer than a first
+/// name) past what its field holds.
+pub fn fit(text: String, max: usize) -> String {
+    if text.chars().count() <= max { text } else { text.chars().take(max).collect() }
 }
 
 /// An erasure is final: the person confirms it (`"confirm": true`), so that no stray call erases.
@@ -487,6 +552,12 @@ mod tests {
         assert_eq!(p.redact("Mme ERASMUS a appelé"), "Mme [erased] a appelé");
         assert!(!p.is_mentioned_in("rien ici, 2026 et 03 21 69 88 77"));
         assert_eq!(p.redact("+33611223344."), "[erased].");
+        assert_eq!(p.redact("06 11 22 33 44 - 2e étage"), "[erased] - 2e étage");
+        assert_eq!(p.redact("0611223344 0655667788"), "[erased] 0655667788");
+        assert_eq!(p.redact("0655667788 0611223344"), "0655667788 [erased]");
+        assert_eq!(p.redact("tél. 06\u{a0}11\u{a0}22\u{a0}33\u{a0}44"), "tél. [erased]");
+        assert_eq!(p.redact_exact("Zoé Martin et Zoé Erasmus"), "Zoé Martin et [erased]");
+        assert_eq!(fit("abcdé".into(), 4), "abcd");
     }
 
     #[test]

@@ -13,12 +13,13 @@ use crate::entities::{
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, Utc};
-use implication_domain::identity::personal_data::{ERASED, Erasure, Person, Requester};
+use implication_domain::identity::personal_data::{ERASED, Erasure, Person, Requester, fit};
+use implication_domain::requests::{AnswerText, Description, InternalNote, Offer, ProposedSolution, Reason, Title};
 use implication_domain::requests::{fold_for_search, similarity};
 use implication_domain::vocabulary::{Channel, RequestStatus};
 use implication_domain::{AccountId, MunicipalityId};
 use sea_orm::ActiveValue::Set;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
@@ -43,8 +44,18 @@ impl Scope {
     }
 }
 
-/// Columns no export shows: derived (search text) or secret (hashes).
-const NOT_EXPORTED: &[&str] = &["search_text", "tracking_hash", "password_hash", "token_hash", "code_hash"];
+/// Columns no export shows: derived (search text), secret (hashes), or the vote a ballot
+/// carries (ballots are secret: an export says that one voted, never how).
+const NOT_EXPORTED: &[&str] =
+    &["search_text", "tracking_hash", "password_hash", "token_hash", "code_hash", "option_number"];
+
+/// Who reads an export: the person themselves (their account, a tracking code) reads what is
+/// theirs, not the staff's working notes nor the history's staff-only entries; an admin reads all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Person,
+    Staff,
+}
 
 /// What the database holds about a person, by kind of record: each a list of rows, column by column.
 pub type Holdings = BTreeMap<&'static str, Vec<Value>>;
@@ -80,7 +91,24 @@ fn digits_of(column: impl sea_orm::IntoSimpleExpr) -> SimpleExpr {
 /// The condition a personal column narrows on: equal to the name or email without case, or a
 /// phone ending with the person's last digits (the domain then decides).
 fn named(person: &Person, column: impl sea_orm::IntoSimpleExpr + Clone) -> Option<SimpleExpr> {
-    person.name().map(|n| lower(column).eq(n))
+    person.name().map(|n| match ascii_token(n) {
+        // `lower` folds ASCII letters only (SQLite; PostgreSQL under the C locale): narrow on the
+        // longest ASCII word, and let the domain compare the whole name.
+        Some(token) => lower(column).like(contains(token)),
+        None => lower(column).eq(n),
+    })
+}
+
+/// The longest word of a folded name made of ASCII letters and digits only, if one has three.
+fn ascii_token(name: &str) -> Option<&str> {
+    name.split(' ').filter(|w| w.len() >= 3 && w.chars().all(|c| c.is_ascii_alphanumeric())).max_by_key(|w| w.len())
+}
+
+/// A `LIKE` pattern matching `needle` anywhere, its own `%`, `_` and `\` taken literally.
+fn contains(needle: &str) -> LikeExpr {
+    let escaped: String =
+        needle.chars().flat_map(|c| if matches!(c, '%' | '_' | '\\') { vec!['\\', c] } else { vec![c] }).collect();
+    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 fn emailed(person: &Person, column: impl sea_orm::IntoSimpleExpr) -> Option<SimpleExpr> {
@@ -95,8 +123,9 @@ fn phoned(person: &Person, column: impl sea_orm::IntoSimpleExpr) -> Option<Simpl
 /// then reading the document.
 fn mentioned(person: &Person, column: impl sea_orm::IntoSimpleExpr + Clone) -> Option<SimpleExpr> {
     let mut any: Option<SimpleExpr> = None;
-    for needle in [person.name(), person.email()].into_iter().flatten() {
-        let like = lower(column.clone()).like(format!("%{needle}%"));
+    let name = person.name().map(|n| ascii_token(n).unwrap_or(n));
+    for needle in [name, person.email()].into_iter().flatten() {
+        let like = lower(column.clone()).like(contains(needle));
         any = Some(match any {
             Some(prev) => prev.or(like),
             None => like,
@@ -192,7 +221,9 @@ async fn find<C: ConnectionTrait>(c: &C, scope: Scope, person: &Person) -> Resul
             .collect();
     }
 
-    if let Some(a) = account {
+    // A ballot's key is what keeps an account from voting twice: it is forgotten only with the
+    // account itself (which then votes no more).
+    if let (Some(a), Scope::Everywhere) = (account, scope) {
         found.ballots = survey_ballot::Entity::find()
             .filter(scope.on(survey_ballot::Column::MunicipalityId))
             .filter(survey_ballot::Column::VoterKey.eq(format!("account:{a}")))
@@ -307,7 +338,12 @@ async fn find<C: ConnectionTrait>(c: &C, scope: Scope, person: &Person) -> Resul
 
 /// Everything held about `person` within `scope`: their account and roles (everywhere only), what
 /// they asked (with its answers and history), wrote, took part in, signed, represented, voted.
-pub async fn holdings(db: &Database, scope: Scope, person: &Person) -> Result<Holdings, StorageError> {
+pub async fn holdings(
+    db: &Database,
+    scope: Scope,
+    person: &Person,
+    audience: Audience,
+) -> Result<Holdings, StorageError> {
     let c = db.conn();
     let found = find(c, scope, person).await?;
     let mut out = Holdings::new();
@@ -331,7 +367,7 @@ pub async fn holdings(db: &Database, scope: Scope, person: &Person) -> Result<Ho
             .await?;
         out.insert("sessions", sessions);
     }
-    add_found(c, found, &mut out).await?;
+    add_found(c, found, audience, &mut out).await?;
     Ok(out)
 }
 
@@ -340,11 +376,16 @@ pub async fn holdings(db: &Database, scope: Scope, person: &Person) -> Result<Ho
 pub async fn request_holdings(db: &Database, id: Uuid) -> Result<Holdings, StorageError> {
     let requests = request::Entity::find_by_id(id).all(db.conn()).await?;
     let mut out = Holdings::new();
-    add_found(db.conn(), Found { requests, ..Found::default() }, &mut out).await?;
+    add_found(db.conn(), Found { requests, ..Found::default() }, Audience::Person, &mut out).await?;
     Ok(out)
 }
 
-async fn add_found<C: ConnectionTrait>(c: &C, found: Found, out: &mut Holdings) -> Result<(), StorageError> {
+async fn add_found<C: ConnectionTrait>(
+    c: &C,
+    found: Found,
+    audience: Audience,
+    out: &mut Holdings,
+) -> Result<(), StorageError> {
     let request_ids: Vec<Uuid> = found.requests.iter().map(|r| r.id).collect();
     let answers = request_answer::Entity::find()
         .filter(request_answer::Column::RequestId.is_in(request_ids.clone()))
@@ -362,7 +403,19 @@ async fn add_found<C: ConnectionTrait>(c: &C, found: Found, out: &mut Holdings) 
         .order_by_asc(participation::Column::Id)
         .all(c)
         .await?;
-    out.insert("requests", rows(&found.requests));
+    let (mut requests, mut events) = (rows(&found.requests), events);
+    if audience == Audience::Person {
+        // Staff's working notes and the staff-only entries of the history are not theirs to read.
+        for r in &mut requests {
+            if let Value::Object(map) = r {
+                map.remove("internal_note");
+            }
+        }
+        events.retain(|e| {
+            implication_domain::vocabulary::RequestEventKind::from_code(&e.kind).is_some_and(|k| k.is_public())
+        });
+    }
+    out.insert("requests", requests);
     out.insert("request_answers", rows(&answers));
     out.insert("request_events", rows(&events));
     out.insert("narratives", rows(&found.narratives));
@@ -457,11 +510,18 @@ pub async fn erase_requesters(
     db: &Database,
     requests: &[Uuid],
     requested_by: Requester,
+    retention_cutoff: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Erasure>, StorageError> {
     let _turn = db.sqlite_write_turn().await?;
     let txn = db.conn().begin().await?;
-    let rows = request::Entity::find().filter(request::Column::Id.is_in(requests.to_vec())).all(&txn).await?;
+    let mut query = request::Entity::find().filter(request::Column::Id.is_in(requests.to_vec()));
+    if let Some(cutoff) = retention_cutoff {
+        // Read again in the transaction: one reopened or changed since it was chosen stays.
+        query = query.filter(retained(cutoff));
+    }
+    let rows = query.all(&txn).await?;
+    let town = rows.first().map(|r| r.municipality_id);
     let mut tally = Tally { template: Erasure::new(None, requested_by, None, now), by_town: BTreeMap::new() };
     for row in rows {
         let person = Person::requester(
@@ -472,7 +532,12 @@ pub async fn erase_requesters(
         let found = Found { requests: vec![row], ..Found::default() };
         write_erasure(&txn, &person, found, now, &mut tally).await?;
     }
-    let erasures: Vec<Erasure> = tally.by_town.into_values().collect();
+    let mut erasures: Vec<Erasure> = tally.by_town.into_values().collect();
+    if erasures.is_empty() && requested_by == Requester::TrackingCode {
+        // Nothing left to forget: the request is recorded all the same.
+        let town = town.map(MunicipalityId::from_uuid);
+        erasures.push(Erasure::new(town, requested_by, None, now));
+    }
     for e in &erasures {
         record(&txn, e).await?;
     }
@@ -525,7 +590,7 @@ async fn erase_account<C: ConnectionTrait>(
     for m in roles {
         membership::Entity::update_many()
             .col_expr(membership::Column::Active, Expr::value(false))
-            .col_expr(membership::Column::Version, Expr::value(m.version + 1))
+            .col_expr(membership::Column::Version, Expr::col(membership::Column::Version).add(1))
             .col_expr(membership::Column::UpdatedAt, Expr::value(now))
             .filter(membership::Column::Id.eq(m.id))
             .exec(c)
@@ -560,8 +625,8 @@ async fn write_erasure<C: ConnectionTrait>(
         let mut row = n.clone().into_active_model();
         row.author_name = Set(ERASED.to_owned());
         row.author_account_id = Set(None);
-        row.title = Set(person.redact(&n.title));
-        row.text = Set(person.redact(&n.text));
+        row.title = Set(fit(person.redact(&n.title), 200));
+        row.text = Set(fit(person.redact(&n.text), 20_000));
         if published {
             // Its author is gone: so is their account from every public view.
             row.status = Set(implication_domain::vocabulary::NarrativeStatus::Withdrawn.code().to_owned());
@@ -618,7 +683,7 @@ async fn write_erasure<C: ConnectionTrait>(
         minutes_reaction::Entity::update_many()
             .col_expr(minutes_reaction::Column::Name, Expr::value(Option::<String>::None))
             .col_expr(minutes_reaction::Column::Email, Expr::value(Option::<String>::None))
-            .col_expr(minutes_reaction::Column::Text, Expr::value(person.redact(&r.text)))
+            .col_expr(minutes_reaction::Column::Text, Expr::value(fit(person.redact(&r.text), 5_000)))
             .filter(minutes_reaction::Column::Id.eq(r.id))
             .exec(c)
             .await?;
@@ -686,7 +751,7 @@ async fn write_erasure<C: ConnectionTrait>(
     for p in found.promises {
         one(promise::Entity::update_many()
             .col_expr(promise::Column::MadeBy, Expr::value(ERASED))
-            .col_expr(promise::Column::Text, Expr::value(person.redact(&p.text)))
+            .col_expr(promise::Column::Text, Expr::value(fit(person.redact(&p.text), 1_000)))
             .col_expr(promise::Column::Version, Expr::value(p.version + 1))
             .col_expr(promise::Column::UpdatedAt, Expr::value(now))
             .filter(promise::Column::Id.eq(p.id))
@@ -713,14 +778,19 @@ async fn erase_request<C: ConnectionTrait>(
     let requester =
         Person::requester(r.requester_name.as_deref(), r.requester_email.as_deref(), r.requester_phone.as_deref());
     let blot = |text: &str| requester.redact(&person.redact(text));
-    let title = blot(&r.title);
-    let description = blot(&r.description);
-    let redact = |v: &Option<String>| v.as_deref().map(blot);
+    let title = fit(blot(&r.title), Title::MAX_LEN);
+    let description = fit(blot(&r.description), Description::MAX_LEN);
+    let redact = |v: &Option<String>, max: usize| v.as_deref().map(|t| fit(blot(t), max));
+    // Sent with the person's account: it no longer points to them.
+    let theirs = person.account.is_some_and(|a| r.submitted_by_id == Some(a.as_uuid()));
     let named = [&r.requester_name, &r.requester_email, &r.requester_phone, &r.requester_postal_address];
     let forgotten = named.iter().all(|v| v.is_none())
         && !changed(&r.title, &title)
         && !changed(&r.description, &description)
-        && [&r.proposed_solution, &r.offer, &r.internal_note].iter().all(|v| redact(v) == **v);
+        && !theirs
+        && redact(&r.proposed_solution, ProposedSolution::MAX_LEN) == r.proposed_solution
+        && redact(&r.offer, Offer::MAX_LEN) == r.offer
+        && redact(&r.internal_note, InternalNote::MAX_LEN) == r.internal_note;
     if forgotten {
         // Erased before (by account, then by name): nothing left to forget here.
         return Ok(());
@@ -733,9 +803,13 @@ async fn erase_request<C: ConnectionTrait>(
     row.search_text = Set(fold_for_search(&format!("{title}\n{description}")));
     row.title = Set(title.clone());
     row.description = Set(description.clone());
-    row.proposed_solution = Set(redact(&r.proposed_solution));
-    row.offer = Set(redact(&r.offer));
-    row.internal_note = Set(redact(&r.internal_note));
+    row.proposed_solution = Set(redact(&r.proposed_solution, ProposedSolution::MAX_LEN));
+    row.offer = Set(redact(&r.offer, Offer::MAX_LEN));
+    row.internal_note = Set(redact(&r.internal_note, InternalNote::MAX_LEN));
+    if theirs {
+        row.submitted_by_kind = Set("public".to_owned());
+        row.submitted_by_id = Set(None);
+    }
     row.version = Set(version + 1);
     row.updated_at = Set(now);
     one(request::Entity::update_many()
@@ -754,7 +828,7 @@ async fn erase_request<C: ConnectionTrait>(
         crate::requests::terms::rewrite_in(c, MunicipalityId::from_uuid(m), id, &terms).await?;
     }
     for a in request_answer::Entity::find().filter(request_answer::Column::RequestId.eq(id)).all(c).await? {
-        let text = blot(&a.text);
+        let text = fit(blot(&a.text), AnswerText::MAX_LEN);
         if changed(&a.text, &text) {
             request_answer::Entity::update_many()
                 .col_expr(request_answer::Column::Text, Expr::value(text))
@@ -764,7 +838,7 @@ async fn erase_request<C: ConnectionTrait>(
         }
     }
     for e in request_event::Entity::find().filter(request_event::Column::RequestId.eq(id)).all(c).await? {
-        let reason = e.reason.as_deref().map(blot);
+        let reason = e.reason.as_deref().map(|t| fit(blot(t), Reason::MAX_LEN));
         if reason != e.reason {
             request_event::Entity::update_many()
                 .col_expr(request_event::Column::Reason, Expr::value(reason))
@@ -777,6 +851,23 @@ async fn erase_request<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Requests closed (no longer open) and unchanged since before `cutoff`, whose requester is still
+/// named: what the retention forgets.
+fn retained(cutoff: DateTime<Utc>) -> Condition {
+    let closed: Vec<&str> = RequestStatus::ALL
+        .iter()
+        .filter(|s| !implication_domain::requests::lifecycle::is_open(**s))
+        .map(|s| s.code())
+        .collect();
+    Condition::all().add(request::Column::Status.is_in(closed)).add(request::Column::UpdatedAt.lt(cutoff)).add(
+        Condition::any()
+            .add(request::Column::RequesterName.is_not_null())
+            .add(request::Column::RequesterEmail.is_not_null())
+            .add(request::Column::RequesterPhone.is_not_null())
+            .add(request::Column::RequesterPostalAddress.is_not_null()),
+    )
+}
+
 /// Requests of `municipality` closed (no longer open) and unchanged since before `cutoff` —
 /// their last change is their closing, or something later — whose requester is still named: what
 /// the retention erases, `limit` at a time.
@@ -786,24 +877,11 @@ pub async fn closed_with_requester_before(
     cutoff: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<Uuid>, StorageError> {
-    let closed: Vec<&str> = RequestStatus::ALL
-        .iter()
-        .filter(|s| !implication_domain::requests::lifecycle::is_open(**s))
-        .map(|s| s.code())
-        .collect();
     Ok(request::Entity::find()
         .select_only()
         .column(request::Column::Id)
         .filter(request::Column::MunicipalityId.eq(municipality.as_uuid()))
-        .filter(request::Column::Status.is_in(closed))
-        .filter(request::Column::UpdatedAt.lt(cutoff))
-        .filter(
-            Condition::any()
-                .add(request::Column::RequesterName.is_not_null())
-                .add(request::Column::RequesterEmail.is_not_null())
-                .add(request::Column::RequesterPhone.is_not_null())
-                .add(request::Column::RequesterPostalAddress.is_not_null()),
-        )
+        .filter(retained(cutoff))
         .order_by_asc(request::Column::Id)
         .limit(limit)
         .into_tuple::<Uuid>()

@@ -152,7 +152,7 @@ pub struct ErasurePage {
 /// Whom an admin acts for: at least one of these, as the person gave them (the admin checked
 /// who they are). Records match when a personal field equals one of them (names without case or
 /// extra spaces, phones by their digits), or a document that names people names them.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// Their account: what they did with it here.
@@ -164,6 +164,13 @@ pub struct PersonInput {
     pub email: Option<String>,
     #[schema(pattern = "^\\+?[0-9][0-9 .-]{4,22}[0-9]$", example = "06 11 22 33 44")]
     pub phone: Option<String>,
+}
+
+impl std::fmt::Debug for PersonInput {
+    // Never the data itself.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonInput").field("account_id", &self.account_id).finish_non_exhaustive()
+    }
 }
 
 impl PersonInput {
