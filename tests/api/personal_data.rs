@@ -412,6 +412,10 @@ async fn an_admin_names_the_person_and_every_invalid_field_is_named_back_and_onl
     }
     let anonymous = app.client.post(app.url(&town.at("/personal-data/exports"))).json(&json!({ "name": NAME }));
     assert_eq!(anonymous.send().await.unwrap().status(), 401);
+    // An admin does not erase their own account: another admin demotes them first.
+    let own = app.authed(Method::POST, "/v1/me/personal-data/erasure", &admin).json(&json!({ "confirm": true }));
+    problem(own.send().await.unwrap(), 403).await;
+    assert_eq!(app.authed(Method::GET, "/v1/me", &admin).send().await.unwrap().status(), 200);
     // Nothing held: the erasure is recorded all the same.
     let nothing = post(&admin, "erasures", json!({ "email": EMAIL })).await.unwrap();
     assert_eq!(nothing.status(), 201);

@@ -5,7 +5,9 @@
 
 use crate::UseCaseError;
 use crate::error::Resource;
-use implication_domain::identity::personal_data::{Erasure, Person, PersonDraft, Requester, retention_cutoff};
+use implication_domain::identity::personal_data::{
+    Erasure, Person, PersonDraft, Requester, may_erase_itself, retention_cutoff,
+};
 use implication_domain::{AccountId, Message, Municipality, RequestId};
 use implication_storage::identity::personal_data::{self as store, Audience, Holdings, Scope};
 use implication_storage::identity::{accounts, municipalities};
@@ -57,6 +59,13 @@ pub async fn own(db: &Database, account: AccountId) -> Result<Holdings, UseCaseE
 /// The erasure recorded for the account comes first.
 pub async fn erase_own(db: &Database, account: AccountId) -> Result<Vec<Erasure>, UseCaseError> {
     let person = holder(db, account).await?;
+    let found = accounts::find(db, account).await?.ok_or(UseCaseError::UnknownAccount)?;
+    if !may_erase_itself(found.platform_admin, &accounts::memberships(db, account).await?) {
+        return Err(UseCaseError::Forbidden(Message::new(
+            "an admin is demoted by another admin before erasing their account",
+            "un administrateur est rétrogradé par un autre avant d'effacer son compte",
+        )));
+    }
     let now = crate::clock::now();
     let mut erasures =
         retrying(|| store::erase(db, Scope::Everywhere, &person, Requester::Themselves, None, now)).await?;

@@ -422,6 +422,12 @@ pub fn confirmed(confirm: Option<bool>) -> Result<(), ValidationErrors> {
     .into())
 }
 
+/// Whether an account may erase itself: not while it administers a municipality or the
+/// platform — a town would lose an admin by a click; another admin demotes it first.
+pub fn may_erase_itself(platform_admin: bool, memberships: &[crate::identity::Membership]) -> bool {
+    !platform_admin && !memberships.iter().any(|m| m.active && m.role == crate::vocabulary::Role::Admin)
+}
+
 /// Who asked for an erasure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Requester {
@@ -613,6 +619,17 @@ mod tests {
         for unconfirmed in [None, Some(false)] {
             assert_eq!(confirmed(unconfirmed).unwrap_err().0[0].field, "confirm");
         }
+    }
+
+    #[test]
+    fn an_admin_is_demoted_before_erasing_their_account() {
+        use crate::identity::Membership;
+        use crate::vocabulary::Role;
+        let town = crate::Slug::parse("loos-en-gohelle").unwrap();
+        let member = |role, active| Membership { municipality: town.clone(), role, active };
+        assert!(may_erase_itself(false, &[member(Role::Agent, true), member(Role::Admin, false)]));
+        assert!(!may_erase_itself(false, &[member(Role::Admin, true)]));
+        assert!(!may_erase_itself(true, &[]));
     }
 
     #[test]

@@ -227,7 +227,8 @@ pub async fn export_own_personal_data(
 /// their history and what the figures count; the person no longer appears (published narratives
 /// are withdrawn) — and the account is closed: its email, name and password are gone, its
 /// sessions revoked, its roles ended. The erasure is recorded, without what it erased. Final:
-/// the body confirms it (`{"confirm": true}`; else 422).
+/// the body confirms it (`{"confirm": true}`; else 422). An admin (of a municipality or of the
+/// platform) is demoted by another admin first (else 403): a town would lose its admin by a click.
 #[utoipa::path(
     operation_id = "erase_own_personal_data", tag = "privacy",
     request_body(content = ErasureConfirmation, example = json!({ "confirm": true })),
