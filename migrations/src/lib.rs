@@ -27,6 +27,7 @@ mod m20261207_000020_create_narratives;
 mod m20261207_000021_create_participants;
 mod m20261207_000022_create_evaluation_rounds;
 mod m20261207_000023_personal_data_erasures;
+mod m20261207_000024_indicator_indexes;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_create_participants::Migration),
             Box::new(m20261207_000022_create_evaluation_rounds::Migration),
             Box::new(m20261207_000023_personal_data_erasures::Migration),
+            Box::new(m20261207_000024_indicator_indexes::Migration),
         ]
     }
 }

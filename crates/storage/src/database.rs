@@ -80,7 +80,11 @@ impl Database {
             .connect_timeout(pool.acquire_timeout)
             .acquire_timeout(pool.acquire_timeout)
             // Statements are traced by our own spans; sqlx's logger would print every query.
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            // PostgreSQL's JIT compiles any plan costed above `jit_above_cost`: the indicators'
+            // aggregates over a town's requests spent 0.7 s compiling to save none (bench/README.md).
+            // This API's statements are short: no JIT on its connections.
+            .map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
         let conn = sea_orm::Database::connect(options).await?;
         Ok(Self {
             conn,
