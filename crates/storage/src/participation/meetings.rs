@@ -129,12 +129,21 @@ pub async fn list(
         condition = condition.add(Column::EndsAt.gte(instant));
     }
     if let Some(after) = after {
-        let (before_key, before_id) = if ascending {
-            (Column::StartsAt.gt(after.starts_at), Column::Id.gt(after.id.as_uuid()))
+        let (bound, before_key, before_id) = if ascending {
+            (
+                Column::StartsAt.gte(after.starts_at),
+                Column::StartsAt.gt(after.starts_at),
+                Column::Id.gt(after.id.as_uuid()),
+            )
         } else {
-            (Column::StartsAt.lt(after.starts_at), Column::Id.lt(after.id.as_uuid()))
+            (
+                Column::StartsAt.lte(after.starts_at),
+                Column::StartsAt.lt(after.starts_at),
+                Column::Id.lt(after.id.as_uuid()),
+            )
         };
-        condition = condition.add(
+        // `bound` is what an index range starts from (see `requests::list::keyset`).
+        condition = condition.add(bound).add(
             Condition::any()
                 .add(before_key)
                 .add(Condition::all().add(Expr::col(Column::StartsAt).eq(after.starts_at)).add(before_id)),
