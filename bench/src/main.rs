@@ -17,6 +17,8 @@ use std::collections::HashMap;
 use std::io::Write;
 use uuid::Uuid;
 
+mod evaluation;
+
 #[derive(Parser, Debug)]
 #[command(about = "Fills a database with benchmark municipalities and requests")]
 struct Args {
@@ -33,6 +35,13 @@ struct Args {
     /// 32,766 bound values, about 10 terms a request).
     #[arg(long, default_value_t = 400)]
     batch: usize,
+    /// The share of requests published, in % (the open-data export reads the published ones).
+    #[arg(long, default_value_t = 60)]
+    published: usize,
+    /// Also the first town's processes, meetings, surveys, projects, conventions and participants,
+    /// in proportion to its requests (what the indicators count besides requests).
+    #[arg(long)]
+    evaluation: bool,
     /// Where to write ids of published requests of `bench-town-0` (for the load script).
     #[arg(long, default_value = "target/bench-ids.txt")]
     ids_file: String,
@@ -267,7 +276,7 @@ async fn main() -> anyhow::Result<()> {
         let themes: Vec<&str> =
             if theme_a == theme_b || rng.below(2) == 0 { vec![theme_a] } else { vec![theme_a, theme_b] };
         let neighbourhood = *rng.pick(&NEIGHBOURHOOD_CODES);
-        let published = rng.below(10) < 6;
+        let published = rng.below(100) < args.published;
         let id = Uuid::now_v7();
         let resolution = (status == RequestStatus::Closed).then(|| rng.pick(Resolution::ALL).code());
         let updated_at = created_at + Duration::hours(path_to(status).len() as i64);
@@ -372,6 +381,12 @@ async fn main() -> anyhow::Result<()> {
             )
             .to_owned();
         txn.execute(&upsert).await?;
+    }
+    if args.evaluation {
+        let town_requests = args.requests.div_ceil(3);
+        for (table, rows) in evaluation::generate(&txn, &mut rng, towns[0].id.as_uuid(), town_requests, now).await? {
+            eprintln!("{table}: {rows} rows");
+        }
     }
     txn.commit().await?;
     ids_out.flush()?;
