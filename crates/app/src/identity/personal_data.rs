@@ -5,6 +5,7 @@
 
 use crate::UseCaseError;
 use crate::error::Resource;
+use implication_domain::identity::Account;
 use implication_domain::identity::personal_data::{
     Erasure, Person, PersonDraft, Requester, may_erase_itself, retention_cutoff,
 };
@@ -20,10 +21,12 @@ const ATTEMPTS: usize = 3;
 /// How many requests the retention erases in one transaction.
 const RETENTION_BATCH: u64 = 200;
 
-/// The person an account is: its holder, and the email they proved they hold.
-async fn holder(db: &Database, account: AccountId) -> Result<Person, UseCaseError> {
+/// The account, and the person it is: its holder, and the email they proved they hold.
+async fn holder(db: &Database, account: AccountId) -> Result<(Account, Person), UseCaseError> {
     let found = accounts::find(db, account).await?.ok_or(UseCaseError::UnknownAccount)?;
-    Ok(Person::account_holder(account, found.email_verified.then_some(&found.email), found.display_name.as_deref()))
+    let person =
+        Person::account_holder(account, found.email_verified.then_some(&found.email), found.display_name.as_deref());
+    Ok((found, person))
 }
 
 /// Runs an erasure, again when a record changed under it (nothing of a failed try is written).
@@ -51,15 +54,14 @@ fn logged(erasures: &[Erasure]) {
 
 /// Everything held about the account's holder, in every town.
 pub async fn own(db: &Database, account: AccountId) -> Result<Holdings, UseCaseError> {
-    let person = holder(db, account).await?;
+    let (_, person) = holder(db, account).await?;
     Ok(store::holdings(db, Scope::Everywhere, &person, Audience::Person).await?)
 }
 
 /// Erases the account's holder everywhere, and the account itself: it can no longer sign in.
 /// The erasure recorded for the account comes first.
 pub async fn erase_own(db: &Database, account: AccountId) -> Result<Vec<Erasure>, UseCaseError> {
-    let person = holder(db, account).await?;
-    let found = accounts::find(db, account).await?.ok_or(UseCaseError::UnknownAccount)?;
+    let (found, person) = holder(db, account).await?;
     if !may_erase_itself(found.platform_admin, &accounts::memberships(db, account).await?) {
         return Err(UseCaseError::Forbidden(Message::new(
             "an admin is demoted by another admin before erasing their account",

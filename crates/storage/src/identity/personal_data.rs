@@ -457,10 +457,6 @@ impl Tally {
     }
 }
 
-fn changed(before: &str, after: &str) -> bool {
-    before != after
-}
-
 /// `value` redacted, as a stored JSON document (unchanged when it is not JSON).
 fn redact_document(person: &Person, text: &str) -> Option<String> {
     let mut value: Value = serde_json::from_str(text).ok()?;
@@ -495,7 +491,7 @@ pub async fn erase(
             Scope::Town(m) => Some(m),
             Scope::Everywhere => None,
         };
-        erasures.push(Erasure { municipality: town, ..Erasure::new(town, requested_by, actor, now) });
+        erasures.push(Erasure::new(town, requested_by, actor, now));
     }
     for e in &erasures {
         record(&txn, e).await?;
@@ -617,8 +613,8 @@ async fn write_erasure<C: ConnectionTrait>(
         if n.author_name == ERASED
             && n.author_account_id.is_none()
             && !published
-            && !changed(&n.title, &person.redact(&n.title))
-            && !changed(&n.text, &person.redact(&n.text))
+            && n.title == person.redact(&n.title)
+            && n.text == person.redact(&n.text)
         {
             continue;
         }
@@ -785,8 +781,8 @@ async fn erase_request<C: ConnectionTrait>(
     let theirs = person.account.is_some_and(|a| r.submitted_by_id == Some(a.as_uuid()));
     let named = [&r.requester_name, &r.requester_email, &r.requester_phone, &r.requester_postal_address];
     let forgotten = named.iter().all(|v| v.is_none())
-        && !changed(&r.title, &title)
-        && !changed(&r.description, &description)
+        && r.title == title
+        && r.description == description
         && !theirs
         && redact(&r.proposed_solution, ProposedSolution::MAX_LEN) == r.proposed_solution
         && redact(&r.offer, Offer::MAX_LEN) == r.offer
@@ -818,7 +814,7 @@ async fn erase_request<C: ConnectionTrait>(
         .filter(request::Column::Version.eq(version))
         .exec(c)
         .await?)?;
-    if changed(&r.title, &title) || changed(&r.description, &description) {
+    if r.title != title || r.description != description {
         let status = RequestStatus::from_code(&r.status);
         let terms = if status.is_some_and(similarity::is_suggestible) {
             similarity::terms(&title, &description)
@@ -829,7 +825,7 @@ async fn erase_request<C: ConnectionTrait>(
     }
     for a in request_answer::Entity::find().filter(request_answer::Column::RequestId.eq(id)).all(c).await? {
         let text = fit(blot(&a.text), AnswerText::MAX_LEN);
-        if changed(&a.text, &text) {
+        if a.text != text {
             request_answer::Entity::update_many()
                 .col_expr(request_answer::Column::Text, Expr::value(text))
                 .filter(request_answer::Column::Id.eq(a.id))

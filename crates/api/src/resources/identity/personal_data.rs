@@ -1,12 +1,11 @@
 //! Personal data (GDPR articles 15, 17 and 20): a person's export of everything held about them,
 //! and its erasure — with their account, with a request's tracking code, or through an admin.
 
-use crate::auth::secrets::sha256_hex;
 use crate::auth::{AdminOf, Authenticated, InMunicipality};
 use crate::extract::JsonBody;
 use crate::pagination::{PageParams, encode_cursor, page_response};
 use crate::problem::ApiError;
-use crate::resources::identity::municipalities::find_municipality;
+use crate::resources::requests::tracking::tracked;
 use crate::resources::with_location;
 use crate::responses::{
     BadRequest, Forbidden, InternalError, NotFound, PayloadTooLarge, ServiceUnavailable, Unauthorized, Unprocessable,
@@ -17,11 +16,10 @@ use chrono::{DateTime, Utc};
 use implication_app::identity::personal_data as usecases;
 use implication_app::{Resource, UseCaseError};
 use implication_domain::identity::personal_data::{Erasure, PersonDraft, Requester, confirmed};
-use implication_domain::requests::TrackingCode;
-use implication_domain::{Message, Municipality, RequestId};
+use implication_domain::{Message, Municipality};
+use implication_storage::Database;
 use implication_storage::identity::municipalities;
 use implication_storage::identity::personal_data::Holdings;
-use implication_storage::{Database, requests as request_store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -256,22 +254,6 @@ pub async fn erase_own_personal_data(
     Ok(HttpResponse::Ok().json(OwnErasure { erasures }))
 }
 
-/// The request a tracking code follows in the municipality of the path; 404 otherwise.
-async fn tracked(db: &Database, path: &(String, String)) -> Result<(Municipality, RequestId), ApiError> {
-    let not_found = || {
-        ApiError::NotFound(Message::new(
-            "no request follows this tracking code here",
-            "aucune demande ne suit ce code de suivi ici",
-        ))
-    };
-    let code = TrackingCode::parse(&path.1).ok_or_else(not_found)?;
-    let municipality = find_municipality(db, &path.0).await?;
-    let request = request_store::find_by_tracking_hash(db, municipality.id, &sha256_hex(code.expose()))
-        .await?
-        .ok_or_else(not_found)?;
-    Ok((municipality, request.id))
-}
-
 /// Export a requester's data
 ///
 /// What the request a tracking code follows holds of its requester: the request as stored, its
@@ -295,8 +277,8 @@ pub async fn export_requester_personal_data(
     db: web::Data<Database>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (_, request) = tracked(&db, &path).await?;
-    Ok(export(ExportScope::Requester, usecases::of_request(&db, request).await?))
+    let (_, request) = tracked(&db, &path.0, &path.1).await?;
+    Ok(export(ExportScope::Requester, usecases::of_request(&db, request.id).await?))
 }
 
 /// Erase a requester's data
@@ -327,9 +309,9 @@ pub async fn erase_requester_personal_data(
     path: web::Path<(String, String)>,
     body: JsonBody<ErasureConfirmation>,
 ) -> Result<HttpResponse, ApiError> {
-    let (municipality, request) = tracked(&db, &path).await?;
+    let (municipality, request) = tracked(&db, &path.0, &path.1).await?;
     confirmed(body.into_inner()?.confirm).map_err(UseCaseError::from)?;
-    let erasure = usecases::erase_requester(&db, &municipality, request).await?;
+    let erasure = usecases::erase_requester(&db, &municipality, request.id).await?;
     Ok(HttpResponse::Ok().json(view(&erasure, Some(municipality.slug.to_string()))))
 }
 

@@ -10,6 +10,26 @@ use implication_domain::Message;
 use implication_domain::requests::TrackingCode;
 use implication_storage::{Database, requests as store};
 
+/// The municipality `slug` names and its request that tracking `code` follows; 404 otherwise, in
+/// the same words whether the code is malformed, unknown or another town's.
+pub(crate) async fn tracked(
+    db: &Database,
+    slug: &str,
+    code: &str,
+) -> Result<(implication_domain::Municipality, implication_domain::requests::Request), ApiError> {
+    let not_found = || {
+        ApiError::NotFound(Message::new(
+            "no request follows this tracking code here",
+            "aucune demande ne suit ce code de suivi ici",
+        ))
+    };
+    let code = TrackingCode::parse(code).ok_or_else(not_found)?;
+    let municipality = find_municipality(db, slug).await?;
+    let request =
+        store::find_by_tracking_hash(db, municipality.id, &sha256_hex(code.expose())).await?.ok_or_else(not_found)?;
+    Ok((municipality, request))
+}
+
 /// Follow a request
 ///
 /// With the tracking code given at submission: the request, its status, its public history, the
@@ -34,16 +54,8 @@ pub async fn get_tracking(
     db: web::Data<Database>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let not_found = || {
-        ApiError::NotFound(Message::new(
-            "no request follows this tracking code here",
-            "aucune demande ne suit ce code de suivi ici",
-        ))
-    };
-    let code = TrackingCode::parse(&path.1).ok_or_else(not_found)?;
-    let municipality = &find_municipality(&db, &path.0).await?;
-    let request =
-        store::find_by_tracking_hash(&db, municipality.id, &sha256_hex(code.expose())).await?.ok_or_else(not_found)?;
+    let (municipality, request) = tracked(&db, &path.0, &path.1).await?;
+    let municipality = &municipality;
     let history = store::history(&db, request.id, true, 1_000, None).await?.items;
     let answers = store::answers(&db, request.id, false).await?;
     let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
