@@ -7,7 +7,7 @@
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, Utc};
 use clap::Parser;
 use implication_domain::identity::municipality::MunicipalityDraft;
-use implication_domain::requests::{fold_for_search, lifecycle, similarity};
+use implication_domain::requests::{Milestones, fold_for_search, lifecycle, similarity};
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, Resolution};
 use implication_domain::{NewMunicipality, NewNeighbourhood, time};
 use implication_storage::sea_orm::sea_query::{Alias, InsertStatement, OnConflict, Query, SimpleExpr};
@@ -170,6 +170,10 @@ impl Batch {
                     "merged_into",
                     "published_at",
                     "internal_note",
+                    "qualified_on",
+                    "left_intake_on",
+                    "first_answer_on",
+                    "first_public_answer_on",
                     "tracking_hash",
                     "version",
                     "created_at",
@@ -281,6 +285,13 @@ async fn main() -> anyhow::Result<()> {
         let resolution = (status == RequestStatus::Closed).then(|| rng.pick(Resolution::ALL).code());
         let updated_at = created_at + Duration::hours(path_to(status).len() as i64);
         let updated_at = updated_at.min(now);
+        // Each step an hour after the one before, as the events below are dated.
+        let path = path_to(status);
+        let milestones = path.iter().enumerate().fold(Milestones::default(), |reached, (i, to)| {
+            let from = if i == 0 { RequestStatus::Received } else { path[i - 1] };
+            let at = (created_at + Duration::hours(1 + i as i64)).min(now);
+            reached.then(Milestones::of_move(from, *to, at, town.settings.time_zone))
+        });
         batch
             .requests
             .values([
@@ -313,6 +324,10 @@ async fn main() -> anyhow::Result<()> {
                 value(Option::<Uuid>::None),
                 value(published.then_some(updated_at)),
                 value(Option::<String>::None),
+                value(milestones.qualified_on),
+                value(milestones.left_intake_on),
+                value(milestones.first_answer_on),
+                value(milestones.first_public_answer_on),
                 value(format!("{:064x}", u128::from_le_bytes(*id.as_bytes()))),
                 value(1 + path_to(status).len() as i32),
                 value(created_at),

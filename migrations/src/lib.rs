@@ -28,6 +28,7 @@ mod m20261207_000021_create_participants;
 mod m20261207_000022_create_evaluation_rounds;
 mod m20261207_000023_personal_data_erasures;
 mod m20261207_000024_indicator_indexes;
+mod m20261207_000025_request_milestones;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_create_evaluation_rounds::Migration),
             Box::new(m20261207_000023_personal_data_erasures::Migration),
             Box::new(m20261207_000024_indicator_indexes::Migration),
+            Box::new(m20261207_000025_request_milestones::Migration),
         ]
     }
 }

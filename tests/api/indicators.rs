@@ -181,3 +181,52 @@ async fn delays_to_qualification_and_first_answer_are_nearest_rank_days_and_late
     assert_eq!(public["requests"]["to_qualification"]["median_days"], json!({ "current": null, "previous": null }));
     assert_eq!(public["requests"]["late_share"], json!({ "current": null, "previous": null }));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_handled_before_their_milestones_were_stored_measure_the_same_once_migrated() {
+    use implication_storage::sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app().await;
+    let town = TestTown::new(&app).await;
+    let agent = town.agent().await;
+    let received = |days_ago: i64| typed("website", "complaint", &town_day(-days_ago).to_string(), None, &[]);
+    let answer = |id: String, public: bool| {
+        let (app, town, agent) = (&app, &town, agent.clone());
+        async move {
+            let sent = app
+                .authed(Method::POST, &town.at(&format!("/requests/{id}/answers")), &agent)
+                .json(&json!({ "text": "Nous regardons.", "public": public }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(sent.status(), 201);
+        }
+    };
+    let twelve = town.request().by(&agent).body(received(12)).in_status("qualified").await;
+    let five = town.request().by(&agent).body(received(5)).in_status("qualified").await;
+    answer(twelve.id.clone(), false).await;
+    answer(five.id.clone(), true).await;
+    town.request().by(&agent).body(received(8)).in_status("declined").await;
+    town.request().by(&agent).body(received(20)).submitted().await;
+    let query = format!("/indicators?from={}&to={}", town_day(-59), town_day(0));
+    let read = || async { json(app.authed(Method::GET, &town.at(&query), &agent).send().await.unwrap()).await };
+    let before = read().await;
+    assert_eq!(before["requests"]["to_qualification"]["measured"]["current"], 3, "the declined was qualified first");
+    assert_eq!(before["requests"]["to_first_answer"]["measured"]["current"], 2);
+
+    // Back to the schema before migration 000025, which dropped the milestones with their
+    // columns; up again, they are found in the history and answers.
+    let states = app.db.migration_states().await.unwrap();
+    let position = states.iter().position(|m| m.name == "m20261207_000025_request_milestones").unwrap();
+    app.db.migrate_down(u32::try_from(states.len() - position).unwrap()).await.unwrap();
+    app.db.migrate_up().await.unwrap();
+    let backend = app.db.conn().get_database_backend();
+    for (milestone, expected) in
+        [("qualified_on", 3), ("left_intake_on", 3), ("first_answer_on", 2), ("first_public_answer_on", 1)]
+    {
+        let sql = format!("SELECT COUNT(*) FROM requests WHERE {milestone} IS NOT NULL");
+        let row = app.db.conn().query_one_raw(Statement::from_string(backend, sql)).await.unwrap().unwrap();
+        assert_eq!(row.try_get_by_index::<i64>(0).unwrap(), expected, "{milestone}");
+    }
+    let after = read().await;
+    assert_eq!(after["requests"], before["requests"], "the same delays, from the backfilled milestones");
+}

@@ -611,7 +611,7 @@ async fn a_closing_whose_request_changed_meanwhile_writes_nothing_at_all() {
         // The second as if read before its last change.
         let expected = if i == 1 { request.version - 1 } else { request.version };
         closed.push((
-            request.moved(&moved, now),
+            request.moved(&moved, now, municipality.settings.time_zone),
             expected,
             moved.events(request.id, implication_domain::requests::Actor::Public, now, None),
         ));

@@ -128,7 +128,8 @@ pub async fn create(
                 ..RequestAsk::default()
             };
             moved.push(
-                Moved::qualified(request, ask, &qualification.facts(), actor, now).map_err(|e| of_request(i, e))?,
+                Moved::qualified(request, ask, &qualification.facts(), actor, now, municipality.settings.time_zone)
+                    .map_err(|e| of_request(i, e))?,
             );
         } else {
             adopted.push(Request { updated_at: now, ..request });
@@ -329,7 +330,7 @@ pub(crate) async fn closing(
             resolution: Some(resolution),
             into: None,
         };
-        moved.push(Moved::new(request, ask, actor, now)?);
+        moved.push(Moved::new(request, ask, actor, now, municipality.settings.time_zone)?);
     }
     Ok(moved)
 }

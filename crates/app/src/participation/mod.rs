@@ -25,6 +25,7 @@ pub use transition::transition;
 use crate::UseCaseError;
 use crate::error::Resource;
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use implication_domain::identity::{Scope, Standing};
 use implication_domain::participation::lifecycle::{self, Refusal};
 use implication_domain::participation::{Process, ProcessEvent, Readers};
@@ -89,8 +90,9 @@ impl Moved {
         ask: TransitionAsk,
         actor: Actor,
         now: DateTime<Utc>,
+        time_zone: Tz,
     ) -> Result<Self, UseCaseError> {
-        Self::qualified(request, ask, &QualificationFacts::default(), actor, now)
+        Self::qualified(request, ask, &QualificationFacts::default(), actor, now, time_zone)
     }
 
     /// The same, the guards seeing the request's qualification `facts` (moving to
@@ -101,11 +103,12 @@ impl Moved {
         facts: &QualificationFacts,
         actor: Actor,
         now: DateTime<Utc>,
+        time_zone: Tz,
     ) -> Result<Self, UseCaseError> {
         let change =
             requests_lifecycle::transition(request.id, request.status, ask, facts).map_err(UseCaseError::Refused)?;
         let events = change.events(request.id, actor, now, None);
-        Ok(Moved { expected_version: request.version, request: request.moved(&change, now), events })
+        Ok(Moved { expected_version: request.version, request: request.moved(&change, now, time_zone), events })
     }
 
     pub(crate) fn write(&self) -> RequestWrite<'_> {
@@ -158,7 +161,7 @@ async fn joining(
             ..TransitionAsk::default()
         };
         events.push(lifecycle::linked_event(process, request.id, actor, now));
-        moved.push(Moved::new(request, ask, actor, now)?);
+        moved.push(Moved::new(request, ask, actor, now, municipality.settings.time_zone)?);
     }
     Ok((moved, events))
 }

@@ -44,7 +44,7 @@ pub async fn transition(
                 resolution: Some(resolution),
                 into: None,
             };
-            moved.push(Moved::new(request, ask, actor, now)?);
+            moved.push(Moved::new(request, ask, actor, now, municipality.settings.time_zone)?);
         }
     }
     let (written, closed) = store::write(

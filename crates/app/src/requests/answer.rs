@@ -20,7 +20,8 @@ pub async fn answer(
     let (author, text) = draft.parse(actor).map_err(refused)?;
     let request = load(db, municipality, id).await?;
     let answer = Answer::new(&request, text, draft.public, author, crate::clock::now());
-    store::add_answer(db, municipality.id, &answer).await?;
+    let reached = request.answered(&answer, municipality.settings.time_zone);
+    store::add_answer(db, municipality.id, &answer, &reached).await?;
     tracing::info!(request = %request.id, answer = %answer.id, "request answered");
     Ok(answer)
 }

@@ -48,7 +48,11 @@ pub async fn transition(
         Some(text) => Some(Answer::new(&current, text.clone(), true, author_of(actor).map_err(refused)?, now)),
         None => None,
     };
-    let next = current.moved(&change, now);
+    let time_zone = municipality.settings.time_zone;
+    let mut next = current.moved(&change, now, time_zone);
+    if let Some(answer) = &answer {
+        next.milestones = next.answered(answer, time_zone);
+    }
     let write = RequestWrite {
         expected_version: current.version,
         request: &next,

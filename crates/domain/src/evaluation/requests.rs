@@ -1,8 +1,8 @@
 //! The requests' indicators: how many a period received, by channel, kind, theme, status and
 //! neighbourhood (per 1,000 inhabitants where the population is known), and the shares
 //! redirected and declined — each with the previous period's beside it. The database counts the
-//! requests grouped by all of these at once ([`Group`]); the figures are the group counts added
-//! up here, once.
+//! requests grouped by all of these at once ([`Group`]; the themes apart, [`ThemeGroup`]); the
+//! figures are the group counts added up here, once.
 //!
 //! And how fast they were handled ([`timeliness`]): the days from the day a request was received
 //! to the town's day it was first qualified, and to the day of its first answer (the first reply
@@ -23,7 +23,16 @@ pub struct Group {
     pub kind: String,
     pub status: String,
     pub neighbourhood: Option<String>,
-    /// Its theme codes (a request may have several, or none).
+    pub count: u64,
+}
+
+/// How many requests a period received filed under the same themes: counted apart from the
+/// [`Group`]s, whose values would otherwise be split by nearly every combination of themes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThemeGroup {
+    /// In the period asked (else in the previous one).
+    pub current: bool,
+    /// The theme codes (a request may have several, or none).
     pub themes: Vec<String>,
     pub count: u64,
 }
@@ -62,22 +71,13 @@ pub struct RequestIndicators {
 }
 
 /// The figures the groups add up to; `neighbourhoods` are the town's (code and population).
-pub fn indicators(groups: &[Group], neighbourhoods: &[(String, Option<u32>)]) -> RequestIndicators {
+pub fn indicators(
+    groups: &[Group],
+    themed: &[ThemeGroup],
+    neighbourhoods: &[(String, Option<u32>)],
+) -> RequestIndicators {
     let received = tally_total(groups, |_| true);
-    let tally = |key: fn(&Group) -> Vec<String>| -> Vec<Tally> {
-        let mut counts: BTreeMap<String, Compared<u64>> = BTreeMap::new();
-        for group in groups {
-            for code in key(group) {
-                let entry = counts.entry(code).or_insert(Compared { current: 0, previous: 0 });
-                if group.current {
-                    entry.current += group.count;
-                } else {
-                    entry.previous += group.count;
-                }
-            }
-        }
-        counts.into_iter().map(|(code, count)| Tally { code, count }).collect()
-    };
+    let tally = |key: fn(&Group) -> &str| tally_by(groups, |g| (g.current, g.count, vec![key(g)]));
     let by_neighbourhood = neighbourhoods
         .iter()
         .map(|(code, population)| {
@@ -99,10 +99,10 @@ pub fn indicators(groups: &[Group], neighbourhoods: &[(String, Option<u32>)]) ->
     };
     RequestIndicators {
         received,
-        by_channel: tally(|g| vec![g.channel.clone()]),
-        by_kind: tally(|g| vec![g.kind.clone()]),
-        by_status: tally(|g| vec![g.status.clone()]),
-        by_theme: tally(|g| g.themes.clone()),
+        by_channel: tally(|g| &g.channel),
+        by_kind: tally(|g| &g.kind),
+        by_status: tally(|g| &g.status),
+        by_theme: tally_by(themed, |g| (g.current, g.count, g.themes.iter().map(String::as_str).collect())),
         by_neighbourhood,
         redirected_share: shares(RequestStatus::Redirected),
         declined_share: shares(RequestStatus::Declined),
@@ -204,6 +204,24 @@ pub fn timeliness(counts: &[DayCount], answer_delay_days: u16) -> Timeliness {
     }
 }
 
+/// The groups' counts added up by code: `read` gives a group's period, count and codes (it counts
+/// once under each).
+fn tally_by<'a, G>(groups: &'a [G], read: impl Fn(&'a G) -> (bool, u64, Vec<&'a str>)) -> Vec<Tally> {
+    let mut counts: BTreeMap<String, Compared<u64>> = BTreeMap::new();
+    for group in groups {
+        let (current, count, codes) = read(group);
+        for code in codes {
+            let entry = counts.entry(code.to_owned()).or_insert(Compared { current: 0, previous: 0 });
+            if current {
+                entry.current += count;
+            } else {
+                entry.previous += count;
+            }
+        }
+    }
+    counts.into_iter().map(|(code, count)| Tally { code, count }).collect()
+}
+
 fn tally_total(groups: &[Group], keep: impl Fn(&Group) -> bool) -> Compared<u64> {
     let sum = |current: bool| groups.iter().filter(|g| g.current == current && keep(g)).map(|g| g.count).sum();
     Compared { current: sum(true), previous: sum(false) }
@@ -213,36 +231,46 @@ fn tally_total(groups: &[Group], keep: impl Fn(&Group) -> bool) -> Compared<u64>
 mod tests {
     use super::*;
 
-    fn group(
-        current: bool,
-        channel: &str,
-        status: &str,
-        neighbourhood: Option<&str>,
-        themes: &[&str],
-        count: u64,
-    ) -> Group {
+    fn group(current: bool, channel: &str, status: &str, neighbourhood: Option<&str>, count: u64) -> Group {
         Group {
             current,
             channel: channel.into(),
             kind: "complaint".into(),
             status: status.into(),
             neighbourhood: neighbourhood.map(Into::into),
-            themes: themes.iter().map(|t| (*t).to_owned()).collect(),
             count,
         }
+    }
+
+    /// The theme groups `groups` make, as the database counts them.
+    fn themed(groups: &[(bool, &[&str], u64)]) -> Vec<ThemeGroup> {
+        groups
+            .iter()
+            .map(|(current, themes, count)| ThemeGroup {
+                current: *current,
+                themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+                count: *count,
+            })
+            .collect()
     }
 
     #[test]
     fn groups_add_up_by_each_value_with_the_previous_period_beside() {
         let groups = [
-            group(true, "web", "received", Some("cite-5"), &["voirie", "proprete"], 2),
-            group(true, "phone", "redirected", Some("cite-5"), &["voirie"], 1),
-            group(true, "web", "declined", None, &[], 1),
-            group(false, "web", "received", Some("centre-ville"), &["voirie"], 3),
+            group(true, "web", "received", Some("cite-5"), 2),
+            group(true, "phone", "redirected", Some("cite-5"), 1),
+            group(true, "web", "declined", None, 1),
+            group(false, "web", "received", Some("centre-ville"), 3),
         ];
+        let themes = themed(&[
+            (true, &["voirie", "proprete"], 2),
+            (true, &["voirie"], 1),
+            (true, &[], 1),
+            (false, &["voirie"], 3),
+        ]);
         let towns =
             [("centre-ville".to_owned(), Some(2_000)), ("cite-5".to_owned(), Some(1_100)), ("marais".to_owned(), None)];
-        let figures = indicators(&groups, &towns);
+        let figures = indicators(&groups, &themes, &towns);
         assert_eq!(figures.received, Compared { current: 4, previous: 3 });
         assert_eq!(
             figures.by_channel,
@@ -303,7 +331,7 @@ mod tests {
 
     #[test]
     fn an_empty_period_has_zeros_and_no_shares() {
-        let figures = indicators(&[], &[("cite-5".to_owned(), Some(1_100))]);
+        let figures = indicators(&[], &[], &[("cite-5".to_owned(), Some(1_100))]);
         assert_eq!(figures.received, Compared { current: 0, previous: 0 });
         assert!(figures.by_channel.is_empty());
         assert_eq!(figures.redirected_share, Compared { current: None, previous: None });

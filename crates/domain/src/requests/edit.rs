@@ -143,6 +143,7 @@ fn changed_fields(before: &Request, after: &Request) -> Vec<&'static str> {
         merged_into: _,
         published_at: _,
         internal_note,
+        milestones: _,
         version: _,
         created_at: _,
         updated_at: _,

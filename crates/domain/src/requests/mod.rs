@@ -9,6 +9,7 @@ mod edit;
 mod history;
 mod intake;
 pub mod lifecycle;
+mod milestones;
 mod published;
 pub mod qualification;
 mod search;
@@ -45,6 +46,7 @@ pub use intake::{
     Catalogue, Location, LocationDraft, MAX_THEMES, NewRequest, Phone, Point, RegistrationNumber, RequestDraft,
     Requester, RequesterDraft, Submitter, SubmitterRefusal,
 };
+pub use milestones::Milestones;
 pub use published::PublishedRequest;
 pub use search::{fold_for_search, search_text};
 pub use tracking::TrackingCode;
@@ -56,6 +58,7 @@ use crate::ids::{MunicipalityId, RequestId};
 use crate::slug::Slug;
 use crate::vocabulary::{Channel, RequestKind, RequestStatus, Resolution};
 use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 text_type!(
     /// A request's title: one line, 1 to 200 characters.
@@ -117,6 +120,8 @@ pub struct Request {
     pub merged_into: Option<RequestId>,
     pub published_at: Option<DateTime<Utc>>,
     pub internal_note: Option<InternalNote>,
+    /// The days it first reached what its delays are measured to.
+    pub milestones: Milestones,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -155,6 +160,7 @@ impl Request {
             merged_into: None,
             published_at: None,
             internal_note: None,
+            milestones: Milestones::default(),
             version: 1,
             created_at: now,
             updated_at: now,
@@ -209,15 +215,22 @@ impl Request {
 }
 
 impl Request {
-    /// The request as an allowed transition leaves it.
-    pub fn moved(&self, change: &lifecycle::Transition, now: DateTime<Utc>) -> Self {
+    /// The request as an allowed transition leaves it, now, in a town in `time_zone` (which dates
+    /// the milestones it reaches; the answer a redirection writes reaches its own, [`Self::answered`]).
+    pub fn moved(&self, change: &lifecycle::Transition, now: DateTime<Utc>, time_zone: Tz) -> Self {
         Self {
             status: change.to,
             resolution: change.resolution,
             merged_into: change.into,
+            milestones: self.milestones.then(Milestones::of_move(change.from, change.to, now, time_zone)),
             updated_at: now,
             ..self.clone()
         }
+    }
+
+    /// Its milestones once `answer` is written, in a town in `time_zone`.
+    pub fn answered(&self, answer: &Answer, time_zone: Tz) -> Milestones {
+        self.milestones.then(Milestones::of_answer(answer.public, answer.created_at, time_zone))
     }
 
     /// The request published (`true`) or taken out of public view; `None` when it already is.

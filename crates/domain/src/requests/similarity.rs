@@ -283,6 +283,7 @@ mod tests {
             merged_into: None,
             published_at: None,
             internal_note: None,
+            milestones: crate::requests::Milestones::default(),
             version: 1,
             created_at: now,
             updated_at: now,

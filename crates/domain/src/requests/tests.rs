@@ -275,6 +275,7 @@ fn stored(status: RequestStatus, received_on: NaiveDate) -> Request {
         merged_into: None,
         published_at: None,
         internal_note: None,
+        milestones: Milestones::default(),
         version: 1,
         created_at: Utc::now(),
         updated_at: Utc::now(),
@@ -534,7 +535,7 @@ fn a_transition_moves_the_status_and_records_its_entries() {
     let change =
         transition(request.id, request.status, ask, &QualificationFacts::default()).unwrap_or_else(|e| panic!("{e:?}"));
     let now = Utc::now();
-    let moved = request.moved(&change, now);
+    let moved = request.moved(&change, now, chrono_tz::Europe::Paris);
     assert_eq!((moved.status, moved.merged_into, moved.updated_at), (RequestStatus::Merged, Some(into), now));
     let actor = Actor::Account(AccountId::new());
     let events = change.events(request.id, actor, now, None);

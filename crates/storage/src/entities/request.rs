@@ -38,6 +38,11 @@ pub struct Model {
     pub merged_into: Option<Uuid>,
     pub published_at: Option<DateTimeUtc>,
     pub internal_note: Option<String>,
+    /// The town's days it first reached what its delays are measured to (set once, never cleared).
+    pub qualified_on: Option<Date>,
+    pub left_intake_on: Option<Date>,
+    pub first_answer_on: Option<Date>,
+    pub first_public_answer_on: Option<Date>,
     pub tracking_hash: String,
     pub version: i32,
     pub created_at: DateTimeUtc,

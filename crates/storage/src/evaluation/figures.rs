@@ -40,18 +40,19 @@ fn process_conditions(sql: &mut Sql, scope: &RequestScope<'_>, public: bool) -> 
 }
 
 /// The requests received in either period counted by the days they took to be first qualified,
-/// to be first answered, and that they stayed in intake (to the day they left, or to today).
+/// to be first answered, and that they stayed in intake (to the day they left, or to today): the
+/// days are the request's milestones, written by the changes that reached them, so that this is
+/// one read of the town's requests by day (an index-only one on PostgreSQL).
 pub async fn day_counts(
     db: &Database,
     municipality: MunicipalityId,
     scope: &RequestScope<'_>,
 ) -> Result<Vec<DayCount>, StorageError> {
-    let clock = &scope.clock;
     let mut sql = Sql::new(db);
     let town = sql.bind(municipality.as_uuid());
     let (current_from, previous_from, current_to) =
         (sql.day(scope.current.from), sql.day(scope.previous.from), sql.day(scope.current.to));
-    let today = sql.day(clock.today);
+    let today = sql.day(scope.clock.today);
     let mut filters = String::new();
     if let Some(code) = scope.neighbourhood {
         filters.push_str(&format!(" AND q.neighbourhood_code = {}", sql.bind(code.to_owned())));
@@ -60,38 +61,22 @@ pub async fn day_counts(
         filters.push_str(" AND q.published_at IS NOT NULL");
     }
     let intake = codes(awaiting_answer().map(|s| s.code()));
-    let (qualified, merged) = (RequestStatus::Qualified.code(), RequestStatus::Merged.code());
-    let (qualified_on, answered_on, left_on) =
-        (sql.local_day("qualified_at", clock), sql.local_day("answered_at", clock), sql.local_day("left_at", clock));
-    let days = |day: &str| sql.days_between(day, "received_on");
+    let merged = RequestStatus::Merged.code();
+    // The public's delays count the answers it may read.
+    let answered_on = if scope.published_only { "q.first_public_answer_on" } else { "q.first_answer_on" };
+    let days = |day: &str| sql.days_between(day, "q.received_on");
     // Back in intake (reopened), a request is measured to today again, as it is still waiting.
     let (to_qualification, to_answer, in_intake) = (
-        days(&qualified_on),
-        days(&answered_on),
-        days(&format!("CASE WHEN status IN ({intake}) THEN {today} ELSE COALESCE({left_on}, {today}) END")),
+        days("q.qualified_on"),
+        days(answered_on),
+        days(&format!("CASE WHEN q.status IN ({intake}) THEN {today} ELSE COALESCE(q.left_intake_on, {today}) END")),
     );
-    // The public's delays count the answers it may read.
-    let public_answers = if scope.published_only { " AND a.public = TRUE" } else { "" };
     let in_current = current("q.received_on", &current_from);
-    // A request's events and answers all come after the day it was received (never in the
-    // future): those since the previous period's first instant are enough, read once by town and
-    // instant (covering indexes) and grouped, rather than looked up request by request.
-    let since = sql.bind(clock.previous_start);
     sql.text = format!(
-        "WITH ev AS (SELECT e.request_id AS request_id, \
-           MIN(CASE WHEN e.to_status = '{qualified}' THEN e.at END) AS qualified_at, \
-           MIN(CASE WHEN e.from_status IN ({intake}) AND e.to_status NOT IN ({intake}) THEN e.at END) AS left_at \
-         FROM request_events e WHERE e.municipality_id = {town} AND e.at >= {since} \
-           AND (e.to_status = '{qualified}' OR e.from_status IN ({intake})) GROUP BY e.request_id), \
-         an AS (SELECT a.request_id AS request_id, MIN(a.created_at) AS answered_at FROM request_answers a \
-           WHERE a.municipality_id = {town} AND a.created_at >= {since}{public_answers} GROUP BY a.request_id), \
-         r AS (SELECT {in_current} AS current, q.received_on AS received_on, q.status AS status, \
-           ev.qualified_at AS qualified_at, an.answered_at AS answered_at, ev.left_at AS left_at \
-         FROM requests q LEFT JOIN ev ON ev.request_id = q.id LEFT JOIN an ON an.request_id = q.id \
+        "WITH d AS (SELECT {in_current} AS current, {to_qualification} AS qualification, \
+           {to_answer} AS first_answer, {in_intake} AS intake FROM requests q \
          WHERE q.municipality_id = {town} AND q.received_on >= {previous_from} \
-           AND q.received_on <= {current_to} AND q.status <> '{merged}'{filters}), \
-         d AS (SELECT current, {to_qualification} AS qualification, {to_answer} AS first_answer, \
-           {in_intake} AS intake FROM r) \
+           AND q.received_on <= {current_to} AND q.status <> '{merged}'{filters}) \
          SELECT current, 'qualification', qualification, COUNT(*) FROM d WHERE qualification IS NOT NULL GROUP BY 1, 3 \
          UNION ALL SELECT current, 'first_answer', first_answer, COUNT(*) FROM d WHERE first_answer IS NOT NULL GROUP BY 1, 3 \
          UNION ALL SELECT current, 'intake', intake, COUNT(*) FROM d GROUP BY 1, 3"

@@ -18,14 +18,14 @@ use crate::error::StorageError;
 use chrono::{DateTime, NaiveDate, Utc};
 use implication_domain::MunicipalityId;
 use implication_domain::evaluation::Period;
-use implication_domain::evaluation::requests::Group;
+use implication_domain::evaluation::requests::{Group, ThemeGroup};
 use implication_domain::vocabulary::RequestStatus;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Select};
 
 /// A group as the database counts it: in the period asked (1) or the previous one (0), channel,
-/// kind, status, neighbourhood, themes (JSON), how many.
-type GroupRow = (i32, String, String, String, Option<String>, String, i64);
+/// kind, status, neighbourhood, how many.
+type GroupRow = (i32, String, String, String, Option<String>, i64);
 
 /// What the indicators count.
 #[derive(Debug, Clone)]
@@ -58,28 +58,18 @@ pub struct TownClock<'a> {
     pub current_end: DateTime<Utc>,
 }
 
-/// The requests received in either period, counted by period, channel, kind, status,
-/// neighbourhood and themes: one statement, one row per group.
-pub async fn request_groups(
-    db: &Database,
-    municipality: MunicipalityId,
-    scope: &RequestScope<'_>,
-) -> Result<Vec<Group>, StorageError> {
+/// The requests the indicators count (received in either period, not merged: a merged request
+/// is a duplicate of the one it was merged into, counted once, there), with `in_current` (1 in
+/// the period asked, else 0) as `current`.
+fn counted(municipality: MunicipalityId, scope: &RequestScope<'_>) -> Select<request::Entity> {
     use request::Column;
     let in_current: Expr = Expr::case(Column::ReceivedOn.gte(scope.current.from), 1).finally(0).into();
     let mut query = request::Entity::find()
         .select_only()
         .column_as(in_current, "current")
-        .column(Column::Channel)
-        .column(Column::Kind)
-        .column(Column::Status)
-        .column(Column::NeighbourhoodCode)
-        .column(Column::Themes)
-        .column_as(Expr::col(Column::Id).count(), "count")
         .filter(Column::MunicipalityId.eq(municipality.as_uuid()))
         .filter(Column::ReceivedOn.gte(scope.previous.from))
         .filter(Column::ReceivedOn.lte(scope.current.to))
-        // A merged request is a duplicate of the one it was merged into: counted once, there.
         .filter(Column::Status.ne(RequestStatus::Merged.code()));
     if let Some(code) = scope.neighbourhood {
         query = query.filter(Column::NeighbourhoodCode.eq(code));
@@ -87,31 +77,64 @@ pub async fn request_groups(
     if scope.published_only {
         query = query.filter(Column::PublishedAt.is_not_null());
     }
-    let rows: Vec<GroupRow> = query
-        // By the output column: the CASE repeated would bind its day again, as another parameter,
-        // which PostgreSQL does not take for the same expression.
-        .group_by(Expr::col(sea_orm::sea_query::Alias::new("current")))
+    // By the output column: the CASE repeated would bind its day again, as another parameter,
+    // which PostgreSQL does not take for the same expression.
+    query.group_by(Expr::col(Alias::new("current")))
+}
+
+/// The requests received in either period, counted by period, channel, kind, status and
+/// neighbourhood: one statement, one row per group.
+pub async fn request_groups(
+    db: &Database,
+    municipality: MunicipalityId,
+    scope: &RequestScope<'_>,
+) -> Result<Vec<Group>, StorageError> {
+    use request::Column;
+    let rows: Vec<GroupRow> = counted(municipality, scope)
+        .column(Column::Channel)
+        .column(Column::Kind)
+        .column(Column::Status)
+        .column(Column::NeighbourhoodCode)
+        .column_as(Expr::col(Column::Id).count(), "count")
         .group_by(Column::Channel)
         .group_by(Column::Kind)
         .group_by(Column::Status)
         .group_by(Column::NeighbourhoodCode)
+        .into_tuple()
+        .all(db.conn())
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(current, channel, kind, status, neighbourhood, count)| Group {
+            current: current == 1,
+            channel,
+            kind,
+            status,
+            neighbourhood,
+            count: u64::try_from(count).unwrap_or(0),
+        })
+        .collect())
+}
+
+/// The same requests counted by period and themes (their JSON array: one row per combination).
+pub async fn theme_groups(
+    db: &Database,
+    municipality: MunicipalityId,
+    scope: &RequestScope<'_>,
+) -> Result<Vec<ThemeGroup>, StorageError> {
+    use request::Column;
+    let rows: Vec<(i32, String, i64)> = counted(municipality, scope)
+        .column(Column::Themes)
+        .column_as(Expr::col(Column::Id).count(), "count")
         .group_by(Column::Themes)
         .into_tuple()
         .all(db.conn())
         .await?;
     rows.into_iter()
-        .map(|(current, channel, kind, status, neighbourhood, themes, count)| {
+        .map(|(current, themes, count)| {
             let themes: Vec<String> = serde_json::from_str(&themes)
                 .map_err(|e| StorageError::Corrupt(format!("a request's themes {themes:?}: {e}")))?;
-            Ok(Group {
-                current: current == 1,
-                channel,
-                kind,
-                status,
-                neighbourhood,
-                themes,
-                count: u64::try_from(count).unwrap_or(0),
-            })
+            Ok(ThemeGroup { current: current == 1, themes, count: u64::try_from(count).unwrap_or(0) })
         })
         .collect()
 }

@@ -2,19 +2,30 @@
 
 use super::corrupt;
 use crate::Database;
-use crate::entities::request_answer;
+use crate::entities::{request, request_answer};
 use crate::error::StorageError;
-use implication_domain::requests::{Answer, AnswerText};
+use implication_domain::requests::{Answer, AnswerText, Milestones};
 use implication_domain::{AccountId, AnswerId, MunicipalityId, RequestId};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-/// Adds the town's answer to a request, with its history entry.
-pub async fn add_answer(db: &Database, municipality: MunicipalityId, answer: &Answer) -> Result<(), StorageError> {
+/// Adds the town's answer to a request, with its history entry and the milestones it `reached`.
+/// The request's version stays: an answer changes none of its fields.
+pub async fn add_answer(
+    db: &Database,
+    municipality: MunicipalityId,
+    answer: &Answer,
+    reached: &Milestones,
+) -> Result<(), StorageError> {
     let txn = db.conn().begin().await?;
     insert(&txn, municipality, answer).await?;
     super::history::insert(&txn, municipality, &answer.event()).await?;
+    super::reaching(request::Entity::update_many(), reached)
+        .filter(request::Column::Id.eq(answer.request.as_uuid()))
+        .filter(request::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .exec(&txn)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

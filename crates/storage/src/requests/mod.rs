@@ -29,14 +29,15 @@ use crate::entities::request;
 use crate::error::StorageError;
 use implication_domain::identity::Email;
 use implication_domain::requests::{
-    Actor, Address, Description, InternalNote, Location, Offer, PersonName, Phone, Point, ProposedSolution,
+    Actor, Address, Description, InternalNote, Location, Milestones, Offer, PersonName, Phone, Point, ProposedSolution,
     RegistrationNumber, Request, Requester, Title, search_text,
 };
 use implication_domain::vocabulary::{Channel, RequestKind, RequestStatus, RequesterKind, Resolution};
 use implication_domain::{AccountId, MachineClientId, MunicipalityId, RequestId, Slug};
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, EntityTrait, QueryFilter, QuerySelect,
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, UpdateMany,
+    sea_query::{Expr, Func},
 };
 use uuid::Uuid;
 
@@ -81,11 +82,33 @@ fn row(r: &Request) -> request::ActiveModel {
         merged_into: Set(r.merged_into.map(|m| m.as_uuid())),
         published_at: Set(r.published_at),
         internal_note: Set(text(r.internal_note.as_ref().map(InternalNote::as_str))),
+        qualified_on: Set(r.milestones.qualified_on),
+        left_intake_on: Set(r.milestones.left_intake_on),
+        first_answer_on: Set(r.milestones.first_answer_on),
+        first_public_answer_on: Set(r.milestones.first_public_answer_on),
         tracking_hash: NotSet,
         version: Set(r.version),
         created_at: Set(r.created_at),
         updated_at: Set(r.updated_at),
     }
+}
+
+/// `update` also moving the request's milestones on: each reached one is written only where the
+/// stored one is empty, so that two changes reaching it concurrently (an answer beside a
+/// transition, neither guarded by the other's version) keep the first day.
+fn reaching(update: UpdateMany<request::Entity>, reached: &Milestones) -> UpdateMany<request::Entity> {
+    use request::Column;
+    [
+        (Column::QualifiedOn, reached.qualified_on),
+        (Column::LeftIntakeOn, reached.left_intake_on),
+        (Column::FirstAnswerOn, reached.first_answer_on),
+        (Column::FirstPublicAnswerOn, reached.first_public_answer_on),
+    ]
+    .into_iter()
+    .filter_map(|(column, day)| day.map(|day| (column, day)))
+    .fold(update, |update, (column, day)| {
+        update.col_expr(column, Func::coalesce([Expr::col(column), Expr::val(day)]).into())
+    })
 }
 
 pub(crate) fn themes_json(themes: &[Slug]) -> String {
@@ -212,6 +235,12 @@ pub(crate) fn to_domain(row: request::Model) -> Result<Request, StorageError> {
         merged_into: row.merged_into.map(RequestId::from_uuid),
         published_at: row.published_at,
         internal_note: optional(id, row.internal_note.as_deref(), |v| InternalNote::parse("note", v).map_err(field))?,
+        milestones: Milestones {
+            qualified_on: row.qualified_on,
+            left_intake_on: row.left_intake_on,
+            first_answer_on: row.first_answer_on,
+            first_public_answer_on: row.first_public_answer_on,
+        },
         version: row.version,
         created_at: row.created_at,
         updated_at: row.updated_at,

@@ -1,7 +1,7 @@
 //! The one versioned write of a request: every change after registration (a correction, a
 //! transition, publication, a qualification) goes through [`write`].
 
-use super::{answers, history, qualifications, row, terms};
+use super::{answers, history, qualifications, reaching, row, terms};
 use crate::Database;
 use crate::entities::request;
 use crate::error::StorageError;
@@ -52,8 +52,16 @@ pub async fn write(db: &Database, change: RequestWrite<'_>) -> Result<Request, S
 pub(crate) async fn write_in(txn: &DatabaseTransaction, change: RequestWrite<'_>) -> Result<Request, StorageError> {
     let RequestWrite { expected_version, request, events, terms, answers, qualification } = change;
     let written = Request { version: expected_version + 1, ..request.clone() };
-    let updated = request::Entity::update_many()
-        .set(request::ActiveModel { id: NotSet, ..row(&written) })
+    // The milestones are only ever filled in (`reaching`), never written back as read.
+    let columns = request::ActiveModel {
+        id: NotSet,
+        qualified_on: NotSet,
+        left_intake_on: NotSet,
+        first_answer_on: NotSet,
+        first_public_answer_on: NotSet,
+        ..row(&written)
+    };
+    let updated = reaching(request::Entity::update_many().set(columns), &written.milestones)
         .filter(request::Column::Id.eq(written.id.as_uuid()))
         .filter(request::Column::MunicipalityId.eq(written.municipality.as_uuid()))
         .filter(request::Column::Version.eq(expected_version))

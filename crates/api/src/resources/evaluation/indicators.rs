@@ -454,6 +454,7 @@ pub async fn compute(
         },
     };
     let groups = store::request_groups(db, municipality.id, &scope).await?;
+    let themed = store::theme_groups(db, municipality.id, &scope).await?;
     let days = store::day_counts(db, municipality.id, &scope).await?;
     let (opened, changes) = (
         store::processes(db, municipality.id, &scope).await?,
@@ -467,7 +468,7 @@ pub async fn compute(
     let (renewal, renewal_by) = participants::renewal(&active);
     let populations: Vec<(String, Option<u32>)> =
         shown.iter().map(|n| (n.code.as_str().to_owned(), n.population.map(|p| p.get()))).collect();
-    let counted = figures::indicators(&groups, &populations);
+    let counted = figures::indicators(&groups, &themed, &populations);
     let timeliness = figures::timeliness(&days, municipality.settings.answer_delay_days);
     let view = IndicatorsView {
         period: period.into(),
