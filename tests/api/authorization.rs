@@ -268,6 +268,19 @@ fn rows(ids: &Ids) -> Vec<Row> {
         row(Method::GET, &format!("{request}/answers"), staff_or_nothing),
         write(Method::POST, &format!("{request}/answers"), false, staff_write),
         row(Method::GET, &format!("{loos}/tracking/{tracking_code}"), public),
+        // Open311: a token is not looked at; a report needs a client's secret as `api_key`.
+        row(Method::GET, "/open311/v2/discovery.json", public),
+        row(Method::GET, "/open311/v2/services.xml?jurisdiction_id=loos-en-gohelle", public),
+        row(Method::GET, "/open311/v2/services/roads-and-traffic.json?jurisdiction_id=loos-en-gohelle", public),
+        row(Method::GET, "/open311/v2/requests.json?jurisdiction_id=loos-en-gohelle", public),
+        row(Method::GET, &format!("/open311/v2/requests/{request_id}.json?jurisdiction_id=loos-en-gohelle"), [404; 10]),
+        with_body(
+            Method::POST,
+            "/open311/v2/requests.json",
+            Body::Form(&[("jurisdiction_id", "loos-en-gohelle")]),
+            false,
+            [403; 10],
+        ),
         // Qualification and routing: the town's staff only.
         row(Method::GET, &format!("{request}/qualification"), staff_only),
         write(Method::PUT, &format!("{request}/qualification"), true, staff_stale),
@@ -457,10 +470,32 @@ fn template_of<'a>(templates: impl IntoIterator<Item = &'a String>, path: &str) 
         .into_iter()
         .filter(|template| {
             let parts: Vec<&str> = template.split('/').collect();
-            parts.len() == segments.len()
-                && parts.iter().zip(&segments).all(|(part, segment)| part.starts_with('{') || part == segment)
+            parts.len() == segments.len() && parts.iter().zip(&segments).all(|(part, segment)| fits(part, segment))
         })
         .max_by_key(|template| template.split('/').filter(|part| !part.starts_with('{')).count())
+}
+
+/// Whether a path segment fits a template's: the same text outside its parameters (Open311's
+/// `services.{format}`, `{service_request_id}.{format}`), each parameter standing for anything.
+fn fits(part: &str, segment: &str) -> bool {
+    let literals: Vec<&str> = part
+        .split('{')
+        .enumerate()
+        .map(|(i, piece)| if i == 0 { piece } else { piece.split_once('}').map_or("", |(_, after)| after) })
+        .collect();
+    let Some(rest) = segment.strip_prefix(literals[0]) else { return false };
+    if literals.len() == 1 {
+        return rest.is_empty();
+    }
+    let last = literals[literals.len() - 1];
+    let Some(mut rest) = rest.strip_suffix(last) else { return false };
+    for literal in &literals[1..literals.len() - 1] {
+        match rest.find(literal) {
+            Some(at) => rest = &rest[at + literal.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 #[test]
@@ -474,6 +509,13 @@ fn concrete_paths_map_back_to_their_contract_templates() {
     assert_eq!(template_of(&templates, "/v1/me"), Some(&templates[0]));
     assert_eq!(template_of(&templates, "/v1/municipalities/loos/requests"), None);
     assert_eq!(template_of(&templates, "/v1/you"), None);
+    let open311: Vec<String> = ["/open311/v2/services.{format}", "/open311/v2/requests/{service_request_id}.{format}"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(template_of(&open311, "/open311/v2/services.json"), Some(&open311[0]));
+    assert_eq!(template_of(&open311, "/open311/v2/requests/42.xml?jurisdiction_id=loos"), Some(&open311[1]));
+    assert_eq!(template_of(&open311, "/open311/v2/services"), None);
+    assert_eq!(template_of(&open311, "/open311/v2/requests/42"), None);
 }
 
 #[test]

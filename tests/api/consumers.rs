@@ -69,7 +69,9 @@ fn every_link_leads_to_an_operation_with_values_the_response_carries() {
         for (status, response) in operation["responses"].as_object().unwrap() {
             let at = format!("{} {path} {status}", method.to_uppercase());
             let links = response["links"].as_object().cloned().unwrap_or_default();
-            if status == "201" && links.is_empty() {
+            // Open311's clients follow its specification, not the contract's links; and what a
+            // report creates is not published, so no Open311 read of it exists yet.
+            if status == "201" && links.is_empty() && !path.starts_with("/open311/") {
                 problems.push(format!("{at}: creates something, but links to nothing"));
             }
             let (properties, required) = fields(&contract, &response["content"]["application/json"]["schema"]);
@@ -189,8 +191,12 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
     let platform = app.login("platform@implication.demo").await;
     let contract = contract();
     let all = operations(&contract);
-    let mut creating: Vec<(&str, &str, &Value)> =
-        all.iter().copied().filter(|(_, _, operation)| operation["responses"]["201"].is_object()).collect();
+    // (Open311's report has no links; tests/api/open311.rs reads what it registered.)
+    let mut creating: Vec<(&str, &str, &Value)> = all
+        .iter()
+        .copied()
+        .filter(|(path, _, operation)| operation["responses"]["201"].is_object() && !path.starts_with("/open311/"))
+        .collect();
     // What creates something from another first (a renewal renews a convention drafted above).
     creating.sort_by_key(|(path, _, _)| (path.ends_with("/renewal"), path.matches('{').count(), *path));
     let overrides = [

@@ -25,6 +25,7 @@ mod meetings;
 mod municipalities;
 mod narratives;
 mod notices;
+mod open311;
 mod operations;
 mod participants;
 mod people;

@@ -317,6 +317,10 @@ async fn demo_values(
         ("erasure", one(erasure)),
         ("file", files),
         ("number", one("1".into())),
+        // Open311's resources, in both formats, of Loos (the demo hosts two towns).
+        ("format", vec!["json?jurisdiction_id=loos-en-gohelle".into(), "xml?jurisdiction_id=loos-en-gohelle".into()]),
+        ("service_code", one("roads-and-traffic".into())),
+        ("service_request_id", requests.to_vec()),
         ("step", one(first_id(app, platform, &format!("{LOOS}/steps")).await)),
         ("promise", one(first_id(app, platform, &format!("{LOOS}/promises")).await)),
         ("draw", one(first_id(app, platform, &format!("{LOOS}/draws")).await)),

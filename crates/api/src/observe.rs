@@ -127,12 +127,18 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' da
     base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// Any error response that is not already a problem document (actix's own, or the docs
-/// viewer's) becomes one, keeping its status and headers.
+/// viewer's) becomes one, keeping its status and headers — but Open311's, which answer the
+/// errors its specification defines, in the format asked.
 fn as_problem_if_error(response: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
     let status = response.status();
     let is_problem =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    let open311 = response.request().path().starts_with("/open311/")
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/xml"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || open311 {
         return response;
     }
     let detail = status.canonical_reason().unwrap_or("error").to_lowercase();

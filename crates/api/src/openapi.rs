@@ -39,6 +39,7 @@ origin of the deployment they call (a town's own, or a peer city's): every path 
         (name = "evaluation", description = "What the method produces, counted: indicators for a period, each beside the previous period's, public for the published data."),
         (name = "accounts", description = "Who is calling; accounts, services, delegations and machine clients of a municipality."),
         (name = "privacy", description = "Personal data (GDPR articles 15, 17 and 20): everything held about a person, exported as JSON, and erased — by the person with their account, by a requester with their tracking code, or by an admin on someone's behalf; each erasure recorded without what it erased."),
+        (name = "open311", description = "Open311 GeoReport v2 (open311.org), for the civic reporting apps that speak it: discovery, the services (the town's themes), the service requests (its published requests) and posting a report with a machine client's secret as `api_key`, each in JSON or XML as its suffix says. `jurisdiction_id` is the municipality's slug (needed where the deployment hosts several); errors are the spec's list of `{code, description}`, not problem documents."),
         (name = "vocabulary", description = "Every enumeration with its French and English labels."),
         (name = "operations", description = "Health, readiness and metrics, for operators.")
     ),

@@ -10,6 +10,7 @@ mod history;
 mod intake;
 pub mod lifecycle;
 mod milestones;
+pub mod open311;
 mod published;
 pub mod qualification;
 mod search;

@@ -77,6 +77,22 @@ pub async fn find_by_client_id(
     Ok(Some((to_client(client)?, slug, hash)))
 }
 
+/// The client of `municipality` whose secret hashes to `secret_hash` (Open311's `api_key` is the
+/// secret alone, without the client's id).
+pub async fn find_by_secret_hash(
+    db: &Database,
+    municipality: MunicipalityId,
+    secret_hash: &str,
+) -> Result<Option<MachineClient>, StorageError> {
+    machine_client::Entity::find()
+        .filter(machine_client::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .filter(machine_client::Column::SecretHash.eq(secret_hash))
+        .one(db.conn())
+        .await?
+        .map(to_client)
+        .transpose()
+}
+
 pub async fn find(
     db: &Database,
     municipality: MunicipalityId,

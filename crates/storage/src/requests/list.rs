@@ -104,6 +104,12 @@ pub struct Filter {
     /// Only the requests routed to one of these services or delegations ("my work"); an empty
     /// assignment matches nothing.
     pub assigned: Option<Assignment>,
+    /// Only these requests (Open311's `service_request_id`).
+    pub ids: Vec<RequestId>,
+    /// Filed under any of these themes (Open311's `service_code` list).
+    pub any_theme: Vec<Slug>,
+    /// Registered in `[from, to]` (Open311's window).
+    pub created_within: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// Requests of `municipality` routed to one of `services` (the municipality keeps the
@@ -193,6 +199,19 @@ fn condition(municipality: MunicipalityId, filter: &Filter, sort: Sort, after: O
         // slug holds no LIKE wildcard. Filtering the row itself keeps every list an ordered
         // index scan, whatever plan a prepared statement settles on.
         condition = condition.add(Column::Themes.like(format!("%\"{theme}\"%")));
+    }
+    if !filter.any_theme.is_empty() {
+        let mut any = Condition::any();
+        for theme in &filter.any_theme {
+            any = any.add(Column::Themes.like(format!("%\"{theme}\"%")));
+        }
+        condition = condition.add(any);
+    }
+    if !filter.ids.is_empty() {
+        condition = condition.add(Column::Id.is_in(filter.ids.iter().map(|id| id.as_uuid())));
+    }
+    if let Some((from, to)) = filter.created_within {
+        condition = condition.add(Column::CreatedAt.gte(from)).add(Column::CreatedAt.lte(to));
     }
     if let Some(neighbourhood) = &filter.neighbourhood {
         condition = condition.add(Column::NeighbourhoodCode.eq(neighbourhood.as_str()));

@@ -4,6 +4,7 @@
 
 pub mod answers;
 pub mod input;
+pub mod open311;
 pub mod qualification;
 pub mod suggestions;
 pub mod themes;
@@ -29,7 +30,13 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(suggestions::list_request_suggestions)
         .service(answers::list_answers)
         .service(answers::create_answer)
-        .service(tracking::get_tracking);
+        .service(tracking::get_tracking)
+        .service(open311::open311_discovery)
+        .service(open311::open311_services)
+        .service(open311::open311_service_definition)
+        .service(open311::open311_list_requests)
+        .service(open311::open311_get_request)
+        .service(open311::open311_create_request);
 }
 
 use crate::auth::{AuthState, InMunicipality, StaffOf, Visitor};
@@ -428,6 +435,7 @@ impl RequestListParams {
             routed_service: None,
             routed_delegation: None,
             assigned: None,
+            ..Filter::default()
         };
         match sort {
             Some(sort) if errors.is_empty() => Ok((filter, sort)),
