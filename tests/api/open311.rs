@@ -409,6 +409,10 @@ async fn odd_queries_are_read_as_the_spec_means_them_and_never_fail_the_server()
         get(&app, &format!("/open311/v2/requests.json?service_request_id={}", many.join(","))).await;
     assert_eq!(status, 400);
     assert!(one_error(&body, 400).contains("more than 1000"));
+    // Refused before any handler (a NUL), still in the spec's shape and the format asked.
+    let (status, kind, xml) = get(&app, "/open311/v2/services.xml?jurisdiction_id=a%00b").await;
+    assert_eq!((status, kind.as_str()), (400, "text/xml; charset=utf-8"));
+    assert!(xml.contains("<errors><error><code>400</code><description>the query string holds a NUL"), "{xml}");
     // The discovery document names the address the connection reached, not a forwarded one.
     let response = app
         .client

@@ -7,6 +7,7 @@
 use crate::context::{CONTEXT, REQUEST_ID, RequestContext, language, request_id};
 use crate::metrics::Metrics;
 use crate::problem::{ApiError, PROBLEM_JSON};
+use crate::resources::requests::open311;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
@@ -34,6 +35,10 @@ pub async fn observe(
     let started = Instant::now();
 
     let outcome = match refused_input(&req) {
+        Some(refusal) if context.path.starts_with("/open311/") => {
+            let answer = open311::early_error(&context.path, refusal.status_code(), refusal.to_string());
+            Ok(req.into_response(answer))
+        }
         Some(refusal) => Ok(req.into_response(CONTEXT.sync_scope(context.clone(), || refusal.error_response()))),
         None => CONTEXT
             .scope(context.clone(), next.call(req).instrument(span.clone()))
@@ -142,6 +147,10 @@ fn as_problem_if_error(response: ServiceResponse<BoxBody>) -> ServiceResponse<Bo
         return response;
     }
     let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    if response.request().path().starts_with("/open311/") {
+        let answer = open311::early_error(response.request().path(), status, detail);
+        return response.into_response(answer);
+    }
     let kept: Vec<(HeaderName, HeaderValue)> = [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE]
         .into_iter()
         .filter_map(|name| response.headers().get(&name).map(|v| (name, v.clone())))

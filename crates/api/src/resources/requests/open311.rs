@@ -124,6 +124,15 @@ impl Failure {
     }
 }
 
+/// What the server answers before a handler runs (a NUL in the query, a body too large, no such
+/// method…) on an Open311 path: the spec's list of one error, in the format the path's suffix
+/// asks (JSON unless `.xml`), under the same status.
+pub(crate) fn early_error(path: &str, status: StatusCode, description: String) -> HttpResponse {
+    let last = path.rsplit('/').next().unwrap_or_default();
+    let format = if last.ends_with(".xml") { Open311Format::Xml } else { Open311Format::Json };
+    Failure::new(format, vec![Open311Error { code: status.as_u16(), description }]).response()
+}
+
 /// An Open311 handler's result: its document, or the spec's errors.
 type Answer = Result<HttpResponse, Failure>;
 
