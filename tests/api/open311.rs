@@ -413,6 +413,10 @@ async fn odd_queries_are_read_as_the_spec_means_them_and_never_fail_the_server()
     let (status, kind, xml) = get(&app, "/open311/v2/services.xml?jurisdiction_id=a%00b").await;
     assert_eq!((status, kind.as_str()), (400, "text/xml; charset=utf-8"));
     assert!(xml.contains("<errors><error><code>400</code><description>the query string holds a NUL"), "{xml}");
+    let response = app.client.delete(app.url("/open311/v2/services.json")).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    assert!(response.headers().contains_key("allow"));
+    assert_eq!(one_error(&response.text().await.unwrap(), 405), "method not allowed");
     // The discovery document names the address the connection reached, not a forwarded one.
     let response = app
         .client

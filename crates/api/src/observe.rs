@@ -138,18 +138,27 @@ fn as_problem_if_error(response: ServiceResponse<BoxBody>) -> ServiceResponse<Bo
     let status = response.status();
     let is_problem =
         response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    let open311 = response.request().path().starts_with("/open311/")
+    let on_open311 = response.request().path().starts_with("/open311/");
+    let open311 = on_open311
         && response
             .headers()
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/xml"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem || open311 {
+    if !(status.is_client_error() || status.is_server_error()) || open311 {
         return response;
     }
     let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
-    if response.request().path().starts_with("/open311/") {
-        let answer = open311::early_error(response.request().path(), status, detail);
+    // On Open311's paths, the router's own answers too (a method it does not take: 405, with Allow).
+    if on_open311 {
+        let allow = response.headers().get(header::ALLOW).cloned();
+        let mut answer = open311::early_error(response.request().path(), status, detail);
+        if let Some(allow) = allow {
+            answer.headers_mut().insert(header::ALLOW, allow);
+        }
         return response.into_response(answer);
+    }
+    if is_problem {
+        return response;
     }
     let kept: Vec<(HeaderName, HeaderValue)> = [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE]
         .into_iter()
