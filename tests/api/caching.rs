@@ -22,21 +22,8 @@ async fn published_late_request(town: &TestTown<'_>) -> String {
     let response = town.submit(Some(&agent), &letter).await;
     assert_eq!(response.status(), 201);
     let id = json(response).await["id"].as_str().unwrap().to_owned();
-    publish(town, &id).await;
+    town.publish(&id).await;
     id
-}
-
-async fn publish(town: &TestTown<'_>, id: &str) {
-    let agent = town.agent().await;
-    let (_, etag) = town.staff_get(&agent, id).await;
-    let response = town
-        .app
-        .authed(Method::POST, &town.at(&format!("/requests/{id}/publish")), &agent)
-        .header("If-Match", etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "publication");
 }
 
 async fn anonymous_get(town: &TestTown<'_>, path: &str, if_none_match: Option<&str>) -> reqwest::Response {
@@ -127,7 +114,7 @@ async fn an_anonymous_public_list_revalidates_with_304_until_a_listed_request_ch
         .await;
     let unpublished = json(unpublished).await["id"].as_str().unwrap().to_owned();
     assert_eq!(anonymous_get(&town, "/requests", Some(&tag)).await.status(), 304, "nothing the public sees changed");
-    publish(&town, &unpublished).await;
+    town.publish(&unpublished).await;
     let added = anonymous_get(&town, "/requests", Some(&tag)).await;
     assert_eq!(added.status(), 200, "a request was published");
     assert_eq!(json(added).await["items"].as_array().unwrap().len(), 2);

@@ -112,6 +112,20 @@ impl<'a> TestTown<'a> {
         format!("{}{suffix}", self.path)
     }
 
+    /// Publishes request `id` as the town's agent (with its current ETag), asserting a 200.
+    pub async fn publish(&self, id: &str) {
+        let agent = self.agent().await;
+        let (_, etag) = self.staff_get(&agent, id).await;
+        let response = self
+            .app
+            .authed(Method::POST, &self.at(&format!("/requests/{id}/publish")), &agent)
+            .header("If-Match", etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "publication");
+    }
+
     /// The email of the town's account with this role (`admin`, `agent`, `elected`, `inhabitant`).
     pub fn email(&self, role: &str) -> String {
         format!("{role}@{}.test", self.slug)

@@ -46,19 +46,6 @@ fn one_error(body: &str, code: u16) -> String {
     errors[0]["description"].as_str().unwrap().to_owned()
 }
 
-async fn publish(town: &TestTown<'_>, id: &str) {
-    let agent = town.agent().await;
-    let (_, etag) = town.staff_get(&agent, id).await;
-    let response = town
-        .app
-        .authed(Method::POST, &town.at(&format!("/requests/{id}/publish")), &agent)
-        .header("If-Match", etag)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "publication");
-}
-
 #[tokio::test]
 async fn services_are_the_towns_themes_in_json_and_in_xml() {
     let app = spawn_app().await;
@@ -171,7 +158,7 @@ async fn a_report_posted_with_a_clients_key_is_registered_like_any_request() {
     let (status, _, body) = get(&app, &single).await;
     assert_eq!(status, 404);
     one_error(&body, 404);
-    publish(&town, &id).await;
+    town.publish(&id).await;
     let (status, _, body) = get(&app, &single).await;
     assert_eq!(status, 200);
     let listed = parsed(&body);
@@ -300,8 +287,8 @@ async fn lists_filter_by_status_service_and_window_and_show_only_published_reque
         .await
         .id;
     let private = town.request().body(roads).submitted().await.id;
-    publish(&town, &open).await;
-    publish(&town, &closed).await;
+    town.publish(&open).await;
+    town.publish(&closed).await;
     let ids = |body: &str| -> Vec<String> {
         parsed(body).as_array().unwrap().iter().map(|r| r["service_request_id"].as_str().unwrap().to_owned()).collect()
     };
@@ -387,7 +374,7 @@ async fn odd_queries_are_read_as_the_spec_means_them_and_never_fail_the_server()
         .submitted()
         .await
         .id;
-    publish(&town, &open).await;
+    town.publish(&open).await;
     let ids = |body: &str| -> Vec<String> {
         parsed(body).as_array().unwrap().iter().map(|r| r["service_request_id"].as_str().unwrap().to_owned()).collect()
     };

@@ -16,11 +16,12 @@ use crate::problem::ApiError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
 use implication_app::requests::{self as usecases, Idempotent};
-use implication_domain::identity::{Scope, Standing};
-use implication_domain::requests::PublishedRequest;
+use implication_domain::identity::Standing;
 use implication_domain::requests::open311::{
     MAX_LISTED, Open311Error, Open311Status, Report, Window, parse_ids, refusal,
 };
+use implication_domain::requests::theme::Theme;
+use implication_domain::requests::{PublishedRequest, Submitter};
 use implication_domain::{Municipality, RequestId, Slug, time};
 use implication_storage::Database;
 use implication_storage::identity::{clients, municipalities};
@@ -104,7 +105,10 @@ impl Failure {
         } else {
             error.to_string()
         };
-        let retry_after = error.error_response().headers().get(actix_web::http::header::RETRY_AFTER).cloned();
+        let retry_after = match error {
+            ApiError::TooManyRequests { retry_after_secs } => Some(retry_after_secs.into()),
+            _ => None,
+        };
         Self { format, errors: vec![Open311Error { code, description }], retry_after }
     }
 
@@ -463,14 +467,7 @@ pub async fn open311_service_definition(
 async fn definition(db: &Database, code: &str, format: &str, jurisdiction_id: Option<&str>) -> Answer {
     let format = Open311Format::parse(format)?;
     let municipality = jurisdiction(db, format, jurisdiction_id).await?;
-    let theme = match Slug::parse(code) {
-        Ok(_) => themes::find(db, municipality.id, code).await.map_err(|e| Failure::of(format, e.into()))?,
-        Err(_) => None,
-    };
-    let Some(theme) = theme else {
-        return Err(Failure::new(format, vec![Open311Error::not_found(format!("no service_code {code:?} here"))]));
-    };
-    let code = theme.code.to_string();
+    let code = service(db, format, &municipality, code).await?.code.to_string();
     Ok(match format {
         Open311Format::Json => format.answer(
             StatusCode::OK,
@@ -619,6 +616,21 @@ fn listed<T: Serialize>(format: Open311Format, items: &[T]) -> HttpResponse {
         Open311Format::Json => format.answer(StatusCode::OK, "service_requests", &items),
         Open311Format::Xml => format.answer(StatusCode::OK, "service_requests", &RequestsXml { request: items }),
     }
+}
+
+/// The town's theme `code` names (a service); 404 for none.
+async fn service(
+    db: &Database,
+    format: Open311Format,
+    municipality: &Municipality,
+    code: &str,
+) -> Result<Theme, Failure> {
+    // Not even a slug: no theme's, and not worth a query.
+    let found = match Slug::parse(code) {
+        Ok(_) => themes::find(db, municipality.id, code).await.map_err(|e| Failure::of(format, e.into()))?,
+        Err(_) => None,
+    };
+    found.ok_or_else(|| Failure::new(format, vec![Open311Error::not_found(format!("no service_code {code:?} here"))]))
 }
 
 /// The names of the town's themes, by code.
@@ -826,7 +838,12 @@ async fn report(
     let secret = field("api_key").filter(|k| !k.is_empty()).ok_or_else(forbidden)?;
     let client =
         clients::find_by_secret_hash(db, municipality.id, &sha256_hex(&secret)).await.map_err(|e| fail(e.into()))?;
-    let Some(client) = client.filter(|c| c.active && c.scopes.contains(&Scope::RequestsWrite)) else {
+    // An active client of the town, that the intake's rule lets submit (its scope), for its association.
+    let client = client.filter(|c| c.active);
+    let standing = client.as_ref().map(|c| Standing::Client { client: c.id, scopes: c.scopes.clone() });
+    let submitter =
+        client.as_ref().zip(standing.as_ref()).and_then(|(c, s)| Submitter::of(s, Some(&c.association)).ok());
+    let (Some(standing), Some(submitter)) = (standing, submitter) else {
         auth.failures_by_address.record(&address);
         return Err(forbidden());
     };
@@ -836,13 +853,7 @@ async fn report(
             vec![Open311Error::bad_request("service_code is required (the services: GET services.json)")],
         )
     })?;
-    let theme = match Slug::parse(code.trim()) {
-        Ok(_) => themes::find(db, municipality.id, code.trim()).await.map_err(|e| fail(e.into()))?,
-        Err(_) => None,
-    };
-    let Some(theme) = theme else {
-        return Err(Failure::new(format, vec![Open311Error::not_found(format!("no service_code {code:?} here"))]));
-    };
+    let theme = service(db, format, &municipality, code.trim()).await?;
     let report = Report {
         service_code: Some(code.clone()),
         lat: field("lat"),
@@ -857,8 +868,6 @@ async fn report(
         media_url: field("media_url"),
     };
     let draft = report.draft(theme.code.as_str(), &theme.name).map_err(|errors| Failure::new(format, errors))?;
-    let standing = Standing::Client { client: client.id, scopes: client.scopes.clone() };
-    let submitter = usecases::submitter(db, &standing, &municipality).await.map_err(|e| fail(e.into()))?;
     let key = key.get().map_err(fail)?;
     // The report's fields without its key identify a retry.
     let hashed: Vec<&(String, String)> = fields.iter().filter(|(k, _)| k != "api_key").collect();
