@@ -29,6 +29,7 @@ mod m20261207_000022_create_evaluation_rounds;
 mod m20261207_000023_personal_data_erasures;
 mod m20261207_000024_indicator_indexes;
 mod m20261207_000025_request_milestones;
+mod m20261208_000026_create_webhooks;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_personal_data_erasures::Migration),
             Box::new(m20261207_000024_indicator_indexes::Migration),
             Box::new(m20261207_000025_request_milestones::Migration),
+            Box::new(m20261208_000026_create_webhooks::Migration),
         ]
     }
 }

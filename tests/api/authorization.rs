@@ -85,6 +85,8 @@ struct Ids {
     participant: String,
     /// A concluded evaluation round.
     round: String,
+    /// A webhook subscription of the town (not of a partner's tool).
+    webhook: String,
 }
 
 /// The matrix. Writes are sent so that they cannot change anything once allowed (a stale
@@ -114,6 +116,7 @@ fn rows(ids: &Ids) -> Vec<Row> {
         narrative,
         participant,
         round,
+        webhook,
     } = ids;
     let request = format!("{loos}/requests/{request_id}");
     let process = format!("{loos}/processes/{process}");
@@ -129,6 +132,9 @@ fn rows(ids: &Ids) -> Vec<Row> {
     let staff_write = [401, 403, 422, 422, 422, 422, 404, 403, 403, 403];
     let staff_or_nothing = [404, 404, 200, 200, 200, 200, 404, 404, 404, 404];
     let elected_stale = [401, 403, 403, 412, 412, 412, 404, 403, 403, 403];
+    let webhook_owner = [401, 403, 403, 403, 200, 200, 404, 404, 403, 403];
+    let webhook_stale = [401, 403, 403, 403, 412, 412, 404, 404, 403, 403];
+    let no_delivery = [401, 403, 403, 403, 404, 404, 404, 404, 403, 403];
     vec![
         // Operations and the token endpoints answer everyone alike (a bearer token is not looked at).
         row(Method::GET, "/", public),
@@ -246,6 +252,25 @@ fn rows(ids: &Ids) -> Vec<Row> {
         write(Method::PATCH, &format!("{loos}/clients/{client_id}"), true, admin_stale),
         // Rotation needs no If-Match: an allowed caller gets the new secret.
         with_body(Method::POST, &format!("{loos}/clients/{rotated_client}/secret"), Body::None, false, admin_only),
+        // Webhooks: the town's admin manages every subscription; a partner's tool with
+        // `webhooks:manage` (cl+) only its own, so the town's is none of its business (404).
+        row(Method::GET, &format!("{loos}/webhooks"), [401, 403, 403, 403, 200, 200, 404, 200, 403, 403]),
+        write(Method::POST, &format!("{loos}/webhooks"), false, [401, 403, 403, 403, 422, 422, 404, 422, 403, 403]),
+        row(Method::GET, &format!("{loos}/webhooks/{webhook}"), webhook_owner),
+        write(Method::PATCH, &format!("{loos}/webhooks/{webhook}"), true, webhook_stale),
+        write(Method::DELETE, &format!("{loos}/webhooks/{webhook}"), true, webhook_stale),
+        with_body(Method::POST, &format!("{loos}/webhooks/{webhook}/secret"), Body::None, false, webhook_owner),
+        // The receiver is not listening: the ping answers what happened (200, `succeeded: false`).
+        with_body(Method::POST, &format!("{loos}/webhooks/{webhook}/ping"), Body::None, false, webhook_owner),
+        row(Method::GET, &format!("{loos}/webhooks/{webhook}/deliveries"), webhook_owner),
+        row(Method::GET, &format!("{loos}/webhooks/{webhook}/deliveries/{NO_DELIVERY}"), no_delivery),
+        with_body(
+            Method::POST,
+            &format!("{loos}/webhooks/{webhook}/deliveries/{NO_DELIVERY}/redeliver"),
+            Body::None,
+            false,
+            no_delivery,
+        ),
         row(Method::GET, &format!("{loos}/themes"), public),
         write(Method::POST, &format!("{loos}/themes"), false, admin_write),
         row(Method::GET, &format!("{loos}/themes/culture"), public),
@@ -544,7 +569,8 @@ fn every_operation_of_the_contract_has_a_row_in_the_matrix() {
         organisation: placeholder.clone(),
         narrative: placeholder.clone(),
         participant: placeholder.clone(),
-        round: placeholder,
+        round: placeholder.clone(),
+        webhook: placeholder,
     };
     let mut covered = Vec::new();
     let mut strays = Vec::new();
@@ -666,7 +692,8 @@ async fn each_operation_declares_the_security_its_rows_show() {
         organisation: placeholder.clone(),
         narrative: placeholder.clone(),
         participant: placeholder.clone(),
-        round: placeholder,
+        round: placeholder.clone(),
+        webhook: placeholder,
     };
     let mut answered_anonymously: Vec<String> = Vec::new();
     let mut mismatches = Vec::new();
@@ -774,6 +801,9 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
     let participant = participants["items"][0]["id"].as_str().expect("the demo's participants").to_owned();
     let rounds = json(app.get(&format!("{loos}/evaluation-rounds")).await).await;
     let round = rounds["items"][0]["id"].as_str().expect("the demo's concluded round").to_owned();
+    // A subscription of the town, to a receiver on this machine (made by the use case: the demo
+    // app does not allow loopback receivers).
+    let webhook = town_webhook(&app).await;
     let ids = Ids {
         agent: agent_id,
         client: client_id,
@@ -796,6 +826,7 @@ async fn every_endpoint_answers_each_kind_of_caller_as_the_rules_say() {
         narrative,
         participant,
         round,
+        webhook,
     };
     let rows = rows(&ids);
 
@@ -835,4 +866,29 @@ async fn another_municipalitys_admin_gets_404_for_accounts_that_exist() {
     assert_eq!(unknown.status(), 404);
     let (foreign, unknown) = (json(foreign).await, json(unknown).await);
     assert_eq!(foreign["type"], unknown["type"], "existence does not leak through the problem type");
+}
+
+/// A delivery no subscription has.
+const NO_DELIVERY: &str = "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e09";
+
+/// Subscribes the town of Loos to `request.created`, for a receiver on this machine that does not
+/// listen; its id.
+async fn town_webhook(app: &TestApp) -> String {
+    use implication_app::webhooks::{Sender, SenderSettings, subscriptions};
+    use implication_domain::webhooks::subscription::SubscriptionDraft;
+    use implication_domain::webhooks::{Owner, target::Policy};
+    let sender = Sender::new(SenderSettings {
+        policy: Policy { allow_loopback: true },
+        timeout: std::time::Duration::from_secs(1),
+    })
+    .unwrap();
+    let loos =
+        implication_storage::identity::municipalities::resolve(&app.db, "loos-en-gohelle").await.unwrap().unwrap();
+    let draft = SubscriptionDraft {
+        url: Some("http://127.0.0.1:9/hooks".to_owned()),
+        event_types: Some(vec!["request.created".to_owned()]),
+        ..SubscriptionDraft::default()
+    };
+    let (subscription, _) = subscriptions::subscribe(&app.db, &sender, &loos, Owner::Town, &draft).await.unwrap();
+    subscription.id.to_string()
 }

@@ -2,7 +2,7 @@
 //! from what an operation creates to what can be done with it, and list filters that clients send
 //! in either of the two forms an array parameter takes.
 
-use crate::helpers::{json, problem, spawn_demo_app};
+use crate::helpers::{json, problem, spawn_demo_app, spawn_demo_app_with};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName};
 use serde_json::{Value, json};
@@ -187,7 +187,7 @@ fn evaluate(expression: &str, path_values: &[(&str, String)], body: &Value, head
 /// link gives `If-Match`, it is neither 412 nor 428 (the ETag it names is the current one).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_links_of_what_an_operation_created_lead_to_it() {
-    let app = spawn_demo_app().await;
+    let app = spawn_demo_app_with(&[("WEBHOOKS_ALLOW_LOOPBACK", "true")]).await;
     let platform = app.login("platform@implication.demo").await;
     let contract = contract();
     let all = operations(&contract);
@@ -208,6 +208,9 @@ async fn the_links_of_what_an_operation_created_lead_to_it() {
         ("/v1/municipalities/{municipality}/processes", json!({ "requests": [], "level": "coproduction" })),
         // The example's request is not one of the demo's: the project comes from the process above.
         ("/v1/municipalities/{municipality}/projects", json!({ "requests": [] })),
+        // The example's receiver does not resolve here (no internet): one on this machine, which
+        // the app allows below.
+        ("/v1/municipalities/{municipality}/webhooks", json!({ "url": "http://127.0.0.1:9/hooks" })),
     ];
     // A meeting of the demo with its minutes: theirs are what is delivered and reacted to.
     let meetings = json(app.get("/v1/municipalities/loos-en-gohelle/meetings").await).await;

@@ -261,6 +261,9 @@ async fn real_path_values(
         ("narrative", first_id(format!("{loos}/narratives")).await),
         ("participant", first_id(format!("{loos}/participants")).await),
         ("round", first_id(format!("{loos}/evaluation-rounds")).await),
+        // The demo has no webhook subscription: 404s, which must not be 5xx either.
+        ("subscription", "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e02".to_owned()),
+        ("delivery", "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e03".to_owned()),
         ("file", "requests.csv".to_owned()),
         ("format", "json".to_owned()),
         ("service_code", "roads-and-traffic".to_owned()),

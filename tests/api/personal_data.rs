@@ -326,6 +326,9 @@ async fn demo_values(
         ("draw", one(first_id(app, platform, &format!("{LOOS}/draws")).await)),
         ("organisation", one(first_id(app, platform, &format!("{LOOS}/organisations")).await)),
         ("round", one(first_id(app, platform, &format!("{LOOS}/evaluation-rounds")).await)),
+        // The demo has no webhook subscription (they carry no personal data): their reads answer 404.
+        ("subscription", one("0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e02".to_owned())),
+        ("delivery", one("0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0e03".to_owned())),
         ("process", one(first_id(app, platform, &format!("{LOOS}/processes")).await)),
         ("notice", one(first_id(app, platform, &format!("{LOOS}/notices")).await)),
         ("neighbourhood", one("cite-5".into())),

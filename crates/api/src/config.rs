@@ -26,6 +26,22 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Requests submitted without an account, per client address and hour.
     pub anonymous_intake_per_hour: u32,
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookConfig {
+    /// `WEBHOOKS_ALLOW_LOOPBACK`: subscriptions may name loopback addresses and plain `http`
+    /// (local development and tests only; never in production).
+    pub allow_loopback: bool,
+    /// `WEBHOOKS_WORKER`: this process delivers (turn it off where `implication worker` runs
+    /// apart, or on all but one instance on SQLite).
+    pub worker: bool,
+    /// `WEBHOOKS_TIMEOUT_SECS`: how long a receiver has to answer.
+    pub timeout: Duration,
+    /// `WEBHOOKS_POLL_MILLIS`: how often the worker looks for events and deliveries due.
+    pub poll: Duration,
 }
 
 /// How access tokens are made and checked.
@@ -180,6 +196,18 @@ impl Config {
                 1,
                 1_000_000,
             )?,
+            webhooks: WebhookConfig {
+                allow_loopback: flag("WEBHOOKS_ALLOW_LOOPBACK", get("WEBHOOKS_ALLOW_LOOPBACK"), false)?,
+                worker: flag("WEBHOOKS_WORKER", get("WEBHOOKS_WORKER"), true)?,
+                timeout: Duration::from_secs(ranged("WEBHOOKS_TIMEOUT_SECS", get("WEBHOOKS_TIMEOUT_SECS"), 10, 1, 60)?),
+                poll: Duration::from_millis(ranged(
+                    "WEBHOOKS_POLL_MILLIS",
+                    get("WEBHOOKS_POLL_MILLIS"),
+                    1000,
+                    50,
+                    60_000,
+                )?),
+            },
             trust_forwarded_for: match get("TRUST_FORWARDED_FOR").as_deref() {
                 None | Some("false") => false,
                 Some("true") => true,
@@ -188,6 +216,16 @@ impl Config {
                 }
             },
         })
+    }
+}
+
+/// A `true` or `false` setting.
+fn flag(variable: &'static str, value: Option<String>, default: bool) -> Result<bool, ConfigError> {
+    match value.as_deref() {
+        None => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(other) => Err(invalid(variable, format!("\"{other}\" is neither true nor false"))),
     }
 }
 

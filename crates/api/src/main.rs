@@ -53,6 +53,10 @@ enum Command {
         #[arg(long)]
         municipality: Option<String>,
     },
+    /// Deliver webhooks, without serving the API: the worker that the API process otherwise runs
+    /// (turn it off there with WEBHOOKS_WORKER=false). On PostgreSQL several may run; on SQLite,
+    /// one. Stops on SIGINT or SIGTERM after the attempts in flight.
+    Worker,
     /// Manage municipalities.
     Municipality {
         #[command(subcommand)]
@@ -164,9 +168,36 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Municipality { action } => municipality(config, action).await,
         Command::Admin { action: AdminAction::Create { email, name } } => create_admin(config, email, name).await,
         Command::Reindex => reindex(config).await,
+        Command::Worker => worker(config).await,
         Command::Retention { years, municipality } => retention(config, years, municipality.as_deref()).await,
         Command::Openapi => Ok(()),
     }
+}
+
+async fn worker(config: Config) -> anyhow::Result<()> {
+    let db = prepare_database(&config).await?;
+    let sender = startup::webhook_sender(&config)?;
+    tracing::info!(database = %config.database_url.redacted(), "webhook worker started");
+    implication_app::webhooks::worker::run(db.clone(), sender, config.webhooks.poll, async {
+        let interrupted = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut terminated = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => return std::mem::drop(interrupted.await),
+            };
+            tokio::select! {
+                _ = interrupted => {}
+                _ = terminated.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = interrupted.await;
+    })
+    .await;
+    tracing::info!("webhook worker stopped");
+    db.close().await;
+    Ok(())
 }
 
 async fn reindex(config: Config) -> anyhow::Result<()> {

@@ -1,7 +1,9 @@
 //! Prometheus metrics: request counts and latency histograms by method, route and status.
 
 use actix_web::http::Method;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 /// One registry per application (not the global one), so tests can run many apps in a process.
 #[derive(Debug, Clone)]
@@ -9,6 +11,19 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     duration: HistogramVec,
+    subscriptions: IntGaugeVec,
+    backlog: IntGauge,
+    pending: IntGauge,
+}
+
+/// What the webhooks' gauges show, read from the database at each scrape (the deployment's, not
+/// this instance's: every instance shows the same).
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookGauges {
+    pub active: u64,
+    pub disabled: u64,
+    pub backlog: u64,
+    pub pending: u64,
 }
 
 impl Metrics {
@@ -26,9 +41,19 @@ impl Metrics {
             .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
             &["method", "route", "status"],
         )?;
+        let subscriptions = IntGaugeVec::new(
+            Opts::new("implication_webhook_subscriptions", "Webhook subscriptions, by state (active, disabled)"),
+            &["state"],
+        )?;
+        let backlog = IntGauge::new("implication_outbox_backlog", "Events in the outbox not yet made into deliveries")?;
+        let pending =
+            IntGauge::new("implication_webhook_deliveries_pending", "Webhook deliveries waiting for an attempt")?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(duration.clone()))?;
-        Ok(Self { registry, requests, duration })
+        registry.register(Box::new(subscriptions.clone()))?;
+        registry.register(Box::new(backlog.clone()))?;
+        registry.register(Box::new(pending.clone()))?;
+        Ok(Self { registry, requests, duration, subscriptions, backlog, pending })
     }
 
     /// Every label comes from a closed set, so that made-up methods or paths cannot grow the
@@ -39,6 +64,14 @@ impl Metrics {
         let labels = [method_label(method), route, status.as_str()];
         self.requests.with_label_values(&labels).inc();
         self.duration.with_label_values(&labels).observe(seconds);
+    }
+
+    pub fn set_webhooks(&self, gauges: WebhookGauges) {
+        let gauge = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        self.subscriptions.with_label_values(&["active"]).set(gauge(gauges.active));
+        self.subscriptions.with_label_values(&["disabled"]).set(gauge(gauges.disabled));
+        self.backlog.set(gauge(gauges.backlog));
+        self.pending.set(gauge(gauges.pending));
     }
 
     /// The text exposition format.

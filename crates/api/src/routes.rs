@@ -5,7 +5,7 @@
 //! one matches: the public reads and the intake, by far the most called, come first (no two
 //! routes match the same path, so the order changes nothing else).
 
-use crate::resources::{common, conventions, evaluation, identity, participation, requests};
+use crate::resources::{common, conventions, evaluation, identity, participation, requests, webhooks};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -15,4 +15,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
     participation::configure(cfg);
     conventions::configure(cfg);
     evaluation::configure(cfg);
+    webhooks::configure(cfg);
 }

@@ -16,7 +16,10 @@ use actix_web::error::UrlencodedError;
 use actix_web::http::header;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use implication_app::webhooks::worker;
+use implication_app::webhooks::{Sender, SenderSettings};
 use implication_domain::Message;
+use implication_domain::webhooks::target::Policy;
 use implication_storage::{Database, PoolOptions};
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -129,6 +132,31 @@ struct OpenApiJson(String);
 pub struct Application {
     port: u16,
     server: Server,
+    /// Stops the webhook worker running beside it, if any, when the server stops.
+    worker_stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// The sender of webhook deliveries `config` describes.
+pub fn webhook_sender(config: &Config) -> anyhow::Result<Sender> {
+    Sender::new(SenderSettings {
+        policy: Policy { allow_loopback: config.webhooks.allow_loopback },
+        timeout: config.webhooks.timeout,
+    })
+    .map_err(|e| anyhow::anyhow!("cannot build the webhooks' HTTP client: {e}"))
+}
+
+/// Starts the webhook worker on `db` (on the current runtime); it stops when the sender returned
+/// is used or dropped.
+pub fn spawn_worker(config: &Config, db: Database, sender: Sender) -> tokio::sync::oneshot::Sender<()> {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let every = config.webhooks.poll;
+    tokio::spawn(async move {
+        worker::run(db, sender, every, async move {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    stop
 }
 
 impl Application {
@@ -160,6 +188,9 @@ impl Application {
         let contract = web::Data::new(OpenApiJson(openapi::document_json()?));
         let route_table = web::Data::new(RouteTable::new(&api, &UNDOCUMENTED_GET_PATHS));
         let metrics = web::Data::new(Metrics::new()?);
+        let sender = webhook_sender(config)?;
+        let worker_stop = config.webhooks.worker.then(|| spawn_worker(config, db.clone(), sender.clone()));
+        let sender = web::Data::new(sender);
         let db = web::Data::new(db);
         let cors_origins = config.cors_allowed_origins.clone();
         let max_body_bytes = config.max_body_bytes;
@@ -172,6 +203,7 @@ impl Application {
                 .into_app()
                 .app_data(db.clone())
                 .app_data(metrics.clone())
+                .app_data(sender.clone())
                 .app_data(route_table.clone())
                 .app_data(contract.clone())
                 .app_data(auth.clone())
@@ -200,7 +232,7 @@ impl Application {
         .shutdown_timeout(config.shutdown_timeout.as_secs())
         .listen(listener)?
         .run();
-        Ok(Self { port, server })
+        Ok(Self { port, server, worker_stop })
     }
 
     pub fn port(&self) -> u16 {
@@ -209,7 +241,11 @@ impl Application {
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish (up to the shutdown timeout).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(stop) = self.worker_stop {
+            let _ = stop.send(());
+        }
+        served
     }
 }
 

@@ -77,6 +77,8 @@ pub enum Resource {
     Survey,
     Service,
     Theme,
+    Subscription,
+    Delivery,
 }
 
 impl Resource {
@@ -108,6 +110,10 @@ impl Resource {
             Resource::Service => ("no such service here", "aucun service de ce code ici"),
             Resource::Survey => ("no such survey here", "aucun sondage de cet identifiant ici"),
             Resource::Theme => ("no such theme here", "aucun thème de ce code ici"),
+            Resource::Subscription => {
+                ("no such webhook subscription here", "aucun abonnement webhook de cet identifiant ici")
+            }
+            Resource::Delivery => ("no such delivery here", "aucune livraison de cet identifiant ici"),
             Resource::Neighbourhood => ("no such neighbourhood here", "aucun quartier de ce code ici"),
         };
         Message::new(en, fr)

@@ -20,5 +20,6 @@ pub mod evaluation;
 pub mod identity;
 pub mod participation;
 pub mod requests;
+pub mod webhooks;
 
 pub use error::{Resource, UseCaseError};

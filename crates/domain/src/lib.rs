@@ -9,8 +9,8 @@
 //! clients), `requests` (intake, lifecycle, qualification, similarity, answers, tracking,
 //! themes), `participation` (processes, their levels, decisions and what they do to the requests
 //! they gather), `conventions` (fifty-fifty projects: their diagnostic, their conventions and what
-//! becomes of them), `evaluation` (the indicators' shared definitions), and `common` for what they
-//! all use.
+//! becomes of them), `evaluation` (the indicators' shared definitions), `webhooks` (the events a
+//! change tells subscribers, and to whom), and `common` for what they all use.
 
 pub mod common;
 pub mod conventions;
@@ -18,6 +18,7 @@ pub mod evaluation;
 pub mod identity;
 pub mod participation;
 pub mod requests;
+pub mod webhooks;
 
 pub use common::{error, ids, slug, time, version, vocabulary};
 pub use error::{FieldError, Message, ValidationErrors};

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod participation;
 pub mod requests;
 mod versioned;
+pub mod webhooks;
 
 pub use database::{Backend, DEFAULT_CACHE_TTL, Database, MigrationState, PoolOptions};
 pub use error::StorageError;

@@ -265,6 +265,14 @@ macro_rules! scope_need {
 
 scope_need!(RequestsRead => RequestsRead, RequestsWrite => RequestsWrite, ProjectsRead => ProjectsRead, ProjectsWrite => ProjectsWrite, WebhooksManage => WebhooksManage);
 
+/// The municipality's admin, or a machine client of the municipality holding the scope `S`.
+#[derive(Debug)]
+pub struct AdminOrScope<S>(PhantomData<S>);
+
+impl<S: ScopeNeed> Need for AdminOrScope<S> {
+    const REQUIREMENT: Requirement = Requirement::AdminOrScope(S::SCOPE);
+}
+
 impl<S: ScopeNeed> Need for StaffOrScope<S> {
     const REQUIREMENT: Requirement = Requirement::StaffOrScope(S::SCOPE);
 }
@@ -328,6 +336,8 @@ fn hidden_detail(pattern: Option<&str>) -> Message {
         Some("body") => Resource::Body,
         Some("member") => Resource::Member,
         Some("draw") => Resource::Draw,
+        Some("subscription") => Resource::Subscription,
+        Some("delivery") => Resource::Delivery,
         _ => return crate::problem::nothing_here(),
     };
     resource.not_found()

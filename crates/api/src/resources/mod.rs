@@ -8,6 +8,7 @@ pub mod evaluation;
 pub mod identity;
 pub mod participation;
 pub mod requests;
+pub mod webhooks;
 
 use crate::problem::ApiError;
 use actix_web::HttpResponse;

@@ -62,7 +62,19 @@ fn project_write<'a>(project: &Project, next: &'a Project, events: Vec<ProjectEv
         events,
         linked: Vec::new(),
         requests: Vec::new(),
+        outbox: Vec::new(),
     }
+}
+
+/// Whether the fulfilment just recorded for `commitment` says an upkeep commitment erodes.
+fn eroded_now(
+    content: &implication_domain::conventions::Content,
+    follow_up: &FollowUp,
+    commitment: implication_domain::CommitmentId,
+) -> bool {
+    let kind = content.parties.iter().flat_map(|p| &p.commitments).find(|c| c.id == commitment).map(|c| c.kind);
+    let fulfilment = follow_up.fulfilments.iter().find(|f| f.commitment == commitment);
+    matches!((kind, fulfilment), (Some(kind), Some(f)) if f.eroded(kind))
 }
 
 fn event(project: &Project, kind: ProjectEventKind, actor: Actor, now: chrono::DateTime<chrono::Utc>) -> ProjectEvent {
@@ -502,6 +514,16 @@ pub async fn follow(
     };
     let next = Convention { updated_at: now, ..stored.convention.clone() };
     let next_project = Project { updated_at: now, ..project.clone() };
+    let mut project_change = project_write(&project, &next_project, vec![event(&project, kind, actor, now)]);
+    if let Following::Fulfilment { commitment, .. } = following
+        && eroded_now(&signed.content, &next_follow_up, *commitment)
+    {
+        project_change.outbox.push(implication_domain::webhooks::events::commitment_eroded(
+            &next_project,
+            *commitment,
+            now,
+        ));
+    }
     let written = store::write(
         db,
         ConventionWrite {
@@ -511,7 +533,7 @@ pub async fn follow(
             follow_up: &next_follow_up,
             text: None,
             signature: None,
-            project: project_write(&project, &next_project, vec![event(&project, kind, actor, now)]),
+            project: project_change,
         },
     )
     .await?;
@@ -614,6 +636,7 @@ pub async fn renew(
                 events,
                 linked: Vec::new(),
                 requests: Vec::new(),
+                outbox: Vec::new(),
             },
         },
     )

@@ -149,6 +149,7 @@ pub async fn create(
             events,
             linked: new.requests.clone(),
             requests: moved.iter().map(Moved::write).chain(adopted.iter().map(unchanged)).collect(),
+            outbox: Vec::new(),
         },
     )
     .await?;
@@ -184,6 +185,7 @@ pub async fn record_diagnostic(
             events: vec![history::diagnosed(&current, actor, now)],
             linked: Vec::new(),
             requests: Vec::new(),
+            outbox: Vec::new(),
         },
     )
     .await?;
@@ -212,6 +214,7 @@ pub async fn transition(
         events: vec![change.event(&current, actor, now)],
         linked: Vec::new(),
         requests: moved.iter().map(Moved::write).collect(),
+        outbox: Vec::new(),
     };
     // Ending the project ends its convention with it, in the same transaction: completed with a
     // completed project, terminated (with the project's reason) when abandoned or taken over.

@@ -110,7 +110,11 @@ pub async fn load(db: &Database) -> anyhow::Result<Vec<&'static str>> {
             name: "Outil de l'association des jardins partagés".to_owned(),
             association: "Association des jardins partagés de Loos".to_owned(),
             organisation: None,
-            scopes: vec![Scope::RequestsRead.code().to_owned(), Scope::RequestsWrite.code().to_owned()],
+            scopes: vec![
+                Scope::RequestsRead.code().to_owned(),
+                Scope::RequestsWrite.code().to_owned(),
+                Scope::WebhooksManage.code().to_owned(),
+            ],
             client_id: Some(CLIENT_ID.to_owned()),
         };
         identity::clients::create_with_secret(db, &loos, &draft, CLIENT_SECRET).await?;

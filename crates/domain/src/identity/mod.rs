@@ -272,6 +272,9 @@ pub enum Requirement {
     Admin,
     /// Staff, or a machine client of the municipality holding this scope.
     StaffOrScope(Scope),
+    /// The municipality's admin, or a machine client of the municipality holding this scope
+    /// (acting for its own association).
+    AdminOrScope(Scope),
 }
 
 /// The answer to "may this caller do this in that municipality?".
@@ -296,7 +299,7 @@ pub fn decide(principal: &Principal, municipality: &Slug, requirement: Requireme
                 Requirement::Member => true,
                 Requirement::Staff | Requirement::StaffOrScope(_) => *role >= Role::Agent,
                 Requirement::Elected => *role >= Role::Elected,
-                Requirement::Admin => *role == Role::Admin,
+                Requirement::Admin | Requirement::AdminOrScope(_) => *role == Role::Admin,
             };
             if allowed { Decision::Allowed } else { Decision::Forbidden }
         }
@@ -306,7 +309,9 @@ pub fn decide(principal: &Principal, municipality: &Slug, requirement: Requireme
                 return Decision::Hidden;
             }
             match requirement {
-                Requirement::StaffOrScope(scope) if scopes.contains(&scope) => Decision::Allowed,
+                Requirement::StaffOrScope(scope) | Requirement::AdminOrScope(scope) if scopes.contains(&scope) => {
+                    Decision::Allowed
+                }
                 _ => Decision::Forbidden,
             }
         }

@@ -42,6 +42,8 @@ pub struct ProjectWrite<'a> {
     /// Changes of requests that go with it (starting moves them to `in_fifty_fifty`, ending
     /// closes them), each guarded by its own version.
     pub requests: Vec<RequestWrite<'a>>,
+    /// Events the history does not make by itself (an upkeep commitment recorded as eroded).
+    pub outbox: Vec<implication_domain::webhooks::Event>,
 }
 
 /// Writes `change` in one transaction; a stale version (of the project or of one of the requests)
@@ -63,7 +65,7 @@ pub async fn write(db: &Database, change: ProjectWrite<'_>) -> Result<Project, S
 }
 
 pub(crate) async fn write_in_txn(txn: &DatabaseTransaction, change: ProjectWrite<'_>) -> Result<Project, StorageError> {
-    let ProjectWrite { expected_version, project: next, events, linked, requests } = change;
+    let ProjectWrite { expected_version, project: next, events, linked, requests, outbox } = change;
     let written = match expected_version {
         None => {
             let written = Project { version: 1, ..next.clone() };
@@ -91,6 +93,8 @@ pub(crate) async fn write_in_txn(txn: &DatabaseTransaction, change: ProjectWrite
     for event in &events {
         project_event::Entity::insert(history::row(written.municipality, event)).exec(txn).await?;
     }
+    let made = events.iter().filter_map(|entry| implication_domain::webhooks::events::of_project(&written, entry));
+    crate::webhooks::outbox::record(txn, made.chain(outbox)).await?;
     for request in &linked {
         project_request::Entity::insert(project_request::ActiveModel {
             municipality_id: Set(written.municipality.as_uuid()),

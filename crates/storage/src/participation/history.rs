@@ -5,10 +5,42 @@ use crate::entities::process_event;
 use crate::error::StorageError;
 use crate::requests::actor;
 use crate::{Database, Page};
+use implication_domain::participation::Process;
 use implication_domain::participation::ProcessEvent;
 use implication_domain::vocabulary::{ParticipationLevel, ProcessEventKind, ProcessStatus, Resolution};
+use implication_domain::webhooks::events;
 use implication_domain::{MeetingId, MunicipalityId, NoticeId, ProcessEventId, ProcessId, RequestId, SurveyId};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+/// Adds `entry` to its process's history, with the webhook event it makes (in the outbox, in
+/// the same transaction). `process`: the process as the change leaves it, when the caller holds
+/// it; otherwise it is read in `txn`, if the entry makes an event at all.
+pub(crate) async fn insert(
+    txn: &DatabaseTransaction,
+    municipality: MunicipalityId,
+    entry: &ProcessEvent,
+    process: Option<&Process>,
+) -> Result<(), StorageError> {
+    process_event::Entity::insert(row(municipality, entry)).exec(txn).await?;
+    if events::makes_process_event(entry.kind) {
+        let read;
+        let process = match process {
+            Some(process) => process,
+            None => {
+                read = crate::entities::process::Entity::find_by_id(entry.process.as_uuid())
+                    .filter(crate::entities::process::Column::MunicipalityId.eq(municipality.as_uuid()))
+                    .one(txn)
+                    .await?
+                    .map(super::to_domain)
+                    .transpose()?
+                    .ok_or_else(|| StorageError::Corrupt(format!("process {} vanished", entry.process)))?;
+                &read
+            }
+        };
+        crate::webhooks::outbox::record(txn, events::of_process(process, entry)).await?;
+    }
+    Ok(())
+}
 
 /// The row of an entry.
 pub(super) fn row(municipality: MunicipalityId, event: &ProcessEvent) -> process_event::ActiveModel {

@@ -3,7 +3,7 @@
 //! calendar feed.
 
 use super::{code, corrupt, history};
-use crate::entities::{meeting, process, process_event};
+use crate::entities::{meeting, process};
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -47,7 +47,7 @@ pub async fn write(
             written
         }
     };
-    process_event::Entity::insert(history::row(written.municipality, event)).exec(&txn).await?;
+    history::insert(&txn, written.municipality, event, None).await?;
     txn.commit().await?;
     Ok(written)
 }

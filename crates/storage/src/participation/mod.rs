@@ -15,7 +15,7 @@ pub mod surveys;
 pub use history::history;
 pub use list::{After, Filter, list};
 
-use crate::entities::{process, process_event, process_request, request};
+use crate::entities::{process, process_request, request};
 use crate::error::StorageError;
 use crate::requests::{RequestWrite, write_in as write_request};
 use crate::{Database, requests};
@@ -96,7 +96,7 @@ async fn write_in_txn(
         }
     };
     for event in &events {
-        process_event::Entity::insert(history::row(written.municipality, event)).exec(txn).await?;
+        history::insert(txn, written.municipality, event, Some(&written)).await?;
     }
     for request in &linked {
         // A request that left the process (closed by hand, reopened, qualified again) may join

@@ -1,7 +1,7 @@
 //! Notices: written with their entry in the process's history, in one transaction; lists.
 
 use super::{corrupt, history, neighbourhoods_json, perimeter, streets_json};
-use crate::entities::{notice, process, process_event};
+use crate::entities::{notice, process};
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::NaiveDate;
@@ -31,7 +31,7 @@ pub async fn insert(db: &Database, notice: &Notice, event: &ProcessEvent) -> Res
     })
     .exec(&txn)
     .await?;
-    process_event::Entity::insert(history::row(notice.municipality, event)).exec(&txn).await?;
+    history::insert(&txn, notice.municipality, event, None).await?;
     txn.commit().await?;
     Ok(())
 }

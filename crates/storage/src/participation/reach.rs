@@ -2,7 +2,7 @@
 //! history, in one transaction) and the reactions readers send back.
 
 use super::{code, corrupt, history, json};
-use crate::entities::{minutes_delivery, minutes_reaction, process_event};
+use crate::entities::{minutes_delivery, minutes_reaction};
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, Utc};
@@ -34,7 +34,7 @@ pub async fn insert_delivery(db: &Database, delivery: &Delivery, event: &Process
         created_at: Set(delivery.created_at),
     };
     minutes_delivery::Entity::insert(row).exec(&txn).await?;
-    process_event::Entity::insert(history::row(delivery.municipality, event)).exec(&txn).await?;
+    history::insert(&txn, delivery.municipality, event, None).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! option that results are computed from.
 
 use super::{corrupt, history};
-use crate::entities::{participation, process, process_event, survey, survey_ballot, survey_code};
+use crate::entities::{participation, process, survey, survey_ballot, survey_code};
 use crate::error::StorageError;
 use crate::{Database, Page};
 use chrono::{DateTime, Utc};
@@ -56,7 +56,7 @@ pub async fn insert(db: &Database, survey: &Survey, event: &ProcessEvent) -> Res
     })
     .exec(&txn)
     .await?;
-    process_event::Entity::insert(history::row(survey.municipality, event)).exec(&txn).await?;
+    history::insert(&txn, survey.municipality, event, None).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -139,7 +139,7 @@ pub async fn close_now(
         txn.rollback().await?;
         return Ok(false);
     }
-    process_event::Entity::insert(history::row(survey.municipality, event)).exec(&txn).await?;
+    history::insert(&txn, survey.municipality, event, None).await?;
     txn.commit().await?;
     Ok(true)
 }
@@ -317,7 +317,7 @@ pub async fn paper(
         });
         survey_ballot::Entity::insert_many(rows).exec(&txn).await?;
     }
-    process_event::Entity::insert(history::row(survey.municipality, event)).exec(&txn).await?;
+    history::insert(&txn, survey.municipality, event, None).await?;
     txn.commit().await?;
     Ok(())
 }

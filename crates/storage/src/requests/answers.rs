@@ -5,6 +5,7 @@ use crate::Database;
 use crate::entities::{request, request_answer};
 use crate::error::StorageError;
 use implication_domain::requests::{Answer, AnswerText, Milestones};
+use implication_domain::webhooks::events;
 use implication_domain::{AccountId, AnswerId, MunicipalityId, RequestId};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -20,7 +21,16 @@ pub async fn add_answer(
 ) -> Result<(), StorageError> {
     let txn = db.conn().begin().await?;
     insert(&txn, municipality, answer).await?;
-    super::history::insert(&txn, municipality, &answer.event()).await?;
+    let entry = answer.event();
+    super::history::insert(&txn, municipality, &entry).await?;
+    let request = request::Entity::find_by_id(answer.request.as_uuid())
+        .filter(request::Column::MunicipalityId.eq(municipality.as_uuid()))
+        .one(&txn)
+        .await?
+        .map(super::to_domain)
+        .transpose()?
+        .ok_or_else(|| super::vanished(answer.request))?;
+    crate::webhooks::outbox::record(&txn, events::of_request(&request, &entry)).await?;
     super::reaching(request::Entity::update_many(), reached)
         .filter(request::Column::Id.eq(answer.request.as_uuid()))
         .filter(request::Column::MunicipalityId.eq(municipality.as_uuid()))

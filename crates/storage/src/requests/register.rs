@@ -1,6 +1,6 @@
 //! Registration: the next number of the year without gaps, and idempotent submissions.
 
-use crate::entities::{idempotency_key, request, request_counter, request_event};
+use crate::entities::{idempotency_key, outbox_event, request, request_counter, request_event};
 use crate::error::{StorageError, duplicate_of};
 use crate::{Backend, Database};
 use chrono::{DateTime, Utc};
@@ -70,6 +70,8 @@ pub async fn create(
         request_id: unnumbered.id,
         terms: similarity::indexed_terms(&unnumbered),
         event: super::history::row(municipality, &created),
+        outbox: implication_domain::webhooks::events::of_request(&unnumbered, &created)
+            .map(|event| crate::webhooks::outbox::row(&event)),
     };
     let sequence = match db.backend() {
         Backend::Postgres => one_statement::register(db, rows).await?,
@@ -95,6 +97,8 @@ struct Rows {
     request_id: RequestId,
     terms: Vec<String>,
     event: request_event::ActiveModel,
+    /// Its `request.created` event, for the outbox.
+    outbox: Option<outbox_event::ActiveModel>,
 }
 
 fn key_row(
@@ -140,6 +144,9 @@ async fn in_a_transaction(db: &Database, rows: Rows) -> Result<Option<i32>, Stor
         .map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
     super::terms::insert_rows(&txn, rows.municipality, rows.request_id, &rows.terms).await?;
     request_event::Entity::insert(rows.event).exec(&txn).await?;
+    if let Some(event) = rows.outbox {
+        outbox_event::Entity::insert(event).exec(&txn).await?;
+    }
     txn.commit().await?;
     Ok(Some(sequence))
 }

@@ -7,6 +7,7 @@ use crate::entities::request;
 use crate::error::StorageError;
 use implication_domain::requests::qualification::Qualification;
 use implication_domain::requests::{Answer, Request, RequestEvent};
+use implication_domain::webhooks::events;
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, TransactionTrait};
 
@@ -76,6 +77,9 @@ pub(crate) async fn write_in(txn: &DatabaseTransaction, change: RequestWrite<'_>
     for event in &events {
         history::insert(txn, written.municipality, event).await?;
     }
+    // Entries of this request only: a merge's entry in the other request makes no event.
+    let made = events.iter().filter(|e| e.request == written.id).filter_map(|e| events::of_request(&written, e));
+    crate::webhooks::outbox::record(txn, made).await?;
     if let Some(terms) = &terms {
         terms::replace(txn, &written, terms).await?;
     }

@@ -59,9 +59,23 @@ pub async fn get_readiness(db: web::Data<Database>) -> Result<HttpResponse, ApiE
     }
 }
 
+async fn webhook_gauges(db: &Database) -> Result<crate::metrics::WebhookGauges, implication_storage::StorageError> {
+    use implication_storage::webhooks::{deliveries, outbox, subscriptions};
+    let (active, disabled) = subscriptions::counts(db).await?;
+    Ok(crate::metrics::WebhookGauges {
+        active,
+        disabled,
+        backlog: outbox::backlog(db).await?,
+        pending: deliveries::pending(db).await?,
+    })
+}
+
 /// Metrics
 ///
-/// Request counts and latency histograms by method, route and status, in the Prometheus text format.
+/// Request counts and latency histograms by method, route and status, in the Prometheus text
+/// format; the webhook subscriptions by state (`implication_webhook_subscriptions`), the outbox's
+/// backlog (`implication_outbox_backlog`) and the deliveries waiting
+/// (`implication_webhook_deliveries_pending`).
 #[utoipa::path(
     operation_id = "get_metrics",
     tag = "operations",
@@ -73,7 +87,12 @@ pub async fn get_readiness(db: web::Data<Database>) -> Result<HttpResponse, ApiE
     )
 )]
 #[get("/metrics")]
-pub async fn get_metrics(metrics: web::Data<Metrics>) -> Result<HttpResponse, ApiError> {
+pub async fn get_metrics(metrics: web::Data<Metrics>, db: web::Data<Database>) -> Result<HttpResponse, ApiError> {
+    match webhook_gauges(&db).await {
+        Ok(gauges) => metrics.set_webhooks(gauges),
+        // The request metrics still show: the database's state is /health/ready's business.
+        Err(e) => tracing::warn!(error = %e, "metrics: the webhooks' gauges could not be read"),
+    }
     let text = metrics.render().map_err(|e| ApiError::Internal(format!("rendering metrics: {e}")))?;
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(text))
 }

@@ -11,7 +11,8 @@
 //!                  RETURNING last_sequence),
 //!      request AS (INSERT INTO requests (…, sequence) SELECT …, last_sequence FROM counter RETURNING id),
 //!      terms AS (INSERT INTO request_terms … SELECT … FROM request, json_array_elements_text($n::json) AS t(term)),
-//!      event AS (INSERT INTO request_events … SELECT … FROM request)
+//!      event AS (INSERT INTO request_events … SELECT … FROM request),
+//!      outbox AS (INSERT INTO outbox_events … SELECT … FROM request)
 //! SELECT last_sequence FROM counter
 //! ```
 //!
@@ -90,6 +91,10 @@ pub(super) async fn register(db: &Database, rows: Rows) -> Result<Option<i32>, S
          request AS ({request} RETURNING id), \
          event AS ({event})"
     );
+    if let Some(outbox) = &rows.outbox {
+        let outbox = sql.insert(outbox, None, Some("request"));
+        text.push_str(&format!(", outbox AS ({outbox})"));
+    }
     if !rows.terms.is_empty() {
         // One parameter whatever their number: one statement text, prepared once per connection.
         let municipality = sql.bind(rows.municipality.as_uuid().into());
