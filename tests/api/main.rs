@@ -38,4 +38,5 @@ mod requests;
 mod rounds;
 mod surveys;
 mod vocabulary;
+mod webhooks;
 mod workload;

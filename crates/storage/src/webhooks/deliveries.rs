@@ -87,8 +87,11 @@ pub async fn dispatch(db: &Database, now: DateTime<Utc>, batch: u64) -> Result<u
     Ok(events.len())
 }
 
+/// Whether `subscription` is told of `event`: of its town, of a type it names, that its owner may
+/// see, and that happened once it existed (a new subscription is not sent the town's past).
 fn told(subscription: &Subscription, event: &Event) -> bool {
     subscription.municipality == event.municipality
+        && subscription.created_at <= event.occurred_at
         && subscription.wants(event.kind)
         && event.audience.admits(&subscription.owner)
 }
