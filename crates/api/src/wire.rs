@@ -94,6 +94,7 @@ impl utoipa::PartialSchema for FieldErrorCode {
         let codes = codes.chain(implication_domain::participation::Code::ALL.iter().map(|c| c.code()));
         let codes = codes.chain(implication_domain::conventions::Code::ALL.iter().map(|c| c.code()));
         let codes = codes.chain(implication_domain::evaluation::Code::ALL.iter().map(|c| c.code()));
+        let codes = codes.chain(implication_domain::webhooks::Code::ALL.iter().map(|c| c.code()));
         // Contexts share some codes (`not_applicable`): each is listed once.
         let mut unique: Vec<&str> = Vec::new();
         for code in codes {
