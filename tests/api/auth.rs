@@ -114,7 +114,7 @@ async fn a_machine_client_gets_a_token_with_its_scopes_by_form_or_basic_auth() {
     let me = json(app.authed(Method::GET, "/v1/me", &token).send().await.unwrap()).await;
     assert_eq!(me["kind"], "client");
     assert_eq!(me["association"], "Association des jardins partagés de Loos");
-    assert_eq!(me["acting_as"]["scopes"], json!(["requests:read", "requests:write"]));
+    assert_eq!(me["acting_as"]["scopes"], json!(["requests:read", "requests:write", "webhooks:manage"]));
 
     let basic = app
         .client
@@ -140,7 +140,7 @@ async fn a_wrong_client_secret_is_invalid_client_and_a_foreign_scope_invalid_sco
         ("grant_type", "client_credentials"),
         ("client_id", CLIENT_ID),
         ("client_secret", CLIENT_SECRET),
-        ("scope", "webhooks:manage"),
+        ("scope", "projects:write"),
     ];
     let response = app.client.post(app.url("/v1/auth/token")).form(&form).send().await.unwrap();
     assert_eq!(problem(response, 400).await["error"], "invalid_scope");
