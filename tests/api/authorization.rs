@@ -254,6 +254,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
         with_body(Method::POST, &format!("{loos}/clients/{rotated_client}/secret"), Body::None, false, admin_only),
         // Webhooks: the town's admin manages every subscription; a partner's tool with
         // `webhooks:manage` (cl+) only its own, so the town's is none of its business (404).
+        // A partner's tool lists its association's requests; staff list them all elsewhere (403).
+        row(Method::GET, &format!("{loos}/association/requests"), [401, 403, 403, 403, 403, 403, 404, 200, 403, 403]),
         row(Method::GET, &format!("{loos}/webhooks"), [401, 403, 403, 403, 200, 200, 404, 200, 403, 403]),
         write(Method::POST, &format!("{loos}/webhooks"), false, [401, 403, 403, 403, 422, 422, 404, 422, 403, 403]),
         row(Method::GET, &format!("{loos}/webhooks/{webhook}"), webhook_owner),

@@ -340,3 +340,37 @@ async fn a_ping_is_signed_and_a_rotated_secret_signs_beside_the_new_one() {
     assert!(metrics.contains("implication_webhook_subscriptions{state=\"active\"} 1"), "{metrics}");
     assert!(metrics.contains("implication_outbox_backlog"), "{metrics}");
 }
+
+#[tokio::test]
+async fn a_partner_lists_its_associations_requests_in_the_requester_view_and_nothing_else() {
+    let app = spawn_demo_app_with(&[]).await;
+    let loos = "/v1/municipalities/loos-en-gohelle";
+    let partner = app.client_login(CLIENT_ID, CLIENT_SECRET).await;
+    let body = json!({ "kind": "idea", "title": "Composteur collectif", "description": "Près des jardins." });
+    let submitted = app.authed(Method::POST, &format!("{loos}/requests"), &partner).json(&body).send().await.unwrap();
+    assert_eq!(submitted.status(), 201);
+    let id = json(submitted).await["id"].as_str().unwrap().to_owned();
+    let anonymous = json!({ "kind": "need", "title": "Un lampadaire", "description": "Rue sombre." });
+    assert_eq!(
+        app.client.post(app.url(&format!("{loos}/requests"))).json(&anonymous).send().await.unwrap().status(),
+        201
+    );
+
+    let listed =
+        app.authed(Method::GET, &format!("{loos}/association/requests?limit=200"), &partner).send().await.unwrap();
+    assert_eq!(listed.status(), 200);
+    let listed = json(listed).await;
+    let items = listed["items"].as_array().unwrap();
+    assert!(items.iter().any(|r| r["id"] == json!(id)), "its new, unpublished request");
+    assert!(items.iter().all(|r| r["view"] == json!("requester")), "{listed}");
+    assert!(items.iter().all(|r| r["title"] != json!("Un lampadaire")), "not the town's others");
+    for item in items {
+        let one = app.authed(Method::GET, &format!("{loos}/requests/{}", item["id"].as_str().unwrap()), &partner);
+        assert_eq!(one.send().await.unwrap().status(), 200, "each is one it may read");
+    }
+    let admin = app.login("admin@loos-en-gohelle.demo").await;
+    let staff = app.authed(Method::GET, &format!("{loos}/association/requests"), &admin).send().await.unwrap();
+    problem(staff, 403).await;
+    let elsewhere = app.authed(Method::GET, "/v1/municipalities/grenay/association/requests", &partner);
+    assert_eq!(elsewhere.send().await.unwrap().status(), 404);
+}

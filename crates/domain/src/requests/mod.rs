@@ -201,6 +201,12 @@ impl Request {
         }
     }
 
+    /// Whether a partner's tool acting for `association` follows it as its requester does: it was
+    /// submitted for that association (by this tool or another of the association's).
+    pub fn is_of_association(&self, association: &str) -> bool {
+        self.association.as_deref() == Some(association)
+    }
+
     /// The view this caller is entitled to; `None`: for them the request does not exist.
     pub fn audience(&self, standing: &Standing) -> Option<Audience> {
         if standing.is_staff() {

@@ -3,6 +3,7 @@
 //! and the themes catalogue (in their own modules).
 
 pub mod answers;
+pub mod association;
 pub mod input;
 pub mod open311;
 pub mod qualification;
@@ -15,6 +16,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     // The most called first (see `routes`).
     cfg.service(get_request)
         .service(list_requests)
+        .service(association::list_association_requests)
         .service(create_request)
         .service(themes::list_themes)
         .service(themes::create_theme)
@@ -282,7 +284,7 @@ pub struct RequestListParams {
 
 /// The position a cursor holds: the sort it belongs to, the sort key and the id of the last item.
 #[derive(Debug, Serialize, Deserialize)]
-struct ListCursor {
+pub(crate) struct ListCursor {
     s: String,
     k: String,
     i: Uuid,

@@ -457,6 +457,13 @@ pub enum RequestListItem {
     Public(PublicRequestView),
 }
 
+/// A page of requests in their requester's view (a partner tool's association's list).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequesterRequestPage {
+    pub items: Vec<RequesterRequestView>,
+    pub next_cursor: Option<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RequestPage {
     pub items: Vec<RequestListItem>,
