@@ -109,6 +109,11 @@ fn header(head: &str, name: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A clock stopped at `instant`, for a worker's pass.
+fn at(instant: chrono::DateTime<Utc>) -> impl Fn() -> chrono::DateTime<Utc> + Clone + Send + Sync + 'static {
+    move || instant
+}
+
 fn sender() -> Sender {
     Sender::new(SenderSettings { policy: Policy { allow_loopback: true }, timeout: std::time::Duration::from_secs(5) })
         .unwrap()
@@ -145,7 +150,7 @@ async fn every_event_of_a_scenario_is_delivered_once_signed_in_order() {
     assert_eq!(town.transition(&agent, &id, json!({ "to": "qualifying" })).await.status(), 200);
     town.publish(&id).await;
 
-    let pass = worker::pass(&app.db, &sender(), Utc::now()).await.unwrap();
+    let pass = worker::pass(&app.db, &sender(), Utc::now).await.unwrap();
     assert_eq!((pass.attempted, pass.delivered), (3, 3));
     let got = receiver.got();
     let kinds: Vec<Value> = got.iter().map(|r| r.payload()["type"].clone()).collect();
@@ -159,8 +164,17 @@ async fn every_event_of_a_scenario_is_delivered_once_signed_in_order() {
         assert!(!received.body.contains("Un banc"), "no text a person wrote: {}", received.body);
     }
     assert_eq!(got[1].payload()["data"]["to"], json!("qualifying"));
-    let again = worker::pass(&app.db, &sender(), Utc::now() + Duration::hours(30)).await.unwrap();
+    let again = worker::pass(&app.db, &sender(), at(Utc::now() + Duration::hours(30))).await.unwrap();
     assert_eq!(again.attempted, 0, "each is delivered once");
+    // A month on, what was delivered is forgotten, with its log.
+    let municipality =
+        implication_storage::identity::municipalities::resolve(&app.db, &town.slug).await.unwrap().unwrap();
+    let events =
+        || async { implication_storage::webhooks::outbox::events_of(&app.db, municipality.id).await.unwrap().len() };
+    assert_eq!(worker::prune(&app.db, Utc::now()).await.unwrap(), 0, "kept for a month");
+    assert_eq!(events().await, 3);
+    assert_eq!(worker::prune(&app.db, Utc::now() + Duration::days(31)).await.unwrap(), 3);
+    assert_eq!(events().await, 0);
 }
 
 #[tokio::test]
@@ -201,14 +215,14 @@ async fn a_failing_receiver_is_retried_on_the_schedule_then_disabled_and_a_deliv
     town.submit(None, &json!({ "kind": "idea", "title": "Un banc", "description": "Au parc." })).await;
     let sender = sender();
     let mut now = Utc::now();
-    assert_eq!(worker::pass(&app.db, &sender, now).await.unwrap().attempted, 1);
+    assert_eq!(worker::pass(&app.db, &sender, at(now)).await.unwrap().attempted, 1);
     for attempts in 1..implication_domain::webhooks::retry::MAX_ATTEMPTS {
         let (low, high) = implication_domain::webhooks::retry::delay_bounds(attempts).unwrap();
-        let early = worker::pass(&app.db, &sender, now + low - Duration::milliseconds(1)).await.unwrap();
+        let early = worker::pass(&app.db, &sender, at(now + low - Duration::milliseconds(1))).await.unwrap();
         assert_eq!(early.attempted, 0, "not before {low} after attempt {attempts}");
         now += high;
         assert_eq!(
-            worker::pass(&app.db, &sender, now).await.unwrap().attempted,
+            worker::pass(&app.db, &sender, at(now)).await.unwrap().attempted,
             1,
             "by {high} after attempt {attempts}"
         );
@@ -223,9 +237,9 @@ async fn a_failing_receiver_is_retried_on_the_schedule_then_disabled_and_a_deliv
     let delivery = log["items"][0].clone();
     assert_eq!((delivery["status"].clone(), delivery["attempts"].clone()), (json!("failed"), json!(8)));
     assert_eq!(delivery["last_status_code"], json!(500));
-    // Disabled: the town's next events are not sent to it.
+    // Off: the town's next events wait for it, unsent.
     town.submit(None, &json!({ "kind": "idea", "title": "Un autre", "description": "Ailleurs." })).await;
-    assert_eq!(worker::pass(&app.db, &sender, now).await.unwrap().attempted, 0);
+    assert_eq!(worker::pass(&app.db, &sender, at(now)).await.unwrap().attempted, 0);
 
     receiver.answer(204);
     let etag = disabled["version"].to_string();
@@ -238,9 +252,12 @@ async fn a_failing_receiver_is_retried_on_the_schedule_then_disabled_and_a_deliv
     let path = format!("{hook}/deliveries/{}/redeliver", delivery["id"].as_str().unwrap());
     let again = json(app.authed(Method::POST, &path, &admin).send().await.unwrap()).await;
     assert_eq!(again["status"], json!("pending"));
-    assert_eq!(worker::pass(&app.db, &sender, Utc::now()).await.unwrap().delivered, 1);
+    assert_eq!(worker::pass(&app.db, &sender, Utc::now).await.unwrap().delivered, 1);
     let got = receiver.got();
     assert_eq!(got.last().unwrap().id, got[0].id, "redelivered with its id");
+    // The event that waited while it was off goes too (due when it was dispatched, on this clock).
+    assert_eq!(worker::pass(&app.db, &sender, at(now)).await.unwrap().delivered, 1);
+    assert_eq!(receiver.got().len(), 10);
     let read = format!("{hook}/deliveries/{}", delivery["id"].as_str().unwrap());
     let read = json(app.authed(Method::GET, &read, &admin).send().await.unwrap()).await;
     assert_eq!(read["status"], json!("delivered"));
@@ -303,7 +320,7 @@ async fn a_partner_is_told_of_its_associations_requests_only_and_sees_only_its_o
         app.client.post(app.url(&format!("{loos}/requests"))).json(&anonymous).send().await.unwrap().status(),
         201
     );
-    worker::pass(&app.db, &sender(), Utc::now()).await.unwrap();
+    worker::pass(&app.db, &sender(), Utc::now).await.unwrap();
 
     let got = ours.got();
     assert_eq!(got.len(), 1, "only its association's request: {got:?}");
@@ -313,9 +330,24 @@ async fn a_partner_is_told_of_its_associations_requests_only_and_sees_only_its_o
 
     let listed = json(app.authed(Method::GET, &format!("{loos}/webhooks"), &partner).send().await.unwrap()).await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1, "its own only");
+
     let town_path = format!("{loos}/webhooks/{}", town_hook["id"].as_str().unwrap());
     assert_eq!(app.authed(Method::GET, &town_path, &partner).send().await.unwrap().status(), 404);
     assert_eq!(app.authed(Method::GET, &town_path, &admin).send().await.unwrap().status(), 200);
+    // Its tool revoked, the partner is told of nothing more, even of a request submitted before.
+    let submitted = app.authed(Method::POST, &format!("{loos}/requests"), &partner).json(&body).send().await.unwrap();
+    assert_eq!(submitted.status(), 201);
+    let clients = json(app.authed(Method::GET, &format!("{loos}/clients"), &admin).send().await.unwrap()).await;
+    let tool =
+        clients["items"].as_array().unwrap().iter().find(|c| c["client_id"] == json!(CLIENT_ID)).unwrap().clone();
+    let revoke = app
+        .authed(Method::PATCH, &format!("{loos}/clients/{}", tool["id"].as_str().unwrap()), &admin)
+        .header("If-Match", format!("\"{}\"", tool["version"]))
+        .json(&json!({ "active": false }));
+    assert_eq!(revoke.send().await.unwrap().status(), 200);
+    worker::pass(&app.db, &sender(), Utc::now).await.unwrap();
+    assert_eq!(ours.got().len(), 1, "nothing after its revocation");
+    assert_eq!(theirs.got().len(), 3);
 }
 
 #[tokio::test]

@@ -54,15 +54,18 @@ impl Resolve for Guarded {
 /// The allowed addresses `host` resolves to; an error names the forbidden address or the
 /// failed resolution.
 async fn resolve(host: &str, policy: Policy) -> Result<Vec<SocketAddr>, FieldError> {
-    let found: Vec<SocketAddr> =
-        tokio::net::lookup_host((host, 0)).await.map_err(|e| unresolvable(host, &e))?.collect();
+    let lookup = tokio::time::timeout(std::time::Duration::from_secs(5), tokio::net::lookup_host((host, 0)));
+    let found: Vec<SocketAddr> = match lookup.await {
+        Ok(found) => found.map_err(|e| unresolvable(host, &e))?.collect(),
+        Err(_) => return Err(unresolvable(host, &"no answer within 5 s")),
+    };
     if found.is_empty() {
         return Err(unresolvable(host, &"no address"));
     }
     // Every address must be allowed: a name that resolves to a public and a private address
     // could be connected to either.
-    if let Some(bad) = found.iter().find(|a| !target::allowed(a.ip(), policy)) {
-        return Err(target::forbidden("url", bad.ip()));
+    if found.iter().any(|a| !target::allowed(a.ip(), policy)) {
+        return Err(target::forbidden("url"));
     }
     Ok(found)
 }
@@ -101,7 +104,7 @@ impl Sender {
     /// again when it connects).
     pub async fn check(&self, url: &TargetUrl) -> Result<(), FieldError> {
         match (url.address(), url.host_name()) {
-            (Some(ip), _) if !target::allowed(ip, self.settings.policy) => Err(target::forbidden("url", ip)),
+            (Some(ip), _) if !target::allowed(ip, self.settings.policy) => Err(target::forbidden("url")),
             (Some(_), _) | (None, None) => Ok(()),
             (None, Some(host)) => resolve(host, self.settings.policy).await.map(|_| ()),
         }

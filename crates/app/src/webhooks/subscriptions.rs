@@ -92,12 +92,13 @@ pub async fn update(
     if let Some(types) = parsed.event_types {
         next.event_types = types;
     }
+    let enabling = draft.active == Some(true) && !current.active;
     next = match draft.active {
-        Some(true) if !current.active => next.enabled(now),
+        Some(true) if enabling => next.enabled(now),
         Some(false) if current.active => next.disabled(DisabledReason::Manual, now),
         _ => next,
     };
-    Ok(store::replace(db, current.version, &next).await?)
+    Ok(store::replace(db, current.version, &next, enabling).await?)
 }
 
 /// Gives it a new secret, shown this once; the current one keeps signing beside it for a day.
@@ -110,7 +111,7 @@ pub async fn rotate_secret(
     let current = load(db, municipality, owner, id).await?;
     let secret = signing::new_secret().map_err(UseCaseError::Internal)?;
     let next = current.rotated(secret.clone(), crate::clock::now());
-    let written = store::replace(db, current.version, &next).await?;
+    let written = store::replace(db, current.version, &next, false).await?;
     Ok((written, secret.expose().to_owned()))
 }
 

@@ -2,7 +2,8 @@
 //! records each attempt. It runs inside the API process (and alone: `implication worker`); on
 //! PostgreSQL any number may run, on SQLite one.
 //!
-//! Each step takes its instant as an argument, so that a test controls the clock of retries.
+//! A pass reads its clock at each step (a claim's lease starts when it is claimed, an attempt is
+//! dated when it is made), and takes that clock as an argument, so that a test controls it.
 
 use super::sender::Sender;
 use chrono::{DateTime, Duration, Utc};
@@ -25,12 +26,16 @@ pub struct Pass {
     pub delivered: usize,
 }
 
-/// One pass at `now`: every event not yet dispatched becomes its deliveries, then the deliveries
+/// One pass on `clock`: every event not yet dispatched becomes its deliveries, then the deliveries
 /// due are sent (in batches, each resource's in order) until none is due.
-pub async fn pass(db: &Database, sender: &Sender, now: DateTime<Utc>) -> Result<Pass, crate::UseCaseError> {
+pub async fn pass(
+    db: &Database,
+    sender: &Sender,
+    clock: impl Fn() -> DateTime<Utc> + Send + Sync + Clone + 'static,
+) -> Result<Pass, crate::UseCaseError> {
     let mut done = Pass::default();
     loop {
-        let dispatched = deliveries::dispatch(db, now, DISPATCH_BATCH).await?;
+        let dispatched = deliveries::dispatch(db, clock(), DISPATCH_BATCH).await?;
         done.dispatched += dispatched;
         if dispatched < DISPATCH_BATCH as usize {
             break;
@@ -38,15 +43,15 @@ pub async fn pass(db: &Database, sender: &Sender, now: DateTime<Utc>) -> Result<
     }
     let lease = lease(sender);
     loop {
-        let claimed = deliveries::claim(db, now, lease, CLAIM_BATCH).await?;
+        let claimed = deliveries::claim(db, clock(), lease, CLAIM_BATCH).await?;
         if claimed.is_empty() {
             break;
         }
         let mut sending = JoinSet::new();
         for delivery in claimed {
-            let sender = sender.clone();
+            let (sender, clock) = (sender.clone(), clock.clone());
             sending.spawn(async move {
-                let outcome = attempt(&sender, &delivery, now).await;
+                let outcome = attempt(&sender, &delivery, clock).await;
                 (delivery, outcome)
             });
         }
@@ -70,13 +75,13 @@ fn lease(sender: &Sender) -> Duration {
     Duration::from_std(sender.timeout() * 2 + StdDuration::from_secs(5)).unwrap_or(Duration::seconds(60))
 }
 
-async fn attempt(sender: &Sender, delivery: &Claimed, now: DateTime<Utc>) -> Outcome {
+async fn attempt(sender: &Sender, delivery: &Claimed, clock: impl Fn() -> DateTime<Utc>) -> Outcome {
     let body = delivery.event.body(&delivery.municipality_slug);
-    let secrets = delivery.subscription.signing_secrets(now);
+    let secrets = delivery.subscription.signing_secrets(clock());
     let sent = sender.send(&delivery.subscription.url, &delivery.event.id.header(), &secrets, body).await;
     let succeeded = implication_domain::webhooks::Attempt::success(sent.status_code);
     let next = retry::after_attempt(delivery.attempts + 1, succeeded, jitter());
-    Outcome { at: now, status_code: sent.status_code, latency_ms: sent.latency_ms, error: sent.error, next }
+    Outcome { at: clock(), status_code: sent.status_code, latency_ms: sent.latency_ms, error: sent.error, next }
 }
 
 fn log(delivery: &Claimed, outcome: &Outcome) {
@@ -94,6 +99,19 @@ fn log(delivery: &Claimed, outcome: &Outcome) {
     }
 }
 
+/// How often a worker prunes what was delivered long ago.
+const PRUNE_EVERY: StdDuration = StdDuration::from_secs(3600);
+
+/// Forgets the events (with their deliveries and log) that happened more than
+/// [`retry::RETENTION_DAYS`] days before `now` and wait for no attempt.
+pub async fn prune(db: &Database, now: DateTime<Utc>) -> Result<u64, crate::UseCaseError> {
+    let pruned = deliveries::prune(db, now - Duration::days(retry::RETENTION_DAYS)).await?;
+    if pruned > 0 {
+        tracing::info!(events = pruned, "webhook events pruned");
+    }
+    Ok(pruned)
+}
+
 /// A uniform draw in [0, 1).
 fn jitter() -> f64 {
     let mut bytes = [0_u8; 4];
@@ -107,13 +125,20 @@ fn jitter() -> f64 {
 pub async fn run(db: Database, sender: Sender, every: StdDuration, stop: impl std::future::Future<Output = ()>) {
     tokio::pin!(stop);
     let mut ticks = tokio::time::interval(every);
+    let mut last_pruned = None;
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             () = &mut stop => break,
             _ = ticks.tick() => {
-                if let Err(e) = pass(&db, &sender, Utc::now()).await {
+                if let Err(e) = pass(&db, &sender, Utc::now).await {
                     tracing::warn!(error = %e, "the webhook worker's pass failed; it tries again");
+                }
+                if last_pruned.is_none_or(|at: std::time::Instant| at.elapsed() >= PRUNE_EVERY) {
+                    last_pruned = Some(std::time::Instant::now());
+                    if let Err(e) = prune(&db, Utc::now()).await {
+                        tracing::warn!(error = %e, "pruning the outbox failed; it tries again");
+                    }
                 }
             }
         }

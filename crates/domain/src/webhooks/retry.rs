@@ -8,6 +8,9 @@ use chrono::Duration;
 /// The delays after the 1st, 2nd, … failed attempt.
 const DELAYS_SECS: [i64; 7] = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600];
 
+/// How many days an event (with its deliveries and their log) is kept once nothing waits on it.
+pub const RETENTION_DAYS: i64 = 30;
+
 /// How many attempts a delivery gets.
 pub const MAX_ATTEMPTS: i32 = DELAYS_SECS.len() as i32 + 1;
 

@@ -63,7 +63,7 @@ impl TargetUrl {
         if let Some(ip) = literal_address(&url)
             && !allowed(ip, policy)
         {
-            return Err(forbidden(field, ip));
+            return Err(forbidden(field));
         }
         Ok(Self { url })
     }
@@ -98,14 +98,15 @@ fn literal_address(url: &url::Url) -> Option<IpAddr> {
     }
 }
 
-/// The field error of a URL reaching `ip`.
-pub fn forbidden(field: &str, ip: IpAddr) -> FieldError {
+/// The field error of a URL reaching an address that is not public. It does not say which: a
+/// caller must not learn, from subscriptions, what private names resolve to.
+pub fn forbidden(field: &str) -> FieldError {
     FieldError::new(
         field,
         Code::ForbiddenAddress,
         Message::new(
-            format!("reaches {ip}, an address that is not public (loopback, private, link-local or reserved)"),
-            format!("atteint {ip}, une adresse qui n'est pas publique (boucle locale, privée, lien local ou réservée)"),
+            "reaches an address that is not public (loopback, private, link-local or reserved)",
+            "atteint une adresse qui n'est pas publique (boucle locale, privée, lien local ou réservée)",
         ),
     )
 }
@@ -113,8 +114,8 @@ pub fn forbidden(field: &str, ip: IpAddr) -> FieldError {
 /// Whether a delivery may connect to `ip`.
 pub fn allowed(ip: IpAddr, policy: Policy) -> bool {
     let ip = match ip {
-        // ::ffff:a.b.c.d is a.b.c.d.
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        // An IPv6 address carrying an IPv4 one is judged as that one.
+        IpAddr::V6(v6) => embedded_v4(v6).map_or(IpAddr::V6(v6), IpAddr::V4),
         v4 => v4,
     };
     if ip.is_loopback() {
@@ -143,15 +144,35 @@ fn public_v4(ip: Ipv4Addr) -> bool {
         || a >= 240)
 }
 
+/// The IPv4 address an IPv6 one carries: mapped (`::ffff:a.b.c.d`), compatible (`::a.b.c.d`),
+/// NAT64 (`64:ff9b::a.b.c.d`) or 6to4 (`2002:AABB:CCDD::`).
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let last = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    match s {
+        [0, 0, 0, 0, 0, 0, hi, lo] if !(hi == 0 && lo <= 1) => Some(last(hi, lo)),
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(last(hi, lo)),
+        [0x2002, hi, lo, ..] => Some(last(hi, lo)),
+        _ => None,
+    }
+}
+
 fn public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let [first, second, third, fourth, ..] = ip.segments();
     !(ip.is_unspecified()
         || ip.is_multicast()
-        // Unique local (fc00::/7, cloud metadata fd00:ec2::254 included) and link-local (fe80::/10).
+        // Unique local (fc00::/7, cloud metadata fd00:ec2::254 included), link-local (fe80::/10)
+        // and the former site-local (fec0::/10).
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
-        // Documentation, 2001:db8::/32.
-        || (first == 0x2001 && ip.segments()[1] == 0x0db8)
-        // IPv4-compatible and NAT64 forms of addresses judged as IPv4 elsewhere.
-        || (first == 0x0064 && ip.segments()[1] == 0xff9b))
+        || (first & 0xffc0) == 0xfec0
+        // Documentation, 2001:db8::/32; discard-only, 100::/64; local-use NAT64, 64:ff9b:1::/48.
+        || (first == 0x2001 && second == 0x0db8)
+        || (first == 0x0100 && second == 0 && third == 0 && fourth == 0)
+        || (first == 0x0064 && second == 0xff9b && third == 1)
+        // The rest of ::/96 (IPv4-compatible forms are judged as IPv4 above).
+        || (first == 0 && second == 0 && third == 0 && fourth == 0 && ip.segments()[4] == 0 && ip.segments()[5] == 0))
 }

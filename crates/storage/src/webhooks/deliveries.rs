@@ -8,11 +8,15 @@
 //! a time, and one worker runs.
 
 use super::{corrupt, outbox, subscriptions};
-use crate::entities::{municipality, outbox_event, webhook_attempt, webhook_delivery, webhook_subscription};
+use crate::entities::{
+    machine_client, municipality, outbox_event, webhook_attempt, webhook_delivery, webhook_subscription,
+};
 use crate::error::StorageError;
 use crate::{Backend, Database, Page};
 use chrono::{DateTime, Duration, Utc};
 use implication_domain::MunicipalityId;
+use implication_domain::identity::Scope;
+use implication_domain::webhooks::Owner;
 use implication_domain::webhooks::retry::Next;
 use implication_domain::webhooks::{
     Attempt, Delivery, DeliveryStatus, DisabledReason, Event, EventId, EventType, Subscription, SubscriptionId,
@@ -26,12 +30,25 @@ use sea_orm::{
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
-/// Makes the deliveries of up to `batch` events not yet dispatched, oldest first: one per active
-/// subscription of the event's town that names its type and whose owner may see it. Returns how
-/// many events were dispatched.
+/// The PostgreSQL advisory lock one dispatcher at a time holds (its transaction's): events are
+/// made into deliveries in the order they happened, which two dispatchers would not keep.
+const DISPATCH_LOCK: i64 = 0x696d_706c_6963_0001;
+
+/// Makes the deliveries of up to `batch` events not yet dispatched, oldest first: one per
+/// subscription of the event's town (active or not: a subscription turned off gets them once on
+/// again) that names its type and whose owner may see it now. Returns how many events were
+/// dispatched (0 when another instance is dispatching).
 pub async fn dispatch(db: &Database, now: DateTime<Utc>, batch: u64) -> Result<usize, StorageError> {
     let _turn = db.sqlite_write_turn().await?;
     let txn = db.conn().begin().await?;
+    if db.backend() == Backend::Postgres {
+        let sql = format!("SELECT pg_try_advisory_xact_lock({DISPATCH_LOCK})");
+        let taken = txn.query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
+        if !taken.map(|row| row.try_get_by_index::<bool>(0)).transpose()?.unwrap_or(false) {
+            txn.rollback().await?;
+            return Ok(0);
+        }
+    }
     let mut query = outbox_event::Entity::find()
         .filter(outbox_event::Column::DispatchedAt.is_null())
         .order_by_asc(outbox_event::Column::Id)
@@ -47,12 +64,12 @@ pub async fn dispatch(db: &Database, now: DateTime<Utc>, batch: u64) -> Result<u
     let towns: HashSet<Uuid> = events.iter().map(|e| e.municipality.as_uuid()).collect();
     let subscribed = webhook_subscription::Entity::find()
         .filter(webhook_subscription::Column::MunicipalityId.is_in(towns))
-        .filter(webhook_subscription::Column::Active.eq(true))
         .all(&txn)
         .await?
         .into_iter()
         .map(subscriptions::subscription)
         .collect::<Result<Vec<_>, _>>()?;
+    let subscribed = entitled(&txn, subscribed).await?;
     let mut rows = Vec::new();
     for event in &events {
         for subscription in subscribed.iter().filter(|s| told(s, event)) {
@@ -85,6 +102,43 @@ pub async fn dispatch(db: &Database, now: DateTime<Utc>, batch: u64) -> Result<u
         .await?;
     txn.commit().await?;
     Ok(events.len())
+}
+
+/// The subscriptions as their owners stand now: a partner's tool must still be active and hold
+/// `webhooks:manage`, and is told as its association is now (an admin may have changed it).
+async fn entitled(
+    txn: &impl ConnectionTrait,
+    subscribed: Vec<Subscription>,
+) -> Result<Vec<Subscription>, StorageError> {
+    let clients: Vec<Uuid> = subscribed
+        .iter()
+        .filter_map(|s| match &s.owner {
+            Owner::Partner { client, .. } => Some(client.as_uuid()),
+            Owner::Town => None,
+        })
+        .collect();
+    let now: HashMap<Uuid, String> = if clients.is_empty() {
+        HashMap::new()
+    } else {
+        machine_client::Entity::find()
+            .filter(machine_client::Column::Id.is_in(clients))
+            .all(txn)
+            .await?
+            .into_iter()
+            .filter(|c| c.active && Scope::parse_list(&c.scopes).is_ok_and(|s| s.contains(&Scope::WebhooksManage)))
+            .map(|c| (c.id, c.association))
+            .collect()
+    };
+    Ok(subscribed
+        .into_iter()
+        .filter_map(|s| match &s.owner {
+            Owner::Town => Some(s),
+            Owner::Partner { client, .. } => {
+                let association = now.get(&client.as_uuid())?.clone();
+                Some(Subscription { owner: Owner::Partner { client: *client, association }, ..s })
+            }
+        })
+        .collect())
 }
 
 /// Whether `subscription` is told of `event`: of its town, of a type it names, that its owner may
@@ -358,8 +412,8 @@ pub async fn find(
     Ok(Some((delivery(row, kind)?, attempts)))
 }
 
-/// Sends delivery `id` of `subscription` again, from the start of the schedule, at `now`.
-/// `None`: no such delivery.
+/// Sends delivery `id` of `subscription` again, from the start of the schedule, at `now` — unless
+/// a worker is sending it right now (its lease runs): that attempt stands. `None`: no such delivery.
 pub async fn redeliver(
     db: &Database,
     subscription: SubscriptionId,
@@ -374,9 +428,28 @@ pub async fn redeliver(
         .col_expr(D::LeaseUntil, Expr::value(Option::<DateTime<Utc>>::None))
         .filter(D::Id.eq(id))
         .filter(D::SubscriptionId.eq(subscription.as_uuid()))
+        .filter(sea_orm::Condition::any().add(D::LeaseUntil.is_null()).add(D::LeaseUntil.lte(now)))
         .exec(db.conn())
         .await?;
     find(db, subscription, id).await
+}
+
+/// Deletes the events that happened before `before` and wait for no attempt, with their
+/// deliveries and log; how many.
+pub async fn prune(db: &Database, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    let _turn = db.sqlite_write_turn().await?;
+    let waiting = sea_orm::sea_query::Query::select()
+        .column(webhook_delivery::Column::EventId)
+        .from(webhook_delivery::Entity)
+        .and_where(webhook_delivery::Column::Status.eq(DeliveryStatus::Pending.code()))
+        .to_owned();
+    let done = outbox_event::Entity::delete_many()
+        .filter(outbox_event::Column::DispatchedAt.is_not_null())
+        .filter(outbox_event::Column::OccurredAt.lt(before))
+        .filter(outbox_event::Column::Id.not_in_subquery(waiting))
+        .exec(db.conn())
+        .await?;
+    Ok(done.rows_affected)
 }
 
 /// How many deliveries wait for an attempt, across the deployment (`/metrics`).

@@ -109,10 +109,20 @@ pub async fn list(
     Ok(Page::from_overfetch(rows, limit))
 }
 
-/// Writes `next` whole if the subscription is still at `expected_version`; its version moves on.
-pub async fn replace(db: &Database, expected_version: i32, next: &Subscription) -> Result<Subscription, StorageError> {
+/// Writes `next` if the subscription is still at `expected_version`; its version moves on. Its
+/// count of failures, which the worker keeps without moving the version, is written only when
+/// `reset_failures` (turned on again), so that a change does not undo the worker's count.
+pub async fn replace(
+    db: &Database,
+    expected_version: i32,
+    next: &Subscription,
+    reset_failures: bool,
+) -> Result<Subscription, StorageError> {
     let written = Subscription { version: expected_version + 1, ..next.clone() };
-    let columns = webhook_subscription::ActiveModel { id: NotSet, created_at: NotSet, ..row(&written) };
+    let mut columns = webhook_subscription::ActiveModel { id: NotSet, created_at: NotSet, ..row(&written) };
+    if !reset_failures {
+        columns.consecutive_failures = NotSet;
+    }
     let update = webhook_subscription::Entity::update_many()
         .set(columns)
         .filter(webhook_subscription::Column::Id.eq(written.id.as_uuid()))
