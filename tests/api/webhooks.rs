@@ -406,3 +406,66 @@ async fn a_partner_lists_its_associations_requests_in_the_requester_view_and_not
     let elsewhere = app.authed(Method::GET, "/v1/municipalities/grenay/association/requests", &partner);
     assert_eq!(elsewhere.send().await.unwrap().status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_event_type_of_the_demo_story_is_delivered_once_signed_and_verified() {
+    use implication_domain::webhooks::{EventType, Owner, Subscription, SubscriptionId};
+    let app = spawn_demo_app_with(&[]).await;
+    let loos =
+        implication_storage::identity::municipalities::resolve(&app.db, "loos-en-gohelle").await.unwrap().unwrap();
+    let receiver = Receiver::start().await;
+    // A subscription of the town that was there before the demo's story began (the API dates a
+    // new one now, and a new subscription is not sent the past), to every event type.
+    let secret = implication_app::webhooks::signing::new_secret().unwrap();
+    let long_ago = chrono::DateTime::parse_from_rfc3339("2000-01-01T00:00:00Z").unwrap().to_utc();
+    let subscription = Subscription {
+        id: SubscriptionId::new(),
+        municipality: loos.id,
+        url: receiver.url.clone(),
+        description: None,
+        event_types: EventType::ALL.to_vec(),
+        owner: Owner::Town,
+        secret: secret.clone(),
+        previous_secret: None,
+        active: true,
+        disabled_reason: None,
+        disabled_at: None,
+        consecutive_failures: 0,
+        version: 1,
+        created_at: long_ago,
+        updated_at: long_ago,
+    };
+    implication_storage::webhooks::subscriptions::create(&app.db, &subscription).await.unwrap();
+    // The one event type the demo's story lacks: a process changing level.
+    let loos_path = "/v1/municipalities/loos-en-gohelle";
+    let admin = app.login("admin@loos-en-gohelle.demo").await;
+    let processes =
+        json(app.authed(Method::GET, &format!("{loos_path}/processes?limit=200"), &admin).send().await.unwrap()).await;
+    let open = processes["items"].as_array().unwrap().iter().find(|p| p["status"] == json!("open")).unwrap().clone();
+    let at = format!("{loos_path}/processes/{}", open["id"].as_str().unwrap());
+    let read = app.authed(Method::GET, &at, &admin).send().await.unwrap();
+    let etag = read.headers()["etag"].to_str().unwrap().to_owned();
+    let level = if open["level"] == json!("information") { "consultation" } else { "information" };
+    let changed = app
+        .authed(Method::POST, &format!("{at}/level"), &admin)
+        .header("If-Match", etag)
+        .json(&json!({ "level": level, "reason": "Pour le test des webhooks." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), 200);
+
+    let written = implication_storage::webhooks::outbox::events_of(&app.db, loos.id).await.unwrap().len();
+    let pass = worker::pass(&app.db, &sender(), Utc::now).await.unwrap();
+    assert_eq!(pass.delivered, written, "{pass:?}");
+    let got = receiver.got();
+    let ids: std::collections::BTreeSet<&str> = got.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!((got.len(), ids.len()), (written, written), "each event once");
+    assert!(got.iter().all(|r| r.signed_with(secret.expose())), "every signature verifies");
+    let kinds: std::collections::BTreeSet<String> =
+        got.iter().map(|r| r.payload()["type"].as_str().unwrap().to_owned()).collect();
+    for kind in EventType::ALL {
+        assert!(kinds.contains(kind.code()), "{} delivered: {kinds:?}", kind.code());
+    }
+    assert_eq!(worker::pass(&app.db, &sender(), Utc::now).await.unwrap().attempted, 0);
+}
