@@ -30,6 +30,7 @@ mod m20261207_000023_personal_data_erasures;
 mod m20261207_000024_indicator_indexes;
 mod m20261207_000025_request_milestones;
 mod m20261208_000026_create_webhooks;
+mod m20261208_000027_request_handovers;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_indicator_indexes::Migration),
             Box::new(m20261207_000025_request_milestones::Migration),
             Box::new(m20261208_000026_create_webhooks::Migration),
+            Box::new(m20261208_000027_request_handovers::Migration),
         ]
     }
 }

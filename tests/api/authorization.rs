@@ -254,6 +254,8 @@ fn rows(ids: &Ids) -> Vec<Row> {
         with_body(Method::POST, &format!("{loos}/clients/{rotated_client}/secret"), Body::None, false, admin_only),
         // Webhooks: the town's admin manages every subscription; a partner's tool with
         // `webhooks:manage` (cl+) only its own, so the town's is none of its business (404).
+        // Staff hand a redirected request over (the empty body names no body: 422).
+        write(Method::POST, &format!("{request}/handover"), true, staff_write),
         // A partner's tool lists its association's requests; staff list them all elsewhere (403).
         row(Method::GET, &format!("{loos}/association/requests"), [401, 403, 403, 403, 403, 403, 404, 200, 403, 403]),
         row(Method::GET, &format!("{loos}/webhooks"), [401, 403, 403, 403, 200, 200, 404, 200, 403, 403]),

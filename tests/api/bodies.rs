@@ -102,7 +102,7 @@ async fn a_bodys_meetings_are_public_and_take_their_minutes_once_held() {
     let agent = town.agent().await;
     let body = json!({ "name": "Rencontre annuelle avec les agriculteurs", "kind": "yearly_meeting" });
     let id = json(post(&town, &agent, "/bodies", &body).await).await["id"].as_str().unwrap().to_owned();
-    let today = crate::helpers::town_today();
+    let today = crate::fixtures::town_day(0);
     let held = json!({ "place": "Ferme pédagogique", "date": today.checked_sub_days(Days::new(5)).unwrap(),
         "agenda": "Les chemins ruraux.", "attendance": 14 });
     let scheduled = post(&town, &agent, &format!("/bodies/{id}/meetings"), &held).await;

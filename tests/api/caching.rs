@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 /// A request received long ago (so late under a 30-day delay), published; its id.
 async fn published_late_request(town: &TestTown<'_>) -> String {
     let agent = town.agent().await;
-    let long_ago = crate::helpers::town_today().checked_sub_days(Days::new(45)).unwrap().to_string();
+    let long_ago = crate::fixtures::town_day(0).checked_sub_days(Days::new(45)).unwrap().to_string();
     let letter = json!({ "kind": "idea", "title": "Une lettre ancienne", "description": "Reçue il y a longtemps.",
         "channel": "letter", "received_on": long_ago });
     let response = town.submit(Some(&agent), &letter).await;

@@ -136,9 +136,3 @@ pub async fn problem(response: reqwest::Response, status: u16) -> serde_json::Va
     assert!(body["request_id"].is_string(), "{body}");
     body
 }
-
-/// Today in the test towns' time zone (Europe/Paris): the day a town dates what it receives, which
-/// differs from the UTC day for an hour or two around midnight.
-pub fn town_today() -> chrono::NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
-}

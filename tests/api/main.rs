@@ -16,6 +16,7 @@ mod exports;
 mod first_hour;
 mod fixtures;
 mod follow_ups;
+mod handover;
 mod hardening;
 mod helpers;
 mod indicators;

@@ -44,7 +44,7 @@ impl TestTown<'_> {
 }
 
 fn days_from_today(days: i64) -> NaiveDate {
-    let today = crate::helpers::town_today();
+    let today = crate::fixtures::town_day(0);
     if days >= 0 {
         today.checked_add_days(Days::new(days.unsigned_abs())).unwrap()
     } else {

@@ -66,7 +66,7 @@ async fn an_anonymous_inhabitant_submits_and_gets_a_number_and_a_tracking_code()
     let (request, _) = town.staff_get(&agent, receipt["id"].as_str().unwrap()).await;
     assert_eq!(request["channel"], "website");
     assert_eq!(request["status"], "received");
-    assert_eq!(request["received_on"], crate::helpers::town_today().to_string());
+    assert_eq!(request["received_on"], crate::fixtures::town_day(0).to_string());
     assert_eq!(request["submitted_by"]["kind"], "public");
     assert_eq!(request["requester"]["name"], NAME);
     assert_eq!(request["personal_data_consent"], true);
@@ -102,7 +102,7 @@ async fn an_agent_types_in_a_letter_received_last_week() {
     let app = spawn_app().await;
     let town = TestTown::new(&app).await;
     let agent = town.agent().await;
-    let last_week = crate::helpers::town_today().checked_sub_days(Days::new(7)).unwrap().to_string();
+    let last_week = crate::fixtures::town_day(0).checked_sub_days(Days::new(7)).unwrap().to_string();
     let mut letter = simple_request("Courrier : des jardinières rue Bayard");
     letter["channel"] = json!("letter");
     letter["received_on"] = json!(last_week);
@@ -112,7 +112,7 @@ async fn an_agent_types_in_a_letter_received_last_week() {
     assert_eq!(request["channel"], "letter");
     assert_eq!(request["submitted_by"]["kind"], "account");
 
-    let tomorrow = crate::helpers::town_today().checked_add_days(Days::new(1)).unwrap().to_string();
+    let tomorrow = crate::fixtures::town_day(0).checked_add_days(Days::new(1)).unwrap().to_string();
     letter["received_on"] = json!(tomorrow);
     let refused = problem(submit(&town, Some(&agent), &letter).await, 422).await;
     assert_eq!(refused["errors"][0]["field"], "received_on");
@@ -605,7 +605,7 @@ async fn a_request_waiting_past_the_answer_delay_is_late() {
     let app = spawn_app().await;
     let town = TestTown::new(&app).await;
     let agent = town.agent().await;
-    let long_ago = crate::helpers::town_today().checked_sub_days(Days::new(45)).unwrap().to_string();
+    let long_ago = crate::fixtures::town_day(0).checked_sub_days(Days::new(45)).unwrap().to_string();
     let mut letter = simple_request("Lettre restée sans réponse");
     letter["channel"] = json!("letter");
     letter["received_on"] = json!(long_ago);
@@ -700,7 +700,7 @@ async fn pages_neither_repeat_nor_skip_while_requests_arrive() {
                 let mut letter = simple_request("Pendant la lecture");
                 letter["channel"] = json!("letter");
                 letter["received_on"] =
-                    json!(crate::helpers::town_today().checked_sub_days(Days::new(i * 7 % 60)).unwrap());
+                    json!(crate::fixtures::town_day(0).checked_sub_days(Days::new(i * 7 % 60)).unwrap());
                 receipt(&town, Some(&agent), &letter).await;
             }
             Vec::new()

@@ -436,7 +436,29 @@ async fn every_event_type_of_the_demo_story_is_delivered_once_signed_and_verifie
         updated_at: long_ago,
     };
     implication_storage::webhooks::subscriptions::create(&app.db, &subscription).await.unwrap();
-    // The one event type the demo's story lacks: a process changing level.
+    // The event types the demo's story lacks: a request handed over to the other demo town, and a
+    // process changing level.
+    let redirected = json(
+        app.authed(
+            Method::GET,
+            "/v1/municipalities/loos-en-gohelle/requests?status=redirected",
+            &app.login("admin@loos-en-gohelle.demo").await,
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    let redirected = redirected["items"][0].clone();
+    let at = format!("/v1/municipalities/loos-en-gohelle/requests/{}", redirected["id"].as_str().unwrap());
+    let handed = app
+        .authed(Method::POST, &format!("{at}/handover"), &app.login("admin@loos-en-gohelle.demo").await)
+        .header("If-Match", format!("\"{}\"", redirected["version"]))
+        .json(&json!({ "to": "grenay" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(handed.status(), 200, "{}", json(handed).await);
     let loos_path = "/v1/municipalities/loos-en-gohelle";
     let admin = app.login("admin@loos-en-gohelle.demo").await;
     let processes =

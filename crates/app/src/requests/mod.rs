@@ -3,6 +3,7 @@
 
 mod answer;
 mod correct;
+mod handover;
 mod publication;
 mod qualify;
 mod register;
@@ -12,6 +13,7 @@ mod transition;
 
 pub use answer::answer;
 pub use correct::correct;
+pub use handover::hand_over;
 pub use publication::set_published;
 pub use qualify::{Offices, QualificationInput, Qualified, RoutingCodes, load_warnings, qualify};
 pub use register::{Idempotent, Registered, register, submitter, unmask};

@@ -133,6 +133,7 @@ vocabulary!(
         PublicMeeting = "public_meeting": "Réunion publique" / "Public meeting",
         Petition = "petition": "Pétition" / "Petition",
         PartnerTool = "partner_tool": "Outil d'un partenaire" / "Partner tool",
+        HandedOver = "handed_over": "Transmise par une autre collectivité" / "Handed over by another body",
     }
 );
 
@@ -187,6 +188,8 @@ vocabulary!(
         MergedIn = "merged_in": "Une autre demande y a été fusionnée" / "Another request merged into it",
         Answered = "answered": "Réponse de la commune" / "The town answered",
         Qualification = "qualification": "Qualification enregistrée" / "Qualification recorded",
+        HandedOver = "handed_over": "Transmise à la collectivité compétente" / "Handed over to the competent body",
+        ReceivedFrom = "received_from": "Reçue d'une autre collectivité" / "Received from another body",
     }
 );
 

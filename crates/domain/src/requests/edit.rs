@@ -144,6 +144,7 @@ fn changed_fields(before: &Request, after: &Request) -> Vec<&'static str> {
         published_at: _,
         internal_note,
         milestones: _,
+        link: _,
         version: _,
         created_at: _,
         updated_at: _,

@@ -157,17 +157,24 @@ pub enum Rule {
     CompetenceIsMunicipal,
     /// `in_fifty_fifty` needs every prerequisite (six).
     NotEligibleForFiftyFifty,
+    /// Handing a request over needs it redirected first, and not linked to another already.
+    HandOverNeedsRedirect,
 }
 
 impl Rule {
-    pub const ALL: &'static [Rule] =
-        &[Rule::QualificationIncomplete, Rule::CompetenceIsMunicipal, Rule::NotEligibleForFiftyFifty];
+    pub const ALL: &'static [Rule] = &[
+        Rule::QualificationIncomplete,
+        Rule::CompetenceIsMunicipal,
+        Rule::NotEligibleForFiftyFifty,
+        Rule::HandOverNeedsRedirect,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Rule::QualificationIncomplete => "qualification_incomplete",
             Rule::CompetenceIsMunicipal => "competence_is_municipal",
             Rule::NotEligibleForFiftyFifty => "not_eligible_for_fifty_fifty",
+            Rule::HandOverNeedsRedirect => "hand_over_needs_redirect",
         }
     }
 }

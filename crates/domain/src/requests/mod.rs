@@ -6,6 +6,7 @@
 
 mod answers;
 mod edit;
+pub mod handover;
 mod history;
 mod intake;
 pub mod lifecycle;
@@ -30,6 +31,7 @@ crate::error_codes!(
         NotApplicable = "not_applicable",
         SameRequest = "same_request",
         UnknownNeighbourhood = "unknown_neighbourhood",
+        UnknownBody = "unknown_body",
         UnknownRequest = "unknown_request",
         UnknownTheme = "unknown_theme",
         Unmet = "unmet",
@@ -123,6 +125,8 @@ pub struct Request {
     pub internal_note: Option<InternalNote>,
     /// The days it first reached what its delays are measured to.
     pub milestones: Milestones,
+    /// The request of another body of the deployment it was handed over to, or received from.
+    pub link: Option<handover::Link>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -162,6 +166,7 @@ impl Request {
             published_at: None,
             internal_note: None,
             milestones: Milestones::default(),
+            link: None,
             version: 1,
             created_at: now,
             updated_at: now,

@@ -284,6 +284,7 @@ mod tests {
             published_at: None,
             internal_note: None,
             milestones: crate::requests::Milestones::default(),
+            link: None,
             version: 1,
             created_at: now,
             updated_at: now,

@@ -276,6 +276,7 @@ fn stored(status: RequestStatus, received_on: NaiveDate) -> Request {
         published_at: None,
         internal_note: None,
         milestones: Milestones::default(),
+        link: None,
         version: 1,
         created_at: Utc::now(),
         updated_at: Utc::now(),
@@ -422,9 +423,52 @@ fn corrections_and_publication_stay_out_of_the_public_history() {
             RequestEventKind::Reopened,
             RequestEventKind::Merged,
             RequestEventKind::MergedIn,
-            RequestEventKind::Answered
-        ]
+            RequestEventKind::Answered,
+            RequestEventKind::HandedOver,
+            RequestEventKind::ReceivedFrom
+        ],
+        "the requester follows a hand-over both ways"
     );
+}
+
+#[test]
+fn only_a_redirected_request_not_yet_linked_is_handed_over_with_the_person_only_by_consent() {
+    use crate::requests::handover::{LinkKind, hand_over, may_hand_over};
+    let other = MunicipalityId::new();
+    let mut request = stored(RequestStatus::Received, today());
+    assert!(may_hand_over(&request, other).is_err(), "not redirected");
+    request.status = RequestStatus::Redirected;
+    assert!(may_hand_over(&request, request.municipality).is_err(), "to itself");
+    assert!(may_hand_over(&request, other).is_ok());
+    let actor = Actor::Account(AccountId::new());
+    let (here, there) = (crate::Slug::parse("ici").unwrap(), crate::Slug::parse("la-bas").unwrap());
+    let done = hand_over(&request, (other, &there), &here, chrono_tz::Europe::Paris, true, actor, Utc::now());
+    assert_eq!(done.target.municipality, other);
+    assert_eq!((done.target.status, done.target.themes.len()), (RequestStatus::Received, 0));
+    assert_eq!(
+        done.target.link.clone().map(|l| (l.kind, l.request, l.slug)),
+        Some((LinkKind::ReceivedFrom, request.id, here.clone()))
+    );
+    assert_eq!(
+        done.source.link.clone().map(|l| (l.kind, l.request, l.slug)),
+        Some((LinkKind::HandedOverTo, done.target.id, there.clone()))
+    );
+    assert_eq!(done.source_entry.related, Some(done.target.id));
+    assert_eq!(done.target_entry.related, Some(request.id));
+    assert_eq!(done.target.requester, None, "no consent recorded: no person goes along");
+    assert!(may_hand_over(&done.source, MunicipalityId::new()).is_err(), "once");
+    request.consent_at = Some(Utc::now());
+    request.requester = Some(Requester {
+        kind: crate::vocabulary::RequesterKind::Individual,
+        name: None,
+        email: None,
+        phone: None,
+        postal_address: None,
+    });
+    let with = hand_over(&request, (other, &there), &here, chrono_tz::Europe::Paris, true, actor, Utc::now());
+    assert!(with.target.requester.is_some() && with.target.consent_at.is_some());
+    let without = hand_over(&request, (other, &there), &here, chrono_tz::Europe::Paris, false, actor, Utc::now());
+    assert!(without.target.requester.is_none(), "not asked");
 }
 
 #[test]

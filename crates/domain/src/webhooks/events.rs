@@ -22,7 +22,11 @@ pub fn of_request(request: &Request, entry: &RequestEvent) -> Option<Event> {
         RequestEventKind::Answered => EventType::RequestAnswered,
         RequestEventKind::Published => EventType::RequestPublished,
         RequestEventKind::Qualification => EventType::QualificationUpdated,
-        RequestEventKind::Edited | RequestEventKind::Unpublished | RequestEventKind::MergedIn => return None,
+        RequestEventKind::HandedOver => EventType::RequestHandedOver,
+        RequestEventKind::Edited
+        | RequestEventKind::Unpublished
+        | RequestEventKind::MergedIn
+        | RequestEventKind::ReceivedFrom => return None,
     };
     let published = request.published_at.is_some();
     let audience = match kind {
@@ -38,6 +42,12 @@ pub fn of_request(request: &Request, entry: &RequestEvent) -> Option<Event> {
     insert(&mut data, "from", entry.from.map(|s| s.code()));
     insert(&mut data, "to", entry.to.map(|s| s.code()));
     insert(&mut data, "merged_into", entry.related.filter(|_| entry.kind == RequestEventKind::Merged));
+    if let Some(link) = request.link.as_ref().filter(|_| entry.kind == RequestEventKind::HandedOver) {
+        data.insert(
+            "handed_over_to".to_owned(),
+            json!({ "municipality": link.slug.as_str(), "request": link.request }),
+        );
+    }
     insert(&mut data, "answer", entry.answer);
     Some(event(request.municipality, kind, ResourceKind::Request, request.id.as_uuid(), audience, data, entry.at))
 }

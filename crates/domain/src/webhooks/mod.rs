@@ -69,6 +69,7 @@ event_types!(
     RequestStatusChanged = "request.status_changed": "A request moved along its lifecycle (merges and reopenings included).",
     RequestAnswered = "request.answered": "The town answered a request.",
     RequestPublished = "request.published": "A request was made public.",
+    RequestHandedOver = "request.handed_over": "A redirected request was handed over to the competent body on this deployment (which is told `request.created`).",
     QualificationUpdated = "qualification.updated": "A request's qualification was recorded or changed (the town's subscriptions only).",
     ProcessStatusChanged = "process.status_changed": "A participation process moved along its lifecycle.",
     ProcessLevelChanged = "process.level_changed": "A process changed participation level.",

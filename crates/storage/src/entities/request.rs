@@ -44,6 +44,11 @@ pub struct Model {
     pub first_answer_on: Option<Date>,
     pub first_public_answer_on: Option<Date>,
     pub tracking_hash: String,
+    /// The request of another body it was handed over to (`handed_over_to`) or received from.
+    pub linked_kind: Option<String>,
+    pub linked_municipality_id: Option<Uuid>,
+    pub linked_municipality_slug: Option<String>,
+    pub linked_request_id: Option<Uuid>,
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -19,7 +19,7 @@ pub use answers::{add_answer, answers};
 pub use history::history;
 pub use list::{After, Filter, Sort, list, list_published};
 pub use published::find_published;
-pub use register::{Created, IdempotencyRecord, create};
+pub use register::{Created, IdempotencyRecord, create, hand_over};
 pub use terms::{requests_after, rewrite_terms, similar_candidates};
 pub(crate) use write::write_in;
 pub use write::{RequestWrite, write};
@@ -28,6 +28,7 @@ use crate::Database;
 use crate::entities::request;
 use crate::error::StorageError;
 use implication_domain::identity::Email;
+use implication_domain::requests::handover::{Link, LinkKind};
 use implication_domain::requests::{
     Actor, Address, Description, InternalNote, Location, Milestones, Offer, PersonName, Phone, Point, ProposedSolution,
     RegistrationNumber, Request, Requester, Title, search_text,
@@ -87,6 +88,10 @@ fn row(r: &Request) -> request::ActiveModel {
         first_answer_on: Set(r.milestones.first_answer_on),
         first_public_answer_on: Set(r.milestones.first_public_answer_on),
         tracking_hash: NotSet,
+        linked_kind: Set(r.link.as_ref().map(|l| l.kind.code().to_owned())),
+        linked_municipality_id: Set(r.link.as_ref().map(|l| l.municipality.as_uuid())),
+        linked_municipality_slug: Set(r.link.as_ref().map(|l| l.slug.as_str().to_owned())),
+        linked_request_id: Set(r.link.as_ref().map(|l| l.request.as_uuid())),
         version: Set(r.version),
         created_at: Set(r.created_at),
         updated_at: Set(r.updated_at),
@@ -240,6 +245,20 @@ pub(crate) fn to_domain(row: request::Model) -> Result<Request, StorageError> {
             left_intake_on: row.left_intake_on,
             first_answer_on: row.first_answer_on,
             first_public_answer_on: row.first_public_answer_on,
+        },
+        link: match (
+            row.linked_kind.as_deref(),
+            row.linked_municipality_id,
+            &row.linked_municipality_slug,
+            row.linked_request_id,
+        ) {
+            (Some(kind), Some(municipality), Some(slug), Some(request)) => Some(Link {
+                kind: code(id, "linked_kind", kind, LinkKind::from_code)?,
+                municipality: MunicipalityId::from_uuid(municipality),
+                slug: Slug::parse(slug).map_err(|e| corrupt(id, e))?,
+                request: RequestId::from_uuid(request),
+            }),
+            _ => None,
         },
         version: row.version,
         created_at: row.created_at,

@@ -4,6 +4,7 @@ use crate::entities::{idempotency_key, outbox_event, request, request_counter, r
 use crate::error::{StorageError, duplicate_of};
 use crate::{Backend, Database};
 use chrono::{DateTime, Utc};
+use implication_domain::requests::handover::HandOver;
 use implication_domain::requests::similarity;
 use implication_domain::requests::{NewRequest, RegistrationNumber, Request, RequestEvent, RequestEventKind};
 use implication_domain::{MunicipalityId, RequestId};
@@ -194,4 +195,68 @@ async fn replay(
     let id = RequestId::from_uuid(found.resource_id);
     let request = super::find(db, municipality, id).await?.ok_or_else(|| super::vanished(id))?;
     Ok(Some(Created::Replay { request, masked_secret: found.masked_secret }))
+}
+
+/// Writes a hand-over in one transaction: the request here, guarded by `expected_version`, with
+/// its entry; and the linked request registered in the other body (the next number there, the
+/// requester's tracking code kept, so that they follow both), with its registration and
+/// reception entries and its events. Returns the linked request.
+#[tracing::instrument(skip_all, fields(request = %change.source.id))]
+pub async fn hand_over(db: &Database, expected_version: i32, change: &HandOver) -> Result<Request, StorageError> {
+    let _turn = db.sqlite_write_turn().await?;
+    let txn = db.conn().begin().await?;
+    match hand_over_in(&txn, expected_version, change).await {
+        Ok(target) => {
+            txn.commit().await?;
+            Ok(target)
+        }
+        Err(err) => {
+            txn.rollback().await?;
+            Err(err)
+        }
+    }
+}
+
+async fn hand_over_in(
+    txn: &DatabaseTransaction,
+    expected_version: i32,
+    change: &HandOver,
+) -> Result<Request, StorageError> {
+    let source = &change.source;
+    let tracking_hash = request::Entity::find_by_id(source.id.as_uuid())
+        .filter(request::Column::MunicipalityId.eq(source.municipality.as_uuid()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| super::vanished(source.id))?
+        .tracking_hash;
+    let write = super::RequestWrite {
+        expected_version,
+        request: source,
+        events: vec![change.source_entry.clone()],
+        terms: None,
+        answers: Vec::new(),
+        qualification: None,
+    };
+    super::write_in(txn, write).await?;
+    let target = &change.target;
+    let year = target.registration_number.year;
+    let sequence = next_sequence(txn, target.municipality, year).await?;
+    let numbered = Request { registration_number: RegistrationNumber { year, sequence }, ..target.clone() };
+    request::Entity::insert(request::ActiveModel { tracking_hash: Set(tracking_hash), ..super::row(&numbered) })
+        .exec(txn)
+        .await
+        .map_err(|e| duplicate_of(e, &["tracking_hash", "registration"]))?;
+    super::terms::insert_rows(txn, numbered.municipality, numbered.id, &similarity::indexed_terms(&numbered)).await?;
+    let entry = &change.target_entry;
+    let created = RequestEvent {
+        to: Some(numbered.status),
+        ..RequestEvent::new(numbered.id, RequestEventKind::Created, entry.actor, entry.at)
+    };
+    for event in [&created, entry] {
+        super::history::insert(txn, numbered.municipality, event).await?;
+    }
+    let events =
+        [&created, entry].into_iter().filter_map(|e| implication_domain::webhooks::events::of_request(&numbered, e));
+    crate::webhooks::outbox::record(txn, events).await?;
+    Ok(numbered)
 }

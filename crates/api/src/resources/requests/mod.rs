@@ -24,6 +24,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(themes::update_theme)
         .service(update_request)
         .service(transition_request)
+        .service(hand_over_request)
         .service(publish_request)
         .service(unpublish_request)
         .service(list_request_history)
@@ -792,6 +793,70 @@ pub async fn transition_request(
     let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
     let moved = usecases::transition(&db, actor, municipality, request_id(&path.1)?, expected, ask).await?;
     Ok(respond_staff(&moved, municipality))
+}
+
+/// A hand-over: to whom, and whether the requester's details go along.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HandOverInput {
+    /// The competent body's slug: a municipality or intercommunal body on this deployment.
+    #[schema(
+        example = "agglomeration-lens-lievin",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        min_length = 1,
+        max_length = 63
+    )]
+    pub to: String,
+    /// Send the requester's name and contact details along (only if they consented to their
+    /// keeping; otherwise none go). Default false.
+    #[serde(default)]
+    pub personal_data: bool,
+}
+
+/// Hand a redirected request over
+///
+/// When the competent authority of a redirected request is itself on this deployment (a
+/// neighbouring town, the agglomeration that collects waste), transmits the request there: a
+/// linked request is registered in that body (channel `handed_over`, status `received`, the same
+/// title, description, kind and place; none of this town's themes, neighbourhood, notes or
+/// qualification), the requester's name and contact details only with `personal_data` and their
+/// consent. The two histories point to each other (`handed_over`, `received_from`), each request
+/// names the other (`link`), and the requester follows both with their tracking code. Once per
+/// request; a request not `redirected` is a 409 (`hand_over_needs_redirect`). Needs `If-Match`.
+#[utoipa::path(
+    operation_id = "hand_over_request", tag = "requests",
+    params(("municipality" = String, Path, description = "The municipality's slug.", example = "loos-en-gohelle",
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", min_length = 1, max_length = 63),
+        ("request" = Uuid, Path, description = "The request's id."),
+        ("If-Match" = String, Header, description = "The request's ETag.", example = "\"3\"")),
+    request_body(content = HandOverInput, example = json!({ "to": "grenay", "personal_data": true })),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Handed over: the request here, naming the other in `link`.", body = RequestView,
+            headers(("ETag" = String, description = "Its new version."))),
+        (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
+        (status = 404, response = NotFound), (status = 409, response = TransitionConflict),
+        (status = 412, response = PreconditionFailed), (status = 413, response = PayloadTooLarge),
+        (status = 415, response = UnsupportedMediaType), (status = 422, response = Unprocessable),
+        (status = 428, response = PreconditionRequired), (status = 500, response = InternalError),
+        (status = 503, response = ServiceUnavailable),
+    )
+)]
+#[post("/v1/municipalities/{municipality}/requests/{request}/handover")]
+pub async fn hand_over_request(
+    db: web::Data<Database>,
+    caller: InMunicipality<StaffOf>,
+    path: web::Path<(String, String)>,
+    if_match: IfMatch,
+    body: JsonBody<HandOverInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner()?;
+    let expected = if_match.precondition()?;
+    let (actor, municipality) = (caller.principal.actor(), &caller.municipality);
+    let id = request_id(&path.1)?;
+    let (handed, _) =
+        usecases::hand_over(&db, actor, municipality, id, expected, &input.to, input.personal_data).await?;
+    Ok(respond_staff(&handed, municipality))
 }
 
 async fn set_published(

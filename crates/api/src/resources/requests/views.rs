@@ -136,6 +136,8 @@ pub struct RequestView {
     pub resolution: Option<wire::Resolution>,
     /// The request it was merged into, once `merged`.
     pub merged_into: Option<Uuid>,
+    /// The request of another body of this deployment it was handed over to, or received from.
+    pub link: Option<LinkView>,
     pub published: bool,
     #[serde(serialize_with = "crate::timestamps::optional_timestamp")]
     pub published_at: Option<DateTime<Utc>>,
@@ -186,6 +188,7 @@ impl RequestView {
             status: r.status.into(),
             resolution: r.resolution.map(Into::into),
             merged_into: r.merged_into.map(|m| m.as_uuid()),
+            link: r.link.as_ref().map(LinkView::from),
             published: r.published_at.is_some(),
             published_at: r.published_at,
             late: r.is_late(answer_delay_days, today),
@@ -380,6 +383,9 @@ pub struct RequesterRequestView {
     pub late: bool,
     /// The day by which the town should have answered.
     pub answer_due_on: NaiveDate,
+    /// Handed over to the competent body on this deployment, or received from another: the same
+    /// tracking code follows it there (`/v1/municipalities/{municipality}/tracking/{code}`).
+    pub link: Option<LinkView>,
     pub history: Vec<PublicEventView>,
     pub answers: Vec<AnswerView>,
     /// The participation processes it joined (once opened to the public), the latest first: their
@@ -431,11 +437,36 @@ impl RequesterRequestView {
             resolution: r.resolution.map(Into::into),
             late: r.is_late(answer_delay_days, today),
             answer_due_on: r.answer_due_on(answer_delay_days),
+            link: r.link.as_ref().map(LinkView::from),
             history: history.iter().filter(|e| e.kind.is_public()).map(PublicEventView::from).collect(),
             answers: answers.iter().map(AnswerView::from).collect(),
             processes: processes.iter().filter(|p| p.is_public()).map(FollowedProcessView::from).collect(),
             steps_ahead: Vec::new(),
             promises: Vec::new(),
+        }
+    }
+}
+
+/// The request of another body a request is linked to by a hand-over.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({ "kind": "handed_over_to", "municipality": "agglomeration-lens-lievin",
+    "request": "0193a5f2-7c1e-7b3a-9d4e-2f6a8b1c0a77" }))]
+pub struct LinkView {
+    /// `handed_over_to` (this one was handed over to the other) or `received_from`.
+    #[schema(pattern = "^(handed_over_to|received_from)$")]
+    pub kind: String,
+    /// The other body's slug.
+    pub municipality: String,
+    /// The other request's id (in the other body).
+    pub request: Uuid,
+}
+
+impl From<&implication_domain::requests::handover::Link> for LinkView {
+    fn from(link: &implication_domain::requests::handover::Link) -> Self {
+        Self {
+            kind: link.kind.code().to_owned(),
+            municipality: link.slug.as_str().to_owned(),
+            request: link.request.as_uuid(),
         }
     }
 }
@@ -452,6 +483,8 @@ pub enum RequestDocument {
 /// An item of a list: the staff view for staff, the public view for everyone else.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
+// Each item is serialized once: boxing the larger view would change nothing on the wire.
+#[allow(clippy::large_enum_variant)]
 pub enum RequestListItem {
     Staff(RequestView),
     Public(PublicRequestView),

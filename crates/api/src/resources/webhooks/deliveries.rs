@@ -20,7 +20,7 @@ use uuid::Uuid;
     "event_type": "request.created", "status": "delivered", "attempts": 1, "next_attempt_at": null,
     "last_attempt_at": "2026-12-07T09:00:01Z", "last_status_code": 204, "last_latency_ms": 38, "last_error": null,
     "delivered_at": "2026-12-07T09:00:01Z", "created_at": "2026-12-07T09:00:00Z" }))]
-pub struct DeliveryView {
+pub struct WebhookDeliveryView {
     pub id: Uuid,
     /// The `webhook-id` every attempt sent.
     pub event_id: String,
@@ -40,7 +40,7 @@ pub struct DeliveryView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<&Delivery> for DeliveryView {
+impl From<&Delivery> for WebhookDeliveryView {
     fn from(d: &Delivery) -> Self {
         use implication_domain::webhooks::DeliveryStatus;
         Self {
@@ -62,7 +62,7 @@ impl From<&Delivery> for DeliveryView {
 
 /// One attempt of a delivery.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct AttemptView {
+pub struct WebhookAttemptView {
     pub at: DateTime<Utc>,
     /// The receiver's status code; none when it could not be reached.
     pub status_code: Option<i32>,
@@ -71,7 +71,7 @@ pub struct AttemptView {
     pub succeeded: bool,
 }
 
-impl From<&Attempt> for AttemptView {
+impl From<&Attempt> for WebhookAttemptView {
     fn from(a: &Attempt) -> Self {
         Self {
             at: a.at,
@@ -85,15 +85,15 @@ impl From<&Attempt> for AttemptView {
 
 /// A delivery with every attempt, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryWithAttempts {
+pub struct WebhookDeliveryWithAttempts {
     #[serde(flatten)]
-    pub delivery: DeliveryView,
-    pub attempt_log: Vec<AttemptView>,
+    pub delivery: WebhookDeliveryView,
+    pub attempt_log: Vec<WebhookAttemptView>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryPage {
-    pub items: Vec<DeliveryView>,
+pub struct WebhookDeliveryPage {
+    pub items: Vec<WebhookDeliveryView>,
     pub next_cursor: Option<String>,
 }
 
@@ -104,9 +104,9 @@ fn ids(path: &(String, String, String)) -> Result<(Uuid, Uuid), ApiError> {
 }
 
 fn with_attempts((delivery, attempts): &(Delivery, Vec<Attempt>)) -> HttpResponse {
-    let body = DeliveryWithAttempts {
-        delivery: DeliveryView::from(delivery),
-        attempt_log: attempts.iter().map(AttemptView::from).collect(),
+    let body = WebhookDeliveryWithAttempts {
+        delivery: WebhookDeliveryView::from(delivery),
+        attempt_log: attempts.iter().map(WebhookAttemptView::from).collect(),
     };
     HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(body)
 }
@@ -121,7 +121,7 @@ fn with_attempts((delivery, attempts): &(Delivery, Vec<Attempt>)) -> HttpRespons
         ("subscription" = Uuid, Path, description = "The subscription's id."), PageParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A page of deliveries.", body = DeliveryPage,
+        (status = 200, description = "A page of deliveries.", body = WebhookDeliveryPage,
             headers(("Link" = String, description = "`<…>; rel=\"next\"` when another page follows."))),
         (status = 400, response = BadRequest), (status = 401, response = Unauthorized), (status = 403, response = Forbidden),
         (status = 404, response = NotFound), (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
@@ -141,7 +141,7 @@ pub async fn list_webhook_deliveries(
     let subscription = usecases::load(&db, &caller.municipality, &owner, id).await?;
     let found = store::list(&db, subscription.id, None, page.limit, page.after).await?;
     let next_cursor = found.has_more.then(|| found.items.last().and_then(|d| encode_cursor(&d.id))).flatten();
-    let body = DeliveryPage { items: found.items.iter().map(DeliveryView::from).collect(), next_cursor };
+    let body = WebhookDeliveryPage { items: found.items.iter().map(WebhookDeliveryView::from).collect(), next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))
 }
 
@@ -156,7 +156,7 @@ pub async fn list_webhook_deliveries(
         ("delivery" = Uuid, Path, description = "The delivery's id.")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "The delivery and its attempts.", body = DeliveryWithAttempts),
+        (status = 200, description = "The delivery and its attempts.", body = WebhookDeliveryWithAttempts),
         (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
@@ -187,7 +187,7 @@ pub async fn get_webhook_delivery(
         ("delivery" = Uuid, Path, description = "The delivery's id.")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Pending again.", body = DeliveryWithAttempts),
+        (status = 200, description = "Pending again.", body = WebhookDeliveryWithAttempts),
         (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )

@@ -149,7 +149,7 @@ pub struct WebhookUpdate {
 
 /// What a ping gave.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PingResult {
+pub struct WebhookPingResult {
     /// The `webhook-id` sent.
     #[schema(example = "evt_0193a5f27c1e7b3a9d4e2f6a8b1c0e77")]
     pub event_id: String,
@@ -406,7 +406,7 @@ pub async fn rotate_webhook_secret(
         ("subscription" = Uuid, Path, description = "The subscription's id.")),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "What the receiver answered.", body = PingResult),
+        (status = 200, description = "What the receiver answered.", body = WebhookPingResult),
         (status = 401, response = Unauthorized), (status = 403, response = Forbidden), (status = 404, response = NotFound),
         (status = 500, response = InternalError), (status = 503, response = ServiceUnavailable),
     )
@@ -421,7 +421,7 @@ pub async fn ping_webhook(
     let id = subscription_id(&path.1)?;
     let owner = owner(&db, &caller).await?;
     let (event_id, sent) = usecases::ping(&db, &sender, &caller.municipality, &owner, id).await?;
-    let body = PingResult {
+    let body = WebhookPingResult {
         event_id,
         succeeded: implication_domain::webhooks::Attempt::success(sent.status_code),
         status_code: sent.status_code,
