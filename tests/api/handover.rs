@@ -64,13 +64,16 @@ async fn a_redirected_request_is_handed_over_and_its_requester_follows_both_with
 async fn without_consent_or_when_not_asked_no_personal_data_crosses() {
     let app = spawn_app().await;
     let (here, there) = (TestTown::new(&app).await, TestTown::new(&app).await);
-    let request = here.request().body(personal_request()).in_status("redirected").await;
+    let mut body = personal_request();
+    body["description"] = json!(format!("{NAME} (06 12 34 56 78) signale des voitures trop rapides."));
+    let request = here.request().body(body).in_status("redirected").await;
     let agent = here.agent().await;
     let handed = json(hand_over(&here, &agent, &request.id, json!({ "to": there.slug })).await).await;
     let linked = handed["link"]["request"].as_str().unwrap().to_owned();
     let (theirs, _) = there.staff_get(&there.agent().await, &linked).await;
     assert_eq!(theirs["requester"], Value::Null, "personal_data was not asked: {theirs}");
-    assert!(!theirs.to_string().contains(NAME));
+    assert!(!theirs.to_string().contains(NAME), "nor in its texts: {theirs}");
+    assert_eq!(theirs["submitted_by"]["kind"], json!("public"), "the agent is no requester there");
 }
 
 #[tokio::test]

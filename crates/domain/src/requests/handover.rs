@@ -9,8 +9,9 @@ use super::lifecycle::{Rule, TransitionRefusal};
 use super::{Actor, Request, RequestEvent};
 use crate::Slug;
 use crate::error::Message;
+use crate::identity::personal_data::Person;
 use crate::ids::{MunicipalityId, RequestId};
-use crate::requests::RegistrationNumber;
+use crate::requests::{Description, RegistrationNumber, Title};
 use crate::vocabulary::{Channel, RequestEventKind, RequestStatus};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -98,7 +99,30 @@ pub fn hand_over(
 ) -> HandOver {
     let target_id = RequestId::new();
     let carries_person = personal_data && request.consent_at.is_some();
+    // Without the person, neither are their words about themselves: what they propose or offer
+    // stays here, and mentions of their name, email or phone are blotted out of the texts.
+    let (title, description) = match (&request.requester, carries_person) {
+        (Some(requester), false) => {
+            let person = Person::requester(
+                requester.name.as_ref().map(|n| n.as_str()),
+                requester.email.as_ref().map(|e| e.as_str()),
+                requester.phone.as_ref().map(|p| p.as_str()),
+            );
+            let title =
+                Title::parse("title", &person.redact(request.title.as_str())).unwrap_or_else(|_| request.title.clone());
+            let description = Description::parse("description", &person.redact(request.description.as_str()))
+                .unwrap_or_else(|_| request.description.clone());
+            (title, description)
+        }
+        _ => (request.title.clone(), request.description.clone()),
+    };
     let target = Request {
+        title,
+        description,
+        proposed_solution: if carries_person { request.proposed_solution.clone() } else { None },
+        offer: if carries_person { request.offer.clone() } else { None },
+        // A partner association is this town's: the other body's tools are not told of it.
+        association: None,
         id: target_id,
         municipality: to,
         registration_number: RegistrationNumber {
@@ -111,7 +135,8 @@ pub fn hand_over(
         neighbourhood: None,
         requester: if carries_person { request.requester.clone() } else { None },
         consent_at: if carries_person { request.consent_at } else { None },
-        submitted_by: actor,
+        // The agent who handed it over is no requester there (the history names them).
+        submitted_by: Actor::Public,
         received_on: now.with_timezone(&to_time_zone).date_naive(),
         status: RequestStatus::Received,
         resolution: None,

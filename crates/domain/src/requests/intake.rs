@@ -446,6 +446,17 @@ fn required_text<T>(
 
 fn intake_channel(errors: &mut ValidationErrors, submitter: &Submitter, asked: Option<Channel>) -> Option<Channel> {
     let imposed = match submitter {
+        Submitter::Staff(_) if asked == Some(Channel::HandedOver) => {
+            errors.push(FieldError::new(
+                "channel",
+                crate::error::Code::UnknownValue,
+                Message::new(
+                    "handed_over is the channel of requests another body hands over (…/handover), not one to type in",
+                    "handed_over est le canal des demandes transmises par une autre collectivité (…/handover), pas une saisie",
+                ),
+            ));
+            return None;
+        }
         Submitter::Staff(_) => {
             return required(
                 errors,

@@ -43,10 +43,8 @@ pub fn of_request(request: &Request, entry: &RequestEvent) -> Option<Event> {
     insert(&mut data, "to", entry.to.map(|s| s.code()));
     insert(&mut data, "merged_into", entry.related.filter(|_| entry.kind == RequestEventKind::Merged));
     if let Some(link) = request.link.as_ref().filter(|_| entry.kind == RequestEventKind::HandedOver) {
-        data.insert(
-            "handed_over_to".to_owned(),
-            json!({ "municipality": link.slug.as_str(), "request": link.request }),
-        );
+        // The other body's request is its own business (and private there): its body, not its id.
+        data.insert("handed_over_to".to_owned(), json!({ "municipality": link.slug.as_str() }));
     }
     insert(&mut data, "answer", entry.answer);
     Some(event(request.municipality, kind, ResourceKind::Request, request.id.as_uuid(), audience, data, entry.at))

@@ -223,12 +223,7 @@ async fn hand_over_in(
     change: &HandOver,
 ) -> Result<Request, StorageError> {
     let source = &change.source;
-    let tracking_hash = request::Entity::find_by_id(source.id.as_uuid())
-        .filter(request::Column::MunicipalityId.eq(source.municipality.as_uuid()))
-        .one(txn)
-        .await?
-        .ok_or_else(|| super::vanished(source.id))?
-        .tracking_hash;
+    // The write first: on SQLite, a transaction that reads first may not be let to write.
     let write = super::RequestWrite {
         expected_version,
         request: source,
@@ -238,6 +233,12 @@ async fn hand_over_in(
         qualification: None,
     };
     super::write_in(txn, write).await?;
+    let tracking_hash = request::Entity::find_by_id(source.id.as_uuid())
+        .filter(request::Column::MunicipalityId.eq(source.municipality.as_uuid()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| super::vanished(source.id))?
+        .tracking_hash;
     let target = &change.target;
     let year = target.registration_number.year;
     let sequence = next_sequence(txn, target.municipality, year).await?;
