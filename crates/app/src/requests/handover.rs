@@ -2,7 +2,7 @@
 
 use super::load_at;
 use crate::UseCaseError;
-use implication_domain::requests::handover::{self, HandOver};
+use implication_domain::requests::handover;
 use implication_domain::requests::{Actor, Request};
 use implication_domain::{FieldError, Message, Municipality, Precondition, RequestId, ValidationErrors};
 use implication_storage::Database;
@@ -31,7 +31,7 @@ pub async fn hand_over(
     })?;
     handover::may_hand_over(&current, target.id).map_err(UseCaseError::Refused)?;
     let now = crate::clock::now();
-    let HandOver { source, target: linked, source_entry, target_entry } = handover::hand_over(
+    let change = handover::hand_over(
         &current,
         (target.id, &target.slug),
         &municipality.slug,
@@ -40,9 +40,8 @@ pub async fn hand_over(
         actor,
         now,
     );
-    let change = HandOver { source: source.clone(), target: linked, source_entry, target_entry };
     let registered = store::hand_over(db, current.version, &change).await?;
-    let written = Request { version: current.version + 1, ..source };
+    let written = Request { version: current.version + 1, ..change.source };
     tracing::info!(request = %written.id, linked = %registered.id, "request handed over");
     Ok((written, registered))
 }

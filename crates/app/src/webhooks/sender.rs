@@ -138,7 +138,9 @@ impl Sender {
                 Sent { status_code: Some(i32::from(status.as_u16())), latency_ms, error }
             }
             Err(e) => {
-                // The chain says why (a forbidden address, a refused connection, a timeout).
+                // The chain says why (a forbidden address, a refused connection, a timeout);
+                // without the URL, whose path may carry the receiver's token.
+                let e = e.without_url();
                 let mut why = e.to_string();
                 let mut source = std::error::Error::source(&e);
                 while let Some(inner) = source {

@@ -126,9 +126,13 @@ impl Subscription {
         std::iter::once(&self.secret).chain(previous).collect()
     }
 
-    /// Whether it is told of `kind`.
-    pub fn wants(&self, kind: EventType) -> bool {
-        self.event_types.contains(&kind)
+    /// Whether it is told of `event`: of its town, of a type it names, that its owner may see,
+    /// and that happened once it existed (a new subscription is not sent the town's past).
+    pub fn is_told_of(&self, event: &super::Event) -> bool {
+        self.municipality == event.municipality
+            && self.created_at <= event.occurred_at
+            && self.event_types.contains(&event.kind)
+            && event.audience.admits(&self.owner)
     }
 
     /// Whether `owner` may manage it: the town's admin any of the town's, a partner's tool its own.

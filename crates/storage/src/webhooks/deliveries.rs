@@ -72,7 +72,7 @@ pub async fn dispatch(db: &Database, now: DateTime<Utc>, batch: u64) -> Result<u
     let subscribed = entitled(&txn, subscribed).await?;
     let mut rows = Vec::new();
     for event in &events {
-        for subscription in subscribed.iter().filter(|s| told(s, event)) {
+        for subscription in subscribed.iter().filter(|s| s.is_told_of(event)) {
             rows.push(webhook_delivery::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 municipality_id: Set(event.municipality.as_uuid()),
@@ -139,15 +139,6 @@ async fn entitled(
             }
         })
         .collect())
-}
-
-/// Whether `subscription` is told of `event`: of its town, of a type it names, that its owner may
-/// see, and that happened once it existed (a new subscription is not sent the town's past).
-fn told(subscription: &Subscription, event: &Event) -> bool {
-    subscription.municipality == event.municipality
-        && subscription.created_at <= event.occurred_at
-        && subscription.wants(event.kind)
-        && event.audience.admits(&subscription.owner)
 }
 
 /// A delivery a worker holds until `lease_until`, with what it sends.

@@ -72,15 +72,10 @@ pub async fn list_association_requests(
     let next_cursor = found.has_more.then(|| found.items.last()).flatten().and_then(|last| {
         encode_cursor(&ListCursor { s: sort.code().to_owned(), k: sort.key_of(last), i: last.id.as_uuid() })
     });
-    let (delay, today) = (municipality.settings.answer_delay_days, municipality.today());
     let mut items = Vec::with_capacity(found.items.len());
     for request in found.items.iter().filter(|r| r.is_of_association(&association)) {
         // Each with what its requester reads: a few reads per request, on a page of at most 200.
-        let history = store::history(&db, request.id, true, 1_000, None).await?.items;
-        let answers = store::answers(&db, request.id, false).await?;
-        let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
-        let view = RequesterRequestView::new(request, &history, &answers, &processes, delay, today);
-        items.push(view.with_follow_ups(&db, municipality, request.id, &processes).await?);
+        items.push(RequesterRequestView::read(&db, municipality, request).await?);
     }
     let body = RequesterRequestPage { items, next_cursor };
     Ok(page_response(&req, body.next_cursor.as_deref(), &body))

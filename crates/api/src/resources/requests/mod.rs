@@ -682,11 +682,7 @@ pub async fn get_request(
     let document = match request.audience(&standing).ok_or_else(no_request)? {
         Audience::Staff => return Ok(respond_staff(&request, &municipality)),
         Audience::Requester => {
-            let history = store::history(&db, request.id, true, 1_000, None).await?.items;
-            let answers = store::answers(&db, request.id, false).await?;
-            let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
-            let view = RequesterRequestView::new(&request, &history, &answers, &processes, delay, today);
-            RequestDocument::Requester(view.with_follow_ups(&db, &municipality, request.id, &processes).await?)
+            RequestDocument::Requester(RequesterRequestView::read(&db, &municipality, &request).await?)
         }
         Audience::Public => {
             let published = PublishedRequest::of(&request).ok_or_else(no_request)?;

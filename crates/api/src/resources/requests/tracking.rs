@@ -55,13 +55,6 @@ pub async fn get_tracking(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (municipality, request) = tracked(&db, &path.0, &path.1).await?;
-    let municipality = &municipality;
-    let history = store::history(&db, request.id, true, 1_000, None).await?.items;
-    let answers = store::answers(&db, request.id, false).await?;
-    let processes = implication_storage::participation::processes_of(&db, municipality.id, request.id).await?;
-    let delay = municipality.settings.answer_delay_days;
-    let view = RequesterRequestView::new(&request, &history, &answers, &processes, delay, municipality.today())
-        .with_follow_ups(&db, municipality, request.id, &processes)
-        .await?;
+    let view = RequesterRequestView::read(&db, &municipality, &request).await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(view))
 }

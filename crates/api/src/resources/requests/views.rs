@@ -399,6 +399,23 @@ pub struct RequesterRequestView {
 }
 
 impl RequesterRequestView {
+    /// The view of `request` its requester reads, with everything it shows read from `db`: its
+    /// public history, answers, processes, steps ahead and promises.
+    pub async fn read(
+        db: &implication_storage::Database,
+        municipality: &implication_domain::Municipality,
+        request: &Request,
+    ) -> Result<Self, crate::problem::ApiError> {
+        use implication_storage::requests as store;
+        let history = store::history(db, request.id, true, 1_000, None).await?.items;
+        let answers = store::answers(db, request.id, false).await?;
+        let processes = implication_storage::participation::processes_of(db, municipality.id, request.id).await?;
+        let (delay, today) = (municipality.settings.answer_delay_days, municipality.today());
+        Self::new(request, &history, &answers, &processes, delay, today)
+            .with_follow_ups(db, municipality, request.id, &processes)
+            .await
+    }
+
     /// Fills in the steps ahead and the promises of the request and of the public processes it
     /// joined.
     pub async fn with_follow_ups(
